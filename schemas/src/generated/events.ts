@@ -1,0 +1,377 @@
+// Generated from schemas/avro/*.avsc by `npm run generate -w @synthcall/schemas`. Do not edit.
+
+/** How customers are paired with agents. */
+export const PairingStrategyValues = ['matched', 'random', 'stress', 'coverage'] as const;
+export type PairingStrategy = (typeof PairingStrategyValues)[number];
+
+/** Restricts which personas may be picked. Empty arrays and nulls mean no restriction. */
+export interface PersonaFilter {
+  /** Only these persona ids. */
+  ids: Array<string>;
+  /** Only personas of these industries (customers) or with these industry skills (agents). */
+  industries: Array<string>;
+  /** Customers: lowest issue complexity (1-5). Agents: lowest competence (1-5). */
+  minComplexity: null | number;
+  /** Customers: highest issue complexity (1-5). Agents: highest competence (1-5). */
+  maxComplexity: null | number;
+}
+
+/** Where calls happen. */
+export const CallModeValues = ['simulated', 'live'] as const;
+export type CallMode = (typeof CallModeValues)[number];
+
+/** A request to generate one or more synthetic calls. Topic call-requests, key = requestId. */
+export interface CallRequested {
+  /** Unique id of this request; also the Kafka key. Re-sending the same requestId must not create calls twice. */
+  requestId: string;
+  /** When the request was made (UTC). */
+  requestedAt: Date;
+  /** Number of calls to generate for this request (1 or more). */
+  count: number;
+  /** Pairing strategy: matched (complexity vs competence and skills), random, stress (deliberate mismatch), coverage (walk the persona grid evenly). */
+  strategy: PairingStrategy;
+  /** Which customers may be used; null = all. */
+  customerFilter: null | PersonaFilter;
+  /** Which agents may be used; null = all. */
+  agentFilter: null | PersonaFilter;
+  /** Seed for pairing and dialogue; the same seed reproduces the same calls. */
+  seed: string;
+  /** simulated = twilio-sim, live = real Twilio. */
+  mode: CallMode;
+  /** Hard cap on turns per call (both roles counted); the call ends with endReason max_turns when reached. */
+  maxTurns: number;
+  /** Free-text origin of the request (CLI user, job name); for audit only. */
+  requestedBy: null | string;
+}
+
+/** The persona playing one role, as needed downstream without reloading persona files. */
+export interface PersonaRef {
+  /** Persona id (stable slug). */
+  id: string;
+  /** Display name of the persona (synthetic). */
+  name: string;
+  /** Text-to-speech voice used for this role, e.g. Polly.Joanna-Neural. */
+  voice: string;
+  /** BCP-47 language of the role. */
+  language: string;
+}
+
+/** What the call is about, as planned. */
+export interface Scenario {
+  /** Industry of the customer's issue (telecom, banking, ...). */
+  industry: string;
+  /** Category of the issue (billing_dispute, outage, ...). */
+  issueCategory: string;
+  /** Issue complexity from 1 (trivial) to 5 (hard). */
+  issueComplexity: number;
+  /** The customer's demeanor at the start of the call. */
+  demeanor: string;
+  /** One-sentence description of the issue. */
+  summary: string;
+}
+
+/** How a call ends for the customer. */
+export const OutcomeValues = ['resolved', 'escalated', 'unresolved', 'abandoned'] as const;
+export type Outcome = (typeof OutcomeValues)[number];
+
+/** Twilio identifiers of the call; null until known. */
+export interface TwilioRefs {
+  /** FriendlyName of the conference. */
+  conferenceName: string;
+  /** CF... SID, once the conference exists. */
+  conferenceSid: null | string;
+  /** CA... SID of the agent participant's leg. */
+  agentCallSid: null | string;
+  /** CA... SID of the customer participant's leg. */
+  customerCallSid: null | string;
+}
+
+/** The orchestrator paired a customer with an agent and placed the conference. Topic calls, key = callId. */
+export interface CallPlanned {
+  /** Unique id of this event; consumers deduplicate on it. */
+  eventId: string;
+  /** synthcall's id of the call; the Kafka key of every event of the call. */
+  callId: string;
+  /** The CallRequested this call belongs to. */
+  requestId: string;
+  /** When the call was planned (UTC). */
+  plannedAt: Date;
+  /** The customer persona. */
+  customer: PersonaRef;
+  /** The agent persona. */
+  agent: PersonaRef;
+  /** The planned scenario. */
+  scenario: Scenario;
+  /** The pairing strategy that chose this pair. */
+  strategy: PairingStrategy;
+  /** Fit of agent to customer from 0 (mismatch) to 1 (ideal), as computed by the strategy. */
+  pairingScore: number;
+  /** The outcome the scenario is expected to reach (ground truth intent). */
+  expectedOutcome: Outcome;
+  /** Seed of this call's dialogue; reproduces the same turns. */
+  seed: string;
+  /** simulated (twilio-sim) or live (Twilio). */
+  mode: CallMode;
+  /** Hard cap on turns for this call. */
+  maxTurns: number;
+  /** Twilio identifiers. */
+  twilio: TwilioRefs;
+}
+
+/** A party of the call. */
+export const RoleValues = ['customer', 'agent'] as const;
+export type Role = (typeof RoleValues)[number];
+
+/** A leg's speech Gather heard something (or nothing). Topic utterances, key = callId. */
+export interface UtteranceHeard {
+  /** Unique id of this event; (callId, role, turn) is the idempotency key. */
+  eventId: string;
+  /** synthcall call id. */
+  callId: string;
+  /** The role that heard the utterance (and must answer it). */
+  role: Role;
+  /** Turn number of the utterance that was heard (0 = the agent's greeting). */
+  turn: number;
+  /** What the speech recogniser returned (SpeechResult); empty when nothing was heard. */
+  text: string;
+  /** Recogniser confidence 0-1 (Twilio's Confidence); null when nothing was heard. */
+  confidence: null | number;
+  /** CA... SID of the leg whose Gather heard it. */
+  callSid: string;
+  /** When the webhook arrived (UTC). */
+  heardAt: Date;
+}
+
+/** Why a call ended. */
+export const EndReasonValues = ['resolved', 'escalated', 'customer_abandoned', 'max_turns', 'loop_detected', 'time_limit', 'error'] as const;
+export type EndReason = (typeof EndReasonValues)[number];
+
+/** The engine's next line for a role. Topic replies, key = callId. */
+export interface ReplyReady {
+  /** Unique id of this event; (callId, role, turn) is the idempotency key. */
+  eventId: string;
+  /** synthcall call id. */
+  callId: string;
+  /** The role that speaks this line. */
+  role: Role;
+  /** Turn number of this line. */
+  turn: number;
+  /** The line to speak. */
+  text: string;
+  /** Text-to-speech voice for <Say voice>. */
+  voice: string;
+  /** Language for <Say language> and the next <Gather language>. */
+  language: string;
+  /** True when this is the last line: the gateway answers <Say> then <Hangup>. */
+  endCall: boolean;
+  /** Why the call ends; set when endCall is true. */
+  endReason: null | EndReason;
+  /** Who ended the call; set when endCall is true. */
+  endedBy: null | Role;
+  /** True when the line is a fallback (the model failed or timed out), so the data can exclude it. */
+  fallback: boolean;
+  /** When the line was produced (UTC). */
+  producedAt: Date;
+}
+
+/** What happened. */
+export const LifecycleTypeValues = ['conference_started', 'conference_ended', 'participant_joined', 'participant_left', 'call_completed', 'call_failed', 'call_ended'] as const;
+export type LifecycleType = (typeof LifecycleTypeValues)[number];
+
+/** A call lifecycle event from Twilio's status callbacks. Topic call-events, key = callId. */
+export interface CallLifecycle {
+  /** Unique id of this event; consumers deduplicate on it. */
+  eventId: string;
+  /** synthcall call id. */
+  callId: string;
+  /** The lifecycle step. call_ended is synthcall's own record of why the conversation ended. */
+  type: LifecycleType;
+  /** When it happened (Twilio's Timestamp when given, UTC). */
+  occurredAt: Date;
+  /** CF... SID when the event concerns the conference. */
+  conferenceSid: null | string;
+  /** CA... SID when the event concerns one leg. */
+  callSid: null | string;
+  /** The participant's role (from ParticipantLabel), when known. */
+  role: null | Role;
+  /** Twilio's SequenceNumber of conference callbacks, for ordering. */
+  sequenceNumber: null | number;
+  /** Twilio CallStatus (completed, busy, failed, no-answer, canceled) when relevant. */
+  callStatus: null | string;
+  /** Duration in seconds, for ended/completed events. */
+  durationSec: null | number;
+  /** For call_ended: why the conversation ended. */
+  endReason: null | EndReason;
+  /** For call_ended: who ended it. */
+  endedBy: null | Role;
+  /** Free text (e.g. Twilio's ReasonConferenceEnded or an error message). */
+  detail: null | string;
+}
+
+/** Which role speaks on a recording channel. */
+export interface ChannelRole {
+  /** 1-based channel number (1 = first participant to join). */
+  channel: number;
+  /** The role on that channel. */
+  role: Role;
+}
+
+/** The conference's dual-channel recording is available. Topic recordings, key = callId. */
+export interface RecordingCompleted {
+  /** Unique id of this event; the recording SID makes it idempotent. */
+  eventId: string;
+  /** synthcall call id. */
+  callId: string;
+  /** RE... SID of the recording. */
+  recordingSid: string;
+  /** Twilio's RecordingUrl (append .wav for the media). */
+  recordingUrl: string;
+  /** CF... SID of the recorded conference. */
+  conferenceSid: null | string;
+  /** Number of audio channels (2 for dual-channel). */
+  channels: number;
+  /** Length of the recording in seconds. */
+  durationSec: number;
+  /** Channel to role map; channel 1 is the customer, who joins first. */
+  channelRoles: Array<ChannelRole>;
+  /** When the recording completed (UTC). */
+  completedAt: Date;
+}
+
+/** One recognised sentence. */
+export interface TranscriptSentence {
+  /** Sentence index in the transcript. */
+  index: number;
+  /** Media channel the sentence was heard on. */
+  channel: number;
+  /** Role on that channel, from the channel participants. */
+  role: null | Role;
+  /** Start, seconds from the start of the recording. */
+  startSec: number;
+  /** End, seconds from the start of the recording. */
+  endSec: number;
+  /** Recognised text. */
+  text: string;
+  /** Recognition confidence 0-1. */
+  confidence: null | number;
+}
+
+/** The result of one Language Operator. */
+export interface OperatorResult {
+  /** LY... SID of the operator. */
+  operatorSid: string;
+  /** Operator name, e.g. Sentiment Analysis. */
+  name: string;
+  /** Twilio operator_type (conversation_classify, utterance_classify, extract, extract_normalize, pii_extract, text_generation, json). */
+  operatorType: string;
+  /** Classification label, for classify operators. */
+  predictedLabel: null | string;
+  /** Probability of the predicted label. */
+  predictedProbability: null | number;
+  /** Generated text, for text_generation operators (e.g. the summary). */
+  textResult: null | string;
+  /** Extracted values by entity type, for extract and pii_extract operators. */
+  extractResults: Record<string, Array<string>>;
+  /** The operator result as Twilio returned it, JSON-encoded, so no detail is lost. */
+  rawJson: string;
+}
+
+/** Voice Intelligence finished a transcript of the call's recording. Topic transcripts, key = callId. */
+export interface TranscriptAnalyzed {
+  /** Unique id of this event; the transcript SID makes it idempotent. */
+  eventId: string;
+  /** synthcall call id (the transcript's customer key). */
+  callId: string;
+  /** GT... SID of the Voice Intelligence transcript. */
+  transcriptSid: string;
+  /** GA... SID of the Voice Intelligence service. */
+  serviceSid: string;
+  /** RE... SID of the transcribed recording. */
+  recordingSid: null | string;
+  /** When the results were fetched (UTC). */
+  analyzedAt: Date;
+  /** Sentences in order. */
+  sentences: Array<TranscriptSentence>;
+  /** Results of the operators attached to the service. */
+  operatorResults: Array<OperatorResult>;
+}
+
+/** Where the conversation is. */
+export const ConversationStatusValues = ['active', 'ending', 'ended'] as const;
+export type ConversationStatus = (typeof ConversationStatusValues)[number];
+
+/** Chat role from the speaking persona's point of view. */
+export const ChatRoleValues = ['system', 'user', 'assistant'] as const;
+export type ChatRole = (typeof ChatRoleValues)[number];
+
+/** One message of a role's own history: its own lines are assistant, what it heard is user. */
+export interface ChatMessage {
+  /** system, user (heard) or assistant (said). */
+  role: ChatRole;
+  /** Text of the message. */
+  content: string;
+  /** Turn the message belongs to. */
+  turn: number;
+}
+
+/** The conversation engine's state of one call: changelog topic conversation-state (compacted), key = callId. A null value (tombstone) deletes a finished call. */
+export interface ConversationState {
+  /** synthcall call id. */
+  callId: string;
+  /** Incremented on every change; a consumer ignores a state older than the one it holds. */
+  version: number;
+  /** When this version was written (UTC). */
+  updatedAt: Date;
+  /** active = turns flowing; ending = the farewell was sent; ended = the call is over. */
+  status: ConversationStatus;
+  /** Number of the last turn produced. */
+  turn: number;
+  /** Hard cap on turns. */
+  maxTurns: number;
+  /** Customer persona id. */
+  customerId: string;
+  /** Agent persona id. */
+  agentId: string;
+  /** Dialogue seed of the call. */
+  seed: string;
+  /** The customer's history. */
+  customerHistory: Array<ChatMessage>;
+  /** The agent's history. */
+  agentHistory: Array<ChatMessage>;
+  /** Why the call ended, once it has. */
+  endReason: null | EndReason;
+  /** Who ended the call, once it has. */
+  endedBy: null | Role;
+  /** Language-model tokens used by this call so far. */
+  tokensUsed: number;
+  /** Number of fallback lines spoken so far. */
+  fallbackTurns: number;
+  /** Opaque JSON of the dialogue provider's own plan (e.g. the scripted planner's position), so a restarted engine resumes the same plan. */
+  providerState: null | string;
+}
+
+/** A message a consumer could not decode or handle after bounded retries. Topic dead-letters, key = the original key. */
+export interface DeadLetter {
+  /** Topic the message was read from. */
+  originalTopic: string;
+  /** Partition it was read from. */
+  originalPartition: number;
+  /** Offset it was read at (a decimal string: Kafka offsets are 64-bit). */
+  originalOffset: string;
+  /** The original key bytes. */
+  originalKey: null | Buffer;
+  /** The original value bytes, unchanged, so the message can be replayed. */
+  originalValue: null | Buffer;
+  /** The original headers. */
+  originalHeaders: Record<string, Buffer>;
+  /** Consumer group that gave up on the message. */
+  consumerGroup: string;
+  /** synthcall error code, e.g. SYNTH_DECODE_FAILED or SYNTH_HANDLER_FAILED. */
+  errorCode: string;
+  /** Human-readable reason. */
+  errorMessage: string;
+  /** How many times the handler was tried (0 when the message could not be decoded). */
+  attempts: number;
+  /** When the consumer gave up (UTC). */
+  failedAt: Date;
+}

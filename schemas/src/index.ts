@@ -1,0 +1,32 @@
+export {
+  AVRO_NAMESPACE,
+  avroType,
+  EVENT_SCHEMA_NAMES,
+  type EventSchemaName,
+  parseSchema,
+  type RawRecordSchema,
+  rawSchema,
+} from './avro.js';
+export { assertValid, EventCodec } from './codec.js';
+export { SchemaError, type SchemaErrorCode } from './errors.js';
+export { exampleEvents } from './examples.js';
+export * from './generated/events.js';
+export {
+  type Compatibility,
+  type ConfluentRegistryOptions,
+  ConfluentSchemaRegistry,
+  LocalSchemaRegistry,
+  readSchemaId,
+  type SchemaRegistryPort,
+} from './registry.js';
+export {
+  bindTopic,
+  type EventOf,
+  type EventTypes,
+  TOPICS,
+  type TopicBinding,
+  type TopicKey,
+  type TopicSpec,
+  topicSpecs,
+  valueSubject,
+} from './topics.js';
