@@ -1,0 +1,18 @@
+export { OpsServerError, type OpsServerErrorCode } from './errors.js';
+export {
+  createOpsServer,
+  type OpsLogger,
+  type OpsServer,
+  type OpsServerOptions,
+  type ReadinessCheck,
+  SHUTDOWN_CHECK,
+} from './ops-server.js';
+export {
+  type BaseServiceConfig,
+  type RunServiceOptions,
+  readPackageVersion,
+  runService,
+  type ServiceApp,
+  type ServiceContext,
+  type ShutdownStep,
+} from './run-service.js';

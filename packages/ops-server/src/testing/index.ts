@@ -1,0 +1,1 @@
+export { type ExitResult, ServiceProcess, type ServiceProcessOptions } from './service-process.js';
