@@ -1,0 +1,16 @@
+export { agentsFor, uncoveredCustomers } from './coverage.js';
+export { formatIssue, PersonaError, type PersonaErrorReason, type PersonaIssue } from './errors.js';
+export {
+  defaultPersonas,
+  EMBEDDED_AGENTS_FILE,
+  EMBEDDED_CUSTOMERS_FILE,
+  type LoadPersonasOptions,
+  loadPersonaFile,
+  loadPersonas,
+  type ParseOptions,
+  type PersonaFileContents,
+  type PersonaFileFormat,
+  parsePersonas,
+} from './load.js';
+export { FALLBACK_COMPANY, fillPlaceholders, type PlaceholderValues } from './placeholders.js';
+export * from './schema.js';
