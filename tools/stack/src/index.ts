@@ -1,0 +1,19 @@
+export { CCOMPAT_PATH } from './apicurio.js';
+export { StackError, type StackErrorCode } from './errors.js';
+export { fetchArtifacts } from './fetch.js';
+export { findJava, parseJavaMajor } from './java.js';
+export { serverProperties } from './kafka.js';
+export { freePort } from './processes.js';
+export { type ProvisionResult, provision } from './provision.js';
+export {
+  DEFAULT_PORTS,
+  DEFAULT_STACK_DIR,
+  readState,
+  type StackOptions,
+  type StackPorts,
+  type StackState,
+  type StackUp,
+  startLocalStack,
+  stopLocalStack,
+} from './stack.js';
+export { APICURIO_VERSION, KAFKA_VERSION } from './versions.js';

@@ -1,0 +1,207 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CCOMPAT_PATH, registryAnswers, startApicurio } from './apicurio.js';
+import { StackError } from './errors.js';
+import { fetchArtifacts } from './fetch.js';
+import { findJava } from './java.js';
+import { kafkaAnswers, startKafka } from './kafka.js';
+import { isOurs, portInUse, stopPid } from './processes.js';
+import { type ProvisionResult, provision } from './provision.js';
+import { APICURIO_MIN_JAVA, APICURIO_VERSION, KAFKA_MIN_JAVA, KAFKA_VERSION } from './versions.js';
+
+export const DEFAULT_STACK_DIR = resolve(fileURLToPath(new URL('../../../.stack/', import.meta.url)));
+
+export interface StackPorts {
+  kafka: number;
+  controller: number;
+  registry: number;
+  registryManagement: number;
+}
+
+export const DEFAULT_PORTS: StackPorts = {
+  kafka: 9092,
+  controller: 9093,
+  registry: 8080,
+  registryManagement: 9000,
+};
+
+export interface StackState {
+  dir: string;
+  brokers: string;
+  registryUrl: string;
+  kafkaPid: number;
+  registryPid: number;
+  ports: StackPorts;
+  versions: { kafka: string; apicurio: string };
+  startedAt: string;
+}
+
+export interface StackOptions {
+  /** Where the broker's data, logs and the state file go; removed by stopLocalStack. */
+  dir?: string;
+  ports?: Partial<StackPorts>;
+  /** Java homes to try before JAVA_HOME/PATH/usr/lib/jvm. */
+  javaHome?: string;
+  registryJavaHome?: string;
+  log?: (line: string) => void;
+}
+
+export interface StackUp extends StackState {
+  alreadyRunning: boolean;
+  fetched: boolean;
+  provisioned: ProvisionResult;
+  timings: { fetchMs: number; kafkaMs: number; registryMs: number; provisionMs: number; totalMs: number };
+}
+
+const stateFile = (dir: string) => join(dir, 'state.json');
+
+export function readState(dir = DEFAULT_STACK_DIR): StackState | undefined {
+  const file = stateFile(dir);
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(readFileSync(file, 'utf8')) as StackState;
+}
+
+/**
+ * Starts (or finds running) a single-node Kafka broker and Apicurio Registry on loopback, then creates the topics and
+ * registers the schemas. Running it again while the stack is up only re-provisions.
+ */
+export async function startLocalStack(options: StackOptions = {}): Promise<StackUp> {
+  const t0 = Date.now();
+  const dir = resolve(options.dir ?? DEFAULT_STACK_DIR);
+  const log = options.log ?? (() => undefined);
+  const previous = readState(dir);
+  if (previous && isOurs(previous.kafkaPid, dir) && isOurs(previous.registryPid, dir)) {
+    const healthy =
+      (await kafkaAnswers(previous.brokers).catch(() => false)) &&
+      (await registryAnswers(previous.registryUrl).catch(() => false));
+    if (healthy) {
+      log(`stack already running (kafka pid ${previous.kafkaPid}, registry pid ${previous.registryPid})`);
+      const p0 = Date.now();
+      const provisioned = await provision({ brokers: previous.brokers, registryUrl: previous.registryUrl });
+      const provisionMs = Date.now() - p0;
+      return {
+        ...previous,
+        alreadyRunning: true,
+        fetched: false,
+        provisioned,
+        timings: { fetchMs: 0, kafkaMs: 0, registryMs: 0, provisionMs, totalMs: Date.now() - t0 },
+      };
+    }
+  }
+  if (previous) await stopLocalStack({ dir, log });
+
+  const ports = { ...DEFAULT_PORTS, ...options.ports };
+  for (const [name, port] of Object.entries(ports)) {
+    if (await portInUse(port)) {
+      throw new StackError(
+        'SYNTH_STACK_PORT_BUSY',
+        `port ${port} (${name}) on 127.0.0.1 is already in use by another process; stop it, or point the tests at a running broker with KAFKA_BROKERS and SCHEMA_REGISTRY_URL.`,
+      );
+    }
+  }
+
+  const kafkaJava = findJava(KAFKA_MIN_JAVA, [options.javaHome]);
+  const registryJava = findJava(APICURIO_MIN_JAVA, [options.registryJavaHome, options.javaHome]);
+
+  log(
+    `fetching Kafka ${KAFKA_VERSION} and Apicurio Registry ${APICURIO_VERSION} from Maven (cached after the first run)…`,
+  );
+  const f0 = Date.now();
+  const artifacts = await fetchArtifacts();
+  const fetchMs = Date.now() - f0;
+
+  mkdirSync(dir, { recursive: true });
+  const brokers = `127.0.0.1:${ports.kafka}`;
+  const registryUrl = `http://127.0.0.1:${ports.registry}${CCOMPAT_PATH}`;
+  const state: StackState = {
+    dir,
+    brokers,
+    registryUrl,
+    kafkaPid: 0,
+    registryPid: 0,
+    ports,
+    versions: { kafka: KAFKA_VERSION, apicurio: APICURIO_VERSION },
+    startedAt: new Date().toISOString(),
+  };
+  const save = () => writeFileSync(stateFile(dir), `${JSON.stringify(state, null, 2)}\n`);
+
+  try {
+    log(
+      `starting Kafka ${KAFKA_VERSION} (java ${kafkaJava.major}) on ${brokers} and Apicurio (java ${registryJava.major}) on ${registryUrl}…`,
+    );
+    // Both JVMs start in parallel: start-up is CPU-bound on two cores, but the waits overlap.
+    const k0 = Date.now();
+    const kafkaStarting = startKafka({
+      javaBin: kafkaJava.bin,
+      libsDir: artifacts.kafkaLibs,
+      dir: join(dir, 'kafka'),
+      port: ports.kafka,
+      controllerPort: ports.controller,
+    }).then((s) => {
+      state.kafkaPid = s.pid;
+      save();
+      return Date.now() - k0;
+    });
+    const registryStarting = startApicurio({
+      javaBin: registryJava.bin,
+      distDir: artifacts.apicurioDir,
+      dir: join(dir, 'registry'),
+      port: ports.registry,
+      managementPort: ports.registryManagement,
+    }).then((s) => {
+      state.registryPid = s.pid;
+      save();
+      return Date.now() - k0;
+    });
+    const [kafkaMs, registryMs] = await Promise.all([kafkaStarting, registryStarting]);
+    const p0 = Date.now();
+    const provisioned = await provision({ brokers, registryUrl });
+    const provisionMs = Date.now() - p0;
+    return {
+      ...state,
+      alreadyRunning: false,
+      fetched: artifacts.fetched,
+      provisioned,
+      timings: { fetchMs, kafkaMs, registryMs, provisionMs, totalMs: Date.now() - t0 },
+    };
+  } catch (cause) {
+    await stopLocalStack({ dir, log }).catch(() => undefined);
+    throw new StackError(
+      'SYNTH_STACK_START_FAILED',
+      `the local stack did not start: ${(cause as Error).message}`,
+      {
+        cause,
+      },
+    );
+  }
+}
+
+/**
+ * Stops exactly the processes this stack started (by the pids in its state file, checked to still be ours) and
+ * removes its directory. Harmless when nothing runs.
+ */
+export async function stopLocalStack(
+  options: { dir?: string; log?: (line: string) => void } = {},
+): Promise<void> {
+  const dir = resolve(options.dir ?? DEFAULT_STACK_DIR);
+  const log = options.log ?? (() => undefined);
+  const state = readState(dir);
+  if (state) {
+    for (const [name, pid] of [
+      ['registry', state.registryPid],
+      ['kafka', state.kafkaPid],
+    ] as const) {
+      if (pid > 0 && isOurs(pid, dir)) {
+        const how = await stopPid(pid);
+        log(`${name} (pid ${pid}) ${how}`);
+      }
+    }
+  } else {
+    log('no stack state found; nothing to stop');
+  }
+  if (existsSync(dir)) {
+    rmSync(dir, { recursive: true, force: true });
+    log(`removed ${dir}`);
+  }
+}
