@@ -234,8 +234,8 @@ export function inferCompetence(competenceLevel: string, productKnowledge: strin
 /**
  * Skills from `ProductKnowledge`: the text is cut into clauses (at `,` `;` ` - ` and "but"); a clause that admits a
  * weakness ("limited billing knowledge", "weak on technical specs") grants nothing; every keyword in the other
- * clauses grants its categories. "All areas"/"comprehensive" grants everything. Every agent can take a general
- * question, so `product_inquiry` is always included.
+ * clauses grants its categories, and "all areas"/"comprehensive" in such a clause grants everything. Every agent can
+ * take a general question, so `product_inquiry` is always included.
  */
 const SKILL_KEYWORDS: readonly Rule<readonly IssueCategory[]>[] = [
   [/\bbilling/i, ['billing_dispute', 'refund', 'payment_arrangement']],
@@ -254,10 +254,10 @@ const ALL_AREAS = /\ball areas\b|\beverything\b|\bcomprehensive\b/i;
 const WEAKNESS = /\bweak|\blimited\b|\bno knowledge|\bpoor|\black/i;
 
 export function inferSkillCategories(productKnowledge: string): IssueCategory[] {
-  if (ALL_AREAS.test(productKnowledge)) return [...ISSUE_CATEGORIES];
   const granted = new Set<IssueCategory>(['product_inquiry']);
   for (const clause of productKnowledge.split(/[,;]|\s[-–—]\s|\bbut\b/i)) {
     if (WEAKNESS.test(clause)) continue;
+    if (ALL_AREAS.test(clause)) return [...ISSUE_CATEGORIES];
     for (const [pattern, categories] of SKILL_KEYWORDS) {
       if (pattern.test(clause)) for (const category of categories) granted.add(category);
     }
