@@ -1,0 +1,25 @@
+import { applyAsrNoise } from '../audio/asr-noise.js';
+import { speakingSeconds } from '../audio/speech-timing.js';
+import { renderConferenceRecording, type Synthesizer } from '../audio/wav.js';
+import type { RecordingRenderer, SpeechRecognizer, SpeechTiming } from '../engine/ports.js';
+
+/** Words-per-minute per voice, from the audio module. */
+export const audioSpeechTiming: SpeechTiming = {
+  speakingSeconds: (text, voice) => speakingSeconds(text, voice),
+};
+
+/** Seeded ASR noise at a target word error rate, from the audio module. */
+export const audioRecognizer: SpeechRecognizer = {
+  recognize(text, { wordErrorRate, random }) {
+    const result = applyAsrNoise(text, { wordErrorRate, random: () => random.next() });
+    return { heard: result.heard, confidence: result.confidence };
+  },
+};
+
+/** Dual-channel WAV: espeak-ng speech when `audio` is on, else silence of the right length and shape. */
+export function audioRecordingRenderer(audio: boolean, synthesize?: Synthesizer): RecordingRenderer {
+  return {
+    render: (segments, durationSec) =>
+      renderConferenceRecording(segments, durationSec, synthesize ? { audio, synthesize } : { audio }),
+  };
+}

@@ -1,0 +1,169 @@
+/**
+ * The sim's time source. `realtime` follows the wall clock; `fast` is a virtual clock that jumps to the next
+ * scheduled event as soon as nothing is in flight (no webhook awaiting its answer, no REST request being served),
+ * so a call runs as fast as its webhooks answer.
+ */
+export interface Clock {
+  readonly mode: 'realtime' | 'fast';
+  now(): number;
+  /** Runs `fn` at `atMs` (epoch ms, clock time). Returns a cancel function. */
+  at(atMs: number, fn: () => void): () => void;
+  /** Resolves after `ms` of clock time, or rejects with the signal's reason. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Marks outside work in flight: the fast clock does not jump while any is pending. `quiet` (for requests the
+   * sim serves) also keeps it still for a short real-time window afterwards, for the client's next request.
+   */
+  track<T>(work: Promise<T>, quiet?: boolean): Promise<T>;
+  close(): void;
+}
+
+function sleepWith(clock: Clock, ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      cancel();
+      reject(signal?.reason);
+    };
+    const cancel = clock.at(clock.now() + Math.max(0, ms), () => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    });
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+export class RealtimeClock implements Clock {
+  readonly mode = 'realtime' as const;
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  now(): number {
+    return Date.now();
+  }
+  at(atMs: number, fn: () => void): () => void {
+    const handle = setTimeout(
+      () => {
+        this.timers.delete(handle);
+        fn();
+      },
+      Math.max(0, atMs - Date.now()),
+    );
+    this.timers.add(handle);
+    return () => {
+      clearTimeout(handle);
+      this.timers.delete(handle);
+    };
+  }
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return sleepWith(this, ms, signal);
+  }
+  track<T>(work: Promise<T>, _quiet?: boolean): Promise<T> {
+    return work;
+  }
+  close(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+  }
+}
+
+interface Timer {
+  atMs: number;
+  seq: number;
+  fn: () => void;
+}
+
+export interface VirtualClockOptions {
+  startMs: number;
+  /**
+   * Real milliseconds the clock stays still after outside work ends. A client that creates two participants back
+   * to back then sees both join at the same virtual instant instead of one leg's call finishing in between.
+   */
+  quietMs?: number;
+}
+
+export class VirtualClock implements Clock {
+  readonly mode = 'fast' as const;
+  private current: number;
+  private seq = 0;
+  private timers: Timer[] = [];
+  private busy = 0;
+  private scheduled = false;
+  private quietUntil = 0;
+  private quietTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly quietMs: number;
+
+  constructor(options: VirtualClockOptions) {
+    this.current = options.startMs;
+    this.quietMs = options.quietMs ?? 20;
+  }
+
+  now(): number {
+    return this.current;
+  }
+
+  at(atMs: number, fn: () => void): () => void {
+    const timer: Timer = { atMs: Math.max(atMs, this.current), seq: this.seq++, fn };
+    this.timers.push(timer);
+    this.schedule();
+    return () => {
+      this.timers = this.timers.filter((t) => t !== timer);
+    };
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return sleepWith(this, ms, signal);
+  }
+
+  async track<T>(work: Promise<T>, quiet = false): Promise<T> {
+    this.busy++;
+    try {
+      return await work;
+    } finally {
+      this.busy--;
+      if (quiet) this.quietUntil = Date.now() + this.quietMs;
+      this.schedule();
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    this.timers = [];
+    if (this.quietTimer) clearTimeout(this.quietTimer);
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.closed) return;
+    this.scheduled = true;
+    // setImmediate runs after pending promise continuations, so work started by the last timer is tracked first.
+    setImmediate(() => {
+      this.scheduled = false;
+      this.step();
+    });
+  }
+
+  private step(): void {
+    if (this.closed || this.busy > 0 || this.timers.length === 0) return;
+    const wait = this.quietUntil - Date.now();
+    if (wait > 0) {
+      if (!this.quietTimer) {
+        this.quietTimer = setTimeout(() => {
+          this.quietTimer = undefined;
+          this.schedule();
+        }, wait);
+      }
+      return;
+    }
+    let next = this.timers[0] as Timer;
+    for (const t of this.timers) {
+      if (t.atMs < next.atMs || (t.atMs === next.atMs && t.seq < next.seq)) next = t;
+    }
+    this.timers = this.timers.filter((t) => t !== next);
+    this.current = next.atMs;
+    next.fn();
+    this.schedule();
+  }
+}

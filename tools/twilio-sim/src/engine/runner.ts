@@ -1,0 +1,270 @@
+import { derivedRandom } from '../domain/random.js';
+import { type GatherVerb, parseTwiml, type SayVerb, type Verb } from '../domain/twiml.js';
+import type { Leg, TwimlSource } from './leg.js';
+import type { Utterance } from './room.js';
+import type { Telephony } from './telephony.js';
+
+/** What Twilio says on a call whose TwiML could not be fetched or read, before hanging up. */
+export const APPLICATION_ERROR_TEXT = 'We are sorry, an application error has occurred. Goodbye.';
+/** `speechTimeout="auto"`: recognition stops at the first pause; the sim's pause is this long. */
+export const AUTO_SPEECH_TIMEOUT_MS = 1000;
+/** `<Say loop="0">` repeats until hang-up; the sim stops after this many repetitions. */
+const MAX_SAY_LOOPS = 100;
+
+export type Fetched =
+  | { ok: true; verbs: Verb[]; documentUrl: string | undefined }
+  | { ok: false; code?: number };
+
+const TWIML_CONTENT_TYPE = /^(text\/xml|application\/xml|text\/html)\b/i;
+
+/** Executes TwiML for one leg: fetches documents (with fallback), runs verbs, follows Redirect/Gather actions. */
+export class TwimlRunner {
+  constructor(private readonly t: Telephony) {}
+
+  /** The first document of a leg that is being answered (its webhook carries CallStatus=ringing). */
+  fetchFirst(leg: Leg, source: TwimlSource): Promise<Fetched> {
+    return this.fetchDocument(leg, source, {});
+  }
+
+  async run(leg: Leg, source: TwimlSource, signal: AbortSignal, first: Fetched | undefined): Promise<void> {
+    try {
+      let doc = first ?? (await this.fetchDocument(leg, source, {}));
+      for (;;) {
+        if (signal.aborted) return;
+        if (!doc.ok) {
+          await this.say(
+            leg,
+            { kind: 'Say', text: APPLICATION_ERROR_TEXT, voice: undefined, language: undefined, loop: 1 },
+            signal,
+          );
+          this.t.endLeg(leg);
+          return;
+        }
+        const next = await this.execute(leg, doc, signal);
+        if (next === 'hangup' || next === undefined) {
+          if (!signal.aborted) this.t.endLeg(leg);
+          return;
+        }
+        doc = await this.fetchDocument(leg, next.source, next.params);
+      }
+    } catch (error) {
+      if (signal.aborted || leg.ended) return;
+      throw error;
+    }
+  }
+
+  /** Runs a document's verbs. Returns the next document to fetch, 'hangup', or undefined when the verbs ran out. */
+  private async execute(
+    leg: Leg,
+    doc: { verbs: Verb[]; documentUrl: string | undefined },
+    signal: AbortSignal,
+  ): Promise<{ source: TwimlSource; params: Record<string, string> } | 'hangup' | undefined> {
+    for (const verb of doc.verbs) {
+      if (signal.aborted) return 'hangup';
+      switch (verb.kind) {
+        case 'Say':
+          await this.say(leg, verb, signal);
+          break;
+        case 'Pause':
+          await this.t.clock.sleep(verb.lengthSec * 1000, signal);
+          break;
+        case 'Hangup':
+          this.t.endLeg(leg);
+          return 'hangup';
+        case 'Redirect': {
+          const url = this.resolve(leg, verb.url, doc.documentUrl);
+          if (url === undefined) return 'hangup';
+          return { source: { kind: 'url', url, method: verb.method, fallback: undefined }, params: {} };
+        }
+        case 'Gather': {
+          const heard = await this.gather(leg, verb, signal);
+          if (heard === undefined && !verb.actionOnEmptyResult) break;
+          const url = this.resolve(leg, verb.action ?? doc.documentUrl ?? '', doc.documentUrl);
+          if (url === undefined) return 'hangup';
+          const params: Record<string, string> = {};
+          if (heard) {
+            params.SpeechResult = heard.text;
+            params.Confidence = heard.confidence.toFixed(8);
+          }
+          return { source: { kind: 'url', url, method: verb.method, fallback: undefined }, params };
+        }
+        case 'Dial': {
+          if (!verb.conference) {
+            this.t.notify(
+              leg,
+              13201,
+              `<Dial> to "${verb.other ?? ''}" is not simulated; only <Conference>`,
+              { url: doc.documentUrl ?? '', method: 'POST' },
+              true,
+            );
+            break;
+          }
+          const status = await this.t.dialConference(leg, verb.conference, signal);
+          if (leg.ended || signal.aborted) return 'hangup';
+          if (verb.action) {
+            const url = this.resolve(leg, verb.action, doc.documentUrl);
+            if (url === undefined) return 'hangup';
+            return {
+              source: { kind: 'url', url, method: verb.method, fallback: undefined },
+              params: { DialCallStatus: status },
+            };
+          }
+          break;
+        }
+        case 'Unknown':
+          // Twilio reports a schema warning and skips what it does not know.
+          this.t.notify(
+            leg,
+            12200,
+            `Schema validation warning: unknown verb <${verb.name}>`,
+            { url: doc.documentUrl ?? '', method: 'POST' },
+            true,
+          );
+          break;
+      }
+    }
+    return undefined;
+  }
+
+  private resolve(leg: Leg, url: string, base: string | undefined): string | undefined {
+    try {
+      return new URL(url, base).toString();
+    } catch {
+      // A relative URL in a document that came from the Twiml parameter has nothing to resolve against.
+      this.t.notify(leg, 11100, `Invalid URL "${url}": relative URLs need a document URL`, {
+        url,
+        method: 'POST',
+      });
+      return undefined;
+    }
+  }
+
+  private async say(leg: Leg, verb: SayVerb, signal: AbortSignal): Promise<void> {
+    const loops = verb.loop === 0 ? MAX_SAY_LOOPS : verb.loop;
+    const text = Array.from({ length: loops }, () => verb.text).join(' ');
+    const voice = verb.voice ?? 'man';
+    const seconds = this.t.options.timing.speakingSeconds(verb.text, verb.voice) * loops;
+    const start = this.t.now();
+    const utterance: Utterance = { speaker: leg, text, voice, startMs: start, endMs: start + seconds * 1000 };
+    this.t.log(leg, { type: 'said', text, voice, language: verb.language ?? 'en-US', seconds });
+    const room = leg.room;
+    room?.startUtterance(utterance);
+    try {
+      await this.t.clock.sleep(seconds * 1000, signal);
+    } catch (error) {
+      room?.cancelUtterance(utterance);
+      throw error;
+    }
+    room?.endUtterance(utterance);
+  }
+
+  private async gather(
+    leg: Leg,
+    verb: GatherVerb,
+    signal: AbortSignal,
+  ): Promise<{ text: string; confidence: number } | undefined> {
+    for (const nested of verb.nested) {
+      if (nested.kind === 'Say') await this.say(leg, nested, signal);
+      else await this.t.clock.sleep(nested.lengthSec * 1000, signal);
+    }
+    const index = leg.gathers++;
+    const timeoutMs = verb.timeoutSec * 1000;
+    const speechTimeoutMs =
+      verb.speechTimeout === 'auto' ? AUTO_SPEECH_TIMEOUT_MS : verb.speechTimeout * 1000;
+    this.t.log(leg, {
+      type: 'gather',
+      index,
+      input: verb.input.join(' '),
+      timeoutSec: verb.timeoutSec,
+      speechTimeout: verb.speechTimeout,
+      speechModel: verb.speechModel,
+    });
+    const room = leg.room;
+    if (!verb.input.includes('speech') || !room) {
+      // Nobody can press keys in the sim, and a leg outside any room hears nothing: wait out the timeout.
+      await this.t.clock.sleep(timeoutMs, signal);
+      return undefined;
+    }
+    const listener = room.listen(leg, timeoutMs, speechTimeoutMs);
+    const onAbort = () => listener.cancel();
+    signal.addEventListener('abort', onAbort, { once: true });
+    const raw = await listener.done;
+    signal.removeEventListener('abort', onAbort);
+    if (signal.aborted) throw signal.reason;
+    if (raw === undefined) {
+      this.t.log(leg, { type: 'heard', index, result: null });
+      return undefined;
+    }
+    const random = derivedRandom(this.t.options.seed, `${leg.call.sid}:${index}`);
+    const { heard, confidence } = this.t.options.recognizer.recognize(raw, {
+      wordErrorRate: this.t.options.asrWer,
+      random,
+    });
+    this.t.log(leg, { type: 'heard', index, raw, result: heard, confidence });
+    if (heard.trim() === '') return undefined;
+    return { text: heard, confidence };
+  }
+
+  private async fetchDocument(
+    leg: Leg,
+    source: TwimlSource,
+    extra: Record<string, string>,
+  ): Promise<Fetched> {
+    if (source.kind === 'twiml') {
+      this.t.log(leg, { type: 'twiml', source: 'Twiml parameter', body: source.twiml });
+      return this.parse(leg, source.twiml, undefined, { url: '', method: 'POST' });
+    }
+    const first = await this.fetchUrl(leg, source.url, source.method, extra);
+    if (first.ok || !source.fallback || leg.ended) return first.ok ? first : { ok: false };
+    // The fallback URL gets the same request plus what went wrong.
+    const fb = await this.fetchUrl(leg, source.fallback.url, source.fallback.method, {
+      ...extra,
+      ErrorCode: String(first.code ?? 11200),
+      ErrorUrl: source.url,
+    });
+    return fb.ok ? fb : { ok: false };
+  }
+
+  private async fetchUrl(
+    leg: Leg,
+    url: string,
+    method: 'GET' | 'POST',
+    extra: Record<string, string>,
+  ): Promise<Fetched | { ok: false; code: number }> {
+    const params = { ...this.t.baseParams(leg), ...extra };
+    this.t.log(leg, { type: 'webhook', url, method, params });
+    const outcome = await this.t.webhooks.send({ url, method, params });
+    const request = { url, method };
+    if (!outcome.ok) {
+      this.t.notify(leg, outcome.code, outcome.message, request);
+      return { ok: false, code: outcome.code };
+    }
+    this.t.log(leg, {
+      type: 'twiml',
+      url,
+      status: outcome.status,
+      contentType: outcome.contentType,
+      body: outcome.body,
+    });
+    if (!TWIML_CONTENT_TYPE.test(outcome.contentType)) {
+      this.t.notify(leg, 12300, `Invalid Content-Type "${outcome.contentType}"`, request);
+      return { ok: false, code: 12300 };
+    }
+    return this.parse(leg, outcome.body, url, request);
+  }
+
+  private parse(
+    leg: Leg,
+    body: string,
+    documentUrl: string | undefined,
+    request: { url: string; method: string },
+  ): Fetched | { ok: false; code: number } {
+    const parsed = parseTwiml(body);
+    if (!parsed.ok) {
+      this.t.notify(leg, parsed.code, parsed.message, request);
+      return { ok: false, code: parsed.code };
+    }
+    for (const w of parsed.warnings) this.t.notify(leg, w.code, w.message, request, true);
+    return { ok: true, verbs: parsed.verbs, documentUrl };
+  }
+}

@@ -1,0 +1,91 @@
+import { type FormParams, twilioSignature } from '../domain/signature.js';
+import type { HttpMethod } from '../domain/twiml.js';
+import type { Clock } from './clock.js';
+
+export interface WebhookRequest {
+  url: string;
+  method: HttpMethod;
+  params: Record<string, string>;
+}
+
+export type WebhookOutcome =
+  | { ok: true; status: number; contentType: string; body: string; url: string }
+  | { ok: false; code: 11200 | 11205; message: string; url: string; status: number | undefined };
+
+export interface WebhookClientOptions {
+  authToken: string;
+  clock: Clock;
+  /** Twilio gives a webhook 15 s in total; tests inject a shorter limit. */
+  timeoutMs: number;
+  userAgent?: string;
+}
+
+/**
+ * Sends form-encoded webhooks signed as Twilio signs them. For GET the parameters go in the query string and the
+ * signature covers the full URL only.
+ */
+export class WebhookClient {
+  constructor(private readonly options: WebhookClientOptions) {}
+
+  async send(request: WebhookRequest): Promise<WebhookOutcome> {
+    const { authToken, clock, timeoutMs } = this.options;
+    let url = request.url;
+    let body: string | undefined;
+    let signedParams: FormParams = request.params;
+    if (request.method === 'GET') {
+      const u = new URL(url);
+      for (const [k, v] of Object.entries(request.params)) u.searchParams.append(k, v);
+      url = u.toString();
+      signedParams = {};
+    } else {
+      body = new URLSearchParams(request.params).toString();
+    }
+    const headers: Record<string, string> = {
+      'X-Twilio-Signature': twilioSignature(authToken, url, signedParams),
+      'User-Agent': this.options.userAgent ?? 'TwilioProxy/1.1',
+      Accept: '*/*',
+    };
+    if (body !== undefined) headers['Content-Type'] = 'application/x-www-form-urlencoded; charset=utf-8';
+    const work = (async (): Promise<WebhookOutcome> => {
+      try {
+        const res = await fetch(url, {
+          method: request.method,
+          headers,
+          body,
+          redirect: 'follow',
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        const text = await res.text();
+        if (res.status < 200 || res.status >= 300) {
+          return {
+            ok: false,
+            code: 11200,
+            message: `HTTP retrieval failure: ${res.status}`,
+            url,
+            status: res.status,
+          };
+        }
+        return {
+          ok: true,
+          status: res.status,
+          contentType: res.headers.get('content-type') ?? '',
+          body: text,
+          url,
+        };
+      } catch (error) {
+        const timedOut =
+          error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+        return {
+          ok: false,
+          code: 11205,
+          message: timedOut
+            ? `HTTP connection failure: no response within ${timeoutMs} ms`
+            : `HTTP connection failure: ${error instanceof Error ? error.message : String(error)}`,
+          url,
+          status: undefined,
+        };
+      }
+    })();
+    return clock.track(work);
+  }
+}

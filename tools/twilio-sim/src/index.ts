@@ -1,0 +1,12 @@
+export { twilioSignature } from './domain/signature.js';
+export type { Clock } from './engine/clock.js';
+export { RealtimeClock, VirtualClock } from './engine/clock.js';
+export type {
+  RecordingRenderer,
+  SpeechRecognizer,
+  SpeechTiming,
+  TranscriptAnalyzer,
+} from './engine/ports.js';
+export { SimError, type SimErrorCode } from './errors.js';
+export { SimHttpClient } from './sdk-client.js';
+export { startTwilioSim, type TwilioSim, type TwilioSimOptions } from './sim.js';

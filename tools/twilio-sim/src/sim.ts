@@ -1,0 +1,141 @@
+import type { AddressInfo } from 'node:net';
+import { audioRecognizer, audioRecordingRenderer, audioSpeechTiming } from './adapters/audio-module.js';
+import { seededRandom } from './domain/random.js';
+import { isSid } from './domain/sid.js';
+import { type Clock, RealtimeClock, VirtualClock } from './engine/clock.js';
+import type {
+  RecordingRenderer,
+  SpeechRecognizer,
+  SpeechTiming,
+  TranscriptAnalyzer,
+} from './engine/ports.js';
+import { Telephony } from './engine/telephony.js';
+import { VoiceIntelligence } from './engine/voice-intelligence.js';
+import { SimError } from './errors.js';
+import { intelligenceRoutes } from './http/intelligence-routes.js';
+import { Router } from './http/router.js';
+import { createSimServer } from './http/server.js';
+import { simRoutes } from './http/sim-routes.js';
+import { v2010Routes } from './http/v2010-routes.js';
+
+export interface TwilioSimOptions {
+  accountSid: string;
+  authToken: string;
+  /** 0 (default) picks a free port. The sim listens on 127.0.0.1 only. */
+  port?: number;
+  /** `fast` (default): a virtual clock that jumps to the next event as soon as no webhook is in flight. */
+  clock?: 'realtime' | 'fast' | Clock;
+  seed?: string | number;
+  /** Word error rate of the simulated speech recogniser, 0–1 (default 0.05). */
+  asrWer?: number;
+  /** Render real speech with espeak-ng into recordings (default: silent WAVs of the right length). */
+  audio?: boolean;
+  /** Twilio's webhook limit is 15 s; tests shorten it. */
+  webhookTimeoutMs?: number;
+  /** Clock time from dialling to the far end's first webhook (default 1000 ms). */
+  ringMs?: number;
+  /** TwiML run by the far end of a call to a number the sim does not own (default: silence for an hour). */
+  defaultAnswerTwiml?: string;
+  /** Start of the virtual clock (epoch ms); defaults to the wall clock at start. */
+  startTimeMs?: number;
+  timing?: SpeechTiming;
+  recognizer?: SpeechRecognizer;
+  renderer?: RecordingRenderer;
+  analyzer?: TranscriptAnalyzer;
+  onError?: (error: unknown) => void;
+}
+
+export interface TwilioSim {
+  /** `http://127.0.0.1:<port>`: the origin that replaces api.twilio.com and intelligence.twilio.com. */
+  readonly baseUrl: string;
+  readonly port: number;
+  readonly telephony: Telephony;
+  /** Resolves when no call is live and every callback has been delivered. */
+  whenIdle(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function validateOptions(options: TwilioSimOptions): void {
+  if (!isSid(options.accountSid, 'AC') && !/^AC[0-9a-fA-F]{32}$/.test(options.accountSid)) {
+    throw new SimError('SYNTH_SIM_CONFIG_INVALID', 'accountSid must be AC followed by 32 hex digits', {
+      twilioCode: 0,
+      status: 0,
+    });
+  }
+  if (!options.authToken) {
+    throw new SimError('SYNTH_SIM_CONFIG_INVALID', 'authToken must not be empty', {
+      twilioCode: 0,
+      status: 0,
+    });
+  }
+  const wer = options.asrWer ?? 0.05;
+  if (!(wer >= 0 && wer <= 1)) {
+    throw new SimError('SYNTH_SIM_CONFIG_INVALID', 'asrWer must be between 0 and 1', {
+      twilioCode: 0,
+      status: 0,
+    });
+  }
+}
+
+/** Starts an offline Twilio on 127.0.0.1: REST (v2010 + Intelligence v2), webhooks, TwiML, conferences. */
+export async function startTwilioSim(options: TwilioSimOptions): Promise<TwilioSim> {
+  validateOptions(options);
+  const seed = String(options.seed ?? 'twilio-sim');
+  const clock: Clock =
+    typeof options.clock === 'object'
+      ? options.clock
+      : options.clock === 'realtime'
+        ? new RealtimeClock()
+        : new VirtualClock({ startMs: options.startTimeMs ?? Date.now() });
+  let baseUrl = '';
+  const telephony = new Telephony({
+    accountSid: options.accountSid,
+    authToken: options.authToken,
+    clock,
+    random: seededRandom(seed),
+    seed,
+    asrWer: options.asrWer ?? 0.05,
+    timing: options.timing ?? audioSpeechTiming,
+    recognizer: options.recognizer ?? audioRecognizer,
+    renderer: options.renderer ?? audioRecordingRenderer(options.audio ?? false),
+    webhookTimeoutMs: options.webhookTimeoutMs ?? 15_000,
+    ringMs: options.ringMs ?? 1000,
+    defaultAnswerTwiml: options.defaultAnswerTwiml ?? '<Response><Pause length="3600"/></Response>',
+    baseUrl: () => baseUrl,
+  });
+  const intelligence = new VoiceIntelligence(telephony, options.analyzer, () => baseUrl);
+  const router = new Router([
+    ...v2010Routes(telephony),
+    ...intelligenceRoutes(intelligence),
+    ...simRoutes(telephony),
+  ]);
+  const server = createSimServer({
+    accountSid: options.accountSid,
+    authToken: options.authToken,
+    clock,
+    router,
+    isPublic: (path) => path.startsWith('/_sim/'),
+    onError: options.onError,
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  baseUrl = `http://127.0.0.1:${port}`;
+  return {
+    baseUrl,
+    port,
+    telephony,
+    whenIdle: () => telephony.whenIdle(),
+    async close() {
+      for (const leg of telephony.calls.values()) telephony.endLeg(leg, 'conference_ended_via_api');
+      clock.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
