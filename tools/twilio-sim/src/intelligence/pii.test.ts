@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { conversation } from './fixtures.test-support.js';
+import { extractPii, type PiiEntity } from './pii.js';
+
+function found(lines: readonly (readonly [1 | 2, string])[]): Pick<PiiEntity, 'type' | 'value'>[] {
+  return extractPii(conversation(lines)).map(({ type, value }) => ({ type, value }));
+}
+
+describe('extractPii', () => {
+  it('extracts a written phone number as a phone number', () => {
+    expect(found([[1, 'You can call me back on 415-555-0199 any time.']])).toContainEqual({
+      type: 'phone_number',
+      value: '4155550199',
+    });
+  });
+
+  it('extracts a phone number spoken digit by digit', () => {
+    expect(
+      found([[1, 'My phone number is four one five, five five five, zero one nine nine.']]),
+    ).toContainEqual({
+      type: 'phone_number',
+      value: '4155550199',
+    });
+  });
+
+  it('extracts written and spoken emails, normalised', () => {
+    expect(found([[1, 'Send it to Maria.Lopez@Example.com please.']])).toContainEqual({
+      type: 'email',
+      value: 'maria.lopez@example.com',
+    });
+    expect(found([[1, 'It is jane dot doe at gmail dot com.']])).toContainEqual({
+      type: 'email',
+      value: 'jane.doe@gmail.com',
+    });
+  });
+
+  it('types an account number from the question the agent asked just before', () => {
+    expect(
+      found([
+        [2, 'Could I have your account number, please?'],
+        [1, 'Sure, it is four four one seven, double two zero nine.'],
+      ]),
+    ).toEqual([{ type: 'account_number', value: '44172209' }]);
+  });
+
+  it('tells an order number from an account number by its cue', () => {
+    const result = found([[1, 'My account number is 77342219 and the order number is A-48213.']]);
+    expect(result).toContainEqual({ type: 'account_number', value: '77342219' });
+    expect(result).toContainEqual({ type: 'order_number', value: 'A48213' });
+  });
+
+  it('extracts a street address with its city', () => {
+    expect(found([[1, 'I live at 42 Oak Street, Springfield.']])).toContainEqual({
+      type: 'address',
+      value: '42 Oak Street, Springfield',
+    });
+  });
+
+  it('extracts person names and not company names', () => {
+    const result = found([
+      [2, 'Thank you for calling Acme Wireless, my name is Priya, who am I speaking with?'],
+      [1, 'Hi, this is Maria Lopez.'],
+    ]);
+    expect(result).toContainEqual({ type: 'person_name', value: 'Priya' });
+    expect(result).toContainEqual({ type: 'person_name', value: 'Maria Lopez' });
+    expect(result.map((r) => r.value)).not.toContain('Acme Wireless');
+  });
+
+  it('ignores money, dates, times and small counts', () => {
+    expect(
+      found([[1, 'I paid $45.99 on the 15th at 3:30, it is 2024 now and I have two kids.']]).filter(
+        (r) => r.type !== 'person_name',
+      ),
+    ).toEqual([]);
+  });
+
+  it('reports where in the sentence each value was said', () => {
+    const text = 'Sure, my order number is 48213, thanks.';
+    const [entity] = extractPii(conversation([[1, text]]));
+    expect(entity?.text).toBe('48213');
+    expect(text.slice(entity?.start, entity?.end)).toBe('48213');
+    expect(entity?.sentenceIndex).toBe(0);
+    expect(entity?.mediaChannel).toBe(1);
+  });
+});
