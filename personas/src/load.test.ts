@@ -183,6 +183,21 @@ describe('parsePersonas on our format', () => {
     );
   });
 
+  it('names the top-level field when the file itself has the wrong shape', () => {
+    expect(errorOf(() => parsePersonas({ customers: 'Ada' }, { file: FILE })).message).toBe(
+      'personas/customers.json: customers: expected an array of customers',
+    );
+    expect(errorOf(() => parsePersonas({ customers: [] }, { file: FILE })).message).toBe(
+      'personas/customers.json: customers: expected at least one customer',
+    );
+    expect(errorOf(() => parsePersonas([], { file: FILE })).message).toBe(
+      'personas/customers.json: expected a JSON object with "customers" and/or "agents", got an array',
+    );
+    expect(
+      errorOf(() => parsePersonas({ version: -1, customers: [customer()] }, { file: FILE })).message,
+    ).toBe('personas/customers.json: version: expected a positive version number');
+  });
+
   it('rejects an entry that is not an object', () => {
     const error = errorOf(() => parsePersonas({ customers: ['Ada'] }, { file: FILE }));
     expect(error.message).toBe('personas/customers.json: customers[0]: expected object, got string "Ada"');

@@ -261,7 +261,10 @@ export const personaFileSchema = z.strictObject({
   $schema: z.string().optional(),
   synthetic: z.boolean(expected('expected true or false')).optional(),
   version: z
-    .union([z.int().positive(), z.string().regex(/\S/)], expected('expected a version number or string'))
+    .union(
+      [z.int().positive('expected a positive version number'), z.string().regex(/\S/)],
+      expected('expected a version number or string'),
+    )
     .optional(),
   description: z.string().optional(),
   customers: z
