@@ -3,14 +3,18 @@ import { defineConfig } from 'vitest/config';
 // Two tiers (STYLE.md §5): `unit` runs co-located *.test.ts with fakes; `integration` runs *.int.test.ts against a
 // real Kafka broker and schema registry that the global setup provides (env, testcontainers, or the local stack).
 const resolve = { conditions: ['@synthcall/source'] };
+// Vite resolves server-side imports with `ssr.resolve`, not `resolve`; without it workspace packages load from dist.
+const ssr = { resolve: { conditions: ['@synthcall/source'], externalConditions: ['@synthcall/source'] } };
 const exclude = ['**/node_modules/**', '**/dist/**'];
 
 export default defineConfig({
   resolve,
+  ssr,
   test: {
     projects: [
       {
         resolve,
+        ssr,
         test: {
           name: 'unit',
           include: ['**/src/**/*.test.ts', '**/test/**/*.test.ts'],
@@ -20,6 +24,7 @@ export default defineConfig({
       },
       {
         resolve,
+        ssr,
         test: {
           name: 'integration',
           include: ['**/*.int.test.ts'],

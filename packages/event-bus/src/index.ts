@@ -1,0 +1,16 @@
+export { type DeliveryResult, deliver, type RawMessage } from './deliver.js';
+export { BusError, type BusErrorCode, failurePolicy, PermanentError } from './errors.js';
+export { KafkaEventBus, type KafkaEventBusOptions } from './kafka-event-bus.js';
+export { MemoryEventBus, type MemoryEventBusOptions } from './memory-event-bus.js';
+export { partitionFor } from './partitioner.js';
+export {
+  type BusLogger,
+  type ConsumedEvent,
+  DEFAULT_RETRY,
+  type EventBus,
+  type EventHandler,
+  type RetryPolicy,
+  type SubscribeOptions,
+  type Subscription,
+  silentLogger,
+} from './port.js';

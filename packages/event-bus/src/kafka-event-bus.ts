@@ -1,0 +1,188 @@
+import { type BusMetrics, noopBusMetrics } from '@synthcall/metrics';
+import type { EventCodec, EventSchemaName, EventTypes, TopicBinding } from '@synthcall/schemas';
+import { type Consumer, Kafka, type KafkaConfig, type LogEntry, logLevel, type Producer } from 'kafkajs';
+import { deadLetterTopic, deliver, type RawMessage } from './deliver.js';
+import { BusError } from './errors.js';
+import {
+  type BusLogger,
+  DEFAULT_RETRY,
+  type EventBus,
+  type SubscribeOptions,
+  type Subscription,
+  silentLogger,
+} from './port.js';
+
+export interface KafkaEventBusOptions {
+  brokers: string[];
+  clientId: string;
+  /** Registry-backed codec (ConfluentSchemaRegistry): values are Confluent wire format Avro. */
+  codec: EventCodec;
+  metrics?: BusMetrics;
+  logger?: BusLogger;
+  /**
+   * Longest a fetch waits for data. kafkajs defaults to 5 s; request-reply turns need tens of milliseconds
+   * (performance-notes.md).
+   */
+  maxWaitTimeInMs?: number;
+  sessionTimeoutMs?: number;
+  /** Partitions of one subscription handled concurrently (order still holds within each partition). */
+  partitionsConsumedConcurrently?: number;
+  kafkaConfig?: Partial<KafkaConfig>;
+  sleep?: (ms: number) => Promise<void>;
+  /** Where undeliverable messages go; defaults to the manifest's dead-letters topic. */
+  deadLetterTopic?: TopicBinding<'DeadLetter'>;
+}
+
+/**
+ * The EventBus on Kafka through kafkajs. Kept behind the port so it can be swapped for
+ * @confluentinc/kafka-javascript's KafkaJS-compatible API without touching a service.
+ */
+export class KafkaEventBus implements EventBus {
+  private readonly kafka: Kafka;
+  private readonly metrics: BusMetrics;
+  private readonly logger: BusLogger;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private producer?: Promise<Producer>;
+  private readonly consumers = new Set<Consumer>();
+  private closed = false;
+
+  constructor(private readonly options: KafkaEventBusOptions) {
+    this.metrics = options.metrics ?? noopBusMetrics;
+    this.logger = options.logger ?? silentLogger;
+    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    const logger = this.logger;
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      logLevel: logLevel.WARN,
+      logCreator:
+        () =>
+        ({ level, log, namespace }: LogEntry) => {
+          const { message, ...extra } = log;
+          const entry = { kafkajs: namespace, ...extra };
+          if (level === logLevel.ERROR) logger.error(entry, message);
+          else logger.warn(entry, message);
+        },
+      ...options.kafkaConfig,
+    });
+  }
+
+  private getProducer(): Promise<Producer> {
+    if (!this.producer) {
+      const producer = this.kafka.producer({
+        // Idempotence stops broker-side duplicates on retried sends; kafkajs requires one request in flight for it.
+        idempotent: true,
+        maxInFlightRequests: 1,
+        allowAutoTopicCreation: false,
+      });
+      this.producer = producer.connect().then(() => producer);
+      this.producer.catch(() => {
+        this.producer = undefined;
+      });
+    }
+    return this.producer;
+  }
+
+  async publish<S extends EventSchemaName>(
+    topic: TopicBinding<S>,
+    key: string,
+    value: EventTypes[S],
+    headers: Record<string, string> = {},
+  ): Promise<void> {
+    if (this.closed)
+      throw new BusError('SYNTH_BUS_CLOSED', `publish to ${topic.name} after the bus was closed`);
+    const bytes = await this.options.codec.encode(topic, value);
+    await this.sendRaw(topic.name, key, bytes, headers);
+  }
+
+  /** Sends bytes as they are (no encoding): for dead letters of foreign producers and for tests. */
+  async sendRaw(
+    topicName: string,
+    key: string,
+    value: Buffer | null,
+    headers: Record<string, string> = {},
+  ): Promise<void> {
+    const producer = await this.getProducer();
+    try {
+      await producer.send({ topic: topicName, acks: -1, messages: [{ key, value, headers }] });
+    } catch (cause) {
+      throw new BusError(
+        'SYNTH_PUBLISH_FAILED',
+        `publishing to ${topicName} failed: ${(cause as Error).message}`,
+        { cause },
+      );
+    }
+    this.metrics.produced(topicName);
+  }
+
+  async subscribe<S extends EventSchemaName>(options: SubscribeOptions<S>): Promise<Subscription> {
+    if (this.closed) throw new BusError('SYNTH_BUS_CLOSED', `subscribe to ${options.topic.name} after close`);
+    const consumer = this.kafka.consumer({
+      groupId: options.group,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? 50,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
+      heartbeatInterval: 1_000,
+      retry: { retries: 5 },
+    });
+    this.consumers.add(consumer);
+    const retry = { ...DEFAULT_RETRY, ...options.retry };
+    const joined = new Promise<void>((resolve) => {
+      const off = consumer.on(consumer.events.GROUP_JOIN, () => {
+        off();
+        resolve();
+      });
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topic: options.topic.name, fromBeginning: options.fromBeginning ?? false });
+    await consumer.run({
+      // Offsets are resolved only when eachMessage returns, i.e. after the handler succeeded or the message was
+      // dead-lettered; kafkajs commits resolved offsets every second and on rebalance. At-least-once.
+      autoCommit: true,
+      autoCommitInterval: 1_000,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
+      eachMessage: async ({ topic, partition, message }) => {
+        const raw: RawMessage = {
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key,
+          value: message.value,
+          headers: Object.fromEntries(
+            Object.entries(message.headers ?? {}).flatMap(([k, v]) =>
+              v === undefined ? [] : [[k, Buffer.isBuffer(v) ? v : Buffer.from(String(v))]],
+            ),
+          ),
+        };
+        // A throw here (the dead letter could not be written) makes kafkajs retry the message: nothing is lost.
+        await deliver(raw, {
+          codec: this.options.codec,
+          topic: options.topic,
+          group: options.group,
+          handler: options.handler,
+          retry,
+          metrics: this.metrics,
+          logger: this.logger,
+          sleep: this.sleep,
+          deadLetter: (key, letter) =>
+            this.publish(this.options.deadLetterTopic ?? deadLetterTopic, key, letter),
+        });
+      },
+    });
+    await joined;
+    return {
+      close: async () => {
+        this.consumers.delete(consumer);
+        await consumer.disconnect();
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.consumers].map((c) => c.disconnect()));
+    this.consumers.clear();
+    const producer = await this.producer?.catch(() => undefined);
+    await producer?.disconnect();
+  }
+}
