@@ -34,6 +34,8 @@ export interface TwilioSimOptions {
   webhookTimeoutMs?: number;
   /** Clock time from dialling to the far end's first webhook (default 1000 ms). */
   ringMs?: number;
+  /** Fast clock only: real ms a conference waits for its next participant before its lone leg's time runs on. */
+  conferenceHoldMs?: number;
   /** TwiML run by the far end of a call to a number the sim does not own (default: silence for an hour). */
   defaultAnswerTwiml?: string;
   /** Start of the virtual clock (epoch ms); defaults to the wall clock at start. */
@@ -100,6 +102,7 @@ export async function startTwilioSim(options: TwilioSimOptions): Promise<TwilioS
     renderer: options.renderer ?? audioRecordingRenderer(options.audio ?? false),
     webhookTimeoutMs: options.webhookTimeoutMs ?? 15_000,
     ringMs: options.ringMs ?? 1000,
+    conferenceHoldMs: options.conferenceHoldMs ?? 2000,
     defaultAnswerTwiml: options.defaultAnswerTwiml ?? '<Response><Pause length="3600"/></Response>',
     baseUrl: () => baseUrl,
   });

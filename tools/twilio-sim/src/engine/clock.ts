@@ -15,6 +15,11 @@ export interface Clock {
    * sim serves) also keeps it still for a short real-time window afterwards, for the client's next request.
    */
   track<T>(work: Promise<T>, quiet?: boolean): Promise<T>;
+  /**
+   * Keeps the fast clock still while the sim waits for the outside world (a conference waiting for its next
+   * participant), for at most `maxRealMs` of real time. Returns the release function.
+   */
+  hold(maxRealMs: number): () => void;
   close(): void;
 }
 
@@ -63,6 +68,9 @@ export class RealtimeClock implements Clock {
   track<T>(work: Promise<T>, _quiet?: boolean): Promise<T> {
     return work;
   }
+  hold(_maxRealMs: number): () => void {
+    return () => {};
+  }
   close(): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
@@ -90,6 +98,7 @@ export class VirtualClock implements Clock {
   private seq = 0;
   private timers: Timer[] = [];
   private busy = 0;
+  private holds = 0;
   private scheduled = false;
   private quietUntil = 0;
   private quietTimer: NodeJS.Timeout | undefined;
@@ -129,6 +138,21 @@ export class VirtualClock implements Clock {
     }
   }
 
+  hold(maxRealMs: number): () => void {
+    let held = true;
+    this.holds++;
+    const release = () => {
+      if (!held) return;
+      held = false;
+      clearTimeout(timer);
+      this.holds--;
+      this.schedule();
+    };
+    const timer = setTimeout(release, maxRealMs);
+    timer.unref();
+    return release;
+  }
+
   close(): void {
     this.closed = true;
     this.timers = [];
@@ -146,7 +170,7 @@ export class VirtualClock implements Clock {
   }
 
   private step(): void {
-    if (this.closed || this.busy > 0 || this.timers.length === 0) return;
+    if (this.closed || this.busy > 0 || this.holds > 0 || this.timers.length === 0) return;
     const wait = this.quietUntil - Date.now();
     if (wait > 0) {
       if (!this.quietTimer) {

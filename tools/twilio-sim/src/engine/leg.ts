@@ -32,6 +32,8 @@ export class Leg implements RoomMember {
   leaveReason: string | undefined;
   /** Called when the leg leaves its conference (a <Dial> waiting on it resumes). */
   onLeave: (() => void) | undefined;
+  /** Run once when the call ends. */
+  readonly onEnd: Array<() => void> = [];
 
   constructor(readonly call: CallRecord) {}
 

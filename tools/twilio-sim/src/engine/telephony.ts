@@ -38,6 +38,8 @@ export interface TelephonyOptions {
   webhookTimeoutMs: number;
   /** Clock time between dialling and the far end's first webhook. */
   ringMs: number;
+  /** Real ms the fast clock waits for a conference's next participant before moving on without it. */
+  conferenceHoldMs: number;
   /** TwiML run by the far end of a call to a number the sim does not own. */
   defaultAnswerTwiml: string;
   /** Absolute base URL of the sim, for RecordingUrl and similar. */
@@ -55,6 +57,8 @@ export interface ConferenceState {
   record_: boolean;
   recordingCallback: Callback | undefined;
   recording: { record: RecordingRecord; segments: RecordedSegment[] } | undefined;
+  /** Releases the fast-clock hold taken while the conference waits for its next participant. */
+  releaseHold: (() => void) | undefined;
 }
 
 /** Conference-level settings a participant brings (only the first participant's callbacks count). */
@@ -351,6 +355,15 @@ export class Telephony {
       statusCallback: input.statusCallback,
     });
     const participant = this.newParticipant(conference, leg, input.join);
+    leg.onEnd.push(() => {
+      // Never reached the conference (no answer, far end failed, hung up while ringing).
+      if (participant.status === 'connected' || participant.status === 'complete') return;
+      participant.status = 'failed';
+      participant.dateUpdated = this.now();
+      conference.participants.delete(leg.call.sid);
+      this.refreshHold(conference);
+    });
+    this.refreshHold(conference);
     this.track(
       this.dialOut(leg, () => {
         if (conference.record.status === 'completed') {
@@ -474,6 +487,7 @@ export class Telephony {
     leg.run?.abort('ended');
     leg.room?.leave(leg);
     if (leg.participant) this.leaveConference(leg);
+    for (const fn of leg.onEnd.splice(0)) fn();
     if (leg.peer && !leg.peer.ended) this.endLeg(leg.peer, reason);
     if (![...this.calls.values()].some((l) => !l.ended)) {
       const waiters = this.idleWaiters;
@@ -528,6 +542,7 @@ export class Telephony {
       record_: false,
       recordingCallback: undefined,
       recording: undefined,
+      releaseHold: undefined,
     };
     room.observe({
       onUtterance: (u, from) => this.recordUtterance(state, u, from),
@@ -651,7 +666,27 @@ export class Telephony {
     ) {
       this.startConference(conference);
     }
+    this.refreshHold(conference);
     void join;
+  }
+
+  /**
+   * A conference with someone in it and nobody else on the way is waiting for a client's next REST request; the
+   * fast clock must not run the lone leg's timers out in the meantime.
+   */
+  private refreshHold(c: ConferenceState): void {
+    let connected = 0;
+    let dialing = 0;
+    for (const p of c.participants.values()) {
+      if (p.record.status === 'connected') connected++;
+      else if (p.record.status !== 'complete' && p.record.status !== 'failed') dialing++;
+    }
+    const waiting = c.record.status === 'init' && connected >= 1 && dialing === 0;
+    if (waiting && !c.releaseHold) c.releaseHold = this.clock.hold(this.options.conferenceHoldMs);
+    else if (!waiting && c.releaseHold) {
+      c.releaseHold();
+      c.releaseHold = undefined;
+    }
   }
 
   private startConference(conference: ConferenceState): void {
@@ -716,6 +751,7 @@ export class Telephony {
       ReasonParticipantLeft: reason,
     });
     conference.participants.delete(leg.call.sid);
+    this.refreshHold(conference);
     leg.onLeave?.();
     if (conference.record.status === 'completed' || !entry) return;
     const by = { callSid: leg.call.sid, label: p.record.label };
@@ -754,6 +790,7 @@ export class Telephony {
       if (!leg.run) this.endLeg(leg, leaveReason);
     }
     conference.room.deactivate();
+    this.refreshHold(conference);
     if (started) {
       const params: Record<string, string> = { ReasonConferenceEnded: reason, Reason: reasonText(reason) };
       if (by) params.CallSidEndingConference = by.callSid;

@@ -1,0 +1,213 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { decodeWav } from './audio/wav.js';
+import { ACCOUNT_SID, AUTH_TOKEN, type Harness, startHarness, validSignature } from './test-support/setup.js';
+
+const GREETING = 'Thank you for calling Acme support, how can I help you today?';
+const PROBLEM = 'My internet has been down since this morning.';
+const FAREWELL = 'I have reset your line, goodbye.';
+const AGENT_NUMBER = '+15550001000';
+const CUSTOMER_NUMBER = '+15550002000';
+const CALLER_ID = '+15550009999';
+
+describe('a two-leg conference placed through the official SDK', () => {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await startHarness({ asrWer: 0 });
+    h.app
+      .on(
+        '/agent',
+        `<Response><Say voice="Polly.Matthew-Neural">${GREETING}</Say><Gather input="speech" action="/agent-turn" speechTimeout="auto"/></Response>`,
+      )
+      .on(
+        '/customer',
+        '<Response><Gather input="speech" action="/customer-turn" speechTimeout="2" timeout="10"/></Response>',
+      )
+      .on(
+        '/customer-turn',
+        `<Response><Say voice="Polly.Joanna-Neural">${PROBLEM}</Say><Gather input="speech" action="/customer-turn" speechTimeout="auto"/></Response>`,
+      )
+      .on('/agent-turn', `<Response><Say voice="Polly.Matthew-Neural">${FAREWELL}</Say><Hangup/></Response>`);
+  });
+  afterEach(async () => {
+    await h.close();
+  });
+
+  async function placeConference() {
+    await h.client.incomingPhoneNumbers.create({
+      phoneNumber: AGENT_NUMBER,
+      voiceUrl: h.app.url('/agent?role=agent'),
+    });
+    await h.client.incomingPhoneNumbers.create({
+      phoneNumber: CUSTOMER_NUMBER,
+      voiceUrl: h.app.url('/customer?role=customer'),
+    });
+    const common = {
+      from: CALLER_ID,
+      statusCallback: h.app.url('/call-status'),
+      statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
+      conferenceStatusCallback: h.app.url('/conference-status'),
+      conferenceStatusCallbackEvent: ['start', 'end', 'join', 'leave'],
+      conferenceRecord: 'record-from-start',
+      conferenceRecordingStatusCallback: h.app.url('/recording-status'),
+      endConferenceOnExit: true,
+    };
+    const customer = await h.client
+      .conferences('synthcall-test-1')
+      .participants.create({ ...common, to: CUSTOMER_NUMBER, label: 'customer' });
+    const agent = await h.client
+      .conferences('synthcall-test-1')
+      .participants.create({ ...common, to: AGENT_NUMBER, label: 'agent' });
+    await h.sim.whenIdle();
+    return { customer, agent };
+  }
+
+  it('answers each leg from its number, bridges speech between them and ends with a dual-channel recording', async () => {
+    const { customer, agent } = await placeConference();
+    expect(customer.status).toBe('queued');
+    expect(customer.label).toBe('customer');
+    expect(customer.conferenceSid).toMatch(/^CF[0-9a-f]{32}$/);
+    expect(agent.conferenceSid).toBe(customer.conferenceSid);
+
+    // Every webhook is signed as Twilio signs it.
+    expect(h.app.received.length).toBeGreaterThan(8);
+    for (const hook of h.app.received) expect(validSignature(hook), `${hook.path} signature`).toBe(true);
+
+    // The answering legs: inbound calls to the numbers, with their own CallSids, running the TwiML.
+    const [agentVoice] = h.app.at('/agent');
+    const [customerVoice] = h.app.at('/customer');
+    expect(agentVoice?.params).toMatchObject({
+      Direction: 'inbound',
+      From: CALLER_ID,
+      To: AGENT_NUMBER,
+      CallStatus: 'ringing',
+      AccountSid: ACCOUNT_SID,
+    });
+    expect(customerVoice?.params).toMatchObject({
+      Direction: 'inbound',
+      From: CALLER_ID,
+      To: CUSTOMER_NUMBER,
+    });
+    expect(agentVoice?.params.CallSid).not.toBe(agent.callSid);
+    expect(customerVoice?.params.CallSid).not.toBe(customer.callSid);
+    expect(agentVoice?.url).toBe(h.app.url('/agent?role=agent'));
+
+    // Speech crosses the conference: each Gather hears what the other leg said.
+    const [customerHeard] = h.app.at('/customer-turn');
+    expect(customerHeard?.params.SpeechResult).toBe(GREETING);
+    expect(Number(customerHeard?.params.Confidence)).toBeGreaterThan(0.5);
+    expect(Number(customerHeard?.params.Confidence)).toBeLessThanOrEqual(1);
+    expect(customerHeard?.params.CallSid).toBe(customerVoice?.params.CallSid);
+    const [agentHeard] = h.app.at('/agent-turn');
+    expect(agentHeard?.params.SpeechResult).toBe(PROBLEM);
+
+    // Webhook order as the conversation happened.
+    const voicePaths = h.app.received.filter((w) => !w.path.endsWith('-status')).map((w) => w.path);
+    expect(voicePaths).toEqual(['/customer', '/agent', '/customer-turn', '/agent-turn']);
+
+    // Call status callbacks of both participant legs (the outbound-api legs in the conference).
+    const callStatus = h.app.at('/call-status');
+    for (const sid of [customer.callSid, agent.callSid]) {
+      const own = callStatus.filter((s) => s.params.CallSid === sid);
+      expect(own.map((s) => s.params.CallStatus)).toEqual([
+        'initiated',
+        'ringing',
+        'in-progress',
+        'completed',
+      ]);
+      expect(own.every((s) => s.params.Direction === 'outbound-api')).toBe(true);
+    }
+
+    // Conference status callbacks: subscribed events only, numbered, with labels.
+    const conf = h.app.at('/conference-status').map((s) => s.params);
+    expect(conf.map((p) => `${p.StatusCallbackEvent}:${p.ParticipantLabel ?? ''}`)).toEqual([
+      'participant-join:customer',
+      'participant-join:agent',
+      'conference-start:',
+      'participant-leave:agent',
+      'participant-leave:customer',
+      'conference-end:',
+    ]);
+    expect(conf.map((p) => Number(p.SequenceNumber))).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(
+      conf.every((p) => p.ConferenceSid === customer.conferenceSid && p.FriendlyName === 'synthcall-test-1'),
+    ).toBe(true);
+    expect(conf[3]).toMatchObject({
+      CallSid: agent.callSid,
+      ReasonParticipantLeft: 'participant_hung_up',
+      ParticipantCallStatus: 'completed',
+    });
+    expect(conf[5]).toMatchObject({
+      ReasonConferenceEnded: 'participant-with-end-conference-on-exit-left',
+      CallSidEndingConference: agent.callSid,
+      ParticipantLabelEndingConference: 'agent',
+    });
+
+    // One dual-channel recording of the conference, its callback, and its WAV.
+    const recordings = await h.client.recordings.list({ conferenceSid: customer.conferenceSid });
+    expect(recordings).toHaveLength(1);
+    const recording = recordings[0];
+    expect(recording?.channels).toBe(2);
+    expect(recording?.source).toBe('Conference');
+    expect(recording?.status).toBe('completed');
+    const [recCallback] = h.app.at('/recording-status');
+    expect(recCallback?.params).toMatchObject({
+      ConferenceSid: customer.conferenceSid,
+      RecordingSid: recording?.sid,
+      RecordingStatus: 'completed',
+      RecordingChannels: '2',
+      RecordingSource: 'Conference',
+    });
+    const media = await fetch(`${recCallback?.params.RecordingUrl}.wav`, {
+      headers: { Authorization: `Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64')}` },
+    });
+    expect(media.headers.get('content-type')).toBe('audio/x-wav');
+    const wav = decodeWav(new Uint8Array(await media.arrayBuffer()));
+    expect(wav.channels).toHaveLength(2);
+    const seconds = (wav.channels[0]?.length ?? 0) / wav.sampleRate;
+    expect(Math.abs(seconds - Number(recording?.duration))).toBeLessThanOrEqual(1);
+    expect(Number(recording?.duration)).toBeGreaterThan(3);
+
+    const conference = await h.client.conferences(customer.conferenceSid).fetch();
+    expect(conference.status).toBe('completed');
+  });
+
+  it('keeps a full event log per call, with what was said and heard', async () => {
+    await placeConference();
+    const customerSid = h.app.at('/customer')[0]?.params.CallSid;
+    const res = await fetch(`${h.sim.baseUrl}/_sim/calls/${customerSid}/events`);
+    const log = (await res.json()) as { events: Array<{ type: string; [k: string]: unknown }> };
+    const types = log.events.map((e) => e.type);
+    expect(types).toContain('webhook');
+    expect(types).toContain('twiml');
+    expect(log.events.find((e) => e.type === 'said')?.text).toBe(PROBLEM);
+    expect(log.events.find((e) => e.type === 'heard' && e.result !== undefined)?.result).toBe(GREETING);
+  });
+
+  it('lists conferences by friendly name and participants while the call is live', async () => {
+    h.app
+      .on('/agent', '<Response><Pause length="60"/></Response>')
+      .on('/customer', '<Response><Pause length="60"/></Response>');
+    await h.client.incomingPhoneNumbers.create({ phoneNumber: AGENT_NUMBER, voiceUrl: h.app.url('/agent') });
+    await h.client.incomingPhoneNumbers.create({
+      phoneNumber: CUSTOMER_NUMBER,
+      voiceUrl: h.app.url('/customer'),
+    });
+    const first = await h.client
+      .conferences('room-a')
+      .participants.create({ from: CALLER_ID, to: CUSTOMER_NUMBER, label: 'customer' });
+    await h.client
+      .conferences('room-a')
+      .participants.create({ from: CALLER_ID, to: AGENT_NUMBER, label: 'agent' });
+    await h.app.waitFor((w) => w.path === '/agent');
+    const found = await h.client.conferences.list({ friendlyName: 'room-a' });
+    expect(found.map((c) => c.sid)).toEqual([first.conferenceSid]);
+    const byLabel = await h.client.conferences(first.conferenceSid).participants('customer').fetch();
+    expect(byLabel.callSid).toBe(first.callSid);
+    await h.client.conferences(first.conferenceSid).update({ status: 'completed' });
+    await h.sim.whenIdle();
+    const ended = await h.client.conferences(first.conferenceSid).fetch();
+    expect(ended.status).toBe('completed');
+    expect(ended.reasonConferenceEnded).toBe('conference-ended-via-api');
+    expect((await h.client.calls(first.callSid).fetch()).status).toBe('completed');
+  });
+});
