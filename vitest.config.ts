@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 const resolve = { conditions: ['@synthcall/source'] };
 // Vite resolves server-side imports with `ssr.resolve`, not `resolve`; without it workspace packages load from dist.
 const ssr = { resolve: { conditions: ['@synthcall/source'], externalConditions: ['@synthcall/source'] } };
+// Global setup files run in vitest's own `__vitest__` environment, which needs the condition as well.
+const environments = { __vitest__: { resolve: { conditions: ['@synthcall/source'] } } };
 const exclude = ['**/node_modules/**', '**/dist/**'];
 
 export default defineConfig({
@@ -25,6 +27,7 @@ export default defineConfig({
       {
         resolve,
         ssr,
+        environments,
         test: {
           name: 'integration',
           include: ['**/*.int.test.ts'],
