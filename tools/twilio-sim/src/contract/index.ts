@@ -1,0 +1,11 @@
+export {
+  ContractError,
+  type ContractErrorCode,
+  type ContractOptions,
+  findSpecDir,
+  loadContract,
+  type RequestToValidate,
+  type ResponseToValidate,
+  TwilioContract,
+  type ValidationResult,
+} from './openapi.js';
