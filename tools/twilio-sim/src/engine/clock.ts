@@ -170,20 +170,24 @@ export class VirtualClock implements Clock {
   }
 
   private step(): void {
-    if (this.closed || this.busy > 0 || this.holds > 0 || this.timers.length === 0) return;
-    const wait = this.quietUntil - Date.now();
-    if (wait > 0) {
-      if (!this.quietTimer) {
-        this.quietTimer = setTimeout(() => {
-          this.quietTimer = undefined;
-          this.schedule();
-        }, wait);
-      }
-      return;
-    }
+    if (this.closed || this.busy > 0 || this.timers.length === 0) return;
     let next = this.timers[0] as Timer;
     for (const t of this.timers) {
       if (t.atMs < next.atMs || (t.atMs === next.atMs && t.seq < next.seq)) next = t;
+    }
+    // Holds and the quiet window stop time from moving on; what is due now still runs.
+    if (next.atMs > this.current) {
+      if (this.holds > 0) return;
+      const wait = this.quietUntil - Date.now();
+      if (wait > 0) {
+        if (!this.quietTimer) {
+          this.quietTimer = setTimeout(() => {
+            this.quietTimer = undefined;
+            this.schedule();
+          }, wait);
+        }
+        return;
+      }
     }
     this.timers = this.timers.filter((t) => t !== next);
     this.current = next.atMs;

@@ -19,6 +19,8 @@ export type TwimlSource =
 export class Leg implements RoomMember {
   peer: Leg | undefined;
   room: Room | undefined;
+  /** The direct room of a call pair, returned to when the pair leaves a conference. */
+  homeRoom: Room | undefined;
   /** Set while this leg sits in a conference. */
   participant: { conferenceSid: string; record: ParticipantRecord } | undefined;
   /** Aborted when the call ends. */

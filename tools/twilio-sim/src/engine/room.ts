@@ -35,6 +35,8 @@ export class SpeechListener {
   private resolveDone!: (result: string | undefined) => void;
   readonly done: Promise<string | undefined>;
   private readonly captureLimitAt: number;
+  /** Called once when capture ends; the owning room drops the listener. Rebound when the member moves rooms. */
+  onFinish: (listener: SpeechListener) => void = () => {};
 
   constructor(
     readonly member: RoomMember,
@@ -42,7 +44,6 @@ export class SpeechListener {
     readonly sinceMs: number,
     readonly timeoutMs: number,
     private readonly speechTimeoutMs: number,
-    private readonly onFinish: (listener: SpeechListener) => void,
   ) {
     this.done = new Promise((resolve) => {
       this.resolveDone = resolve;
@@ -142,6 +143,27 @@ export class Room {
     for (const l of [...this.listeners]) if (l.member === member) l.cancel();
   }
 
+  private adopt(listener: SpeechListener): void {
+    listener.onFinish = (l) => this.listeners.delete(l);
+    this.listeners.add(listener);
+  }
+
+  /**
+   * Moves a member, with what it is saying and its open speech capture, to another room: a leg whose pair joins a
+   * conference keeps listening there.
+   */
+  moveTo(member: RoomMember, target: Room): void {
+    const utterance = this.talking.get(member);
+    const moving = [...this.listeners].filter((l) => l.member === member);
+    this.members.delete(member);
+    this.talking.delete(member);
+    for (const l of moving) this.listeners.delete(l);
+    target.members.add(member);
+    if (utterance) target.talking.set(member, utterance);
+    for (const l of moving) target.adopt(l);
+    target.wakeListeners();
+  }
+
   /** Audio starts flowing (conference started, call bridged). */
   activate(): void {
     if (this.activeSince !== undefined) return;
@@ -154,15 +176,8 @@ export class Room {
   }
 
   listen(member: RoomMember, timeoutMs: number, speechTimeoutMs: number): SpeechListener {
-    const listener = new SpeechListener(
-      member,
-      this.clock,
-      this.clock.now(),
-      timeoutMs,
-      speechTimeoutMs,
-      (l) => this.listeners.delete(l),
-    );
-    this.listeners.add(listener);
+    const listener = new SpeechListener(member, this.clock, this.clock.now(), timeoutMs, speechTimeoutMs);
+    this.adopt(listener);
     this.wakeListeners();
     return listener;
   }

@@ -147,15 +147,15 @@ export class TwimlRunner {
     const start = this.t.now();
     const utterance: Utterance = { speaker: leg, text, voice, startMs: start, endMs: start + seconds * 1000 };
     this.t.log(leg, { type: 'said', text, voice, language: verb.language ?? 'en-US', seconds });
-    const room = leg.room;
-    room?.startUtterance(utterance);
+    leg.room?.startUtterance(utterance);
     try {
       await this.t.clock.sleep(seconds * 1000, signal);
     } catch (error) {
-      room?.cancelUtterance(utterance);
+      leg.room?.cancelUtterance(utterance);
       throw error;
     }
-    room?.endUtterance(utterance);
+    // The leg may have moved rooms meanwhile (its pair joined a conference): end it where it is now.
+    leg.room?.endUtterance(utterance);
   }
 
   private async gather(

@@ -315,6 +315,11 @@ export class Telephony {
       statusCallback: input.statusCallback,
     });
     leg.source = input.source;
+    // A new call is the outside world acting: conferences waiting for it stop holding the clock.
+    for (const c of this.conferences.values()) {
+      c.releaseHold?.();
+      c.releaseHold = undefined;
+    }
     this.track(
       this.dialOut(leg, () => {
         // The outbound-api leg and its far end hear each other directly.
@@ -322,6 +327,7 @@ export class Telephony {
         for (const l of [leg, leg.peer]) {
           if (!l) continue;
           l.room = room;
+          l.homeRoom = room;
           room.join(l);
         }
         room.activate();
@@ -647,9 +653,9 @@ export class Telephony {
     conference.joinOrder.push(leg.call.sid);
     const speaker = leg.peer;
     if (speaker) {
-      speaker.room?.leave(speaker);
+      if (speaker.room) speaker.room.moveTo(speaker, conference.room);
+      else conference.room.join(speaker);
       speaker.room = conference.room;
-      conference.room.join(speaker);
     }
     this.log(leg, {
       type: 'conference',
@@ -740,8 +746,13 @@ export class Telephony {
     p.record.dateUpdated = this.now();
     const speaker = leg.peer;
     if (speaker && speaker.room === conference.room) {
-      conference.room.leave(speaker);
-      speaker.room = undefined;
+      if (speaker.homeRoom && !speaker.ended) {
+        conference.room.moveTo(speaker, speaker.homeRoom);
+        speaker.room = speaker.homeRoom;
+      } else {
+        conference.room.leave(speaker);
+        speaker.room = undefined;
+      }
     }
     const reason = leg.leaveReason ?? 'participant_hung_up';
     this.log(leg, { type: 'conference', event: 'leave', conferenceSid: conference.record.sid, reason });

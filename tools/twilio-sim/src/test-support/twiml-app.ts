@@ -37,8 +37,8 @@ export class TwimlApp {
   }> = [];
   baseUrl = '';
 
-  on(path: string, handler: AppHandler | string): this {
-    this.handlers.set(path, typeof handler === 'string' ? () => handler : handler);
+  on(path: string, handler: AppHandler | AppReply | string): this {
+    this.handlers.set(path, typeof handler === 'function' ? handler : () => handler);
     return this;
   }
 
