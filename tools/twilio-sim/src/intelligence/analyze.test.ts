@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeTranscript, OPERATORS } from './analyze.js';
+import { analyzeTranscript, OPERATORS, operatorKindOf } from './analyze.js';
 import { conversation, PARTICIPANTS } from './fixtures.test-support.js';
 
 const GT = `GT${'a'.repeat(32)}`;
@@ -100,5 +100,50 @@ describe('analyzeTranscript', () => {
     });
     expect(again.map((r) => ({ ...r, url: '' }))).toEqual(results.map((r) => ({ ...r, url: '' })));
     expect(again[0]?.url.startsWith('http://127.0.0.1:4010/v2/Transcripts/')).toBe(true);
+  });
+
+  it("reports the service's attached operators under their own SIDs, skipping ones it cannot run", () => {
+    const attached = [
+      { sid: `LY${'1'.repeat(32)}`, name: 'Conversation Summary' },
+      { sid: `LY${'2'.repeat(32)}`, name: 'Voicemail Detection' },
+      { sid: `LY${'3'.repeat(32)}`, name: 'Sentiment' },
+    ];
+    const only = analyzeTranscript({
+      transcriptSid: GT,
+      sentences: SENTENCES,
+      participants: PARTICIPANTS,
+      operators: attached,
+    });
+    expect(only.map((r) => [r.operator_sid, r.name, r.operator_type])).toEqual([
+      [`LY${'1'.repeat(32)}`, 'Conversation Summary', 'text-generation'],
+      [`LY${'3'.repeat(32)}`, 'Sentiment', 'conversation-classify'],
+    ]);
+    expect(only[1]?.predicted_label).toBe(byName('Sentiment Analysis').predicted_label);
+  });
+
+  it('reads participant roles in any case', () => {
+    const lower = analyzeTranscript({
+      transcriptSid: GT,
+      sentences: SENTENCES,
+      participants: [
+        { channel: 1, role: 'customer' },
+        { channel: 2, role: 'agent' },
+      ],
+    });
+    expect(lower).toEqual(results);
+  });
+});
+
+describe('operatorKindOf', () => {
+  it.each([
+    ['Sentiment Analysis', 'sentiment'],
+    ['PII Redaction', 'pii'],
+    ['Entity Recognition', 'pii'],
+    ['Summarization', 'summary'],
+    ['Call Reason', 'callReason'],
+    ['Intent Classifier', 'callReason'],
+    ['Recording Disclosure', undefined],
+  ])('maps %s to %s', (name, kind) => {
+    expect(operatorKindOf(name)).toBe(kind);
   });
 });

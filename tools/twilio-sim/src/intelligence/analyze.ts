@@ -35,6 +35,11 @@ export interface AnalyzeTranscriptInput {
   participants: readonly ChannelParticipant[];
   /** Origin of result URLs; defaults to Twilio's. Pass the sim's public origin to make them fetchable. */
   baseUrl?: string;
+  /**
+   * The operators attached to the service, in result order, each reported under its own SID and name
+   * (see `operatorKindOf` for how a name picks the analysis). Default: all of `OPERATORS`.
+   */
+  operators?: readonly { sid: string; name: string }[];
 }
 
 const EMPTY = {
@@ -59,23 +64,51 @@ const EMPTY = {
  * README.md and are what the gateway reads.
  */
 export function analyzeTranscript(input: AnalyzeTranscriptInput): TwilioOperatorResult[] {
-  const base = (operator: SimOperator) => ({
-    operator_type: operator.operatorType,
-    name: operator.name,
-    operator_sid: operator.sid,
+  const origin = (input.baseUrl ?? 'https://intelligence.twilio.com').replace(/\/$/, '');
+  const base = (kind: OperatorKind, requested: { sid: string; name: string }) => ({
+    operator_type: OPERATORS[kind].operatorType,
+    name: requested.name,
+    operator_sid: requested.sid,
     ...EMPTY,
     transcript_sid: input.transcriptSid,
-    url: `${(input.baseUrl ?? 'https://intelligence.twilio.com').replace(/\/$/, '')}/v2/Transcripts/${input.transcriptSid}/OperatorResults/${operator.sid}`,
+    url: `${origin}/v2/Transcripts/${input.transcriptSid}/OperatorResults/${requested.sid}`,
   });
+  const requested = input.operators ?? Object.values(OPERATORS);
+  const results: TwilioOperatorResult[] = [];
+  for (const operator of requested) {
+    const kind = operatorKindOf(operator.name);
+    if (kind === undefined) continue;
+    results.push({ ...base(kind, operator), ...RUNNERS[kind](input) });
+  }
+  return results;
+}
 
-  const sentiment = analyzeSentiment(input.sentences, input.participants);
-  const pii = extractPii(input.sentences);
-  const reason = classifyCallReason(input.sentences, input.participants);
-  const summary = summarize(input.sentences, input.participants);
+export type OperatorKind = keyof typeof OPERATORS;
 
-  return [
-    {
-      ...base(OPERATORS.sentiment),
+/**
+ * Which analysis an attached operator is. Our own names match exactly; otherwise by the words Twilio's pre-built
+ * and typical custom operators use in their names ("Sentiment", "PII Redaction", "Conversation Summary",
+ * "Call Reason"/"Intent"). Unknown operators produce no result, as an operator Twilio cannot run would not.
+ */
+export function operatorKindOf(name: string): OperatorKind | undefined {
+  for (const [kind, operator] of Object.entries(OPERATORS))
+    if (operator.name === name) return kind as OperatorKind;
+  const lower = name.toLowerCase();
+  if (lower.includes('sentiment')) return 'sentiment';
+  if (/\bpii\b|entity|redact|personal/.test(lower)) return 'pii';
+  if (lower.includes('summar')) return 'summary';
+  if (/reason|intent|classif|topic|categor/.test(lower)) return 'callReason';
+  return undefined;
+}
+
+type Fields = Partial<
+  Omit<TwilioOperatorResult, 'operator_type' | 'name' | 'operator_sid' | 'transcript_sid' | 'url'>
+>;
+
+const RUNNERS: Record<OperatorKind, (input: AnalyzeTranscriptInput) => Fields> = {
+  sentiment: ({ sentences, participants }) => {
+    const sentiment = analyzeSentiment(sentences, participants);
+    return {
       predicted_label: sentiment.label,
       predicted_probability: sentiment.probability,
       label_probabilities: sentiment.probabilities,
@@ -87,29 +120,32 @@ export function analyzeTranscript(input: AnalyzeTranscriptInput): TwilioOperator
         label_probabilities: u.probabilities,
         score: u.score,
       })),
-    },
-    {
-      ...base(OPERATORS.pii),
+    };
+  },
+  pii: ({ sentences }) => {
+    const pii = extractPii(sentences);
+    return {
       extract_match: pii.length > 0,
       utterance_match: pii.length > 0,
       match_probability: pii.length > 0 ? Math.max(...pii.map((e) => e.confidence)) : 0,
       extract_results: groupByType(pii),
       utterance_results: piiUtterances(pii),
-    },
-    {
-      ...base(OPERATORS.callReason),
+    };
+  },
+  callReason: ({ sentences, participants }) => {
+    const reason = classifyCallReason(sentences, participants);
+    return {
       predicted_label: reason.label,
       predicted_probability: reason.probability,
       label_probabilities: reason.probabilities,
       utterance_results: [],
-    },
-    {
-      ...base(OPERATORS.summary),
-      text_generation_results: { result: summary.text, format: 'text' },
-      utterance_results: [],
-    },
-  ];
-}
+    };
+  },
+  summary: ({ sentences, participants }) => ({
+    text_generation_results: { result: summarize(sentences, participants).text, format: 'text' },
+    utterance_results: [],
+  }),
+};
 
 function groupByType(entities: readonly PiiEntity[]): Record<string, string[]> {
   const out: Record<string, string[]> = {};

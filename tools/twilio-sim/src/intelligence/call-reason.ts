@@ -1,6 +1,7 @@
 import type { ItsFunction } from 'wink-nlp';
 import { CALL_REASON_CORPUS, CALL_REASONS, type CallReason } from './call-reason-corpus.js';
 import { nlp } from './nlp.js';
+import { channelsWithRole } from './participants.js';
 import type { AnalysisSentence, ChannelParticipant } from './types.js';
 
 export interface CallReasonResult {
@@ -133,7 +134,7 @@ export function classifyCallReason(
   participants: readonly ChannelParticipant[],
   model?: NaiveBayesModel,
 ): CallReasonResult {
-  const agentChannels = new Set(participants.filter((p) => p.role === 'Agent').map((p) => p.channel));
+  const agentChannels = channelsWithRole(participants, 'Agent');
   return classifyTexts(
     sentences.map((s) => ({
       text: s.transcript,

@@ -2,6 +2,7 @@ import { type Random, randomHex } from '../audio/random.js';
 import { wordTimings } from '../audio/speech-timing.js';
 import { IntelligenceError } from './errors.js';
 import { nlp } from './nlp.js';
+import { normaliseRole } from './participants.js';
 import type { AnalysisSentence, ChannelParticipant, ParticipantRole, TwilioSentence } from './types.js';
 
 /** One stretch of speech by one party, as the conference heard it. */
@@ -34,7 +35,7 @@ export function buildSentences(
 ): TwilioSentence[] {
   const { random } = options;
   const channelOf = (role: ParticipantRole): number => {
-    const participant = participants.find((p) => p.role === role);
+    const participant = participants.find((p) => normaliseRole(p.role) === role);
     if (participant === undefined) {
       throw new IntelligenceError(
         'SYNTH_TRANSCRIPT_INVALID',

@@ -1,4 +1,5 @@
 import { nlp } from './nlp.js';
+import { channelsWithRole } from './participants.js';
 import type { AnalysisSentence, ChannelParticipant } from './types.js';
 
 export const SENTIMENT_LABELS = ['positive', 'negative', 'neutral', 'mixed'] as const;
@@ -41,7 +42,7 @@ export function analyzeSentiment(
   participants: readonly ChannelParticipant[],
 ): ConversationSentiment {
   const utterances = sentences.map(scoreSentence);
-  const customerChannels = new Set(participants.filter((p) => p.role === 'Customer').map((p) => p.channel));
+  const customerChannels = channelsWithRole(participants, 'Customer');
   const basis =
     customerChannels.size === 0 ? utterances : utterances.filter((u) => customerChannels.has(u.mediaChannel));
   return { ...overall(basis), utterances };

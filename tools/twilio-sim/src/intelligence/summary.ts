@@ -1,4 +1,5 @@
 import { nlp } from './nlp.js';
+import { roleOfChannel } from './participants.js';
 import type { AnalysisSentence, ChannelParticipant, ParticipantRole } from './types.js';
 
 export interface SummaryResult {
@@ -31,8 +32,7 @@ export function summarize(
   if (candidates.length === 0) return { text: '', sentenceIndices: [] };
   const limit = options.maxSentences ?? Math.min(4, Math.max(2, Math.ceil(sentences.length / 6)));
   const importance = importanceOf(candidates);
-  const roleOf = (channel: number): ParticipantRole | undefined =>
-    participants.find((p) => p.channel === channel)?.role;
+  const roleOf = (channel: number): ParticipantRole | undefined => roleOfChannel(participants, channel);
 
   const chosen = new Set<number>();
   const firstCustomer = candidates.find((s) => roleOf(s.mediaChannel) === 'Customer');

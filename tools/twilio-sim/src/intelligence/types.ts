@@ -5,7 +5,8 @@ export type ParticipantRole = 'Customer' | 'Agent';
 export interface ChannelParticipant {
   /** `channel_participant`: the media channel (1 or 2) this participant was recorded on. */
   channel: number;
-  role: ParticipantRole;
+  /** As the transcript's channel says: `Customer`/`Agent` (any case); other roles are ignored by the analysis. */
+  role: string | undefined;
 }
 
 export interface WordTime {
