@@ -10,7 +10,7 @@ describe('extractPii', () => {
   it('extracts a written phone number as a phone number', () => {
     expect(found([[1, 'You can call me back on 415-555-0199 any time.']])).toContainEqual({
       type: 'phone_number',
-      value: '4155550199',
+      value: '+14155550199',
     });
   });
 
@@ -19,7 +19,7 @@ describe('extractPii', () => {
       found([[1, 'My phone number is four one five, five five five, zero one nine nine.']]),
     ).toContainEqual({
       type: 'phone_number',
-      value: '4155550199',
+      value: '+14155550199',
     });
   });
 
@@ -46,7 +46,7 @@ describe('extractPii', () => {
   it('tells an order number from an account number by its cue', () => {
     const result = found([[1, 'My account number is 77342219 and the order number is A-48213.']]);
     expect(result).toContainEqual({ type: 'account_number', value: '77342219' });
-    expect(result).toContainEqual({ type: 'order_number', value: 'A48213' });
+    expect(result).toContainEqual({ type: 'order_number', value: 'A-48213' });
   });
 
   it('extracts a street address with its city', () => {
@@ -81,5 +81,21 @@ describe('extractPii', () => {
     expect(text.slice(entity?.start, entity?.end)).toBe('48213');
     expect(entity?.sentenceIndex).toBe(0);
     expect(entity?.mediaChannel).toBe(1);
+  });
+
+  it("keeps identifiers in the personas' written form", () => {
+    const result = found([
+      [1, 'My account number is BW-40718823 and the card ends in 6621.'],
+      [1, 'The case number is CS-884120, my date of birth is 1986-03-14 and my phone is +13125550101.'],
+    ]);
+    expect(result).toEqual(
+      expect.arrayContaining([
+        { type: 'account_number', value: 'BW-40718823' },
+        { type: 'card_last4', value: '6621' },
+        { type: 'case_number', value: 'CS-884120' },
+        { type: 'date_of_birth', value: '1986-03-14' },
+        { type: 'phone_number', value: '+13125550101' },
+      ]),
+    );
   });
 });

@@ -30,7 +30,10 @@ export type PiiType = (typeof PII_TYPES)[number];
 
 export interface PiiEntity {
   type: PiiType;
-  /** Normalised value: digits and letters of a spoken code ("four four one" → "441"), a lower-case email. */
+  /**
+   * Normalised value: phone numbers in E.164, written codes as written ("BW-40718823"), spoken digits as digits
+   * ("four four one seven" → "4417"), emails in lower case.
+   */
   value: string;
   /** The text as it appears in the transcript. */
   text: string;
@@ -196,10 +199,10 @@ function extractFromSentence(sentence: AnalysisSentence, previous: string): PiiE
     const cue = nearestCue(previous, text.slice(0, run.start));
     const type = cue ?? typeWithoutCue(run.value, run.text);
     if (type === undefined) continue;
-    if (type === 'card_last4' && run.value.length !== 4) continue;
+    if (type === 'card_last4' && compact(run.value).length !== 4) continue;
     add({
       type,
-      value: run.value,
+      value: normaliseCode(type, run),
       text: run.text,
       start: run.start,
       end: run.end,
@@ -231,7 +234,29 @@ function nearestCue(previous: string, before: string): PiiType | undefined {
   return best?.type;
 }
 
-function typeWithoutCue(value: string, text: string): PiiType | undefined {
+/** Letters and digits only: what makes two spellings of one code equal. */
+function compact(value: string): string {
+  return value.replace(/[^0-9A-Za-z]/g, '');
+}
+
+/**
+ * Values as the personas write them: phone numbers in E.164 (+13125550101), written codes as written
+ * (BW-40718823, RF-2290-4471, 1986-03-14), spoken digit sequences as digits.
+ */
+function normaliseCode(type: PiiType, run: Run): string {
+  if (type === 'phone_number') {
+    const digits = compact(run.value);
+    if (run.value.startsWith('+')) return `+${digits}`;
+    if (digits.length === 10) return `+1${digits}`;
+    if (digits.length === 11 && digits.startsWith('1')) return `+${digits}`;
+    return digits;
+  }
+  if (type === 'card_last4') return compact(run.value);
+  return run.value;
+}
+
+function typeWithoutCue(written: string, text: string): PiiType | undefined {
+  const value = compact(written);
   if (!/^\d+$/.test(value)) return value.length >= 6 ? 'identifier' : undefined;
   if (value.length === 10 || (value.length === 11 && value.startsWith('1')) || text.trim().startsWith('+')) {
     return 'phone_number';
@@ -260,7 +285,7 @@ function codeRuns(text: string): Run[] {
   let current: Run | undefined;
   let pendingRepeat = 1;
   const close = () => {
-    if (current !== undefined && current.value.length >= 4) runs.push(current);
+    if (current !== undefined && compact(current.value).length >= 4) runs.push(current);
     current = undefined;
   };
   for (const token of tokens) {
@@ -273,14 +298,14 @@ function codeRuns(text: string): Run[] {
       continue;
     }
     if (/^\+?\d[\d-]*$/.test(core) && !/^\d{1,2}(st|nd|rd|th)$/i.test(core)) {
-      chunk = core.replace(/[^\d]/g, '');
+      chunk = core;
     } else if (DIGIT_WORDS[lower] !== undefined && (current !== undefined || !/^(oh|o)$/.test(lower))) {
       chunk = DIGIT_WORDS[lower];
     } else if (
       /^(?=(?:.*\d){2})(?=.*[a-z])[a-z0-9-]{4,}$/i.test(core) &&
       !/^\d+(st|nd|rd|th|am|pm|s)$/i.test(core)
     ) {
-      chunk = core.replace(/-/g, '').toUpperCase();
+      chunk = core.toUpperCase();
     } else if (/^[A-Z]$/.test(core) && current !== undefined) {
       chunk = core;
     }
