@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { audioRecognizer, audioRecordingRenderer, audioSpeechTiming } from './adapters/audio-module.js';
+import { moduleTranscriptAnalyzer } from './adapters/intelligence-module.js';
 import { seededRandom } from './domain/random.js';
 import { isSid } from './domain/sid.js';
 import { type Clock, RealtimeClock, VirtualClock } from './engine/clock.js';
@@ -106,7 +107,11 @@ export async function startTwilioSim(options: TwilioSimOptions): Promise<TwilioS
     defaultAnswerTwiml: options.defaultAnswerTwiml ?? '<Response><Pause length="3600"/></Response>',
     baseUrl: () => baseUrl,
   });
-  const intelligence = new VoiceIntelligence(telephony, options.analyzer, () => baseUrl);
+  const intelligence = new VoiceIntelligence(
+    telephony,
+    options.analyzer ?? moduleTranscriptAnalyzer,
+    () => baseUrl,
+  );
   const router = new Router([
     ...v2010Routes(telephony),
     ...intelligenceRoutes(intelligence),

@@ -1,4 +1,5 @@
 import type { HttpMethod } from '../domain/twiml.js';
+import type { RecordedSegment } from './ports.js';
 
 export type CallStatus =
   | 'queued'
@@ -81,6 +82,8 @@ export interface RecordingRecord {
   channels: number;
   source: 'Conference' | 'OutboundAPI';
   media: Buffer | undefined;
+  /** What was said on each channel: what Voice Intelligence transcribes. */
+  segments: RecordedSegment[];
 }
 
 export interface PhoneNumberRecord {

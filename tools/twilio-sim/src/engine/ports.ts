@@ -26,29 +26,35 @@ export interface RecordingRenderer {
   render(segments: readonly RecordedSegment[], durationSec: number): Promise<Buffer>;
 }
 
-export interface TranscriptSentence {
-  mediaChannel: number;
-  sentenceIndex: number;
+/** What one channel said, as the transcript sees it (after recognition). */
+export interface TranscriptTurn {
+  role: 'Customer' | 'Agent';
   startSec: number;
-  endSec: number;
   text: string;
+  voice: string;
   confidence: number;
-  words: Array<{ word: string; startSec: number; endSec: number }>;
 }
-
-/** One result per operator, already shaped as the OperatorResults JSON (snake_case fields of the spec). */
-export type OperatorResultJson = Record<string, unknown> & { operator_type: string; name: string };
 
 export interface OperatorSpec {
   sid: string;
   name: string;
+  operatorType: string;
 }
 
-/** Voice Intelligence analysis of a transcript's sentences for the service's operators. */
+/** Voice Intelligence: sentences of a transcript and the results of the service's operators, in the spec's JSON. */
 export interface TranscriptAnalyzer {
-  analyze(input: {
-    sentences: readonly TranscriptSentence[];
+  /** The operators a new service has attached. */
+  operators(): OperatorSpec[];
+  sentences(input: {
+    turns: readonly TranscriptTurn[];
+    participants: ReadonlyArray<{ channel: number; role: string | undefined }>;
+    random: Random;
+  }): Array<Record<string, unknown>>;
+  operatorResults(input: {
+    transcriptSid: string;
+    sentences: ReadonlyArray<Record<string, unknown>>;
     participants: ReadonlyArray<{ channel: number; role: string | undefined }>;
     operators: readonly OperatorSpec[];
-  }): Promise<OperatorResultJson[]>;
+    baseUrl: string;
+  }): Array<Record<string, unknown>>;
 }

@@ -179,7 +179,8 @@ export class Telephony {
     }
   }
 
-  private track(work: Promise<unknown>): void {
+  /** Background work whenIdle waits for. */
+  track(work: Promise<unknown>): void {
     this.pending.add(work);
     void work.finally(() => this.pending.delete(work));
   }
@@ -714,9 +715,10 @@ export class Telephony {
         channels: 2,
         source: 'Conference',
         media: undefined,
+        segments: [],
       };
       this.recordings.set(record.sid, record);
-      conference.recording = { record, segments: [] };
+      conference.recording = { record, segments: record.segments };
       this.recordingEvent(conference, 'in-progress');
     }
   }

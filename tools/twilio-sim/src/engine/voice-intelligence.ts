@@ -1,11 +1,251 @@
-import type { TranscriptAnalyzer } from './ports.js';
+import { createHash } from 'node:crypto';
+import { derivedRandom } from '../domain/random.js';
+import { twilioSignature } from '../domain/signature.js';
+import { badRequest, notFound } from '../errors.js';
+import type { OperatorSpec, TranscriptAnalyzer, TranscriptTurn } from './ports.js';
 import type { Telephony } from './telephony.js';
 
-/** Voice Intelligence v2: services, transcripts of recordings, sentences and operator results. */
+export interface ServiceRecord {
+  sid: string;
+  uniqueName: string;
+  friendlyName: string | null;
+  languageCode: string;
+  autoRedaction: boolean;
+  mediaRedaction: boolean;
+  autoTranscribe: boolean;
+  dataLogging: boolean;
+  webhookUrl: string | null;
+  webhookHttpMethod: 'GET' | 'POST' | 'NULL';
+  operators: OperatorSpec[];
+  version: number;
+  dateCreated: number;
+  dateUpdated: number;
+}
+
+export interface ChannelParticipantInput {
+  channel_participant?: number;
+  role?: string;
+  [key: string]: unknown;
+}
+
+export interface TranscriptRecord {
+  sid: string;
+  serviceSid: string;
+  status: 'queued' | 'in-progress' | 'completed' | 'failed' | 'canceled';
+  channel: {
+    media_properties?: { source_sid?: string; media_url?: string };
+    participants?: ChannelParticipantInput[];
+  };
+  customerKey: string | null;
+  mediaStartTime: string | null;
+  durationSec: number;
+  dateCreated: number;
+  dateUpdated: number;
+  sentences: Array<Record<string, unknown>>;
+  operatorResults: Array<Record<string, unknown>>;
+}
+
+/** Clock time Voice Intelligence takes to transcribe and analyse a recording. */
+const PROCESSING_MS = 5_000;
+const QUEUED_MS = 1_000;
+
+/** Voice Intelligence v2: services, transcripts of sim recordings, sentences, operator results, the webhook. */
 export class VoiceIntelligence {
+  readonly services = new Map<string, ServiceRecord>();
+  readonly transcripts = new Map<string, TranscriptRecord>();
+
   constructor(
     readonly t: Telephony,
-    readonly analyzer: TranscriptAnalyzer | undefined,
+    readonly analyzer: TranscriptAnalyzer,
     readonly baseUrl: () => string,
   ) {}
+
+  createService(
+    input: Omit<ServiceRecord, 'sid' | 'operators' | 'version' | 'dateCreated' | 'dateUpdated'>,
+  ): ServiceRecord {
+    for (const s of this.services.values()) {
+      if (s.uniqueName === input.uniqueName)
+        throw badRequest(20001, `UniqueName ${input.uniqueName} is already in use`);
+    }
+    const now = this.t.now();
+    const service: ServiceRecord = {
+      ...input,
+      sid: this.t.sid('GA'),
+      // Every sim service starts with the sim's operators attached; attach/detach edits the list.
+      operators: this.analyzer.operators(),
+      version: 1,
+      dateCreated: now,
+      dateUpdated: now,
+    };
+    this.services.set(service.sid, service);
+    return service;
+  }
+
+  service(sid: string): ServiceRecord {
+    const s = this.services.get(sid);
+    if (!s) throw notFound(`/v2/Services/${sid}`);
+    return s;
+  }
+
+  createTranscript(input: {
+    serviceSid: string;
+    channel: string;
+    customerKey: string | null;
+    mediaStartTime: string | null;
+  }): TranscriptRecord {
+    const service = this.services.get(input.serviceSid);
+    if (!service) throw badRequest(20001, `ServiceSid ${input.serviceSid} does not exist`);
+    let channel: TranscriptRecord['channel'];
+    try {
+      channel = JSON.parse(input.channel) as TranscriptRecord['channel'];
+    } catch {
+      throw badRequest(20001, 'Channel must be a JSON object');
+    }
+    const sourceSid = channel.media_properties?.source_sid;
+    const mediaUrl = channel.media_properties?.media_url;
+    if (sourceSid && mediaUrl)
+      throw badRequest(20001, 'Channel.media_properties: give source_sid or media_url, not both');
+    if (!sourceSid)
+      throw badRequest(20001, 'Channel.media_properties.source_sid (a recording SID) is required in the sim');
+    const recording = this.t.recordings.get(sourceSid);
+    if (!recording) throw badRequest(20001, `Recording ${sourceSid} does not exist`);
+    if (input.customerKey && input.customerKey.length > 64)
+      throw badRequest(20001, 'CustomerKey must be at most 64 characters');
+    const now = this.t.now();
+    const transcript: TranscriptRecord = {
+      sid: this.t.sid('GT'),
+      serviceSid: service.sid,
+      status: 'queued',
+      channel,
+      customerKey: input.customerKey,
+      mediaStartTime: input.mediaStartTime,
+      durationSec: recording.durationSec ?? 0,
+      dateCreated: now,
+      dateUpdated: now,
+      sentences: [],
+      operatorResults: [],
+    };
+    this.transcripts.set(transcript.sid, transcript);
+    this.t.track(this.process(transcript, service, sourceSid));
+    return transcript;
+  }
+
+  transcript(sid: string): TranscriptRecord {
+    const tr = this.transcripts.get(sid);
+    if (!tr) throw notFound(`/v2/Transcripts/${sid}`);
+    return tr;
+  }
+
+  private async process(
+    transcript: TranscriptRecord,
+    service: ServiceRecord,
+    recordingSid: string,
+  ): Promise<void> {
+    await this.t.clock.sleep(QUEUED_MS);
+    if (transcript.status !== 'queued') return;
+    transcript.status = 'in-progress';
+    transcript.dateUpdated = this.t.now();
+    await this.t.clock.sleep(PROCESSING_MS);
+    if (transcript.status !== 'in-progress') return;
+    try {
+      const recording = this.t.recordings.get(recordingSid);
+      const participants = (transcript.channel.participants ?? []).map((p) => ({
+        channel: Number(p.channel_participant),
+        role: typeof p.role === 'string' ? p.role : undefined,
+      }));
+      const roleOf = (channel: number): TranscriptTurn['role'] | undefined => {
+        const role = participants.find((p) => p.channel === channel)?.role?.toLowerCase();
+        return role === 'customer' ? 'Customer' : role === 'agent' ? 'Agent' : undefined;
+      };
+      const turns: TranscriptTurn[] = [];
+      for (const [i, segment] of (recording?.segments ?? []).entries()) {
+        const role = roleOf(segment.channel);
+        if (!role) continue;
+        // The transcript is what a recogniser made of the recording: same noise model as live speech.
+        const { heard, confidence } = this.t.options.recognizer.recognize(segment.text, {
+          wordErrorRate: this.t.options.asrWer,
+          random: derivedRandom(this.t.options.seed, `${transcript.sid}:${i}`),
+        });
+        if (heard.trim() === '') continue;
+        turns.push({ role, startSec: segment.startSec, text: heard, voice: segment.voice, confidence });
+      }
+      transcript.sentences = this.analyzer.sentences({
+        turns,
+        participants,
+        random: derivedRandom(this.t.options.seed, `${transcript.sid}:sentences`),
+      });
+      transcript.operatorResults = this.analyzer.operatorResults({
+        transcriptSid: transcript.sid,
+        sentences: transcript.sentences,
+        participants,
+        operators: service.operators,
+        baseUrl: this.baseUrl(),
+      });
+      transcript.status = 'completed';
+    } catch (error) {
+      transcript.status = 'failed';
+      this.t.notify(
+        undefined,
+        95201,
+        `Transcript ${transcript.sid} failed: ${error instanceof Error ? error.message : String(error)}`,
+        {
+          url: '',
+          method: 'POST',
+        },
+      );
+    }
+    transcript.dateUpdated = this.t.now();
+    if (transcript.status === 'completed') await this.sendWebhook(service, transcript);
+  }
+
+  /**
+   * The transcript-available webhook. JSON, signed the way Twilio signs JSON bodies: `bodySHA256` (hex SHA-256
+   * of the body) is added to the URL and the signature covers the URL alone.
+   */
+  private async sendWebhook(service: ServiceRecord, transcript: TranscriptRecord): Promise<void> {
+    if (!service.webhookUrl || service.webhookHttpMethod === 'NULL') return;
+    const payload = {
+      account_sid: this.t.options.accountSid,
+      service_sid: service.sid,
+      transcript_sid: transcript.sid,
+      customer_key: transcript.customerKey,
+      encryption_credential_sid: null,
+      event_type: 'voice_intelligence_transcript_available',
+    };
+    const body = JSON.stringify(payload);
+    const url = new URL(service.webhookUrl);
+    url.searchParams.set('bodySHA256', createHash('sha256').update(body).digest('hex'));
+    const signed = url.toString();
+    const send = fetch(signed, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        'X-Twilio-Signature': twilioSignature(this.t.options.authToken, signed, {}),
+        'User-Agent': 'TwilioProxy/1.1',
+      },
+      body,
+      signal: AbortSignal.timeout(this.t.options.webhookTimeoutMs),
+    })
+      .then(async (res) => {
+        await res.arrayBuffer();
+        if (!res.ok)
+          this.t.notify(
+            undefined,
+            11200,
+            `Transcript webhook answered ${res.status}`,
+            { url: signed, method: 'POST' },
+            true,
+          );
+      })
+      .catch((error: unknown) => {
+        this.t.notify(
+          undefined,
+          95201,
+          `Transcript webhook failed: ${String(error)}`,
+          { url: signed, method: 'POST' },
+          true,
+        );
+      });
+    await this.t.clock.track(send);
+  }
 }

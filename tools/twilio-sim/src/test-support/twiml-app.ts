@@ -8,6 +8,7 @@ export interface ReceivedWebhook {
   /** The full URL the sim called (what it signed). */
   url: string;
   params: Record<string, string>;
+  raw: string;
   signature: string | undefined;
   contentType: string | undefined;
   at: number;
@@ -83,15 +84,19 @@ export class TwimlApp {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? '/', this.baseUrl);
+    const raw = Buffer.concat(chunks).toString('utf-8');
     const params: Record<string, string> =
       req.method === 'GET'
         ? Object.fromEntries(url.searchParams)
-        : Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf-8')));
+        : req.headers['content-type']?.startsWith('application/json')
+          ? {}
+          : Object.fromEntries(new URLSearchParams(raw));
     const hook: ReceivedWebhook = {
       method: req.method ?? 'GET',
       path: url.pathname,
       url: `${this.baseUrl}${req.url ?? '/'}`,
       params,
+      raw,
       signature: req.headers['x-twilio-signature'] as string | undefined,
       contentType: req.headers['content-type'],
       at: Date.now(),

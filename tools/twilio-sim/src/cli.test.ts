@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { buildCommand } from './cli.js';
+import type { TwilioSimOptions } from './sim.js';
+
+async function parse(args: string[]): Promise<TwilioSimOptions> {
+  let seen: TwilioSimOptions | undefined;
+  const command = buildCommand(async (options) => {
+    seen = options;
+  })
+    .exitOverride()
+    .configureOutput({ writeErr: () => {}, writeOut: () => {} });
+  await command.parseAsync(['node', 'twilio-sim', ...args]);
+  if (!seen) throw new Error('action did not run');
+  return seen;
+}
+
+describe('twilio-sim CLI', () => {
+  it('maps its flags onto the library options, defaulting to the fast clock', async () => {
+    const options = await parse([
+      '--account-sid',
+      `AC${'a'.repeat(32)}`,
+      '--auth-token',
+      'tok',
+      '--port',
+      '4010',
+      '--seed',
+      '7',
+      '--asr-wer',
+      '0.1',
+      '--audio',
+    ]);
+    expect(options).toMatchObject({
+      port: 4010,
+      clock: 'fast',
+      seed: '7',
+      asrWer: 0.1,
+      audio: true,
+      authToken: 'tok',
+    });
+  });
+
+  it('rejects a word error rate outside 0-1 and an unknown clock', async () => {
+    const base = ['--account-sid', `AC${'a'.repeat(32)}`, '--auth-token', 'tok'];
+    await expect(parse([...base, '--asr-wer', '2'])).rejects.toThrow(/between 0 and 1/);
+    await expect(parse([...base, '--clock', 'slow'])).rejects.toThrow(/Allowed choices/);
+  });
+
+  it('requires the credentials', async () => {
+    await expect(parse(['--auth-token', 'tok'])).rejects.toThrow(/--account-sid/);
+  });
+});

@@ -1,0 +1,71 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { startTwilioSim, type TwilioSimOptions } from './sim.js';
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new InvalidArgumentError('expected a port number 0-65535');
+  return n;
+}
+
+function rate(value: string): number {
+  const n = Number(value);
+  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('expected a number between 0 and 1');
+  return n;
+}
+
+function millis(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new InvalidArgumentError('expected a positive integer (milliseconds)');
+  return n;
+}
+
+export function buildCommand(run: (options: TwilioSimOptions) => Promise<void>): Command {
+  return new Command('twilio-sim')
+    .description(
+      'An offline Twilio on 127.0.0.1 (REST v2010 + Intelligence v2, signed webhooks, TwiML, conferences, ' +
+        'recordings). Point the official SDK at it with a custom httpClient; see the README.',
+    )
+    .requiredOption('--account-sid <sid>', 'account SID clients authenticate with (AC + 32 hex)')
+    .requiredOption('--auth-token <token>', 'auth token: Basic auth password and webhook signing key')
+    .option('--port <port>', 'port on 127.0.0.1 (0 picks a free one)', port, 0)
+    .addOption(
+      new Option('--clock <mode>', 'realtime, or fast: a virtual clock that jumps to the next event')
+        .choices(['realtime', 'fast'])
+        .default('fast'),
+    )
+    .option('--seed <seed>', 'seed for SIDs and ASR noise: the same seed replays the same run', 'twilio-sim')
+    .option('--asr-wer <rate>', 'word error rate of the simulated speech recogniser, 0-1', rate, 0.05)
+    .option('--audio', 'render speech into recordings with espeak-ng (default: silent WAVs)', false)
+    .option('--webhook-timeout <ms>', "webhook response limit (Twilio's is 15000)", millis, 15_000)
+    .showHelpAfterError()
+    .action(async (opts: Record<string, unknown>) => {
+      await run({
+        accountSid: opts.accountSid as string,
+        authToken: opts.authToken as string,
+        port: opts.port as number,
+        clock: opts.clock as 'realtime' | 'fast',
+        seed: opts.seed as string,
+        asrWer: opts.asrWer as number,
+        audio: opts.audio as boolean,
+        webhookTimeoutMs: opts.webhookTimeout as number,
+      });
+    });
+}
+
+/** Runs the sim until SIGINT/SIGTERM. Handlers are registered here, never on import. */
+export async function main(argv: string[]): Promise<void> {
+  await buildCommand(async (options) => {
+    const sim = await startTwilioSim({
+      ...options,
+      onError: (error) => process.stderr.write(`twilio-sim: internal error: ${String(error)}\n`),
+    });
+    process.stdout.write(`twilio-sim listening on ${sim.baseUrl} (clock ${String(options.clock)})\n`);
+    const stop = () => {
+      void sim.close().then(() => process.exit(0));
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  }).parseAsync(argv);
+}
