@@ -12,6 +12,7 @@ export const EVENT_SCHEMA_NAMES = [
   'TranscriptAnalyzed',
   'ConversationState',
   'DeadLetter',
+  'CallBudgetClaim',
 ] as const;
 export type EventSchemaName = (typeof EVENT_SCHEMA_NAMES)[number];
 

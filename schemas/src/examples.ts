@@ -173,5 +173,11 @@ export function exampleEvents(callId = 'call-0001'): EventTypes {
       attempts: 0,
       failedAt: at,
     },
+    CallBudgetClaim: {
+      callId,
+      day: '2026-01-15',
+      claimedAt: at,
+      claimedBy: 'orchestrator-0',
+    },
   };
 }

@@ -12,6 +12,7 @@ export interface EventTypes {
   TranscriptAnalyzed: Events.TranscriptAnalyzed;
   ConversationState: Events.ConversationState;
   DeadLetter: Events.DeadLetter;
+  CallBudgetClaim: Events.CallBudgetClaim;
 }
 
 /** A topic name bound to the schema of its values. Tests bind the same schema to their own unique topic names. */
@@ -113,6 +114,15 @@ export const TOPICS = {
     partitions: 1,
     config: { 'retention.ms': String(30 * DAY_MS) },
     doc: 'Messages a consumer could not decode or handle after bounded retries, with the reason. any → operators.',
+  },
+  callBudget: {
+    name: 'call-budget',
+    schema: 'CallBudgetClaim',
+    key: 'callId',
+    // One partition on purpose: the broker serialises claims, so an offset is a global rank across replicas.
+    partitions: 1,
+    config: { 'retention.ms': String(3 * DAY_MS) },
+    doc: 'Daily call-budget claims; offset order = claim order across orchestrator replicas. orchestrator → orchestrator.',
   },
 } as const satisfies Record<string, TopicSpec>;
 

@@ -375,3 +375,15 @@ export interface DeadLetter {
   /** When the consumer gave up (UTC). */
   failedAt: Date;
 }
+
+/** An orchestrator's claim on one call of the daily budget. Topic call-budget (one partition), key = callId. The broker's offset order is the claim order, so rank = offset - first offset of the UTC day. */
+export interface CallBudgetClaim {
+  /** The call the claim is for. */
+  callId: string;
+  /** UTC day the claim counts against, YYYY-MM-DD. */
+  day: string;
+  /** When the claim was made (UTC). */
+  claimedAt: Date;
+  /** Which orchestrator instance claimed it; for audit only. */
+  claimedBy: null | string;
+}
