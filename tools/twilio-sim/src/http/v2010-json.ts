@@ -128,7 +128,6 @@ export function recordingJson(ac: string, r: RecordingRecord, mediaUrl: string):
       add_on_results: `${uri}/AddOnResults.json`,
       transcriptions: `${uri}/Transcriptions.json`,
     },
-    track: 'both',
     uri: `${uri}.json`,
   };
 }
