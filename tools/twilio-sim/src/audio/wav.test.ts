@@ -194,6 +194,28 @@ describe('espeakVoiceFor', () => {
   });
 
   it('tells unknown voices apart by channel', () => {
-    expect(espeakVoiceFor('Google.en-US-Neural2-A', 1)).not.toBe(espeakVoiceFor('Google.en-US-Neural2-A', 2));
+    expect(espeakVoiceFor('Azure.en-US-Unknown', 1)).not.toBe(espeakVoiceFor('Azure.en-US-Unknown', 2));
+  });
+
+  it('gives every customer voice of the persona pools a different espeak voice from every agent voice', () => {
+    // The pools of @synthcall/personas (CUSTOMER_VOICES, AGENT_VOICES) at the time of writing.
+    const customers = ['Joanna', 'Kimberly', 'Salli', 'Kendra', 'Matthew', 'Joey'].map(
+      (n) => `Polly.${n}-Neural`,
+    );
+    const agents = [
+      ...['Danielle', 'Stephen', 'Ruth', 'Gregory'].map((n) => `Polly.${n}-Neural`),
+      ...['C', 'D', 'F', 'J'].map((l) => `Google.en-US-Neural2-${l}`),
+    ];
+    const agentVoices = new Set(agents.map((v) => espeakVoiceFor(v, 2)));
+    for (const customer of customers) expect(agentVoices).not.toContain(espeakVoiceFor(customer, 1));
+    expect(agentVoices.size).toBe(agents.length);
+  });
+
+  it('renders every mapped voice with the installed espeak-ng', async () => {
+    const synthesize = espeakSynthesizer();
+    for (const voice of ['Polly.Ruth-Neural', 'Polly.Danielle-Neural', 'Google.en-US-Neural2-J', 'alice']) {
+      const speech = await synthesize({ text: 'ok', voice, channel: 2 });
+      expect(speech.channels[0]?.some((s) => s !== 0)).toBe(true);
+    }
   });
 });

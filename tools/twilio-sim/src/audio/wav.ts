@@ -144,7 +144,8 @@ function mixInto(target: Int16Array, source: Pcm16, offset: number): void {
 
 /**
  * espeak-ng voices standing in for Polly voices: female Polly names get female variants, British names the en-gb
- * voice, and each name its own variant so two participants with different voices sound different.
+ * voice, and every name its own variant, so that any customer voice and any agent voice of the persona pools sound
+ * different.
  */
 const ESPEAK_VOICES: Readonly<Record<string, string>> = {
   joanna: 'en-us+f3',
@@ -152,8 +153,8 @@ const ESPEAK_VOICES: Readonly<Record<string, string>> = {
   kimberly: 'en-us+f4',
   kendra: 'en-us+f1',
   ivy: 'en-us+f5',
-  ruth: 'en-us+f2',
-  danielle: 'en-us+f4',
+  ruth: 'en-us+Linda',
+  danielle: 'en-us+Annie',
   matthew: 'en-us+m3',
   joey: 'en-us+m2',
   justin: 'en-us+m5',
@@ -165,9 +166,23 @@ const ESPEAK_VOICES: Readonly<Record<string, string>> = {
   olivia: 'en-gb+f4',
   brian: 'en-gb+m3',
   arthur: 'en-gb+m2',
-  woman: 'en-us+f3',
-  alice: 'en-us+f4',
-  man: 'en-us+m3',
+  woman: 'en-us+Belinda',
+  alice: 'en-us+Andrea',
+  man: 'en-us+m7',
+};
+
+/** Google voices end in a letter (`Google.en-US-Neural2-C`); Google's A, D, I, J are male, the others female. */
+const GOOGLE_VOICES: Readonly<Record<string, string>> = {
+  A: 'en-us+Michael',
+  B: 'en-us+Paul',
+  C: 'en-us+Alicia',
+  D: 'en-us+Robert',
+  E: 'en-us+Belinda',
+  F: 'en-us+Andrea',
+  G: 'en-us+f2',
+  H: 'en-us+f5',
+  I: 'en-us+Andy',
+  J: 'en-us+Mike',
 };
 
 /** Unknown voices still differ by channel, so the two sides of a call are told apart by ear. */
@@ -175,6 +190,10 @@ const CHANNEL_DEFAULTS: Readonly<Record<1 | 2, string>> = { 1: 'en-us+f2', 2: 'e
 
 /** The espeak-ng `-v` value for a Twilio `<Say voice>`. */
 export function espeakVoiceFor(voice: string, channel: 1 | 2): string {
+  const google = /^google\.[a-z]{2}-[a-z]{2}-[a-z0-9]+(?:-[a-z0-9]+)*-([a-z])$/i
+    .exec(voice)?.[1]
+    ?.toUpperCase();
+  if (google !== undefined) return GOOGLE_VOICES[google] ?? CHANNEL_DEFAULTS[channel];
   const name = /^(?:polly\.)?([a-z]+)/i.exec(voice)?.[1]?.toLowerCase();
   return (name === undefined ? undefined : ESPEAK_VOICES[name]) ?? CHANNEL_DEFAULTS[channel];
 }
