@@ -4,6 +4,7 @@ export {
   type ContractOptions,
   findSpecDir,
   loadContract,
+  type ParamValue,
   type RequestToValidate,
   type ResponseToValidate,
   TwilioContract,

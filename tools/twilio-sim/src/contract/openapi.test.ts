@@ -205,6 +205,23 @@ describe('validateRequest', () => {
     });
   });
 
+  it("accepts the SDK's unserialised data: numbers, booleans and undefined values", () => {
+    const result = contract.validateRequest({
+      method: 'POST',
+      path: CALLS,
+      form: {
+        ...form,
+        Timeout: 30,
+        Record: true,
+        StatusCallback: undefined,
+        StatusCallbackEvent: ['completed'],
+      },
+    });
+    expect(result.errors).toEqual([]);
+    const wrong = contract.validateRequest({ method: 'POST', path: CALLS, form: { ...form, Record: 3 } });
+    expect(wrong.errors).toEqual(['form parameter Record: must be boolean']);
+  });
+
   it('names an unknown path', () => {
     const result = contract.validateRequest({ method: 'GET', path: `/2010-04-01/Accounts/${AC}/Nope.json` });
     expect(result.errors).toEqual([

@@ -29,13 +29,19 @@ export interface ValidationResult {
   operation?: string;
 }
 
+type Scalar = string | number | boolean;
+export type ParamValue = Scalar | readonly Scalar[] | undefined;
+
 export interface RequestToValidate {
   method: string;
   /** A path (`/2010-04-01/Accounts/AC…/Calls.json`) or a full URL; a query string in it is read as `query`. */
   path: string;
-  query?: Record<string, string | string[]>;
-  /** The decoded `application/x-www-form-urlencoded` body; repeated keys as arrays. */
-  form?: Record<string, string | string[]>;
+  query?: Record<string, ParamValue>;
+  /**
+   * The decoded `application/x-www-form-urlencoded` body; repeated keys as arrays. The SDK's unserialised `data`
+   * (numbers, booleans) is accepted as is and compared as the form encoding would send it.
+   */
+  form?: Record<string, ParamValue>;
 }
 
 export interface ResponseToValidate {
@@ -226,7 +232,7 @@ export class TwilioContract {
 
   /** Checks a REST request: known path and method, valid path parameters, known and valid query/form parameters. */
   validateRequest(request: RequestToValidate): ValidationResult {
-    const { pathname, query } = splitUrl(request.path, request.query);
+    const { pathname, query } = splitUrl(request.path, stringify(request.query));
     const match = this.match(request.method, pathname);
     if ('error' in match) return { ok: false, errors: [match.error] };
     const { route, operation, params, label } = match;
@@ -266,7 +272,7 @@ export class TwilioContract {
     const formSchema = (body?.['application/x-www-form-urlencoded'] as JsonObject | undefined)?.schema as
       | JsonObject
       | undefined;
-    const form = request.form ?? {};
+    const form = stringify(request.form);
     if (formSchema === undefined) {
       for (const name of Object.keys(form))
         errors.push(`unknown form parameter ${name}: ${label} takes no body`);
@@ -416,6 +422,16 @@ function coerceScalar(value: string, schema: JsonObject): unknown {
     return Number(value);
   if (schema.type === 'boolean' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
   return value;
+}
+
+/** What the wire carries: strings, repeated keys for arrays; undefined values are not sent at all. */
+function stringify(values: Record<string, ParamValue> | undefined): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [key, value] of Object.entries(values ?? {})) {
+    if (value === undefined) continue;
+    out[key] = Array.isArray(value) ? value.map(String) : String(value);
+  }
+  return out;
 }
 
 function splitUrl(
