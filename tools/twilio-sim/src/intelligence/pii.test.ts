@@ -66,11 +66,12 @@ describe('extractPii', () => {
     expect(result.map((r) => r.value)).not.toContain('Acme Wireless');
   });
 
-  it('ignores money, dates, times and small counts', () => {
+  it('ignores money, dates, times, percentages, small counts and compound words with numbers', () => {
     expect(
-      found([[1, 'I paid $45.99 on the 15th at 3:30, it is 2024 now and I have two kids.']]).filter(
-        (r) => r.type !== 'person_name',
-      ),
+      found([
+        [1, 'I paid $45.99 on the 15th at 3:30, it is 2024 now and I have two kids.'],
+        [1, 'My 16-year-old daughter saw the premium go up 28% on a 2-for-1 deal.'],
+      ]).filter((r) => r.type !== 'person_name'),
     ).toEqual([]);
   });
 

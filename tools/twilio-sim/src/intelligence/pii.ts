@@ -303,7 +303,10 @@ function codeRuns(text: string): Run[] {
       chunk = DIGIT_WORDS[lower];
     } else if (
       /^(?=(?:.*\d){2})(?=.*[a-z])[a-z0-9-]{4,}$/i.test(core) &&
-      !/^\d+(st|nd|rd|th|am|pm|s)$/i.test(core)
+      !/^\d+(st|nd|rd|th|am|pm|s)$/i.test(core) &&
+      // Codes are written in capitals ("BW-40718823", "QX7R2P"); a lower-case one needs 4+ digits to be more
+      // than a compound word such as "16-year-old".
+      (core === core.toUpperCase() || (core.match(/\d/g) ?? []).length >= 4)
     ) {
       chunk = core.toUpperCase();
     } else if (/^[A-Z]$/.test(core) && current !== undefined) {
