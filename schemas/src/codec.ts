@@ -39,7 +39,7 @@ export class EventCodec {
 
   async decode<S extends EventSchemaName>(topic: TopicBinding<S>, buffer: Buffer): Promise<EventTypes[S]> {
     try {
-      return (await this.registry.decode(buffer, rawSchema(topic.schema))) as EventTypes[S];
+      return (await this.registry.decode(buffer, avroType(topic.schema))) as EventTypes[S];
     } catch (cause) {
       if (cause instanceof SchemaError) throw cause;
       throw new SchemaError(

@@ -1,6 +1,6 @@
 import { integrationEnv, uniqueName } from '@synthcall/testing';
 import { describe, expect, it } from 'vitest';
-import { rawSchema } from './avro.js';
+import { parseSchema, rawSchema } from './avro.js';
 import { EventCodec } from './codec.js';
 import { SchemaError } from './errors.js';
 import { exampleEvents } from './examples.js';
@@ -54,7 +54,7 @@ describe('ConfluentSchemaRegistry against the real registry', () => {
     const id2 = await r.register(subject, v2);
     expect(id2).not.toBe(id1);
     const old = await r.encode(id1, exampleEvents().UtteranceHeard);
-    expect(await r.decode(old, v2)).toMatchObject({ language: 'en-US', turn: 0 });
+    expect(await r.decode(old, parseSchema(v2))).toMatchObject({ language: 'en-US', turn: 0 });
   });
 
   it('writes the same Avro body as the embedded registry, so bytes differ only in the schema id', async () => {

@@ -14,11 +14,32 @@ export interface SchemaRegistryPort {
   register(subject: string, schema: RawRecordSchema): Promise<number>;
   setCompatibility(subject: string, level: Compatibility): Promise<void>;
   encode(id: number, value: unknown): Promise<Buffer>;
-  /** Decodes with the writer's schema, resolved to `readerSchema` when given (schema evolution). */
-  decode(buffer: Buffer, readerSchema?: RawRecordSchema): Promise<unknown>;
+  /** Decodes with the writer's schema, resolved to the `reader` type when given (schema evolution). */
+  decode(buffer: Buffer, reader?: avro.Type): Promise<unknown>;
 }
 
 const MAGIC_BYTE = 0;
+
+/**
+ * Resolvers are costly to build (they compile code); building one per message made decoding 20x slower than
+ * encoding. One per (writer id, reader type) is enough.
+ */
+class ResolverCache {
+  private readonly byReader = new WeakMap<avro.Type, Map<number, avro.Resolver>>();
+  get(reader: avro.Type, writerId: number, writer: avro.Type): avro.Resolver {
+    let perWriter = this.byReader.get(reader);
+    if (!perWriter) {
+      perWriter = new Map();
+      this.byReader.set(reader, perWriter);
+    }
+    let resolver = perWriter.get(writerId);
+    if (!resolver) {
+      resolver = reader.createResolver(writer);
+      perWriter.set(writerId, resolver);
+    }
+    return resolver;
+  }
+}
 
 export function readSchemaId(buffer: Buffer): number {
   if (buffer.length < 5 || buffer[0] !== MAGIC_BYTE) {
@@ -40,6 +61,7 @@ export class LocalSchemaRegistry implements SchemaRegistryPort {
   private readonly subjects = new Map<string, number[]>();
   private readonly compatibility = new Map<string, Compatibility>();
   private nextId = 1;
+  private readonly resolvers = new ResolverCache();
 
   constructor(private readonly defaultCompatibility: Compatibility = 'BACKWARD') {}
 
@@ -90,14 +112,13 @@ export class LocalSchemaRegistry implements SchemaRegistryPort {
     return Buffer.concat([header, type.toBuffer(value)]);
   }
 
-  async decode(buffer: Buffer, readerSchema?: RawRecordSchema): Promise<unknown> {
+  async decode(buffer: Buffer, reader?: avro.Type): Promise<unknown> {
     const id = readSchemaId(buffer);
     const writer = this.byId.get(id);
     if (!writer) throw new SchemaError('SYNTH_DECODE_FAILED', `unknown schema id ${id}`);
     const payload = buffer.subarray(5);
-    if (!readerSchema) return writer.fromBuffer(payload);
-    const reader = parseSchema(readerSchema);
-    return reader.fromBuffer(payload, reader.createResolver(writer));
+    if (!reader) return writer.fromBuffer(payload);
+    return reader.fromBuffer(payload, this.resolvers.get(reader, id, writer));
   }
 }
 
@@ -114,6 +135,7 @@ export class ConfluentSchemaRegistry implements SchemaRegistryPort {
   private readonly client: SchemaRegistry;
   private readonly url: string;
   private readonly timeoutMs: number;
+  private readonly resolvers = new ResolverCache();
 
   constructor(options: ConfluentRegistryOptions) {
     this.url = options.url.replace(/\/+$/, '');
@@ -169,11 +191,11 @@ export class ConfluentSchemaRegistry implements SchemaRegistryPort {
     return this.client.encode(id, value);
   }
 
-  async decode(buffer: Buffer, readerSchema?: RawRecordSchema): Promise<unknown> {
-    readSchemaId(buffer);
-    return this.client.decode(
-      buffer,
-      readerSchema ? { [SchemaType.AVRO]: { readerSchema: readerSchema as never } } : undefined,
-    );
+  async decode(buffer: Buffer, reader?: avro.Type): Promise<unknown> {
+    const id = readSchemaId(buffer);
+    if (!reader) return this.client.decode(buffer);
+    // The client caches writer schemas by id (parsed with our logical types); resolution is ours, cached.
+    const writer = (await this.client.getSchema(id)) as unknown as avro.Type;
+    return reader.fromBuffer(buffer.subarray(5), this.resolvers.get(reader, id, writer));
   }
 }

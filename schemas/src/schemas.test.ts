@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AVRO_NAMESPACE, avroType, EVENT_SCHEMA_NAMES, type RawRecordSchema, rawSchema } from './avro.js';
+import { AVRO_NAMESPACE, avroType, EVENT_SCHEMA_NAMES, parseSchema, type RawRecordSchema, rawSchema } from './avro.js';
 import { EventCodec } from './codec.js';
 import { generateTypeScript } from './codegen.js';
 import { SchemaError } from './errors.js';
@@ -169,7 +169,7 @@ describe('LocalSchemaRegistry compatibility', () => {
     const id2 = await registry.register('u-value', v2);
     expect(id2).not.toBe(id1);
     const old = await registry.encode(id1, exampleEvents().UtteranceHeard);
-    expect(await registry.decode(old, v2)).toMatchObject({ language: 'en-US' });
+    expect(await registry.decode(old, parseSchema(v2))).toMatchObject({ language: 'en-US' });
   });
 
   it('rejects a BACKWARD-incompatible change (a new field without a default)', async () => {
