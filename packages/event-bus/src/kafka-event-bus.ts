@@ -1,6 +1,14 @@
 import { type BusMetrics, noopBusMetrics } from '@synthcall/metrics';
 import type { EventCodec, EventSchemaName, EventTypes, TopicBinding } from '@synthcall/schemas';
-import { type Consumer, Kafka, type KafkaConfig, type LogEntry, logLevel, type Producer } from 'kafkajs';
+import {
+  type Consumer,
+  Kafka,
+  type KafkaConfig,
+  type LogEntry,
+  logLevel,
+  type Message,
+  type Producer,
+} from 'kafkajs';
 import { deadLetterTopic, deliver, type RawMessage } from './deliver.js';
 import { BusError } from './errors.js';
 import {
@@ -11,6 +19,9 @@ import {
   type Subscription,
   silentLogger,
 } from './port.js';
+
+/** Most messages per produce request; bounds request size under a burst. */
+const MAX_BATCH = 500;
 
 export interface KafkaEventBusOptions {
   brokers: string[];
@@ -44,6 +55,13 @@ export class KafkaEventBus implements EventBus {
   private readonly sleep: (ms: number) => Promise<void>;
   private producer?: Promise<Producer>;
   private readonly consumers = new Set<Consumer>();
+  private readonly outbox: Array<{
+    topic: string;
+    message: Message;
+    resolve: () => void;
+    reject: (err: unknown) => void;
+  }> = [];
+  private flushing = false;
   private closed = false;
 
   constructor(private readonly options: KafkaEventBusOptions) {
@@ -96,23 +114,57 @@ export class KafkaEventBus implements EventBus {
   }
 
   /** Sends bytes as they are (no encoding): for dead letters of foreign producers and for tests. */
-  async sendRaw(
+  sendRaw(
     topicName: string,
     key: string,
     value: Buffer | null,
     headers: Record<string, string> = {},
   ): Promise<void> {
-    const producer = await this.getProducer();
+    return new Promise((resolve, reject) => {
+      this.outbox.push({ topic: topicName, message: { key, value, headers }, resolve, reject });
+      void this.flush();
+    });
+  }
+
+  /**
+   * Natural batching: one request is in flight at a time (the idempotent producer needs that), and whatever was
+   * published meanwhile goes out together in the next request. No linger, so an idle bus sends at once; a busy one
+   * sends fewer, larger requests. Order per partition is kept: batches leave in publish order.
+   */
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
     try {
-      await producer.send({ topic: topicName, acks: -1, messages: [{ key, value, headers }] });
-    } catch (cause) {
-      throw new BusError(
-        'SYNTH_PUBLISH_FAILED',
-        `publishing to ${topicName} failed: ${(cause as Error).message}`,
-        { cause },
-      );
+      while (this.outbox.length > 0) {
+        const batch = this.outbox.splice(0, MAX_BATCH);
+        const byTopic = new Map<string, Message[]>();
+        for (const item of batch) byTopic.set(item.topic, [...(byTopic.get(item.topic) ?? []), item.message]);
+        try {
+          const producer = await this.getProducer();
+          await producer.sendBatch({
+            acks: -1,
+            topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+          });
+        } catch (cause) {
+          for (const item of batch) {
+            item.reject(
+              new BusError(
+                'SYNTH_PUBLISH_FAILED',
+                `publishing to ${item.topic} failed: ${(cause as Error).message}`,
+                {
+                  cause,
+                },
+              ),
+            );
+          }
+          continue;
+        }
+        for (const [topic, messages] of byTopic) this.metrics.produced(topic, messages.length);
+        for (const item of batch) item.resolve();
+      }
+    } finally {
+      this.flushing = false;
     }
-    this.metrics.produced(topicName);
   }
 
   async subscribe<S extends EventSchemaName>(options: SubscribeOptions<S>): Promise<Subscription> {
