@@ -66,6 +66,14 @@ describe('extractPii', () => {
     expect(result.map((r) => r.value)).not.toContain('Acme Wireless');
   });
 
+  it('does not take companies, places or products after other words for names', () => {
+    const result = found([
+      [1, 'I have been a Brightwave customer for years and I called Northwind Energy twice.'],
+      [1, 'I flew to Denver with my Visa card, thanks Dana.'],
+    ]);
+    expect(result.filter((r) => r.type === 'person_name').map((r) => r.value)).toEqual(['Dana']);
+  });
+
   it('ignores money, dates, times, percentages, small counts and compound words with numbers', () => {
     expect(
       found([

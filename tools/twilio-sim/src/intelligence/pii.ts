@@ -109,10 +109,22 @@ const NOT_A_NAME_BEFORE = new Set([
   'calling',
   'with',
   'into',
+  'called',
   'the',
+  'a',
+  'an',
   'your',
   'our',
+  'my',
+  'his',
+  'her',
+  'their',
+  'this',
+  'that',
 ]);
+/** A proper-noun run ending in one of these is an organisation: "Brightwave Wireless", "Northwind Energy". */
+const ORGANISATION_END =
+  /^(Wireless|Mobile|Telecom|Cable|Internet|Bank|Credit|Union|Financial|Insurance|Health|Healthcare|Hospital|Clinic|Energy|Power|Electric|Gas|Water|Utilities|Airlines|Airways|Air|Rail|Hotels?|Resorts?|Travel|Group|Inc|Ltd|LLC|Corp|Company|Services|Support|Store|Shop|Market)$/;
 const NAME_CUE =
   /\b(my name is|name's|this is|i am|i'm|speaking with|talking to|mr\.?|mrs\.?|ms\.?|dr\.?)\s*$/i;
 
@@ -376,7 +388,8 @@ function personNames(
     const cued = start >= 0 && NAME_CUE.test(text.slice(0, start));
     // wink tags a capitalised sentence opener ("Great, thanks") as PROPN; only a cue makes it a name there.
     const opener = i === 0 || /^[.!?]$/.test(values[i - 1] ?? '');
-    if (start >= 0 && last >= 0 && !NOT_A_NAME_BEFORE.has(before) && (cued || !opener)) {
+    const organisation = ORGANISATION_END.test(values[j] ?? '');
+    if (start >= 0 && last >= 0 && !NOT_A_NAME_BEFORE.has(before) && !organisation && (cued || !opener)) {
       const end = last + (values[j] ?? '').length;
       const name = text.slice(start, end);
       names.push({ value: name, text: name, start, end, confidence: cued ? 0.95 : 0.75 });
