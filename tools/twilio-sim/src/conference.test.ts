@@ -203,6 +203,7 @@ describe('a two-leg conference placed through the official SDK', () => {
     expect(found.map((c) => c.sid)).toEqual([first.conferenceSid]);
     const byLabel = await h.client.conferences(first.conferenceSid).participants('customer').fetch();
     expect(byLabel.callSid).toBe(first.callSid);
+    expect(byLabel.status).toBe('connected');
     await h.client.conferences(first.conferenceSid).update({ status: 'completed' });
     await h.sim.whenIdle();
     const ended = await h.client.conferences(first.conferenceSid).fetch();

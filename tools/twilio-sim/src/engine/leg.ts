@@ -21,6 +21,8 @@ export class Leg implements RoomMember {
   room: Room | undefined;
   /** The direct room of a call pair, returned to when the pair leaves a conference. */
   homeRoom: Room | undefined;
+  /** A REST participant's record while its call is still being placed (its status follows the call's). */
+  pendingParticipant: ParticipantRecord | undefined;
   /** Set while this leg sits in a conference. */
   participant: { conferenceSid: string; record: ParticipantRecord } | undefined;
   /** Aborted when the call ends. */

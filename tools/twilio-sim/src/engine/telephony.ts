@@ -362,6 +362,7 @@ export class Telephony {
       statusCallback: input.statusCallback,
     });
     const participant = this.newParticipant(conference, leg, input.join);
+    leg.pendingParticipant = participant;
     leg.onEnd.push(() => {
       // Never reached the conference (no answer, far end failed, hung up while ringing).
       if (participant.status === 'connected' || participant.status === 'complete') return;
@@ -377,7 +378,7 @@ export class Telephony {
           this.endLeg(leg, 'participant_add_failed');
           return;
         }
-        this.joinConference(conference, leg, participant, input.join);
+        this.joinConference(conference, leg, participant);
       }),
     );
     return { leg, participant };
@@ -398,6 +399,8 @@ export class Telephony {
   /** Dials the far end of `leg`, waits for it to answer, then hands over to `onAnswered`. */
   private async dialOut(leg: Leg, onAnswered: () => void): Promise<void> {
     try {
+      // The REST response goes out with the call still queued, as Twilio's does.
+      await this.clock.sleep(0, leg.lifecycle.signal);
       this.setStatus(leg, 'initiated');
       await this.clock.sleep(this.options.ringMs, leg.lifecycle.signal);
       this.setStatus(leg, 'ringing');
@@ -451,6 +454,11 @@ export class Telephony {
     call.dateUpdated = this.now();
     if (status === 'in-progress') call.startTime = this.now();
     this.log(leg, { type: 'status', status });
+    const pending = leg.pendingParticipant;
+    if (pending && (status === 'initiated' || status === 'ringing')) {
+      pending.status = status === 'initiated' ? 'connecting' : 'ringing';
+      pending.dateUpdated = this.now();
+    }
     const cb = call.statusCallback;
     if (!cb) return;
     const event =
@@ -620,7 +628,7 @@ export class Telephony {
       throw error;
     }
     const participant = this.newParticipant(conference, leg, join);
-    this.joinConference(conference, leg, participant, join);
+    this.joinConference(conference, leg, participant);
     await new Promise<void>((resolve) => {
       const check = () => {
         if (!leg.participant || leg.ended || signal.aborted) {
@@ -642,12 +650,8 @@ export class Telephony {
     return 'completed';
   }
 
-  private joinConference(
-    conference: ConferenceState,
-    leg: Leg,
-    participant: ParticipantRecord,
-    join: ConferenceJoinOptions,
-  ): void {
+  private joinConference(conference: ConferenceState, leg: Leg, participant: ParticipantRecord): void {
+    leg.pendingParticipant = undefined;
     participant.status = 'connected';
     participant.dateUpdated = this.now();
     leg.participant = { conferenceSid: conference.record.sid, record: participant };
@@ -674,7 +678,6 @@ export class Telephony {
       this.startConference(conference);
     }
     this.refreshHold(conference);
-    void join;
   }
 
   /**
@@ -743,7 +746,7 @@ export class Telephony {
     const conference = this.conferences.get(p.conferenceSid);
     leg.participant = undefined;
     if (!conference) return;
-    const entry = conference.participants.get(leg.call.sid);
+    const wasListed = conference.participants.has(leg.call.sid);
     p.record.status = 'complete';
     p.record.dateUpdated = this.now();
     const speaker = leg.peer;
@@ -766,7 +769,7 @@ export class Telephony {
     conference.participants.delete(leg.call.sid);
     this.refreshHold(conference);
     leg.onLeave?.();
-    if (conference.record.status === 'completed' || !entry) return;
+    if (conference.record.status === 'completed' || !wasListed) return;
     const by = { callSid: leg.call.sid, label: p.record.label };
     const kicked = reason === 'participant_updated_via_api';
     if (p.record.endConferenceOnExit) {
@@ -944,19 +947,11 @@ export class Telephony {
     params: Record<string, string>,
     outcome: WebhookOutcome,
   ): void {
+    // A call stream logs on its call; a conference callback on the participant it is about, if any.
     const [kind, sid] = stream.split(':') as [string, string];
-    const legs: Leg[] = [];
-    if (kind === 'call') {
-      const leg = this.calls.get(sid);
-      if (leg) legs.push(leg);
-    } else {
-      const conference = this.conferences.get(sid);
-      const callSid = params.CallSid;
-      const leg = callSid ? this.calls.get(callSid) : undefined;
-      if (leg) legs.push(leg);
-      void conference;
-    }
-    for (const leg of legs) {
+    const callSid = kind === 'call' ? sid : params.CallSid;
+    const leg = callSid ? this.calls.get(callSid) : undefined;
+    if (leg) {
       this.log(leg, {
         type: 'callback',
         url,
@@ -965,7 +960,7 @@ export class Telephony {
         ok: outcome.ok,
       });
     }
-    if (!outcome.ok) this.notify(legs[0], outcome.code, outcome.message, { url, method: 'POST' }, true);
+    if (!outcome.ok) this.notify(leg, outcome.code, outcome.message, { url, method: 'POST' }, true);
   }
 }
 
