@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AVRO_NAMESPACE, avroType, EVENT_SCHEMA_NAMES, parseSchema, type RawRecordSchema, rawSchema } from './avro.js';
+import {
+  AVRO_NAMESPACE,
+  avroType,
+  EVENT_SCHEMA_NAMES,
+  parseSchema,
+  type RawRecordSchema,
+  rawSchema,
+} from './avro.js';
 import { EventCodec } from './codec.js';
 import { generateTypeScript } from './codegen.js';
 import { SchemaError } from './errors.js';
