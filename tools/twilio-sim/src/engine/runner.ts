@@ -99,7 +99,7 @@ export class TwimlRunner {
             );
             break;
           }
-          const status = await this.t.dialConference(leg, verb.conference, signal);
+          const status = await this.t.conferences.dialConference(leg, verb.conference, signal);
           if (leg.ended || signal.aborted) return 'hangup';
           if (verb.action) {
             const url = this.resolve(leg, verb.action, doc.documentUrl);

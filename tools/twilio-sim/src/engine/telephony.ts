@@ -1,10 +1,11 @@
 import { rfc2822 } from '../domain/dates.js';
 import type { Random } from '../domain/random.js';
 import { newSid } from '../domain/sid.js';
-import type { ConferenceNoun, HttpMethod } from '../domain/twiml.js';
+import type { HttpMethod } from '../domain/twiml.js';
 import { SimError } from '../errors.js';
 import { CallbackSender } from './callbacks.js';
 import type { Clock } from './clock.js';
+import { type ConferenceJoinOptions, Conferences } from './conferences.js';
 import { Leg, type TwimlSource } from './leg.js';
 import type {
   ApplicationRecord,
@@ -12,16 +13,14 @@ import type {
   CallEvent,
   CallRecord,
   CallStatus,
-  ConferenceEndReason,
-  ConferenceRecord,
   Direction,
   NotificationRecord,
   ParticipantRecord,
   PhoneNumberRecord,
   RecordingRecord,
 } from './model.js';
-import type { RecordedSegment, RecordingRenderer, SpeechRecognizer, SpeechTiming } from './ports.js';
-import { Room, type Utterance } from './room.js';
+import type { RecordingRenderer, SpeechRecognizer, SpeechTiming } from './ports.js';
+import { Room } from './room.js';
 import { TwimlRunner } from './runner.js';
 import { WebhookClient, type WebhookOutcome } from './webhooks.js';
 
@@ -46,32 +45,6 @@ export interface TelephonyOptions {
   baseUrl: () => string;
 }
 
-export interface ConferenceState {
-  record: ConferenceRecord;
-  room: Room;
-  participants: Map<string, { record: ParticipantRecord; leg: Leg }>;
-  /** Call SIDs in join order: channel 1 of the recording is the first. */
-  joinOrder: string[];
-  statusCallback: Callback | undefined;
-  sequence: number;
-  record_: boolean;
-  recordingCallback: Callback | undefined;
-  recording: { record: RecordingRecord; segments: RecordedSegment[] } | undefined;
-  /** Releases the fast-clock hold taken while the conference waits for its next participant. */
-  releaseHold: (() => void) | undefined;
-}
-
-/** Conference-level settings a participant brings (only the first participant's callbacks count). */
-export interface ConferenceJoinOptions {
-  label: string | null;
-  muted: boolean;
-  startConferenceOnEnter: boolean;
-  endConferenceOnExit: boolean;
-  record: boolean;
-  statusCallback: Callback | undefined;
-  recordingCallback: Callback | undefined;
-}
-
 export interface CreateCallInput {
   to: string;
   from: string;
@@ -86,28 +59,18 @@ export interface CreateParticipantInput {
   join: ConferenceJoinOptions;
 }
 
-const SUBSCRIPTION_EVENT: Record<string, string> = {
-  start: 'conference-start',
-  end: 'conference-end',
-  join: 'participant-join',
-  leave: 'participant-leave',
-  mute: 'participant-mute',
-  hold: 'participant-hold',
-  modify: 'participant-modify',
-};
-
 const TERMINAL: ReadonlySet<CallStatus> = new Set(['completed', 'busy', 'failed', 'no-answer', 'canceled']);
 
 /** The telephony core: calls, legs, conferences, callbacks and recordings. REST and TwiML both drive it. */
 export class Telephony {
   readonly calls = new Map<string, Leg>();
-  readonly conferences = new Map<string, ConferenceState>();
+  readonly conferences: Conferences;
   readonly numbers = new Map<string, PhoneNumberRecord>();
   readonly applications = new Map<string, ApplicationRecord>();
   readonly recordings = new Map<string, RecordingRecord>();
   readonly notifications: NotificationRecord[] = [];
   readonly webhooks: WebhookClient;
-  private readonly callbacks: CallbackSender;
+  readonly callbacks: CallbackSender;
   private readonly runner: TwimlRunner;
   private readonly pending = new Set<Promise<unknown>>();
   private idleWaiters: Array<() => void> = [];
@@ -122,6 +85,7 @@ export class Telephony {
       this.onCallbackSent(stream, url, params, outcome),
     );
     this.runner = new TwimlRunner(this);
+    this.conferences = new Conferences(this);
   }
 
   get clock(): Clock {
@@ -342,7 +306,7 @@ export class Telephony {
     conferenceKey: string,
     input: CreateParticipantInput,
   ): { leg: Leg; participant: ParticipantRecord } {
-    const conference = this.conferenceFor(conferenceKey, true);
+    const conference = this.conferences.conferenceFor(conferenceKey, true);
     if (!conference)
       throw new SimError('SYNTH_SIM_CONFERENCE_NOT_FOUND', `No conference ${conferenceKey}`, {
         twilioCode: 16003,
@@ -354,14 +318,14 @@ export class Telephony {
         status: 404,
       });
     }
-    this.assertLabelFree(conference, input.join.label);
+    this.conferences.assertLabelFree(conference, input.join.label);
     const leg = this.newLeg({
       to: input.to,
       from: input.from,
       direction: 'outbound-api',
       statusCallback: input.statusCallback,
     });
-    const participant = this.newParticipant(conference, leg, input.join);
+    const participant = this.conferences.newParticipant(conference, leg, input.join);
     leg.pendingParticipant = participant;
     leg.onEnd.push(() => {
       // Never reached the conference (no answer, far end failed, hung up while ringing).
@@ -369,31 +333,19 @@ export class Telephony {
       participant.status = 'failed';
       participant.dateUpdated = this.now();
       conference.participants.delete(leg.call.sid);
-      this.refreshHold(conference);
+      this.conferences.refreshHold(conference);
     });
-    this.refreshHold(conference);
+    this.conferences.refreshHold(conference);
     this.track(
       this.dialOut(leg, () => {
         if (conference.record.status === 'completed') {
           this.endLeg(leg, 'participant_add_failed');
           return;
         }
-        this.joinConference(conference, leg, participant);
+        this.conferences.joinConference(conference, leg, participant);
       }),
     );
     return { leg, participant };
-  }
-
-  private assertLabelFree(conference: ConferenceState, label: string | null): void {
-    if (label === null) return;
-    for (const p of conference.participants.values()) {
-      if (p.record.label === label && p.record.status !== 'complete' && p.record.status !== 'failed') {
-        throw new SimError('SYNTH_SIM_DUPLICATE_LABEL', `Participant label "${label}" is already in use`, {
-          twilioCode: 16025,
-          status: 400,
-        });
-      }
-    }
   }
 
   /** Dials the far end of `leg`, waits for it to answer, then hands over to `onAnswered`. */
@@ -501,7 +453,7 @@ export class Telephony {
     leg.lifecycle.abort('ended');
     leg.run?.abort('ended');
     leg.room?.leave(leg);
-    if (leg.participant) this.leaveConference(leg);
+    if (leg.participant) this.conferences.leaveConference(leg);
     for (const fn of leg.onEnd.splice(0)) fn();
     if (leg.peer && !leg.peer.ended) this.endLeg(leg.peer, reason);
     if (![...this.calls.values()].some((l) => !l.ended)) {
@@ -519,426 +471,20 @@ export class Telephony {
     if (update.source) {
       if (leg.participant) {
         leg.leaveReason = 'participant_updated_via_api';
-        this.leaveConference(leg);
+        this.conferences.leaveConference(leg);
         leg.leaveReason = undefined;
       }
       this.startRun(leg, update.source, undefined);
     }
   }
 
-  // ---- conferences ------------------------------------------------------------------------------------------
-
-  conferenceFor(key: string, create: boolean): ConferenceState | undefined {
-    const bySid = this.conferences.get(key);
-    if (bySid) return bySid;
-    if (/^CF[0-9a-fA-F]{32}$/.test(key)) return undefined;
-    for (const c of this.conferences.values()) {
-      if (c.record.friendlyName === key && c.record.status !== 'completed') return c;
-    }
-    if (!create) return undefined;
-    const now = this.now();
-    const record: ConferenceRecord = {
-      sid: this.sid('CF'),
-      friendlyName: key,
-      status: 'init',
-      dateCreated: now,
-      dateUpdated: now,
-      reasonEnded: null,
-      callSidEnding: null,
-    };
-    const room = new Room(record.sid, this.clock);
-    const state: ConferenceState = {
-      record,
-      room,
-      participants: new Map(),
-      joinOrder: [],
-      statusCallback: undefined,
-      sequence: 1,
-      record_: false,
-      recordingCallback: undefined,
-      recording: undefined,
-      releaseHold: undefined,
-    };
-    room.observe({
-      onUtterance: (u, from) => this.recordUtterance(state, u, from),
-      onHeard: (listener, u, words) => {
-        const leg = this.calls.get(listener.member.id);
-        if (leg) this.log(leg, { type: 'heard', from: u.speaker.id, words: words.join(' ') });
-      },
-    });
-    this.conferences.set(record.sid, state);
-    return state;
-  }
-
-  private newParticipant(
-    conference: ConferenceState,
-    leg: Leg,
-    join: ConferenceJoinOptions,
-  ): ParticipantRecord {
-    const now = this.now();
-    const record: ParticipantRecord = {
-      callSid: leg.call.sid,
-      conferenceSid: conference.record.sid,
-      label: join.label,
-      dateCreated: now,
-      dateUpdated: now,
-      muted: join.muted,
-      hold: false,
-      startConferenceOnEnter: join.startConferenceOnEnter,
-      endConferenceOnExit: join.endConferenceOnExit,
-      status: 'queued',
-    };
-    conference.participants.set(leg.call.sid, { record, leg });
-    // Only the first participant's conference callbacks and recording settings count.
-    if (conference.participants.size === 1) {
-      conference.statusCallback = join.statusCallback;
-      conference.record_ = join.record;
-      conference.recordingCallback = join.recordingCallback;
-    }
-    return record;
-  }
-
-  /** `<Dial><Conference>`: joins the leg running the TwiML; resolves when it leaves the conference. */
-  async dialConference(leg: Leg, noun: ConferenceNoun, signal: AbortSignal): Promise<'completed' | 'failed'> {
-    const conference = this.conferenceFor(noun.name, true) as ConferenceState;
-    const join: ConferenceJoinOptions = {
-      label: noun.participantLabel ?? null,
-      muted: noun.muted,
-      startConferenceOnEnter: noun.startConferenceOnEnter,
-      endConferenceOnExit: noun.endConferenceOnExit,
-      record: noun.record === 'record-from-start',
-      statusCallback: noun.statusCallback
-        ? { url: noun.statusCallback, method: noun.statusCallbackMethod, events: noun.statusCallbackEvent }
-        : undefined,
-      recordingCallback: noun.recordingStatusCallback
-        ? {
-            url: noun.recordingStatusCallback,
-            method: noun.recordingStatusCallbackMethod,
-            events: noun.recordingStatusCallbackEvent,
-          }
-        : undefined,
-    };
-    try {
-      this.assertLabelFree(conference, join.label);
-    } catch (error) {
-      if (error instanceof SimError) {
-        this.notify(leg, 16025, error.message, { url: '', method: 'POST' });
-        return 'failed';
-      }
-      throw error;
-    }
-    const participant = this.newParticipant(conference, leg, join);
-    this.joinConference(conference, leg, participant);
-    await new Promise<void>((resolve) => {
-      const check = () => {
-        if (!leg.participant || leg.ended || signal.aborted) {
-          signal.removeEventListener('abort', onAbort);
-          resolve();
-        }
-      };
-      const onAbort = () => {
-        if (leg.participant) {
-          leg.leaveReason = 'participant_updated_via_api';
-          this.leaveConference(leg);
-          leg.leaveReason = undefined;
-        }
-        resolve();
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      leg.onLeave = check;
-    });
-    return 'completed';
-  }
-
-  private joinConference(conference: ConferenceState, leg: Leg, participant: ParticipantRecord): void {
-    leg.pendingParticipant = undefined;
-    participant.status = 'connected';
-    participant.dateUpdated = this.now();
-    leg.participant = { conferenceSid: conference.record.sid, record: participant };
-    conference.joinOrder.push(leg.call.sid);
-    const speaker = leg.peer;
-    if (speaker) {
-      if (speaker.room) speaker.room.moveTo(speaker, conference.room);
-      else conference.room.join(speaker);
-      speaker.room = conference.room;
-    }
-    this.log(leg, {
-      type: 'conference',
-      event: 'join',
-      conferenceSid: conference.record.sid,
-      label: participant.label,
-    });
-    this.conferenceEvent(conference, 'join', this.participantParams(leg, participant));
-    const connected = [...conference.participants.values()].filter((p) => p.record.status === 'connected');
-    if (
-      conference.record.status === 'init' &&
-      connected.length >= 2 &&
-      connected.some((p) => p.record.startConferenceOnEnter)
-    ) {
-      this.startConference(conference);
-    }
-    this.refreshHold(conference);
-  }
-
-  /**
-   * A conference with someone in it and nobody else on the way is waiting for a client's next REST request; the
-   * fast clock must not run the lone leg's timers out in the meantime.
-   */
-  private refreshHold(c: ConferenceState): void {
-    let connected = 0;
-    let dialing = 0;
-    for (const p of c.participants.values()) {
-      if (p.record.status === 'connected') connected++;
-      else if (p.record.status !== 'complete' && p.record.status !== 'failed') dialing++;
-    }
-    const waiting = c.record.status === 'init' && connected >= 1 && dialing === 0;
-    if (waiting && !c.releaseHold) c.releaseHold = this.clock.hold(this.options.conferenceHoldMs);
-    else if (!waiting && c.releaseHold) {
-      c.releaseHold();
-      c.releaseHold = undefined;
-    }
-  }
-
-  private startConference(conference: ConferenceState): void {
-    conference.record.status = 'in-progress';
-    conference.record.dateUpdated = this.now();
-    conference.room.activate();
-    this.conferenceEvent(conference, 'start', {});
-    if (conference.record_) {
-      const now = this.now();
-      const record: RecordingRecord = {
-        sid: this.sid('RE'),
-        callSid: null,
-        conferenceSid: conference.record.sid,
-        dateCreated: now,
-        dateUpdated: now,
-        startTime: now,
-        durationSec: null,
-        status: 'in-progress',
-        channels: 2,
-        source: 'Conference',
-        media: undefined,
-        segments: [],
-      };
-      this.recordings.set(record.sid, record);
-      conference.recording = { record, segments: record.segments };
-      this.recordingEvent(conference, 'in-progress');
-    }
-  }
-
-  private recordUtterance(conference: ConferenceState, u: Utterance, fromMs: number): void {
-    const rec = conference.recording;
-    if (rec?.record.status !== 'in-progress') return;
-    // The speaker is the far end of a participant leg; its channel is that participant's join position.
-    const index = conference.joinOrder.findIndex((sid) => this.calls.get(sid)?.peer?.id === u.speaker.id);
-    if (index !== 0 && index !== 1) return;
-    rec.segments.push({
-      channel: index === 0 ? 1 : 2,
-      startSec: Math.max(0, (fromMs - rec.record.startTime) / 1000),
-      text: u.text,
-      voice: u.voice,
-    });
-  }
-
-  private leaveConference(leg: Leg): void {
-    const p = leg.participant;
-    if (!p) return;
-    const conference = this.conferences.get(p.conferenceSid);
-    leg.participant = undefined;
-    if (!conference) return;
-    const wasListed = conference.participants.has(leg.call.sid);
-    p.record.status = 'complete';
-    p.record.dateUpdated = this.now();
-    const speaker = leg.peer;
-    if (speaker && speaker.room === conference.room) {
-      if (speaker.homeRoom && !speaker.ended) {
-        conference.room.moveTo(speaker, speaker.homeRoom);
-        speaker.room = speaker.homeRoom;
-      } else {
-        conference.room.leave(speaker);
-        speaker.room = undefined;
-      }
-    }
-    const reason = leg.leaveReason ?? 'participant_hung_up';
-    this.log(leg, { type: 'conference', event: 'leave', conferenceSid: conference.record.sid, reason });
-    this.conferenceEvent(conference, 'leave', {
-      ...this.participantParams(leg, p.record),
-      ParticipantCallStatus: leg.ended ? leg.call.status : 'in-progress',
-      ReasonParticipantLeft: reason,
-    });
-    conference.participants.delete(leg.call.sid);
-    this.refreshHold(conference);
-    leg.onLeave?.();
-    if (conference.record.status === 'completed' || !wasListed) return;
-    const by = { callSid: leg.call.sid, label: p.record.label };
-    const kicked = reason === 'participant_updated_via_api';
-    if (p.record.endConferenceOnExit) {
-      this.endConference(
-        conference,
-        kicked
-          ? 'participant-with-end-conference-on-exit-kicked'
-          : 'participant-with-end-conference-on-exit-left',
-        by,
-      );
-    } else if (conference.participants.size === 0) {
-      this.endConference(conference, kicked ? 'last-participant-kicked' : 'last-participant-left', by);
-    }
-  }
-
-  endConference(
-    conference: ConferenceState,
-    reason: ConferenceEndReason,
-    by: { callSid: string; label: string | null } | undefined,
-  ): void {
-    if (conference.record.status === 'completed') return;
-    const started = conference.record.status === 'in-progress';
-    conference.record.status = 'completed';
-    conference.record.dateUpdated = this.now();
-    conference.record.reasonEnded = reason;
-    conference.record.callSidEnding = by?.callSid ?? null;
-    const leaveReason =
-      reason === 'conference-ended-via-api' ? 'conference_ended_via_api' : 'moderator_ended_conference';
-    for (const { leg } of [...conference.participants.values()]) {
-      leg.leaveReason = leaveReason;
-      this.leaveConference(leg);
-      leg.leaveReason = undefined;
-      // A REST participant's only purpose is the conference: its call ends with it. A <Dial> leg moves on.
-      if (!leg.run) this.endLeg(leg, leaveReason);
-    }
-    conference.room.deactivate();
-    this.refreshHold(conference);
-    if (started) {
-      const params: Record<string, string> = { ReasonConferenceEnded: reason, Reason: reasonText(reason) };
-      if (by) params.CallSidEndingConference = by.callSid;
-      if (by?.label) params.ParticipantLabelEndingConference = by.label;
-      this.conferenceEvent(conference, 'end', params);
-    }
-    const rec = conference.recording;
-    if (rec && rec.record.status === 'in-progress') this.track(this.finishRecording(conference, rec));
-  }
-
-  private async finishRecording(
-    conference: ConferenceState,
-    rec: { record: RecordingRecord; segments: RecordedSegment[] },
-  ): Promise<void> {
-    const r = rec.record;
-    const seconds = Math.max(0, Math.round((this.now() - r.startTime) / 1000));
-    r.durationSec = seconds;
-    r.status = 'processing';
-    r.dateUpdated = this.now();
-    try {
-      r.media = await this.clock.track(this.options.renderer.render(rec.segments, seconds));
-      r.status = 'completed';
-    } catch (error) {
-      r.status = 'failed';
-      this.notify(
-        undefined,
-        11200,
-        `Recording render failed: ${error instanceof Error ? error.message : String(error)}`,
-        {
-          url: '',
-          method: 'GET',
-        },
-      );
-    }
-    r.dateUpdated = this.now();
-    this.recordingEvent(conference, r.status === 'completed' ? 'completed' : 'failed');
-  }
-
   recordingUrl(sid: string): string {
     return `${this.options.baseUrl()}/2010-04-01/Accounts/${this.options.accountSid}/Recordings/${sid}`;
-  }
-
-  private recordingEvent(conference: ConferenceState, status: string): void {
-    const cb = conference.recordingCallback;
-    const rec = conference.recording?.record;
-    if (!cb || !rec || !cb.events.includes(status)) return;
-    const params: Record<string, string> = {
-      AccountSid: this.options.accountSid,
-      ConferenceSid: conference.record.sid,
-      RecordingSid: rec.sid,
-      RecordingUrl: this.recordingUrl(rec.sid),
-      RecordingStatus: status,
-      RecordingDuration: String(rec.durationSec ?? 0),
-      RecordingChannels: String(rec.channels),
-      RecordingStartTime: rfc2822(rec.startTime),
-      RecordingSource: 'Conference',
-    };
-    if (status === 'failed') params.ErrorCode = '11200';
-    void this.callbacks.send(`conference:${conference.record.sid}`, cb.url, cb.method, params);
-  }
-
-  private participantParams(leg: Leg, p: ParticipantRecord): Record<string, string> {
-    const params: Record<string, string> = {
-      CallSid: leg.call.sid,
-      Coaching: 'false',
-      EndConferenceOnExit: String(p.endConferenceOnExit),
-      Hold: String(p.hold),
-      Muted: String(p.muted),
-      StartConferenceOnEnter: String(p.startConferenceOnEnter),
-    };
-    if (p.label !== null) params.ParticipantLabel = p.label;
-    return params;
-  }
-
-  conferenceEvent(conference: ConferenceState, subscription: string, extra: Record<string, string>): void {
-    const event = SUBSCRIPTION_EVENT[subscription] ?? subscription;
-    for (const sid of conference.participants.keys()) {
-      const leg = this.calls.get(sid);
-      if (leg) this.log(leg, { type: 'conference', event, conferenceSid: conference.record.sid });
-    }
-    const cb = conference.statusCallback;
-    if (!cb?.events.includes(subscription)) return;
-    const params: Record<string, string> = {
-      AccountSid: this.options.accountSid,
-      ConferenceSid: conference.record.sid,
-      FriendlyName: conference.record.friendlyName,
-      SequenceNumber: String(conference.sequence++),
-      StatusCallbackEvent: event,
-      Timestamp: rfc2822(this.now()),
-      ...extra,
-    };
-    void this.callbacks.send(`conference:${conference.record.sid}`, cb.url, cb.method, params);
-  }
-
-  updateParticipant(
-    conference: ConferenceState,
-    leg: Leg,
-    update: { muted?: boolean; hold?: boolean; endConferenceOnExit?: boolean },
-  ): void {
-    const p = leg.participant?.record;
-    if (!p) return;
-    if (update.muted !== undefined && update.muted !== p.muted) {
-      p.muted = update.muted;
-      this.conferenceEvent(conference, 'mute', {
-        ...this.participantParams(leg, p),
-        StatusCallbackEvent: update.muted ? 'participant-mute' : 'participant-unmute',
-      });
-    }
-    if (update.hold !== undefined && update.hold !== p.hold) {
-      p.hold = update.hold;
-      this.conferenceEvent(conference, 'hold', {
-        ...this.participantParams(leg, p),
-        StatusCallbackEvent: update.hold ? 'participant-hold' : 'participant-unhold',
-      });
-    }
-    if (update.endConferenceOnExit !== undefined) p.endConferenceOnExit = update.endConferenceOnExit;
-    p.dateUpdated = this.now();
   }
 
   removeParticipant(leg: Leg): void {
     leg.leaveReason = 'participant_updated_via_api';
     this.endLeg(leg, 'participant_updated_via_api');
-  }
-
-  participantEntry(
-    conference: ConferenceState,
-    key: string,
-  ): { record: ParticipantRecord; leg: Leg } | undefined {
-    const direct = conference.participants.get(key);
-    if (direct) return direct;
-    for (const p of conference.participants.values()) if (p.record.label === key) return p;
-    return undefined;
   }
 
   private onCallbackSent(
@@ -977,19 +523,4 @@ function urlSource(
     method,
     fallback: fallbackUrl ? { url: fallbackUrl, method: fallbackMethod } : undefined,
   };
-}
-
-function reasonText(reason: ConferenceEndReason): string {
-  switch (reason) {
-    case 'conference-ended-via-api':
-      return 'Conference ended via API';
-    case 'last-participant-left':
-      return 'Last participant left';
-    case 'last-participant-kicked':
-      return 'Last participant was kicked';
-    case 'participant-with-end-conference-on-exit-left':
-      return 'Participant with endConferenceOnExit left the conference';
-    case 'participant-with-end-conference-on-exit-kicked':
-      return 'Participant with endConferenceOnExit was kicked';
-  }
 }

@@ -1,7 +1,8 @@
 import { isSid } from '../domain/sid.js';
+import type { ConferenceState } from '../engine/conferences.js';
 import type { Leg, TwimlSource } from '../engine/leg.js';
 import type { Callback } from '../engine/model.js';
-import type { ConferenceState, Telephony } from '../engine/telephony.js';
+import type { Telephony } from '../engine/telephony.js';
 import { badRequest, notFound, SimError } from '../errors.js';
 import { v2010Page } from './paging.js';
 import type { Params, SimRequest, SimResponse } from './request.js';
@@ -268,7 +269,7 @@ export function v2010Routes(t: Telephony): Route[] {
         if (status !== undefined && status !== 'completed') {
           throw badRequest(20001, `Invalid Status "${status}": expected completed`);
         }
-        if (status === 'completed') t.endConference(c, 'conference-ended-via-api', undefined);
+        if (status === 'completed') t.conferences.endConference(c, 'conference-ended-via-api', undefined);
         return ok(conferenceJson(ac, c.record));
       },
     },
@@ -342,7 +343,10 @@ export function v2010Routes(t: Telephony): Route[] {
       method: 'GET',
       path: `${base}/Conferences/${SID}/Participants/${ANY}.json`,
       handler: (_req, [sid, key]) => {
-        const p = t.participantEntry(conference(sid as string), decodeURIComponent(key as string));
+        const p = t.conferences.participantEntry(
+          conference(sid as string),
+          decodeURIComponent(key as string),
+        );
         if (!p) throw notFound(`/Conferences/${sid}/Participants/${key}.json`);
         return ok(participantJson(ac, p.record));
       },
@@ -352,7 +356,7 @@ export function v2010Routes(t: Telephony): Route[] {
       path: `${base}/Conferences/${SID}/Participants/${ANY}.json`,
       handler: (req, [sid, key]) => {
         const c = conference(sid as string);
-        const p = t.participantEntry(c, decodeURIComponent(key as string));
+        const p = t.conferences.participantEntry(c, decodeURIComponent(key as string));
         if (!p) throw notFound(`/Conferences/${sid}/Participants/${key}.json`);
         const update: { muted?: boolean; hold?: boolean; endConferenceOnExit?: boolean } = {};
         const muted = req.body.bool('Muted');
@@ -361,7 +365,7 @@ export function v2010Routes(t: Telephony): Route[] {
         if (muted !== undefined) update.muted = muted;
         if (hold !== undefined) update.hold = hold;
         if (eoe !== undefined) update.endConferenceOnExit = eoe;
-        t.updateParticipant(c, p.leg, update);
+        t.conferences.updateParticipant(c, p.leg, update);
         return ok(participantJson(ac, p.record));
       },
     },
@@ -369,7 +373,10 @@ export function v2010Routes(t: Telephony): Route[] {
       method: 'DELETE',
       path: `${base}/Conferences/${SID}/Participants/${ANY}.json`,
       handler: (_req, [sid, key]) => {
-        const p = t.participantEntry(conference(sid as string), decodeURIComponent(key as string));
+        const p = t.conferences.participantEntry(
+          conference(sid as string),
+          decodeURIComponent(key as string),
+        );
         if (!p) throw notFound(`/Conferences/${sid}/Participants/${key}.json`);
         t.removeParticipant(p.leg);
         return { status: 204 };
