@@ -121,7 +121,8 @@ export const TOPICS = {
     key: 'callId',
     // One partition on purpose: the broker serialises claims, so an offset is a global rank across replicas.
     partitions: 1,
-    config: { 'retention.ms': String(3 * DAY_MS) },
+    // LogAppendTime: the broker stamps claims, so timestamps grow with offsets and "first offset of the day" is exact.
+    config: { 'retention.ms': String(3 * DAY_MS), 'message.timestamp.type': 'LogAppendTime' },
     doc: 'Daily call-budget claims; offset order = claim order across orchestrator replicas. orchestrator → orchestrator.',
   },
 } as const satisfies Record<string, TopicSpec>;

@@ -1,10 +1,14 @@
-import { Writable } from 'node:stream';
-import { createLogger } from '@synthcall/logging';
+import { MemoryEventBus } from '@synthcall/event-bus';
 import { createMetricsRegistry } from '@synthcall/metrics';
 import type { ServiceApp } from '@synthcall/ops-server';
+import { defaultPersonas } from '@synthcall/personas';
 import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryCallBudget } from './adapters/memory-call-budget.js';
 import { createApp } from './app.js';
 import { loadOrchestratorConfig } from './config.js';
+import { minimalEnv } from './testing/env.js';
+import { FakeTelephony } from './testing/fake-telephony.js';
+import { silentLogger } from './testing/harness.js';
 
 const apps: ServiceApp[] = [];
 
@@ -13,13 +17,17 @@ afterEach(async () => {
 });
 
 async function startApp() {
-  const logger = createLogger({
-    service: 'orchestrator',
-    version: 'test',
-    destination: new Writable({ write: (_chunk, _encoding, done) => done() }),
-  });
   const registry = createMetricsRegistry({ service: 'orchestrator', version: 'test' });
-  const app = createApp({ config: loadOrchestratorConfig({}), logger, registry });
+  const app = createApp({
+    config: loadOrchestratorConfig(minimalEnv),
+    logger: silentLogger(),
+    registry,
+    bus: new MemoryEventBus(),
+    personas: defaultPersonas(),
+    telephony: new FakeTelephony(),
+    budget: new MemoryCallBudget(10),
+    instanceId: 'test',
+  });
   apps.push(app);
   expect(app.ops.server.listening).toBe(false);
   const { port } = await app.ops.listen(0);
@@ -35,11 +43,20 @@ describe('orchestrator createApp', () => {
     expect(await ready.json()).toMatchObject({ status: 'ready' });
   });
 
-  it('serves metrics labelled with the service, our own families prefixed synthcall_', async () => {
+  it('serves its call metrics, our own families prefixed synthcall_', async () => {
     const get = await startApp();
     const text = await (await get('/metrics')).text();
     const families = [...text.matchAll(/^# TYPE (\S+) /gm)].map((match) => match[1] ?? '');
-    expect(families).toContain('synthcall_build_info');
+    expect(families).toEqual(
+      expect.arrayContaining([
+        'synthcall_build_info',
+        'synthcall_calls_started_total',
+        'synthcall_calls_rejected_total',
+        'synthcall_twilio_api_requests_total',
+        'synthcall_twilio_api_duration_seconds',
+        'synthcall_pairing_score',
+      ]),
+    );
     // Node's default process_/nodejs_ metrics keep their standard names; everything else is ours.
     expect(
       families

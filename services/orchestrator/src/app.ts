@@ -1,23 +1,98 @@
-import type { Logger } from '@synthcall/logging';
-import type { Registry } from '@synthcall/metrics';
-import { createOpsServer, type ReadinessCheck, type ServiceApp } from '@synthcall/ops-server';
-import type { Config } from './config.js';
+import type { EventBus } from '@synthcall/event-bus';
+import { createOpsServer, type ServiceApp, type ServiceContext } from '@synthcall/ops-server';
+import type { PersonaSet } from '@synthcall/personas';
+import { type Config, effectiveCps } from './config.js';
+import type { CallBudget, Clock, Telephony } from './domain/ports.js';
+import type { Random } from './domain/random.js';
+import type { Sleep } from './limits.js';
+import { orchestratorMetrics } from './metrics.js';
+import { Orchestrator, type OrchestratorTopics } from './orchestrator.js';
 
-/**
- * Everything the orchestrator gets from outside. The event bus (`bus: EventBus` from `@synthcall/event-bus`) is passed
- * here by `main.ts` once it exists, so tests can hand in the in-memory bus.
- */
-export interface AppDeps {
-  config: Config;
-  logger: Logger;
-  registry: Registry;
+export { KafkaCallBudget, type KafkaCallBudgetOptions } from './adapters/kafka-call-budget.js';
+export { MemoryCallBudget } from './adapters/memory-call-budget.js';
+export {
+  BaseUrlHttpClient,
+  TwilioTelephony,
+  type TwilioTelephonyOptions,
+} from './adapters/twilio-telephony.js';
+export { type Config, configSchema, effectiveCps, loadOrchestratorConfig } from './config.js';
+export {
+  CALLBACK_PATHS,
+  type ConferenceSettings,
+  callIdFor,
+  conferenceNameFor,
+  planConference,
+} from './domain/conference-plan.js';
+export { expectedOutcome } from './domain/outcome.js';
+export { fitScore, type Pairing, planPairings } from './domain/pairing.js';
+export type {
+  BudgetDecision,
+  CallBudget,
+  Clock,
+  ConferenceCreated,
+  ConferenceRequest,
+  ParticipantRequest,
+  Telephony,
+} from './domain/ports.js';
+export { type Random, seededRandom } from './domain/random.js';
+export { OrchestratorError, type OrchestratorErrorCode } from './errors.js';
+export { orchestratorMetrics } from './metrics.js';
+export { Orchestrator, type OrchestratorDeps, type RequestSummary } from './orchestrator.js';
+
+/** Everything the orchestrator gets from outside; `main.ts` picks the adapters, tests pass fakes. */
+export interface AppDeps extends ServiceContext<Config> {
+  bus: EventBus;
+  personas: PersonaSet;
+  telephony: Telephony;
+  budget: CallBudget;
+  instanceId: string;
+  clock?: Clock;
+  sleep?: Sleep;
+  randomFor?: (seed: string) => Random;
+  topics?: Partial<OrchestratorTopics>;
 }
 
-/** Builds the orchestrator; neither listens nor connects (`main.ts` does that). */
-export function createApp(deps: AppDeps): ServiceApp {
-  // Each adapter adds its own check as it arrives (bus connected, registry reachable); none exist yet.
-  const checks: Record<string, ReadinessCheck> = {};
-  const ops = createOpsServer({ registry: deps.registry, checks, logger: deps.logger });
-  // Stop intake, drain, flush: the consumer and producer steps land here with the bus.
-  return { ops, shutdownSteps: [] };
+export interface OrchestratorApp extends ServiceApp {
+  orchestrator: Orchestrator;
+}
+
+const systemClock: Clock = { now: () => new Date() };
+const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Builds the orchestrator; neither listens nor subscribes (`main.ts` calls `orchestrator.start()`). */
+export function createApp(deps: AppDeps): OrchestratorApp {
+  const { config } = deps;
+  const orchestrator = new Orchestrator({
+    bus: deps.bus,
+    personas: deps.personas,
+    telephony: deps.telephony,
+    budget: deps.budget,
+    clock: deps.clock ?? systemClock,
+    sleep: deps.sleep ?? realSleep,
+    logger: deps.logger,
+    metrics: orchestratorMetrics(deps.registry),
+    conference: {
+      from: config.TWILIO_FROM,
+      customerTo: config.TWILIO_CUSTOMER_TO,
+      agentTo: config.TWILIO_AGENT_TO,
+      gatewayPublicUrl: config.GATEWAY_PUBLIC_URL,
+      timeLimitSec: config.CONFERENCE_TIME_LIMIT_SEC,
+    },
+    twilioCps: effectiveCps(config),
+    maxConcurrentCalls: config.MAX_CONCURRENT_CALLS,
+    instanceId: deps.instanceId,
+    ...(deps.randomFor ? { randomFor: deps.randomFor } : {}),
+    ...(deps.topics ? { topics: deps.topics } : {}),
+  });
+  const ops = createOpsServer({ registry: deps.registry, checks: {}, logger: deps.logger });
+  return {
+    ops,
+    orchestrator,
+    // Stop intake first (requests waiting for a slot give up and are redelivered later), then flush and close.
+    shutdownSteps: [
+      { name: 'stop call intake', run: () => orchestrator.stop(), timeoutMs: 10_000 },
+      { name: 'close call budget', run: () => deps.budget.close(), timeoutMs: 5_000 },
+      { name: 'close event bus', run: () => deps.bus.close(), timeoutMs: 10_000 },
+    ],
+  };
 }

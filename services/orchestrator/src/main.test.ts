@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { ServiceProcess } from '@synthcall/ops-server/testing';
 import { afterEach, describe, expect, it } from 'vitest';
+import { minimalEnv } from './testing/env.js';
 
 // These spawn the real entry point under tsx: slow-ish (a second or two each), so there are only two.
 const serviceDir = fileURLToPath(new URL('..', import.meta.url));
@@ -11,7 +12,7 @@ afterEach(() => {
 });
 
 function start(env: Record<string, string>): ServiceProcess {
-  const proc = new ServiceProcess({ cwd: serviceDir, env });
+  const proc = new ServiceProcess({ cwd: serviceDir, env: { ...minimalEnv, ...env } });
   started.push(proc);
   return proc;
 }
@@ -20,6 +21,7 @@ describe('orchestrator main', () => {
   it('becomes ready on the given port and exits 0 on SIGTERM', async () => {
     const proc = start({ OPS_PORT: '0', LOG_LEVEL: 'info' });
     const listening = await proc.waitForLog('ops server listening', 20_000);
+    expect(proc.logLines.map((line) => line.msg)).toContain('orchestrator consuming call requests');
     expect(listening).toMatchObject({ service: 'orchestrator', host: '127.0.0.1' });
 
     const ready = await fetch(`http://127.0.0.1:${String(listening.port)}/readyz`);

@@ -1,0 +1,127 @@
+import twilio from 'twilio';
+import type RequestClient from 'twilio/lib/base/RequestClient.js';
+import type ResponseModule from 'twilio/lib/http/response.js';
+import type { ConferenceCreated, ConferenceRequest, ParticipantRequest, Telephony } from '../domain/ports.js';
+import { OrchestratorError } from '../errors.js';
+import type { OrchestratorMetrics } from '../metrics.js';
+
+type TwilioClient = ReturnType<typeof twilio>;
+
+/**
+ * Sends every SDK request to another origin (twilio-sim) by rewriting scheme and host, keeping path and query.
+ * The SDK's edge/region settings would only change the twilio.com host name, so they cannot point anywhere else.
+ */
+export class BaseUrlHttpClient extends twilio.RequestClient {
+  private readonly origin: URL;
+
+  constructor(baseUrl: string, options: RequestClient.RequestClientOptions = {}) {
+    super(options);
+    this.origin = new URL(baseUrl);
+  }
+
+  override request<TData>(opts: RequestClient.RequestOptions<TData>): Promise<ResponseModule.default<TData>> {
+    const uri = new URL(opts.uri);
+    uri.protocol = this.origin.protocol;
+    uri.host = this.origin.host;
+    return super.request({ ...opts, uri: uri.toString() });
+  }
+}
+
+export interface TwilioTelephonyOptions {
+  accountSid: string;
+  authToken: string;
+  /** Origin replacing https://api.twilio.com (twilio-sim); unset = real Twilio. */
+  apiBaseUrl?: string | undefined;
+  timeoutMs: number;
+  metrics: Pick<OrchestratorMetrics, 'twilioRequests' | 'twilioDuration'>;
+}
+
+/** Twilio's own retry of 429s (bounded); other failures surface at once and fail the call. */
+const MAX_RETRIES = 3;
+
+/** The Telephony port on the official SDK: one conference per call, two labelled participants. */
+export class TwilioTelephony implements Telephony {
+  private readonly client: TwilioClient;
+
+  constructor(private readonly options: TwilioTelephonyOptions) {
+    const clientOptions = { timeout: options.timeoutMs, autoRetry: true, maxRetries: MAX_RETRIES };
+    this.client = twilio(options.accountSid, options.authToken, {
+      ...clientOptions,
+      ...(options.apiBaseUrl ? { httpClient: new BaseUrlHttpClient(options.apiBaseUrl, clientOptions) } : {}),
+    });
+  }
+
+  async createConference(request: ConferenceRequest): Promise<ConferenceCreated> {
+    const [customerLeg, agentLeg] = request.participants;
+    const customer = await this.addParticipant(request, customerLeg);
+    let agent: Awaited<ReturnType<TwilioTelephony['addParticipant']>>;
+    try {
+      agent = await this.addParticipant(request, agentLeg);
+    } catch (error) {
+      // A lone customer leg would sit in the conference until the time limit: hang it up.
+      await this.measure('calls.update', () =>
+        this.client.calls(customer.callSid).update({ status: 'completed' }),
+      ).catch(() => undefined);
+      throw error;
+    }
+    return {
+      conferenceSid: customer.conferenceSid ?? agent.conferenceSid ?? null,
+      customerCallSid: customer.callSid,
+      agentCallSid: agent.callSid,
+    };
+  }
+
+  async conferenceExists(conferenceName: string): Promise<boolean> {
+    const found = await this.measure('conferences.list', () =>
+      this.client.conferences.list({ friendlyName: conferenceName, limit: 1 }),
+    );
+    return found.length > 0;
+  }
+
+  private async addParticipant(request: ConferenceRequest, leg: ParticipantRequest) {
+    return this.measure('participants.create', () =>
+      // With a FriendlyName in the path Twilio creates the conference on the first participant.
+      this.client.conferences(request.conferenceName).participants.create({
+        from: leg.from,
+        to: leg.to,
+        label: leg.label,
+        statusCallback: leg.statusCallbackUrl,
+        statusCallbackMethod: 'POST',
+        statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
+        timeLimit: request.timeLimitSec,
+        beep: 'false',
+        startConferenceOnEnter: true,
+        endConferenceOnExit: true,
+        // The first participant's conference settings win; both send the same ones.
+        conferenceRecord: 'record-from-start',
+        recordingChannels: 'dual',
+        conferenceStatusCallback: request.conferenceStatusCallbackUrl,
+        conferenceStatusCallbackMethod: 'POST',
+        conferenceStatusCallbackEvent: ['start', 'end', 'join', 'leave'],
+        conferenceRecordingStatusCallback: request.recordingStatusCallbackUrl,
+        conferenceRecordingStatusCallbackMethod: 'POST',
+        conferenceRecordingStatusCallbackEvent: ['completed', 'failed', 'absent'],
+      }),
+    );
+  }
+
+  private async measure<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      const result = await call();
+      this.options.metrics.twilioRequests.inc({ operation, outcome: 'ok' });
+      return result;
+    } catch (cause) {
+      this.options.metrics.twilioRequests.inc({ operation, outcome: 'error' });
+      const status = (cause as { status?: unknown }).status;
+      const code = (cause as { code?: unknown }).code;
+      throw new OrchestratorError(
+        'SYNTH_TELEPHONY_FAILED',
+        `Twilio ${operation} failed${status ? ` (HTTP ${String(status)}` : ''}${code ? `, code ${String(code)})` : status ? ')' : ''}: ${(cause as Error).message}`,
+        { cause },
+      );
+    } finally {
+      this.options.metrics.twilioDuration.observe({ operation }, (performance.now() - started) / 1000);
+    }
+  }
+}

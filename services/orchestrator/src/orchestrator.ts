@@ -1,0 +1,312 @@
+import { type EventBus, PermanentError, type Subscription } from '@synthcall/event-bus';
+import { callLogger, type Logger } from '@synthcall/logging';
+import type { AgentPersona, CustomerPersona, PersonaSet } from '@synthcall/personas';
+import {
+  type CallLifecycle,
+  type CallPlanned,
+  type CallRequested,
+  type PersonaRef,
+  TOPICS,
+  type TopicBinding,
+} from '@synthcall/schemas';
+import {
+  type ConferenceSettings,
+  callIdFor,
+  conferenceNameFor,
+  planConference,
+} from './domain/conference-plan.js';
+import { filterAgents, filterCustomers } from './domain/filters.js';
+import { type Pairing, planPairings } from './domain/pairing.js';
+import type { CallBudget, Clock, Telephony } from './domain/ports.js';
+import { type Random, seededRandom } from './domain/random.js';
+import { ConcurrencyGate, CpsLimiter, type Sleep } from './limits.js';
+import type { OrchestratorMetrics } from './metrics.js';
+
+export interface OrchestratorTopics {
+  requests: TopicBinding<'CallRequested'>;
+  calls: TopicBinding<'CallPlanned'>;
+  callEvents: TopicBinding<'CallLifecycle'>;
+}
+
+export interface OrchestratorDeps {
+  bus: EventBus;
+  personas: PersonaSet;
+  telephony: Telephony;
+  budget: CallBudget;
+  clock: Clock;
+  sleep: Sleep;
+  logger: Logger;
+  metrics: OrchestratorMetrics;
+  conference: ConferenceSettings;
+  /** Twilio calls per second; 0 = no limit. */
+  twilioCps: number;
+  /** Calls in flight in this process; 0 = no limit. */
+  maxConcurrentCalls: number;
+  /** Names this replica's own consumer group on call-events. */
+  instanceId: string;
+  /** The pairing randomness of a request, from its seed. */
+  randomFor?: (seed: string) => Random;
+  topics?: Partial<OrchestratorTopics>;
+  /** Consumer group on call-requests (shared by every replica). */
+  group?: string;
+}
+
+/** What became of one request (also logged). */
+export interface RequestSummary {
+  requestId: string;
+  planned: string[];
+  failed: string[];
+  /** Calls already placed by an earlier delivery of this request. */
+  duplicates: string[];
+  /** Calls refused by the daily cap. */
+  capped: number;
+}
+
+/** Lifecycle types after which a call no longer holds a concurrency slot. */
+const CALL_OVER: ReadonlySet<CallLifecycle['type']> = new Set([
+  'call_ended',
+  'conference_ended',
+  'call_failed',
+]);
+
+/**
+ * Turns CallRequested into conferences: pair, claim the daily budget, wait for a concurrency slot, publish
+ * CallPlanned, respect Twilio's CPS, create the conference. Idempotent by callId (`<requestId>-<nnnn>`): a
+ * redelivered request skips calls it already placed, in this process or (per Twilio's conference list) before.
+ */
+export class Orchestrator {
+  private readonly topics: OrchestratorTopics;
+  private readonly gate: ConcurrencyGate;
+  private readonly cps: CpsLimiter;
+  private readonly randomFor: (seed: string) => Random;
+  /** Calls this process placed or gave up on; the fast path of idempotency. */
+  private readonly settled = new Set<string>();
+  private subscriptions: Subscription[] = [];
+
+  constructor(private readonly deps: OrchestratorDeps) {
+    this.topics = {
+      requests: TOPICS.callRequests,
+      calls: TOPICS.calls,
+      callEvents: TOPICS.callEvents,
+      ...deps.topics,
+    };
+    this.gate = new ConcurrencyGate(deps.maxConcurrentCalls);
+    this.cps = new CpsLimiter(deps.twilioCps, deps.clock, deps.sleep);
+    this.randomFor = deps.randomFor ?? seededRandom;
+  }
+
+  get callsInFlight(): number {
+    return this.gate.inFlight;
+  }
+
+  /** Subscribes to call-events first, so slots of calls that end are released even while a request waits. */
+  async start(): Promise<void> {
+    this.subscriptions.push(
+      await this.deps.bus.subscribe({
+        topic: this.topics.callEvents,
+        // Each replica sees every call's end: a shared group would hand one replica's ends to another.
+        group: `orchestrator-slots-${this.deps.instanceId}`,
+        handler: async ({ value }) => this.handleLifecycle(value),
+      }),
+      await this.deps.bus.subscribe({
+        topic: this.topics.requests,
+        group: this.deps.group ?? 'orchestrator',
+        handler: async ({ value }) => {
+          await this.handleRequest(value);
+        },
+      }),
+    );
+  }
+
+  /** Stops intake: requests waiting for a slot give up (their message is retried later), then subscriptions close. */
+  async stop(): Promise<void> {
+    this.gate.close();
+    const subscriptions = this.subscriptions.splice(0).reverse();
+    for (const subscription of subscriptions) await subscription.close();
+  }
+
+  handleLifecycle(event: CallLifecycle): void {
+    if (CALL_OVER.has(event.type) && this.gate.release(event.callId)) {
+      this.deps.logger.debug({ callId: event.callId, type: event.type }, 'call slot released');
+    }
+  }
+
+  async handleRequest(request: CallRequested): Promise<RequestSummary> {
+    const log = this.deps.logger.child({ requestId: request.requestId });
+    const pairings = this.pair(request);
+    const summary: RequestSummary = {
+      requestId: request.requestId,
+      planned: [],
+      failed: [],
+      duplicates: [],
+      capped: 0,
+    };
+    for (const pairing of pairings) {
+      const callId = callIdFor(request.requestId, pairing.index);
+      const outcome = await this.placeCall(request, pairing, callId);
+      if (outcome === 'capped') {
+        // Claims are ranked, so once one is refused every later one today is too: stop claiming.
+        summary.capped = pairings.length - pairing.index;
+        this.deps.metrics.callsRejected.inc({ reason: 'daily_cap' }, summary.capped);
+        log.warn(
+          { capped: summary.capped, requested: request.count },
+          'daily call cap reached; request partially fulfilled',
+        );
+        break;
+      }
+      summary[outcome].push(callId);
+    }
+    log.info(
+      {
+        strategy: request.strategy,
+        requested: request.count,
+        planned: summary.planned.length,
+        failed: summary.failed.length,
+        duplicates: summary.duplicates.length,
+        capped: summary.capped,
+      },
+      'call request handled',
+    );
+    return summary;
+  }
+
+  private pair(request: CallRequested): Pairing[] {
+    if (!Number.isInteger(request.count) || request.count < 1) {
+      throw new PermanentError('SYNTH_REQUEST_INVALID', `count must be 1 or more, got ${request.count}`);
+    }
+    if (request.maxTurns < 1) {
+      throw new PermanentError(
+        'SYNTH_REQUEST_INVALID',
+        `maxTurns must be 1 or more, got ${request.maxTurns}`,
+      );
+    }
+    const customers = filterCustomers(this.deps.personas.customers, request.customerFilter);
+    if (customers.length === 0) {
+      throw new PermanentError(
+        'SYNTH_PERSONA_FILTER_EMPTY',
+        `customerFilter matches no customer persona: ${JSON.stringify(request.customerFilter)}`,
+      );
+    }
+    const agents = filterAgents(this.deps.personas.agents, request.agentFilter);
+    if (agents.length === 0) {
+      throw new PermanentError(
+        'SYNTH_PERSONA_FILTER_EMPTY',
+        `agentFilter matches no agent persona: ${JSON.stringify(request.agentFilter)}`,
+      );
+    }
+    return planPairings({
+      strategy: request.strategy,
+      customers,
+      agents,
+      count: request.count,
+      random: this.randomFor(request.seed),
+    });
+  }
+
+  private async placeCall(
+    request: CallRequested,
+    pairing: Pairing,
+    callId: string,
+  ): Promise<'planned' | 'failed' | 'duplicates' | 'capped'> {
+    const { budget, bus, telephony, clock, metrics } = this.deps;
+    const log = callLogger(this.deps.logger, callId);
+    const conferenceName = conferenceNameFor(callId);
+    if (this.settled.has(callId) || (await telephony.conferenceExists(conferenceName))) {
+      this.settled.add(callId);
+      metrics.callsRejected.inc({ reason: 'duplicate' });
+      log.info('call already placed by an earlier delivery; skipped');
+      return 'duplicates';
+    }
+
+    const decision = await budget.claim(callId, clock.now());
+    if (!decision.granted) return 'capped';
+
+    await this.gate.acquire(callId);
+    const planned = this.plannedEvent(request, pairing, callId, conferenceName);
+    // Published before dialling (call-protocol.md) so the engine prepares the greeting while Twilio rings.
+    await bus.publish(this.topics.calls, callId, planned);
+    metrics.pairingScore.observe({ strategy: request.strategy }, pairing.score);
+
+    await this.cps.acquire();
+    try {
+      const created = await telephony.createConference(planConference(callId, this.deps.conference));
+      this.settled.add(callId);
+      metrics.callsStarted.inc({ strategy: request.strategy });
+      log.info(
+        {
+          conferenceSid: created.conferenceSid,
+          customer: pairing.customer.id,
+          agent: pairing.agent.id,
+          score: pairing.score,
+          expectedOutcome: pairing.expectedOutcome,
+        },
+        'conference created',
+      );
+      return 'planned';
+    } catch (error) {
+      // Not retried: a half-created conference retried blindly would dial people twice. The call is recorded as
+      // failed and the request moves on.
+      this.settled.add(callId);
+      this.gate.release(callId);
+      metrics.callsRejected.inc({ reason: 'conference_failed' });
+      const detail = error instanceof Error ? error.message : String(error);
+      log.error({ err: detail }, 'conference creation failed');
+      await bus.publish(this.topics.callEvents, callId, {
+        eventId: `${callId}:call_failed:orchestrator`,
+        callId,
+        type: 'call_failed',
+        occurredAt: clock.now(),
+        conferenceSid: null,
+        callSid: null,
+        role: null,
+        sequenceNumber: null,
+        callStatus: 'failed',
+        durationSec: null,
+        endReason: 'error',
+        endedBy: null,
+        detail: `conference creation failed: ${detail}`.slice(0, 1000),
+      });
+      return 'failed';
+    }
+  }
+
+  private plannedEvent(
+    request: CallRequested,
+    pairing: Pairing,
+    callId: string,
+    conferenceName: string,
+  ): CallPlanned {
+    const { customer, agent } = pairing;
+    return {
+      eventId: `${callId}:planned`,
+      callId,
+      requestId: request.requestId,
+      plannedAt: this.deps.clock.now(),
+      customer: personaRef(customer),
+      agent: personaRef(agent),
+      scenario: {
+        industry: customer.industry,
+        issueCategory: customer.issueCategory,
+        issueComplexity: customer.issueComplexity,
+        demeanor: customer.demeanor,
+        summary: firstSentence(customer.issue),
+      },
+      strategy: request.strategy,
+      pairingScore: pairing.score,
+      expectedOutcome: pairing.expectedOutcome,
+      seed: `${request.seed}:${pairing.index}`,
+      mode: request.mode,
+      maxTurns: request.maxTurns,
+      twilio: { conferenceName, conferenceSid: null, agentCallSid: null, customerCallSid: null },
+    };
+  }
+}
+
+function personaRef(persona: CustomerPersona | AgentPersona): PersonaRef {
+  return { id: persona.id, name: persona.name, voice: persona.voice, language: persona.language };
+}
+
+function firstSentence(text: string): string {
+  const match = /^.*?[.!?](?=\s|$)/s.exec(text.trim());
+  return (match?.[0] ?? text).trim();
+}
