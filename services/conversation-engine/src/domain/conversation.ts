@@ -1,0 +1,266 @@
+import type { JsonValue, LineResult } from './llm-provider.js';
+import { agentFarewell, systemPrompt } from './prompt.js';
+import { assessCall, type GateLine, type GateVerdict } from './quality-gate.js';
+import type { CallContext, CallEnd, ChatMessage, Role, Scenario } from './types.js';
+import { otherRole, speakerOf } from './types.js';
+
+export type ConversationStatus = 'active' | 'ending' | 'ended';
+
+export interface Voice {
+  voice: string;
+  language: string;
+}
+
+/** What CallPlanned says about a call that the persona files do not: kept so a restarted engine knows it too. */
+export interface CallMeta {
+  scenario: Scenario;
+  expectedOutcome: string;
+  voices: Record<Role, Voice>;
+  /** Gateway fallbacks for turns the engine had not produced yet, by turn. */
+  pendingFallbacks: Record<string, string>;
+}
+
+/** The engine's state of one call; every change is a new object with `version + 1`. */
+export interface CallState {
+  callId: string;
+  version: number;
+  updatedAt: number;
+  status: ConversationStatus;
+  /** Number of the last line produced; -1 before the greeting. */
+  turn: number;
+  maxTurns: number;
+  customerId: string;
+  agentId: string;
+  seed: string;
+  histories: Record<Role, ChatMessage[]>;
+  end: CallEnd | null;
+  tokensUsed: number;
+  fallbackTurns: number;
+  meta: CallMeta;
+  provider: JsonValue | null;
+}
+
+export function newCall(
+  context: CallContext,
+  meta: Omit<CallMeta, 'pendingFallbacks'>,
+  now: number,
+): CallState {
+  return {
+    callId: context.callId,
+    version: 1,
+    updatedAt: now,
+    status: 'active',
+    turn: -1,
+    maxTurns: context.maxTurns,
+    customerId: context.customer.id,
+    agentId: context.agent.id,
+    seed: context.seed,
+    histories: {
+      agent: [{ role: 'system', content: systemPrompt(context, 'agent'), turn: -1 }],
+      customer: [{ role: 'system', content: systemPrompt(context, 'customer'), turn: -1 }],
+    },
+    end: null,
+    tokensUsed: 0,
+    fallbackTurns: 0,
+    meta: { ...meta, pendingFallbacks: {} },
+    provider: null,
+  };
+}
+
+function bump(state: CallState, now: number, change: Partial<CallState>): CallState {
+  return { ...state, ...change, version: state.version + 1, updatedAt: now };
+}
+
+export type HeardDecision = 'reply' | 'duplicate' | 'after_end' | 'not_next';
+
+/**
+ * Whether an UtteranceHeard{role, turn} is the one the call waits for. The heard line must be the last line
+ * produced, spoken by the other role; anything older is a redelivery and is answered by nothing.
+ */
+export function classifyHeard(state: CallState, role: Role, turn: number): HeardDecision {
+  if (state.status !== 'active') return 'after_end';
+  if (turn < state.turn) return 'duplicate';
+  if (turn === state.turn && state.histories[role].some((m) => m.role === 'user' && m.turn === turn))
+    return 'duplicate';
+  if (turn !== state.turn || speakerOf(turn) === role) return 'not_next';
+  return 'reply';
+}
+
+export function withHeard(state: CallState, role: Role, turn: number, text: string, now: number): CallState {
+  return bump(state, now, {
+    histories: {
+      ...state.histories,
+      [role]: [...state.histories[role], { role: 'user', content: text, turn }],
+    },
+  });
+}
+
+export interface ProducedLine {
+  role: Role;
+  turn: number;
+  text: string;
+  fallback: boolean;
+  tokens: number;
+  end: CallEnd | null;
+  provider: JsonValue | null;
+}
+
+export function withReply(state: CallState, line: ProducedLine, now: number): CallState {
+  const pending = state.meta.pendingFallbacks[String(line.turn)];
+  const { [String(line.turn)]: _used, ...rest } = state.meta.pendingFallbacks;
+  const text = pending ?? line.text;
+  const fallback = pending !== undefined || line.fallback;
+  return bump(state, now, {
+    turn: line.turn,
+    status: line.end ? 'ended' : 'active',
+    end: line.end,
+    tokensUsed: state.tokensUsed + line.tokens,
+    fallbackTurns: state.fallbackTurns + (fallback ? 1 : 0),
+    provider: line.provider,
+    meta: { ...state.meta, pendingFallbacks: rest },
+    histories: {
+      ...state.histories,
+      [line.role]: [...state.histories[line.role], { role: 'assistant', content: text, turn: line.turn }],
+    },
+  });
+}
+
+/**
+ * A gateway spoke its own fallback for (role, turn): what the listener heard is that line, so both histories must
+ * say it. A fallback for a turn not produced yet is remembered and wins when the engine's line arrives.
+ */
+export function withGatewayFallback(
+  state: CallState,
+  role: Role,
+  turn: number,
+  text: string,
+  now: number,
+): CallState | null {
+  const replace = (messages: ChatMessage[], kind: ChatMessage['role']) =>
+    messages.map((m) => (m.turn === turn && m.role === kind ? { ...m, content: text } : m));
+  const spoken = state.histories[role].find((m) => m.role === 'assistant' && m.turn === turn);
+  if (spoken) {
+    if (spoken.content === text) return null;
+    const listener = otherRole(role);
+    return bump(state, now, {
+      fallbackTurns: state.fallbackTurns + 1,
+      histories: {
+        ...state.histories,
+        [role]: replace(state.histories[role], 'assistant'),
+        [listener]: replace(state.histories[listener], 'user'),
+      } as Record<Role, ChatMessage[]>,
+    });
+  }
+  if (turn <= state.turn || state.meta.pendingFallbacks[String(turn)] === text) return null;
+  return bump(state, now, {
+    meta: { ...state.meta, pendingFallbacks: { ...state.meta.pendingFallbacks, [String(turn)]: text } },
+  });
+}
+
+/** The call as the quality gate reads it: one entry per line, with what the listener heard when known. */
+export function transcript(state: CallState): GateLine[] {
+  const lines: GateLine[] = [];
+  for (const role of ['agent', 'customer'] as const) {
+    for (const m of state.histories[role]) {
+      if (m.role !== 'assistant') continue;
+      const heard = state.histories[otherRole(role)].find((h) => h.role === 'user' && h.turn === m.turn);
+      lines.push({ turn: m.turn, role, said: m.content, heard: heard?.content });
+    }
+  }
+  return lines.sort((a, b) => a.turn - b.turn);
+}
+
+const CUSTOMER_CLOSINGS = [
+  "I'm going to have to go now. I'll call back another time. Goodbye.",
+  'Sorry, I really need to hang up now. Bye.',
+  "I can't stay on any longer, I'll try again later. Goodbye.",
+];
+
+/** The line that ends a call the engine stops itself: the agent's own farewell, or a customer's goodbye. */
+export function closingLine(context: CallContext, role: Role, reason: CallEnd['reason']): string {
+  if (role === 'agent') {
+    const lead =
+      reason === 'max_turns'
+        ? "I'm afraid I have to wrap up our call here."
+        : reason === 'loop_detected'
+          ? "I think we're going around in circles, so let's stop here and you can reach us again any time."
+          : "I'm sorry, something went wrong on our side, so I have to end the call here.";
+    return `${lead} ${agentFarewell(context)}`;
+  }
+  return CUSTOMER_CLOSINGS[context.seed.length % CUSTOMER_CLOSINGS.length] as string;
+}
+
+export interface ReplyDecision {
+  text: string;
+  end: CallEnd | null;
+  /** Why the engine overrode the provider's line, if it did. */
+  verdict?: GateVerdict;
+}
+
+/**
+ * The end-of-call rules applied to a provider's candidate line: a natural end the provider chose stands; a call the
+ * quality gate flags ends as `loop_detected`; the line that reaches the turn cap ends as `max_turns`.
+ */
+export function decideReply(
+  state: CallState,
+  context: CallContext,
+  role: Role,
+  turn: number,
+  candidate: Pick<LineResult, 'text' | 'end'>,
+): ReplyDecision {
+  if (candidate.end) return { text: candidate.text, end: { reason: candidate.end, endedBy: role } };
+  const verdict = assessCall([...transcript(state), { turn, role, said: candidate.text }]);
+  if (!verdict.ok)
+    return {
+      text: closingLine(context, role, 'loop_detected'),
+      end: { reason: 'loop_detected', endedBy: role },
+      verdict,
+    };
+  if (turn + 1 >= state.maxTurns)
+    return { text: closingLine(context, role, 'max_turns'), end: { reason: 'max_turns', endedBy: role } };
+  return { text: candidate.text, end: null };
+}
+
+export interface AppliedLine {
+  state: CallState;
+  text: string;
+  end: CallEnd | null;
+  fallback: boolean;
+  verdict?: GateVerdict | undefined;
+}
+
+/**
+ * A provider's line through the end-of-call rules into the state: the one path by which every line, in the
+ * service and in the offline generator alike, enters a call.
+ */
+export function applyLine(
+  state: CallState,
+  context: CallContext,
+  role: Role,
+  turn: number,
+  result: LineResult,
+  now: number,
+): AppliedLine {
+  const decision = decideReply(state, context, role, turn, result);
+  const next = withReply(
+    state,
+    {
+      role,
+      turn,
+      text: decision.text,
+      fallback: result.fallback,
+      tokens: result.usage.prompt + result.usage.completion,
+      end: decision.end,
+      provider: result.state,
+    },
+    now,
+  );
+  const spoken = next.histories[role].at(-1)?.content ?? decision.text;
+  return {
+    state: next,
+    text: spoken,
+    end: decision.end,
+    fallback: next.fallbackTurns > state.fallbackTurns,
+    verdict: decision.verdict,
+  };
+}

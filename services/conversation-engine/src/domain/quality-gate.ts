@@ -1,0 +1,119 @@
+import type { Role } from './types.js';
+
+/** One line of the call as the gate sees it: what the speaker said and what the listener's recogniser heard. */
+export interface GateLine {
+  turn: number;
+  role: Role;
+  said: string;
+  /** The listener's ASR result; undefined until the listener's Gather reported it. */
+  heard?: string | undefined;
+}
+
+export type GateRule = 'repetition' | 'apology_loop' | 'role_reversal' | 'empty_turns';
+
+export type GateVerdict = { ok: true } | { ok: false; rule: GateRule; turn: number; detail: string };
+
+const NEAR_DUPLICATE = 0.8;
+const REPEATS_TO_FLAG = 2;
+const APOLOGIES_IN_A_ROW = 3;
+const EMPTY_IN_WINDOW = 3;
+const EMPTY_WINDOW = 4;
+
+function words(text: string): string[] {
+  return text.toLowerCase().match(/[a-z0-9']+/g) ?? [];
+}
+
+function bigrams(text: string): Set<string> {
+  const w = words(text);
+  if (w.length < 2) return new Set(w);
+  const out = new Set<string>();
+  for (let i = 0; i + 1 < w.length; i++) out.add(`${w[i]} ${w[i + 1]}`);
+  return out;
+}
+
+/** Jaccard similarity of word bigrams: robust to a changed word or two, which exact equality is not. */
+export function similarity(a: string, b: string): number {
+  const x = bigrams(a);
+  const y = bigrams(b);
+  if (x.size === 0 && y.size === 0) return 1;
+  let common = 0;
+  for (const g of x) if (y.has(g)) common++;
+  return common / (x.size + y.size - common);
+}
+
+const APOLOGY = /\b(sorry|apologi[sz]e|apologies|my apologies|forgive me)\b/i;
+
+// Phrases only the other side of a contact-center call says. One in a line is enough: a model that starts
+// offering help as the customer has lost its role and every further line is wasted money.
+const AGENT_ONLY = [
+  /\bhow (?:can|may) i (?:help|assist) you\b/i,
+  /\bthank you for calling\b/i,
+  /\bis there anything else i can (?:help|do for) you\b/i,
+  /\bcan i (?:have|get) your (?:account|order|policy|member) number\b/i,
+  /\blet me pull up your account\b/i,
+];
+const CUSTOMER_ONLY = [
+  /\bmy (?:account|order|policy|member) number is\b/i,
+  /\b(?:let me|i want to|i'd like to|can i) (?:speak|talk) (?:to|with) (?:a|your) (?:supervisor|manager)\b/i,
+  /\bi(?:'m| am) calling (?:about|because) my\b/i,
+  /\bi want (?:a|my) refund\b/i,
+];
+
+function isEmpty(text: string | undefined): boolean {
+  return text !== undefined && words(text).length === 0;
+}
+
+/**
+ * The quality gate: decides from the transcript alone whether a call has gone bad (a model looping, apologising
+ * forever, speaking for the other side, or a leg hearing nothing), so the engine ends it as `loop_detected`
+ * instead of burning turns. Pure: the newest line is the last element.
+ */
+export function assessCall(lines: readonly GateLine[]): GateVerdict {
+  const last = lines.at(-1);
+  if (!last) return { ok: true };
+
+  const reversal = (last.role === 'customer' ? AGENT_ONLY : CUSTOMER_ONLY).find((re) => re.test(last.said));
+  if (reversal)
+    return {
+      ok: false,
+      rule: 'role_reversal',
+      turn: last.turn,
+      detail: `${last.role} said /${reversal.source}/`,
+    };
+
+  const window = lines.slice(-EMPTY_WINDOW);
+  const empties = window.filter((l) => isEmpty(l.said) || isEmpty(l.heard)).length;
+  if (empties >= EMPTY_IN_WINDOW)
+    return {
+      ok: false,
+      rule: 'empty_turns',
+      turn: last.turn,
+      detail: `${empties} empty of the last ${window.length}`,
+    };
+
+  const own = lines.filter((l) => l.role === last.role && !isEmpty(l.said));
+  let repeats = 0;
+  for (let i = 1; i < own.length; i++) {
+    const line = own[i] as GateLine;
+    if (own.slice(Math.max(0, i - 3), i).some((prev) => similarity(prev.said, line.said) >= NEAR_DUPLICATE))
+      repeats++;
+  }
+  if (repeats >= REPEATS_TO_FLAG)
+    return {
+      ok: false,
+      rule: 'repetition',
+      turn: last.turn,
+      detail: `${last.role} repeated itself ${repeats} times`,
+    };
+
+  const recent = lines.filter((l) => l.role === last.role).slice(-APOLOGIES_IN_A_ROW);
+  if (recent.length === APOLOGIES_IN_A_ROW && recent.every((l) => APOLOGY.test(l.said)))
+    return {
+      ok: false,
+      rule: 'apology_loop',
+      turn: last.turn,
+      detail: `${last.role} apologised ${APOLOGIES_IN_A_ROW} lines in a row`,
+    };
+
+  return { ok: true };
+}

@@ -1,0 +1,94 @@
+// Persona files describe the customer in the third person ("Was charged a fee on her new line"); the caller says
+// it in the first person. These rewrites cover the shapes the persona schema's examples and the seed use.
+
+const VERB_FIXES: Record<string, string> = {
+  has: 'have',
+  is: 'am',
+  was: 'was',
+  wants: 'want',
+  needs: 'need',
+  uses: 'use',
+  says: 'say',
+  flies: 'fly',
+  does: 'do',
+  "doesn't": "don't",
+  "hasn't": "haven't",
+  "isn't": 'am not',
+  "can't": "can't",
+  keeps: 'keep',
+  thinks: 'think',
+  sees: 'see',
+  gets: 'get',
+  lives: 'live',
+  owns: 'own',
+  pays: 'pay',
+  travels: 'travel',
+  works: 'work',
+  runs: 'run',
+  expects: 'expect',
+};
+
+const NOT_A_VERB = new Set([
+  'her',
+  'his',
+  'their',
+  'my',
+  'the',
+  'a',
+  'an',
+  'power',
+  'our',
+  'two',
+  'three',
+  'four',
+]);
+
+function clauseToFirstPerson(clause: string): string {
+  const match = /^(\s*)([A-Za-z']+)(.*)$/s.exec(clause);
+  if (!match) return clause;
+  const [, lead = '', first = '', rest = ''] = match;
+  const word = first.toLowerCase();
+  if (NOT_A_VERB.has(word)) return clause;
+  if (word === 'charged' || word === 'billed' || word === 'locked' || word === 'double-charged')
+    return `${lead}I was ${word}${rest}`;
+  const fixed = VERB_FIXES[word];
+  if (fixed) return `${lead}I ${fixed}${rest}`;
+  if (word.endsWith('ed')) return `${lead}I ${word}${rest}`;
+  if (word.endsWith('ing')) return `${lead}I'm ${word}${rest}`;
+  return clause;
+}
+
+/** "Was charged a fee on her line; wants it gone" → "I was charged a fee on my line; I want it gone". */
+export function firstPerson(text: string): string {
+  const clauses = text.split(/(?<=[;.]\s)/);
+  const converted = clauses.map(clauseToFirstPerson).join('');
+  return converted
+    .replace(/\b(?:she|he)\b/g, 'I')
+    .replace(/\b(?:She|He)\b/g, 'I')
+    .replace(/\bI's\b/g, "I'm")
+    .replace(/\b(?:herself|himself)\b/g, 'myself')
+    .replace(/\bhim\b/g, 'me')
+    .replace(/\b(?:her|his)\b/g, 'my')
+    .replace(/\b(?:Her|His)\b/g, 'My')
+    .replace(/\bI ([a-z']+)\b/g, (whole, verb: string) => {
+      const fixed = VERB_FIXES[verb];
+      return fixed ? `I ${fixed}` : whole;
+    });
+}
+
+const IMPERATIVES = new Set(
+  'remove refund get correct find add cancel fix move change waive send replace update reverse restore credit explain confirm reset unlock switch reissue ship stop close transfer reimburse set expedite extend reinstate lower honor honour process approve schedule rebook reschedule pay enroll enrol keep mail deliver issue activate port upgrade downgrade dispute block freeze release return exchange help know understand'.split(
+    ' ',
+  ),
+);
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+/** The desired resolution as the caller asks for it: an imperative becomes "I'd like you to …". */
+export function wishOf(desiredResolution: string): { imperative: boolean; text: string } {
+  const first = (/^[A-Za-z]+/.exec(desiredResolution)?.[0] ?? '').toLowerCase();
+  const body = firstPerson(lowerFirst(desiredResolution)).replace(/[.!]+$/, '');
+  return { imperative: IMPERATIVES.has(first), text: body };
+}

@@ -1,0 +1,567 @@
+import type { CustomerPersona } from '@synthcall/personas';
+import type { JsonValue, NaturalEnd } from '../llm-provider.js';
+import { agentFarewell, agentIntroduction, companyOf } from '../prompt.js';
+import { chance, intBetween, pick, type Random, seededRandom } from '../random.js';
+import type { CallContext, ChatMessage, Role, Scenario } from '../types.js';
+import { type AgentHeard, type CustomerHeard, classifyForAgent, classifyForCustomer } from './classify.js';
+import {
+  AGENT_BEATS,
+  ATTITUDE_OPENERS,
+  CATEGORY_SCRIPTS,
+  type CategoryScript,
+  CUSTOMER_BEATS,
+  DEMEANOR_OPENERS,
+  INDUSTRY_WORDS,
+  MONTHS,
+  STAFF_FIRST,
+  STAFF_LAST,
+  WEEKDAYS,
+} from './library.js';
+import { firstPerson, wishOf } from './persona-text.js';
+import { realise, type Slots, tidy } from './template.js';
+
+/** How the call is meant to end: the planner's ground truth, before ASR noise and the quality gate have a say. */
+export type IntendedOutcome = NaturalEnd;
+
+export interface CallPlan {
+  intendedOutcome: IntendedOutcome;
+  /** Troubleshooting or fact-finding steps before the agent proposes a resolution (or admits it cannot). */
+  steps: number;
+  /** Medium and long callers get an "anything else?" exchange before the farewell. */
+  wrapUp: boolean;
+  /** An impatient caller facing a weak agent hangs up after this many steps; null when they wait for the proposal. */
+  abandonAfterSteps: number | null;
+  holdAtStep: number | null;
+  facts: {
+    ref: string;
+    amount: string;
+    days: string;
+    day: string;
+    date: string;
+    time: string;
+    staff: string;
+  };
+}
+
+export interface PiiSpan {
+  type: string;
+  value: string;
+  turn: number;
+  start: number;
+  end: number;
+}
+
+export interface DemeanorPoint {
+  turn: number;
+  demeanor: string;
+}
+
+export interface GroundTruth {
+  scenario: Scenario;
+  intendedOutcome: IntendedOutcome;
+  demeanorTrajectory: DemeanorPoint[];
+  pii: PiiSpan[];
+}
+
+type AgentStage = 'greeted' | 'verifying' | 'working' | 'proposed' | 'limited' | 'offered_case' | 'wrapup';
+
+interface AgentMemory {
+  stage: AgentStage;
+  stepsDone: number;
+  reprompts: number;
+  verifyTries: number;
+  rejections: number;
+  held: boolean;
+  customerFirst: string;
+  lastBeat: string;
+}
+
+interface CustomerMemory {
+  mood: string;
+  stepsHeard: number;
+  agentFirst: string;
+  lastBeat: string;
+  unclear: number;
+}
+
+/** The scripted provider's per-call state (the `providerState` JSON): the plan, each role's memory, ground truth. */
+export interface ScriptedState {
+  plan: CallPlan;
+  agent: AgentMemory | null;
+  customer: CustomerMemory | null;
+  truth: GroundTruth;
+}
+
+export interface ScriptedLine {
+  text: string;
+  end?: NaturalEnd;
+  state: ScriptedState;
+}
+
+const TENSE = new Set(['skeptical', 'impatient', 'frustrated', 'angry']);
+const WARM = new Set(['friendly', 'polite', 'curious']);
+const WEAK_ATTITUDES = new Set(['indifferent', 'bored', 'curt', 'rushed', 'nervous']);
+const QUICK_TO_LEAVE = new Set(['angry', 'impatient']);
+
+/**
+ * The intended outcome: issue complexity against agent competence, then the customer's escalation trigger. A gap
+ * of two or more is beyond the agent (escalated, or abandoned by an angry/impatient caller facing a weak agent);
+ * otherwise the trigger fires with a probability that grows with the gap, a tense caller and a careless attitude.
+ */
+export function intendedOutcome(context: CallContext, random: Random): IntendedOutcome {
+  const complexity = context.scenario.issueComplexity;
+  const competence = context.agent.competence;
+  const demeanor = context.scenario.demeanor;
+  const gap = complexity - competence;
+  const mayAbandon = QUICK_TO_LEAVE.has(demeanor) && competence <= 2;
+  if (gap >= 2) return mayAbandon && chance(random, 0.4) ? 'customer_abandoned' : 'escalated';
+  let trigger = gap === 1 ? 0.5 : gap === 0 ? 0.15 : 0.05;
+  if (TENSE.has(demeanor)) trigger += 0.15;
+  if (WEAK_ATTITUDES.has(context.agent.attitude)) trigger += 0.1;
+  if (!chance(random, trigger)) return 'resolved';
+  return mayAbandon && chance(random, 0.35) ? 'customer_abandoned' : 'escalated';
+}
+
+function scriptFor(context: CallContext): CategoryScript {
+  return (CATEGORY_SCRIPTS[context.scenario.issueCategory] ??
+    CATEGORY_SCRIPTS.product_inquiry) as CategoryScript;
+}
+
+function moneyIn(text: string): string | undefined {
+  return /\$\d[\d,]*(?:\.\d{2})?/.exec(text)?.[0];
+}
+
+export function planCall(context: CallContext): CallPlan {
+  const random = seededRandom(`${context.seed}:plan`);
+  const outcome = intendedOutcome(context, random);
+  const length = context.customer.conversationLengthPreference;
+  const base = length === 'short' ? 1 : length === 'medium' ? 2 : 3;
+  const extra = context.scenario.issueComplexity >= 4 && length !== 'short' ? 1 : 0;
+  const steps = Math.min(base + extra, scriptFor(context).steps.length);
+  const letters = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
+  const ref = `${pick(random, [...letters])}${pick(random, [...letters])}-${intBetween(random, 100000, 999999)}`;
+  const persona = `${context.customer.issue} ${context.customer.desiredResolution}`;
+  const amount =
+    moneyIn(persona) ??
+    `$${intBetween(random, 12, 240)}.${String(intBetween(random, 0, 99)).padStart(2, '0')}`;
+  return {
+    intendedOutcome: outcome,
+    steps,
+    wrapUp: length !== 'short',
+    abandonAfterSteps:
+      outcome === 'customer_abandoned' && chance(random, 0.5)
+        ? intBetween(random, 1, Math.max(1, steps))
+        : null,
+    holdAtStep: length === 'long' && chance(random, 0.6) ? intBetween(random, 1, steps) : null,
+    facts: {
+      ref,
+      amount,
+      days: String(intBetween(random, 3, 10)),
+      day: pick(random, WEEKDAYS),
+      date: `${pick(random, MONTHS)} ${intBetween(random, 1, 28)}`,
+      time: pick(random, ['8 am', '9 am', '10 am', 'noon', '2 pm', '3 pm', '4 pm', '6 pm', '8 pm']),
+      staff: `${pick(random, STAFF_FIRST)} ${pick(random, STAFF_LAST)}`,
+    },
+  };
+}
+
+function initialState(context: CallContext): ScriptedState {
+  const plan = planCall(context);
+  return {
+    plan,
+    agent: null,
+    customer: null,
+    truth: {
+      scenario: context.scenario,
+      intendedOutcome: plan.intendedOutcome,
+      demeanorTrajectory: [],
+      pii: [],
+    },
+  };
+}
+
+export function parseScriptedState(json: JsonValue | null, context: CallContext): ScriptedState {
+  if (json === null || typeof json !== 'object' || Array.isArray(json) || !('plan' in json))
+    return initialState(context);
+  return json as unknown as ScriptedState;
+}
+
+/** The caller's PII as it may be spoken, most specific first, so a full name wins over the first name inside it. */
+function piiValues(customer: CustomerPersona): Array<{ type: string; value: string }> {
+  const first = customer.name.split(' ')[0] ?? customer.name;
+  const values = [
+    { type: 'person_name', value: customer.name },
+    ...customer.identifiers.map((id) => ({ type: id.kind, value: id.value })),
+    { type: 'email_address', value: customer.email },
+    { type: 'phone_number', value: customer.phone },
+    { type: 'phone_number', value: customer.phone.slice(-4) },
+    { type: 'person_name', value: first },
+  ];
+  if (customer.address)
+    values.push(
+      { type: 'street_address', value: customer.address.street },
+      { type: 'postal_code', value: customer.address.postalCode },
+    );
+  return values;
+}
+
+/** Every spoken occurrence of the caller's PII in a line, with character offsets into that line. */
+export function findPii(text: string, customer: CustomerPersona, turn: number): PiiSpan[] {
+  const spans: PiiSpan[] = [];
+  for (const { type, value } of piiValues(customer)) {
+    let from = 0;
+    for (;;) {
+      const start = text.indexOf(value, from);
+      if (start < 0) break;
+      const end = start + value.length;
+      const boundary = !/[A-Za-z0-9]/.test(text[start - 1] ?? '') && !/[A-Za-z0-9]/.test(text[end] ?? '');
+      if (boundary && !spans.some((s) => start < s.end && end > s.start))
+        spans.push({ type, value, turn, start, end });
+      from = end;
+    }
+  }
+  return spans.sort((a, b) => a.start - b.start);
+}
+
+function baseSlots(context: CallContext, plan: CallPlan): Record<string, string | readonly string[]> {
+  const words =
+    INDUSTRY_WORDS[context.scenario.industry] ??
+    (INDUSTRY_WORDS.ecommerce as (typeof INDUSTRY_WORDS)[string]);
+  const c = context.customer;
+  return {
+    name: c.name,
+    company: companyOf(context),
+    noun: words.noun,
+    thing: words.thing,
+    doc: words.doc,
+    app: words.app,
+    email: c.email,
+    phone4: c.phone.slice(-4),
+    ...plan.facts,
+  };
+}
+
+function lastHeard(history: readonly ChatMessage[]): string {
+  const last = history.at(-1);
+  return last?.role === 'user' ? last.content : '';
+}
+
+function nameAfterIntro(heard: string): string {
+  const match = /(?:my name is|this is|it's|i'm|i am|name's)\s+([A-Z][a-z]+)/i.exec(heard);
+  const word = match?.[1] ?? '';
+  return /^(calling|here|a|the|sorry|not|so|really|just|looking|on)$/i.test(word) ? '' : word;
+}
+
+function tone(mood: string): 'calm' | 'warm' | 'tense' {
+  return TENSE.has(mood) ? 'tense' : WARM.has(mood) ? 'warm' : 'calm';
+}
+
+const CALMER: Record<string, string> = {
+  angry: 'frustrated',
+  frustrated: 'skeptical',
+  skeptical: 'calm',
+  impatient: 'calm',
+  anxious: 'calm',
+  confused: 'calm',
+};
+const TENSER: Record<string, string> = {
+  calm: 'frustrated',
+  polite: 'frustrated',
+  friendly: 'frustrated',
+  curious: 'skeptical',
+  businesslike: 'impatient',
+  anxious: 'frustrated',
+  confused: 'frustrated',
+  skeptical: 'angry',
+  impatient: 'angry',
+  frustrated: 'angry',
+};
+
+// ---------------------------------------------------------------------------------------------------------- agent
+
+function agentLine(
+  context: CallContext,
+  state: ScriptedState,
+  history: readonly ChatMessage[],
+  turn: number,
+): { text: string; end?: NaturalEnd; memory: AgentMemory } {
+  const random = seededRandom(`${context.seed}:agent:${turn}`);
+  const plan = state.plan;
+  if (turn === 0 || !state.agent) {
+    return {
+      text: agentIntroduction(context),
+      memory: {
+        stage: 'greeted',
+        stepsDone: 0,
+        reprompts: 0,
+        verifyTries: 0,
+        rejections: 0,
+        held: false,
+        customerFirst: '',
+        lastBeat: 'greeting',
+      },
+    };
+  }
+  const memory: AgentMemory = { ...state.agent };
+  const heard = lastHeard(history);
+  const intent: AgentHeard = classifyForAgent(heard);
+  if (!memory.customerFirst) memory.customerFirst = nameAfterIntro(heard);
+  const idDigits = [...heard.matchAll(/\d{4,}/g)].at(-1)?.[0];
+  const slots: Record<string, string | readonly string[]> = {
+    ...baseSlots(context, plan),
+    first: memory.customerFirst,
+    idtail: idDigits ? idDigits.slice(-4) : '',
+    opener: ATTITUDE_OPENERS[context.agent.attitude] ?? (ATTITUDE_OPENERS.professional as readonly string[]),
+  };
+  const script = scriptFor(context);
+  const say = (templates: readonly string[], extra: Slots = {}) =>
+    realise(pick(random, templates), { ...slots, ...extra }, random);
+  const farewell = (lead = '') => tidy(`${lead} ${agentFarewell(context)}`);
+  const step = (index: number) => say([script.steps[Math.min(index, script.steps.length - 1)] as string]);
+  const proposal = () => say(plan.intendedOutcome === 'resolved' ? script.fix : script.limit);
+
+  if ((intent === 'empty' || intent === 'unclear') && memory.reprompts < 2) {
+    memory.reprompts++;
+    return { text: say(AGENT_BEATS.reprompt), memory };
+  }
+  if (intent === 'supervisor') {
+    return { text: say(AGENT_BEATS.transfer), end: 'escalated', memory: { ...memory, lastBeat: 'transfer' } };
+  }
+  switch (memory.stage) {
+    case 'greeted': {
+      const words = INDUSTRY_WORDS[context.scenario.industry] ?? INDUSTRY_WORDS.ecommerce;
+      const ask = realise(
+        pick(random, words?.verifyAsk ?? ['could I have your account number']),
+        slots,
+        random,
+      );
+      memory.stage = 'verifying';
+      return {
+        text: say(AGENT_BEATS.verify, {
+          ask,
+          opener: say([pick(random, slots.opener as readonly string[])]),
+        }),
+        memory,
+      };
+    }
+    case 'verifying': {
+      if (intent !== 'identifier' && memory.verifyTries < 1) {
+        memory.verifyTries++;
+        return { text: say(AGENT_BEATS.reverify), memory };
+      }
+      const confirmed =
+        intent === 'identifier' && idDigits ? say(AGENT_BEATS.confirmed) : say(AGENT_BEATS.confirmedWithout);
+      memory.stage = 'working';
+      memory.stepsDone = 1;
+      return { text: `${confirmed} ${step(0)}`, memory };
+    }
+    case 'working': {
+      if (plan.holdAtStep === memory.stepsDone && !memory.held) {
+        memory.held = true;
+        return { text: say(AGENT_BEATS.hold), memory };
+      }
+      if (memory.stepsDone < plan.steps) {
+        memory.stepsDone++;
+        return { text: step(memory.stepsDone - 1), memory };
+      }
+      memory.stage = plan.intendedOutcome === 'resolved' ? 'proposed' : 'limited';
+      return { text: proposal(), memory };
+    }
+    case 'proposed': {
+      if (intent === 'goodbye') return { text: farewell(), end: 'resolved', memory };
+      if (intent === 'reject') {
+        memory.rejections++;
+        if (memory.rejections >= 2) return { text: say(AGENT_BEATS.transfer), end: 'escalated', memory };
+        return { text: `${say(AGENT_BEATS.rejected)} ${proposal()}`, memory };
+      }
+      if (!plan.wrapUp) return { text: farewell(), end: 'resolved', memory };
+      memory.stage = 'wrapup';
+      const recap = chance(random, 0.5)
+        ? `${say(AGENT_BEATS.recap, { recap: `I've taken care of ${say(script.topic)}.` })} `
+        : '';
+      return { text: `${recap}${say(AGENT_BEATS.anythingElse)}`, memory };
+    }
+    case 'limited': {
+      memory.stage = 'offered_case';
+      return {
+        text: say([
+          "{What I can do|The best I can do} is {open|log} a {case|ticket} {for review|with the back office}; {it's|the reference is} [ref]{, and someone calls you within [days] days|}.",
+        ]),
+        memory,
+      };
+    }
+    case 'offered_case':
+      return { text: say(AGENT_BEATS.transfer), end: 'escalated', memory };
+    case 'wrapup': {
+      const lead = intent === 'question' ? say(AGENT_BEATS.answerExtra) : '';
+      return { text: farewell(lead), end: 'resolved', memory };
+    }
+  }
+}
+
+// ------------------------------------------------------------------------------------------------------- customer
+
+function identifierFor(
+  heard: string,
+  customer: CustomerPersona,
+): { kind: string; value: string } | undefined {
+  const t = heard.toLowerCase();
+  const wanted: Array<[RegExp, string[]]> = [
+    [/order/, ['order_number', 'tracking_number']],
+    [/booking|reservation|itinerary/, ['booking_reference', 'loyalty_number']],
+    [/policy/, ['policy_number', 'claim_number']],
+    [/birth/, ['date_of_birth', 'account_number']],
+    [/card|last four/, ['card_last4', 'account_number']],
+    [/account/, ['account_number', 'member_id', 'meter_number']],
+    [/claim/, ['claim_number']],
+  ];
+  for (const [re, kinds] of wanted) {
+    if (!re.test(t)) continue;
+    const found = customer.identifiers.find((id) => kinds.includes(id.kind));
+    if (found) return found;
+  }
+  return customer.identifiers[0];
+}
+
+function customerLine(
+  context: CallContext,
+  state: ScriptedState,
+  history: readonly ChatMessage[],
+  turn: number,
+): { text: string; end?: NaturalEnd; memory: CustomerMemory } {
+  const random = seededRandom(`${context.seed}:customer:${turn}`);
+  const plan = state.plan;
+  const c = context.customer;
+  const heard = lastHeard(history);
+  const memory: CustomerMemory = state.customer
+    ? { ...state.customer }
+    : {
+        mood: context.scenario.demeanor,
+        stepsHeard: 0,
+        agentFirst: nameAfterIntro(heard),
+        lastBeat: '',
+        unclear: 0,
+      };
+  const slots: Record<string, string | readonly string[]> = {
+    ...baseSlots(context, plan),
+    agent: memory.agentFirst,
+    first: c.name.split(' ')[0] ?? c.name,
+  };
+  const say = (templates: readonly string[], extra: Slots = {}) =>
+    realise(pick(random, templates), { ...slots, ...extra }, random);
+  const script = scriptFor(context);
+
+  const introduce = () => {
+    const wish = wishOf(c.desiredResolution);
+    const opener =
+      DEMEANOR_OPENERS[context.scenario.demeanor] ?? (DEMEANOR_OPENERS.calm as readonly string[]);
+    const issue = firstPerson(c.issue);
+    const want = say(CUSTOMER_BEATS.wish, {
+      wish: wish.imperative ? `I'd like you to ${wish.text}` : wish.text,
+    });
+    return `${say(CUSTOMER_BEATS.introduce, { hello: say(opener), issue })} ${chance(random, 0.7) ? want : ''}`.trim();
+  };
+  const giveId = () => {
+    const id = identifierFor(heard, c);
+    if (!id) return say(CUSTOMER_BEATS.givePhone);
+    const kind = id.kind.replaceAll('_', ' ').replace('card last4', 'card ending');
+    return say(CUSTOMER_BEATS.giveId, {
+      id: id.value,
+      idkind: kind,
+      'idkind-cap': kind[0]?.toUpperCase() + kind.slice(1),
+    });
+  };
+  const answer = () => {
+    const answers = script.answers[c.technicalProficiency];
+    const base = say(answers);
+    const t = tone(memory.mood);
+    if (memory.mood === 'impatient' || (t === 'tense' && chance(random, 0.4)))
+      return `${base} ${say(CUSTOMER_BEATS.impatient)}`;
+    if (memory.mood === 'anxious' && chance(random, 0.5)) return `${base} ${say(CUSTOMER_BEATS.worry)}`;
+    return base;
+  };
+
+  if (!state.customer) {
+    memory.lastBeat = 'introduce';
+    return { text: introduce(), memory };
+  }
+  let intent: CustomerHeard = classifyForCustomer(heard);
+  if (intent === 'unclear') {
+    const beat = memory.lastBeat;
+    intent = beat === 'give_id' ? 'ask_identity' : beat === 'introduce' ? 'other' : 'step';
+    if (beat === 'introduce') return { text: introduce(), memory };
+  }
+  switch (intent) {
+    case 'empty':
+      memory.unclear++;
+      return { text: say(CUSTOMER_BEATS.unclear), memory };
+    case 'transfer':
+      return { text: say(CUSTOMER_BEATS.acknowledgeTransfer), memory };
+    case 'ask_identity':
+      memory.lastBeat = 'give_id';
+      return { text: giveId(), memory };
+    case 'hold':
+      return { text: say(CUSTOMER_BEATS.holdOk), memory };
+    case 'proposal':
+      memory.mood = CALMER[memory.mood] ?? memory.mood;
+      memory.lastBeat = 'accept';
+      return { text: say(CUSTOMER_BEATS.accept[tone(memory.mood)]), memory };
+    case 'limitation':
+    case 'farewell': {
+      memory.mood = TENSER[memory.mood] ?? memory.mood;
+      if (plan.intendedOutcome === 'customer_abandoned')
+        return { text: say(CUSTOMER_BEATS.abandon[tone(memory.mood)]), end: 'customer_abandoned', memory };
+      memory.lastBeat = 'supervisor';
+      return { text: say(CUSTOMER_BEATS.supervisor[tone(memory.mood)]), memory };
+    }
+    case 'anything_else':
+      memory.lastBeat = 'done';
+      return { text: say(CUSTOMER_BEATS.nothingElse), memory };
+    case 'step':
+    case 'other': {
+      memory.stepsHeard++;
+      if (plan.abandonAfterSteps !== null && memory.stepsHeard > plan.abandonAfterSteps) {
+        memory.mood = TENSER[memory.mood] ?? memory.mood;
+        return { text: say(CUSTOMER_BEATS.abandon[tone(memory.mood)]), end: 'customer_abandoned', memory };
+      }
+      memory.lastBeat = 'answer';
+      return { text: answer(), memory };
+    }
+  }
+}
+
+/**
+ * The scripted planner's next line for a role. It reads only the role's own history (what it heard, which may be
+ * misrecognised) and its own plan; the same seed and the same heard lines give the same line.
+ */
+export function scriptedLine(
+  context: CallContext,
+  role: Role,
+  turn: number,
+  history: readonly ChatMessage[],
+  json: JsonValue | null,
+): ScriptedLine {
+  const state = parseScriptedState(json, context);
+  const produced =
+    role === 'agent' ? agentLine(context, state, history, turn) : customerLine(context, state, history, turn);
+  const text = tidy(produced.text);
+  const truth: GroundTruth = {
+    ...state.truth,
+    pii: [...state.truth.pii, ...findPii(text, context.customer, turn)],
+    demeanorTrajectory:
+      role === 'customer'
+        ? [...state.truth.demeanorTrajectory, { turn, demeanor: (produced.memory as CustomerMemory).mood }]
+        : state.truth.demeanorTrajectory,
+  };
+  const next: ScriptedState =
+    role === 'agent'
+      ? { ...state, agent: produced.memory as AgentMemory, truth }
+      : { ...state, customer: produced.memory as CustomerMemory, truth };
+  return { text, ...(produced.end ? { end: produced.end } : {}), state: next };
+}
+
+/** The ground truth recorded so far in a scripted call's provider state, or null for another provider's state. */
+export function scriptedGroundTruth(json: JsonValue | null): GroundTruth | null {
+  if (json === null || typeof json !== 'object' || Array.isArray(json) || !('truth' in json)) return null;
+  return (json as unknown as ScriptedState).truth;
+}
