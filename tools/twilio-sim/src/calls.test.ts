@@ -172,11 +172,14 @@ describe('Calls over the official SDK', () => {
       url: h.app.url('/voice'),
     });
     await h.app.waitFor((w) => w.path === '/voice');
+    // Without the hold, the fast clock could play out the 600 s pause before the update arrives.
+    const release = h.sim.holdClock();
     const redirected = await h.client
       .calls(call.sid)
       .update({ twiml: '<Response><Say>Updated</Say><Pause length="600"/></Response>' });
     expect(redirected.sid).toBe(call.sid);
     const updated = await h.client.calls(call.sid).update({ status: 'completed' });
+    release();
     expect(updated.status).toBe('completed');
     await h.sim.whenIdle();
     const log = (await (await fetch(`${h.sim.baseUrl}/_sim/calls/${call.sid}/events`)).json()) as {

@@ -199,16 +199,47 @@ describe('a two-leg conference placed through the official SDK', () => {
       .conferences('room-a')
       .participants.create({ from: CALLER_ID, to: AGENT_NUMBER, label: 'agent' });
     await h.app.waitFor((w) => w.path === '/agent');
+    const release = h.sim.holdClock();
     const found = await h.client.conferences.list({ friendlyName: 'room-a' });
     expect(found.map((c) => c.sid)).toEqual([first.conferenceSid]);
     const byLabel = await h.client.conferences(first.conferenceSid).participants('customer').fetch();
     expect(byLabel.callSid).toBe(first.callSid);
     expect(byLabel.status).toBe('connected');
     await h.client.conferences(first.conferenceSid).update({ status: 'completed' });
+    release();
     await h.sim.whenIdle();
     const ended = await h.client.conferences(first.conferenceSid).fetch();
     expect(ended.status).toBe('completed');
     expect(ended.reasonConferenceEnded).toBe('conference-ended-via-api');
     expect((await h.client.calls(first.callSid).fetch()).status).toBe('completed');
+  });
+
+  it('lets a REST update redirect an answering leg, whose new TwiML still speaks into the conference', async () => {
+    h.app
+      .on('/agent', '<Response><Pause length="600"/></Response>')
+      .on(
+        '/customer',
+        '<Response><Gather input="speech" action="/customer-turn" speechTimeout="1" timeout="30"/></Response>',
+      )
+      .on('/customer-turn', '<Response><Hangup/></Response>');
+    await h.client.incomingPhoneNumbers.create({ phoneNumber: AGENT_NUMBER, voiceUrl: h.app.url('/agent') });
+    await h.client.incomingPhoneNumbers.create({
+      phoneNumber: CUSTOMER_NUMBER,
+      voiceUrl: h.app.url('/customer'),
+    });
+    await h.client
+      .conferences('redirect')
+      .participants.create({ from: CALLER_ID, to: CUSTOMER_NUMBER, label: 'customer' });
+    await h.client
+      .conferences('redirect')
+      .participants.create({ from: CALLER_ID, to: AGENT_NUMBER, label: 'agent' });
+    // Hold the fast clock from the agent's webhook until the update is in, or the customer's Gather could
+    // time out while this test is between requests.
+    const agentLeg = (await h.app.waitFor((w) => w.path === '/agent')).params.CallSid ?? '';
+    const release = h.sim.holdClock();
+    await h.client.calls(agentLeg).update({ twiml: `<Response><Say>${FAREWELL}</Say><Hangup/></Response>` });
+    release();
+    await h.sim.whenIdle();
+    expect(h.app.at('/customer-turn')[0]?.params.SpeechResult).toBe(FAREWELL);
   });
 });

@@ -120,6 +120,7 @@ describe('numbers, applications and <Dial><Conference>', () => {
     const one = await h.client.conferences('kick-room').participants.create({ ...common, label: 'one' });
     await h.client.conferences('kick-room').participants.create({ ...common, label: 'two' });
     await h.app.waitFor((w) => w.path === '/hold' && h.app.at('/hold').length === 2);
+    const release = h.sim.holdClock();
     expect(await h.client.conferences(one.conferenceSid).participants('one').remove()).toBe(true);
     const left = await h.app.waitFor((w) => w.params.StatusCallbackEvent === 'participant-leave');
     expect(left.params).toMatchObject({
@@ -131,5 +132,6 @@ describe('numbers, applications and <Dial><Conference>', () => {
     expect(remaining.map((p) => p.label)).toEqual(['two']);
     const muted = await h.client.conferences(one.conferenceSid).participants('two').update({ muted: true });
     expect(muted.muted).toBe(true);
+    release();
   });
 });

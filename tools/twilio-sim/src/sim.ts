@@ -55,6 +55,11 @@ export interface TwilioSim {
   readonly telephony: Telephony;
   /** Resolves when no call is live and every callback has been delivered. */
   whenIdle(): Promise<void>;
+  /**
+   * Keeps the fast clock still (at most `maxRealMs` of real time) while a client does several things between two
+   * events, e.g. a test that inspects or updates a live call. Returns the release function. No-op on `realtime`.
+   */
+  holdClock(maxRealMs?: number): () => void;
   close(): Promise<void>;
 }
 
@@ -139,6 +144,7 @@ export async function startTwilioSim(options: TwilioSimOptions): Promise<TwilioS
     port,
     telephony,
     whenIdle: () => telephony.whenIdle(),
+    holdClock: (maxRealMs = 5_000) => clock.hold(maxRealMs),
     async close() {
       for (const leg of telephony.calls.values()) telephony.endLeg(leg, 'conference_ended_via_api');
       clock.close();

@@ -381,7 +381,8 @@ export class Telephony {
       this.setStatus(far, 'in-progress');
       this.setStatus(leg, 'in-progress');
       onAnswered();
-      this.startRun(far, far.source, first);
+      // A REST update while it rang already gave the far end new TwiML: that wins over the first document.
+      if (!far.run) this.startRun(far, far.source, first);
     } catch (error) {
       if (!leg.ended) throw error;
     }
