@@ -1,0 +1,153 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createMetricsRegistry } from '@synthcall/metrics';
+import { startTwilioSim, type TwilioSim } from '@synthcall/twilio-sim';
+import twilio from 'twilio';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { planConference } from '../domain/conference-plan.js';
+import { orchestratorMetrics } from '../metrics.js';
+import { BaseUrlHttpClient, TwilioTelephony } from './twilio-telephony.js';
+
+const ACCOUNT_SID = `AC${'a'.repeat(32)}`;
+const AUTH_TOKEN = 'sim-token';
+
+interface Hook {
+  path: string;
+  query: Record<string, string>;
+  params: Record<string, string>;
+}
+
+/** A stand-in for the gateway: records every webhook and answers voice webhooks with a short pause and hang-up. */
+async function startGatewayStub(): Promise<{ url: string; hooks: Hook[]; server: Server }> {
+  const hooks: Hook[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => {
+      body += chunk.toString('utf8');
+    });
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://stub');
+      hooks.push({
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        params: Object.fromEntries(new URLSearchParams(body)),
+      });
+      res.writeHead(200, { 'content-type': 'text/xml' });
+      res.end(
+        url.pathname === '/voice' ? '<Response><Pause length="2"/><Hangup/></Response>' : '<Response/>',
+      );
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, hooks, server };
+}
+
+describe('TwilioTelephony through the official SDK against twilio-sim', () => {
+  let sim: TwilioSim;
+  let gateway: Awaited<ReturnType<typeof startGatewayStub>>;
+
+  beforeEach(async () => {
+    sim = await startTwilioSim({ accountSid: ACCOUNT_SID, authToken: AUTH_TOKEN, seed: 'orchestrator-test' });
+    gateway = await startGatewayStub();
+  });
+
+  afterEach(async () => {
+    await sim.close();
+    await new Promise((resolve) => gateway.server.close(resolve));
+  });
+
+  async function appAnsweredByGateway(): Promise<string> {
+    const admin = twilio(ACCOUNT_SID, AUTH_TOKEN, { httpClient: new BaseUrlHttpClient(sim.baseUrl) });
+    const app = await admin.applications.create({
+      friendlyName: 'gateway',
+      voiceUrl: `${gateway.url}/voice`,
+    });
+    return `app:${app.sid}`;
+  }
+
+  function telephony(authToken = AUTH_TOKEN) {
+    const registry = createMetricsRegistry({
+      service: 'orchestrator',
+      version: 'test',
+      defaultMetrics: false,
+    });
+    const metrics = orchestratorMetrics(registry);
+    const adapter = new TwilioTelephony({
+      accountSid: ACCOUNT_SID,
+      authToken,
+      apiBaseUrl: sim.baseUrl,
+      timeoutMs: 5_000,
+      metrics,
+    });
+    return { adapter, metrics };
+  }
+
+  it('places both labelled legs in one recorded conference, with callbacks to the gateway carrying callId and role', async () => {
+    const app = await appAnsweredByGateway();
+    const { adapter, metrics } = telephony();
+    const request = planConference('req-sim-0000', {
+      from: '+15005550006',
+      customerTo: app,
+      agentTo: app,
+      gatewayPublicUrl: gateway.url,
+      timeLimitSec: 300,
+    });
+
+    expect(await adapter.conferenceExists(request.conferenceName)).toBe(false);
+    const created = await adapter.createConference(request);
+    expect(created.conferenceSid).toMatch(/^CF[0-9a-f]{32}$/);
+    expect(created.customerCallSid).toMatch(/^CA[0-9a-f]{32}$/);
+    expect(created.agentCallSid).toMatch(/^CA[0-9a-f]{32}$/);
+    expect(await adapter.conferenceExists(request.conferenceName)).toBe(true);
+    await sim.whenIdle();
+
+    // Each answering leg got the call's id and its role as webhook parameters of the app: target.
+    const voice = gateway.hooks.filter((h) => h.path === '/voice');
+    expect(voice.map((h) => [h.params.callId, h.params.role]).sort()).toEqual([
+      ['req-sim-0000', 'agent'],
+      ['req-sim-0000', 'customer'],
+    ]);
+
+    const conference = gateway.hooks.filter((h) => h.path === '/twilio/status/conference');
+    expect(conference.length).toBeGreaterThan(0);
+    expect(conference.every((h) => h.query.callId === 'req-sim-0000')).toBe(true);
+    const joins = conference.filter((h) => h.params.StatusCallbackEvent === 'participant-join');
+    expect(joins.map((h) => h.params.ParticipantLabel)).toEqual(['customer', 'agent']);
+    expect(conference.map((h) => h.params.StatusCallbackEvent)).toContain('conference-end');
+
+    const legs = gateway.hooks.filter((h) => h.path === '/twilio/status/call');
+    expect(new Set(legs.map((h) => `${h.query.role}:${h.params.CallSid}`))).toEqual(
+      new Set([`customer:${created.customerCallSid}`, `agent:${created.agentCallSid}`]),
+    );
+
+    const recordings = gateway.hooks.filter((h) => h.path === '/twilio/status/recording');
+    expect(
+      recordings.map((h) => [h.query.callId, h.params.RecordingStatus, h.params.RecordingChannels]),
+    ).toEqual([['req-sim-0000', 'completed', '2']]);
+
+    const ok = await metrics.twilioRequests.get();
+    const count = (operation: string, outcome: string) =>
+      ok.values.find((v) => v.labels.operation === operation && v.labels.outcome === outcome)?.value ?? 0;
+    expect(count('participants.create', 'ok')).toBe(2);
+    expect(count('conferences.list', 'ok')).toBe(2);
+  });
+
+  it('fails with SYNTH_TELEPHONY_FAILED and counts the error when Twilio refuses the request', async () => {
+    const app = await appAnsweredByGateway();
+    const { adapter, metrics } = telephony('wrong-token');
+    const request = planConference('req-sim-0001', {
+      from: '+15005550006',
+      customerTo: app,
+      agentTo: app,
+      gatewayPublicUrl: gateway.url,
+      timeLimitSec: 300,
+    });
+    await expect(adapter.createConference(request)).rejects.toMatchObject({
+      code: 'SYNTH_TELEPHONY_FAILED',
+      message: expect.stringContaining('HTTP 401'),
+    });
+    const errors = (await metrics.twilioRequests.get()).values.filter((v) => v.labels.outcome === 'error');
+    expect(errors.map((v) => [v.labels.operation, v.value])).toEqual([['participants.create', 1]]);
+  });
+});
