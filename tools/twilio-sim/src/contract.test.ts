@@ -123,6 +123,10 @@ describe('the sim against the twilio-oai contract', () => {
       webhookUrl: h.app.url('/vi'),
     });
     await client.intelligence.v2.services(service.sid).fetch();
+    const operators = await client.intelligence.v2.operators.list();
+    await client.intelligence.v2.prebuiltOperators.list();
+    await client.intelligence.v2.operators(operators[0]?.sid ?? '').fetch();
+    // Not checked: GET /v2/Services/{ServiceSid}/Operators, whose spec gives ServiceSid the LY pattern (a spec bug).
     const transcript = await client.intelligence.v2.transcripts.create({
       serviceSid: service.sid,
       channel: {

@@ -53,12 +53,15 @@ const QUEUED_MS = 1_000;
 export class VoiceIntelligence {
   readonly services = new Map<string, ServiceRecord>();
   readonly transcripts = new Map<string, TranscriptRecord>();
+  readonly startedAt: number;
 
   constructor(
     readonly t: Telephony,
     readonly analyzer: TranscriptAnalyzer,
     readonly baseUrl: () => string,
-  ) {}
+  ) {
+    this.startedAt = t.now();
+  }
 
   createService(
     input: Omit<ServiceRecord, 'sid' | 'operators' | 'version' | 'dateCreated' | 'dateUpdated'>,

@@ -1,4 +1,5 @@
 import { iso8601 } from '../domain/dates.js';
+import type { OperatorSpec } from '../engine/ports.js';
 import type { ServiceRecord, TranscriptRecord, VoiceIntelligence } from '../engine/voice-intelligence.js';
 import { badRequest, notFound } from '../errors.js';
 import { v2Page } from './paging.js';
@@ -70,7 +71,63 @@ export function intelligenceRoutes(vi: VoiceIntelligence): Route[] {
     return v;
   };
 
+  const operatorJson = (o: OperatorSpec, path: string) => ({
+    account_sid: null,
+    sid: o.sid,
+    friendly_name: o.name,
+    description: `${o.name} (simulated by twilio-sim)`,
+    author: 'twilio',
+    operator_type: o.operatorType,
+    version: 1,
+    availability: 'general-availability',
+    config: {},
+    // The sim's operators never change: date them at the start of its clock.
+    date_created: iso8601(vi.startedAt),
+    date_updated: iso8601(vi.startedAt),
+    url: url(`${path}/${o.sid}`),
+  });
+  const operatorRoutes = (path: string): Route[] => [
+    {
+      method: 'GET',
+      path,
+      handler: (req) =>
+        ok(
+          v2Page(
+            'operators',
+            vi.analyzer.operators().map((o) => operatorJson(o, path)),
+            url(path),
+            req.query,
+            {},
+          ),
+        ),
+    },
+    {
+      method: 'GET',
+      path: `${path}/${SID}`,
+      handler: (_req, [sid]) => {
+        const o = vi.analyzer.operators().find((x) => x.sid === sid);
+        if (!o) throw notFound(`${path}/${sid}`);
+        return ok(operatorJson(o, path));
+      },
+    },
+  ];
+
   return [
+    // Literal segments first: "PreBuilt" would otherwise be read as an operator SID.
+    ...operatorRoutes('/v2/Operators/PreBuilt'),
+    ...operatorRoutes('/v2/Operators'),
+    {
+      method: 'GET',
+      path: `/v2/Services/${SID}/Operators`,
+      handler: (_req, [sid]) => {
+        const s = vi.service(sid as string);
+        return ok({
+          service_sid: s.sid,
+          operator_sids: s.operators.map((o) => o.sid),
+          url: url(`/v2/Services/${s.sid}/Operators`),
+        });
+      },
+    },
     {
       method: 'POST',
       path: '/v2/Services',
