@@ -1,23 +1,88 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { EventBus } from '@synthcall/event-bus';
 import type { Logger } from '@synthcall/logging';
 import type { Registry } from '@synthcall/metrics';
-import { createOpsServer, type ReadinessCheck, type ServiceApp } from '@synthcall/ops-server';
+import { createOpsServer, type ServiceApp, type ShutdownStep } from '@synthcall/ops-server';
 import type { Config } from './config.js';
+import { createGateway, type Gateway, type GatewayTopics } from './gateway.js';
 
-/**
- * Everything the twiml-gateway gets from outside. The event bus (`bus: EventBus` from `@synthcall/event-bus`) is passed
- * here by `main.ts` once it exists, so tests can hand in the in-memory bus.
- */
+export { CallBook } from './call-book.js';
+export { type Config, configSchema, loadTwimlGatewayConfig } from './config.js';
+export {
+  createGateway,
+  DEFAULT_TOPICS,
+  type Gateway,
+  type GatewayConfig,
+  type GatewayDeps,
+  type GatewayTopics,
+  WEBHOOK_PATHS,
+} from './gateway.js';
+
+/** Everything the twiml-gateway gets from outside. */
 export interface AppDeps {
   config: Config;
   logger: Logger;
   registry: Registry;
+  bus: EventBus;
+  /** The app closes the bus on shutdown when it owns it (main.ts); an embedded runner keeps its shared bus. */
+  ownsBus?: boolean;
+  now?: () => number;
+  instanceId?: string;
+  topics?: GatewayTopics;
 }
 
-/** Builds the twiml-gateway; neither listens nor connects (`main.ts` does that). */
-export function createApp(deps: AppDeps): ServiceApp {
-  // Each adapter adds its own check as it arrives (bus connected, registry reachable); none exist yet.
-  const checks: Record<string, ReadinessCheck> = {};
-  const ops = createOpsServer({ registry: deps.registry, checks, logger: deps.logger });
-  // Stop intake, drain, flush: the consumer and producer steps land here with the bus.
-  return { ops, shutdownSteps: [] };
+export interface TwimlGatewayApp extends ServiceApp {
+  gateway: Gateway;
+  /** The webhook server, built but not listening. */
+  server: Server;
+  /** Listens for webhooks (port 0 picks a free one). */
+  listen(port: number, host?: string): Promise<AddressInfo>;
+}
+
+/** Builds the twiml-gateway and subscribes it to the bus; listens on nothing (`main.ts` does that). */
+export async function createApp(deps: AppDeps): Promise<TwimlGatewayApp> {
+  const gateway = await createGateway(deps);
+  const server = createServer(gateway.handler);
+  // A held webhook lasts up to REPLY_HOLD_MS; Twilio keeps connections alive between turns.
+  server.keepAliveTimeout = 30_000;
+  const ops = createOpsServer({
+    registry: deps.registry,
+    logger: deps.logger,
+    checks: {
+      consumers: () => gateway.ready(),
+      webhooks: () => server.listening,
+    },
+  });
+
+  const shutdownSteps: ShutdownStep[] = [
+    // Parked webhooks answer now (a redirect to the wait route, which another replica will serve).
+    { name: 'release held webhooks', run: () => gateway.releaseHeldWebhooks(), timeoutMs: 1_000 },
+    { name: 'close webhook server', run: () => closeServer(server), timeoutMs: 5_000 },
+    { name: 'close consumers', run: () => gateway.close(), timeoutMs: 10_000 },
+  ];
+  if (deps.ownsBus) shutdownSteps.push({ name: 'close event bus', run: () => deps.bus.close() });
+
+  return {
+    ops,
+    shutdownSteps,
+    gateway,
+    server,
+    listen: (port, host = '127.0.0.1') =>
+      new Promise<AddressInfo>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, host, () => {
+          server.off('error', reject);
+          resolve(server.address() as AddressInfo);
+        });
+      }),
+  };
+}
+
+function closeServer(server: Server): Promise<void> {
+  if (!server.listening) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    server.close((err) => (err ? reject(err) : resolve()));
+    server.closeIdleConnections();
+  });
 }

@@ -1,0 +1,166 @@
+import type { CallPlanned, ReplyReady, Role } from '@synthcall/schemas';
+import { TtlMap } from './domain/ttl-map.js';
+import { DEFAULT_VOICE, turnKey, type Voice } from './domain/turns.js';
+
+export interface CallInfo {
+  /** A CallPlanned was seen (not only replies). */
+  planned: boolean;
+  voices: Partial<Record<Role, Voice>>;
+  /** The engine ended the conversation (an endCall reply), or the conference ended. */
+  ended: boolean;
+  endedByEngine: boolean;
+}
+
+export interface CallBookOptions {
+  ttlMs: number;
+  now: () => number;
+}
+
+interface Waiter {
+  /** Finishes the wait if what it waits for is there now. */
+  poke(): void;
+  /** Finishes the wait with whatever is there. */
+  release(): void;
+}
+
+/**
+ * What this replica knows about calls in flight: their voices, their replies by (callId, role, turn), and whether
+ * they ended. Every replica reads the whole `replies` and `calls` topics (own consumer groups), so every replica holds
+ * the same book and any of them can answer any webhook. Webhooks that wait for a reply park a waiter here.
+ *
+ * First reply wins: once a key holds a reply (the engine's, or this or another replica's fallback), later replies
+ * for that key are ignored, so a duplicate webhook is always answered with the line already spoken.
+ */
+export class CallBook {
+  private readonly replies: TtlMap<ReplyReady>;
+  private readonly calls: TtlMap<CallInfo>;
+  private readonly conferences: TtlMap<string>;
+  private readonly waiters = new Map<string, Set<Waiter>>();
+  private closed = false;
+
+  constructor(options: CallBookOptions) {
+    this.replies = new TtlMap(options.ttlMs, options.now);
+    this.calls = new TtlMap(options.ttlMs, options.now);
+    this.conferences = new TtlMap(options.ttlMs, options.now);
+  }
+
+  plan(planned: CallPlanned): void {
+    const info = this.info(planned.callId);
+    info.planned = true;
+    info.voices.agent = { voice: planned.agent.voice, language: planned.agent.language };
+    info.voices.customer = { voice: planned.customer.voice, language: planned.customer.language };
+    this.calls.set(planned.callId, info);
+    this.wake(callWaitKey(planned.callId));
+  }
+
+  /** Records a reply unless the key already has one; returns the reply that holds the key. */
+  offerReply(reply: ReplyReady): { winner: ReplyReady; accepted: boolean } {
+    const key = turnKey(reply.callId, reply.role, reply.turn);
+    const existing = this.replies.get(key);
+    if (existing) return { winner: existing, accepted: false };
+    this.replies.set(key, reply);
+    const info = this.info(reply.callId);
+    // A plan's voice wins over a fallback's guessed one; an engine reply is authoritative for its role.
+    if (!reply.fallback || !info.voices[reply.role])
+      info.voices[reply.role] = { voice: reply.voice, language: reply.language };
+    if (reply.endCall) {
+      info.ended = true;
+      info.endedByEngine = true;
+    }
+    this.calls.set(reply.callId, info);
+    this.wake(key);
+    this.wake(callWaitKey(reply.callId));
+    return { winner: reply, accepted: true };
+  }
+
+  reply(callId: string, role: Role, turn: number): ReplyReady | undefined {
+    return this.replies.get(turnKey(callId, role, turn));
+  }
+
+  call(callId: string): CallInfo | undefined {
+    return this.calls.get(callId);
+  }
+
+  markEnded(callId: string): void {
+    const info = this.info(callId);
+    info.ended = true;
+    this.calls.set(callId, info);
+  }
+
+  /** The voice a role speaks with: from the plan or its last reply; a default only for a call never seen. */
+  voiceOf(callId: string, role: Role): Voice {
+    return this.calls.get(callId)?.voices[role] ?? DEFAULT_VOICE;
+  }
+
+  /** What a role's Gather listens for: the other role's language. */
+  listeningLanguage(callId: string, role: Role): string {
+    const voices = this.calls.get(callId)?.voices;
+    const other: Role = role === 'agent' ? 'customer' : 'agent';
+    return voices?.[other]?.language ?? voices?.[role]?.language ?? DEFAULT_VOICE.language;
+  }
+
+  rememberConference(conferenceSid: string, callId: string): void {
+    this.conferences.set(conferenceSid, callId);
+  }
+
+  callIdOfConference(conferenceSid: string): string | undefined {
+    return this.conferences.get(conferenceSid);
+  }
+
+  waitForReply(callId: string, role: Role, turn: number, ms: number): Promise<ReplyReady | undefined> {
+    return this.waitFor(turnKey(callId, role, turn), () => this.reply(callId, role, turn), ms);
+  }
+
+  /** Resolves true as soon as the call is known (a plan or any reply), false after `ms`. */
+  async waitForCall(callId: string, ms: number): Promise<boolean> {
+    const known = await this.waitFor(callWaitKey(callId), () => this.calls.get(callId), ms);
+    return known !== undefined;
+  }
+
+  /** Releases every parked webhook at once (shutdown): each answers with what it has, usually a redirect. */
+  close(): void {
+    this.closed = true;
+    for (const key of [...this.waiters.keys()]) this.wake(key, true);
+  }
+
+  private info(callId: string): CallInfo {
+    return this.calls.get(callId) ?? { planned: false, voices: {}, ended: false, endedByEngine: false };
+  }
+
+  private wake(key: string, release = false): void {
+    for (const waiter of [...(this.waiters.get(key) ?? [])]) {
+      if (release) waiter.release();
+      else waiter.poke();
+    }
+  }
+
+  private waitFor<T>(key: string, check: () => T | undefined, ms: number): Promise<T | undefined> {
+    const ready = check();
+    if (ready !== undefined || ms <= 0 || this.closed) return Promise.resolve(ready);
+    return new Promise((resolve) => {
+      let set = this.waiters.get(key);
+      if (!set) {
+        set = new Set();
+        this.waiters.set(key, set);
+      }
+      const parked = set;
+      const waiter: Waiter = {
+        release: () => {
+          clearTimeout(timer);
+          parked.delete(waiter);
+          if (parked.size === 0 && this.waiters.get(key) === parked) this.waiters.delete(key);
+          resolve(check());
+        },
+        poke: () => {
+          if (check() !== undefined) waiter.release();
+        },
+      };
+      const timer = setTimeout(waiter.release, ms);
+      parked.add(waiter);
+    });
+  }
+}
+
+function callWaitKey(callId: string): string {
+  return `call\u0000${callId}`;
+}

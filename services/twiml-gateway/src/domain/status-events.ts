@@ -1,0 +1,140 @@
+import type { CallLifecycle, ChannelRole, RecordingCompleted, Role } from '@synthcall/schemas';
+
+/**
+ * Twilio status callbacks → synthcall lifecycle and recording events. Pure: the HTTP layer validates the parameters
+ * and publishes what comes back; `null` means "nothing to publish" (a callback we do not track).
+ */
+
+/** Recording channel → role: the customer joins the conference first, so channel 1 is the customer. */
+export const CHANNEL_ROLES: readonly ChannelRole[] = [
+  { channel: 1, role: 'customer' },
+  { channel: 2, role: 'agent' },
+];
+
+export interface ConferenceCallback {
+  callId: string;
+  ConferenceSid: string;
+  StatusCallbackEvent: string;
+  SequenceNumber?: number | undefined;
+  CallSid?: string | undefined;
+  ParticipantLabel?: string | undefined;
+  ReasonConferenceEnded?: string | undefined;
+  occurredAt: Date;
+}
+
+const CONFERENCE_TYPES: Readonly<Record<string, CallLifecycle['type']>> = {
+  'conference-start': 'conference_started',
+  'conference-end': 'conference_ended',
+  'participant-join': 'participant_joined',
+  'participant-leave': 'participant_left',
+};
+
+export function roleFromLabel(label: string | undefined): Role | null {
+  const lower = label?.toLowerCase();
+  return lower === 'agent' || lower === 'customer' ? lower : null;
+}
+
+export function conferenceLifecycle(cb: ConferenceCallback): CallLifecycle | null {
+  const type = CONFERENCE_TYPES[cb.StatusCallbackEvent];
+  if (!type) return null;
+  const concernsLeg = type === 'participant_joined' || type === 'participant_left';
+  // SequenceNumber orders a conference's callbacks and makes a redelivered callback the same event.
+  const position = cb.SequenceNumber ?? `${cb.StatusCallbackEvent}:${cb.CallSid ?? ''}`;
+  return {
+    eventId: `${cb.callId}:conference:${cb.ConferenceSid}:${position}`,
+    callId: cb.callId,
+    type,
+    occurredAt: cb.occurredAt,
+    conferenceSid: cb.ConferenceSid,
+    callSid: concernsLeg ? (cb.CallSid ?? null) : null,
+    role: concernsLeg ? roleFromLabel(cb.ParticipantLabel) : null,
+    sequenceNumber: cb.SequenceNumber ?? null,
+    callStatus: null,
+    durationSec: null,
+    endReason: null,
+    endedBy: null,
+    detail: type === 'conference_ended' ? (cb.ReasonConferenceEnded ?? null) : null,
+  };
+}
+
+/**
+ * The conference ended but the engine never ended the conversation (no `endCall` reply): synthcall's own record
+ * of the end, so the dataset never holds a call without an end reason.
+ */
+export function unplannedEnd(cb: ConferenceCallback): CallLifecycle {
+  return {
+    eventId: `${cb.callId}:call_ended:gateway`,
+    callId: cb.callId,
+    type: 'call_ended',
+    occurredAt: cb.occurredAt,
+    conferenceSid: cb.ConferenceSid,
+    callSid: null,
+    role: null,
+    sequenceNumber: cb.SequenceNumber ?? null,
+    callStatus: null,
+    durationSec: null,
+    endReason: 'error',
+    endedBy: null,
+    detail: `conference ended without an end of conversation (${cb.ReasonConferenceEnded ?? 'no reason given'})`,
+  };
+}
+
+export interface CallStatusCallback {
+  callId: string;
+  role: Role | null;
+  CallSid: string;
+  CallStatus: string;
+  CallDuration?: number | undefined;
+  occurredAt: Date;
+}
+
+const FAILED_STATUSES = new Set(['busy', 'failed', 'no-answer', 'canceled']);
+
+export function callLifecycle(cb: CallStatusCallback): CallLifecycle | null {
+  let type: CallLifecycle['type'];
+  if (cb.CallStatus === 'completed') type = 'call_completed';
+  else if (FAILED_STATUSES.has(cb.CallStatus)) type = 'call_failed';
+  else return null; // initiated / ringing / in-progress: progress, not lifecycle
+  return {
+    eventId: `${cb.callId}:call:${cb.CallSid}:${cb.CallStatus}`,
+    callId: cb.callId,
+    type,
+    occurredAt: cb.occurredAt,
+    conferenceSid: null,
+    callSid: cb.CallSid,
+    role: cb.role,
+    sequenceNumber: null,
+    callStatus: cb.CallStatus,
+    durationSec: cb.CallDuration ?? null,
+    endReason: null,
+    endedBy: null,
+    detail: null,
+  };
+}
+
+export interface RecordingCallback {
+  callId: string;
+  RecordingSid: string;
+  RecordingUrl: string;
+  RecordingStatus: string;
+  RecordingDuration: number;
+  RecordingChannels: number;
+  ConferenceSid?: string | undefined;
+  completedAt: Date;
+}
+
+export function recordingCompleted(cb: RecordingCallback): RecordingCompleted | null {
+  if (cb.RecordingStatus !== 'completed') return null;
+  return {
+    eventId: `${cb.callId}:recording:${cb.RecordingSid}`,
+    callId: cb.callId,
+    recordingSid: cb.RecordingSid,
+    recordingUrl: cb.RecordingUrl,
+    conferenceSid: cb.ConferenceSid ?? null,
+    channels: cb.RecordingChannels,
+    durationSec: cb.RecordingDuration,
+    // A mono recording has no per-role channels to map.
+    channelRoles: cb.RecordingChannels >= 2 ? [...CHANNEL_ROLES] : [],
+    completedAt: cb.completedAt,
+  };
+}

@@ -1,0 +1,596 @@
+import { TOPICS } from '@synthcall/schemas';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  AGENT_SID,
+  CUSTOMER_SID,
+  type Harness,
+  type HarnessOptions,
+  PUBLIC_URL,
+  replyEvent,
+  startHarness,
+  type Verb,
+  verbsOf,
+} from './test-support/harness.js';
+
+const harnesses: Harness[] = [];
+
+afterEach(async () => {
+  await Promise.all(harnesses.splice(0).map((h) => h.close()));
+});
+
+async function harness(options?: HarnessOptions): Promise<Harness> {
+  const h = await startHarness(options);
+  harnesses.push(h);
+  return h;
+}
+
+async function twiml(response: Response): Promise<Verb[]> {
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toMatch(/^text\/xml/);
+  return verbsOf(await response.text());
+}
+
+function gatherPath(callId: string, role: string, heard: number): string {
+  return `/twilio/gather?callId=${callId}&role=${role}&heard=${heard}`;
+}
+
+/** The engine's part, for tests that need one: answers every utterance with a line for the role that heard it. */
+async function fakeEngine(h: Harness, line: (turn: number) => string) {
+  await h.bus.subscribe({
+    topic: TOPICS.utterances,
+    group: 'fake-engine',
+    handler: async ({ value }) => {
+      // Publish only: waiting for the bus to go idle from inside a handler would wait for this very handler.
+      const reply = replyEvent(value.callId, value.role, value.turn + 1, line(value.turn + 1));
+      await h.bus.publish(TOPICS.replies, value.callId, reply);
+    },
+  });
+}
+
+/** Follows Pause+Redirect answers (as Twilio would) until the gateway says something else. */
+async function followRedirects(
+  h: Harness,
+  first: Verb[],
+  limit = 20,
+): Promise<{ verbs: Verb[]; hops: number }> {
+  let verbs = first;
+  let hops = 0;
+  while (verbs[0]?.name === 'Pause') {
+    if (++hops > limit) throw new Error('the gateway kept redirecting');
+    const redirect = verbs.find((v) => v.name === 'Redirect');
+    expect(redirect?.attributes.method).toBe('POST');
+    const url = new URL(redirect?.text ?? '');
+    expect(url.origin).toBe(PUBLIC_URL);
+    verbs = await twiml(await h.post(url.pathname + url.search, { CallSid: AGENT_SID }));
+  }
+  return { verbs, hops };
+}
+
+describe('twiml-gateway: signatures', () => {
+  it('refuses an unsigned webhook with 400 and publishes nothing', async () => {
+    const h = await harness();
+    await h.plan('call-1');
+    const res = await h.post(
+      gatherPath('call-1', 'customer', 0),
+      { CallSid: CUSTOMER_SID, SpeechResult: 'hello' },
+      { signature: null },
+    );
+    expect(res.status).toBe(400);
+    expect(await h.published(TOPICS.utterances)).toEqual([]);
+    expect(await h.metric('synthcall_signature_failures_total', { reason: 'missing' })).toBe(1);
+  });
+
+  it('refuses a forged webhook with 403, publishes nothing and logs it without the body', async () => {
+    const h = await harness();
+    await h.plan('call-1');
+    const res = await h.post(
+      gatherPath('call-1', 'customer', 0),
+      { CallSid: CUSTOMER_SID, SpeechResult: 'my card number is 4111 1111' },
+      { signature: 'bm90IGEgcmVhbCBzaWduYXR1cmU=' },
+    );
+    expect(res.status).toBe(403);
+    expect(await h.published(TOPICS.utterances)).toEqual([]);
+    expect(await h.metric('synthcall_signature_failures_total', { reason: 'invalid' })).toBe(1);
+    const line = h.logLines.find((l) => l.msg === 'webhook with an invalid X-Twilio-Signature');
+    expect(line).toMatchObject({ route: 'gather', path: '/twilio/gather' });
+    expect(JSON.stringify(h.logLines)).not.toContain('4111');
+    expect(JSON.stringify(h.logLines)).not.toContain('bm90IGEgcmVhbCBzaWduYXR1cmU=');
+  });
+
+  it('refuses a signature made for another URL (the query is signed too)', async () => {
+    const h = await harness();
+    await h.plan('call-1');
+    const params = { CallSid: CUSTOMER_SID, SpeechResult: 'hello' };
+    const { getExpectedTwilioSignature } = (await import('twilio')).default;
+    const signedForOtherTurn = getExpectedTwilioSignature(
+      'test-auth-token-0123456789abcdef',
+      PUBLIC_URL + gatherPath('call-1', 'customer', 2),
+      params,
+    );
+    const res = await h.post(gatherPath('call-1', 'customer', 0), params, { signature: signedForOtherTurn });
+    expect(res.status).toBe(403);
+  });
+
+  it('checks the signature on the status routes too', async () => {
+    const h = await harness();
+    const res = await h.post(
+      '/twilio/status/call?callId=call-1&role=agent',
+      { CallSid: AGENT_SID, CallStatus: 'completed' },
+      { signature: 'AAAA' },
+    );
+    expect(res.status).toBe(403);
+    expect(await h.published(TOPICS.callEvents)).toEqual([]);
+  });
+});
+
+describe('twiml-gateway: answering legs', () => {
+  it("greets on the agent leg with the agent's voice, then gathers the customer's turn 1", async () => {
+    const h = await harness();
+    const planned = await h.plan('call-1');
+    const greeting = await h.reply('call-1', 'agent', 0, 'Thanks for calling Acme, this is Marcus.');
+
+    const verbs = await twiml(await h.post('/twilio/voice?callId=call-1&role=agent', { CallSid: AGENT_SID }));
+
+    expect(verbs.map((v) => v.name)).toEqual(['Say', 'Gather']);
+    expect(verbs[0]).toEqual({
+      name: 'Say',
+      attributes: { voice: planned.agent.voice, language: planned.agent.language },
+      text: greeting.text,
+    });
+    expect(verbs[1]?.attributes).toEqual({
+      input: 'speech',
+      speechTimeout: 'auto',
+      actionOnEmptyResult: 'true',
+      action: `${PUBLIC_URL}/twilio/gather?callId=call-1&role=agent&heard=1`,
+      method: 'POST',
+      language: planned.customer.language,
+    });
+  });
+
+  it('lets the customer listen first: a Gather for turn 0 and nothing said', async () => {
+    const h = await harness();
+    await h.plan('call-1');
+
+    const verbs = await twiml(
+      await h.post('/twilio/voice?callId=call-1&role=customer', { CallSid: CUSTOMER_SID }),
+    );
+
+    expect(verbs.map((v) => v.name)).toEqual(['Gather']);
+    expect(verbs[0]?.attributes.action).toBe(
+      `${PUBLIC_URL}/twilio/gather?callId=call-1&role=customer&heard=0`,
+    );
+    expect(verbs[0]?.attributes.input).toBe('speech');
+  });
+
+  it('reads callId and role from the body when they arrive as app: parameters', async () => {
+    const h = await harness();
+    await h.plan('call-1');
+    const verbs = await twiml(
+      await h.post('/twilio/voice', { CallSid: CUSTOMER_SID, callId: 'call-1', role: 'customer' }),
+    );
+    expect(verbs[0]?.attributes.action).toContain('role=customer&heard=0');
+  });
+
+  it('publishes what a leg heard and answers the same webhook with the reply and the next Gather', async () => {
+    const h = await harness();
+    const planned = await h.plan('call-1');
+    await fakeEngine(h, (turn) => `customer line ${turn}`);
+
+    const res = await h.post(gatherPath('call-1', 'customer', 0), {
+      CallSid: CUSTOMER_SID,
+      SpeechResult: 'Thanks for calling Acme, this is Marcus.',
+      Confidence: '0.91',
+    });
+    const verbs = await twiml(res);
+
+    const heard = await h.published(TOPICS.utterances);
+    expect(heard).toHaveLength(1);
+    expect(heard[0]).toMatchObject({
+      eventId: 'call-1:heard:customer:0',
+      callId: 'call-1',
+      role: 'customer',
+      turn: 0,
+      text: 'Thanks for calling Acme, this is Marcus.',
+      confidence: 0.91,
+      callSid: CUSTOMER_SID,
+    });
+    expect(verbs).toEqual([
+      {
+        name: 'Say',
+        attributes: { voice: planned.customer.voice, language: planned.customer.language },
+        text: 'customer line 1',
+      },
+      expect.objectContaining({ name: 'Gather' }),
+    ]);
+    expect(verbs[1]?.attributes.action).toBe(
+      `${PUBLIC_URL}/twilio/gather?callId=call-1&role=customer&heard=2`,
+    );
+  });
+
+  it('publishes an empty utterance with a null confidence when the Gather heard nothing', async () => {
+    const h = await harness();
+    await h.plan('call-1');
+    await fakeEngine(h, () => 'Are you still there?');
+    await twiml(await h.post(gatherPath('call-1', 'agent', 1), { CallSid: AGENT_SID }));
+    expect(await h.published(TOPICS.utterances)).toEqual([
+      expect.objectContaining({ role: 'agent', turn: 1, text: '', confidence: null }),
+    ]);
+  });
+
+  it('holds with Pause + Redirect while the reply is not ready, and the wait route answers once it arrives', async () => {
+    const h = await harness();
+    await h.plan('call-1');
+
+    const first = await twiml(
+      await h.post(gatherPath('call-1', 'agent', 1), {
+        CallSid: AGENT_SID,
+        SpeechResult: 'I was charged twice.',
+      }),
+    );
+    expect(first.map((v) => v.name)).toEqual(['Pause', 'Redirect']);
+    expect(first[0]?.attributes.length).toBe('1');
+    const waitUrl = new URL(first[1]?.text ?? '');
+    expect(waitUrl.pathname).toBe('/twilio/wait');
+    expect(Object.fromEntries(waitUrl.searchParams)).toMatchObject({
+      callId: 'call-1',
+      role: 'agent',
+      turn: '2',
+    });
+
+    const reply = await h.reply('call-1', 'agent', 2, 'Let me look at your bill.');
+    const verbs = await twiml(await h.post(waitUrl.pathname + waitUrl.search, { CallSid: AGENT_SID }));
+    expect(verbs[0]).toMatchObject({ name: 'Say', text: reply.text });
+    expect(verbs[1]?.attributes.action).toBe(`${PUBLIC_URL}/twilio/gather?callId=call-1&role=agent&heard=3`);
+    expect(await h.published(TOPICS.replies)).toEqual([reply]);
+  });
+
+  it('answers a held webhook as soon as the reply arrives during the hold', async () => {
+    const h = await harness({ env: { REPLY_HOLD_MS: '5000', REPLY_TIMEOUT_MS: '8000' } });
+    await h.plan('call-1');
+    const pending = h.post('/twilio/wait?callId=call-1&role=customer&turn=3&waited=0', {
+      CallSid: CUSTOMER_SID,
+    });
+    // Let the webhook park before the reply exists.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await h.reply('call-1', 'customer', 3, 'It says I owe ninety dollars.');
+    const verbs = await twiml(await pending);
+    expect(verbs[0]).toMatchObject({ name: 'Say', text: 'It says I owe ninety dollars.' });
+  });
+
+  it('speaks a fallback line when no reply comes in time, publishes it, and keeps it over a late engine reply', async () => {
+    const h = await harness({ env: { REPLY_HOLD_MS: '100', REPLY_TIMEOUT_MS: '2500' } });
+    const planned = await h.plan('call-1');
+
+    const first = await twiml(
+      await h.post(gatherPath('call-1', 'agent', 1), { CallSid: AGENT_SID, SpeechResult: 'Hello?' }),
+    );
+    const { verbs, hops } = await followRedirects(h, first);
+    expect(hops).toBeGreaterThan(0);
+
+    const replies = await h.published(TOPICS.replies);
+    expect(replies).toHaveLength(1);
+    const fallback = replies[0];
+    expect(fallback).toMatchObject({
+      eventId: 'call-1:reply:agent:2',
+      callId: 'call-1',
+      role: 'agent',
+      turn: 2,
+      fallback: true,
+      endCall: false,
+      voice: planned.agent.voice,
+    });
+    expect(fallback?.text.length).toBeGreaterThan(0);
+    expect(verbs[0]).toEqual({
+      name: 'Say',
+      attributes: { voice: planned.agent.voice, language: planned.agent.language },
+      text: fallback?.text,
+    });
+    expect(verbs[1]?.attributes.action).toContain('heard=3');
+    expect(await h.metric('synthcall_fallback_turns_total', { role: 'agent' })).toBe(1);
+
+    // First reply wins: the engine's late line for the same turn changes nothing.
+    await h.reply('call-1', 'agent', 2, 'A late engine line.');
+    const again = await twiml(
+      await h.post('/twilio/wait?callId=call-1&role=agent&turn=2&waited=0', { CallSid: AGENT_SID }),
+    );
+    expect(again[0]?.text).toBe(fallback?.text);
+  });
+
+  it('falls back for the greeting too when the engine never sends turn 0', async () => {
+    const h = await harness({ env: { REPLY_HOLD_MS: '50', REPLY_TIMEOUT_MS: '1000' } });
+    await h.plan('call-1');
+    const first = await twiml(await h.post('/twilio/voice?callId=call-1&role=agent', { CallSid: AGENT_SID }));
+    const { verbs } = await followRedirects(h, first);
+    const [greeting] = await h.published(TOPICS.replies);
+    expect(greeting).toMatchObject({ role: 'agent', turn: 0, fallback: true });
+    expect(verbs[0]?.text).toBe(greeting?.text);
+    expect(verbs[1]?.attributes.action).toContain('role=agent&heard=1');
+  });
+
+  it('ends the call with Say + Hangup on an endCall reply, and hangs up legs that webhook afterwards', async () => {
+    const h = await harness();
+    await h.plan('call-1');
+    await h.reply('call-1', 'agent', 6, 'Thanks for calling, goodbye!', {
+      endCall: true,
+      endReason: 'resolved',
+      endedBy: 'agent',
+    });
+
+    const verbs = await twiml(
+      await h.post(gatherPath('call-1', 'agent', 5), {
+        CallSid: AGENT_SID,
+        SpeechResult: 'That is all, thanks.',
+      }),
+    );
+    expect(verbs.map((v) => v.name)).toEqual(['Say', 'Hangup']);
+    expect(verbs[0]?.text).toBe('Thanks for calling, goodbye!');
+
+    // The customer's Gather hears the farewell: nothing to publish, the leg just ends.
+    const after = await twiml(
+      await h.post(gatherPath('call-1', 'customer', 6), { CallSid: CUSTOMER_SID, SpeechResult: 'goodbye' }),
+    );
+    expect(after.map((v) => v.name)).toEqual(['Hangup']);
+    expect((await h.published(TOPICS.utterances)).map((u) => u.turn)).toEqual([]);
+  });
+
+  it('answers a duplicate Gather webhook with the same line and publishes one UtteranceHeard', async () => {
+    const h = await harness();
+    await h.plan('call-1');
+    await fakeEngine(h, (turn) => `agent line ${turn}`);
+    const path = gatherPath('call-1', 'agent', 1);
+
+    const first = await twiml(await h.post(path, { CallSid: AGENT_SID, SpeechResult: 'My bill is wrong.' }));
+    // Twilio's retry of the same webhook; even a different transcript must not become a second event.
+    const retry = await twiml(await h.post(path, { CallSid: AGENT_SID, SpeechResult: 'My bill is long.' }));
+
+    expect(retry).toEqual(first);
+    const heard = await h.published(TOPICS.utterances);
+    expect(heard).toHaveLength(1);
+    expect(heard[0]).toMatchObject({ eventId: 'call-1:heard:agent:1', text: 'My bill is wrong.' });
+    expect(await h.published(TOPICS.replies)).toHaveLength(1);
+  });
+
+  it('publishes a duplicate webhook once even when both copies arrive before the reply', async () => {
+    const h = await harness();
+    await h.plan('call-1');
+    const path = gatherPath('call-1', 'customer', 2);
+    const params = { CallSid: CUSTOMER_SID, SpeechResult: 'Can you check my account?' };
+    const [a, b] = await Promise.all([h.post(path, params), h.post(path, params)]);
+    expect((await twiml(a))[0]?.name).toBe('Pause');
+    expect((await twiml(b))[0]?.name).toBe('Pause');
+    expect(await h.published(TOPICS.utterances)).toHaveLength(1);
+  });
+});
+
+describe('twiml-gateway: unknown calls and bad input', () => {
+  it('hangs up, with a spoken reason, on a voice webhook for a call nobody planned', async () => {
+    const h = await harness({ env: { REPLY_HOLD_MS: '50' } });
+    const verbs = await twiml(
+      await h.post('/twilio/voice?callId=ghost-call&role=agent', { CallSid: AGENT_SID }),
+    );
+    expect(verbs.map((v) => v.name)).toEqual(['Say', 'Hangup']);
+    expect(verbs[0]?.text.length).toBeGreaterThan(0);
+    expect(await h.published(TOPICS.replies)).toEqual([]);
+  });
+
+  it('hangs up a gather for an unknown call after the wait without inventing a fallback line', async () => {
+    const h = await harness({ env: { REPLY_HOLD_MS: '50', REPLY_TIMEOUT_MS: '500' } });
+    const first = await twiml(
+      await h.post(gatherPath('ghost-call', 'agent', 1), { CallSid: AGENT_SID, SpeechResult: 'hi' }),
+    );
+    const { verbs } = await followRedirects(h, first);
+    expect(verbs.map((v) => v.name)).toEqual(['Say', 'Hangup']);
+    expect(await h.published(TOPICS.replies)).toEqual([]);
+  });
+
+  it('refuses a malformed callId with 400 naming it', async () => {
+    const h = await harness();
+    const res = await h.post('/twilio/voice?callId=%3Cscript%3E&role=agent', { CallSid: AGENT_SID });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(/callId/);
+  });
+
+  it('refuses a malformed body with 400 naming the field, after the signature, and publishes nothing', async () => {
+    const h = await harness();
+    await h.plan('call-1');
+    const res = await h.post(gatherPath('call-1', 'agent', 1), {
+      CallSid: 'not-a-call-sid',
+      SpeechResult: 'hi',
+      Confidence: 'very',
+    });
+    expect(res.status).toBe(400);
+    const text = await res.text();
+    expect(text).toMatch(/CallSid/);
+    expect(text).toMatch(/Confidence/);
+    expect(await h.published(TOPICS.utterances)).toEqual([]);
+  });
+
+  it('refuses a gather whose heard turn was spoken by the same role', async () => {
+    const h = await harness();
+    await h.plan('call-1');
+    const res = await h.post(gatherPath('call-1', 'agent', 2), { CallSid: AGENT_SID, SpeechResult: 'hi' });
+    expect(res.status).toBe(400);
+    expect(await h.published(TOPICS.utterances)).toEqual([]);
+  });
+
+  it('refuses a body over BODY_LIMIT with 413', async () => {
+    const h = await harness({ env: { BODY_LIMIT: '1kb' } });
+    await h.plan('call-1');
+    const res = await h.post(gatherPath('call-1', 'agent', 1), {
+      CallSid: AGENT_SID,
+      SpeechResult: 'word '.repeat(400),
+    });
+    expect(res.status).toBe(413);
+    expect(await h.published(TOPICS.utterances)).toEqual([]);
+  });
+
+  it('answers 404 on paths it does not serve', async () => {
+    const h = await harness();
+    expect((await h.post('/twilio/unknown', { CallSid: AGENT_SID })).status).toBe(404);
+  });
+});
+
+const CONFERENCE_SID = 'CF00000000000000000000000000000c0f';
+const RECORDING_SID = 'RE000000000000000000000000000000e1';
+
+describe('twiml-gateway: status callbacks', () => {
+  function conference(h: Harness, event: string, sequence: number, extra: Record<string, string> = {}) {
+    return h.post('/twilio/status/conference', {
+      ConferenceSid: CONFERENCE_SID,
+      FriendlyName: 'synthcall-call-1',
+      StatusCallbackEvent: event,
+      SequenceNumber: String(sequence),
+      Timestamp: `Thu, 15 Jan 2026 10:00:0${String(sequence)} +0000`,
+      ...extra,
+    });
+  }
+
+  it('turns conference callbacks into lifecycle events and counts the live conference', async () => {
+    const h = await harness();
+    await h.plan('call-1');
+    expect((await conference(h, 'conference-start', 1)).status).toBe(204);
+    expect(await h.metric('synthcall_active_calls')).toBe(1);
+    expect(
+      (await conference(h, 'participant-join', 2, { CallSid: CUSTOMER_SID, ParticipantLabel: 'customer' }))
+        .status,
+    ).toBe(204);
+    // Not tracked: answered, nothing published.
+    expect((await conference(h, 'participant-speech-start', 3, { CallSid: CUSTOMER_SID })).status).toBe(204);
+    await h.reply('call-1', 'agent', 8, 'Goodbye.', {
+      endCall: true,
+      endReason: 'resolved',
+      endedBy: 'agent',
+    });
+    expect(
+      (
+        await conference(h, 'conference-end', 4, {
+          ReasonConferenceEnded: 'participant-with-end-conference-on-exit-left',
+        })
+      ).status,
+    ).toBe(204);
+
+    const events = await h.published(TOPICS.callEvents);
+    expect(events.map((e) => e.type)).toEqual([
+      'conference_started',
+      'participant_joined',
+      'conference_ended',
+    ]);
+    expect(events[0]).toMatchObject({
+      callId: 'call-1',
+      conferenceSid: CONFERENCE_SID,
+      sequenceNumber: 1,
+      occurredAt: new Date('2026-01-15T10:00:01Z'),
+    });
+    expect(events[1]).toMatchObject({ role: 'customer', callSid: CUSTOMER_SID });
+    expect(events[2]?.detail).toBe('participant-with-end-conference-on-exit-left');
+    expect(await h.metric('synthcall_active_calls')).toBe(0);
+  });
+
+  it('records an end of call when the conference ends before the engine ended the conversation', async () => {
+    const h = await harness();
+    await h.plan('call-1');
+    await conference(h, 'conference-start', 1);
+    await conference(h, 'conference-end', 2, { ReasonConferenceEnded: 'conference-ended-via-api' });
+    const ended = (await h.published(TOPICS.callEvents)).filter((e) => e.type === 'call_ended');
+    expect(ended).toEqual([
+      expect.objectContaining({
+        callId: 'call-1',
+        endReason: 'error',
+        endedBy: null,
+        conferenceSid: CONFERENCE_SID,
+      }),
+    ]);
+  });
+
+  it('publishes a redelivered conference callback once', async () => {
+    const h = await harness();
+    await conference(h, 'conference-start', 1);
+    await conference(h, 'conference-start', 1);
+    expect(await h.published(TOPICS.callEvents)).toHaveLength(1);
+    expect(await h.metric('synthcall_active_calls')).toBe(1);
+  });
+
+  it('maps call status callbacks to call_completed / call_failed and ignores progress', async () => {
+    const h = await harness();
+    const post = (status: string, extra: Record<string, string> = {}) =>
+      h.post('/twilio/status/call?callId=call-1&role=agent', {
+        CallSid: AGENT_SID,
+        CallStatus: status,
+        ...extra,
+      });
+    expect((await post('ringing')).status).toBe(204);
+    expect((await post('completed', { CallDuration: '93' })).status).toBe(204);
+    expect((await post('no-answer')).status).toBe(204);
+    const events = await h.published(TOPICS.callEvents);
+    expect(events).toEqual([
+      expect.objectContaining({ type: 'call_completed', role: 'agent', callSid: AGENT_SID, durationSec: 93 }),
+      expect.objectContaining({ type: 'call_failed', callStatus: 'no-answer' }),
+    ]);
+  });
+
+  it('publishes RecordingCompleted with channel 1 = customer and channel 2 = agent', async () => {
+    const h = await harness();
+    const res = await h.post('/twilio/status/recording?callId=call-1', {
+      RecordingSid: RECORDING_SID,
+      RecordingUrl: `https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/${RECORDING_SID}`,
+      RecordingStatus: 'completed',
+      RecordingDuration: '95',
+      RecordingChannels: '2',
+      ConferenceSid: CONFERENCE_SID,
+    });
+    expect(res.status).toBe(204);
+    expect(await h.published(TOPICS.recordings)).toEqual([
+      expect.objectContaining({
+        eventId: `call-1:recording:${RECORDING_SID}`,
+        callId: 'call-1',
+        recordingSid: RECORDING_SID,
+        conferenceSid: CONFERENCE_SID,
+        channels: 2,
+        durationSec: 95,
+        channelRoles: [
+          { channel: 1, role: 'customer' },
+          { channel: 2, role: 'agent' },
+        ],
+      }),
+    ]);
+  });
+
+  it('finds the call of a recording callback without callId through its conference', async () => {
+    const h = await harness();
+    await conference(h, 'conference-start', 1);
+    await h.post('/twilio/status/recording', {
+      RecordingSid: RECORDING_SID,
+      RecordingUrl: `https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/${RECORDING_SID}`,
+      RecordingStatus: 'completed',
+      RecordingDuration: '10',
+      RecordingChannels: '2',
+      ConferenceSid: CONFERENCE_SID,
+    });
+    expect((await h.published(TOPICS.recordings))[0]?.callId).toBe('call-1');
+  });
+
+  it('refuses a recording callback it cannot attribute to a call with 400', async () => {
+    const h = await harness();
+    const res = await h.post('/twilio/status/recording', {
+      RecordingSid: RECORDING_SID,
+      RecordingUrl: 'https://api.twilio.com/r',
+      RecordingStatus: 'completed',
+    });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(/callId/);
+  });
+});
+
+describe('twiml-gateway: metrics', () => {
+  it('counts webhooks by route and status and observes the reply wait', async () => {
+    const h = await harness();
+    await h.plan('call-1');
+    await h.reply('call-1', 'agent', 0, 'Hello.');
+    await twiml(await h.post('/twilio/voice?callId=call-1&role=agent', { CallSid: AGENT_SID }));
+    await h.post('/twilio/voice?callId=call-1&role=agent', { CallSid: AGENT_SID }, { signature: null });
+    expect(await h.metric('synthcall_webhooks_total', { route: 'voice', status: '200' })).toBe(1);
+    expect(await h.metric('synthcall_webhooks_total', { route: 'voice', status: '400' })).toBe(1);
+    expect(await h.metric('synthcall_webhook_duration_seconds', { route: 'voice', status: '200' })).toBe(1);
+    expect(await h.metric('synthcall_reply_wait_seconds')).toBe(1);
+  });
+});

@@ -1,0 +1,494 @@
+import { randomUUID } from 'node:crypto';
+import type { EventBus, Subscription } from '@synthcall/event-bus';
+import { callLogger, type Logger } from '@synthcall/logging';
+import type { Registry } from '@synthcall/metrics';
+import {
+  type CallLifecycle,
+  type ReplyReady,
+  type Role,
+  TOPICS,
+  type TopicBinding,
+  type UtteranceHeard,
+} from '@synthcall/schemas';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import type { z } from 'zod';
+import { CallBook } from './call-book.js';
+import type { Config } from './config.js';
+import {
+  callLifecycle,
+  conferenceLifecycle,
+  recordingCompleted,
+  unplannedEnd,
+} from './domain/status-events.js';
+import { TtlMap } from './domain/ttl-map.js';
+import {
+  fallbackReply,
+  heardAfterSpeaking,
+  planWait,
+  replyTurnAfter,
+  speakerOf,
+  turnKey,
+  utteranceEventId,
+  waitedAfterRedirect,
+} from './domain/turns.js';
+import {
+  callStatusParams,
+  conferenceStatusParams,
+  describeIssues,
+  gatherParams,
+  recordingStatusParams,
+  voiceParams,
+  waitParams,
+} from './http/webhook-schemas.js';
+import { createGatewayMetrics, type GatewayMetrics, type RouteLabel } from './metrics.js';
+import { checkSignature } from './signature.js';
+import { hangupTwiml, holdTwiml, listenTwiml, replyTwiml } from './twiml.js';
+
+export type GatewayConfig = Pick<
+  Config,
+  | 'GATEWAY_PUBLIC_URL'
+  | 'TWILIO_AUTH_TOKEN'
+  | 'REPLY_HOLD_MS'
+  | 'REPLY_TIMEOUT_MS'
+  | 'CALL_TTL_MS'
+  | 'BODY_LIMIT'
+>;
+
+/** The topics the gateway reads and writes; tests and embedded runs may bind the same schemas to other names. */
+export interface GatewayTopics {
+  calls: TopicBinding<'CallPlanned'>;
+  replies: TopicBinding<'ReplyReady'>;
+  utterances: TopicBinding<'UtteranceHeard'>;
+  callEvents: TopicBinding<'CallLifecycle'>;
+  recordings: TopicBinding<'RecordingCompleted'>;
+}
+
+export const DEFAULT_TOPICS: GatewayTopics = {
+  calls: TOPICS.calls,
+  replies: TOPICS.replies,
+  utterances: TOPICS.utterances,
+  callEvents: TOPICS.callEvents,
+  recordings: TOPICS.recordings,
+};
+
+export interface GatewayDeps {
+  config: GatewayConfig;
+  logger: Logger;
+  registry: Registry;
+  bus: EventBus;
+  /** Epoch milliseconds; injected so tests and replays control time stamps. */
+  now?: () => number;
+  /** Names this replica's own consumer groups; a fresh random id per process by default. */
+  instanceId?: string;
+  topics?: GatewayTopics;
+}
+
+export interface Gateway {
+  /** The express app: mount it on any HTTP server (main.ts listens; an embedded runner may share a server). */
+  readonly handler: express.Express;
+  readonly book: CallBook;
+  /** The consumer groups this replica reads `replies` and `calls` with. */
+  readonly groups: { replies: string; calls: string };
+  /** Subscriptions are live (a reply published from now on reaches this replica). */
+  ready(): boolean;
+  /** Lets every held webhook answer at once (with a redirect, usually): first shutdown step. */
+  releaseHeldWebhooks(): void;
+  /** Leaves the consumer groups. */
+  close(): Promise<void>;
+}
+
+export const WEBHOOK_PATHS = {
+  voice: '/twilio/voice',
+  gather: '/twilio/gather',
+  wait: '/twilio/wait',
+  statusConference: '/twilio/status/conference',
+  statusCall: '/twilio/status/call',
+  statusRecording: '/twilio/status/recording',
+} as const;
+
+const ROUTES: Readonly<Record<string, RouteLabel>> = {
+  [WEBHOOK_PATHS.voice]: 'voice',
+  [WEBHOOK_PATHS.gather]: 'gather',
+  [WEBHOOK_PATHS.wait]: 'wait',
+  [WEBHOOK_PATHS.statusConference]: 'status_conference',
+  [WEBHOOK_PATHS.statusCall]: 'status_call',
+  [WEBHOOK_PATHS.statusRecording]: 'status_recording',
+};
+
+const UNKNOWN_CALL_LINE = 'Sorry, this call is not recognised. Goodbye.';
+const CONFERENCE_PREFIX = 'synthcall-';
+
+class BadWebhook extends Error {
+  override readonly name = 'BadWebhook';
+  readonly code = 'SYNTH_WEBHOOK_INVALID';
+}
+
+/**
+ * Builds the gateway: the express app for every Twilio webhook and the `replies` / `calls` subscriptions that let
+ * any replica answer any webhook. Neither listens nor connects to anything but the bus it is given.
+ */
+export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
+  const { config, logger, bus } = deps;
+  const now = deps.now ?? Date.now;
+  const topics = deps.topics ?? DEFAULT_TOPICS;
+  const instanceId = deps.instanceId ?? randomUUID();
+  const metrics = createGatewayMetrics(deps.registry);
+  const book = new CallBook({ ttlMs: config.CALL_TTL_MS, now });
+  // What this replica published per (callId, role, heard): a retried Gather webhook reuses it, never a new event.
+  const utterances = new TtlMap<Promise<UtteranceHeard>>(config.CALL_TTL_MS, now);
+  const lifecycleSeen = new TtlMap<true>(config.CALL_TTL_MS, now);
+
+  const groups = {
+    replies: `twiml-gateway.replies.${instanceId}`,
+    calls: `twiml-gateway.calls.${instanceId}`,
+  };
+  // Replies first: a CallPlanned is harmless to miss (replies carry voices), a reply is not.
+  const subscriptions: Subscription[] = [];
+  subscriptions.push(
+    await bus.subscribe({
+      topic: topics.replies,
+      group: groups.replies,
+      fromBeginning: false,
+      handler: async ({ value }) => {
+        const { accepted } = book.offerReply(value);
+        if (!accepted)
+          callLogger(logger, value.callId).debug(
+            { role: value.role, turn: value.turn, fallback: value.fallback },
+            'reply ignored: the turn already has one',
+          );
+      },
+    }),
+  );
+  subscriptions.push(
+    await bus.subscribe({
+      topic: topics.calls,
+      group: groups.calls,
+      fromBeginning: false,
+      handler: async ({ value }) => book.plan(value),
+    }),
+  );
+  let open = true;
+
+  const urls = webhookUrls(config.GATEWAY_PUBLIC_URL);
+  const turns = new TurnResponder({ config, book, bus, topics, metrics, logger, now, urls });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.use(timing(metrics, now));
+  const parseForm = express.urlencoded({ extended: false, limit: config.BODY_LIMIT });
+  const guard = [
+    requireSignatureHeader(metrics, logger),
+    parseForm,
+    verifySignature(config, metrics, logger),
+  ];
+
+  app.post(WEBHOOK_PATHS.voice, guard, async (req: Request, res: Response) => {
+    const started = now();
+    const p = parse(voiceParams, req);
+    const log = callLogger(logger, p.callId);
+    // CallPlanned precedes the conference, so a real call is known by the time its legs answer.
+    if (!(await book.waitForCall(p.callId, config.REPLY_HOLD_MS))) {
+      log.warn({ role: p.role, route: 'voice' }, 'webhook for an unknown call: hanging up');
+      return sendTwiml(res, hangupTwiml(UNKNOWN_CALL_LINE));
+    }
+    if (p.role === 'agent') return sendTwiml(res, await turns.answer(p.callId, 'agent', 0, 0, started));
+    if (book.call(p.callId)?.ended) return sendTwiml(res, hangupTwiml());
+    return sendTwiml(
+      res,
+      listenTwiml(urls.gather(p.callId, 'customer', 0), book.listeningLanguage(p.callId, 'customer')),
+    );
+  });
+
+  app.post(WEBHOOK_PATHS.gather, guard, async (req: Request, res: Response) => {
+    const started = now();
+    const p = parse(gatherParams, req);
+    if (speakerOf(p.heard) === p.role)
+      throw new BadWebhook(`heard: turn ${p.heard} is spoken by the ${p.role}, who cannot hear it`);
+    const replyTurn = replyTurnAfter(p.heard);
+    // A duplicate of a webhook already answered: the same line again, nothing published.
+    const decided = book.reply(p.callId, p.role, replyTurn);
+    if (decided) return sendTwiml(res, turns.speak(decided, 0));
+    // After the end the other leg may still hear the farewell: nothing to publish, nothing to say.
+    if (book.call(p.callId)?.ended) return sendTwiml(res, hangupTwiml());
+
+    const key = turnKey(p.callId, p.role, p.heard);
+    let published = utterances.get(key);
+    if (!published) {
+      const event: UtteranceHeard = {
+        eventId: utteranceEventId(p.callId, p.role, p.heard),
+        callId: p.callId,
+        role: p.role,
+        turn: p.heard,
+        text: p.SpeechResult ?? '',
+        confidence: p.SpeechResult ? p.Confidence : null,
+        callSid: p.CallSid,
+        heardAt: new Date(started),
+      };
+      published = bus.publish(topics.utterances, p.callId, event).then(() => event);
+      utterances.set(key, published);
+      // A failed publish must not stick: Twilio's retry of this webhook gets to try again.
+      published.catch(() => utterances.delete(key));
+    }
+    await published;
+    return sendTwiml(res, await turns.answer(p.callId, p.role, replyTurn, 0, started));
+  });
+
+  app.post(WEBHOOK_PATHS.wait, guard, async (req: Request, res: Response) => {
+    const started = now();
+    const p = parse(waitParams, req);
+    if (speakerOf(p.turn) !== p.role)
+      throw new BadWebhook(`turn: turn ${p.turn} is spoken by the ${speakerOf(p.turn)}, not the ${p.role}`);
+    return sendTwiml(res, await turns.answer(p.callId, p.role, p.turn, p.waited, started));
+  });
+
+  app.post(WEBHOOK_PATHS.statusConference, guard, async (req: Request, res: Response) => {
+    const p = parse(conferenceStatusParams, req);
+    const callId =
+      p.callId ?? callIdFromConferenceName(p.FriendlyName) ?? book.callIdOfConference(p.ConferenceSid);
+    if (!callId)
+      throw new BadWebhook('callId: missing (no callId parameter and no synthcall- conference name)');
+    book.rememberConference(p.ConferenceSid, callId);
+    const callback = { ...p, callId, occurredAt: p.Timestamp ?? new Date(now()) };
+    const event = conferenceLifecycle(callback);
+    if (event && !lifecycleSeen.has(event.eventId)) {
+      await publishLifecycle(event);
+      lifecycleSeen.set(event.eventId, true);
+      if (event.type === 'conference_started') metrics.conferenceStarted();
+      if (event.type === 'conference_ended') {
+        metrics.conferenceEnded();
+        if (!book.call(callId)?.endedByEngine) {
+          callLogger(logger, callId).warn(
+            { reason: p.ReasonConferenceEnded },
+            'conference ended before the conversation did',
+          );
+          await publishLifecycle(unplannedEnd(callback));
+        }
+        book.markEnded(callId);
+      }
+    }
+    res.status(204).end();
+  });
+
+  app.post(WEBHOOK_PATHS.statusCall, guard, async (req: Request, res: Response) => {
+    const p = parse(callStatusParams, req);
+    const event = callLifecycle({ ...p, role: p.role ?? null, occurredAt: p.Timestamp ?? new Date(now()) });
+    if (event) await publishLifecycle(event);
+    res.status(204).end();
+  });
+
+  app.post(WEBHOOK_PATHS.statusRecording, guard, async (req: Request, res: Response) => {
+    const p = parse(recordingStatusParams, req);
+    const callId = p.callId ?? (p.ConferenceSid ? book.callIdOfConference(p.ConferenceSid) : undefined);
+    if (!callId) throw new BadWebhook('callId: missing (no callId parameter and no known ConferenceSid)');
+    const event = recordingCompleted({
+      ...p,
+      callId,
+      completedAt: p.Timestamp ?? new Date(now()),
+    });
+    if (event) await bus.publish(topics.recordings, callId, event);
+    res.status(204).end();
+  });
+
+  app.use((_req: Request, res: Response) => {
+    res.status(404).type('text/plain').send('not found');
+  });
+  app.use(errorHandler(logger));
+
+  async function publishLifecycle(event: CallLifecycle): Promise<void> {
+    await bus.publish(topics.callEvents, event.callId, event);
+  }
+
+  return {
+    handler: app,
+    book,
+    groups,
+    ready: () => open,
+    releaseHeldWebhooks: () => book.close(),
+    async close() {
+      if (!open) return;
+      open = false;
+      book.close();
+      await Promise.all(subscriptions.map((s) => s.close()));
+    },
+  };
+}
+
+interface WebhookUrls {
+  gather(callId: string, role: Role, heard: number): string;
+  wait(callId: string, role: Role, turn: number, waited: number): string;
+}
+
+/** Absolute URLs: Twilio signs what it requests, and the gateway checks against its public URL anyway. */
+function webhookUrls(publicUrl: string): WebhookUrls {
+  const at = (path: string, query: Record<string, string>) =>
+    `${publicUrl}${path}?${new URLSearchParams(query).toString()}`;
+  return {
+    gather: (callId, role, heard) => at(WEBHOOK_PATHS.gather, { callId, role, heard: String(heard) }),
+    wait: (callId, role, turn, waited) =>
+      at(WEBHOOK_PATHS.wait, { callId, role, turn: String(turn), waited: String(waited) }),
+  };
+}
+
+interface TurnResponderDeps {
+  config: GatewayConfig;
+  book: CallBook;
+  bus: EventBus;
+  topics: GatewayTopics;
+  metrics: GatewayMetrics;
+  logger: Logger;
+  now: () => number;
+  urls: WebhookUrls;
+}
+
+/** Answers "what does this leg say at this turn": the reply, a hold-and-redirect, or the fallback line. */
+class TurnResponder {
+  constructor(private readonly d: TurnResponderDeps) {}
+
+  /**
+   * `waitedMs` is what earlier webhooks already spent on this turn (from the wait URL); `started` is when this
+   * webhook arrived, so time spent before (e.g. publishing the utterance) counts against this webhook's hold.
+   */
+  async answer(callId: string, role: Role, turn: number, waitedMs: number, started: number): Promise<string> {
+    const { book, config, now } = this.d;
+    const ready = book.reply(callId, role, turn);
+    if (ready) return this.speak(ready, waitedMs + (now() - started));
+    if (book.call(callId)?.ended) return hangupTwiml();
+
+    const plan = planWait(waitedMs, config.REPLY_HOLD_MS - (now() - started), config.REPLY_TIMEOUT_MS);
+    if (!plan.exhausted) {
+      const reply = await book.waitForReply(callId, role, turn, plan.holdMs);
+      const held = now() - started;
+      if (reply) return this.speak(reply, waitedMs + held);
+      if (book.call(callId)?.ended) return hangupTwiml();
+      // The last hold used up the budget: decide now rather than bounce the leg through one more redirect.
+      if (waitedMs + held < config.REPLY_TIMEOUT_MS)
+        return holdTwiml(this.d.urls.wait(callId, role, turn, waitedAfterRedirect(waitedMs, held)));
+    }
+    return this.fallback(callId, role, turn, waitedMs + (now() - started));
+  }
+
+  speak(reply: ReplyReady, waitedMs: number): string {
+    this.d.metrics.observeReplyWait(Math.max(0, waitedMs) / 1000);
+    return replyTwiml(reply, {
+      gatherAction: this.d.urls.gather(reply.callId, reply.role, heardAfterSpeaking(reply.turn)),
+      listenLanguage: this.d.book.listeningLanguage(reply.callId, reply.role),
+    });
+  }
+
+  private async fallback(callId: string, role: Role, turn: number, waitedMs: number): Promise<string> {
+    const { book, logger, now } = this.d;
+    const log = callLogger(logger, callId);
+    if (!book.call(callId)) {
+      // Nothing ever came for this call (no plan, no reply): it is not ours, so no line is invented for it.
+      log.warn({ role, turn }, 'no plan and no reply for this call: hanging up');
+      return hangupTwiml(UNKNOWN_CALL_LINE);
+    }
+    const candidate = fallbackReply({
+      callId,
+      role,
+      turn,
+      voice: book.voiceOf(callId, role),
+      producedAt: new Date(now()),
+    });
+    const { winner, accepted } = book.offerReply(candidate);
+    if (accepted) {
+      this.d.metrics.fallbackTurn(role);
+      log.warn({ role, turn, waitedMs }, 'no reply in time: speaking the fallback line');
+      try {
+        await this.d.bus.publish(this.d.topics.replies, callId, candidate);
+      } catch (err) {
+        // The leg must still hear something; the engine misses that this turn was a fallback.
+        log.error({ err, role, turn }, 'could not publish the fallback reply');
+      }
+    }
+    return this.speak(winner, waitedMs);
+  }
+}
+
+function parse<S extends z.ZodType>(schema: S, req: Request): z.output<S> {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const result = schema.safeParse({ ...body, ...(req.query as Record<string, unknown>) });
+  if (!result.success) throw new BadWebhook(describeIssues(result.error));
+  return result.data;
+}
+
+function callIdFromConferenceName(name: string | undefined): string | undefined {
+  return name?.startsWith(CONFERENCE_PREFIX) ? name.slice(CONFERENCE_PREFIX.length) : undefined;
+}
+
+function sendTwiml(res: Response, twiml: string): void {
+  res.status(200).type('text/xml').send(twiml);
+}
+
+function timing(metrics: GatewayMetrics, now: () => number) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const started = now();
+    const route = ROUTES[req.path] ?? 'unmatched';
+    let observed = false;
+    const observe = () => {
+      if (observed) return;
+      observed = true;
+      metrics.observeWebhook(route, res.statusCode, (now() - started) / 1000);
+    };
+    // Observed as the answer is written (not after), so the metric never lags the response; `close` catches
+    // webhooks Twilio gave up on before an answer.
+    const end = res.end.bind(res) as (...args: unknown[]) => Response;
+    res.end = ((...args: unknown[]) => {
+      observe();
+      return end(...args);
+    }) as Response['end'];
+    res.once('close', observe);
+    next();
+  };
+}
+
+function routeOf(req: Request): RouteLabel {
+  return ROUTES[req.path] ?? 'unmatched';
+}
+
+/** Refuses an unsigned request before reading its body. */
+function requireSignatureHeader(metrics: GatewayMetrics, logger: Logger) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (req.get('x-twilio-signature')) return next();
+    metrics.signatureFailure('missing');
+    logger.warn({ route: routeOf(req), path: req.path }, 'webhook without X-Twilio-Signature');
+    res.status(400).type('text/plain').send('missing X-Twilio-Signature');
+  };
+}
+
+function verifySignature(config: GatewayConfig, metrics: GatewayMetrics, logger: Logger) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const url = `${config.GATEWAY_PUBLIC_URL}${req.originalUrl}`;
+    const signature = req.get('x-twilio-signature') ?? '';
+    const params = (req.body ?? {}) as Record<string, unknown>;
+    if (checkSignature(config.TWILIO_AUTH_TOKEN, signature, url, params) === 'valid') return next();
+    metrics.signatureFailure('invalid');
+    // Neither the body nor the signature: the body may hold speech and phone numbers.
+    logger.warn({ route: routeOf(req), path: req.path }, 'webhook with an invalid X-Twilio-Signature');
+    res.status(403).type('text/plain').send('invalid X-Twilio-Signature');
+  };
+}
+
+function errorHandler(logger: Logger) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const route = routeOf(req);
+    if (err instanceof BadWebhook) {
+      logger.warn({ route, code: err.code, reason: err.message }, 'malformed webhook');
+      res.status(400).type('text/plain').send(`malformed webhook: ${err.message}`);
+      return;
+    }
+    // body-parser's errors carry an HTTP status (413 too large, 415 charset, 400 unparsable).
+    const status = (err as { status?: unknown }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      logger.warn({ route, status, type: (err as { type?: unknown }).type }, 'webhook body refused');
+      res
+        .status(status)
+        .type('text/plain')
+        .send((err as Error).message);
+      return;
+    }
+    logger.error({ route, err }, 'webhook failed');
+    if (!res.headersSent) res.status(500).type('text/plain').send('internal error');
+  };
+}

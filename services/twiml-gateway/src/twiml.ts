@@ -1,0 +1,61 @@
+import type { ReplyReady } from '@synthcall/schemas';
+import twilio from 'twilio';
+
+const { VoiceResponse } = twilio.twiml;
+type SayAttributes = NonNullable<Parameters<InstanceType<typeof VoiceResponse>['say']>[0]>;
+type GatherAttributes = NonNullable<Parameters<InstanceType<typeof VoiceResponse>['gather']>[0]>;
+
+/**
+ * TwiML documents the gateway answers with, built by the SDK's VoiceResponse so escaping and attribute names are
+ * Twilio's own. Voices and languages come from personas (the SDK's unions list only the names it knew when released).
+ */
+
+function sayAttributes(voice: string, language: string): SayAttributes {
+  return { voice: voice as SayAttributes['voice'], language: language as SayAttributes['language'] };
+}
+
+function gatherAttributes(action: string, language: string): GatherAttributes {
+  return {
+    input: ['speech'],
+    speechTimeout: 'auto',
+    actionOnEmptyResult: true,
+    action,
+    method: 'POST',
+    language: language as GatherAttributes['language'],
+  };
+}
+
+/** A reply: its line, then either the next Gather (one webhook per turn) or the hang-up that ends the call. */
+export function replyTwiml(
+  reply: ReplyReady,
+  next: { gatherAction: string; listenLanguage: string },
+): string {
+  const response = new VoiceResponse();
+  response.say(sayAttributes(reply.voice, reply.language), reply.text);
+  if (reply.endCall) response.hangup();
+  else response.gather(gatherAttributes(next.gatherAction, next.listenLanguage));
+  return response.toString();
+}
+
+/** The customer listens first: a Gather and nothing else. */
+export function listenTwiml(gatherAction: string, language: string): string {
+  const response = new VoiceResponse();
+  response.gather(gatherAttributes(gatherAction, language));
+  return response.toString();
+}
+
+/** The reply is not ready: keep the leg alive for a second and come back to the wait route. */
+export function holdTwiml(waitUrl: string): string {
+  const response = new VoiceResponse();
+  response.pause({ length: 1 });
+  response.redirect({ method: 'POST' }, waitUrl);
+  return response.toString();
+}
+
+/** Ends a leg, with an optional spoken reason (an unknown call gets one; an ended call just hangs up). */
+export function hangupTwiml(text?: string): string {
+  const response = new VoiceResponse();
+  if (text) response.say(text);
+  response.hangup();
+  return response.toString();
+}
