@@ -28,8 +28,12 @@ describe('twilio-sim CLI', () => {
       '--asr-wer',
       '0.1',
       '--audio',
+      '--default-answer-twiml',
+      '<Response><Say>Hello?</Say></Response>',
     ]);
     expect(options).toMatchObject({
+      defaultAnswerTwiml: '<Response><Say>Hello?</Say></Response>',
+      webhookTimeoutMs: 15_000,
       port: 4010,
       clock: 'fast',
       seed: '7',

@@ -39,6 +39,11 @@ export function buildCommand(run: (options: TwilioSimOptions) => Promise<void>):
     .option('--asr-wer <rate>', 'word error rate of the simulated speech recogniser, 0-1', rate, 0.05)
     .option('--audio', 'render speech into recordings with espeak-ng (default: silent WAVs)', false)
     .option('--webhook-timeout <ms>', "webhook response limit (Twilio's is 15000)", millis, 15_000)
+    .option(
+      '--default-answer-twiml <twiml>',
+      'TwiML that answers calls to numbers the sim does not own',
+      '<Response><Pause length="3600"/></Response>',
+    )
     .showHelpAfterError()
     .action(async (opts: Record<string, unknown>) => {
       await run({
@@ -50,6 +55,7 @@ export function buildCommand(run: (options: TwilioSimOptions) => Promise<void>):
         asrWer: opts.asrWer as number,
         audio: opts.audio as boolean,
         webhookTimeoutMs: opts.webhookTimeout as number,
+        defaultAnswerTwiml: opts.defaultAnswerTwiml as string,
       });
     });
 }
