@@ -39,6 +39,7 @@ await runService({
         topic: TOPICS.callBudget,
         maxDailyCalls: config.MAX_DAILY_CALLS,
         instanceId,
+        logger,
       });
     } else {
       bus = new MemoryEventBus({ metrics: busMetrics, logger });

@@ -1,5 +1,14 @@
+import type { BusLogger } from '@synthcall/event-bus';
 import type { EventCodec, TopicBinding } from '@synthcall/schemas';
-import { type Admin, Kafka, type KafkaConfig, logLevel, type Producer } from 'kafkajs';
+import {
+  type Admin,
+  Kafka,
+  type KafkaConfig,
+  type LogEntry,
+  logLevel,
+  Partitioners,
+  type Producer,
+} from 'kafkajs';
 import { type BudgetDecision, type CallBudget, utcDay, utcMidnight } from '../domain/ports.js';
 import { OrchestratorError } from '../errors.js';
 
@@ -13,6 +22,8 @@ export interface KafkaCallBudgetOptions {
   maxDailyCalls: number;
   /** Written into each claim for audit. */
   instanceId: string;
+  /** Where kafkajs warnings and errors go (the service's logger); silent when omitted. */
+  logger?: BusLogger;
   kafkaConfig?: Partial<KafkaConfig>;
 }
 
@@ -34,10 +45,19 @@ export class KafkaCallBudget implements CallBudget {
   private dayStart?: { day: string; offset: bigint };
 
   constructor(private readonly options: KafkaCallBudgetOptions) {
+    const logger = options.logger;
     this.kafka = new Kafka({
       clientId: options.clientId,
       brokers: options.brokers,
       logLevel: logLevel.WARN,
+      logCreator:
+        () =>
+        ({ level, log, namespace }: LogEntry) => {
+          const { message, ...extra } = log;
+          const entry = { kafkajs: namespace, component: 'call-budget', ...extra };
+          if (level === logLevel.ERROR) logger?.error(entry, message);
+          else logger?.warn(entry, message);
+        },
       ...options.kafkaConfig,
     });
   }
@@ -48,6 +68,8 @@ export class KafkaCallBudget implements CallBudget {
         idempotent: true,
         maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
+        // One partition: the partitioner never matters; naming it silences kafkajs's v2 migration warning.
+        createPartitioner: Partitioners.DefaultPartitioner,
       });
       this.producer = producer.connect().then(() => producer);
       this.producer.catch(() => {
