@@ -111,6 +111,7 @@ export async function startTwilioSim(options: TwilioSimOptions): Promise<TwilioS
     conferenceHoldMs: options.conferenceHoldMs ?? 2000,
     defaultAnswerTwiml: options.defaultAnswerTwiml ?? '<Response><Pause length="3600"/></Response>',
     baseUrl: () => baseUrl,
+    onError: options.onError,
   });
   const intelligence = new VoiceIntelligence(
     telephony,

@@ -43,6 +43,8 @@ export interface TelephonyOptions {
   defaultAnswerTwiml: string;
   /** Absolute base URL of the sim, for RecordingUrl and similar. */
   baseUrl: () => string;
+  /** Internal errors of background work (a sim bug, not a Twilio behaviour). */
+  onError?: (error: unknown) => void;
 }
 
 export interface CreateCallInput {
@@ -145,8 +147,10 @@ export class Telephony {
 
   /** Background work whenIdle waits for. */
   track(work: Promise<unknown>): void {
-    this.pending.add(work);
-    void work.finally(() => this.pending.delete(work));
+    // A bug in a call's background work must not become an unhandled rejection that takes the whole sim down.
+    const guarded = work.catch((error: unknown) => this.options.onError?.(error));
+    this.pending.add(guarded);
+    void guarded.finally(() => this.pending.delete(guarded));
   }
 
   // ---- addressing -------------------------------------------------------------------------------------------

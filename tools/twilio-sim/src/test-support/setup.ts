@@ -16,11 +16,13 @@ export interface Harness {
 /** A sim (fast clock, no ASR noise unless asked) + a TwiML app + an official SDK client pointed at the sim. */
 export async function startHarness(options: Partial<TwilioSimOptions> = {}): Promise<Harness> {
   const app = await new TwimlApp().start();
+  const internalErrors: unknown[] = [];
   const sim = await startTwilioSim({
     accountSid: ACCOUNT_SID,
     authToken: AUTH_TOKEN,
     seed: 'test',
     asrWer: 0,
+    onError: (error) => internalErrors.push(error),
     ...options,
   });
   const client = twilio(ACCOUNT_SID, AUTH_TOKEN, { httpClient: new SimHttpClient(sim.baseUrl) });
@@ -31,6 +33,9 @@ export async function startHarness(options: Partial<TwilioSimOptions> = {}): Pro
     async close() {
       await sim.close();
       await app.close();
+      // A sim bug in background work would otherwise pass unnoticed.
+      if (internalErrors.length > 0)
+        throw new AggregateError(internalErrors, 'twilio-sim reported internal errors');
     },
   };
 }
