@@ -30,10 +30,14 @@ describe('twilio-sim CLI', () => {
       '--audio',
       '--default-answer-twiml',
       '<Response><Say>Hello?</Say></Response>',
+      '--conference-hold',
+      '5000',
     ]);
     expect(options).toMatchObject({
       defaultAnswerTwiml: '<Response><Say>Hello?</Say></Response>',
       webhookTimeoutMs: 15_000,
+      conferenceHoldMs: 5_000,
+      ringMs: 1_000,
       port: 4010,
       clock: 'fast',
       seed: '7',

@@ -39,6 +39,13 @@ export function buildCommand(run: (options: TwilioSimOptions) => Promise<void>):
     .option('--asr-wer <rate>', 'word error rate of the simulated speech recogniser, 0-1', rate, 0.05)
     .option('--audio', 'render speech into recordings with espeak-ng (default: silent WAVs)', false)
     .option('--webhook-timeout <ms>', "webhook response limit (Twilio's is 15000)", millis, 15_000)
+    .option('--ring <ms>', 'call time from dialling to the far end answering', millis, 1_000)
+    .option(
+      '--conference-hold <ms>',
+      'fast clock: real ms a conference waits for its next participant before time moves on without it',
+      millis,
+      2_000,
+    )
     .option(
       '--default-answer-twiml <twiml>',
       'TwiML that answers calls to numbers the sim does not own',
@@ -56,6 +63,8 @@ export function buildCommand(run: (options: TwilioSimOptions) => Promise<void>):
         audio: opts.audio as boolean,
         webhookTimeoutMs: opts.webhookTimeout as number,
         defaultAnswerTwiml: opts.defaultAnswerTwiml as string,
+        ringMs: opts.ring as number,
+        conferenceHoldMs: opts.conferenceHold as number,
       });
     });
 }
