@@ -80,6 +80,8 @@ export function createApp(deps: AppDeps): OrchestratorApp {
     },
     twilioCps: effectiveCps(config),
     maxConcurrentCalls: config.MAX_CONCURRENT_CALLS,
+    // Twilio's time limit ends every leg by then; a slot still held after it lost its end event.
+    slotLeaseMs: (config.CONFERENCE_TIME_LIMIT_SEC + 60) * 1000,
     instanceId: deps.instanceId,
     ...(deps.randomFor ? { randomFor: deps.randomFor } : {}),
     ...(deps.topics ? { topics: deps.topics } : {}),
@@ -88,7 +90,7 @@ export function createApp(deps: AppDeps): OrchestratorApp {
   return {
     ops,
     orchestrator,
-    // Stop intake first (requests waiting for a slot give up and are redelivered later), then flush and close.
+    // Stop intake first (a request waiting for a slot stays uncommitted and is redelivered), then flush and close.
     shutdownSteps: [
       { name: 'stop call intake', run: () => orchestrator.stop(), timeoutMs: 10_000 },
       { name: 'close call budget', run: () => deps.budget.close(), timeoutMs: 5_000 },

@@ -2,8 +2,7 @@ export type OrchestratorErrorCode =
   | 'SYNTH_REQUEST_INVALID'
   | 'SYNTH_PERSONA_FILTER_EMPTY'
   | 'SYNTH_TELEPHONY_FAILED'
-  | 'SYNTH_BUDGET_FAILED'
-  | 'SYNTH_SHUTTING_DOWN';
+  | 'SYNTH_BUDGET_FAILED';
 
 export class OrchestratorError extends Error {
   override readonly name = 'OrchestratorError';

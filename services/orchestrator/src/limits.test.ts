@@ -32,29 +32,55 @@ describe('CpsLimiter', () => {
 });
 
 describe('ConcurrencyGate', () => {
+  const gate = (max: number, leaseMs = 0, clock = new ManualClock(0)) =>
+    new ConcurrencyGate({ max, leaseMs, clock, sleep: clock.sleep });
+
   it('makes the next call wait until a call in flight is released, and releases idempotently', async () => {
-    const gate = new ConcurrencyGate(1);
-    await gate.acquire('a');
+    const g = gate(1);
+    await g.acquire('a');
     let secondIn = false;
-    const second = gate.acquire('b').then(() => {
+    const second = g.acquire('b').then(() => {
       secondIn = true;
     });
     await Promise.resolve();
     expect(secondIn).toBe(false);
-    expect(gate.waiting).toBe(1);
-    expect(gate.release('unknown')).toBe(false);
-    expect(gate.release('a')).toBe(true);
-    expect(gate.release('a')).toBe(false);
+    expect(g.waiting).toBe(1);
+    expect(g.release('unknown')).toBe(false);
+    expect(g.release('a')).toBe(true);
+    expect(g.release('a')).toBe(false);
     await second;
     expect(secondIn).toBe(true);
-    expect(gate.inFlight).toBe(1);
+    expect(g.inFlight).toBe(1);
   });
 
-  it('fails waiters with SYNTH_SHUTTING_DOWN when closed', async () => {
-    const gate = new ConcurrencyGate(1);
-    await gate.acquire('a');
-    const waiting = gate.acquire('b');
-    gate.close();
-    await expect(waiting).rejects.toMatchObject({ code: 'SYNTH_SHUTTING_DOWN' });
+  it('takes back a slot held past its lease, measured on the injected clock', async () => {
+    const clock = new ManualClock(0);
+    const expired: string[] = [];
+    const g = new ConcurrencyGate({
+      max: 1,
+      leaseMs: 60_000,
+      clock,
+      sleep: clock.sleep,
+      onLeaseExpired: (id) => expired.push(id),
+    });
+    await g.acquire('a');
+    clock.ms = 10_000;
+    await g.acquire('b');
+    expect(clock.ms).toBe(60_000);
+    expect(expired).toEqual(['a']);
+    expect(g.inFlight).toBe(1);
+  });
+
+  it('parks waiters for good once closed', async () => {
+    const g = gate(1);
+    await g.acquire('a');
+    let settled = false;
+    void g.acquire('b').finally(() => {
+      settled = true;
+    });
+    g.close();
+    g.release('a');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
   });
 });

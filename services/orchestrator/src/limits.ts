@@ -1,5 +1,4 @@
 import type { Clock } from './domain/ports.js';
-import { OrchestratorError } from './errors.js';
 
 export type Sleep = (ms: number) => Promise<void>;
 
@@ -26,17 +25,31 @@ export class CpsLimiter {
   }
 }
 
+export interface ConcurrencyGateOptions {
+  /** Calls in flight at most; 0 = no limit. */
+  max: number;
+  /**
+   * A slot held longer than this is taken back (0 = never). Twilio's time limit ends every leg by then, so a slot
+   * still held means its end event was lost; without this, lost events would stall the orchestrator for good.
+   */
+  leaseMs?: number;
+  clock: Clock;
+  sleep: Sleep;
+  onLeaseExpired?: (callId: string) => void;
+}
+
 /**
  * Caps calls in flight in this process. A slot is held by a callId from before the conference is created until a
  * lifecycle event says the call is over (`call_ended`, `conference_ended`, `call_failed`); releasing is idempotent,
- * since several of those arrive for one call. `max` 0 = no limit.
+ * since several of those arrive for one call.
  */
 export class ConcurrencyGate {
-  private readonly active = new Set<string>();
-  private waiters: Array<{ wake: () => void; fail: (error: Error) => void }> = [];
+  /** callId → when its slot was taken (ms on the injected clock). */
+  private readonly active = new Map<string, number>();
+  private waiters: Array<() => void> = [];
   private closed = false;
 
-  constructor(private readonly max: number) {}
+  constructor(private readonly options: ConcurrencyGateOptions) {}
 
   get inFlight(): number {
     return this.active.size;
@@ -48,25 +61,44 @@ export class ConcurrencyGate {
 
   async acquire(callId: string): Promise<void> {
     if (this.active.has(callId)) return;
+    const { max, leaseMs = 0, clock, sleep } = this.options;
     for (;;) {
-      if (this.closed) throw new OrchestratorError('SYNTH_SHUTTING_DOWN', 'the orchestrator is stopping');
-      if (this.max <= 0 || this.active.size < this.max) break;
-      await new Promise<void>((wake, fail) => this.waiters.push({ wake, fail }));
+      // After close a waiter never returns: its message stays uncommitted and is redelivered after the restart.
+      if (this.closed) await new Promise<never>(() => {});
+      if (max <= 0 || this.active.size < max) break;
+      if (leaseMs <= 0) {
+        await this.nextRelease();
+        continue;
+      }
+      const now = clock.now().getTime();
+      const oldest = Math.min(...this.active.values());
+      if (oldest + leaseMs > now) {
+        await Promise.race([this.nextRelease(), sleep(oldest + leaseMs - now)]);
+        continue;
+      }
+      for (const [id, since] of this.active) {
+        if (since + leaseMs <= now) {
+          this.options.onLeaseExpired?.(id);
+          this.release(id);
+        }
+      }
     }
-    this.active.add(callId);
+    this.active.set(callId, clock.now().getTime());
+  }
+
+  private nextRelease(): Promise<void> {
+    return new Promise<void>((wake) => this.waiters.push(wake));
   }
 
   release(callId: string): boolean {
     if (!this.active.delete(callId)) return false;
-    this.waiters.shift()?.wake();
+    // Wake every waiter: each re-checks, and one whose sleep won its race would otherwise swallow the wake-up.
+    for (const wake of this.waiters.splice(0)) wake();
     return true;
   }
 
-  /** Fails every waiter: a request blocked on the cap gives up (and is redelivered later) instead of hanging shutdown. */
+  /** Parks every waiter for good (see `acquire`), so shutdown never hands a half-done request to dead letters. */
   close(): void {
     this.closed = true;
-    for (const waiter of this.waiters.splice(0)) {
-      waiter.fail(new OrchestratorError('SYNTH_SHUTTING_DOWN', 'the orchestrator is stopping'));
-    }
   }
 }

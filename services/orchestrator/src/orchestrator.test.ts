@@ -114,9 +114,9 @@ describe('orchestrator on CallRequested', () => {
     const seenAtCreation: string[][] = [];
     const telephony = new FakeTelephony();
     const create = telephony.createConference.bind(telephony);
-    telephony.createConference = async (request: ConferenceRequest) => {
+    telephony.createConference = async (request: ConferenceRequest, pace: () => Promise<void>) => {
       seenAtCreation.push(bus.messages(TOPICS.calls.name).map((m) => m.key?.toString() ?? ''));
-      return create(request);
+      return create(request, pace);
     };
     const h = await harness({ bus, telephony });
     await send(h, callRequest({ count: 2 }));
@@ -211,12 +211,39 @@ describe('orchestrator on CallRequested', () => {
     ]);
   });
 
-  it('spaces conference creations by the CPS limit on the injected clock', async () => {
+  it('spaces every dialled leg by the CPS limit on the injected clock', async () => {
     const h = await harness({ twilioCps: 1 });
     const start = h.clock.ms;
     await send(h, callRequest({ count: 3 }));
     await h.bus.idle();
-    expect(h.telephony.createdAt.map((t) => t - start)).toEqual([0, 1000, 2000]);
+    expect(h.telephony.legsDialledAt.map((t) => t - start)).toEqual([0, 1000, 2000, 3000, 4000, 5000]);
+  });
+
+  it('takes a slot back when a call sends no end event within its lease', async () => {
+    const h = await harness({ maxConcurrentCalls: 1, slotLeaseMs: 360_000 });
+    const start = h.clock.ms;
+    await send(h, callRequest({ count: 2 }));
+    await h.bus.idle();
+    expect(h.telephony.createdAt.map((t) => t - start)).toEqual([0, 360_000]);
+  });
+
+  it('leaves a request that waits for a slot unfinished on stop, so it is redelivered rather than dead-lettered', async () => {
+    const bus = new MemoryEventBus({ sleep: async () => {} });
+    const clock = new ManualClock();
+    const telephony = new FakeTelephony();
+    const budget = new MemoryCallBudget(10);
+    const h = await startHarness({ bus, clock, telephony, budget, maxConcurrentCalls: 1 });
+    await send(h, callRequest({ count: 3 }));
+    await vi.waitFor(() => expect(telephony.created).toHaveLength(1));
+    await h.orchestrator.stop();
+    expect(telephony.created).toHaveLength(1);
+    expect(bus.messages(TOPICS.deadLetters.name)).toHaveLength(0);
+
+    // The replica that gets the redelivered request places only the calls that were not placed.
+    const next = await harness({ telephony, budget });
+    await send(next, callRequest({ count: 3 }));
+    await next.bus.idle();
+    expect(telephony.created.map((c) => c.callId)).toEqual(['req-a-0000', 'req-a-0001', 'req-a-0002']);
   });
 
   it('publishes call_failed and moves on when Twilio refuses a conference, without retrying it', async () => {

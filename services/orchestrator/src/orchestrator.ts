@@ -42,8 +42,12 @@ export interface OrchestratorDeps {
   twilioCps: number;
   /** Calls in flight in this process; 0 = no limit. */
   maxConcurrentCalls: number;
+  /** A slot whose call sent no end event is taken back after this (0 = never); app.ts: time limit + 60 s. */
+  slotLeaseMs?: number;
   /** Names this replica's own consumer group on call-events. */
   instanceId: string;
+  /** How long `stop` waits for each subscription to close (default 5 s). */
+  stopGraceMs?: number;
   /** The pairing randomness of a request, from its seed. */
   randomFor?: (seed: string) => Random;
   topics?: Partial<OrchestratorTopics>;
@@ -90,7 +94,14 @@ export class Orchestrator {
       callEvents: TOPICS.callEvents,
       ...deps.topics,
     };
-    this.gate = new ConcurrencyGate(deps.maxConcurrentCalls);
+    this.gate = new ConcurrencyGate({
+      max: deps.maxConcurrentCalls,
+      leaseMs: deps.slotLeaseMs ?? 0,
+      clock: deps.clock,
+      sleep: deps.sleep,
+      onLeaseExpired: (callId) =>
+        deps.logger.warn({ callId }, 'no end event for this call within its lease; slot taken back'),
+    });
     this.cps = new CpsLimiter(deps.twilioCps, deps.clock, deps.sleep);
     this.randomFor = deps.randomFor ?? seededRandom;
   }
@@ -118,11 +129,23 @@ export class Orchestrator {
     );
   }
 
-  /** Stops intake: requests waiting for a slot give up (their message is retried later), then subscriptions close. */
+  /**
+   * Stops intake. A request still waiting for a slot is parked, not failed: its message stays uncommitted, so Kafka
+   * hands it to another replica (or this one after a restart), which skips the calls already placed. Closing a
+   * subscription waits for its in-flight handler, so each close gets `stopGraceMs` before we move on.
+   */
   async stop(): Promise<void> {
     this.gate.close();
-    const subscriptions = this.subscriptions.splice(0).reverse();
-    for (const subscription of subscriptions) await subscription.close();
+    if (this.gate.waiting > 0) {
+      this.deps.logger.warn(
+        { waiting: this.gate.waiting },
+        'stopping with requests waiting for a call slot; they stay uncommitted and will be redelivered',
+      );
+    }
+    const grace = this.deps.stopGraceMs ?? 5_000;
+    for (const subscription of this.subscriptions.splice(0).reverse()) {
+      await Promise.race([subscription.close(), this.deps.sleep(grace)]);
+    }
   }
 
   handleLifecycle(event: CallLifecycle): void {
@@ -227,9 +250,10 @@ export class Orchestrator {
     await bus.publish(this.topics.calls, callId, planned);
     metrics.pairingScore.observe({ strategy: request.strategy }, pairing.score);
 
-    await this.cps.acquire();
     try {
-      const created = await telephony.createConference(planConference(callId, this.deps.conference));
+      const created = await telephony.createConference(planConference(callId, this.deps.conference), () =>
+        this.cps.acquire(),
+      );
       this.settled.add(callId);
       metrics.callsStarted.inc({ strategy: request.strategy });
       log.info(

@@ -95,7 +95,12 @@ describe('TwilioTelephony through the official SDK against twilio-sim', () => {
     });
 
     expect(await adapter.conferenceExists(request.conferenceName)).toBe(false);
-    const created = await adapter.createConference(request);
+    let paced = 0;
+    const created = await adapter.createConference(request, async () => {
+      paced += 1;
+    });
+    // One CPS slot per leg dialled.
+    expect(paced).toBe(2);
     expect(created.conferenceSid).toMatch(/^CF[0-9a-f]{32}$/);
     expect(created.customerCallSid).toMatch(/^CA[0-9a-f]{32}$/);
     expect(created.agentCallSid).toMatch(/^CA[0-9a-f]{32}$/);
@@ -143,7 +148,7 @@ describe('TwilioTelephony through the official SDK against twilio-sim', () => {
       gatewayPublicUrl: gateway.url,
       timeLimitSec: 300,
     });
-    await expect(adapter.createConference(request)).rejects.toMatchObject({
+    await expect(adapter.createConference(request, async () => {})).rejects.toMatchObject({
       code: 'SYNTH_TELEPHONY_FAILED',
       message: expect.stringContaining('HTTP 401'),
     });

@@ -51,11 +51,13 @@ export class TwilioTelephony implements Telephony {
     });
   }
 
-  async createConference(request: ConferenceRequest): Promise<ConferenceCreated> {
+  async createConference(request: ConferenceRequest, pace: () => Promise<void>): Promise<ConferenceCreated> {
     const [customerLeg, agentLeg] = request.participants;
+    await pace();
     const customer = await this.addParticipant(request, customerLeg);
     let agent: Awaited<ReturnType<TwilioTelephony['addParticipant']>>;
     try {
+      await pace();
       agent = await this.addParticipant(request, agentLeg);
     } catch (error) {
       // A lone customer leg would sit in the conference until the time limit: hang it up.

@@ -32,7 +32,11 @@ export interface ConferenceCreated {
 
 /** Where conferences are placed: Twilio or twilio-sim through the SDK, or a fake in unit tests. */
 export interface Telephony {
-  createConference(request: ConferenceRequest): Promise<ConferenceCreated>;
+  /**
+   * Creates the conference by dialling its participants in order. `pace` is awaited before each leg is dialled:
+   * every leg is one outbound call for Twilio's calls-per-second limit.
+   */
+  createConference(request: ConferenceRequest, pace: () => Promise<void>): Promise<ConferenceCreated>;
   /** True when a conference with this FriendlyName was already created (by this or another replica, before a crash). */
   conferenceExists(conferenceName: string): Promise<boolean>;
 }
