@@ -242,4 +242,34 @@ describe('a two-leg conference placed through the official SDK', () => {
     await h.sim.whenIdle();
     expect(h.app.at('/customer-turn')[0]?.params.SpeechResult).toBe(FAREWELL);
   });
+
+  it('keeps concurrent conferences apart: each leg hears only its own partner', async () => {
+    h.app
+      .on(
+        '/agent-app',
+        (w) => `<Response><Say>This is agent number ${w.params.n}</Say><Pause length="20"/></Response>`,
+      )
+      .on(
+        '/customer-app',
+        '<Response><Gather input="speech" action="/customer-heard" speechTimeout="1"/></Response>',
+      )
+      .on('/customer-heard', '<Response><Hangup/></Response>');
+    const agentApp = await h.client.applications.create({ voiceUrl: h.app.url('/agent-app') });
+    const customerApp = await h.client.applications.create({ voiceUrl: h.app.url('/customer-app') });
+    const rooms = ['1', '2', '3'];
+    await Promise.all(
+      rooms.map(async (n) => {
+        const common = { from: CALLER_ID, endConferenceOnExit: true };
+        await h.client
+          .conferences(`parallel-${n}`)
+          .participants.create({ ...common, to: `app:${customerApp.sid}?n=${n}`, label: 'customer' });
+        await h.client
+          .conferences(`parallel-${n}`)
+          .participants.create({ ...common, to: `app:${agentApp.sid}?n=${n}`, label: 'agent' });
+      }),
+    );
+    await h.sim.whenIdle();
+    const heard = h.app.at('/customer-heard').map((w) => [w.params.n, w.params.SpeechResult]);
+    expect(heard.sort()).toEqual(rooms.map((n) => [n, `This is agent number ${n}`]));
+  });
 });
