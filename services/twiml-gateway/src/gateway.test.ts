@@ -1,3 +1,4 @@
+import { MemoryEventBus } from '@synthcall/event-bus';
 import { TOPICS } from '@synthcall/schemas';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -592,5 +593,48 @@ describe('twiml-gateway: metrics', () => {
     expect(await h.metric('synthcall_webhooks_total', { route: 'voice', status: '400' })).toBe(1);
     expect(await h.metric('synthcall_webhook_duration_seconds', { route: 'voice', status: '200' })).toBe(1);
     expect(await h.metric('synthcall_reply_wait_seconds')).toBe(1);
+  });
+});
+
+describe('twiml-gateway: several replicas', () => {
+  it('lets any replica answer: a turn heard by one is answered by another once the reply arrives', async () => {
+    const bus = new MemoryEventBus();
+    const a = await harness({ bus, instanceId: 'replica-a' });
+    const b = await harness({ bus, instanceId: 'replica-b' });
+    expect(a.app.gateway.groups.replies).not.toBe(b.app.gateway.groups.replies);
+    await a.plan('call-1');
+
+    const held = await twiml(
+      await a.post(gatherPath('call-1', 'agent', 1), {
+        CallSid: AGENT_SID,
+        SpeechResult: 'Is anyone there?',
+      }),
+    );
+    const waitUrl = new URL(held[1]?.text ?? '');
+    const reply = await a.reply('call-1', 'agent', 2, 'Yes, I am here.');
+
+    const verbs = await twiml(await b.post(waitUrl.pathname + waitUrl.search, { CallSid: AGENT_SID }));
+    expect(verbs[0]).toMatchObject({ name: 'Say', text: reply.text });
+    await bus.close();
+  });
+
+  it("makes another replica's fallback win over a later engine reply on every replica", async () => {
+    const bus = new MemoryEventBus();
+    const env = { REPLY_HOLD_MS: '50', REPLY_TIMEOUT_MS: '100' };
+    const a = await harness({ bus, instanceId: 'replica-a', env });
+    const b = await harness({ bus, instanceId: 'replica-b', env });
+    await a.plan('call-1');
+
+    const spoken = await twiml(
+      await a.post('/twilio/wait?callId=call-1&role=customer&turn=1&waited=100', { CallSid: CUSTOMER_SID }),
+    );
+    await a.reply('call-1', 'customer', 1, 'The engine, too late.');
+
+    const onB = await twiml(
+      await b.post('/twilio/wait?callId=call-1&role=customer&turn=1&waited=0', { CallSid: CUSTOMER_SID }),
+    );
+    expect(onB[0]?.text).toBe(spoken[0]?.text);
+    expect(onB[0]?.text).not.toBe('The engine, too late.');
+    await bus.close();
   });
 });

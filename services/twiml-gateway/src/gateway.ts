@@ -252,8 +252,12 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     const callback = { ...p, callId, occurredAt: p.Timestamp ?? new Date(now()) };
     const event = conferenceLifecycle(callback);
     if (event && !lifecycleSeen.has(event.eventId)) {
-      await publishLifecycle(event);
+      // Claimed before publishing so a concurrent duplicate cannot count the conference twice; released on failure.
       lifecycleSeen.set(event.eventId, true);
+      await publishLifecycle(event).catch((err: unknown) => {
+        lifecycleSeen.delete(event.eventId);
+        throw err;
+      });
       if (event.type === 'conference_started') metrics.conferenceStarted();
       if (event.type === 'conference_ended') {
         metrics.conferenceEnded();

@@ -23,6 +23,9 @@ export const CUSTOMER_SID = 'CA0000000000000000000000000000c001';
 
 export interface HarnessOptions {
   env?: Record<string, string>;
+  /** Share a bus between harnesses to run several replicas. */
+  bus?: MemoryEventBus;
+  instanceId?: string;
 }
 
 export interface Harness {
@@ -52,7 +55,9 @@ export interface Harness {
 
 /** A gateway on the in-memory bus behind a real HTTP server on an ephemeral port. */
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const bus = new MemoryEventBus();
+  const ownBus = options.bus === undefined;
+  const bus = options.bus ?? new MemoryEventBus();
+  const instanceId = options.instanceId ?? 'test';
   const logLines: Array<Record<string, unknown>> = [];
   const logger = createLogger({
     service: 'twiml-gateway',
@@ -84,14 +89,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     seen.set(topic.name, values);
     await bus.subscribe({
       topic,
-      group: `test-observer-${topic.name}`,
+      group: `test-observer-${instanceId}-${topic.name}`,
       fromBeginning: true,
       handler: async ({ value }) => {
         values.push(value);
       },
     });
   }
-  const app = await createApp({ config, logger, registry, bus, instanceId: 'test' });
+  const app = await createApp({ config, logger, registry, bus, instanceId });
   const { port } = await app.listen(0);
 
   return {
@@ -147,7 +152,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         app.server.closeAllConnections();
       });
       await app.ops.close();
-      await bus.close();
+      if (ownBus) await bus.close();
     },
   };
 }

@@ -1,0 +1,61 @@
+import { exampleEvents } from '@synthcall/schemas';
+import { describe, expect, it } from 'vitest';
+import { CallBook } from './call-book.js';
+import { replyEvent } from './test-support/harness.js';
+
+function book(now = () => 0) {
+  return new CallBook({ ttlMs: 60_000, now });
+}
+
+describe('CallBook', () => {
+  it('keeps the first reply of a turn and reports later ones as not accepted', () => {
+    const b = book();
+    const first = replyEvent('c1', 'agent', 2, 'first', { fallback: true });
+    expect(b.offerReply(first).accepted).toBe(true);
+    const late = b.offerReply(replyEvent('c1', 'agent', 2, 'late'));
+    expect(late).toEqual({ winner: first, accepted: false });
+    expect(b.reply('c1', 'agent', 2)?.text).toBe('first');
+  });
+
+  it("learns voices from the plan and keeps them over a fallback's guess", () => {
+    const b = book();
+    const planned = exampleEvents('c1').CallPlanned;
+    b.plan(planned);
+    b.offerReply(replyEvent('c1', 'agent', 0, 'hi', { fallback: true, voice: 'Polly.Guess' }));
+    expect(b.voiceOf('c1', 'agent').voice).toBe(planned.agent.voice);
+    expect(b.listeningLanguage('c1', 'customer')).toBe(planned.agent.language);
+  });
+
+  it('marks the call ended by the engine on an endCall reply', () => {
+    const b = book();
+    b.offerReply(
+      replyEvent('c1', 'agent', 6, 'bye', { endCall: true, endReason: 'resolved', endedBy: 'agent' }),
+    );
+    expect(b.call('c1')).toMatchObject({ ended: true, endedByEngine: true });
+  });
+
+  it('wakes a waiter when its reply arrives and not for another turn', async () => {
+    const b = book();
+    const waiting = b.waitForReply('c1', 'customer', 3, 10_000);
+    b.offerReply(replyEvent('c1', 'customer', 5, 'other turn'));
+    b.offerReply(replyEvent('c1', 'customer', 3, 'mine'));
+    expect((await waiting)?.text).toBe('mine');
+  });
+
+  it('releases every waiter at close with what it has', async () => {
+    const b = book();
+    const waiting = b.waitForReply('c1', 'customer', 3, 10_000);
+    const call = b.waitForCall('unknown', 10_000);
+    b.close();
+    expect(await waiting).toBeUndefined();
+    expect(await call).toBe(false);
+  });
+
+  it('forgets calls after the TTL', () => {
+    let now = 0;
+    const b = book(() => now);
+    b.plan(exampleEvents('c1').CallPlanned);
+    now = 60_001;
+    expect(b.call('c1')).toBeUndefined();
+  });
+});
