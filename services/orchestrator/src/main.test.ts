@@ -3,7 +3,7 @@ import { ServiceProcess } from '@synthcall/ops-server/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { minimalEnv } from './testing/env.js';
 
-// These spawn the real entry point under tsx: slow-ish (a second or two each), so there are only two.
+// These spawn the real entry point under tsx: slow-ish (a second or two each), so there are only three.
 const serviceDir = fileURLToPath(new URL('..', import.meta.url));
 const started: ServiceProcess[] = [];
 
@@ -31,6 +31,12 @@ describe('orchestrator main', () => {
     expect(await proc.waitForExit(10_000)).toEqual({ code: 0, signal: null });
     expect(proc.logLines.map((line) => line.msg)).toContain('shutdown finished');
   }, 40_000);
+
+  it('exits 1 naming the persona file when it cannot be loaded', async () => {
+    const proc = start({ OPS_PORT: '0', PERSONAS_AGENTS_FILE: '/nonexistent/agents.json' });
+    expect(await proc.waitForExit(20_000)).toEqual({ code: 1, signal: null });
+    expect(proc.stderr).toContain('/nonexistent/agents.json');
+  }, 30_000);
 
   it('exits 1 naming OPS_PORT when it is not a number', async () => {
     const proc = start({ OPS_PORT: 'abc' });
