@@ -157,6 +157,20 @@ describe('orchestrator on CallRequested', () => {
     expect(await planned(restarted)).toHaveLength(0);
   });
 
+  it('places each call once when the request is redelivered while its first delivery still waits for a slot', async () => {
+    const h = await harness({ maxConcurrentCalls: 1 });
+    const first = h.orchestrator.handleRequest(callRequest({ count: 3 }));
+    await vi.waitFor(() => expect(h.telephony.created).toHaveLength(1));
+    const second = h.orchestrator.handleRequest(callRequest({ count: 3 }));
+    for (let i = 0; i < 3; i++) {
+      await vi.waitFor(() => expect(h.telephony.created.length).toBeGreaterThan(i));
+      h.orchestrator.handleLifecycle(ended(h.telephony.created[i]?.callId ?? ''));
+    }
+    const summaries = await Promise.all([first, second]);
+    expect(h.telephony.created.map((c) => c.callId)).toEqual(['req-a-0000', 'req-a-0001', 'req-a-0002']);
+    expect(summaries.flatMap((s) => s.planned).sort()).toEqual(['req-a-0000', 'req-a-0001', 'req-a-0002']);
+  });
+
   it('stops at the daily cap, and a second orchestrator sharing the budget stops too', async () => {
     const budget = new MemoryCallBudget(3);
     const first = await harness({ budget });

@@ -85,6 +85,8 @@ export class Orchestrator {
   private readonly randomFor: (seed: string) => Random;
   /** Calls this process placed or gave up on; the fast path of idempotency. */
   private readonly settled = new Set<string>();
+  /** Calls a handler is placing right now. */
+  private readonly placing = new Set<string>();
   private subscriptions: Subscription[] = [];
 
   constructor(private readonly deps: OrchestratorDeps) {
@@ -231,15 +233,34 @@ export class Orchestrator {
     pairing: Pairing,
     callId: string,
   ): Promise<'planned' | 'failed' | 'duplicates' | 'capped'> {
+    const duplicate = () => {
+      this.deps.metrics.callsRejected.inc({ reason: 'duplicate' });
+      callLogger(this.deps.logger, callId).info('call already placed by another delivery; skipped');
+      return 'duplicates' as const;
+    };
+    // Checked and marked before any await: a request redelivered while its first delivery still runs (a Kafka
+    // rebalance during a long wait for a slot) must not place the same call twice in this process.
+    if (this.settled.has(callId) || this.placing.has(callId)) return duplicate();
+    this.placing.add(callId);
+    try {
+      if (await this.deps.telephony.conferenceExists(conferenceNameFor(callId))) {
+        this.settled.add(callId);
+        return duplicate();
+      }
+      return await this.claimAndPlace(request, pairing, callId);
+    } finally {
+      this.placing.delete(callId);
+    }
+  }
+
+  private async claimAndPlace(
+    request: CallRequested,
+    pairing: Pairing,
+    callId: string,
+  ): Promise<'planned' | 'failed' | 'capped'> {
     const { budget, bus, telephony, clock, metrics } = this.deps;
     const log = callLogger(this.deps.logger, callId);
     const conferenceName = conferenceNameFor(callId);
-    if (this.settled.has(callId) || (await telephony.conferenceExists(conferenceName))) {
-      this.settled.add(callId);
-      metrics.callsRejected.inc({ reason: 'duplicate' });
-      log.info('call already placed by an earlier delivery; skipped');
-      return 'duplicates';
-    }
 
     const decision = await budget.claim(callId, clock.now());
     if (!decision.granted) return 'capped';
