@@ -8,13 +8,10 @@ export type SignatureParams = Record<string, unknown>;
  * case-sensitively, each name then its value), base64. Only for plain string parameters; anything else goes to the SDK.
  */
 export function signatureForUrl(authToken: string, url: string, params: Record<string, string>): string {
-  const hmac = createHmac('sha1', authToken);
-  hmac.update(url, 'utf8');
-  for (const name of Object.keys(params).sort()) {
-    hmac.update(name, 'utf8');
-    hmac.update(params[name] as string, 'utf8');
-  }
-  return hmac.digest('base64');
+  // One string, one update: cheaper than an update per parameter for the ~15 short fields of a webhook.
+  let data = url;
+  for (const name of Object.keys(params).sort()) data += name + (params[name] as string);
+  return createHmac('sha1', authToken).update(data, 'utf8').digest('base64');
 }
 
 function allStrings(params: SignatureParams): params is Record<string, string> {
