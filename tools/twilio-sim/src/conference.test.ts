@@ -272,4 +272,44 @@ describe('a two-leg conference placed through the official SDK', () => {
     const heard = h.app.at('/customer-heard').map((w) => [w.params.n, w.params.SpeechResult]);
     expect(heard.sort()).toEqual(rooms.map((n) => [n, `This is agent number ${n}`]));
   });
+
+  it('takes a participant out of the conference on a Url/Twiml update and lets it talk to its far end directly', async () => {
+    h.app
+      .on(
+        '/agent',
+        '<Response><Gather input="speech" action="/agent-heard" speechTimeout="1" timeout="30"/></Response>',
+      )
+      .on('/customer', '<Response><Pause length="600"/></Response>')
+      .on('/agent-heard', '<Response><Hangup/></Response>')
+      .on('/conf', '');
+    await h.client.incomingPhoneNumbers.create({ phoneNumber: AGENT_NUMBER, voiceUrl: h.app.url('/agent') });
+    await h.client.incomingPhoneNumbers.create({
+      phoneNumber: CUSTOMER_NUMBER,
+      voiceUrl: h.app.url('/customer'),
+    });
+    const common = {
+      from: CALLER_ID,
+      conferenceStatusCallback: h.app.url('/conf'),
+      conferenceStatusCallbackEvent: ['leave'],
+    };
+    await h.client
+      .conferences('update-out')
+      .participants.create({ ...common, to: CUSTOMER_NUMBER, label: 'customer' });
+    const agent = await h.client
+      .conferences('update-out')
+      .participants.create({ ...common, to: AGENT_NUMBER, label: 'agent' });
+    await h.app.waitFor((w) => w.path === '/agent');
+    const release = h.sim.holdClock();
+    await h.client
+      .calls(agent.callSid)
+      .update({ twiml: '<Response><Say>Only you can hear this</Say><Pause length="5"/></Response>' });
+    release();
+    await h.sim.whenIdle();
+    expect(h.app.at('/agent-heard')[0]?.params.SpeechResult).toBe('Only you can hear this');
+    const [left] = h.app.at('/conf');
+    expect(left?.params).toMatchObject({
+      CallSid: agent.callSid,
+      ReasonParticipantLeft: 'participant_updated_via_api',
+    });
+  });
 });

@@ -291,19 +291,24 @@ export class Telephony {
     }
     this.track(
       this.dialOut(leg, () => {
-        // The outbound-api leg and its far end hear each other directly.
-        const room = new Room(leg.call.sid, this.clock);
-        for (const l of [leg, leg.peer]) {
-          if (!l) continue;
-          l.room = room;
-          l.homeRoom = room;
-          room.join(l);
-        }
-        room.activate();
+        this.bridgePair(leg);
         if (leg.source) this.startRun(leg, leg.source, undefined);
       }),
     );
     return leg;
+  }
+
+  /** A leg and its far end in a room of their own: they hear each other directly. */
+  private bridgePair(leg: Leg): void {
+    const room = new Room(leg.call.sid, this.clock);
+    for (const l of [leg, leg.peer]) {
+      if (!l || l.ended) continue;
+      if (l.room) l.room.moveTo(l, room);
+      else room.join(l);
+      l.room = room;
+      l.homeRoom = room;
+    }
+    room.activate();
   }
 
   createParticipant(
@@ -475,6 +480,9 @@ export class Telephony {
     }
     if (update.source) {
       if (leg.participant) {
+        // Out of the conference, the participant call and its far end hear each other directly (the far end's
+        // open <Gather> moves along instead of being cut off).
+        if (!leg.homeRoom) this.bridgePair(leg);
         leg.leaveReason = 'participant_updated_via_api';
         this.conferences.leaveConference(leg);
         leg.leaveReason = undefined;
