@@ -1,6 +1,6 @@
-import { MemoryEventBus } from '@synthcall/event-bus';
+import { type EventBus, MemoryEventBus } from '@synthcall/event-bus';
 import { TOPICS } from '@synthcall/schemas';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   AGENT_SID,
   CUSTOMER_SID,
@@ -295,6 +295,43 @@ describe('twiml-gateway: answering legs', () => {
       await h.post('/twilio/wait?callId=call-1&role=agent&turn=2&waited=0', { CallSid: AGENT_SID }),
     );
     expect(again[0]?.text).toBe(fallback?.text);
+  });
+
+  it('speaks the engine reply that reached the topic before its own fallback, as every replica will', async () => {
+    let openGate = () => {};
+    const gate = new Promise<void>((resolve) => {
+      openGate = resolve;
+    });
+    // The gateway's replies consumer lags: the engine's line is on the topic but not yet in its book.
+    const lagging = (bus: MemoryEventBus): EventBus => ({
+      publish: (topic, key, value, headers) => bus.publish(topic, key, value, headers),
+      subscribe: (options) =>
+        bus.subscribe({
+          ...options,
+          handler: async (event) => {
+            if (options.topic.name === TOPICS.replies.name) await gate;
+            await options.handler(event);
+          },
+        }),
+      close: () => bus.close(),
+    });
+    const h = await harness({
+      env: { REPLY_HOLD_MS: '2000', REPLY_TIMEOUT_MS: '3000' },
+      gatewayBus: lagging,
+    });
+    await h.plan('call-1');
+    await h.bus.publish(TOPICS.replies, 'call-1', replyEvent('call-1', 'customer', 1, 'The engine line.'));
+
+    // The wait budget is spent on arrival: the gateway publishes its fallback and waits for the topic's verdict.
+    const pending = h.post('/twilio/wait?callId=call-1&role=customer&turn=1&waited=3000', {
+      CallSid: CUSTOMER_SID,
+    });
+    await vi.waitFor(() => expect(h.bus.messages(TOPICS.replies.name)).toHaveLength(2));
+    openGate();
+
+    const verbs = await twiml(await pending);
+    expect(verbs[0]?.text).toBe('The engine line.');
+    expect(await h.metric('synthcall_fallback_turns_total')).toBe(0);
   });
 
   it('falls back for the greeting too when the engine never sends turn 0', async () => {

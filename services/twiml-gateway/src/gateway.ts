@@ -115,6 +115,8 @@ const ROUTES: Readonly<Record<string, RouteLabel>> = {
   [WEBHOOK_PATHS.statusRecording]: 'status_recording',
 };
 
+/** Longest a fallback waits to come back through `replies` before it is spoken anyway. */
+const ECHO_WAIT_MS = 1_000;
 const UNKNOWN_CALL_LINE = 'Sorry, this call is not recognised. Goodbye.';
 const CONFERENCE_PREFIX = 'synthcall-';
 
@@ -395,16 +397,26 @@ class TurnResponder {
       voice: book.voiceOf(callId, role),
       producedAt: new Date(now()),
     });
-    const { winner, accepted } = book.offerReply(candidate);
-    if (accepted) {
+    // The `replies` partition decides who was first, for every replica and the engine alike: publish the fallback and
+    // speak whatever comes back first for this key (an engine reply already on its way wins over our fallback).
+    let winner: ReplyReady | undefined;
+    try {
+      await this.d.bus.publish(this.d.topics.replies, callId, candidate);
+      winner = await book.waitForReply(
+        callId,
+        role,
+        turn,
+        Math.min(this.d.config.REPLY_HOLD_MS, ECHO_WAIT_MS),
+      );
+    } catch (err) {
+      // The leg must still hear something; the engine will not know this turn was a fallback.
+      log.error({ err, role, turn }, 'could not publish the fallback reply');
+    }
+    // No echo in time (consumer lagging) or no bus: decide locally, first reply still wins on this replica.
+    winner ??= book.offerReply(candidate).winner;
+    if (winner.fallback) {
       this.d.metrics.fallbackTurn(role);
       log.warn({ role, turn, waitedMs }, 'no reply in time: speaking the fallback line');
-      try {
-        await this.d.bus.publish(this.d.topics.replies, callId, candidate);
-      } catch (err) {
-        // The leg must still hear something; the engine misses that this turn was a fallback.
-        log.error({ err, role, turn }, 'could not publish the fallback reply');
-      }
     }
     return this.speak(winner, waitedMs);
   }

@@ -29,6 +29,10 @@ describe('planWait', () => {
     expect(planWait(7500, 2000, 8000)).toEqual({ holdMs: 500, exhausted: false });
   });
 
+  it('never plans a negative hold when this webhook already used its hold', () => {
+    expect(planWait(0, -300, 8000)).toEqual({ holdMs: 0, exhausted: false });
+  });
+
   it('says the budget is spent once the wait reached the timeout', () => {
     expect(planWait(8000, 2000, 8000).exhausted).toBe(true);
     expect(planWait(9100, 2000, 8000).exhausted).toBe(true);

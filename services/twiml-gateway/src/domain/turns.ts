@@ -50,7 +50,8 @@ export interface WaitPlan {
 export function planWait(waitedMs: number, holdMs: number, timeoutMs: number): WaitPlan {
   const left = timeoutMs - waitedMs;
   if (left <= 0) return { holdMs: 0, exhausted: true };
-  return { holdMs: Math.min(holdMs, left), exhausted: false };
+  // A webhook that already spent its hold elsewhere (a slow publish) redirects at once rather than holding more.
+  return { holdMs: Math.max(0, Math.min(holdMs, left)), exhausted: false };
 }
 
 /** What the next wait URL carries: what was spent so far, plus the pause Twilio plays before following it. */

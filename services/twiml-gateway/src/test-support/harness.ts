@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { MemoryEventBus } from '@synthcall/event-bus';
+import { type EventBus, MemoryEventBus } from '@synthcall/event-bus';
 import { createLogger } from '@synthcall/logging';
 import { createMetricsRegistry, type Registry } from '@synthcall/metrics';
 import {
@@ -26,6 +26,8 @@ export interface HarnessOptions {
   /** Share a bus between harnesses to run several replicas. */
   bus?: MemoryEventBus;
   instanceId?: string;
+  /** Wraps the bus the gateway sees (tests slow its consumers down with it). */
+  gatewayBus?: (bus: MemoryEventBus) => EventBus;
 }
 
 export interface Harness {
@@ -96,7 +98,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       },
     });
   }
-  const app = await createApp({ config, logger, registry, bus, instanceId });
+  const app = await createApp({
+    config,
+    logger,
+    registry,
+    bus: options.gatewayBus ? options.gatewayBus(bus) : bus,
+    instanceId,
+  });
   const { port } = await app.listen(0);
 
   return {
