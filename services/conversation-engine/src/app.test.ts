@@ -9,7 +9,10 @@ import { loadConversationEngineConfig } from './config.js';
 const apps: ServiceApp[] = [];
 
 afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.ops.close()));
+  for (const app of apps.splice(0)) {
+    for (const step of app.shutdownSteps) await step.run();
+    await app.ops.close();
+  }
 });
 
 async function startApp() {
@@ -19,7 +22,7 @@ async function startApp() {
     destination: new Writable({ write: (_chunk, _encoding, done) => done() }),
   });
   const registry = createMetricsRegistry({ service: 'conversation-engine', version: 'test' });
-  const app = createApp({ config: loadConversationEngineConfig({}), logger, registry });
+  const app = await createApp({ config: loadConversationEngineConfig({}), logger, registry });
   apps.push(app);
   expect(app.ops.server.listening).toBe(false);
   const { port } = await app.ops.listen(0);

@@ -1,23 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import { type EventBus, KafkaEventBus, MemoryEventBus } from '@synthcall/event-bus';
 import type { Logger } from '@synthcall/logging';
-import type { Registry } from '@synthcall/metrics';
+import { createBusMetrics, type Registry } from '@synthcall/metrics';
 import { createOpsServer, type ReadinessCheck, type ServiceApp } from '@synthcall/ops-server';
+import { loadPersonas, type PersonaSet } from '@synthcall/personas';
+import { ConfluentSchemaRegistry, EventCodec } from '@synthcall/schemas';
+import { BusChangelogStateStore } from './adapters/bus-changelog-state-store.js';
+import { MemoryStateStore } from './adapters/memory-state-store.js';
+import { OpenAiLlmProvider } from './adapters/openai-llm-provider.js';
+import { ScriptedLlmProvider } from './adapters/scripted-llm-provider.js';
 import type { Config } from './config.js';
+import type { LlmProvider } from './domain/llm-provider.js';
+import { type Random, seededRandom } from './domain/random.js';
+import type { StateStore } from './domain/state-store.js';
+import { ConversationEngine, type EngineTopics } from './engine.js';
+import { createEngineMetrics, type EngineMetrics } from './engine-metrics.js';
+
+export { BusChangelogStateStore } from './adapters/bus-changelog-state-store.js';
+export { MemoryStateStore } from './adapters/memory-state-store.js';
+export { OpenAiLlmProvider } from './adapters/openai-llm-provider.js';
+export { ScriptedLlmProvider, scriptedLabels } from './adapters/scripted-llm-provider.js';
+export type { CallState } from './domain/conversation.js';
+export type { LlmProvider } from './domain/llm-provider.js';
+export type { GroundTruth, PiiSpan } from './domain/scripted/planner.js';
+export { simulateCall } from './domain/simulate.js';
+export type { StateStore } from './domain/state-store.js';
+export { type CallLabels, ConversationEngine, type EngineDeps, labelsOf } from './engine.js';
+export { createEngineMetrics, type EngineMetrics, noopEngineMetrics } from './engine-metrics.js';
 
 /**
- * Everything the conversation-engine gets from outside. The event bus (`bus: EventBus` from `@synthcall/event-bus`) is passed
- * here by `main.ts` once it exists, so tests can hand in the in-memory bus.
+ * Everything the conversation-engine gets from outside. Each port is optional: missing ones are built from config
+ * (the embedded runner and tests hand in their own bus, store, provider, personas and clock).
  */
 export interface AppDeps {
   config: Config;
   logger: Logger;
   registry: Registry;
+  bus?: EventBus;
+  store?: StateStore;
+  provider?: LlmProvider;
+  personas?: PersonaSet;
+  now?: () => number;
+  random?: Random;
+  topics?: Partial<EngineTopics>;
 }
 
-/** Builds the conversation-engine; neither listens nor connects (`main.ts` does that). */
-export function createApp(deps: AppDeps): ServiceApp {
-  // Each adapter adds its own check as it arrives (bus connected, registry reachable); none exist yet.
-  const checks: Record<string, ReadinessCheck> = {};
-  const ops = createOpsServer({ registry: deps.registry, checks, logger: deps.logger });
-  // Stop intake, drain, flush: the consumer and producer steps land here with the bus.
-  return { ops, shutdownSteps: [] };
+export interface ConversationEngineApp extends ServiceApp {
+  engine: ConversationEngine;
+  bus: EventBus;
+}
+
+function busFromConfig(config: Config, registry: Registry, logger: Logger): EventBus {
+  const metrics = createBusMetrics(registry);
+  if (config.SYNTHCALL_BUS === 'memory') return new MemoryEventBus({ metrics, logger });
+  return new KafkaEventBus({
+    brokers: config.KAFKA_BROKERS ?? [],
+    clientId: config.KAFKA_CLIENT_ID ?? 'conversation-engine',
+    codec: new EventCodec(new ConfluentSchemaRegistry({ url: config.SCHEMA_REGISTRY_URL ?? '' })),
+    metrics,
+    logger,
+  });
+}
+
+export function providerFromConfig(
+  config: Config,
+  deps: { now: () => number; random: Random; metrics: EngineMetrics },
+): LlmProvider {
+  if (config.LLM_PROVIDER === 'scripted') return new ScriptedLlmProvider();
+  return new OpenAiLlmProvider({
+    apiKey: config.OPENAI_API_KEY ?? '',
+    baseURL: config.OPENAI_BASE_URL,
+    model: config.OPENAI_MODEL,
+    timeoutMs: config.OPENAI_TIMEOUT,
+    maxRetries: config.OPENAI_MAX_RETRIES,
+    breaker: { failureThreshold: config.LLM_BREAKER_FAILURES, cooldownMs: config.LLM_BREAKER_COOLDOWN },
+    prices: { prompt: config.LLM_PRICE_PROMPT_PER_MTOK, completion: config.LLM_PRICE_COMPLETION_PER_MTOK },
+    ...deps,
+  });
+}
+
+/**
+ * Builds the conversation-engine and starts its handlers (the state store is rebuilt first); does not listen on the
+ * ops port (`main.ts` does that).
+ */
+export async function createApp(deps: AppDeps): Promise<ConversationEngineApp> {
+  const { config, logger, registry } = deps;
+  const now = deps.now ?? (() => Date.now());
+  const metrics = createEngineMetrics(registry);
+  const ownBus = deps.bus === undefined;
+  const bus = deps.bus ?? busFromConfig(config, registry, logger);
+  const store =
+    deps.store ??
+    (config.ENGINE_STATE_STORE === 'memory'
+      ? new MemoryStateStore()
+      : new BusChangelogStateStore({
+          bus,
+          now,
+          onInvalid: (callId, err) => logger.error({ callId, err }, 'unreadable conversation state skipped'),
+        }));
+  // Jitter only: a seed is not needed for reproducible dialogue, which depends on the call's own seed.
+  const random = deps.random ?? seededRandom(randomUUID());
+  const provider = deps.provider ?? providerFromConfig(config, { now, random, metrics });
+  const personas =
+    deps.personas ??
+    (await loadPersonas({
+      ...(config.PERSONAS_CUSTOMERS_FILE ? { customersFile: config.PERSONAS_CUSTOMERS_FILE } : {}),
+      ...(config.PERSONAS_AGENTS_FILE ? { agentsFile: config.PERSONAS_AGENTS_FILE } : {}),
+    }));
+  const engine = new ConversationEngine({
+    bus,
+    store,
+    provider,
+    personas,
+    now,
+    logger,
+    metrics,
+    ...(deps.topics ? { topics: deps.topics } : {}),
+  });
+  await engine.start();
+  logger.info(
+    { provider: provider.name, calls: store.active().length },
+    'conversation state rebuilt; taking traffic',
+  );
+
+  // Ready means the changelog was read and the handlers are subscribed, which `start` has just awaited.
+  const checks: Record<string, ReadinessCheck> = { engine: () => true };
+  const ops = createOpsServer({ registry, checks, logger });
+  return {
+    ops,
+    engine,
+    bus,
+    shutdownSteps: [
+      { name: 'stop engine intake and drain', run: () => engine.stop(), timeoutMs: 10_000 },
+      { name: 'close state store', run: () => store.close(), timeoutMs: 5_000 },
+      ...(ownBus ? [{ name: 'close event bus', run: () => bus.close(), timeoutMs: 5_000 }] : []),
+    ],
+  };
 }

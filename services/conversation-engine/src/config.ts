@@ -1,12 +1,55 @@
-import { busEnv, type Env, loadConfig, requireKafkaSettings, serviceEnv } from '@synthcall/config';
+import {
+  busEnv,
+  type Env,
+  envDurationMs,
+  envEnum,
+  envInt,
+  envUrl,
+  loadConfig,
+  requireKafkaSettings,
+  serviceEnv,
+} from '@synthcall/config';
 import { z } from 'zod';
 
 export const DEFAULT_OPS_PORT = 9463;
 
-/** Every variable the conversation-engine reads. Service-specific settings join this object as the service grows. */
+const price = z
+  .string()
+  .trim()
+  .regex(/^\d+(\.\d+)?$/, 'must be a non-negative number (US dollars per million tokens)')
+  .transform(Number);
+
+/** Every variable the conversation-engine reads. */
 export const configSchema = z
-  .object({ ...serviceEnv({ opsPort: DEFAULT_OPS_PORT }), ...busEnv })
-  .superRefine(requireKafkaSettings);
+  .object({
+    ...serviceEnv({ opsPort: DEFAULT_OPS_PORT }),
+    ...busEnv,
+    /** scripted = the offline seeded planner; openai = chat completions (OpenAI or a compatible server). */
+    LLM_PROVIDER: envEnum(['scripted', 'openai'] as const).default('scripted'),
+    OPENAI_API_KEY: z.string().trim().min(1, 'must not be empty').optional(),
+    OPENAI_BASE_URL: envUrl().optional(),
+    OPENAI_MODEL: z.string().trim().min(1).default('gpt-4o-mini'),
+    OPENAI_TIMEOUT: envDurationMs().default(6_000),
+    OPENAI_MAX_RETRIES: envInt({ min: 0, max: 5 }).default(2),
+    LLM_BREAKER_FAILURES: envInt({ min: 1, max: 100 }).default(5),
+    LLM_BREAKER_COOLDOWN: envDurationMs().default(30_000),
+    /** gpt-4o-mini list prices; set them for another model so the cost metric stays honest. */
+    LLM_PRICE_PROMPT_PER_MTOK: price.default(0.15),
+    LLM_PRICE_COMPLETION_PER_MTOK: price.default(0.6),
+    /** changelog = the compacted conversation-state topic (survives restarts); memory = this process only. */
+    ENGINE_STATE_STORE: envEnum(['changelog', 'memory'] as const).default('changelog'),
+    PERSONAS_CUSTOMERS_FILE: z.string().trim().min(1).optional(),
+    PERSONAS_AGENTS_FILE: z.string().trim().min(1).optional(),
+  })
+  .superRefine(requireKafkaSettings)
+  .superRefine((value, ctx) => {
+    if (value.LLM_PROVIDER === 'openai' && value.OPENAI_API_KEY === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OPENAI_API_KEY'],
+        message: 'required when LLM_PROVIDER=openai',
+      });
+  });
 
 export type Config = z.output<typeof configSchema>;
 

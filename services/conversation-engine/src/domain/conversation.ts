@@ -240,8 +240,12 @@ export function applyLine(
   turn: number,
   result: LineResult,
   now: number,
+  /** An end the engine imposes regardless of the line (a provider that threw). */
+  forced?: CallEnd,
 ): AppliedLine {
-  const decision = decideReply(state, context, role, turn, result);
+  const decision: ReplyDecision = forced
+    ? { text: result.text, end: forced }
+    : decideReply(state, context, role, turn, result);
   const next = withReply(
     state,
     {

@@ -59,6 +59,11 @@ const CUSTOMER_ONLY = [
   /\bi want (?:a|my) refund\b/i,
 ];
 
+/** Whether a single line speaks as the other side of the call (the quality gate's role-reversal rule). */
+export function breaksRole(role: Role, text: string): boolean {
+  return (role === 'customer' ? AGENT_ONLY : CUSTOMER_ONLY).some((re) => re.test(text));
+}
+
 function isEmpty(text: string | undefined): boolean {
   return text !== undefined && words(text).length === 0;
 }

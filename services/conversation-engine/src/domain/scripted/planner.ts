@@ -18,6 +18,7 @@ import {
   WEEKDAYS,
 } from './library.js';
 import { firstPerson, wishOf } from './persona-text.js';
+import { ATTITUDE_FILLERS, DEMEANOR_FILLERS, styleLine } from './speech-style.js';
 import { realise, type Slots, tidy } from './template.js';
 
 /** How the call is meant to end: the planner's ground truth, before ASR noise and the quality gate have a say. */
@@ -544,7 +545,25 @@ export function scriptedLine(
   const state = parseScriptedState(json, context);
   const produced =
     role === 'agent' ? agentLine(context, state, history, turn) : customerLine(context, state, history, turn);
-  const text = tidy(produced.text);
+  const c = context.customer;
+  const keep = [
+    agentIntroduction(context),
+    agentFarewell(context),
+    state.plan.facts.ref,
+    ...piiValues(c).map((v) => v.value),
+  ];
+  const mood = role === 'customer' ? (produced.memory as CustomerMemory).mood : '';
+  const fillers =
+    role === 'customer' ? (DEMEANOR_FILLERS[mood] ?? []) : (ATTITUDE_FILLERS[context.agent.attitude] ?? []);
+  const styleRandom = seededRandom(`${context.seed}:${role}:${turn}:style`);
+  const text = tidy(
+    styleLine(produced.text, styleRandom, {
+      fillers,
+      fillerRate: role === 'customer' ? (c.technicalProficiency === 'low' ? 0.09 : 0.06) : 0.04,
+      swapRate: 0.5,
+      keep,
+    }),
+  );
   const truth: GroundTruth = {
     ...state.truth,
     pii: [...state.truth.pii, ...findPii(text, context.customer, turn)],

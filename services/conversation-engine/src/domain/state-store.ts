@@ -1,0 +1,14 @@
+import type { CallState } from './conversation.js';
+
+/**
+ * Where the engine keeps call state. Every change is written through `put`; `load` rebuilds the state a previous
+ * instance left (the changelog read from its beginning) and resolves only then, so no traffic is taken on stale state.
+ */
+export interface StateStore {
+  load(): Promise<void>;
+  get(callId: string): CallState | undefined;
+  put(state: CallState): Promise<void>;
+  /** Calls not ended yet (for the active-calls gauge after a restart). */
+  active(): CallState[];
+  close(): Promise<void>;
+}

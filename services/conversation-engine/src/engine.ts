@@ -1,0 +1,342 @@
+import { type EventBus, PermanentError, type Subscription } from '@synthcall/event-bus';
+import { callLogger, type Logger } from '@synthcall/logging';
+import type { PersonaSet } from '@synthcall/personas';
+import {
+  type CallLifecycle,
+  type CallPlanned,
+  type ReplyReady,
+  TOPICS,
+  type TopicBinding,
+  type UtteranceHeard,
+} from '@synthcall/schemas';
+import {
+  type AppliedLine,
+  applyLine,
+  type CallState,
+  classifyHeard,
+  closingLine,
+  newCall,
+  withGatewayFallback,
+  withHeard,
+} from './domain/conversation.js';
+import { type LineResult, type LlmProvider, NO_TOKENS } from './domain/llm-provider.js';
+import { type GroundTruth, scriptedGroundTruth } from './domain/scripted/planner.js';
+import type { StateStore } from './domain/state-store.js';
+import type { CallContext, CallEnd, Role } from './domain/types.js';
+import { type EngineMetrics, noopEngineMetrics } from './engine-metrics.js';
+
+export interface EngineTopics {
+  calls: TopicBinding<'CallPlanned'>;
+  utterances: TopicBinding<'UtteranceHeard'>;
+  replies: TopicBinding<'ReplyReady'>;
+  callEvents: TopicBinding<'CallLifecycle'>;
+}
+
+export const DEFAULT_ENGINE_TOPICS: EngineTopics = {
+  calls: TOPICS.calls,
+  utterances: TOPICS.utterances,
+  replies: TOPICS.replies,
+  callEvents: TOPICS.callEvents,
+};
+
+export interface EngineDeps {
+  bus: EventBus;
+  store: StateStore;
+  provider: LlmProvider;
+  personas: PersonaSet;
+  now: () => number;
+  logger: Logger;
+  metrics?: EngineMetrics;
+  topics?: Partial<EngineTopics>;
+  /** Consumer group prefix; the engine uses one group per topic under it. */
+  group?: string;
+}
+
+/** Ground truth of one call, as the dataset's labels file wants it. */
+export interface CallLabels {
+  callId: string;
+  scenario: CallState['meta']['scenario'];
+  expectedOutcome: string;
+  intendedOutcome: GroundTruth['intendedOutcome'] | null;
+  demeanorTrajectory: GroundTruth['demeanorTrajectory'];
+  pii: GroundTruth['pii'];
+  endReason: CallEnd['reason'] | null;
+  endedBy: Role | null;
+  turnCount: number;
+  fallbackTurns: number;
+  tokensUsed: number;
+}
+
+/** The labels of a call from its state: scripted calls add intended outcome, demeanor trajectory and spoken PII. */
+export function labelsOf(state: CallState): CallLabels {
+  const truth = scriptedGroundTruth(state.provider);
+  return {
+    callId: state.callId,
+    scenario: state.meta.scenario,
+    expectedOutcome: state.meta.expectedOutcome,
+    intendedOutcome: truth?.intendedOutcome ?? null,
+    demeanorTrajectory: truth?.demeanorTrajectory ?? [],
+    pii: truth?.pii ?? [],
+    endReason: state.end?.reason ?? null,
+    endedBy: state.end?.endedBy ?? null,
+    turnCount: state.turn + 1,
+    fallbackTurns: state.fallbackTurns,
+    tokensUsed: state.tokensUsed,
+  };
+}
+
+/**
+ * The conversation engine: CallPlanned → greeting, UtteranceHeard → the hearing role's next line, gateway fallback
+ * ReplyReady → histories corrected. Every change of a call is written to the state store after its reply is
+ * published (at-least-once: a crash in between repeats a reply for the same key, which the gateway deduplicates).
+ */
+export class ConversationEngine {
+  private readonly topics: EngineTopics;
+  private readonly metrics: EngineMetrics;
+  private readonly locks = new Map<string, Promise<void>>();
+  private subscriptions: Subscription[] = [];
+
+  constructor(private readonly deps: EngineDeps) {
+    this.topics = { ...DEFAULT_ENGINE_TOPICS, ...deps.topics };
+    this.metrics = deps.metrics ?? noopEngineMetrics;
+  }
+
+  /** Rebuilds state from the store, then subscribes: no traffic is taken before the changelog is read. */
+  async start(): Promise<void> {
+    await this.deps.store.load();
+    this.metrics.activeCalls(this.deps.store.active().length);
+    const group = this.deps.group ?? 'conversation-engine';
+    const retry = { attempts: 3, initialBackoffMs: 50, maxBackoffMs: 1_000 };
+    this.subscriptions.push(
+      await this.deps.bus.subscribe({
+        topic: this.topics.calls,
+        group: `${group}-calls`,
+        handler: async ({ value }) => this.onCallPlanned(value),
+        retry,
+      }),
+      await this.deps.bus.subscribe({
+        topic: this.topics.utterances,
+        group: `${group}-utterances`,
+        handler: async ({ value }) => this.onUtteranceHeard(value),
+        retry,
+      }),
+      await this.deps.bus.subscribe({
+        topic: this.topics.replies,
+        group: `${group}-replies`,
+        handler: async ({ value }) => this.onReplyReady(value),
+        retry,
+      }),
+    );
+  }
+
+  /** Stops intake and lets in-flight handlers finish. */
+  async stop(): Promise<void> {
+    const subs = this.subscriptions.splice(0);
+    await Promise.all(subs.map((s) => s.close()));
+    await Promise.all(this.locks.values());
+  }
+
+  state(callId: string): CallState | undefined {
+    return this.deps.store.get(callId);
+  }
+
+  labels(callId: string): CallLabels | null {
+    const state = this.deps.store.get(callId);
+    return state ? labelsOf(state) : null;
+  }
+
+  /** Serialises every change of one call: its events arrive on three topics, handled concurrently. */
+  private exclusive(callId: string, work: () => Promise<void>): Promise<void> {
+    const previous = this.locks.get(callId) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const tail = run.catch(() => {});
+    this.locks.set(callId, tail);
+    void tail.then(() => {
+      if (this.locks.get(callId) === tail) this.locks.delete(callId);
+    });
+    return run;
+  }
+
+  private contextFor(
+    callId: string,
+    customerId: string,
+    agentId: string,
+    rest: Pick<CallContext, 'seed' | 'maxTurns' | 'scenario' | 'expectedOutcome'>,
+  ): CallContext {
+    const customer = this.deps.personas.customers.find((c) => c.id === customerId);
+    const agent = this.deps.personas.agents.find((a) => a.id === agentId);
+    if (!customer || !agent)
+      throw new PermanentError(
+        'SYNTH_PERSONA_UNKNOWN',
+        `call ${callId} names persona ${customer ? agentId : customerId}, which the loaded persona set does not have`,
+      );
+    return { callId, customer, agent, ...rest };
+  }
+
+  private context(state: CallState): CallContext {
+    return this.contextFor(state.callId, state.customerId, state.agentId, {
+      seed: state.seed,
+      maxTurns: state.maxTurns,
+      scenario: state.meta.scenario,
+      expectedOutcome: state.meta.expectedOutcome,
+    });
+  }
+
+  async onCallPlanned(planned: CallPlanned): Promise<void> {
+    await this.exclusive(planned.callId, async () => {
+      if (this.deps.store.get(planned.callId)) return; // redelivered: the greeting was already produced
+      const started = this.deps.now();
+      const context = this.contextFor(planned.callId, planned.customer.id, planned.agent.id, {
+        seed: planned.seed,
+        maxTurns: planned.maxTurns,
+        scenario: planned.scenario,
+        expectedOutcome: planned.expectedOutcome,
+      });
+      const state = newCall(
+        context,
+        {
+          scenario: planned.scenario,
+          expectedOutcome: planned.expectedOutcome,
+          voices: {
+            agent: { voice: planned.agent.voice, language: planned.agent.language },
+            customer: { voice: planned.customer.voice, language: planned.customer.language },
+          },
+        },
+        started,
+      );
+      await this.produce(state, context, 'agent', 0, started);
+    });
+  }
+
+  async onUtteranceHeard(heard: UtteranceHeard): Promise<void> {
+    await this.exclusive(heard.callId, async () => {
+      const log = callLogger(this.deps.logger, heard.callId);
+      const state = this.deps.store.get(heard.callId);
+      if (!state)
+        throw new EngineError(
+          'SYNTH_CALL_UNKNOWN',
+          `utterance for call ${heard.callId}, which was never planned here`,
+        );
+      const decision = classifyHeard(state, heard.role, heard.turn);
+      if (decision !== 'reply') {
+        log[decision === 'not_next' ? 'warn' : 'info'](
+          { role: heard.role, turn: heard.turn, lastTurn: state.turn, decision },
+          'utterance not answered',
+        );
+        return;
+      }
+      const started = this.deps.now();
+      const next = withHeard(state, heard.role, heard.turn, heard.text, started);
+      await this.produce(next, this.context(next), heard.role, heard.turn + 1, started);
+    });
+  }
+
+  async onReplyReady(reply: ReplyReady): Promise<void> {
+    if (!reply.fallback) return; // our own replies come back here too; only the gateway's fallbacks matter
+    await this.exclusive(reply.callId, async () => {
+      const state = this.deps.store.get(reply.callId);
+      if (!state) return;
+      const next = withGatewayFallback(state, reply.role, reply.turn, reply.text, this.deps.now());
+      if (!next) return;
+      await this.deps.store.put(next);
+      if (next.fallbackTurns > state.fallbackTurns) this.metrics.fallbackTurn();
+      callLogger(this.deps.logger, reply.callId).info(
+        { role: reply.role, turn: reply.turn },
+        'gateway fallback recorded',
+      );
+    });
+  }
+
+  private async produce(state: CallState, context: CallContext, role: Role, turn: number, started: number) {
+    let applied: AppliedLine;
+    try {
+      const result = await this.deps.provider.nextLine({
+        context,
+        role,
+        turn,
+        history: state.histories[role],
+        state: state.provider,
+      });
+      applied = applyLine(state, context, role, turn, result, this.deps.now());
+    } catch (err) {
+      // Providers turn the failures they expect into fallback lines; anything thrown ends the call cleanly.
+      callLogger(this.deps.logger, state.callId).error(
+        { err, role, turn },
+        'provider failed; ending the call',
+      );
+      const result: LineResult = {
+        text: closingLine(context, role, 'error'),
+        usage: NO_TOKENS,
+        fallback: true,
+        state: state.provider,
+      };
+      applied = applyLine(state, context, role, turn, result, this.deps.now(), {
+        reason: 'error',
+        endedBy: role,
+      });
+    }
+    const now = this.deps.now();
+    const voice = state.meta.voices[role];
+    const reply: ReplyReady = {
+      eventId: `${state.callId}:reply:${role}:${turn}`,
+      callId: state.callId,
+      role,
+      turn,
+      text: applied.text,
+      voice: voice.voice,
+      language: voice.language,
+      endCall: applied.end !== null,
+      endReason: applied.end?.reason ?? null,
+      endedBy: applied.end?.endedBy ?? null,
+      fallback: applied.fallback,
+      producedAt: new Date(now),
+    };
+    await this.deps.bus.publish(this.topics.replies, state.callId, reply);
+    await this.deps.store.put(applied.state);
+    this.metrics.turnDuration(Math.max(0, now - started) / 1000);
+    if (applied.fallback) this.metrics.fallbackTurn();
+    const log = callLogger(this.deps.logger, state.callId);
+    if (applied.verdict && !applied.verdict.ok)
+      log.warn(
+        { rule: applied.verdict.rule, detail: applied.verdict.detail, turn },
+        'quality gate ended the call',
+      );
+    if (turn === 0 || applied.end) this.metrics.activeCalls(this.deps.store.active().length);
+    if (applied.end) {
+      const ended: CallLifecycle = {
+        eventId: `${state.callId}:call_ended`,
+        callId: state.callId,
+        type: 'call_ended',
+        occurredAt: new Date(now),
+        conferenceSid: null,
+        callSid: null,
+        role: applied.end.endedBy,
+        sequenceNumber: null,
+        callStatus: null,
+        durationSec: null,
+        endReason: applied.end.reason,
+        endedBy: applied.end.endedBy,
+        detail:
+          applied.verdict && !applied.verdict.ok
+            ? `${applied.verdict.rule}: ${applied.verdict.detail}`
+            : null,
+      };
+      await this.deps.bus.publish(this.topics.callEvents, state.callId, ended);
+      this.metrics.callEnded(applied.end.reason, applied.end.endedBy);
+      log.info({ endReason: applied.end.reason, endedBy: applied.end.endedBy, turn }, 'call ended');
+    }
+  }
+}
+
+export type EngineErrorCode = 'SYNTH_CALL_UNKNOWN';
+
+export class EngineError extends Error {
+  override readonly name = 'EngineError';
+  constructor(
+    readonly code: EngineErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -1,0 +1,76 @@
+import type { ConversationState } from '@synthcall/schemas';
+import type { CallMeta, CallState } from './domain/conversation.js';
+import type { JsonValue } from './domain/llm-provider.js';
+
+interface Envelope {
+  v: 1;
+  meta: CallMeta;
+  provider: JsonValue | null;
+}
+
+/** CallState → the ConversationState changelog record. What the schema has no field for rides in providerState. */
+export function toRecord(state: CallState): ConversationState {
+  const envelope: Envelope = { v: 1, meta: state.meta, provider: state.provider };
+  return {
+    callId: state.callId,
+    version: state.version,
+    updatedAt: new Date(state.updatedAt),
+    status: state.status,
+    turn: state.turn,
+    maxTurns: state.maxTurns,
+    customerId: state.customerId,
+    agentId: state.agentId,
+    seed: state.seed,
+    customerHistory: state.histories.customer.map((m) => ({ ...m })),
+    agentHistory: state.histories.agent.map((m) => ({ ...m })),
+    endReason: state.end?.reason ?? null,
+    endedBy: state.end?.endedBy ?? null,
+    tokensUsed: state.tokensUsed,
+    fallbackTurns: state.fallbackTurns,
+    providerState: JSON.stringify(envelope),
+  };
+}
+
+export class StateDecodeError extends Error {
+  readonly code = 'SYNTH_STATE_INVALID';
+}
+
+export function fromRecord(record: ConversationState): CallState {
+  let envelope: Envelope;
+  try {
+    envelope = JSON.parse(record.providerState ?? '') as Envelope;
+  } catch (cause) {
+    throw new StateDecodeError(`conversation state of ${record.callId} has no readable providerState`, {
+      cause,
+    });
+  }
+  if (envelope?.v !== 1 || !envelope.meta)
+    throw new StateDecodeError(
+      `conversation state of ${record.callId} has an unknown providerState envelope`,
+    );
+  const endReason = record.endReason;
+  if (endReason === 'time_limit')
+    throw new StateDecodeError(
+      `conversation state of ${record.callId} ended with time_limit, which the engine never writes`,
+    );
+  return {
+    callId: record.callId,
+    version: record.version,
+    updatedAt: record.updatedAt.getTime(),
+    status: record.status,
+    turn: record.turn,
+    maxTurns: record.maxTurns,
+    customerId: record.customerId,
+    agentId: record.agentId,
+    seed: record.seed,
+    histories: {
+      customer: record.customerHistory.map((m) => ({ ...m })),
+      agent: record.agentHistory.map((m) => ({ ...m })),
+    },
+    end: endReason && record.endedBy ? { reason: endReason, endedBy: record.endedBy } : null,
+    tokensUsed: record.tokensUsed,
+    fallbackTurns: record.fallbackTurns,
+    meta: envelope.meta,
+    provider: envelope.provider,
+  };
+}
