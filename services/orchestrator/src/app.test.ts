@@ -55,6 +55,7 @@ describe('orchestrator createApp', () => {
         'synthcall_twilio_api_requests_total',
         'synthcall_twilio_api_duration_seconds',
         'synthcall_pairing_score',
+        'synthcall_calls_in_flight',
       ]),
     );
     // Node's default process_/nodejs_ metrics keep their standard names; everything else is ours.

@@ -1,7 +1,4 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
-
-export const REJECT_REASONS = ['daily_cap', 'conference_failed', 'duplicate'] as const;
-export type RejectReason = (typeof REJECT_REASONS)[number];
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 export interface OrchestratorMetrics {
   callsStarted: Counter<'strategy'>;
@@ -9,6 +6,7 @@ export interface OrchestratorMetrics {
   twilioRequests: Counter<'operation' | 'outcome'>;
   twilioDuration: Histogram<'operation'>;
   pairingScore: Histogram<'strategy'>;
+  callsInFlight: Gauge;
 }
 
 const byRegistry = new WeakMap<Registry, OrchestratorMetrics>();
@@ -56,6 +54,11 @@ function createOrchestratorMetrics(registry: Registry): OrchestratorMetrics {
       help: 'Fit of agent to customer (0..1) of each planned call, by strategy.',
       labelNames: ['strategy'],
       buckets: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1],
+      registers,
+    }),
+    callsInFlight: new Gauge({
+      name: 'synthcall_calls_in_flight',
+      help: 'Calls holding a concurrency slot in this replica (from conference creation to their end event).',
       registers,
     }),
   };

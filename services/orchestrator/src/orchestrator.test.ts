@@ -209,6 +209,7 @@ describe('orchestrator on CallRequested', () => {
     await new Promise((resolve) => setImmediate(resolve));
     expect(h.telephony.created).toHaveLength(2);
     expect(h.orchestrator.callsInFlight).toBe(2);
+    expect(await metricValue(h, 'synthcall_calls_in_flight', {})).toBe(2);
 
     await h.bus.publish(TOPICS.callEvents, 'req-a-0000', ended('req-a-0000'));
     await vi.waitFor(() => expect(h.telephony.created).toHaveLength(3));

@@ -152,6 +152,7 @@ export class Orchestrator {
 
   handleLifecycle(event: CallLifecycle): void {
     if (CALL_OVER.has(event.type) && this.gate.release(event.callId)) {
+      this.deps.metrics.callsInFlight.set(this.gate.inFlight);
       this.deps.logger.debug({ callId: event.callId, type: event.type }, 'call slot released');
     }
   }
@@ -266,6 +267,7 @@ export class Orchestrator {
     if (!decision.granted) return 'capped';
 
     await this.gate.acquire(callId);
+    metrics.callsInFlight.set(this.gate.inFlight);
     const planned = this.plannedEvent(request, pairing, callId, conferenceName);
     // Published before dialling (call-protocol.md) so the engine prepares the greeting while Twilio rings.
     await bus.publish(this.topics.calls, callId, planned);
@@ -293,6 +295,7 @@ export class Orchestrator {
       // failed and the request moves on.
       this.settled.add(callId);
       this.gate.release(callId);
+      metrics.callsInFlight.set(this.gate.inFlight);
       metrics.callsRejected.inc({ reason: 'conference_failed' });
       const detail = error instanceof Error ? error.message : String(error);
       log.error({ err: detail }, 'conference creation failed');
