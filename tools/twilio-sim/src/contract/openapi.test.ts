@@ -24,8 +24,8 @@ function specCallExample(): Record<string, unknown> {
 }
 
 describe('loadContract', () => {
-  it('finds the shared specs from the repo without a path', () => {
-    expect(findSpecDir()).toMatch(/shared[/\\]twilio-oai$/);
+  it('finds the specs the package carries without a path', () => {
+    expect(findSpecDir()).toMatch(/spec[/\\]twilio-oai$/);
   });
 
   it('fails with a typed error when the folder has no specs', () => {

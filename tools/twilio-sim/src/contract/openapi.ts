@@ -99,6 +99,10 @@ const TWILIO_ERROR_SCHEMA = {
 
 /** Walks up from this module to the folder holding `shared/twilio-oai` (the repo's sibling in dev and CI). */
 export function findSpecDir(start: string = dirname(fileURLToPath(import.meta.url))): string {
+  // The package carries a copy of the specs (spec/twilio-oai, MIT, source commit in its README) so a clone checks
+  // against them wherever it lives; a shared/twilio-oai folder above the package is the fallback.
+  const packaged = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'spec', 'twilio-oai');
+  if (existsSync(join(packaged, 'twilio_api_v2010.json'))) return packaged;
   let dir = resolve(start);
   for (;;) {
     const candidate = join(dir, 'shared', 'twilio-oai');
@@ -107,7 +111,7 @@ export function findSpecDir(start: string = dirname(fileURLToPath(import.meta.ur
     if (parent === dir) {
       throw new ContractError(
         'SYNTH_CONTRACT_SPEC_MISSING',
-        `No shared/twilio-oai folder above ${start}; pass specDir explicitly`,
+        `No spec/twilio-oai in the package and no shared/twilio-oai folder above ${start}; pass specDir explicitly`,
       );
     }
     dir = parent;
