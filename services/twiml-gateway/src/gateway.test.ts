@@ -540,6 +540,17 @@ describe('twiml-gateway: status callbacks', () => {
     ]);
   });
 
+  it('refuses a conference callback whose name does not make a valid callId', async () => {
+    const h = await harness();
+    const res = await h.post('/twilio/status/conference', {
+      ConferenceSid: CONFERENCE_SID,
+      FriendlyName: 'synthcall-<bad id>',
+      StatusCallbackEvent: 'conference-start',
+    });
+    expect(res.status).toBe(400);
+    expect(await h.published(TOPICS.callEvents)).toEqual([]);
+  });
+
   it('publishes a redelivered conference callback once', async () => {
     const h = await harness();
     await conference(h, 'conference-start', 1);

@@ -32,6 +32,7 @@ import {
   waitedAfterRedirect,
 } from './domain/turns.js';
 import {
+  callIdSchema,
   callStatusParams,
   conferenceStatusParams,
   describeIssues,
@@ -146,29 +147,34 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   };
   // Replies first: a CallPlanned is harmless to miss (replies carry voices), a reply is not.
   const subscriptions: Subscription[] = [];
-  subscriptions.push(
-    await bus.subscribe({
-      topic: topics.replies,
-      group: groups.replies,
-      fromBeginning: false,
-      handler: async ({ value }) => {
-        const { accepted } = book.offerReply(value);
-        if (!accepted)
-          callLogger(logger, value.callId).debug(
-            { role: value.role, turn: value.turn, fallback: value.fallback },
-            'reply ignored: the turn already has one',
-          );
-      },
-    }),
-  );
-  subscriptions.push(
-    await bus.subscribe({
-      topic: topics.calls,
-      group: groups.calls,
-      fromBeginning: false,
-      handler: async ({ value }) => book.plan(value),
-    }),
-  );
+  try {
+    subscriptions.push(
+      await bus.subscribe({
+        topic: topics.replies,
+        group: groups.replies,
+        fromBeginning: false,
+        handler: async ({ value }) => {
+          const { accepted } = book.offerReply(value);
+          if (!accepted)
+            callLogger(logger, value.callId).debug(
+              { role: value.role, turn: value.turn, fallback: value.fallback },
+              'reply ignored: the turn already has one',
+            );
+        },
+      }),
+    );
+    subscriptions.push(
+      await bus.subscribe({
+        topic: topics.calls,
+        group: groups.calls,
+        fromBeginning: false,
+        handler: async ({ value }) => book.plan(value),
+      }),
+    );
+  } catch (err) {
+    await Promise.allSettled(subscriptions.map((s) => s.close()));
+    throw err;
+  }
   let open = true;
 
   const urls = webhookUrls(config.GATEWAY_PUBLIC_URL);
@@ -430,7 +436,10 @@ function parse<S extends z.ZodType>(schema: S, req: Request): z.output<S> {
 }
 
 function callIdFromConferenceName(name: string | undefined): string | undefined {
-  return name?.startsWith(CONFERENCE_PREFIX) ? name.slice(CONFERENCE_PREFIX.length) : undefined;
+  if (!name?.startsWith(CONFERENCE_PREFIX)) return undefined;
+  // The name becomes a Kafka key: it must pass the same rule as a callId parameter.
+  const parsed = callIdSchema.safeParse(name.slice(CONFERENCE_PREFIX.length));
+  return parsed.success ? parsed.data : undefined;
 }
 
 function sendTwiml(res: Response, twiml: string): void {
