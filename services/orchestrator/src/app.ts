@@ -78,6 +78,7 @@ export function createApp(deps: AppDeps): OrchestratorApp {
       gatewayPublicUrl: config.GATEWAY_PUBLIC_URL,
       timeLimitSec: config.CONFERENCE_TIME_LIMIT_SEC,
     },
+    callMode: config.TWILIO_API_BASE_URL ? 'simulated' : 'live',
     twilioCps: effectiveCps(config),
     maxConcurrentCalls: config.MAX_CONCURRENT_CALLS,
     // Twilio's time limit ends every leg by then; a slot still held after it lost its end event.

@@ -71,6 +71,7 @@ describe('two orchestrator replicas on a real broker', () => {
         logger: silentLogger(),
         metrics: orchestratorMetrics(registry),
         conference: testConference,
+        callMode: 'simulated',
         twilioCps: 0,
         maxConcurrentCalls: 0,
         instanceId: uniqueName(name),

@@ -311,6 +311,16 @@ describe('orchestrator on CallRequested', () => {
     expect(await planned(h)).toHaveLength(0);
   });
 
+  it('dead-letters a live request sent to an orchestrator that places simulated calls', async () => {
+    const h = await harness();
+    await send(h, callRequest({ mode: 'live' }));
+    await h.bus.idle();
+    const letters = await h.read(TOPICS.deadLetters.name, 'DeadLetter');
+    expect(letters.map((l) => l.errorCode)).toEqual(['SYNTH_REQUEST_INVALID']);
+    expect(letters[0]?.errorMessage).toContain('live');
+    expect(h.telephony.created).toHaveLength(0);
+  });
+
   it('applies the request filters to the personas it pairs', async () => {
     const h = await harness();
     await send(

@@ -3,6 +3,7 @@ import { callLogger, type Logger } from '@synthcall/logging';
 import type { AgentPersona, CustomerPersona, PersonaSet } from '@synthcall/personas';
 import {
   type CallLifecycle,
+  type CallMode,
   type CallPlanned,
   type CallRequested,
   type PersonaRef,
@@ -38,6 +39,11 @@ export interface OrchestratorDeps {
   logger: Logger;
   metrics: OrchestratorMetrics;
   conference: ConferenceSettings;
+  /**
+   * What this orchestrator's telephony is: `simulated` (twilio-sim) or `live` (real Twilio). A request for the other
+   * mode is refused, so a test request can never place real, billed calls.
+   */
+  callMode: CallMode;
   /** Twilio calls per second; 0 = no limit. */
   twilioCps: number;
   /** Calls in flight in this process; 0 = no limit. */
@@ -199,6 +205,12 @@ export class Orchestrator {
   private pair(request: CallRequested): Pairing[] {
     if (!Number.isInteger(request.count) || request.count < 1) {
       throw new PermanentError('SYNTH_REQUEST_INVALID', `count must be 1 or more, got ${request.count}`);
+    }
+    if (request.mode !== this.deps.callMode) {
+      throw new PermanentError(
+        'SYNTH_REQUEST_INVALID',
+        `request asks for ${request.mode} calls but this orchestrator places ${this.deps.callMode} calls`,
+      );
     }
     if (request.maxTurns < 1) {
       throw new PermanentError(

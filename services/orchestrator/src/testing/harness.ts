@@ -72,6 +72,7 @@ export async function startHarness(
     logger: silentLogger(),
     metrics: orchestratorMetrics(registry),
     conference: testConference,
+    callMode: 'simulated',
     twilioCps: 0,
     maxConcurrentCalls: 0,
     instanceId: 'test-1',
