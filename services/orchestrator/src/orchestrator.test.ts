@@ -311,13 +311,15 @@ describe('orchestrator on CallRequested', () => {
     expect(await planned(h)).toHaveLength(0);
   });
 
-  it('dead-letters a live request sent to an orchestrator that places simulated calls', async () => {
+  it('dead-letters a live request sent to an orchestrator that places simulated calls, and a request for no calls', async () => {
     const h = await harness();
     await send(h, callRequest({ mode: 'live' }));
     await h.bus.idle();
+    await send(h, callRequest({ requestId: 'req-none', count: 0 }));
+    await h.bus.idle();
     const letters = await h.read(TOPICS.deadLetters.name, 'DeadLetter');
-    expect(letters.map((l) => l.errorCode)).toEqual(['SYNTH_REQUEST_INVALID']);
-    expect(letters[0]?.errorMessage).toContain('live');
+    expect(letters.map((l) => l.errorCode)).toEqual(['SYNTH_REQUEST_INVALID', 'SYNTH_REQUEST_INVALID']);
+    expect(letters.map((l) => l.errorMessage).join('\n')).toMatch(/live[\s\S]*count must be from 1/);
     expect(h.telephony.created).toHaveLength(0);
   });
 

@@ -72,6 +72,9 @@ export interface RequestSummary {
   capped: number;
 }
 
+/** Pairings are planned up front; this bounds their memory (the daily cap bounds the calls themselves). */
+export const MAX_CALLS_PER_REQUEST = 10_000;
+
 /** Lifecycle types after which a call no longer holds a concurrency slot. */
 const CALL_OVER: ReadonlySet<CallLifecycle['type']> = new Set([
   'call_ended',
@@ -203,8 +206,11 @@ export class Orchestrator {
   }
 
   private pair(request: CallRequested): Pairing[] {
-    if (!Number.isInteger(request.count) || request.count < 1) {
-      throw new PermanentError('SYNTH_REQUEST_INVALID', `count must be 1 or more, got ${request.count}`);
+    if (!Number.isInteger(request.count) || request.count < 1 || request.count > MAX_CALLS_PER_REQUEST) {
+      throw new PermanentError(
+        'SYNTH_REQUEST_INVALID',
+        `count must be from 1 to ${MAX_CALLS_PER_REQUEST}, got ${request.count}`,
+      );
     }
     if (request.mode !== this.deps.callMode) {
       throw new PermanentError(
