@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { MemoryEventBus } from '@synthcall/event-bus';
 import { createLogger } from '@synthcall/logging';
-import { createMetricsRegistry } from '@synthcall/metrics';
+import { createMetricsRegistry, type Registry } from '@synthcall/metrics';
 import {
   type EventSchemaName,
   type EventTypes,
@@ -58,19 +58,31 @@ async function collect<S extends EventSchemaName>(bus: MemoryEventBus, topic: To
   return values;
 }
 
-async function startGatewayOnPort(bus: MemoryEventBus): Promise<{ gateway: Gateway; url: string }> {
+async function startGatewayOnPort(
+  bus: MemoryEventBus,
+): Promise<{ gateway: Gateway; url: string; registry: Registry }> {
   // Listen first: the public URL (what the sim signs) must carry the port the OS picked.
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const registry = createMetricsRegistry({
+    service: 'twiml-gateway',
+    version: 'test',
+    defaultMetrics: false,
+  });
   const gateway = await createGateway({
-    config: loadTwimlGatewayConfig({ GATEWAY_PUBLIC_URL: url, TWILIO_AUTH_TOKEN: AUTH_TOKEN }),
+    // A short hold so the slow turn below goes through the Pause + Redirect loop.
+    config: loadTwimlGatewayConfig({
+      GATEWAY_PUBLIC_URL: url,
+      TWILIO_AUTH_TOKEN: AUTH_TOKEN,
+      REPLY_HOLD_MS: '100',
+    }),
     logger: createLogger({
       service: 'twiml-gateway',
       version: 'test',
       destination: new Writable({ write: (_chunk, _encoding, done) => done() }),
     }),
-    registry: createMetricsRegistry({ service: 'twiml-gateway', version: 'test', defaultMetrics: false }),
+    registry,
     bus,
     instanceId: 'sim',
   });
@@ -80,14 +92,19 @@ async function startGatewayOnPort(bus: MemoryEventBus): Promise<{ gateway: Gatew
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   });
-  return { gateway, url };
+  return { gateway, url, registry };
 }
+
+/** The real milliseconds the scripted engine "thinks" before a turn: turn 3 is slower than a webhook may hold. */
+const THINKING_MS: Readonly<Record<number, number>> = { 3: 400 };
 
 /** The engine's side of the protocol, scripted: the greeting on CallPlanned, then the next line per utterance. */
 async function startScriptedEngine(bus: MemoryEventBus): Promise<void> {
   const reply = async (callId: string, turn: number) => {
     const text = SCRIPT[turn];
     if (text === undefined) return;
+    const thinking = THINKING_MS[turn];
+    if (thinking) await new Promise((resolve) => setTimeout(resolve, thinking));
     const role = turn % 2 === 0 ? 'agent' : 'customer';
     const last = turn === SCRIPT.length - 1;
     await bus.publish(
@@ -115,7 +132,7 @@ async function startScriptedEngine(bus: MemoryEventBus): Promise<void> {
 }
 
 describe('twiml-gateway with twilio-sim: a two-leg conference call', () => {
-  it('carries a scripted conversation turn by turn, ends it, and reports the conference and its recording', async () => {
+  it('carries a scripted conversation turn by turn, waits out a slow turn, ends it, and reports the conference and its recording', async () => {
     const sim: TwilioSim = await startTwilioSim({
       accountSid: ACCOUNT_SID,
       authToken: AUTH_TOKEN,
@@ -129,7 +146,7 @@ describe('twiml-gateway with twilio-sim: a two-leg conference call', () => {
     const replies = await collect(bus, TOPICS.replies);
     const callEvents = await collect(bus, TOPICS.callEvents);
     const recordings = await collect(bus, TOPICS.recordings);
-    const { url } = await startGatewayOnPort(bus);
+    const { url, registry } = await startGatewayOnPort(bus);
     await startScriptedEngine(bus);
 
     // The orchestrator's part: an app answered by the gateway, the plan, then both labelled participants.
@@ -166,6 +183,12 @@ describe('twiml-gateway with twilio-sim: a two-leg conference call', () => {
     ]);
     for (const u of heard) expect(words(u.text)).toBe(words(SCRIPT[u.turn] ?? ''));
     expect(replies.map((r) => [r.turn, r.fallback])).toEqual(SCRIPT.map((_, turn) => [turn, false]));
+
+    // The slow turn was held and redirected through the wait route at least once, and still spoken as the engine's.
+    const waits = (await registry.getSingleMetric('synthcall_webhooks_total')?.get())?.values.filter(
+      (v) => v.labels.route === 'wait' && v.labels.status === '200',
+    );
+    expect(waits?.[0]?.value ?? 0).toBeGreaterThan(0);
 
     const types = callEvents.map((e) => e.type);
     expect(types).toEqual(
