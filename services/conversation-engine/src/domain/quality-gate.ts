@@ -41,7 +41,9 @@ export function similarity(a: string, b: string): number {
   return common / (x.size + y.size - common);
 }
 
-const APOLOGY = /\b(sorry|apologi[sz]e|apologies|my apologies|forgive me)\b/i;
+// A real apology, not the "sorry?" of someone who did not hear: loops of these are what models fall into.
+const APOLOGY =
+  /\b(?:(?:i'm|i am|we're|we are) (?:so |very |really |truly |terribly )?sorry|i apologi[sz]e|(?:my )?apologies|sorry (?:about|for) (?:that|the|this|any))\b/i;
 
 // Phrases only the other side of a contact-center call says. One in a line is enough: a model that starts
 // offering help as the customer has lost its role and every further line is wasted money.

@@ -72,7 +72,11 @@ export function firstPerson(text: string): string {
     .replace(/\b(?:Her|His)\b/g, 'My')
     .replace(/\bI ([a-z']+)\b/g, (whole, verb: string) => {
       const fixed = VERB_FIXES[verb];
-      return fixed ? `I ${fixed}` : whole;
+      if (fixed) return `I ${fixed}`;
+      // Third-person verbs left over ("before he buys" → "before I buy").
+      if (verb.length > 3 && /[^su]s$/.test(verb) && !/(?:ss|us|is|ous)$/.test(verb))
+        return `I ${verb.endsWith('ies') ? `${verb.slice(0, -3)}y` : verb.slice(0, -1)}`;
+      return whole;
     });
 }
 

@@ -248,7 +248,9 @@ function lastHeard(history: readonly ChatMessage[]): string {
 }
 
 function nameAfterIntro(heard: string): string {
-  const match = /(?:my name is|this is|it's|i'm|i am|name's)\s+([A-Z][a-z]+)/i.exec(heard);
+  const match = /(?:[Mm]y name is|[Tt]his is|[Ii]t's|I'm|I am|[Nn]ame's)\s+([A-Z][a-z]+)\b(?![-\d])/.exec(
+    heard,
+  );
   const word = match?.[1] ?? '';
   return /^(calling|here|a|the|sorry|not|so|really|just|looking|on)$/i.test(word) ? '' : word;
 }
@@ -306,7 +308,7 @@ function agentLine(
   const memory: AgentMemory = { ...state.agent };
   const heard = lastHeard(history);
   const intent: AgentHeard = classifyForAgent(heard);
-  if (!memory.customerFirst) memory.customerFirst = nameAfterIntro(heard);
+  if (!memory.customerFirst && memory.stage === 'greeted') memory.customerFirst = nameAfterIntro(heard);
   const idDigits = [...heard.matchAll(/\d{4,}/g)].at(-1)?.[0];
   const slots: Record<string, string | readonly string[]> = {
     ...baseSlots(context, plan),

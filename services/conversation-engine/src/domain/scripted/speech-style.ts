@@ -6,10 +6,10 @@ import { chance, pick, type Random } from '../random.js';
 export const DEMEANOR_FILLERS: Record<string, readonly string[]> = {
   calm: ['well', 'so', 'now', 'I guess'],
   friendly: ['you know', 'oh', 'like', 'honestly'],
-  polite: ['well', 'if I may', 'I believe', 'sorry'],
+  polite: ['well', 'if I may', 'I believe', 'I suppose'],
   curious: ['hmm', 'I wonder', 'so', 'actually'],
   businesslike: ['so', 'for the record', 'basically', 'to be clear'],
-  anxious: ['um', 'uh', 'I mean', 'sorry', 'oh gosh'],
+  anxious: ['um', 'uh', 'I mean', 'oh gosh', 'okay'],
   confused: ['um', 'uh', 'I think', 'like', 'wait'],
   skeptical: ['supposedly', 'frankly', 'I mean', 'apparently'],
   impatient: ['look', 'okay', 'come on', 'right'],
@@ -19,7 +19,7 @@ export const DEMEANOR_FILLERS: Record<string, readonly string[]> = {
 
 export const ATTITUDE_FILLERS: Record<string, readonly string[]> = {
   chatty: ['you know', 'oh', 'honestly', 'I tell you'],
-  nervous: ['um', 'uh', 'let me see', 'sorry'],
+  nervous: ['um', 'uh', 'let me see', 'okay'],
   bored: ['uh', 'so', 'yeah'],
   friendly: ['so', 'okay'],
   positive: ['so', 'great'],
