@@ -18,7 +18,7 @@ export function agentFarewell(context: CallContext): string {
 
 function customerPrompt(context: CallContext): string {
   const c = context.customer;
-  const ids = c.identifiers.map((id) => `${id.kind.replaceAll('_', ' ')} ${id.value}`).join('; ');
+  const ids = c.identifiers.map((id) => `${id.kind} ${id.value}`).join('; ');
   const address = c.address
     ? `${c.address.street}, ${c.address.city}, ${c.address.region} ${c.address.postalCode}, ${c.address.country}`
     : 'not on file';

@@ -13,7 +13,7 @@ export type GateRule = 'repetition' | 'apology_loop' | 'role_reversal' | 'empty_
 
 export type GateVerdict = { ok: true } | { ok: false; rule: GateRule; turn: number; detail: string };
 
-const NEAR_DUPLICATE = 0.8;
+const NEAR_DUPLICATE = 0.6;
 const REPEATS_TO_FLAG = 2;
 const APOLOGIES_IN_A_ROW = 3;
 const EMPTY_IN_WINDOW = 3;

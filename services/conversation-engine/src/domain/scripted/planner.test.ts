@@ -1,0 +1,152 @@
+import { type AgentPersona, type CustomerPersona, defaultPersonas } from '@synthcall/personas';
+import { describe, expect, it } from 'vitest';
+import { ScriptedLlmProvider } from '../../adapters/scripted-llm-provider.js';
+import { callContext } from '../context.js';
+import { agentIntroduction } from '../prompt.js';
+import { seededRandom } from '../random.js';
+import { simulateCall } from '../simulate.js';
+import { intendedOutcome, scriptedGroundTruth } from './planner.js';
+
+const set = defaultPersonas();
+const provider = new ScriptedLlmProvider();
+const providers = { agent: provider, customer: provider };
+const voices = {
+  agent: { voice: 'man', language: 'en-US' },
+  customer: { voice: 'woman', language: 'en-US' },
+};
+const customerAt = (i: number) => set.customers[i % set.customers.length] as CustomerPersona;
+const agentAt = (i: number) => set.agents[i % set.agents.length] as AgentPersona;
+
+function context(seed: string, customer = customerAt(0), agent = agentAt(0)) {
+  return callContext({ callId: `call-${seed}`, seed, maxTurns: 24, customer, agent });
+}
+
+describe('scripted dialogue planner', () => {
+  it('produces the same lines for the same seed, and different lines for another seed', async () => {
+    const a = await simulateCall(context('alpha'), providers, { voices });
+    const b = await simulateCall(context('alpha'), providers, { voices });
+    const c = await simulateCall(context('beta'), providers, { voices });
+    expect(b.lines).toEqual(a.lines);
+    expect(c.lines.map((l) => l.text)).not.toEqual(a.lines.map((l) => l.text));
+  });
+
+  it('opens with the agent persona scripted introduction and has the customer state the issue', async () => {
+    const ctx = context('open', customerAt(3), agentAt(2));
+    const { lines } = await simulateCall(ctx, providers, { voices });
+    expect(lines[0]?.text).toBe(agentIntroduction(ctx));
+    expect(lines[1]?.text).toContain(ctx.customer.name);
+  });
+
+  it('never resolves a complexity-5 issue with a novice agent', async () => {
+    const novice: AgentPersona = { ...agentAt(0), competence: 1 };
+    const outcomes = new Set<string>();
+    for (let i = 0; i < 60; i++) {
+      const customer: CustomerPersona = { ...customerAt(i), issueComplexity: 5 };
+      const ctx = context(`hard-${i}`, customer, novice);
+      expect(intendedOutcome(ctx, seededRandom(`x-${i}`))).not.toBe('resolved');
+      const { state } = await simulateCall(ctx, providers, { voices });
+      outcomes.add(state.end?.reason ?? 'none');
+    }
+    expect(outcomes.has('resolved')).toBe(false);
+    expect(outcomes.has('escalated')).toBe(true);
+  });
+
+  it('resolves most easy issues handled by an expert, ending on the agent farewell', async () => {
+    const expert: AgentPersona = { ...agentAt(0), competence: 5, attitude: 'professional' };
+    let resolved = 0;
+    for (let i = 0; i < 40; i++) {
+      const customer: CustomerPersona = { ...customerAt(i), issueComplexity: 1, demeanor: 'calm' };
+      const { state } = await simulateCall(context(`easy-${i}`, customer, expert), providers, { voices });
+      if (state.end?.reason === 'resolved') {
+        resolved++;
+        expect(state.end.endedBy).toBe('agent');
+      }
+    }
+    expect(resolved).toBeGreaterThanOrEqual(32);
+  });
+
+  it('lets angry callers facing a weak agent hang up sometimes', async () => {
+    const weak: AgentPersona = { ...agentAt(1), competence: 1, attitude: 'bored' };
+    const reasons: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      const customer: CustomerPersona = { ...customerAt(i), issueComplexity: 4, demeanor: 'angry' };
+      const { state } = await simulateCall(
+        callContext({
+          callId: `a${i}`,
+          seed: `angry-${i}`,
+          maxTurns: 24,
+          customer,
+          agent: weak,
+          scenario: { ...context('x', customer).scenario, demeanor: 'angry' },
+        }),
+        providers,
+        { voices },
+      );
+      reasons.push(state.end?.reason ?? 'none');
+    }
+    expect(reasons).toContain('customer_abandoned');
+    expect(reasons).not.toContain('resolved');
+  });
+
+  it('makes longer calls for callers who prefer long conversations', async () => {
+    const turns = async (length: 'short' | 'long') => {
+      let total = 0;
+      for (let i = 0; i < 20; i++) {
+        const customer: CustomerPersona = { ...customerAt(i), conversationLengthPreference: length };
+        total += (await simulateCall(context(`len-${i}`, customer, agentAt(i)), providers, { voices })).lines
+          .length;
+      }
+      return total;
+    };
+    expect(await turns('long')).toBeGreaterThan(await turns('short'));
+  });
+
+  it('records spoken PII with turn and character offsets that point at the value in that line', async () => {
+    let spans = 0;
+    for (let i = 0; i < 20; i++) {
+      const { lines, state } = await simulateCall(context(`pii-${i}`, customerAt(i), agentAt(i)), providers, {
+        voices,
+      });
+      const truth = scriptedGroundTruth(state.provider);
+      for (const span of truth?.pii ?? []) {
+        const line = lines.find((l) => l.turn === span.turn);
+        expect(line?.text.slice(span.start, span.end)).toBe(span.value);
+        spans++;
+      }
+      expect(truth?.pii.some((p) => p.type === 'person_name')).toBe(true);
+    }
+    expect(spans).toBeGreaterThan(40);
+  });
+
+  it('records the intended outcome and a demeanor point for every customer line', async () => {
+    const { lines, state } = await simulateCall(context('truth', customerAt(5), agentAt(5)), providers, {
+      voices,
+    });
+    const truth = scriptedGroundTruth(state.provider);
+    expect(['resolved', 'escalated', 'customer_abandoned']).toContain(truth?.intendedOutcome);
+    expect(truth?.demeanorTrajectory.map((p) => p.turn)).toEqual(
+      lines.filter((l) => l.role === 'customer').map((l) => l.turn),
+    );
+    expect(truth?.demeanorTrajectory[0]?.demeanor).toBe(customerAt(5).demeanor);
+  });
+
+  it('keeps going sensibly when what it hears is garbled by the recogniser', async () => {
+    // Drop every third word and mangle digits, roughly a 30% word error rate.
+    const garble = (text: string) =>
+      text
+        .split(' ')
+        .filter((_w, i) => i % 3 !== 2)
+        .join(' ')
+        .replace(/\d/g, (d) => String((Number(d) + 1) % 10));
+    const reasons = new Set<string>();
+    for (let i = 0; i < 30; i++) {
+      const { state } = await simulateCall(context(`asr-${i}`, customerAt(i), agentAt(i)), providers, {
+        voices,
+        hear: garble,
+      });
+      reasons.add(state.end?.reason ?? 'none');
+    }
+    expect(reasons.has('none')).toBe(false);
+    expect([...reasons].some((r) => r === 'resolved' || r === 'escalated')).toBe(true);
+  });
+});
