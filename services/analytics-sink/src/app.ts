@@ -21,3 +21,21 @@ export function createApp(deps: AppDeps): ServiceApp {
   // Stop intake, drain, flush: the consumer and producer steps land here with the bus.
   return { ops, shutdownSteps: [] };
 }
+
+export {
+  DatasetWriteError,
+  ensureWritable,
+  type RunManifest,
+  writeDataset,
+} from './adapters/dataset-writer.js';
+export { type CollectorOptions, collectDataset } from './dataset-collector.js';
+export {
+  type CallRecord,
+  DatasetBuilder,
+  type GroundTruth,
+  type Labels,
+  outcomeOf,
+  type SpokenPii,
+  type Transcript,
+  type TranscriptTurn,
+} from './domain/dataset.js';

@@ -1,0 +1,71 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { DatasetBuilder } from '../domain/dataset.js';
+
+export interface RunManifest {
+  runId: string;
+  seed: string;
+  /** The run's configuration, without secrets. */
+  config: Record<string, unknown>;
+  versions: Record<string, string>;
+  personas: { customers: string[]; agents: string[] };
+  counts: Record<string, number | Record<string, number>>;
+  startedAt: string;
+  finishedAt: string;
+}
+
+export class DatasetWriteError extends Error {
+  override readonly name = 'DatasetWriteError';
+  readonly code = 'SYNTH_DATASET_WRITE_FAILED';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
+/** Checks up front that the dataset folder can be created and written, so a long run does not fail at the end. */
+export async function ensureWritable(dir: string): Promise<string> {
+  const out = resolve(dir);
+  try {
+    await mkdir(join(out, 'transcripts'), { recursive: true });
+    await mkdir(join(out, 'labels'), { recursive: true });
+    await writeFile(join(out, '.write-check'), '');
+    await rm(join(out, '.write-check'));
+  } catch (cause) {
+    throw new DatasetWriteError(
+      `cannot write the dataset to ${out}: ${(cause as Error).message}. Choose another --out folder or fix its permissions.`,
+      { cause },
+    );
+  }
+  return out;
+}
+
+/**
+ * Writes the dataset layout of ARCHITECTURE.md: manifest.json, calls.jsonl, transcripts/<callId>.json,
+ * labels/<callId>.json. Every file says synthetic: true. Calls are written in callId order, so the same seed gives
+ * byte-identical files (the manifest's run times aside).
+ */
+export async function writeDataset(
+  dir: string,
+  dataset: DatasetBuilder,
+  manifest: RunManifest,
+): Promise<void> {
+  const out = await ensureWritable(dir);
+  try {
+    const ids = dataset.callIds();
+    await writeFile(
+      join(out, 'calls.jsonl'),
+      ids.map((id) => `${JSON.stringify(dataset.record(id))}\n`).join(''),
+    );
+    for (const id of ids) {
+      await writeFile(join(out, 'transcripts', `${id}.json`), json(dataset.transcript(id)));
+      await writeFile(join(out, 'labels', `${id}.json`), json(dataset.labels(id)));
+    }
+    await writeFile(join(out, 'manifest.json'), json({ ...manifest, synthetic: true }));
+  } catch (cause) {
+    throw new DatasetWriteError(`writing the dataset to ${out} failed: ${(cause as Error).message}`, {
+      cause,
+    });
+  }
+}

@@ -1,0 +1,72 @@
+import type { EventBus, Subscription } from '@synthcall/event-bus';
+import { TOPICS } from '@synthcall/schemas';
+import type { DatasetBuilder } from './domain/dataset.js';
+
+export interface CollectorOptions {
+  bus: EventBus;
+  dataset: DatasetBuilder;
+  /** Consumer-group prefix; each topic gets `<group>-<topic>`. */
+  group: string;
+  fromBeginning?: boolean;
+  /** Called once per call when its end is known (call_ended or call_failed). */
+  onCallFinished?: (callId: string) => void | Promise<void>;
+  topics?: Partial<
+    Pick<typeof TOPICS, 'calls' | 'replies' | 'utterances' | 'callEvents' | 'conversationState'>
+  >;
+}
+
+/** Feeds a DatasetBuilder from the call-loop topics. Handlers only update memory, so redelivery is harmless. */
+export async function collectDataset(o: CollectorOptions): Promise<{ close(): Promise<void> }> {
+  const t = { ...TOPICS, ...o.topics };
+  const finished = new Set<string>();
+  const check = async (callId: string) => {
+    if (!finished.has(callId) && o.dataset.isFinished(callId)) {
+      finished.add(callId);
+      await o.onCallFinished?.(callId);
+    }
+  };
+  const fromBeginning = o.fromBeginning ?? true;
+  const subs: Subscription[] = [
+    await o.bus.subscribe({
+      topic: t.calls,
+      group: `${o.group}-calls`,
+      fromBeginning,
+      handler: async ({ value }) => {
+        o.dataset.onPlanned(value);
+        await check(value.callId);
+      },
+    }),
+    await o.bus.subscribe({
+      topic: t.replies,
+      group: `${o.group}-replies`,
+      fromBeginning,
+      handler: async ({ value }) => o.dataset.onReply(value),
+    }),
+    await o.bus.subscribe({
+      topic: t.utterances,
+      group: `${o.group}-utterances`,
+      fromBeginning,
+      handler: async ({ value }) => o.dataset.onHeard(value),
+    }),
+    await o.bus.subscribe({
+      topic: t.conversationState,
+      group: `${o.group}-state`,
+      fromBeginning,
+      handler: async ({ value }) => o.dataset.onState(value),
+    }),
+    await o.bus.subscribe({
+      topic: t.callEvents,
+      group: `${o.group}-call-events`,
+      fromBeginning,
+      handler: async ({ value }) => {
+        o.dataset.onLifecycle(value);
+        await check(value.callId);
+      },
+    }),
+  ];
+  return {
+    close: async () => {
+      await Promise.all(subs.map((s) => s.close()));
+    },
+  };
+}

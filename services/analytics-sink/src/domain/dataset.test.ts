@@ -1,0 +1,111 @@
+import { exampleEvents } from '@synthcall/schemas';
+import { describe, expect, it } from 'vitest';
+import { DatasetBuilder, type GroundTruth, outcomeOf } from './dataset.js';
+
+const ev = exampleEvents('call-7');
+const reply = (turn: number, text: string, extra: Partial<typeof ev.ReplyReady> = {}) => ({
+  ...ev.ReplyReady,
+  eventId: `r${turn}`,
+  role: turn % 2 === 0 ? ('agent' as const) : ('customer' as const),
+  turn,
+  text,
+  ...extra,
+});
+const heard = (turn: number, text: string) => ({
+  ...ev.UtteranceHeard,
+  role: turn % 2 === 0 ? ('customer' as const) : ('agent' as const),
+  turn,
+  text,
+  confidence: 0.8,
+});
+
+describe('DatasetBuilder', () => {
+  it('joins what each role said with what the other heard, keeping the first reply of a turn', () => {
+    const d = new DatasetBuilder();
+    d.onPlanned(ev.CallPlanned);
+    d.onReply(reply(0, 'Hello, Marcus speaking.'));
+    d.onHeard(heard(0, 'hello marcus speaking'));
+    d.onReply(reply(1, 'I was billed twice.', { fallback: true }));
+    d.onReply(reply(1, 'A late engine line that was never spoken.'));
+    const t = d.transcript('call-7');
+    expect(t.turns.map((x) => [x.turn, x.role, x.said, x.heard, x.fallback])).toEqual([
+      [0, 'agent', 'Hello, Marcus speaking.', 'hello marcus speaking', false],
+      [1, 'customer', 'I was billed twice.', null, true],
+    ]);
+    expect(d.record('call-7')).toMatchObject({
+      turnCount: 2,
+      fallbackTurns: 1,
+      outcome: null,
+      synthetic: true,
+    });
+  });
+
+  it('applies events that arrive before their call was planned', () => {
+    const d = new DatasetBuilder();
+    d.onReply(reply(0, 'Early line.'));
+    d.onLifecycle({ ...ev.CallLifecycle, type: 'call_ended', endReason: 'escalated', endedBy: 'agent' });
+    expect(d.callIds()).toEqual([]);
+    d.onPlanned(ev.CallPlanned);
+    expect(d.transcript('call-7').turns).toHaveLength(1);
+    expect(d.isFinished('call-7')).toBe(true);
+    expect(d.record('call-7')).toMatchObject({
+      endReason: 'escalated',
+      endedBy: 'agent',
+      outcome: 'escalated',
+    });
+  });
+
+  it('measures duration from conference start to end, in the clock of the callbacks', () => {
+    const d = new DatasetBuilder();
+    d.onPlanned(ev.CallPlanned);
+    d.onLifecycle({
+      ...ev.CallLifecycle,
+      type: 'conference_started',
+      occurredAt: new Date('2026-01-01T00:00:00Z'),
+    });
+    d.onLifecycle({
+      ...ev.CallLifecycle,
+      type: 'conference_ended',
+      occurredAt: new Date('2026-01-01T00:01:34.500Z'),
+    });
+    expect(d.record('call-7')).toMatchObject({ durationSec: 94.5, startedAt: '2026-01-01T00:00:00.000Z' });
+  });
+
+  it('takes labels from the provider’s ground truth in the newest conversation state, else from the plan', () => {
+    const truth: GroundTruth = {
+      intendedOutcome: 'escalated',
+      demeanor: 'angry',
+      demeanorTrajectory: ['angry', 'frustrated'],
+      spokenPii: [{ type: 'account_number', value: '4417', turn: 3, start: 10, end: 14 }],
+    };
+    const d = new DatasetBuilder((s) => (s.version >= 2 ? truth : null));
+    d.onPlanned(ev.CallPlanned);
+    expect(d.labels('call-7')).toMatchObject({ source: 'plan', intendedOutcome: 'resolved', spokenPii: [] });
+    d.onState({ ...ev.ConversationState, version: 2 });
+    d.onState({ ...ev.ConversationState, version: 1 });
+    expect(d.labels('call-7')).toMatchObject({
+      source: 'provider',
+      intendedOutcome: 'escalated',
+      demeanor: 'angry',
+    });
+    expect(d.labels('call-7').spokenPii).toEqual(truth.spokenPii);
+  });
+
+  it('maps every end reason to an outcome', () => {
+    expect(outcomeOf('resolved')).toBe('resolved');
+    expect(outcomeOf('escalated')).toBe('escalated');
+    expect(outcomeOf('customer_abandoned')).toBe('abandoned');
+    for (const r of ['max_turns', 'loop_detected', 'time_limit', 'error'] as const)
+      expect(outcomeOf(r)).toBe('unresolved');
+    expect(outcomeOf(null)).toBeNull();
+  });
+
+  it('marks a call that failed to start as finished with no outcome', () => {
+    const d = new DatasetBuilder();
+    d.onPlanned(ev.CallPlanned);
+    expect(d.isFinished('call-7')).toBe(false);
+    d.onLifecycle({ ...ev.CallLifecycle, type: 'call_failed' });
+    expect(d.isFinished('call-7')).toBe(true);
+    expect(d.record('call-7').outcome).toBeNull();
+  });
+});

@@ -1,0 +1,273 @@
+import type {
+  CallLifecycle,
+  CallPlanned,
+  ConversationState,
+  EndReason,
+  Outcome,
+  ReplyReady,
+  Role,
+  Scenario,
+  UtteranceHeard,
+} from '@synthcall/schemas';
+
+/** One line of calls.jsonl (ARCHITECTURE.md, dataset layout). */
+export interface CallRecord {
+  callId: string;
+  requestId: string;
+  customerId: string;
+  agentId: string;
+  scenario: Scenario;
+  strategy: string;
+  pairingScore: number;
+  expectedOutcome: Outcome;
+  /** What happened, from the end reason; null while the call has not ended. */
+  outcome: Outcome | null;
+  endReason: EndReason | null;
+  endedBy: Role | null;
+  turnCount: number;
+  startedAt: string | null;
+  durationSec: number | null;
+  fallbackTurns: number;
+  synthetic: true;
+}
+
+export interface TranscriptTurn {
+  turn: number;
+  role: Role;
+  /** What the role said (the line sent to <Say>). */
+  said: string;
+  /** What the other leg's recogniser heard; null when nobody listened (e.g. the farewell before the hangup). */
+  heard: string | null;
+  startSec: number | null;
+  endSec: number | null;
+  confidence: number | null;
+  fallback: boolean;
+}
+
+export interface Transcript {
+  callId: string;
+  synthetic: true;
+  turns: TranscriptTurn[];
+}
+
+export interface SpokenPii {
+  type: string;
+  value: string;
+  turn: number;
+  start: number;
+  end: number;
+}
+
+/** The dialogue provider's ground truth for a call, as it recorded it. */
+export interface GroundTruth {
+  intendedOutcome: Outcome;
+  demeanor: string;
+  demeanorTrajectory: string[];
+  spokenPii: SpokenPii[];
+  [extra: string]: unknown;
+}
+
+export interface Labels {
+  callId: string;
+  synthetic: true;
+  scenario: Scenario;
+  intendedOutcome: Outcome;
+  demeanor: string;
+  demeanorTrajectory: string[];
+  spokenPii: SpokenPii[];
+  endReason: EndReason | null;
+  endedBy: Role | null;
+  /** Where the ground truth came from: the provider's own record, or only the plan (no provider record seen). */
+  source: 'provider' | 'plan';
+}
+
+/** The outcome a call reached, from why it ended. */
+export function outcomeOf(endReason: EndReason | null): Outcome | null {
+  switch (endReason) {
+    case null:
+      return null;
+    case 'resolved':
+      return 'resolved';
+    case 'escalated':
+      return 'escalated';
+    case 'customer_abandoned':
+      return 'abandoned';
+    default:
+      return 'unresolved';
+  }
+}
+
+interface CallData {
+  planned: CallPlanned;
+  /** First reply per turn wins, as in the gateway: that is the line that was spoken. */
+  said: Map<number, ReplyReady>;
+  heard: Map<number, UtteranceHeard>;
+  timing: Map<number, { startSec: number; endSec: number }>;
+  startedAt: Date | null;
+  endedAt: Date | null;
+  endReason: EndReason | null;
+  endedBy: Role | null;
+  failed: boolean;
+  truth: GroundTruth | null;
+  stateVersion: bigint;
+}
+
+/**
+ * Builds the dataset of a run from the call-loop events, in whatever order they arrive: pure, no I/O. Duplicate
+ * deliveries are harmless (keyed by callId and turn; the first reply for a turn is the spoken one).
+ */
+export class DatasetBuilder {
+  private readonly calls = new Map<string, CallData>();
+  private readonly orphans: Array<() => void> = [];
+
+  constructor(
+    private readonly groundTruthOf: (state: ConversationState) => GroundTruth | null = () => null,
+  ) {}
+
+  private call(callId: string): CallData | undefined {
+    return this.calls.get(callId);
+  }
+
+  onPlanned(e: CallPlanned): void {
+    if (this.calls.has(e.callId)) return;
+    this.calls.set(e.callId, {
+      planned: e,
+      said: new Map(),
+      heard: new Map(),
+      timing: new Map(),
+      startedAt: null,
+      endedAt: null,
+      endReason: null,
+      endedBy: null,
+      failed: false,
+      truth: null,
+      stateVersion: -1n,
+    });
+    // Events of this call that arrived before its plan (other topics, other partitions) are applied now.
+    const pending = this.orphans.splice(0);
+    for (const apply of pending) apply();
+  }
+
+  private withCall(callId: string, apply: (c: CallData) => void): void {
+    const c = this.call(callId);
+    if (c) apply(c);
+    else this.orphans.push(() => this.withCall(callId, apply));
+  }
+
+  onReply(e: ReplyReady): void {
+    this.withCall(e.callId, (c) => {
+      if (!c.said.has(e.turn)) c.said.set(e.turn, e);
+    });
+  }
+
+  onHeard(e: UtteranceHeard): void {
+    this.withCall(e.callId, (c) => {
+      if (!c.heard.has(e.turn)) c.heard.set(e.turn, e);
+    });
+  }
+
+  onLifecycle(e: CallLifecycle): void {
+    this.withCall(e.callId, (c) => {
+      if (e.type === 'conference_started' && !c.startedAt) c.startedAt = e.occurredAt;
+      if (e.type === 'conference_ended') c.endedAt = e.occurredAt;
+      if (e.type === 'call_failed') c.failed = true;
+      if (e.type === 'call_ended' && c.endReason === null) {
+        c.endReason = e.endReason;
+        c.endedBy = e.endedBy;
+      }
+    });
+  }
+
+  onState(e: ConversationState): void {
+    this.withCall(e.callId, (c) => {
+      if (BigInt(e.version) <= c.stateVersion) return;
+      c.stateVersion = BigInt(e.version);
+      const truth = this.groundTruthOf(e);
+      if (truth) c.truth = truth;
+    });
+  }
+
+  /** Speech timing of a turn, seconds from the start of the call (e.g. from twilio-sim's log or a transcript). */
+  setTiming(callId: string, turn: number, startSec: number, endSec: number): void {
+    this.call(callId)?.timing.set(turn, { startSec, endSec });
+  }
+
+  /** A call is finished when its end was decided (call_ended) or it failed to start. */
+  isFinished(callId: string): boolean {
+    const c = this.call(callId);
+    return Boolean(c && (c.failed || c.endReason !== null));
+  }
+
+  callIds(): string[] {
+    return [...this.calls.keys()].sort();
+  }
+
+  record(callId: string): CallRecord {
+    const c = this.mustGet(callId);
+    const p = c.planned;
+    const durationSec =
+      c.startedAt && c.endedAt ? Math.max(0, (c.endedAt.getTime() - c.startedAt.getTime()) / 1000) : null;
+    return {
+      callId,
+      requestId: p.requestId,
+      customerId: p.customer.id,
+      agentId: p.agent.id,
+      scenario: p.scenario,
+      strategy: p.strategy,
+      pairingScore: p.pairingScore,
+      expectedOutcome: p.expectedOutcome,
+      outcome: c.failed ? null : outcomeOf(c.endReason),
+      endReason: c.endReason,
+      endedBy: c.endedBy,
+      turnCount: c.said.size,
+      startedAt: c.startedAt ? c.startedAt.toISOString() : null,
+      durationSec,
+      fallbackTurns: [...c.said.values()].filter((r) => r.fallback).length,
+      synthetic: true,
+    };
+  }
+
+  transcript(callId: string): Transcript {
+    const c = this.mustGet(callId);
+    const turns = [...c.said.values()]
+      .sort((a, b) => a.turn - b.turn)
+      .map((r): TranscriptTurn => {
+        const heard = c.heard.get(r.turn);
+        const timing = c.timing.get(r.turn);
+        return {
+          turn: r.turn,
+          role: r.role,
+          said: r.text,
+          heard: heard ? heard.text : null,
+          startSec: timing?.startSec ?? null,
+          endSec: timing?.endSec ?? null,
+          confidence: heard?.confidence ?? null,
+          fallback: r.fallback,
+        };
+      });
+    return { callId, synthetic: true, turns };
+  }
+
+  labels(callId: string): Labels {
+    const c = this.mustGet(callId);
+    const p = c.planned;
+    return {
+      callId,
+      synthetic: true,
+      scenario: p.scenario,
+      intendedOutcome: c.truth?.intendedOutcome ?? p.expectedOutcome,
+      demeanor: c.truth?.demeanor ?? p.scenario.demeanor,
+      demeanorTrajectory: c.truth?.demeanorTrajectory ?? [p.scenario.demeanor],
+      spokenPii: c.truth?.spokenPii ?? [],
+      endReason: c.endReason,
+      endedBy: c.endedBy,
+      source: c.truth ? 'provider' : 'plan',
+    };
+  }
+
+  private mustGet(callId: string): CallData {
+    const c = this.call(callId);
+    if (!c) throw new Error(`no CallPlanned seen for call ${callId}`);
+    return c;
+  }
+}
