@@ -47,8 +47,10 @@ for (let i = 0; i < calls; i++) {
       totalBigrams++;
     }
   }
+  // Inspection aids: SHOW_CALL=<index> prints one transcript, DUMP_LINES=1 every line (both to stderr).
   if (process.env.SHOW_CALL === String(i))
-    for (const l of lines) console.log(`${l.turn} ${l.role}: ${l.text}`);
+    for (const l of lines) process.stderr.write(`${l.turn} ${l.role}: ${l.text}\n`);
+  if (process.env.DUMP_LINES) for (const l of lines) process.stderr.write(`${l.text}\n`);
 }
 
 console.log(

@@ -47,10 +47,14 @@ const UNCLEAR = [
   'not finding',
   'repeat it',
   'what did you say',
+  'did not get',
 ];
 
 const SUPERVISOR = ['supervisor', 'manager', 'someone above', 'senior', 'escalate', 'supervise*'];
 const GOODBYE = [
+  'that is all',
+  'that is everything',
+  'that is it',
   "that's all",
   "that's everything",
   'nothing else',
@@ -60,6 +64,10 @@ const GOODBYE = [
   'goodbye',
 ];
 const ACCEPT = [
+  'all right',
+  'ok',
+  'excellent',
+  'brilliant',
   'thank you',
   'thanks',
   'great',
@@ -96,6 +104,7 @@ const LIMITATION = [
   'cannot',
   'unfortunately',
   "i'm afraid",
+  'i am afraid',
   "won't let me",
   "doesn't allow",
   'beyond',

@@ -119,6 +119,8 @@ const GENERIC_ANSWERS: CategoryScript['answers'] = {
   ],
 };
 
+export const GENERIC_PROFICIENCY_ANSWERS = GENERIC_ANSWERS;
+
 function script(
   partial: Omit<CategoryScript, 'answers'> & { answers?: CategoryScript['answers'] },
 ): CategoryScript {
@@ -258,7 +260,7 @@ export const CATEGORY_SCRIPTS: Record<string, CategoryScript> = {
   cancellation: script({
     topic: ['the cancellation', 'closing the [noun]', 'cancelling'],
     steps: [
-      '{I can help with that|Sure}. {May I ask|Can I ask} {why|what made you decide} {you want to cancel|to leave}?',
+      '{I can help with that|Sure}. {May I ask|Can I ask} {why you want to cancel|what made you decide to leave}?',
       '{Before|Just so you know, before} I {do that|process it}, there {is|may be} a [amount] {final|early-termination} charge. {Is that okay|Do you still want to go ahead}?',
       '{And|Okay,} {what|which} date {should|would you like} the cancellation {take effect|to start}?',
     ],
@@ -588,7 +590,8 @@ export const CUSTOMER_BEATS = {
     "{Seriously|Honestly}, {I've|I have} {told you|explained} {this|all this} {already|before}.",
   ],
   worry: [
-    '{Is|Will} {this|it} {going to|} {cost me|affect} anything{ else|}?',
+    '{Is this|Is it} going to {cost me|affect} anything{ else|}?',
+    '{Will this|Will it} {cost me|affect} anything{ else|}?',
     "{I'm just|I'm} {worried|nervous} {this|it} {won't get fixed|will happen again}.",
   ],
   nothingElse: [

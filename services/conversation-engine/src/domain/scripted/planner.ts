@@ -4,6 +4,8 @@ import { agentFarewell, agentIntroduction, companyOf } from '../prompt.js';
 import { chance, intBetween, pick, type Random, seededRandom } from '../random.js';
 import type { CallContext, ChatMessage, Role, Scenario } from '../types.js';
 import { type AgentHeard, type CustomerHeard, classifyForAgent, classifyForCustomer } from './classify.js';
+import { agentAside, aside } from './colour.js';
+import { callerDetail, heardDetail, numbers } from './details.js';
 import {
   AGENT_BEATS,
   ATTITUDE_OPENERS,
@@ -11,6 +13,7 @@ import {
   type CategoryScript,
   CUSTOMER_BEATS,
   DEMEANOR_OPENERS,
+  GENERIC_PROFICIENCY_ANSWERS,
   INDUSTRY_WORDS,
   MONTHS,
   STAFF_FIRST,
@@ -242,6 +245,10 @@ function baseSlots(context: CallContext, plan: CallPlan): Record<string, string 
   };
 }
 
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
 function lastHeard(history: readonly ChatMessage[]): string {
   const last = history.at(-1);
   return last?.role === 'user' ? last.content : '';
@@ -320,7 +327,16 @@ function agentLine(
   const say = (templates: readonly string[], extra: Slots = {}) =>
     realise(pick(random, templates), { ...slots, ...extra }, random);
   const farewell = (lead = '') => tidy(`${lead} ${agentFarewell(context)}`);
-  const step = (index: number) => say([script.steps[Math.min(index, script.steps.length - 1)] as string]);
+  const readBack = heardDetail(heard, random);
+  const echo = readBack
+    ? `${say(['{Okay|Got it|Right|Alright}, [detail]{, noted|, I see that here|, thanks|, I have that|}.', "{I see|I've got} [detail] {here|on my screen|on the account}."], { detail: readBack })} `
+    : '';
+  const smallTalk =
+    (context.agent.attitude === 'chatty' || context.agent.attitude === 'friendly') && chance(random, 0.35)
+      ? `${agentAside(random)} `
+      : '';
+  const step = (index: number) =>
+    `${echo}${smallTalk}${say([script.steps[Math.min(index, script.steps.length - 1)] as string])}`;
   const proposal = () => say(plan.intendedOutcome === 'resolved' ? script.fix : script.limit);
 
   if ((intent === 'empty' || intent === 'unclear') && memory.reprompts < 2) {
@@ -333,11 +349,13 @@ function agentLine(
   switch (memory.stage) {
     case 'greeted': {
       const words = INDUSTRY_WORDS[context.scenario.industry] ?? INDUSTRY_WORDS.ecommerce;
-      const ask = realise(
+      const asked = realise(
         pick(random, words?.verifyAsk ?? ['could I have your account number']),
         slots,
         random,
       );
+      // Realised on its own it starts a sentence; here it continues one.
+      const ask = asked.charAt(0).toLowerCase() + asked.slice(1);
       memory.stage = 'verifying';
       return {
         text: say(AGENT_BEATS.verify, {
@@ -380,7 +398,7 @@ function agentLine(
       if (!plan.wrapUp) return { text: farewell(), end: 'resolved', memory };
       memory.stage = 'wrapup';
       const recap = chance(random, 0.5)
-        ? `${say(AGENT_BEATS.recap, { recap: `I've taken care of ${say(script.topic)}.` })} `
+        ? `${say(AGENT_BEATS.recap, { recap: `I've taken care of ${lowerFirst(say(script.topic))}.` })} `
         : '';
       return { text: `${recap}${say(AGENT_BEATS.anythingElse)}`, memory };
     }
@@ -426,6 +444,91 @@ function identifierFor(
   return customer.identifiers[0];
 }
 
+type Question = 'why' | 'when' | 'amount' | 'which' | 'action' | 'yesno' | 'open';
+
+/** What kind of question the caller heard, from its first words and a few keywords (robust to a wrong word). */
+export function questionKind(heard: string): Question {
+  const t = heard.toLowerCase();
+  const question = t.slice(Math.max(0, t.lastIndexOf('.', t.lastIndexOf('?') - 1) + 1));
+  if (/\b(why|what made you|reason)\b/.test(question)) return 'why';
+  if (/\b(how much|amount|how many)\b/.test(question)) return 'amount';
+  if (/\b(when|what (day|date)|which (day|date)|how long|since when)\b/.test(question)) return 'when';
+  if (
+    /\b(unplug|switch off|restart|try|request|open|check|plug|turn)\b/.test(question) &&
+    /\b(could|can|would|will) you\b/.test(question)
+  )
+    return 'action';
+  if (/\b(which|what)\b/.test(question)) return 'which';
+  if (
+    /^\s*(do|did|have|has|is|are|was|were|would|should|does)\b/.test(question) ||
+    /\b(do|did|have) you\b/.test(question)
+  )
+    return 'yesno';
+  return 'open';
+}
+
+function answerTo(
+  heard: string,
+  customer: CustomerPersona,
+  random: Random,
+  slots: Slots,
+): { text: string; detailed: boolean } {
+  const n = numbers(random);
+  const say = (templates: readonly string[]) => realise(pick(random, templates), { ...slots, ...n }, random);
+  const proficiency = customer.technicalProficiency;
+  switch (questionKind(heard)) {
+    case 'why': {
+      const reason = firstPerson(customer.issue).split(/[;.]/)[0] ?? customer.issue;
+      return { text: say([`{Well, |Honestly, |Like I said, |}${lowerFirst(reason)}.`]), detailed: true };
+    }
+    case 'amount':
+      return {
+        text: say([
+          "{It was|It's|That was} [amount]{, on [date]|}.",
+          '[amount]{, I think| exactly|}{, on [date]|}.',
+        ]),
+        detailed: true,
+      };
+    case 'when':
+      return {
+        text: say([
+          '{It was|That was} {on|around} [date]{, at about [clock]|}.',
+          '{I think|Pretty sure} it was [date]{, in the [part]|}.',
+        ]),
+        detailed: true,
+      };
+    case 'action':
+      return {
+        text: say(CATEGORY_SCRIPTS.technical_support?.answers[proficiency] ?? ['Okay, done.']),
+        detailed: false,
+      };
+    case 'which':
+      return {
+        text: say([
+          '{The|My} {card|account} ending in [phone4]{, I think|}.',
+          "{It's|That would be} the one {on|from} [date]{, I believe|}.",
+          '{The|My} {usual|regular} one{, the one ending [phone4]|}.',
+        ]),
+        detailed: false,
+      };
+    case 'yesno':
+      return {
+        text: chance(random, 0.6)
+          ? say([
+              "{Yes|Yeah|Yep}, {I did|I have|that's right|it is}.",
+              '{Yes|Yeah}{, of course|, definitely|}.',
+            ])
+          : say([
+              "{No|Nope}, {I haven't|not yet|I didn't|nobody has}.",
+              "{No|Not really}{, not that I know of|, I don't think so|}.",
+            ]),
+        detailed: false,
+      };
+    case 'open':
+      return { text: say(GENERIC_PROFICIENCY_ANSWERS[proficiency]), detailed: false };
+  }
+}
+
 function customerLine(
   context: CallContext,
   state: ScriptedState,
@@ -452,7 +555,6 @@ function customerLine(
   };
   const say = (templates: readonly string[], extra: Slots = {}) =>
     realise(pick(random, templates), { ...slots, ...extra }, random);
-  const script = scriptFor(context);
 
   const introduce = () => {
     const wish = wishOf(c.desiredResolution);
@@ -475,8 +577,21 @@ function customerLine(
     });
   };
   const answer = () => {
-    const answers = script.answers[c.technicalProficiency];
-    const base = say(answers);
+    const detail = callerDetail(
+      context.scenario.issueCategory,
+      context.scenario.industry,
+      random,
+      plan.facts.amount,
+    );
+    const core = answerTo(heard, c, random, slots);
+    const chatty =
+      c.conversationLengthPreference === 'long'
+        ? 0.45
+        : c.conversationLengthPreference === 'medium'
+          ? 0.25
+          : 0.1;
+    const colour = chance(random, WARM.has(memory.mood) ? chatty + 0.15 : chatty) ? ` ${aside(random)}` : '';
+    const base = `${core.text}${core.detailed || chance(random, 0.4) ? '' : ` ${detail}`}${colour}`;
     const t = tone(memory.mood);
     if (memory.mood === 'impatient' || (t === 'tense' && chance(random, 0.4)))
       return `${base} ${say(CUSTOMER_BEATS.impatient)}`;

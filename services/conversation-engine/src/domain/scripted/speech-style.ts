@@ -25,52 +25,134 @@ export const ATTITUDE_FILLERS: Record<string, readonly string[]> = {
   positive: ['so', 'great'],
 };
 
-// Groups of phrasings that can stand in for each other wherever they appear (checked against the line set).
+// Groups of phrasings that can stand in for each other wherever they appear. Words the listener's intent
+// detection keys on (supervisor, transfer, reference, anything else, account number, verify…) are not in here.
 const INTERCHANGEABLE: readonly (readonly string[])[] = [
   ['really', 'truly', 'genuinely', 'honestly'],
-  ['the problem', 'the issue', 'this problem', 'the trouble'],
-  ['right now', 'at the moment', 'just now', 'right this minute'],
-  ['even though', 'although', 'even if', 'despite the fact that'],
-  ['I think', 'I believe', 'I guess', 'I suppose'],
-  ['a bit', 'a little', 'somewhat', 'kind of'],
-  ['very', 'really', 'extremely', 'super'],
+  ['the problem', 'the issue', 'this problem', 'this issue'],
+  ['right now', 'at the moment', 'just now', 'currently'],
+  ['even though', 'although', 'even if', 'though'],
+  ['I think', 'I believe', 'I guess', 'I suppose', 'I reckon'],
+  ['a bit', 'a little', 'somewhat', 'kind of', 'sort of'],
+  ['very', 'really', 'extremely', 'super', 'awfully'],
   ['maybe', 'perhaps', 'possibly'],
-  ['because', 'since', 'as'],
   ['called', 'phoned', 'rang'],
-  ['cheaper', 'less expensive', 'lower-cost'],
-  ['quickly', 'fast', 'promptly'],
+  ['cheaper', 'less expensive', 'lower-cost', 'more affordable'],
+  ['quickly', 'fast', 'promptly', 'soon'],
   ['again', 'once more', 'one more time'],
   ['I want', "I'd like", 'I would like', 'I wish'],
   ['please', 'if you could', 'if possible', 'kindly'],
-  ['Thank you', 'Thanks', 'Many thanks', 'Thanks a lot'],
-  ['thank you', 'thanks', 'thanks a lot', 'many thanks'],
-  ['Okay', 'Alright', 'All right', 'OK'],
-  ['okay', 'alright', 'all right', 'fine'],
-  ['still', 'yet again', 'continuously'],
-  ['already', 'previously', 'earlier'],
+  ['thank you', 'thanks', 'thanks a lot', 'many thanks', 'thank you kindly'],
+  ['okay', 'alright', 'all right', 'ok'],
   ['immediately', 'right away', 'straight away', 'at once'],
   ['I have', "I've"],
   ['I am', "I'm"],
   ['do not', "don't"],
   ['does not', "doesn't"],
+  ['did not', "didn't"],
   ['cannot', "can't"],
   ['it is', "it's"],
   ['that is', "that's"],
+  ['there is', "there's"],
   ['I will', "I'll"],
   ['you are', "you're"],
+  ['you will', "you'll"],
   ['I would', "I'd"],
   ['we will', "we'll"],
   ['let us', "let's"],
+  ['is not', "isn't"],
+  ['has not', "hasn't"],
+  ['could you', 'can you', 'would you', 'will you'],
+  ['let me', 'allow me to', "I'm going to", 'I will'],
+  ['help', 'assist', 'support'],
+  ['look at', 'check', 'review', 'go over'],
+  ['looking at', 'checking', 'reviewing', 'going over'],
+  ['tell me', 'let me know', 'say'],
+  ['give me', 'pass me', 'provide'],
+  ['great', 'excellent', 'wonderful', 'lovely', 'fantastic'],
+  ['perfect', 'brilliant', 'ideal', 'spot on'],
+  ['happy to', 'glad to', 'pleased to', 'more than happy to'],
+  ['fix', 'sort out', 'resolve', 'repair'],
+  ['fixed', 'sorted out', 'resolved', 'repaired'],
+  ['sorted', 'handled', 'dealt with', 'settled'],
+  ['a moment', 'a second', 'a minute', 'a sec'],
+  ['one moment', 'one second', 'one minute', 'just a sec'],
+  ['the system', 'our system', 'the computer', 'my screen'],
+  ['on my screen', 'on my end', 'in front of me', 'in the system'],
+  ['on my side', 'on my end', 'from my side'],
+  ['worried', 'concerned', 'nervous', 'uneasy'],
+  ['frustrated', 'annoyed', 'fed up', 'exasperated'],
+  ['the bill', 'the invoice', 'my bill', 'the statement'],
+  ['charge', 'fee'],
+  ['charged', 'billed'],
+  ['money', 'funds', 'cash'],
+  ['week', 'seven days'],
+  ['new', 'brand-new', 'recent'],
+  ['old', 'previous', 'former', 'earlier'],
+  ['never', 'not once'],
+  ['says', 'shows', 'reads', 'states'],
+  ['shows', 'says', 'displays', 'indicates'],
+  ['shown', 'displayed', 'listed'],
+  ['sounds good', 'sounds great', 'works for me', 'sounds fine'],
+  ['I see', 'I understand', 'I get it', 'got it'],
+  ['hold on', 'hang on', 'wait a moment', 'bear with me'],
+  ['hang on', 'hold on', 'one sec', 'wait'],
+  ['of course', 'certainly', 'naturally', 'sure thing'],
+  ['no problem', 'no worries', 'not a problem', 'no trouble'],
+  ['I understand', 'I hear you', 'I get it', 'that makes sense'],
+  ['honestly', 'frankly', 'to be honest', 'truthfully'],
+  ['seriously', 'honestly', 'come on', 'really'],
+  ['ridiculous', 'absurd', 'unbelievable', 'outrageous'],
+  ['furious', 'livid', 'really angry', 'beyond annoyed'],
+  ['the same thing', 'exactly that', 'the identical thing'],
+  ['pulled up', 'opened', 'brought up', 'found'],
+  ['pull up', 'open', 'bring up', 'find'],
+  ['on the line', 'on the phone', 'with me'],
+  ['over the phone', 'by phone', 'on a call', 'on the phone'],
+  ['as soon as possible', 'ASAP', 'at the earliest', 'quickly as possible'],
+  ['all set', 'good to go', 'sorted'],
+  ['taken care of', 'handled', 'dealt with', 'covered'],
+  ['take care of', 'handle', 'deal with', 'look after'],
+  ['wonderful', 'lovely', 'marvellous', 'fantastic'],
+  ['happened', 'occurred', 'took place'],
+  ['tried', 'attempted'],
+  ['try', 'attempt'],
+  ['looked at', 'checked', 'reviewed', 'went over'],
+  ['mistake', 'error', 'slip-up'],
+  ['usually', 'normally', 'typically', 'generally'],
+  ['definitely', 'certainly', 'absolutely', 'surely'],
+  ['probably', 'likely', 'most likely'],
+  ['anyway', 'anyhow', 'in any case'],
+  ['basically', 'essentially', 'in short', 'pretty much'],
+  ['sorry to bother you', 'sorry for the trouble', 'I hope this is okay', 'I hope you can help'],
+  ['so glad', 'really glad', 'so relieved', 'very happy'],
+  ['should', 'ought to', 'is supposed to'],
+  ['I was told', 'someone told me', 'they told me', 'I heard'],
+  ['rep', 'representative', 'agent', 'employee'],
+  ['store', 'shop', 'branch'],
+  ['phone', 'cell', 'mobile'],
+  ['working', 'functioning', 'running'],
+  ['broken', 'busted', 'damaged', 'not working'],
+  ['for a few days', 'for days', 'for a while'],
 ];
 
 const LOOKUP = new Map<string, readonly string[]>();
 for (const group of INTERCHANGEABLE)
-  for (const phrase of group) if (!LOOKUP.has(phrase)) LOOKUP.set(phrase, group);
+  for (const phrase of group) if (!LOOKUP.has(phrase.toLowerCase())) LOOKUP.set(phrase.toLowerCase(), group);
 const PHRASES = [...LOOKUP.keys()].sort((a, b) => b.length - a.length);
 const PHRASE_RE = new RegExp(
-  `\\b(${PHRASES.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\b`,
-  'g',
+  `(?<![\\w'-])(${PHRASES.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})(?![\\w'-])`,
+  'gi',
 );
+
+function swap(phrase: string, random: Random, rate: number): string {
+  if (!chance(random, rate)) return phrase;
+  const choice = pick(random, LOOKUP.get(phrase.toLowerCase()) ?? [phrase]);
+  // A capitalised phrase stays capitalised ("I" and acronyms keep their own case).
+  return /^[A-Z]/.test(phrase) && !/^[A-Z]/.test(choice)
+    ? choice.charAt(0).toUpperCase() + choice.slice(1)
+    : choice;
+}
 
 const PROTECT = '\u0001';
 const HESITATE_BEFORE = new Set([
@@ -115,9 +197,7 @@ export interface StyleOptions {
 
 export function styleLine(text: string, random: Random, options: StyleOptions): string {
   const guarded = protect(text, options.keep);
-  let out = guarded.text.replace(PHRASE_RE, (phrase: string) =>
-    chance(random, options.swapRate) ? pick(random, LOOKUP.get(phrase) ?? [phrase]) : phrase,
-  );
+  let out = guarded.text.replace(PHRASE_RE, (phrase: string) => swap(phrase, random, options.swapRate));
   if (options.fillers.length > 0 && options.fillerRate > 0) {
     const words = out.split(' ');
     const styled: string[] = [];

@@ -1,0 +1,180 @@
+import { chance, intBetween, pick, type Random } from '../random.js';
+import { MONTHS } from './library.js';
+import { realise } from './template.js';
+
+// Concrete details a caller reads out while troubleshooting (amounts, dates, codes, readings, flight numbers).
+// Real calls are full of them, and each call's are its own, so two calls about the same issue still differ.
+
+const MERCHANTS = [
+  'Northgate Electronics',
+  'Blue Fern Cafe',
+  'Quickpark Garage',
+  'Luma Streaming',
+  'Ridgeway Pharmacy',
+  'Copperleaf Books',
+  'Harbor Fuel',
+  'Tandem Fitness',
+  'Orchard Market',
+  'Pixelworks Online',
+  'Summit Travel',
+  'Greenline Transit',
+  'Maple Street Diner',
+  'Vertex Gaming',
+  'Sunrise Bakery',
+  'Atlas Hardware',
+  'Crescent Cinemas',
+  'Willow Pet Supply',
+];
+const CITIES = [
+  'Memphis',
+  'Tulsa',
+  'Fresno',
+  'Omaha',
+  'Reno',
+  'Boise',
+  'Dayton',
+  'Akron',
+  'Spokane',
+  'Tacoma',
+  'Wichita',
+  'Lubbock',
+  'Toledo',
+  'Madison',
+  'Raleigh',
+  'Durham',
+  'Savannah',
+  'Provo',
+  'Eugene',
+  'Billings',
+  'Fargo',
+  'Duluth',
+  'Laredo',
+];
+const AIRLINES = ['UA', 'DL', 'AA', 'WN', 'AS', 'B6'];
+const LETTERS = 'ABCDEFGHJKLMNPRSTUVWXYZ';
+
+function ordinal(n: number): string {
+  const s =
+    n % 10 === 1 && n !== 11
+      ? 'st'
+      : n % 10 === 2 && n !== 12
+        ? 'nd'
+        : n % 10 === 3 && n !== 13
+          ? 'rd'
+          : 'th';
+  return `${n}${s}`;
+}
+
+export function numbers(random: Random) {
+  const cents = String(intBetween(random, 0, 99)).padStart(2, '0');
+  const hour = intBetween(random, 1, 12);
+  return {
+    money: `$${intBetween(random, 4, 480)}.${cents}`,
+    date: `${pick(random, MONTHS)} ${ordinal(intBetween(random, 1, 28))}`,
+    clock: `${hour}:${String(intBetween(random, 0, 59)).padStart(2, '0')} ${pick(random, ['am', 'pm'])}`,
+    code: `${pick(random, [...LETTERS])}${intBetween(random, 100, 9999)}`,
+    reading: String(intBetween(random, 10000, 99999)),
+    flight: `${pick(random, AIRLINES)} ${intBetween(random, 100, 2999)}`,
+    seat: `${intBetween(random, 3, 38)}${pick(random, ['A', 'B', 'C', 'D', 'E', 'F'])}`,
+    tracking: `${pick(random, ['1Z', 'TBA', '94'])}${intBetween(random, 1000000, 9999999)}`,
+    merchant: pick(random, MERCHANTS),
+    city: pick(random, CITIES),
+    minutes: String(intBetween(random, 3, 55)),
+    count: String(intBetween(random, 2, 9)),
+    part: pick(random, ['morning', 'afternoon', 'evening']),
+  };
+}
+
+const BY_CATEGORY: Record<string, readonly string[]> = {
+  billing_dispute: [
+    '{The|That} {line|charge} {says|reads} [money], dated [date]{, right under the plan total|}.',
+    '{It|The charge} {posted|showed up} on [date] for [money]{, and my usual bill is lower|}.',
+  ],
+  refund: [
+    'I {paid|was charged} [money] on [date]{, confirmation [code]|}.',
+    '{The|My} {receipt|confirmation} {says|shows} [money]{, order [code]|}, on [date].',
+  ],
+  return: [
+    '{The|My} return tracking is [tracking]{, dropped off in [city]| and it was scanned in [city]} on [date].',
+    'I {sent|shipped} it back on [date]{, the label number was [tracking]|}.',
+  ],
+  order_status: [
+    '{The|My} tracking {number |}[tracking] {says|shows} it {was last scanned|left a depot} in [city] on [date] at [clock].',
+    'It {was|got} {marked|listed} as {shipped|out for delivery} on [date]{, tracking [tracking]|}.',
+  ],
+  damaged_or_wrong_item: [
+    '{The box|The package} {came|arrived} on [date]{ at about [clock]|}{, the packing slip says item [code]|}.',
+    '{It|The item} {says|has} {model|part number} [code] {on it|on the label}{, not what I ordered|}.',
+  ],
+  address_change: [
+    '{I|We} {move|moved} on [date]{, the new place is in [city]|}.',
+    '{The|My} {lease|move} starts [date]{, so anything after that goes to [city]|}.',
+  ],
+  product_inquiry: [
+    "{The|It's the} {model|one} {I'm looking at|on the page} is [code]{, listed at [money]|}.",
+    "{I saw|There's} {it|one} {for|at} [money] {on the site|online}{, model [code]|}.",
+  ],
+  account_access: [
+    '{It|The screen} {says|shows} error [code]{ after [count] tries| every time}{, since [clock]|}.',
+    "{I|I've} tried [count] times{ since [clock]|}{, and it says error [code]|}.",
+  ],
+  cancellation: [
+    '{My|The} contract {started|renewed} on [date]{, at [money] a month|}.',
+    "{I've|I have} {paid|been paying} [money] {a month|monthly} since [date].",
+  ],
+  plan_change: [
+    "{I'm|I am} {paying|on} [money] a month {now|right now}{ for [count] lines|}.",
+    '{The|My} {current|old} plan {costs|is} [money]{, renewed on [date]|}.',
+  ],
+  payment_arrangement: [
+    '{The|My} balance {is|says} [money]{, due [date]|}.',
+    'I {can|could} {do|manage} about [money] {a month|every month}{, starting [date]|}.',
+  ],
+  fraud: [
+    "{There's|I see} a {charge|payment} of [money] {at|from} [merchant] on [date]{ at [clock]|}.",
+    '{Another one|The next one} is [money] {at|from} [merchant]{, [date]|}{ in [city]|}.',
+  ],
+  booking_change: [
+    "{It's|I'm on} flight [flight] on [date]{, seat [seat]|}.",
+    '{The|My} {booking|reservation} is for [date]{, flight [flight]| at [clock]}.',
+  ],
+  claim_status: [
+    "{I filed|The claim was filed} on [date]{, and the adjuster's letter mentions [money]|}.",
+    '{The|My} {letter|email} {from|dated} [date] {says|mentions} {an estimate of|about} [money].',
+  ],
+  technical_support: [
+    '{The|A} {light|status light} {is|keeps} {blinking|flashing} {orange|red|amber}{, and the screen says error [code]|}.',
+    '{It|The} {dropped|disconnected} {at|around} [clock]{, [count] times today| again}{, error [code]|}.',
+  ],
+  outage: [
+    '{It|The power|The service} {went|has been} out since {about|around} [clock]{, [count] houses on my street|}.',
+    "{My|The} {neighbours|street} {lost it|went dark} {at|around} [clock]{ too|}{, it's been [minutes] minutes past the estimate|}.",
+  ],
+};
+
+const ONE_AMOUNT = new Set(['billing_dispute', 'refund', 'return', 'damaged_or_wrong_item']);
+
+const METER = ['{The|My} meter {reads|shows} [reading]{, last month it was lower|}.'];
+
+/** One concrete detail for the caller to read out, fresh per line. */
+export function callerDetail(category: string, industry: string, random: Random, disputed?: string): string {
+  const templates = [
+    ...(BY_CATEGORY[category] ?? BY_CATEGORY.product_inquiry ?? []),
+    ...(industry === 'utilities' ? METER : []),
+  ];
+  const values = numbers(random);
+  // The amount in dispute is the caller's own figure, the same every time it comes up.
+  if (disputed && ONE_AMOUNT.has(category)) values.money = disputed;
+  return realise(pick(random, templates), values, random);
+}
+
+/** A detail the listener picked out of what it heard (an amount, a date, a code), to read it back. */
+export function heardDetail(heard: string, random: Random): string | undefined {
+  const found = [
+    ...heard.matchAll(
+      /\$\d[\d,]*(?:\.\d{2})?|\b[A-Z]{1,3}\d{3,}\b|\b\d{1,2}:\d{2} ?[ap]m\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}(?:st|nd|rd|th)?\b/g,
+    ),
+  ].map((m) => m[0]);
+  if (found.length === 0 || !chance(random, 0.8)) return undefined;
+  return pick(random, found);
+}
