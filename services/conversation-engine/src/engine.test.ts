@@ -316,6 +316,34 @@ describe('conversation engine', () => {
     expect(state?.fallbackTurns).toBe(1);
   });
 
+  it('speaks the gateway fallback in place of a line the engine produced too late', async () => {
+    const h = await harness();
+    await h.plan();
+    const fallback: ReplyReady = {
+      eventId: 'call-1:reply:customer:1',
+      callId: 'call-1',
+      role: 'customer',
+      turn: 1,
+      text: 'Hello? Sorry, could you repeat that?',
+      voice: 'Polly.Joanna-Neural',
+      language: 'en-US',
+      endCall: false,
+      endReason: null,
+      endedBy: null,
+      fallback: true,
+      producedAt: new Date(0),
+    };
+    await h.bus.publish(TOPICS.replies, 'call-1', fallback);
+    await h.bus.idle();
+    await h.hear('customer', 0, 'hello');
+    const state = h.engine.state('call-1');
+    expect(state?.histories.customer.find((m) => m.role === 'assistant' && m.turn === 1)?.content).toBe(
+      fallback.text,
+    );
+    expect(state?.fallbackTurns).toBe(1);
+    expect(state?.meta.pendingFallbacks).toEqual({});
+  });
+
   it('continues a call after a restart from the changelog: next turn number, same histories', async () => {
     const bus = new MemoryEventBus();
     const replies: ReplyReady[] = [];
