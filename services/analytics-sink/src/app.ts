@@ -32,6 +32,7 @@ export { type CollectorOptions, collectDataset } from './dataset-collector.js';
 export {
   type CallRecord,
   DatasetBuilder,
+  type DemeanorPoint,
   type GroundTruth,
   type Labels,
   outcomeOf,

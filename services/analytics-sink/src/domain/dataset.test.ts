@@ -75,7 +75,10 @@ describe('DatasetBuilder', () => {
     const truth: GroundTruth = {
       intendedOutcome: 'escalated',
       demeanor: 'angry',
-      demeanorTrajectory: ['angry', 'frustrated'],
+      demeanorTrajectory: [
+        { turn: 1, demeanor: 'angry' },
+        { turn: 7, demeanor: 'frustrated' },
+      ],
       spokenPii: [{ type: 'account_number', value: '4417', turn: 3, start: 10, end: 14 }],
     };
     const d = new DatasetBuilder((s) => (s.version >= 2 ? truth : null));

@@ -59,10 +59,16 @@ export interface SpokenPii {
 }
 
 /** The dialogue provider's ground truth for a call, as it recorded it. */
+export interface DemeanorPoint {
+  turn: number;
+  demeanor: string;
+}
+
 export interface GroundTruth {
   intendedOutcome: Outcome;
   demeanor: string;
-  demeanorTrajectory: string[];
+  /** How the customer's demeanor moved, from the turn each change was spoken. */
+  demeanorTrajectory: DemeanorPoint[];
   spokenPii: SpokenPii[];
   [extra: string]: unknown;
 }
@@ -73,7 +79,7 @@ export interface Labels {
   scenario: Scenario;
   intendedOutcome: Outcome;
   demeanor: string;
-  demeanorTrajectory: string[];
+  demeanorTrajectory: DemeanorPoint[];
   spokenPii: SpokenPii[];
   endReason: EndReason | null;
   endedBy: Role | null;
@@ -257,7 +263,7 @@ export class DatasetBuilder {
       scenario: p.scenario,
       intendedOutcome: c.truth?.intendedOutcome ?? p.expectedOutcome,
       demeanor: c.truth?.demeanor ?? p.scenario.demeanor,
-      demeanorTrajectory: c.truth?.demeanorTrajectory ?? [p.scenario.demeanor],
+      demeanorTrajectory: c.truth?.demeanorTrajectory ?? [{ turn: 0, demeanor: p.scenario.demeanor }],
       spokenPii: c.truth?.spokenPii ?? [],
       endReason: c.endReason,
       endedBy: c.endedBy,

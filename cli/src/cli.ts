@@ -1,0 +1,183 @@
+import { readFileSync } from 'node:fs';
+import cliProgress from 'cli-progress';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { type GenerateSummary, generate } from './embedded.js';
+import { requestCalls } from './request.js';
+
+const version = (
+  JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+const STRATEGIES = ['matched', 'random', 'stress', 'coverage'] as const;
+
+function positiveInt(name: string, max: number) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1 || n > max) {
+      throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}, got "${raw}".`);
+    }
+    return n;
+  };
+}
+
+function rate(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0 || n > 1)
+    throw new InvalidArgumentError(`must be between 0 and 1, got "${raw}".`);
+  return n;
+}
+
+function printSummary(s: GenerateSummary): void {
+  const mix = (counts: Record<string, number | undefined>) =>
+    Object.entries(counts)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ') || 'none';
+  const lines = [
+    '',
+    `calls        ${s.finished} of ${s.requested}${s.timedOut ? ' (stopped at the time limit)' : ''}`,
+    `turns        ${s.turns} (${s.finished ? (s.turns / s.finished).toFixed(1) : 0} per call, ${s.fallbackTurns} fallback)`,
+    `end reasons  ${mix(s.endReasons)}`,
+    `outcomes     ${mix(s.outcomes)}`,
+    `wall time    ${s.wallSec.toFixed(1)} s (${s.callsPerMin.toFixed(1)} calls/min)`,
+    `dataset      ${s.out}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+export function buildProgram(): Command {
+  const program = new Command('synthcall')
+    .description(
+      'Generate realistic, labelled synthetic contact-center calls: two personas talk over a (simulated) Twilio conference.',
+    )
+    .version(version)
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('generate')
+    .description(
+      'Run calls end to end in this process on the offline defaults (twilio-sim, scripted dialogue, embedded bus) and write a dataset.',
+    )
+    .option('-n, --calls <n>', 'number of calls', positiveInt('--calls', 100_000), 10)
+    .option(
+      '-s, --seed <seed>',
+      'seed: the same seed gives the same calls, transcripts and labels',
+      'synthcall',
+    )
+    .addOption(
+      new Option('--strategy <name>', 'how customers are paired with agents')
+        .choices(STRATEGIES)
+        .default('matched'),
+    )
+    .option('-c, --concurrency <n>', 'calls in flight at once', positiveInt('--concurrency', 500), 8)
+    .option('-o, --out <dir>', 'dataset folder (created if missing)', 'synthcall-dataset')
+    .option('--max-turns <n>', 'hard cap on turns per call', positiveInt('--max-turns', 200), 24)
+    .option('--asr-wer <rate>', 'word error rate of the simulated speech recogniser (0-1)', rate, 0.05)
+    .option(
+      '--timeout <seconds>',
+      'stop waiting after this long and write what finished',
+      positiveInt('--timeout', 86_400),
+      3600,
+    )
+    .addOption(
+      new Option('--log-level <level>', 'service logs on stderr')
+        .choices(['silent', 'error', 'warn', 'info', 'debug'])
+        .default('silent'),
+    )
+    .addHelpText(
+      'after',
+      '\nExample:\n  npx synthcall generate --calls 100 --seed demo --out ./data\n\nWrites <out>/manifest.json, calls.jsonl, transcripts/<callId>.json and labels/<callId>.json.',
+    )
+    .action(async (opts) => {
+      const interactive = process.stderr.isTTY;
+      const bar = interactive
+        ? new cliProgress.SingleBar(
+            { format: 'calls [{bar}] {value}/{total} | {duration_formatted}', hideCursor: true },
+            cliProgress.Presets.shades_classic,
+          )
+        : undefined;
+      bar?.start(opts.calls, 0);
+      let lastPrinted = 0;
+      const summary = await generate({
+        calls: opts.calls,
+        seed: opts.seed,
+        strategy: opts.strategy,
+        concurrency: opts.concurrency,
+        out: opts.out,
+        maxTurns: opts.maxTurns,
+        asrWer: opts.asrWer,
+        timeoutMs: opts.timeout * 1000,
+        logLevel: opts.logLevel,
+        version,
+        onProgress: (finished, total) => {
+          if (bar) bar.update(finished);
+          else if (finished === total || finished - lastPrinted >= Math.max(1, Math.floor(total / 10))) {
+            lastPrinted = finished;
+            process.stderr.write(`calls ${finished}/${total}\n`);
+          }
+        },
+      }).finally(() => bar?.stop());
+      printSummary(summary);
+      if (summary.timedOut || summary.finished < summary.requested) process.exitCode = 1;
+    });
+
+  program
+    .command('request')
+    .description('Produce CallRequested messages to a running Kafka (the orchestrator places the calls).')
+    .option('-n, --calls <n>', 'calls in the request', positiveInt('--calls', 10_000), 1)
+    .option('-s, --seed <seed>', 'seed of pairing and dialogue', 'synthcall')
+    .addOption(new Option('--strategy <name>', 'pairing strategy').choices(STRATEGIES).default('matched'))
+    .option('--max-turns <n>', 'hard cap on turns per call', positiveInt('--max-turns', 200), 24)
+    .addOption(
+      new Option('--mode <mode>', 'simulated (twilio-sim) or live (real Twilio)')
+        .choices(['simulated', 'live'])
+        .default('simulated'),
+    )
+    .option('--industry <name...>', 'only customers of these industries')
+    .option('--requests <n>', 'number of separate requests to send', positiveInt('--requests', 10_000), 1)
+    .option(
+      '--request-id <id>',
+      'id of the (first) request; re-sending the same id does not create calls twice',
+    )
+    .addOption(
+      new Option('--brokers <list>', 'Kafka bootstrap servers')
+        .env('KAFKA_BROKERS')
+        .default('127.0.0.1:9092'),
+    )
+    .addOption(
+      new Option('--registry <url>', 'Confluent-compatible schema registry URL')
+        .env('SCHEMA_REGISTRY_URL')
+        .default('http://127.0.0.1:8080/apis/ccompat/v7'),
+    )
+    .action(async (opts) => {
+      const sent = await requestCalls({
+        calls: opts.calls,
+        seed: opts.seed,
+        strategy: opts.strategy,
+        maxTurns: opts.maxTurns,
+        mode: opts.mode,
+        industries: opts.industry ?? [],
+        requests: opts.requests,
+        requestId: opts.requestId,
+        brokers: opts.brokers.split(','),
+        registryUrl: opts.registry,
+      });
+      for (const r of sent) process.stdout.write(`requested ${r.count} call(s): requestId ${r.requestId}\n`);
+    });
+
+  return program;
+}
+
+/** Entry point of bin/synthcall.js; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    process.stderr.write(
+      `synthcall: ${code && code.startsWith('SYNTH_') ? `${code}: ` : ''}${(err as Error).message}\n`,
+    );
+    return 1;
+  }
+}

@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { KafkaEventBus } from '@synthcall/event-bus';
+import {
+  type CallMode,
+  ConfluentSchemaRegistry,
+  EventCodec,
+  type PairingStrategy,
+  TOPICS,
+} from '@synthcall/schemas';
+
+export interface RequestOptions {
+  calls: number;
+  seed: string;
+  strategy: PairingStrategy;
+  maxTurns: number;
+  mode: CallMode;
+  industries: string[];
+  requests: number;
+  requestId?: string;
+  brokers: string[];
+  registryUrl: string;
+}
+
+/** Publishes CallRequested messages through the same Kafka adapter and registry codec the services use. */
+export async function requestCalls(o: RequestOptions): Promise<Array<{ requestId: string; count: number }>> {
+  const bus = new KafkaEventBus({
+    brokers: o.brokers,
+    clientId: 'synthcall-cli',
+    codec: new EventCodec(new ConfluentSchemaRegistry({ url: o.registryUrl })),
+    kafkaConfig: { retry: { retries: 2 }, connectionTimeout: 3000 },
+  });
+  const sent: Array<{ requestId: string; count: number }> = [];
+  try {
+    for (let i = 0; i < o.requests; i++) {
+      const requestId = o.requestId
+        ? o.requests > 1
+          ? `${o.requestId}-${i}`
+          : o.requestId
+        : `req-${randomUUID().slice(0, 8)}`;
+      await bus.publish(TOPICS.callRequests, requestId, {
+        requestId,
+        requestedAt: new Date(),
+        count: o.calls,
+        strategy: o.strategy,
+        customerFilter:
+          o.industries.length > 0
+            ? { ids: [], industries: o.industries, minComplexity: null, maxComplexity: null }
+            : null,
+        agentFilter: null,
+        seed: o.requests > 1 ? `${o.seed}-${i}` : o.seed,
+        mode: o.mode,
+        maxTurns: o.maxTurns,
+        requestedBy: 'synthcall request',
+      });
+      sent.push({ requestId, count: o.calls });
+    }
+  } catch (cause) {
+    throw Object.assign(
+      new Error(
+        `could not send to Kafka at ${o.brokers.join(',')} (registry ${o.registryUrl}): ${(cause as Error).message}. Is the stack up? (npm run stack:up)`,
+        { cause },
+      ),
+      { code: 'SYNTH_REQUEST_FAILED' },
+    );
+  } finally {
+    await bus.close();
+  }
+  return sent;
+}
