@@ -181,7 +181,7 @@ export const CATEGORY_SCRIPTS: Record<string, CategoryScript> = {
     topic: ['your order', 'the delivery', 'where your [thing] is'],
     steps: [
       '{Let me|I will} {track|check} {that|the} [thing]. {When|What day} did you {place the order|order it}?',
-      '{I can see|It shows} the [thing] left {the warehouse|our depot} on [date]. {Have you|Did you} {checked|check} {with neighbours|your mailroom|around the door}?',
+      '{I can see|It shows} the [thing] left {the warehouse|our depot} on [date]. {Have you checked|Did you check} {with neighbours|your mailroom|around the door}?',
       '{And|Okay,} {is|was} the delivery address {still|} {correct|the same} on the order?',
     ],
     fix: [
@@ -246,7 +246,7 @@ export const CATEGORY_SCRIPTS: Record<string, CategoryScript> = {
     steps: [
       '{Let me check|I am checking} {the|your} login. {What|Which} {message|error} {do you see|comes up} when you {try|sign in}?',
       '{Can you|Could you} {try|request} a reset {link|code} now{ while I wait|}? {It goes|It will go} to [email].',
-      '{Did|Has} the {code|link} {arrive|come through}{, and could you read me the first three characters|}?',
+      '{Did the {code|link} arrive|Has the {code|link} come through}{, and could you read me the first three characters|}?',
     ],
     fix: [
       "{I've|I have} {unlocked|reset} your [noun]; {you can|please} {sign in|log in} {now|again} with the temporary code. Reference [ref].",
@@ -262,7 +262,7 @@ export const CATEGORY_SCRIPTS: Record<string, CategoryScript> = {
     steps: [
       '{I can help with that|Sure}. {May I ask|Can I ask} {why you want to cancel|what made you decide to leave}?',
       '{Before|Just so you know, before} I {do that|process it}, there {is|may be} a [amount] {final|early-termination} charge. {Is that okay|Do you still want to go ahead}?',
-      '{And|Okay,} {what|which} date {should|would you like} the cancellation {take effect|to start}?',
+      '{And|Okay,} {what|which} date {should the cancellation take effect|would you like the cancellation to start}?',
     ],
     fix: [
       "{Done|Alright}: {I've|I have} {cancelled|closed} the [noun] {effective [date]|as of today}{ and waived the final fee| with no further charges}. Reference [ref].",
@@ -278,7 +278,7 @@ export const CATEGORY_SCRIPTS: Record<string, CategoryScript> = {
     steps: [
       '{Sure|Okay}. {Which|What} plan {are you on now|do you have today}, and {what|which} {one|plan} {are you looking at|do you want}?',
       '{And|Okay,} {is|are} there {any|} features {you need to keep|you want to keep}{, like the data or the perks|}?',
-      '{When|What date} {would you like|should} the {change|new plan} {to start|start}?',
+      '{When|What date} {would you like the {change|new plan} to start|should the {change|new plan} start}?',
     ],
     fix: [
       "{I've|I have} {switched|moved} you to the new plan {from [date]|starting next cycle}, {keeping|and kept} {the features you wanted|your current perks}; {your|the} new price is [amount]. Reference [ref].",
@@ -326,7 +326,7 @@ export const CATEGORY_SCRIPTS: Record<string, CategoryScript> = {
     steps: [
       '{Let me open|I am opening} the [noun]. {What|Which} {change|part} {do you need|would you like to make}?',
       '{And|Okay,} {are|is} the {dates|travel dates} {flexible|fixed}, or does it have to be [day]?',
-      '{Is|Should} the {name|passenger name} {spelled|written} {exactly|just} as on the passport?',
+      '{Is the {name|passenger name}|Should the {name|passenger name} be} {spelled|written} {exactly|just} as on the passport?',
     ],
     fix: [
       "{I've|I have} {updated|changed} the [noun]{ with no change fee| at no extra charge}; {a new|the updated} [doc] {is on its way|goes to your email}, reference [ref].",
@@ -341,8 +341,8 @@ export const CATEGORY_SCRIPTS: Record<string, CategoryScript> = {
     topic: ['your claim', 'the claim', 'the claim status'],
     steps: [
       '{Let me pull up|I am opening} the claim. {When|What date} {did you file|was it filed}{, roughly|}?',
-      '{I can see|It shows} {it|the claim} {was assigned|went} to an adjuster on [date]. {Have you|Did you} {sent|send} {any|the} {photos|documents} they asked for?',
-      '{And|Okay,} {has|did} anyone {contacted|contact} you {since then|about it}?',
+      '{I can see|It shows} {it|the claim} {was assigned|went} to an adjuster on [date]. {Have you sent|Did you send} {any|the} {photos|documents} they asked for?',
+      '{And|Okay,} {has anyone contacted|did anyone contact} you {since then|about it}?',
     ],
     fix: [
       "{I've|I have} {escalated|moved} the claim to {priority|the top of the queue}; {the adjuster|[staff]} will {call you|be in touch} by [day], and {payment of|a payout of} [amount] {is approved|is on its way}. Reference [ref].",
@@ -411,7 +411,7 @@ export const ATTITUDE_OPENERS: Record<string, readonly string[]> = {
     "{Of course|Absolutely}{, [first]|}, {let's|we will} {sort this out|get this fixed} {together|today}.",
   ],
   positive: [
-    '{Great|Okay great}{, [first]|}, {we can|I can} {definitely|} {help|handle} {that|this}!',
+    '{Great|Okay great}{, [first]|}, {we can|I can} {definitely|} {help with|handle} {that|this}!',
     '{No problem at all|Happy to help}{, [first]|}!',
   ],
   empathetic: [
@@ -528,15 +528,11 @@ export const DEMEANOR_OPENERS: Record<string, readonly string[]> = {
 
 export const CUSTOMER_BEATS = {
   introduce: [
-    "[hello] {My name is|This is|It's} [name]{ here|}. [issue]",
+    "[hello] {My name is [name]|This is [name]{ here|}|It's [name]{ here|}}. [issue]",
     "[hello] {I'm|This is} [name]{, and|.} [issue]",
     "[hello] [issue] {Oh, and|By the way,} {my name is|it's} [name].",
   ],
-  wish: [
-    "{What I want is|All I want is|I'd like} {this|that}: [wish].",
-    '{So|Basically}, [wish]{, please|}.',
-    "{I'm hoping for|What I need is} [wish].",
-  ],
+  wish: ["{What I'm after is|What I need is|I'm hoping for|Ideally,} [wish]."],
   giveId: [
     "{Sure|Yes|Okay}{, it's|, the [idkind] is|. My [idkind] is} [id].",
     "{Yeah|Sure}, {hang on|one second}{... |. }{It's|The [idkind] is} [id].",

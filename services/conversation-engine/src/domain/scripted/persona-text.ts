@@ -59,9 +59,14 @@ function clauseToFirstPerson(clause: string): string {
 }
 
 /** "Was charged a fee on her line; wants it gone" → "I was charged a fee on my line; I want it gone". */
-export function firstPerson(text: string): string {
-  const clauses = text.split(/(?<=[;.]\s)/);
-  const converted = clauses.map(clauseToFirstPerson).join('');
+export function firstPerson(text: string, options: { clauses?: boolean } = {}): string {
+  const converted =
+    options.clauses === false
+      ? text
+      : text
+          .split(/(?<=[;.]\s)/)
+          .map(clauseToFirstPerson)
+          .join('');
   return converted
     .replace(/\b(?:she|he)\b/g, 'I')
     .replace(/\b(?:She|He)\b/g, 'I')
@@ -93,6 +98,7 @@ function lowerFirst(text: string): string {
 /** The desired resolution as the caller asks for it: an imperative becomes "I'd like you to …". */
 export function wishOf(desiredResolution: string): { imperative: boolean; text: string } {
   const first = (/^[A-Za-z]+/.exec(desiredResolution)?.[0] ?? '').toLowerCase();
-  const body = firstPerson(lowerFirst(desiredResolution)).replace(/[.!]+$/, '');
+  // A noun phrase ("Enrolled in budget billing") stays one: only its pronouns change.
+  const body = firstPerson(lowerFirst(desiredResolution), { clauses: false }).replace(/[.!]+$/, '');
   return { imperative: IMPERATIVES.has(first), text: body };
 }

@@ -246,7 +246,7 @@ function baseSlots(context: CallContext, plan: CallPlan): Record<string, string 
 }
 
 function lowerFirst(text: string): string {
-  return text.charAt(0).toLowerCase() + text.slice(1);
+  return /^I\b/.test(text) ? text : text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 function lastHeard(history: readonly ChatMessage[]): string {
@@ -467,8 +467,49 @@ export function questionKind(heard: string): Question {
   return 'open';
 }
 
+const TECHNICAL = new Set(['technical_support', 'outage']);
+
+const ACTION_ANSWERS: Record<'low' | 'medium' | 'high', readonly string[]> = {
+  low: [
+    "{Oh, |Um, |}{okay|alright}, {let me try|hang on}{... |. }{I think I did it|I pressed something}{? It's asking me something now|, but I'm not sure it worked}.",
+    "{I'm not sure where that is|Where do I find that}{, sorry|}. {Oh wait|Okay}, {I see it|found it}{, I think|}.",
+  ],
+  medium: [
+    '{Okay|Alright}, {done|I did that}. {It|The page} {says|shows} {it went through|something changed}{, I think|}.',
+    "{Sure|Okay}, {give me a second|one moment}{... |. }{Done|Okay, that's done}.",
+  ],
+  high: [
+    '{Done|Already done}. {Same result as before|Nothing changed}{, as I expected|}.',
+    "{Did that|Done} {before I called|already}{, twice|}. {It's not on my side|The problem is on yours}.",
+  ],
+};
+
+function whichAnswer(heard: string): readonly string[] {
+  const t = heard.toLowerCase();
+  if (/\bplan\b/.test(t))
+    return [
+      "{I'm on|I have} the {basic|standard|unlimited|family} plan{ at [money] a month|}{, and I'd like something {cheaper|better}|}.",
+      '{The|My} {current|old} one is [money] a month{, the {basic|standard} one|}.',
+    ];
+  if (/\b(card|account|payment|pay)\b/.test(t))
+    return [
+      '{The|My} {card|account} ending in [phone4]{, I think|}.',
+      '{The|My} {usual|regular} card{, the one ending [phone4]|}.',
+    ];
+  if (/\b(model|product|option|item)\b/.test(t))
+    return [
+      "{The|It's the} [code]{ model|}{, the one listed at [money]|}.",
+      '{The one|It} {on the page|I saw online}, [code].',
+    ];
+  if (/\b(transactions?|charges?)\b/.test(t))
+    return ['{The|That} [money] {one|charge} {from|at} [merchant]{ on [date]|}.'];
+  if (/\b(change|part)\b/.test(t)) return ['{Just|Mostly} the {date|name|time}{, nothing else|}.'];
+  return ["{It's|That would be} the one {on|from} [date]{, I believe|}."];
+}
+
 function answerTo(
   heard: string,
+  category: string,
   customer: CustomerPersona,
   random: Random,
   slots: Slots,
@@ -499,16 +540,16 @@ function answerTo(
       };
     case 'action':
       return {
-        text: say(CATEGORY_SCRIPTS.technical_support?.answers[proficiency] ?? ['Okay, done.']),
+        text: say(
+          TECHNICAL.has(category)
+            ? (CATEGORY_SCRIPTS.technical_support?.answers[proficiency] ?? ACTION_ANSWERS[proficiency])
+            : ACTION_ANSWERS[proficiency],
+        ),
         detailed: false,
       };
     case 'which':
       return {
-        text: say([
-          '{The|My} {card|account} ending in [phone4]{, I think|}.',
-          "{It's|That would be} the one {on|from} [date]{, I believe|}.",
-          '{The|My} {usual|regular} one{, the one ending [phone4]|}.',
-        ]),
+        text: say(whichAnswer(heard)),
         detailed: false,
       };
     case 'yesno':
@@ -561,9 +602,13 @@ function customerLine(
     const opener =
       DEMEANOR_OPENERS[context.scenario.demeanor] ?? (DEMEANOR_OPENERS.calm as readonly string[]);
     const issue = firstPerson(c.issue);
-    const want = say(CUSTOMER_BEATS.wish, {
-      wish: wish.imperative ? `I'd like you to ${wish.text}` : wish.text,
-    });
+    const want = wish.imperative
+      ? say(["{So|Basically|Really}, {I'd like you to|could you|I need you to} [wish]{, please|}."], {
+          wish: wish.text,
+        })
+      : /^[a-z]+ed\b/.test(wish.text)
+        ? say(["{So|Basically|Ideally}, I'd like to be [wish]."], { wish: wish.text })
+        : say(CUSTOMER_BEATS.wish, { wish: wish.text });
     return `${say(CUSTOMER_BEATS.introduce, { hello: say(opener), issue })} ${chance(random, 0.7) ? want : ''}`.trim();
   };
   const giveId = () => {
@@ -583,7 +628,7 @@ function customerLine(
       random,
       plan.facts.amount,
     );
-    const core = answerTo(heard, c, random, slots);
+    const core = answerTo(heard, context.scenario.issueCategory, c, random, slots);
     const chatty =
       c.conversationLengthPreference === 'long'
         ? 0.45
