@@ -263,7 +263,8 @@ export class OpenAiLlmProvider implements LlmProvider {
   private fallback(request: LineRequest, error: LlmError, usage: TokenUsage): LineResult {
     const lines = FALLBACK_LINES[request.role];
     return {
-      text: lines[request.turn % lines.length] as string,
+      // A role speaks every other turn: step through its own lines, not the call's.
+      text: lines[Math.floor(request.turn / 2) % lines.length] as string,
       usage,
       fallback: true,
       fallbackReason: error.code,

@@ -1,0 +1,64 @@
+import { MemoryEventBus } from '@synthcall/event-bus';
+import { type AgentPersona, type CustomerPersona, defaultPersonas } from '@synthcall/personas';
+import { TOPICS } from '@synthcall/schemas';
+import { describe, expect, it } from 'vitest';
+import { callContext } from '../domain/context.js';
+import { newCall, withHeard } from '../domain/conversation.js';
+import { toRecord } from '../state-codec.js';
+import { BusChangelogStateStore } from './bus-changelog-state-store.js';
+
+const set = defaultPersonas();
+const context = callContext({
+  callId: 'call-1',
+  seed: 's',
+  maxTurns: 24,
+  customer: set.customers[0] as CustomerPersona,
+  agent: set.agents[0] as AgentPersona,
+});
+const voices = {
+  agent: { voice: 'man', language: 'en-US' },
+  customer: { voice: 'woman', language: 'en-US' },
+};
+
+describe('bus changelog state store', () => {
+  it('rebuilds the newest version of every call, skipping a record it cannot read, before load resolves', async () => {
+    const bus = new MemoryEventBus();
+    const v1 = newCall(context, { scenario: context.scenario, expectedOutcome: 'resolved', voices }, 1);
+    const v2 = withHeard(v1, 'customer', 0, 'hello', 2);
+    const other = { ...v1, callId: 'call-2' };
+    await bus.publish(TOPICS.conversationState, 'call-1', toRecord(v2));
+    await bus.publish(TOPICS.conversationState, 'call-1', toRecord(v1)); // an older version arriving late
+    await bus.publish(TOPICS.conversationState, 'call-2', toRecord(other));
+    await bus.publish(TOPICS.conversationState, 'call-3', {
+      ...toRecord(other),
+      callId: 'call-3',
+      providerState: '{',
+    });
+
+    const invalid: string[] = [];
+    const store = new BusChangelogStateStore({ bus, onInvalid: (callId) => invalid.push(callId) });
+    await store.load();
+    expect(store.get('call-1')).toEqual(v2);
+    expect(store.get('call-2')).toEqual(other);
+    expect(store.get('call-3')).toBeUndefined();
+    expect(invalid).toEqual(['call-3']);
+    expect(
+      store
+        .active()
+        .map((s) => s.callId)
+        .sort(),
+    ).toEqual(['call-1', 'call-2']);
+    await store.close();
+  });
+
+  it('writes every change to the changelog keyed by callId', async () => {
+    const bus = new MemoryEventBus();
+    const store = new BusChangelogStateStore({ bus });
+    await store.load();
+    const state = newCall(context, { scenario: context.scenario, expectedOutcome: 'resolved', voices }, 1);
+    await store.put(state);
+    const written = bus.messages(TOPICS.conversationState.name).filter((m) => m.key?.toString() === 'call-1');
+    expect(written).toHaveLength(1);
+    await store.close();
+  });
+});
