@@ -195,7 +195,7 @@ export class TwimlRunner {
       this.t.log(leg, { type: 'heard', index, result: null });
       return undefined;
     }
-    const random = derivedRandom(this.t.options.seed, `${leg.call.sid}:${index}`);
+    const random = derivedRandom(this.t.options.seed, `${this.noiseKey(leg)}:${index}`);
     const { heard, confidence } = this.t.options.recognizer.recognize(raw, {
       wordErrorRate: this.t.options.asrWer,
       random,
@@ -203,6 +203,17 @@ export class TwimlRunner {
     this.t.log(leg, { type: 'heard', index, raw, result: heard, confidence });
     if (heard.trim() === '') return undefined;
     return { text: heard, confidence };
+  }
+
+  /**
+   * What the recogniser's noise is seeded by: the dialled address (To/From of the call that created this leg, with an
+   * app's query parameters), not the CallSid. SIDs are drawn in the order calls happen, which concurrent calls change
+   * from run to run; the address does not, so the same seed hears the same words whatever the interleaving.
+   */
+  private noiseKey(leg: Leg): string {
+    const parentSid = leg.call.parentCallSid;
+    const origin = (parentSid ? this.t.calls.get(parentSid)?.call : undefined) ?? leg.call;
+    return `${origin.to}|${origin.from}|${leg.call.direction ?? ''}`;
   }
 
   private async fetchDocument(
