@@ -70,6 +70,7 @@ export interface GenerateSummary {
 const SIM_ACCOUNT_SID = 'AC5e1ec7ed5e1ec7ed5e1ec7ed5e1ec7ed';
 const SIM_AUTH_TOKEN = 'synthcall-embedded-sim-token';
 const FROM = '+15005550006';
+const SIMULATED_DAY_START = Date.UTC(2026, 0, 5, 9, 0, 0);
 
 const increment = <K extends string>(counts: Partial<Record<K, number>>, key: K) => {
   counts[key] = (counts[key] ?? 0) + 1;
@@ -108,6 +109,8 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       authToken: SIM_AUTH_TOKEN,
       seed: o.seed,
       asrWer: o.asrWer,
+      // The simulated day starts at a fixed instant, so call times in the dataset do not depend on when it ran.
+      startTimeMs: SIMULATED_DAY_START,
       onError: (err: unknown) => logger.error({ err }, 'twilio-sim background error'),
     });
     cleanups.push(() => sim.close());

@@ -1,0 +1,78 @@
+import { mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type GenerateOptions, generate } from './embedded.js';
+
+const base = async (overrides: Partial<GenerateOptions> = {}): Promise<GenerateOptions> => ({
+  calls: 6,
+  seed: 'cli-test',
+  strategy: 'matched',
+  concurrency: 3,
+  out: await mkdtemp(join(tmpdir(), 'synthcall-gen-')),
+  maxTurns: 24,
+  asrWer: 0.05,
+  timeoutMs: 120_000,
+  logLevel: 'silent',
+  version: 'test',
+  ...overrides,
+});
+
+async function files(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = { 'calls.jsonl': await readFile(join(dir, 'calls.jsonl'), 'utf8') };
+  for (const sub of ['transcripts', 'labels']) {
+    for (const f of (await readdir(join(dir, sub))).sort())
+      out[`${sub}/${f}`] = await readFile(join(dir, sub, f), 'utf8');
+  }
+  return out;
+}
+
+describe('synthcall generate (embedded, offline)', () => {
+  it('runs every call to an explicit end and writes a dataset whose turns alternate, agent first', async () => {
+    const o = await base();
+    const summary = await generate(o);
+    expect(summary).toMatchObject({ requested: 6, finished: 6, timedOut: false });
+    const calls = (await readFile(join(o.out, 'calls.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(calls).toHaveLength(6);
+    for (const call of calls) {
+      expect(call.endReason, call.callId).toMatch(
+        /^(resolved|escalated|customer_abandoned|max_turns|loop_detected)$/,
+      );
+      expect(call.endedBy).toMatch(/^(agent|customer)$/);
+      expect(call.turnCount).toBeGreaterThanOrEqual(6);
+      expect(call.synthetic).toBe(true);
+      const t = JSON.parse(await readFile(join(o.out, 'transcripts', `${call.callId}.json`), 'utf8'));
+      t.turns.forEach((turn: { turn: number; role: string; said: string }, i: number) => {
+        expect(turn.turn).toBe(i);
+        expect(turn.role).toBe(i % 2 === 0 ? 'agent' : 'customer');
+        expect(turn.said.trim().length).toBeGreaterThan(0);
+      });
+      // Every line but the farewell was heard by the other leg.
+      expect(
+        t.turns.slice(0, -1).every((turn: { heard: string | null }) => typeof turn.heard === 'string'),
+      ).toBe(true);
+      const labels = JSON.parse(await readFile(join(o.out, 'labels', `${call.callId}.json`), 'utf8'));
+      expect(labels).toMatchObject({ synthetic: true, source: 'provider', endReason: call.endReason });
+    }
+    const manifest = JSON.parse(await readFile(join(o.out, 'manifest.json'), 'utf8'));
+    expect(manifest).toMatchObject({ synthetic: true, seed: 'cli-test', counts: { calls: 6 } });
+  }, 120_000);
+
+  it('writes identical calls.jsonl, transcripts and labels for the same seed', async () => {
+    const a = await base({ seed: 'same-seed' });
+    const b = await base({ seed: 'same-seed' });
+    await generate(a);
+    await generate(b);
+    expect(await files(b.out)).toEqual(await files(a.out));
+  }, 180_000);
+
+  it('stops with SYNTH_DATASET_WRITE_FAILED before placing any call when the folder cannot be written', async () => {
+    const parent = await mkdtemp(join(tmpdir(), 'synthcall-bad-'));
+    await writeFile(join(parent, 'file'), 'x');
+    const err = await generate(await base({ out: join(parent, 'file', 'out') })).catch((e: unknown) => e);
+    expect((err as { code?: string }).code).toBe('SYNTH_DATASET_WRITE_FAILED');
+  });
+});
