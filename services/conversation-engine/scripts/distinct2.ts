@@ -23,6 +23,7 @@ const bigrams = new Set<string>();
 let totalBigrams = 0;
 let turns = 0;
 let identical = 0;
+let perCallSum = 0;
 const endReasons = new Map<string, number>();
 
 for (let i = 0; i < calls; i++) {
@@ -40,13 +41,18 @@ for (let i = 0; i < calls; i++) {
   transcripts.add(key);
   const reason = state.end?.reason ?? 'none';
   endReasons.set(reason, (endReasons.get(reason) ?? 0) + 1);
+  const own = new Set<string>();
+  let ownTotal = 0;
   for (const line of lines) {
     const words = line.text.toLowerCase().match(/[a-z0-9']+/g) ?? [];
     for (let w = 0; w + 1 < words.length; w++) {
       bigrams.add(`${words[w]} ${words[w + 1]}`);
+      own.add(`${words[w]} ${words[w + 1]}`);
+      ownTotal++;
       totalBigrams++;
     }
   }
+  perCallSum += own.size / Math.max(1, ownTotal);
   // Inspection aids: SHOW_CALL=<index> prints one transcript, DUMP_LINES=1 every line (both to stderr).
   if (process.env.SHOW_CALL === String(i))
     for (const l of lines) process.stderr.write(`${l.turn} ${l.role}: ${l.text}\n`);
@@ -62,6 +68,8 @@ console.log(
       distinctBigrams: bigrams.size,
       totalBigrams,
       distinct2: Number((bigrams.size / Math.max(1, totalBigrams)).toFixed(4)),
+      // Context only (not the target measure): the same ratio inside each call, averaged.
+      meanPerCallDistinct2: Number((perCallSum / Math.max(1, calls)).toFixed(4)),
       endReasons: Object.fromEntries(endReasons),
     },
     null,
