@@ -25,8 +25,15 @@ export type { LlmProvider } from './domain/llm-provider.js';
 export type { GroundTruth, PiiSpan } from './domain/scripted/planner.js';
 export { simulateCall } from './domain/simulate.js';
 export type { StateStore } from './domain/state-store.js';
-export { type CallLabels, ConversationEngine, type EngineDeps, labelsOf } from './engine.js';
+export {
+  type CallLabels,
+  ConversationEngine,
+  type EngineDeps,
+  labelsFromRecord,
+  labelsOf,
+} from './engine.js';
 export { createEngineMetrics, type EngineMetrics, noopEngineMetrics } from './engine-metrics.js';
+export { fromRecord, toRecord } from './state-codec.js';
 
 /**
  * Everything the conversation-engine gets from outside. Each port is optional: missing ones are built from config

@@ -16,7 +16,8 @@ import { ScriptedLlmProvider } from './adapters/scripted-llm-provider.js';
 import type { LineRequest, LineResult, LlmProvider } from './domain/llm-provider.js';
 import type { StateStore } from './domain/state-store.js';
 import type { Role } from './domain/types.js';
-import { ConversationEngine } from './engine.js';
+import { ConversationEngine, labelsFromRecord } from './engine.js';
+import { toRecord } from './state-codec.js';
 
 const personas = defaultPersonas();
 const customer = personas.customers[0] as CustomerPersona;
@@ -261,6 +262,8 @@ describe('conversation engine', () => {
     await playOut(h, 24);
     const labels = h.engine.labels('call-1');
     expect(labels?.intendedOutcome).toBe('resolved');
+    const state = h.engine.state('call-1');
+    expect(state && labelsFromRecord(toRecord(state))).toEqual(labels);
     const last = h.replies.at(-1);
     expect(last).toMatchObject({ role: 'agent', endCall: true, endReason: 'resolved', endedBy: 'agent' });
     expect(last?.text).toContain(fillPlaceholders(capable.farewell, { company: easy.company ?? '' }));

@@ -4,6 +4,7 @@ import type { PersonaSet } from '@synthcall/personas';
 import {
   type CallLifecycle,
   type CallPlanned,
+  type ConversationState,
   type ReplyReady,
   TOPICS,
   type TopicBinding,
@@ -24,6 +25,7 @@ import { type GroundTruth, scriptedGroundTruth } from './domain/scripted/planner
 import type { StateStore } from './domain/state-store.js';
 import type { CallContext, CallEnd, Role } from './domain/types.js';
 import { type EngineMetrics, noopEngineMetrics } from './engine-metrics.js';
+import { fromRecord } from './state-codec.js';
 
 export interface EngineTopics {
   calls: TopicBinding<'CallPlanned'>;
@@ -83,6 +85,11 @@ export function labelsOf(state: CallState): CallLabels {
     fallbackTurns: state.fallbackTurns,
     tokensUsed: state.tokensUsed,
   };
+}
+
+/** The labels of a call from a `conversation-state` record (what a sink sees on the topic), without the envelope. */
+export function labelsFromRecord(record: ConversationState): CallLabels {
+  return labelsOf(fromRecord(record));
 }
 
 /**
