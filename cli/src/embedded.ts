@@ -17,7 +17,7 @@ import {
   ScriptedLlmProvider,
   scriptedLabels,
 } from '@synthcall/conversation-engine';
-import { MemoryEventBus } from '@synthcall/event-bus';
+import { type EventBus, KafkaEventBus, MemoryEventBus } from '@synthcall/event-bus';
 import { createLogger } from '@synthcall/logging';
 import { createBusMetrics, createMetricsRegistry } from '@synthcall/metrics';
 import {
@@ -28,14 +28,17 @@ import {
 } from '@synthcall/orchestrator';
 import { defaultPersonas } from '@synthcall/personas';
 import {
+  ConfluentSchemaRegistry,
   type ConversationState,
   type EndReason,
+  EventCodec,
   type Outcome,
   type PairingStrategy,
   TOPICS,
 } from '@synthcall/schemas';
 import { SimHttpClient, startTwilioSim } from '@synthcall/twilio-sim';
 import { createGateway, loadTwimlGatewayConfig } from '@synthcall/twiml-gateway';
+import { Kafka, logLevel } from 'kafkajs';
 import twilio from 'twilio';
 
 export interface GenerateOptions {
@@ -51,6 +54,14 @@ export interface GenerateOptions {
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
   onProgress?: (finished: number, total: number) => void;
   version: string;
+  /**
+   * How the services talk: `memory` (the embedded bus, default) or a real Kafka broker and registry, where every
+   * service gets its own Kafka client as if it ran in its own process. `topicSuffix` gives the run its own topics and
+   * consumer groups (created here), so runs and tests never share them.
+   */
+  transport?:
+    | { kind: 'memory' }
+    | { kind: 'kafka'; brokers: string[]; registryUrl: string; topicSuffix?: string };
 }
 
 export interface GenerateSummary {
@@ -64,6 +75,8 @@ export interface GenerateSummary {
   wallSec: number;
   callsPerMin: number;
   timedOut: boolean;
+  /** Heard → reply: from the gateway publishing UtteranceHeard to the reply reaching a consumer, in ms. */
+  turnLatencyMs: { p50: number; p99: number; samples: number };
 }
 
 // Credentials of the offline Twilio; it is a local process, nothing here reaches Twilio.
@@ -96,7 +109,32 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
     version: o.version,
     defaultMetrics: false,
   });
-  const bus = new MemoryEventBus({ metrics: createBusMetrics(registry), logger });
+  const busMetrics = createBusMetrics(registry);
+  const transport = o.transport ?? { kind: 'memory' as const };
+  const topics =
+    transport.kind === 'kafka' && transport.topicSuffix ? suffixed(transport.topicSuffix) : TOPICS;
+  const group = (name: string) =>
+    transport.kind === 'kafka' && transport.topicSuffix ? `${name}-${transport.topicSuffix}` : name;
+  const memoryBus =
+    transport.kind === 'memory' ? new MemoryEventBus({ metrics: busMetrics, logger }) : undefined;
+  const buses: EventBus[] = [];
+  /** One bus per service: on Kafka each is its own client, as separate processes would have. */
+  const busFor = (service: string): EventBus => {
+    if (memoryBus) return memoryBus;
+    const kafka = transport as { brokers: string[]; registryUrl: string };
+    const bus = new KafkaEventBus({
+      brokers: kafka.brokers,
+      clientId: group(`synthcall-${service}`),
+      codec: new EventCodec(new ConfluentSchemaRegistry({ url: kafka.registryUrl })),
+      metrics: busMetrics,
+      logger,
+      deadLetterTopic: topics.deadLetters,
+    });
+    buses.push(bus);
+    return bus;
+  };
+  if (transport.kind === 'kafka' && transport.topicSuffix)
+    await createTopics(transport.brokers, Object.values(topics));
   const personas = defaultPersonas();
   const cleanups: Array<() => Promise<void>> = [];
   const cleanup = async () => {
@@ -123,8 +161,15 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       config: loadTwimlGatewayConfig({ GATEWAY_PUBLIC_URL: gatewayUrl, TWILIO_AUTH_TOKEN: SIM_AUTH_TOKEN }),
       logger,
       registry,
-      bus,
-      instanceId: 'embedded',
+      bus: busFor('twiml-gateway'),
+      instanceId: group('embedded'),
+      topics: {
+        calls: topics.calls,
+        replies: topics.replies,
+        utterances: topics.utterances,
+        callEvents: topics.callEvents,
+        recordings: topics.recordings,
+      },
     });
     server.on('request', gateway.handler);
     cleanups.push(async () => {
@@ -140,14 +185,27 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       voiceMethod: 'POST',
     });
 
+    const engineBus = busFor('conversation-engine');
     const engine = new ConversationEngine({
-      bus,
-      store: new BusChangelogStateStore({ bus, instanceId: 'embedded' }),
+      bus: engineBus,
+      store: new BusChangelogStateStore({
+        bus: engineBus,
+        topic: topics.conversationState,
+        instanceId: group('embedded'),
+        groupPrefix: group('conversation-engine-state'),
+      }),
       provider: new ScriptedLlmProvider(),
       personas,
       now: Date.now,
       logger,
       metrics: createEngineMetrics(registry),
+      topics: {
+        calls: topics.calls,
+        utterances: topics.utterances,
+        replies: topics.replies,
+        callEvents: topics.callEvents,
+      },
+      group: group('conversation-engine'),
     });
     await engine.start();
     cleanups.push(() => engine.stop());
@@ -158,10 +216,14 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
     const done = new Promise<void>((resolve) => {
       allDone = resolve;
     });
+    const observerBus = busFor('analytics-sink');
+    const latency = await observeTurnLatency(observerBus, topics, group('turn-latency'));
+    cleanups.push(() => latency.close());
     const collector = await collectDataset({
-      bus,
+      bus: observerBus,
       dataset,
-      group: 'dataset',
+      group: group('dataset'),
+      topics,
       onCallFinished: () => {
         finished += 1;
         o.onProgress?.(finished, o.calls);
@@ -171,8 +233,9 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
     cleanups.push(() => collector.close());
 
     const metrics = orchestratorMetrics(registry);
+    const orchestratorBus = busFor('orchestrator');
     const orchestrator = new Orchestrator({
-      bus,
+      bus: orchestratorBus,
       personas,
       telephony: new TwilioTelephony({
         accountSid: SIM_ACCOUNT_SID,
@@ -197,7 +260,9 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       callMode: 'simulated',
       twilioCps: 0,
       maxConcurrentCalls: o.concurrency,
-      instanceId: 'embedded',
+      instanceId: group('embedded'),
+      group: group('orchestrator'),
+      topics: { requests: topics.callRequests, calls: topics.calls, callEvents: topics.callEvents },
     });
     await orchestrator.start();
     cleanups.push(() => orchestrator.stop());
@@ -205,17 +270,17 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
     // A request id from the seed: the same seed gives the same call ids, pairs and dialogue.
     const requestId = `gen-${o.seed}`;
     let requestFailed: string | undefined;
-    await bus.subscribe({
-      topic: TOPICS.deadLetters,
-      group: 'generate-dead-letters',
+    await observerBus.subscribe({
+      topic: topics.deadLetters,
+      group: group('generate-dead-letters'),
       handler: async ({ value }) => {
-        if (value.originalTopic === TOPICS.callRequests.name)
+        if (value.originalTopic === topics.callRequests.name)
           requestFailed = `${value.errorCode}: ${value.errorMessage}`;
         logger.error({ topic: value.originalTopic, code: value.errorCode }, value.errorMessage);
         if (requestFailed) allDone();
       },
     });
-    await bus.publish(TOPICS.callRequests, requestId, {
+    await orchestratorBus.publish(topics.callRequests, requestId, {
       requestId,
       requestedAt: new Date(),
       count: o.calls,
@@ -238,9 +303,12 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
     clearTimeout(timer);
     if (requestFailed) throw new Error(`the call request was refused: ${requestFailed}`);
     await sim.whenIdle();
-    await bus.idle();
+    await memoryBus?.idle();
 
-    const summary = summarize(dataset, o, out, started, timedOut);
+    const summary = {
+      ...summarize(dataset, o, out, started, timedOut),
+      turnLatencyMs: latency.percentiles(),
+    };
     await writeDataset(out, dataset, {
       runId: randomUUID(),
       seed: o.seed,
@@ -252,7 +320,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
         asrWer: o.asrWer,
         telephony: 'twilio-sim',
         provider: 'scripted',
-        bus: 'memory',
+        bus: transport.kind,
       },
       versions: { synthcall: o.version, node: process.version },
       personas: { customers: personas.customers.map((c) => c.id), agents: personas.agents.map((a) => a.id) },
@@ -270,8 +338,75 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
     return summary;
   } finally {
     await cleanup();
-    await bus.close();
+    await memoryBus?.close();
+    await Promise.all(buses.map((b) => b.close().catch(() => undefined)));
   }
+}
+
+type Topics = typeof TOPICS;
+
+function suffixed(suffix: string): Topics {
+  return Object.fromEntries(
+    Object.entries(TOPICS).map(([key, spec]) => [key, { ...spec, name: `${spec.name}-${suffix}` }]),
+  ) as unknown as Topics;
+}
+
+async function createTopics(
+  brokers: string[],
+  specs: Array<{ name: string; partitions: number; config: Record<string, string> }>,
+) {
+  const admin = new Kafka({ clientId: 'synthcall-generate', brokers, logLevel: logLevel.WARN }).admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: specs.map((t) => ({
+        topic: t.name,
+        numPartitions: t.partitions,
+        replicationFactor: 1,
+        configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
+      })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Measures heard → reply: the gateway's UtteranceHeard.heardAt to the moment the reply reaches this consumer. */
+async function observeTurnLatency(bus: EventBus, topics: Topics, groupName: string) {
+  const heardAt = new Map<string, number>();
+  const samples: number[] = [];
+  const subs = [
+    await bus.subscribe({
+      topic: topics.utterances,
+      group: `${groupName}-heard`,
+      handler: async ({ value }) => {
+        heardAt.set(`${value.callId}:${value.role}:${value.turn + 1}`, value.heardAt.getTime());
+      },
+    }),
+    await bus.subscribe({
+      topic: topics.replies,
+      group: `${groupName}-replies`,
+      handler: async ({ value }) => {
+        const key = `${value.callId}:${value.role}:${value.turn}`;
+        const at = heardAt.get(key);
+        if (at !== undefined && !value.fallback) {
+          samples.push(Date.now() - at);
+          heardAt.delete(key);
+        }
+      },
+    }),
+  ];
+  return {
+    percentiles: () => {
+      const sorted = [...samples].sort((a, b) => a - b);
+      const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+      return { p50: at(0.5), p99: at(0.99), samples: sorted.length };
+    },
+    close: async () => {
+      await Promise.all(subs.map((s) => s.close()));
+    },
+  };
 }
 
 function groundTruthOf(state: ConversationState): GroundTruth | null {
@@ -298,7 +433,7 @@ function summarize(
   out: string,
   started: number,
   timedOut: boolean,
-): GenerateSummary {
+): Omit<GenerateSummary, 'turnLatencyMs'> {
   const endReasons: GenerateSummary['endReasons'] = {};
   const outcomes: GenerateSummary['outcomes'] = {};
   let turns = 0;
