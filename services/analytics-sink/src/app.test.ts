@@ -1,33 +1,58 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { MemoryEventBus } from '@synthcall/event-bus';
 import { createLogger } from '@synthcall/logging';
 import { createMetricsRegistry } from '@synthcall/metrics';
-import type { ServiceApp } from '@synthcall/ops-server';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createApp } from './app.js';
+import { type AnalyticsSinkApp, createApp } from './app.js';
 import { loadAnalyticsSinkConfig } from './config.js';
 
-const apps: ServiceApp[] = [];
+const apps: AnalyticsSinkApp[] = [];
+const dirs: string[] = [];
 
 afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.ops.close()));
+  for (const app of apps.splice(0)) {
+    await app.ops.close();
+    for (const step of app.shutdownSteps) await step.run();
+  }
+  await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-async function startApp() {
+async function startApp({ subscribe = true } = {}) {
+  const dir = await mkdtemp(join(tmpdir(), 'sink-app-'));
+  dirs.push(dir);
   const logger = createLogger({
     service: 'analytics-sink',
     version: 'test',
     destination: new Writable({ write: (_chunk, _encoding, done) => done() }),
   });
   const registry = createMetricsRegistry({ service: 'analytics-sink', version: 'test' });
-  const app = createApp({ config: loadAnalyticsSinkConfig({}), logger, registry });
+  const app = createApp({
+    config: loadAnalyticsSinkConfig({ DATASET_DIR: dir }),
+    logger,
+    registry,
+    bus: new MemoryEventBus(),
+    ownsBus: true,
+  });
   apps.push(app);
   expect(app.ops.server.listening).toBe(false);
+  if (subscribe) await app.start();
   const { port } = await app.ops.listen(0);
   return (path: string) => fetch(`http://127.0.0.1:${port}${path}`);
 }
 
 describe('analytics-sink createApp', () => {
-  it('answers /healthz and /readyz with 200', async () => {
+  it('is not ready until it has subscribed to the call-loop topics', async () => {
+    const get = await startApp({ subscribe: false });
+    expect((await get('/healthz')).status).toBe(200);
+    const ready = await get('/readyz');
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ failing: ['subscribed'] });
+  });
+
+  it('answers /healthz and /readyz with 200 once subscribed', async () => {
     const get = await startApp();
     expect((await get('/healthz')).status).toBe(200);
     const ready = await get('/readyz');

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ServiceProcess } from '@synthcall/ops-server/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -5,13 +8,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 // These spawn the real entry point under tsx: slow-ish (a second or two each), so there are only two.
 const serviceDir = fileURLToPath(new URL('..', import.meta.url));
 const started: ServiceProcess[] = [];
+const dirs: string[] = [];
 
 afterEach(() => {
   for (const proc of started.splice(0)) proc.kill();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 function start(env: Record<string, string>): ServiceProcess {
-  const proc = new ServiceProcess({ cwd: serviceDir, env });
+  const dir = mkdtempSync(join(tmpdir(), 'sink-main-'));
+  dirs.push(dir);
+  const proc = new ServiceProcess({ cwd: serviceDir, env: { DATASET_DIR: dir, ...env } });
   started.push(proc);
   return proc;
 }

@@ -1,10 +1,42 @@
+import { type EventBus, KafkaEventBus, MemoryEventBus } from '@synthcall/event-bus';
+import { createBusMetrics } from '@synthcall/metrics';
 import { readPackageVersion, runService } from '@synthcall/ops-server';
+import { ConfluentSchemaRegistry, EventCodec } from '@synthcall/schemas';
 import { createApp } from './app.js';
 import { loadAnalyticsSinkConfig } from './config.js';
 
+const version = readPackageVersion(import.meta.url);
+
 await runService({
   service: 'analytics-sink',
-  version: readPackageVersion(import.meta.url),
+  version,
   loadConfig: () => loadAnalyticsSinkConfig(),
-  createApp,
+  createApp: async (context) => {
+    const { config, logger, registry } = context;
+    const metrics = createBusMetrics(registry);
+    const bus: EventBus =
+      config.SYNTHCALL_BUS === 'kafka'
+        ? new KafkaEventBus({
+            brokers: config.KAFKA_BROKERS ?? [],
+            clientId: config.KAFKA_CLIENT_ID ?? 'analytics-sink',
+            codec: new EventCodec(new ConfluentSchemaRegistry({ url: config.SCHEMA_REGISTRY_URL ?? '' })),
+            metrics,
+            logger,
+          })
+        : new MemoryEventBus({ metrics, logger });
+    const app = createApp({
+      ...context,
+      bus,
+      ownsBus: true,
+      versions: { 'analytics-sink': version, node: process.version },
+    });
+    await app.start();
+    logger.info({ dir: app.sink.dir, calls: app.sink.writtenCalls }, 'analytics-sink writing the dataset');
+    return app;
+  },
+}).catch((error: unknown) => {
+  // Start-up failures after config (an unwritable dataset folder, an unreachable broker) end the process with the
+  // reason on stderr, as a bad variable does.
+  process.stderr.write(`analytics-sink: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
 });

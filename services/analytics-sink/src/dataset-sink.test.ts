@@ -1,0 +1,203 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MemoryEventBus } from '@synthcall/event-bus';
+import { exampleEvents, TOPICS } from '@synthcall/schemas';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DatasetSink, type Schedule } from './dataset-sink.js';
+import { groundTruthOf } from './ground-truth.js';
+
+const quiet = { info() {}, warn() {}, error() {} };
+const dirs: string[] = [];
+const closers: Array<() => Promise<void>> = [];
+
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close();
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+});
+
+async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'sink-'));
+  dirs.push(dir);
+  return dir;
+}
+
+/** A schedule whose timers run only when the test says the settle period is over. */
+function manualSchedule() {
+  const due: Array<() => void> = [];
+  const schedule: Schedule = (run) => {
+    let cancelled = false;
+    due.push(() => {
+      if (!cancelled) run();
+    });
+    return () => {
+      cancelled = true;
+    };
+  };
+  const elapse = () => {
+    for (const run of due.splice(0)) run();
+  };
+  return { schedule, elapse, waiting: () => due.length };
+}
+
+async function startSink(dir: string, schedule = manualSchedule()) {
+  const bus = new MemoryEventBus();
+  const sink = new DatasetSink({
+    bus,
+    dir,
+    logger: quiet,
+    settleMs: 2_000,
+    schedule: schedule.schedule,
+    now: () => new Date('2026-02-01T10:00:00Z'),
+    versions: { test: '1' },
+  });
+  await sink.start();
+  closers.push(async () => {
+    await sink.close();
+    await bus.close();
+  });
+  return { bus, sink, schedule };
+}
+
+async function playCall(bus: MemoryEventBus, callId: string, turns: number) {
+  const ev = exampleEvents(callId);
+  await bus.publish(TOPICS.calls, callId, ev.CallPlanned);
+  for (let turn = 0; turn < turns; turn++) {
+    await bus.publish(TOPICS.replies, callId, {
+      ...ev.ReplyReady,
+      eventId: `${callId}:r${turn}`,
+      role: turn % 2 === 0 ? 'agent' : 'customer',
+      turn,
+      text: `line ${turn}`,
+    });
+  }
+  await bus.publish(TOPICS.callEvents, callId, {
+    ...ev.CallLifecycle,
+    eventId: `${callId}:ended`,
+    type: 'call_ended',
+    endReason: 'resolved',
+    endedBy: 'agent',
+  });
+  await bus.idle();
+}
+
+const lines = async (dir: string) =>
+  (await readFile(join(dir, 'calls.jsonl'), 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { callId: string; turnCount: number; synthetic: boolean });
+const readJson = async (path: string) => JSON.parse(await readFile(path, 'utf8'));
+
+describe('DatasetSink', () => {
+  it('is ready only once it has subscribed', async () => {
+    const dir = await tempDir();
+    const sink = new DatasetSink({ bus: new MemoryEventBus(), dir, logger: quiet, settleMs: 0 });
+    expect(sink.subscribed).toBe(false);
+    await sink.start();
+    expect(sink.subscribed).toBe(true);
+    await sink.close();
+    expect(sink.subscribed).toBe(false);
+  });
+
+  it('writes a finished call after its settle period, including a turn that arrived after call_ended', async () => {
+    const dir = await tempDir();
+    const { bus, sink, schedule } = await startSink(dir);
+    await playCall(bus, 'call-a', 3);
+    // Still settling: nothing written yet.
+    expect(schedule.waiting()).toBe(1);
+    await expect(readFile(join(dir, 'calls.jsonl'), 'utf8')).rejects.toThrow(/ENOENT/);
+
+    const ev = exampleEvents('call-a');
+    await bus.publish(TOPICS.replies, 'call-a', { ...ev.ReplyReady, eventId: 'late', turn: 3, text: 'Bye.' });
+    await bus.idle();
+    schedule.elapse();
+    await sink.flush();
+
+    const written = await lines(dir);
+    expect(written.map((r) => [r.callId, r.turnCount, r.synthetic])).toEqual([['call-a', 4, true]]);
+    const transcript = await readJson(join(dir, 'transcripts', 'call-a.json'));
+    expect(transcript.turns.map((t: { said: string }) => t.said)).toEqual([
+      'line 0',
+      'line 1',
+      'line 2',
+      'Bye.',
+    ]);
+    expect(await readJson(join(dir, 'labels', 'call-a.json'))).toMatchObject({
+      callId: 'call-a',
+      synthetic: true,
+      endReason: 'resolved',
+      source: 'plan',
+    });
+    expect(await readJson(join(dir, 'manifest.json'))).toMatchObject({
+      synthetic: true,
+      source: 'analytics-sink',
+      versions: { test: '1' },
+      counts: {
+        calls: 1,
+        turns: 4,
+        endReasons: { resolved: 1 },
+        outcomes: { resolved: 1 },
+        requests: { 'req-0001': 1 },
+      },
+    });
+  });
+
+  it('writes a call once when its end is delivered again', async () => {
+    const dir = await tempDir();
+    const { bus, sink, schedule } = await startSink(dir);
+    await playCall(bus, 'call-b', 2);
+    schedule.elapse();
+    await sink.flush();
+    await playCall(bus, 'call-b', 2);
+    schedule.elapse();
+    await sink.flush();
+    expect((await lines(dir)).map((r) => r.callId)).toEqual(['call-b']);
+  });
+
+  it('keeps the calls of an earlier run and skips them when they are delivered again after a restart', async () => {
+    const dir = await tempDir();
+    const first = await startSink(dir);
+    await playCall(first.bus, 'call-c', 2);
+    await first.sink.close();
+
+    const second = await startSink(dir);
+    expect(second.sink.writtenCalls).toBe(1);
+    await playCall(second.bus, 'call-c', 2);
+    await playCall(second.bus, 'call-d', 6);
+    second.schedule.elapse();
+    await second.sink.flush();
+
+    expect((await lines(dir)).map((r) => r.callId)).toEqual(['call-c', 'call-d']);
+    expect((await readJson(join(dir, 'manifest.json'))).counts).toMatchObject({ calls: 2, turns: 8 });
+  });
+
+  it('writes finished calls on close without waiting for their settle period', async () => {
+    const dir = await tempDir();
+    const { bus, sink, schedule } = await startSink(dir);
+    await playCall(bus, 'call-e', 2);
+    expect(schedule.waiting()).toBe(1);
+    await sink.close();
+    expect((await lines(dir)).map((r) => r.callId)).toEqual(['call-e']);
+    expect((await readdir(join(dir, 'transcripts'))).sort()).toEqual(['call-e.json']);
+  });
+
+  it('cuts off a torn last line left by a crash, so the next line starts cleanly', async () => {
+    const dir = await tempDir();
+    const kept = JSON.stringify({ callId: 'call-old', requestId: 'r', turnCount: 2, fallbackTurns: 0 });
+    await writeFile(join(dir, 'calls.jsonl'), `${kept}\n{"callId":"call-tor`);
+    const { bus, sink } = await startSink(dir);
+    expect(sink.writtenCalls).toBe(1);
+    await playCall(bus, 'call-f', 2);
+    await sink.close();
+    expect((await lines(dir)).map((r) => r.callId)).toEqual(['call-old', 'call-f']);
+  });
+});
+
+describe('groundTruthOf', () => {
+  it('finds no ground truth in a state without a scripted record or with unreadable provider state', () => {
+    const state = exampleEvents('call-g').ConversationState;
+    expect(groundTruthOf({ ...state, providerState: null })).toBeNull();
+    expect(groundTruthOf({ ...state, providerState: '{not json' })).toBeNull();
+    expect(groundTruthOf({ ...state, providerState: JSON.stringify({ provider: { other: 1 } }) })).toBeNull();
+  });
+});

@@ -1,0 +1,248 @@
+import { appendFile, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { EventBus } from '@synthcall/event-bus';
+import type { ConversationState } from '@synthcall/schemas';
+import { DatasetWriteError, ensureWritable } from './adapters/dataset-writer.js';
+import { type CollectorOptions, collectDataset } from './dataset-collector.js';
+import { type CallRecord, DatasetBuilder, type GroundTruth } from './domain/dataset.js';
+
+/** The subset of a pino logger the sink uses. */
+export interface SinkLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** Runs `run` after `ms`; returns a cancel function. Injected so tests decide when a settle period is over. */
+export type Schedule = (run: () => void, ms: number) => () => void;
+
+const realSchedule: Schedule = (run, ms) => {
+  const timer = setTimeout(run, ms);
+  // A pending write must not keep a stopping process alive: shutdown flushes it instead.
+  timer.unref();
+  return () => clearTimeout(timer);
+};
+
+export interface DatasetSinkOptions {
+  bus: EventBus;
+  /** Dataset folder; created if missing. */
+  dir: string;
+  /** Consumer-group prefix (each topic gets `<group>-<topic>`). */
+  group?: string;
+  logger: SinkLogger;
+  /**
+   * How long after a call's end is known to wait before writing it: its last replies, utterances and state travel on
+   * other topics (other partitions, other consumers) and may arrive a little after call_ended.
+   */
+  settleMs: number;
+  now?: () => Date;
+  schedule?: Schedule;
+  groundTruthOf?: (state: ConversationState) => GroundTruth | null;
+  topics?: CollectorOptions['topics'];
+  /** Written into manifest.json as they are (no secrets here). */
+  manifestConfig?: Record<string, unknown>;
+  versions?: Record<string, string>;
+}
+
+export interface SinkManifest {
+  synthetic: true;
+  source: 'analytics-sink';
+  config: Record<string, unknown>;
+  versions: Record<string, string>;
+  counts: {
+    calls: number;
+    turns: number;
+    fallbackTurns: number;
+    endReasons: Record<string, number>;
+    outcomes: Record<string, number>;
+    requests: Record<string, number>;
+  };
+  startedAt: string;
+  updatedAt: string;
+}
+
+type Summary = Pick<
+  CallRecord,
+  'callId' | 'requestId' | 'turnCount' | 'fallbackTurns' | 'endReason' | 'outcome'
+>;
+
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+const bump = (counts: Record<string, number>, key: string) => {
+  counts[key] = (counts[key] ?? 0) + 1;
+};
+
+/**
+ * Writes the dataset of calls as they finish, from the call-loop topics: one line per call appended to calls.jsonl,
+ * transcripts/<callId>.json, labels/<callId>.json, and manifest.json rewritten with the counts. A call already in
+ * calls.jsonl (from before a restart, or redelivered) is never written twice.
+ */
+export class DatasetSink {
+  private readonly dataset: DatasetBuilder;
+  private readonly written = new Map<string, Summary>();
+  private readonly pending = new Map<string, () => void>();
+  private readonly now: () => Date;
+  private readonly schedule: Schedule;
+  private collector: { close(): Promise<void> } | undefined;
+  private chain: Promise<void> = Promise.resolve();
+  private out = '';
+  private startedAt = '';
+  private closed = false;
+
+  constructor(private readonly o: DatasetSinkOptions) {
+    this.dataset = new DatasetBuilder(o.groundTruthOf);
+    this.now = o.now ?? (() => new Date());
+    this.schedule = o.schedule ?? realSchedule;
+  }
+
+  /** True once every topic is subscribed: the readiness check. */
+  get subscribed(): boolean {
+    return this.collector !== undefined && !this.closed;
+  }
+
+  /** The absolute dataset folder, once started. */
+  get dir(): string {
+    return this.out;
+  }
+
+  /** Calls in calls.jsonl, including those found there at start-up. */
+  get writtenCalls(): number {
+    return this.written.size;
+  }
+
+  async start(): Promise<void> {
+    this.startedAt = this.now().toISOString();
+    this.out = await ensureWritable(this.o.dir);
+    for (const record of await this.readExisting()) this.written.set(record.callId, record);
+    if (this.written.size > 0) {
+      this.o.logger.info(
+        { dir: this.out, calls: this.written.size },
+        'dataset has calls already; they are kept',
+      );
+    }
+    this.collector = await collectDataset({
+      bus: this.o.bus,
+      dataset: this.dataset,
+      group: this.o.group ?? 'analytics-sink',
+      fromBeginning: true,
+      ...(this.o.topics ? { topics: this.o.topics } : {}),
+      onCallFinished: (callId) => this.callFinished(callId),
+    });
+  }
+
+  /** Writes every finished call now, without waiting for its settle period. */
+  async flush(): Promise<void> {
+    for (const [callId, cancel] of [...this.pending]) {
+      cancel();
+      this.enqueue(callId);
+    }
+    await this.chain;
+  }
+
+  /** Stops intake, then writes what finished. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.collector?.close();
+    await this.flush();
+  }
+
+  private callFinished(callId: string): void {
+    if (this.written.has(callId) || this.pending.has(callId)) return;
+    const cancel = this.schedule(() => this.enqueue(callId), this.o.settleMs);
+    this.pending.set(callId, cancel);
+  }
+
+  private enqueue(callId: string): void {
+    this.pending.delete(callId);
+    this.chain = this.chain.then(() =>
+      this.writeCall(callId).catch((err: unknown) => {
+        // Not retried: its events were consumed already, so the reason must be visible in the log.
+        this.o.logger.error({ err, callId, dir: this.out }, 'could not write a call to the dataset');
+      }),
+    );
+  }
+
+  private async writeCall(callId: string): Promise<void> {
+    if (this.written.has(callId)) return;
+    const record = this.dataset.record(callId);
+    try {
+      await writeFile(join(this.out, 'transcripts', `${callId}.json`), json(this.dataset.transcript(callId)));
+      await writeFile(join(this.out, 'labels', `${callId}.json`), json(this.dataset.labels(callId)));
+      // The calls.jsonl line goes last: it is what marks the call as written across a restart.
+      await appendFile(join(this.out, 'calls.jsonl'), `${JSON.stringify(record)}\n`);
+      this.written.set(callId, record);
+      await this.writeManifest();
+    } catch (cause) {
+      throw new DatasetWriteError(
+        `writing call ${callId} to ${this.out} failed: ${(cause as Error).message}`,
+        {
+          cause,
+        },
+      );
+    }
+    this.o.logger.info(
+      { callId, requestId: record.requestId, turns: record.turnCount, endReason: record.endReason },
+      'call written to the dataset',
+    );
+  }
+
+  private async writeManifest(): Promise<void> {
+    const counts: SinkManifest['counts'] = {
+      calls: 0,
+      turns: 0,
+      fallbackTurns: 0,
+      endReasons: {},
+      outcomes: {},
+      requests: {},
+    };
+    for (const r of this.written.values()) {
+      counts.calls += 1;
+      counts.turns += r.turnCount;
+      counts.fallbackTurns += r.fallbackTurns;
+      bump(counts.endReasons, r.endReason ?? 'failed');
+      if (r.outcome) bump(counts.outcomes, r.outcome);
+      bump(counts.requests, r.requestId);
+    }
+    const manifest: SinkManifest = {
+      synthetic: true,
+      source: 'analytics-sink',
+      config: this.o.manifestConfig ?? {},
+      versions: this.o.versions ?? {},
+      counts,
+      startedAt: this.startedAt,
+      updatedAt: this.now().toISOString(),
+    };
+    // Renamed into place, so a reader never sees half a manifest.
+    const tmp = join(this.out, 'manifest.json.tmp');
+    await writeFile(tmp, json(manifest));
+    await rename(tmp, join(this.out, 'manifest.json'));
+  }
+
+  /** The calls already in calls.jsonl. A torn last line (a crash mid-append) is cut off so appends stay valid. */
+  private async readExisting(): Promise<Summary[]> {
+    const file = join(this.out, 'calls.jsonl');
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw new DatasetWriteError(`cannot read ${file}: ${(err as Error).message}`, { cause: err });
+    }
+    if (text.length > 0 && !text.endsWith('\n')) {
+      text = text.slice(0, text.lastIndexOf('\n') + 1);
+      await writeFile(file, text);
+      this.o.logger.warn({ file }, 'dropped an incomplete last line of calls.jsonl');
+    }
+    const records: Summary[] = [];
+    for (const line of text.split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        const r = JSON.parse(line) as Summary;
+        if (typeof r.callId === 'string') records.push(r);
+      } catch {
+        this.o.logger.warn({ file }, 'skipped a line of calls.jsonl that is not JSON');
+      }
+    }
+    return records;
+  }
+}
