@@ -6,8 +6,7 @@ import {
   collectDataset,
   DatasetBuilder,
   ensureWritable,
-  type GroundTruth,
-  outcomeOf,
+  groundTruthOf,
   writeDataset,
 } from '@synthcall/analytics-sink';
 import {
@@ -15,7 +14,6 @@ import {
   ConversationEngine,
   createEngineMetrics,
   ScriptedLlmProvider,
-  scriptedLabels,
 } from '@synthcall/conversation-engine';
 import { type EventBus, KafkaEventBus, MemoryEventBus } from '@synthcall/event-bus';
 import { createLogger } from '@synthcall/logging';
@@ -29,7 +27,6 @@ import {
 import { defaultPersonas } from '@synthcall/personas';
 import {
   ConfluentSchemaRegistry,
-  type ConversationState,
   type EndReason,
   EventCodec,
   type Outcome,
@@ -406,24 +403,6 @@ async function observeTurnLatency(bus: EventBus, topics: Topics, groupName: stri
     close: async () => {
       await Promise.all(subs.map((s) => s.close()));
     },
-  };
-}
-
-function groundTruthOf(state: ConversationState): GroundTruth | null {
-  // The engine keeps the scripted planner's record inside its providerState envelope.
-  let envelope: { provider?: unknown } | undefined;
-  try {
-    envelope = JSON.parse(state.providerState ?? 'null');
-  } catch {
-    return null;
-  }
-  const truth = scriptedLabels((envelope?.provider ?? null) as never);
-  if (!truth) return null;
-  return {
-    intendedOutcome: outcomeOf(truth.intendedOutcome) ?? 'unresolved',
-    demeanor: truth.demeanorTrajectory[0]?.demeanor ?? 'unknown',
-    demeanorTrajectory: truth.demeanorTrajectory,
-    spokenPii: truth.pii,
   };
 }
 
