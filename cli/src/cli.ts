@@ -3,6 +3,7 @@ import cliProgress from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { type GenerateSummary, generate } from './embedded.js';
 import { requestCalls } from './request.js';
+import { readyLines, startUp, UP_STACK_NOTE } from './up.js';
 
 const version = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -163,6 +164,96 @@ export function buildProgram(): Command {
         registryUrl: opts.registry,
       });
       for (const r of sent) process.stdout.write(`requested ${r.count} call(s): requestId ${r.requestId}\n`);
+    });
+
+  program
+    .command('up')
+    .description(
+      'Start the call loop as separate processes on Kafka: the local stack (unless --brokers/--registry), twilio-sim, ' +
+        'orchestrator, twiml-gateway, conversation-engine and analytics-sink; runs until Ctrl-C.',
+    )
+    .option(
+      '-o, --out <dir>',
+      'dataset folder the analytics-sink appends to (created if missing)',
+      'synthcall-dataset',
+    )
+    .addOption(
+      new Option('--clock <mode>', "twilio-sim's clock: fast (virtual, jumps ahead) or realtime")
+        .choices(['fast', 'realtime'])
+        .default('fast'),
+    )
+    .addOption(
+      new Option('--brokers <list>', 'use this Kafka instead of the local stack (with --registry)').env(
+        'KAFKA_BROKERS',
+      ),
+    )
+    .addOption(
+      new Option('--registry <url>', 'Confluent-compatible schema registry URL (with --brokers)').env(
+        'SCHEMA_REGISTRY_URL',
+      ),
+    )
+    .option(
+      '--max-concurrent-calls <n>',
+      'calls in flight at once',
+      positiveInt('--max-concurrent-calls', 500),
+      10,
+    )
+    .addOption(
+      new Option('--log-level <level>', "the services' log level (their lines are prefixed with their name)")
+        .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+        .default('warn'),
+    )
+    .option(
+      '--ready-timeout <seconds>',
+      'longest wait for every service to be ready',
+      positiveInt('--ready-timeout', 3600),
+      180,
+    )
+    .option('--stop-stack', 'on exit also stop the local stack, if this run started it', false)
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  npx synthcall up                         # local stack, dataset in ./synthcall-dataset',
+        '  npx synthcall request --calls 5          # in another terminal: place 5 simulated calls',
+        '  npx synthcall up --clock realtime --out ./data --log-level info',
+        '  npx synthcall up --brokers 127.0.0.1:9092 --registry http://127.0.0.1:8080/apis/ccompat/v7',
+        '',
+        UP_STACK_NOTE,
+        'The dataset folder gets calls.jsonl (one line per finished call), transcripts/, labels/ and manifest.json.',
+      ].join('\n'),
+    )
+    .action(async (opts) => {
+      const print = (line: string) => process.stdout.write(`${line}\n`);
+      const up = await startUp({
+        ...(opts.brokers ? { brokers: String(opts.brokers).split(',') } : {}),
+        ...(opts.registry ? { registryUrl: opts.registry } : {}),
+        datasetDir: opts.out,
+        clock: opts.clock,
+        logLevel: opts.logLevel,
+        stopStack: opts.stopStack,
+        maxConcurrentCalls: opts.maxConcurrentCalls,
+        readyTimeoutMs: opts.readyTimeout * 1000,
+        stopGraceMs: 15_000,
+        baseEnv: process.env,
+        print,
+      });
+      for (const line of readyLines(up.addresses)) print(line);
+      const reason = await new Promise<string>((resolve) => {
+        process.once('SIGINT', () => resolve('SIGINT'));
+        process.once('SIGTERM', () => resolve('SIGTERM'));
+        void up.childExited.then(({ name, code, signal }) => {
+          process.exitCode = 1;
+          resolve(`${name} exited (${signal ?? `code ${code}`})`);
+        });
+      });
+      print(`stopping (${reason}): services first, then twilio-sim…`);
+      await up.stop();
+      if (up.addresses.stack !== 'external' && !(opts.stopStack && up.addresses.stack === 'started')) {
+        print('the local stack (Kafka + registry) is still running; `npm run stack:down` stops it.');
+      }
+      print('stopped.');
     });
 
   return program;

@@ -1,0 +1,146 @@
+import { loadAnalyticsSinkConfig } from '@synthcall/analytics-sink';
+import { loadOrchestratorConfig } from '@synthcall/orchestrator';
+import { loadTwimlGatewayConfig } from '@synthcall/twiml-gateway';
+import { describe, expect, it } from 'vitest';
+import {
+  type Child,
+  prefixLine,
+  readyLines,
+  SERVICES,
+  type ServiceName,
+  serviceEnvs,
+  startChild,
+  startUp,
+  stopChild,
+  type UpAddresses,
+} from './up.js';
+
+const opsPorts: Record<ServiceName, number> = {
+  orchestrator: 41001,
+  'twiml-gateway': 41002,
+  'conversation-engine': 41003,
+  'analytics-sink': 41004,
+};
+const envs = serviceEnvs({
+  brokers: '127.0.0.1:19092',
+  registryUrl: 'http://127.0.0.1:18080/apis/ccompat/v7',
+  simUrl: 'http://127.0.0.1:40000',
+  gatewayPort: 40001,
+  appSid: `AP${'ab'.repeat(16)}`,
+  datasetDir: '/tmp/some-dataset',
+  opsPorts,
+  logLevel: 'warn',
+  maxConcurrentCalls: 4,
+});
+
+describe('serviceEnvs', () => {
+  it('puts every service on the given Kafka and registry, each on its own ops port', () => {
+    for (const name of SERVICES) {
+      expect(envs[name]).toMatchObject({
+        SYNTHCALL_BUS: 'kafka',
+        KAFKA_BROKERS: '127.0.0.1:19092',
+        SCHEMA_REGISTRY_URL: 'http://127.0.0.1:18080/apis/ccompat/v7',
+        OPS_HOST: '127.0.0.1',
+        OPS_PORT: String(opsPorts[name]),
+      });
+    }
+  });
+
+  it("is accepted by the services' own config loaders", () => {
+    const orchestrator = loadOrchestratorConfig(envs.orchestrator);
+    const gateway = loadTwimlGatewayConfig(envs['twiml-gateway']);
+    const sink = loadAnalyticsSinkConfig(envs['analytics-sink']);
+    // Both legs dial the TwiML app; the callbacks go to the port the gateway listens on, over the sim.
+    expect(orchestrator.TWILIO_AGENT_TO).toBe(`app:AP${'ab'.repeat(16)}`);
+    expect(orchestrator.TWILIO_CUSTOMER_TO).toBe(orchestrator.TWILIO_AGENT_TO);
+    expect(orchestrator.TWILIO_API_BASE_URL).toBe('http://127.0.0.1:40000');
+    expect(new URL(orchestrator.GATEWAY_PUBLIC_URL).port).toBe(String(gateway.PORT));
+    expect(gateway.GATEWAY_PUBLIC_URL).toBe(orchestrator.GATEWAY_PUBLIC_URL);
+    // The gateway checks signatures with the token the orchestrator's Twilio account signs with.
+    expect(gateway.TWILIO_AUTH_TOKEN).toBe(orchestrator.TWILIO_AUTH_TOKEN);
+    expect(orchestrator.MAX_CONCURRENT_CALLS).toBe(4);
+    expect(sink.DATASET_DIR).toBe('/tmp/some-dataset');
+  });
+});
+
+describe('output of up', () => {
+  it("prefixes a child's lines with its name in a fixed-width column", () => {
+    const a = prefixLine('twilio-sim', 'listening');
+    const b = prefixLine('conversation-engine', 'ready');
+    expect(a.indexOf('|')).toBe(b.indexOf('|'));
+    expect(a.endsWith('| listening')).toBe(true);
+  });
+
+  const addresses = (kafka: string, registry: string): UpAddresses => ({
+    kafka,
+    registry,
+    stack: 'started',
+    simUrl: 'http://127.0.0.1:40000',
+    gatewayUrl: 'http://127.0.0.1:40001',
+    appSid: 'AP1',
+    datasetDir: '/data',
+    ops: {
+      orchestrator: 'http://127.0.0.1:1',
+      'twiml-gateway': 'http://127.0.0.1:2',
+      'conversation-engine': 'http://127.0.0.1:3',
+      'analytics-sink': 'http://127.0.0.1:4',
+    },
+  });
+
+  it('ends with the exact request command to run next, plain for the standard local stack', () => {
+    const lines = readyLines(addresses('127.0.0.1:9092', 'http://127.0.0.1:8080/apis/ccompat/v7'));
+    expect(lines.find((l) => l.startsWith('ready:'))).toBe(
+      'ready: in another terminal run  npx synthcall request --calls 5',
+    );
+    expect(lines.join('\n')).toContain('/data');
+    for (const port of ['40000', '40001', ':1 ', ':2 ', ':3 ', ':4 '])
+      expect(lines.join('\n')).toContain(port);
+  });
+
+  it('passes other broker and registry addresses on to the request command', () => {
+    const lines = readyLines(addresses('127.0.0.1:19092', 'http://127.0.0.1:18080/apis/ccompat/v7'));
+    expect(lines.find((l) => l.startsWith('ready:'))).toContain(
+      'npx synthcall request --calls 5 --brokers 127.0.0.1:19092 --registry http://127.0.0.1:18080/apis/ccompat/v7',
+    );
+  });
+});
+
+describe('stopping children', () => {
+  const spawnNode = (code: string): Child =>
+    startChild('test-child', ['-e', code], { PATH: process.env.PATH ?? '' }, () => undefined);
+
+  it('sends SIGTERM and does not escalate when the child exits on it', async () => {
+    const child = spawnNode('setInterval(() => {}, 1000)');
+    await stopChild(child, 10_000);
+    expect(await child.exited).toEqual({ code: null, signal: 'SIGTERM' });
+  });
+
+  it('kills a child that ignores SIGTERM once the grace period is over', async () => {
+    const child = spawnNode(
+      "process.on('SIGTERM', () => {}); console.log('armed'); setInterval(() => {}, 1000)",
+    );
+    // Wait until the handler is installed, or SIGTERM would end it before it could ignore the signal.
+    await new Promise<void>((resolve) => child.proc.stdout?.once('data', () => resolve()));
+    await stopChild(child, 200);
+    expect(await child.exited).toEqual({ code: null, signal: 'SIGKILL' });
+  });
+});
+
+describe('startUp', () => {
+  it('refuses brokers without a registry before starting anything', async () => {
+    await expect(
+      startUp({
+        brokers: ['127.0.0.1:9092'],
+        datasetDir: '/nonexistent/never-created',
+        clock: 'fast',
+        logLevel: 'warn',
+        stopStack: false,
+        maxConcurrentCalls: 1,
+        readyTimeoutMs: 1_000,
+        stopGraceMs: 1_000,
+        baseEnv: {},
+        print: () => undefined,
+      }),
+    ).rejects.toMatchObject({ code: 'SYNTH_UP_OPTIONS' });
+  });
+});

@@ -1,0 +1,380 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { ensureWritable } from '@synthcall/analytics-sink';
+import { freePort, type StackUp, startLocalStack, stopLocalStack } from '@synthcall/stack';
+import { SimHttpClient } from '@synthcall/twilio-sim';
+import twilio from 'twilio';
+
+// Credentials of the offline Twilio that `up` starts; a local process, nothing here reaches Twilio.
+export const UP_SIM_ACCOUNT_SID = 'AC0fe1ce0fe1ce0fe1ce0fe1ce0fe1ce0f';
+export const UP_SIM_AUTH_TOKEN = 'synthcall-up-sim-token';
+const FROM = '+15005550006';
+const DEFAULT_BROKERS = '127.0.0.1:9092';
+const DEFAULT_REGISTRY = 'http://127.0.0.1:8080/apis/ccompat/v7';
+
+export const SERVICES = ['orchestrator', 'twiml-gateway', 'conversation-engine', 'analytics-sink'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+/** Where the repository's sources are: `up` runs the services from them (cli/src/up.ts → repo root). */
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface UpOptions {
+  /** An existing broker and registry; both or neither. Without them the local stack is started (or reused). */
+  brokers?: string[];
+  registryUrl?: string;
+  datasetDir: string;
+  clock: 'fast' | 'realtime';
+  /** LOG_LEVEL of the services. */
+  logLevel: string;
+  /** Also stop the local stack on stop(), when this run started it. */
+  stopStack: boolean;
+  maxConcurrentCalls: number;
+  /** Longest wait for every service's /readyz. */
+  readyTimeoutMs: number;
+  /** Longest wait for a child to exit after SIGTERM before SIGKILL. */
+  stopGraceMs: number;
+  /** The environment the children start from (PATH, LLM_PROVIDER, …); `up` sets the variables it owns on top. */
+  baseEnv: NodeJS.ProcessEnv;
+  /** Every line `up` and its children print (children's prefixed with their name). */
+  print: (line: string) => void;
+  stackDir?: string;
+}
+
+export interface UpAddresses {
+  kafka: string;
+  registry: string;
+  stack: 'started' | 'already running' | 'external';
+  simUrl: string;
+  gatewayUrl: string;
+  appSid: string;
+  datasetDir: string;
+  ops: Record<ServiceName, string>;
+}
+
+export interface Up {
+  addresses: UpAddresses;
+  /** Pids of the children (twilio-sim and the four services). */
+  pids: number[];
+  /** Resolves when a child exits on its own (a crash): its name and exit status. */
+  childExited: Promise<{ name: string; code: number | null; signal: NodeJS.Signals | null }>;
+  /** Stops the children (services first, the sim last), and the stack when asked and started here. */
+  stop(): Promise<void>;
+}
+
+export class UpError extends Error {
+  override readonly name = 'UpError';
+  constructor(
+    readonly code: 'SYNTH_UP_CHILD_FAILED' | 'SYNTH_UP_NOT_READY' | 'SYNTH_UP_OPTIONS',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+export interface Child {
+  name: string;
+  proc: ChildProcess;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  isRunning(): boolean;
+  /** The last lines it printed, for the error when it dies during start-up. */
+  tail: string[];
+}
+
+/** Prefixes a child's line with its name, padded so the columns line up. */
+export function prefixLine(name: string, line: string): string {
+  return `${name.padEnd(19)} | ${line}`;
+}
+
+/** The environment of each service: the bus, its ports, and how it reaches the others. */
+export function serviceEnvs(a: {
+  brokers: string;
+  registryUrl: string;
+  simUrl: string;
+  gatewayPort: number;
+  appSid: string;
+  datasetDir: string;
+  opsPorts: Record<ServiceName, number>;
+  logLevel: string;
+  maxConcurrentCalls: number;
+}): Record<ServiceName, Record<string, string>> {
+  const gatewayUrl = `http://127.0.0.1:${a.gatewayPort}`;
+  const common = (name: ServiceName) => ({
+    SYNTHCALL_BUS: 'kafka',
+    KAFKA_BROKERS: a.brokers,
+    SCHEMA_REGISTRY_URL: a.registryUrl,
+    OPS_HOST: '127.0.0.1',
+    OPS_PORT: String(a.opsPorts[name]),
+    LOG_LEVEL: a.logLevel,
+  });
+  return {
+    orchestrator: {
+      ...common('orchestrator'),
+      TWILIO_ACCOUNT_SID: UP_SIM_ACCOUNT_SID,
+      TWILIO_AUTH_TOKEN: UP_SIM_AUTH_TOKEN,
+      TWILIO_API_BASE_URL: a.simUrl,
+      TWILIO_FROM: FROM,
+      TWILIO_AGENT_TO: `app:${a.appSid}`,
+      TWILIO_CUSTOMER_TO: `app:${a.appSid}`,
+      GATEWAY_PUBLIC_URL: gatewayUrl,
+      MAX_CONCURRENT_CALLS: String(a.maxConcurrentCalls),
+    },
+    'twiml-gateway': {
+      ...common('twiml-gateway'),
+      PORT: String(a.gatewayPort),
+      HTTP_HOST: '127.0.0.1',
+      GATEWAY_PUBLIC_URL: gatewayUrl,
+      TWILIO_AUTH_TOKEN: UP_SIM_AUTH_TOKEN,
+    },
+    'conversation-engine': { ...common('conversation-engine') },
+    'analytics-sink': { ...common('analytics-sink'), DATASET_DIR: a.datasetDir },
+  };
+}
+
+export function startChild(
+  name: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  print: (line: string) => void,
+): Child {
+  // Its own process group: a terminal's Ctrl-C reaches only `up`, which then stops the children in order.
+  const proc = spawn(process.execPath, args, {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const tail: string[] = [];
+  let running = true;
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => {
+    proc.on('exit', (code, signal) => {
+      running = false;
+      done({ code, signal });
+    });
+    proc.on('error', (err) => {
+      running = false;
+      tail.push(err.message);
+      done({ code: null, signal: null });
+    });
+  });
+  for (const stream of [proc.stdout, proc.stderr]) {
+    if (!stream) continue;
+    createInterface({ input: stream }).on('line', (line) => {
+      tail.push(line);
+      if (tail.length > 20) tail.shift();
+      print(prefixLine(name, line));
+    });
+  }
+  return { name, proc, exited, tail, isRunning: () => running };
+}
+
+/** SIGTERM, then SIGKILL once `graceMs` has passed; resolves when the process is gone. */
+export async function stopChild(child: Pick<Child, 'proc' | 'exited' | 'isRunning'>, graceMs: number) {
+  if (!child.isRunning()) return;
+  child.proc.kill('SIGTERM');
+  const timer = sleep(graceMs, 'timeout' as const, { ref: false });
+  if ((await Promise.race([child.exited, timer])) === 'timeout') {
+    child.proc.kill('SIGKILL');
+    await child.exited;
+  }
+}
+
+async function waitFor(
+  what: string,
+  child: Child,
+  check: () => Promise<boolean>,
+  deadline: number,
+): Promise<void> {
+  while (Date.now() < deadline) {
+    if (!child.isRunning()) {
+      throw new UpError(
+        'SYNTH_UP_CHILD_FAILED',
+        `${child.name} exited during start-up. Its last lines:\n${child.tail.join('\n')}`,
+      );
+    }
+    if (await check().catch(() => false)) return;
+    await sleep(250);
+  }
+  throw new UpError(
+    'SYNTH_UP_NOT_READY',
+    `${what} was not ready in time. Its last lines:\n${child.tail.join('\n')}\n(a slow machine? raise --ready-timeout)`,
+  );
+}
+
+const answers = (url: string) => async () => (await fetch(url, { signal: AbortSignal.timeout(2_000) })).ok;
+
+/**
+ * Starts the call loop as separate processes against Kafka: twilio-sim, then orchestrator, twiml-gateway,
+ * conversation-engine and analytics-sink, each on free loopback ports; resolves once every one is ready.
+ */
+export async function startUp(o: UpOptions): Promise<Up> {
+  if (Boolean(o.brokers?.length) !== Boolean(o.registryUrl)) {
+    throw new UpError(
+      'SYNTH_UP_OPTIONS',
+      'give both --brokers and --registry (or neither, to use the local stack)',
+    );
+  }
+  const datasetDir = await ensureWritable(o.datasetDir);
+  let stack: StackUp | undefined;
+  let brokers: string;
+  let registryUrl: string;
+  if (o.brokers?.length && o.registryUrl) {
+    brokers = o.brokers.join(',');
+    registryUrl = o.registryUrl;
+  } else {
+    o.print('starting the local stack (Kafka + Apicurio; the first run downloads them from Maven)…');
+    stack = await startLocalStack({
+      ...(o.stackDir ? { dir: o.stackDir } : {}),
+      log: (line) => o.print(prefixLine('stack', line)),
+    });
+    brokers = stack.brokers;
+    registryUrl = stack.registryUrl;
+  }
+
+  const children: Child[] = [];
+  // The children run in their own process groups, so they would outlive an `up` that dies without stop().
+  const killOnExit = () => {
+    for (const c of children) if (c.isRunning()) c.proc.kill('SIGKILL');
+  };
+  process.on('exit', killOnExit);
+  const stop = async () => {
+    process.off('exit', killOnExit);
+    // Services first (the orchestrator stops placing calls, the sink flushes), the sim they talk to last.
+    const services = children.filter((c) => c.name !== 'twilio-sim');
+    await Promise.all(services.map((c) => stopChild(c, o.stopGraceMs)));
+    await Promise.all(
+      children.filter((c) => c.name === 'twilio-sim').map((c) => stopChild(c, o.stopGraceMs)),
+    );
+    if (stack && !stack.alreadyRunning && o.stopStack) {
+      o.print('stopping the local stack (--stop-stack)…');
+      await stopLocalStack({
+        ...(o.stackDir ? { dir: o.stackDir } : {}),
+        log: (line) => o.print(prefixLine('stack', line)),
+      });
+    }
+  };
+
+  try {
+    const deadline = Date.now() + o.readyTimeoutMs;
+    const simPort = await freePort();
+    const simUrl = `http://127.0.0.1:${simPort}`;
+    const sim = startChild(
+      'twilio-sim',
+      [
+        resolve(REPO_ROOT, 'tools/twilio-sim/bin/twilio-sim.js'),
+        '--account-sid',
+        UP_SIM_ACCOUNT_SID,
+        '--auth-token',
+        UP_SIM_AUTH_TOKEN,
+        '--port',
+        String(simPort),
+        '--clock',
+        o.clock,
+      ],
+      o.baseEnv,
+      o.print,
+    );
+    children.push(sim);
+    let simListening = false;
+    sim.proc.stdout?.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('listening on')) simListening = true;
+    });
+    await waitFor('twilio-sim', sim, async () => simListening, deadline);
+
+    // The gateway's port is chosen before it starts: the TwiML app's voice URL (signed by the sim) must carry it.
+    const gatewayPort = await freePort();
+    const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+    const client = twilio(UP_SIM_ACCOUNT_SID, UP_SIM_AUTH_TOKEN, { httpClient: new SimHttpClient(simUrl) });
+    const app = await client.applications.create({
+      friendlyName: 'synthcall up gateway',
+      voiceUrl: `${gatewayUrl}/twilio/voice`,
+      voiceMethod: 'POST',
+    });
+
+    const opsPorts = {} as Record<ServiceName, number>;
+    for (const name of SERVICES) opsPorts[name] = await freePort();
+    const envs = serviceEnvs({
+      brokers,
+      registryUrl,
+      simUrl,
+      gatewayPort,
+      appSid: app.sid,
+      datasetDir,
+      opsPorts,
+      logLevel: o.logLevel,
+      maxConcurrentCalls: o.maxConcurrentCalls,
+    });
+    const services = SERVICES.map((name) =>
+      startChild(
+        name,
+        ['--conditions=@synthcall/source', '--import', 'tsx', `services/${name}/src/main.ts`],
+        { ...o.baseEnv, ...envs[name] },
+        o.print,
+      ),
+    );
+    children.push(...services);
+    await Promise.all(
+      services.map((child) =>
+        waitFor(
+          child.name,
+          child,
+          answers(`http://127.0.0.1:${opsPorts[child.name as ServiceName]}/readyz`),
+          deadline,
+        ),
+      ),
+    );
+
+    const ops = Object.fromEntries(SERVICES.map((n) => [n, `http://127.0.0.1:${opsPorts[n]}`])) as Record<
+      ServiceName,
+      string
+    >;
+    return {
+      addresses: {
+        kafka: brokers,
+        registry: registryUrl,
+        stack: stack ? (stack.alreadyRunning ? 'already running' : 'started') : 'external',
+        simUrl,
+        gatewayUrl,
+        appSid: app.sid,
+        datasetDir,
+        ops,
+      },
+      pids: children.map((c) => c.proc.pid).filter((pid): pid is number => pid !== undefined),
+      childExited: Promise.race(
+        children.map((c) => c.exited.then((status) => ({ name: c.name, ...status }))),
+      ),
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** The lines `synthcall up` prints once everything is ready. */
+export function readyLines(a: UpAddresses): string[] {
+  // `request` defaults to the local stack's standard ports; other addresses must be passed on.
+  const registryArg =
+    a.kafka === DEFAULT_BROKERS && a.registry === DEFAULT_REGISTRY
+      ? ''
+      : ` --brokers ${a.kafka} --registry ${a.registry}`;
+  return [
+    '',
+    `kafka                   ${a.kafka} (${a.stack === 'external' ? 'given' : `local stack, ${a.stack}`})`,
+    `schema registry         ${a.registry}`,
+    `twilio-sim              ${a.simUrl} (TwiML app ${a.appSid})`,
+    `gateway                 ${a.gatewayUrl} (Twilio webhooks: ${a.gatewayUrl}/twilio/voice)`,
+    ...SERVICES.map((n) => `${`${n} ops`.padEnd(23)} ${a.ops[n]} (/healthz /readyz /metrics)`),
+    `dataset                 ${a.datasetDir}`,
+    '',
+    `ready: in another terminal run  npx synthcall request --calls 5${registryArg}`,
+    'Ctrl-C stops the services and the sim.',
+  ];
+}
+
+export const UP_STACK_NOTE =
+  'On Ctrl-C the children stop (SIGTERM, SIGKILL after 15 s); the local stack keeps running for the next run ' +
+  'unless --stop-stack is given and this run started it. `npm run stack:down` stops it.';
