@@ -211,8 +211,9 @@ export class TwimlRunner {
    * from run to run; the address does not, so the same seed hears the same words whatever the interleaving.
    */
   private noiseKey(leg: Leg): string {
+    // An answering leg's peer is the dialled leg (the participant), whose To carries an app's parameters.
     const parentSid = leg.call.parentCallSid;
-    const origin = (parentSid ? this.t.calls.get(parentSid)?.call : undefined) ?? leg.call;
+    const origin = (parentSid ? this.t.calls.get(parentSid)?.call : undefined) ?? leg.peer?.call ?? leg.call;
     return `${origin.to}|${origin.from}|${leg.call.direction ?? ''}`;
   }
 

@@ -470,6 +470,12 @@ export const AGENT_BEATS = {
     '{Anything|Is there anything} else {on your mind|you need} {today|while I have you}?',
   ],
   recap: ['{So, to recap|Just to recap|To sum up}: [recap] Your reference {number |}is [ref].'],
+  /** Said when a caller demands a supervisor in the first exchanges: agents try once or twice before transferring. */
+  deescalate: [
+    "{I can arrange that|I can do that}. {Before I transfer you|So you don't have to repeat yourself}, {could you tell me|can I confirm} {what outcome you're hoping for|the main thing you need from us today}?",
+    "{I hear you|I understand}, and {a supervisor can|I'll ask a supervisor to} {join|take over} {shortly|in a moment}. {May I|Let me} {note|add} {a quick summary|a few details} for them {first|before I do}: {is this|this is} about what you just {told me|described}, {right|correct}?",
+    "{Absolutely|Of course}. {I'm getting|I'll bring in} {my supervisor|a supervisor}; {while I connect you|in the meantime}, {what's the best number to reach you|is there a number we can call you back on} {if we get cut off|should the line drop}?",
+  ],
   transfer: [
     "{I understand|Okay, I hear you}. {I'm going to|Let me} {transfer you|put you through} to {my supervisor|a supervisor}, [staff], {who can|and they will} {review|look at} {it|this} {further|properly}. {Please hold|One moment}.",
     "{Of course|Sure}. {I'll|I will} {transfer|connect} you to {my supervisor|the escalations team} {now|right away}{; [staff] will pick up| with a note about everything we've covered}. {Please stay on the line|Thank you for holding}.",

@@ -37,6 +37,17 @@ describe('scripted dialogue planner', () => {
     expect(lines[1]?.text).toContain(ctx.customer.name);
   });
 
+  it('keeps a caller who demands a supervisor from the first line until turn 6, then transfers', async () => {
+    // What the agent hears from the customer is replaced by a demand for a supervisor on every customer turn.
+    const demand = (text: string, turn: number) => (turn % 2 === 1 ? 'Get me your supervisor. Now.' : text);
+    for (let i = 0; i < 20; i++) {
+      const ctx = context(`demand-${i}`, customerAt(i), agentAt(i));
+      const { lines, state } = await simulateCall(ctx, providers, { voices, hear: demand });
+      expect(state.end, ctx.callId).toMatchObject({ reason: 'escalated', endedBy: 'agent' });
+      expect(lines.length, `${ctx.callId} ended after ${lines.length} lines`).toBeGreaterThanOrEqual(6);
+    }
+  });
+
   it('never resolves a complexity-5 issue with a novice agent', async () => {
     const novice: AgentPersona = { ...agentAt(0), competence: 1 };
     const outcomes = new Set<string>();

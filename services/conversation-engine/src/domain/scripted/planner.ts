@@ -289,6 +289,9 @@ const TENSER: Record<string, string> = {
 
 // ---------------------------------------------------------------------------------------------------------- agent
 
+/** The earliest turn at which the agent transfers a caller who demands a supervisor. */
+const MIN_TRANSFER_TURN = 6;
+
 function agentLine(
   context: CallContext,
   state: ScriptedState,
@@ -344,6 +347,11 @@ function agentLine(
     return { text: say(AGENT_BEATS.reprompt), memory };
   }
   if (intent === 'supervisor') {
+    // A transfer in the first exchanges is rare in real calls: the agent first tries to keep the caller, and the
+    // call always has room for the issue, one attempt and the transfer (no call shorter than MIN_TRANSFER_TURN).
+    if (turn < MIN_TRANSFER_TURN) {
+      return { text: say(AGENT_BEATS.deescalate), memory: { ...memory, lastBeat: 'deescalate' } };
+    }
     return { text: say(AGENT_BEATS.transfer), end: 'escalated', memory: { ...memory, lastBeat: 'transfer' } };
   }
   switch (memory.stage) {
