@@ -56,9 +56,17 @@ export interface GenerateOptions {
    * service gets its own Kafka client as if it ran in its own process. `topicSuffix` gives the run its own topics and
    * consumer groups (created here), so runs and tests never share them.
    */
+  /** Called after the calls finished and before anything is stopped: tests inspect the sim and the engine here. */
+  beforeStop?: (ctx: InspectContext) => Promise<void>;
   transport?:
     | { kind: 'memory' }
     | { kind: 'kafka'; brokers: string[]; registryUrl: string; topicSuffix?: string };
+}
+
+export interface InspectContext {
+  sim: { baseUrl: string; accountSid: string; authToken: string };
+  engine: ConversationEngine;
+  dataset: DatasetBuilder;
 }
 
 export interface GenerateSummary {
@@ -302,6 +310,11 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
     await sim.whenIdle();
     await memoryBus?.idle();
 
+    await o.beforeStop?.({
+      sim: { baseUrl: sim.baseUrl, accountSid: SIM_ACCOUNT_SID, authToken: SIM_AUTH_TOKEN },
+      engine,
+      dataset,
+    });
     const summary = {
       ...summarize(dataset, o, out, started, timedOut),
       turnLatencyMs: latency.percentiles(),

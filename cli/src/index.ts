@@ -1,3 +1,3 @@
 export { buildProgram, main } from './cli.js';
-export { type GenerateOptions, type GenerateSummary, generate } from './embedded.js';
+export { type GenerateOptions, type GenerateSummary, generate, type InspectContext } from './embedded.js';
 export { type RequestOptions, requestCalls } from './request.js';

@@ -1,0 +1,88 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { integrationEnv, uniqueName } from '@synthcall/testing';
+import { SimHttpClient } from '@synthcall/twilio-sim';
+import twilio from 'twilio';
+import { describe, expect, it } from 'vitest';
+import { type GenerateSummary, generate, type InspectContext } from './embedded.js';
+
+interface SimEvent {
+  type: string;
+  text?: string;
+}
+
+/** What twilio-sim logged as said, per (callId, role), read from its inspection endpoint. */
+async function simSaid(ctx: InspectContext): Promise<Map<string, string[]>> {
+  const client = twilio(ctx.sim.accountSid, ctx.sim.authToken, {
+    httpClient: new SimHttpClient(ctx.sim.baseUrl),
+  });
+  const calls = await client.calls.list({ limit: 1000 });
+  const bySid = new Map(calls.map((c) => [c.sid, c]));
+  const said = new Map<string, string[]>();
+  for (const leg of calls.filter((c) => c.direction === 'inbound')) {
+    // The answering leg ran the gateway's TwiML; its peer is the participant leg dialled to app:AP…?callId=…&role=….
+    const res = await fetch(`${ctx.sim.baseUrl}/_sim/calls/${leg.sid}/events`);
+    const body = (await res.json()) as { peer_call_sid: string | null; events: SimEvent[] };
+    const to = bySid.get(body.peer_call_sid ?? '')?.to ?? '';
+    const params = new URLSearchParams(to.split('?')[1] ?? '');
+    said.set(
+      `${params.get('callId')}:${params.get('role')}`,
+      body.events.filter((e) => e.type === 'said').map((e) => e.text ?? ''),
+    );
+  }
+  return said;
+}
+
+describe('the call loop over a real Kafka broker and registry', () => {
+  it('runs 20 calls through the orchestrator, gateway and engine (a Kafka client each) with twilio-sim', async () => {
+    const { brokers, registryUrl } = integrationEnv();
+    const out = await mkdtemp(join(tmpdir(), 'synthcall-kafka-loop-'));
+    const checks: Array<() => void> = [];
+    const summary: GenerateSummary = await generate({
+      calls: 20,
+      seed: uniqueName('kafka-loop'),
+      strategy: 'coverage',
+      concurrency: 10,
+      out,
+      maxTurns: 24,
+      asrWer: 0.05,
+      timeoutMs: 240_000,
+      logLevel: 'silent',
+      version: 'test',
+      transport: { kind: 'kafka', brokers: brokers.split(','), registryUrl, topicSuffix: uniqueName('it') },
+      beforeStop: async (ctx) => {
+        const said = await simSaid(ctx);
+        for (const callId of ctx.dataset.callIds()) {
+          const record = ctx.dataset.record(callId);
+          const turns = ctx.dataset.transcript(callId).turns;
+          const state = ctx.engine.state(callId);
+          checks.push(() => {
+            // Every call ends with a reason, after at least 6 turns.
+            expect(record.endReason, callId).not.toBeNull();
+            expect(turns.length, callId).toBeGreaterThanOrEqual(6);
+            // No turn lost or duplicated; roles alternate, agent first.
+            expect(turns.map((t) => t.turn)).toEqual(turns.map((_, i) => i));
+            expect(turns.map((t) => t.role)).toEqual(
+              turns.map((_, i) => (i % 2 === 0 ? 'agent' : 'customer')),
+            );
+            // Each role's history holds only its own lines as assistant, in order.
+            for (const role of ['agent', 'customer'] as const) {
+              const own = turns.filter((t) => t.role === role).map((t) => t.said);
+              const assistant = (state?.histories[role] ?? [])
+                .filter((m) => m.role === 'assistant')
+                .map((m) => m.content);
+              expect(assistant, `${callId} ${role} history`).toEqual(own);
+              // The transcript is what twilio-sim logged as said by that role's leg.
+              expect(said.get(`${callId}:${role}`), `${callId} ${role} said`).toEqual(own);
+            }
+          });
+        }
+      },
+    });
+    expect(summary).toMatchObject({ requested: 20, finished: 20, timedOut: false, fallbackTurns: 0 });
+    expect(checks).toHaveLength(20);
+    for (const check of checks) check();
+    expect(summary.turnLatencyMs.samples).toBeGreaterThan(100);
+  }, 300_000);
+});
