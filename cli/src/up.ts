@@ -4,7 +4,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { ensureWritable } from '@synthcall/analytics-sink';
-import { freePort, type StackUp, startLocalStack, stopLocalStack } from '@synthcall/stack';
+import { freePort, StackError, type StackUp, startLocalStack, stopLocalStack } from '@synthcall/stack';
 import { SimHttpClient } from '@synthcall/twilio-sim';
 import twilio from 'twilio';
 
@@ -109,6 +109,8 @@ export function serviceEnvs(a: {
     OPS_HOST: '127.0.0.1',
     OPS_PORT: String(a.opsPorts[name]),
     LOG_LEVEL: a.logLevel,
+    // kafkajs warns about its v2 partitioner on every producer; the services do not rely on the legacy one.
+    KAFKAJS_NO_PARTITIONER_WARNING: '1',
   });
   return {
     orchestrator: {
@@ -183,16 +185,17 @@ export async function stopChild(child: Pick<Child, 'proc' | 'exited' | 'isRunnin
 }
 
 async function waitFor(
-  what: string,
   child: Child,
   check: () => Promise<boolean>,
   deadline: number,
+  hint: string,
 ): Promise<void> {
+  const tail = () => child.tail.slice(-6).join('\n');
   while (Date.now() < deadline) {
     if (!child.isRunning()) {
       throw new UpError(
         'SYNTH_UP_CHILD_FAILED',
-        `${child.name} exited during start-up. Its last lines:\n${child.tail.join('\n')}`,
+        `${child.name} exited during start-up. ${hint}\nIts last lines:\n${tail()}`,
       );
     }
     if (await check().catch(() => false)) return;
@@ -200,7 +203,7 @@ async function waitFor(
   }
   throw new UpError(
     'SYNTH_UP_NOT_READY',
-    `${what} was not ready in time. Its last lines:\n${child.tail.join('\n')}\n(a slow machine? raise --ready-timeout)`,
+    `${child.name} was not ready in time (a slow machine? raise --ready-timeout). ${hint}\nIts last lines:\n${tail()}`,
   );
 }
 
@@ -225,10 +228,22 @@ export async function startUp(o: UpOptions): Promise<Up> {
     brokers = o.brokers.join(',');
     registryUrl = o.registryUrl;
   } else {
-    o.print('starting the local stack (Kafka + Apicurio; the first run downloads them from Maven)…');
+    o.print(
+      'starting the local stack, or finding it running (Kafka + Apicurio; the first run downloads them)…',
+    );
     stack = await startLocalStack({
       ...(o.stackDir ? { dir: o.stackDir } : {}),
       log: (line) => o.print(prefixLine('stack', line)),
+    }).catch((err: unknown) => {
+      if (err instanceof StackError) {
+        // Same code, plus the way around the local stack.
+        throw new StackError(
+          err.code,
+          `${err.message} (or run against another Kafka: synthcall up --brokers <host:port> --registry <url>)`,
+          { cause: err },
+        );
+      }
+      throw err;
     });
     brokers = stack.brokers;
     registryUrl = stack.registryUrl;
@@ -282,7 +297,12 @@ export async function startUp(o: UpOptions): Promise<Up> {
     sim.proc.stdout?.on('data', (chunk: Buffer) => {
       if (chunk.toString().includes('listening on')) simListening = true;
     });
-    await waitFor('twilio-sim', sim, async () => simListening, deadline);
+    await waitFor(
+      sim,
+      async () => simListening,
+      deadline,
+      'Is tools/twilio-sim built or its sources present?',
+    );
 
     // The gateway's port is chosen before it starts: the TwiML app's voice URL (signed by the sim) must carry it.
     const gatewayPort = await freePort();
@@ -319,10 +339,10 @@ export async function startUp(o: UpOptions): Promise<Up> {
     await Promise.all(
       services.map((child) =>
         waitFor(
-          child.name,
           child,
           answers(`http://127.0.0.1:${opsPorts[child.name as ServiceName]}/readyz`),
           deadline,
+          `Check that Kafka at ${brokers} and the schema registry at ${registryUrl} answer (npm run stack:up starts both).`,
         ),
       ),
     );
