@@ -41,6 +41,7 @@ function printSummary(s: GenerateSummary): void {
     `end reasons  ${mix(s.endReasons)}`,
     `outcomes     ${mix(s.outcomes)}`,
     `wall time    ${s.wallSec.toFixed(1)} s (${s.callsPerMin.toFixed(1)} calls/min)`,
+    `turn latency heard → reply p50 ${s.turnLatencyMs.p50} ms, p99 ${s.turnLatencyMs.p99} ms (${s.turnLatencyMs.samples} turns)`,
     `dataset      ${s.out}`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
@@ -81,6 +82,28 @@ export function buildProgram(): Command {
       3600,
     )
     .addOption(
+      new Option(
+        '--bus <kind>',
+        'how the services talk: memory (in-process) or kafka (a real broker + registry)',
+      )
+        .choices(['memory', 'kafka'])
+        .default('memory'),
+    )
+    .addOption(
+      new Option('--brokers <list>', 'with --bus kafka: bootstrap servers')
+        .env('KAFKA_BROKERS')
+        .default('127.0.0.1:9092'),
+    )
+    .addOption(
+      new Option('--registry <url>', 'with --bus kafka: Confluent-compatible schema registry URL')
+        .env('SCHEMA_REGISTRY_URL')
+        .default('http://127.0.0.1:8080/apis/ccompat/v7'),
+    )
+    .option(
+      '--isolated',
+      'with --bus kafka: use topics and consumer groups of this run only (created and left behind)',
+    )
+    .addOption(
       new Option('--log-level <level>', 'service logs on stderr')
         .choices(['silent', 'error', 'warn', 'info', 'debug'])
         .default('silent'),
@@ -110,6 +133,15 @@ export function buildProgram(): Command {
         timeoutMs: opts.timeout * 1000,
         logLevel: opts.logLevel,
         version,
+        transport:
+          opts.bus === 'kafka'
+            ? {
+                kind: 'kafka',
+                brokers: String(opts.brokers).split(','),
+                registryUrl: opts.registry,
+                ...(opts.isolated ? { topicSuffix: `run-${Date.now().toString(36)}` } : {}),
+              }
+            : { kind: 'memory' },
         onProgress: (finished, total) => {
           if (bar) bar.update(finished);
           else if (finished === total || finished - lastPrinted >= Math.max(1, Math.floor(total / 10))) {
@@ -226,7 +258,19 @@ export function buildProgram(): Command {
     )
     .action(async (opts) => {
       const print = (line: string) => process.stdout.write(`${line}\n`);
+      // Installed before start-up: a Ctrl-C while the stack or the services start still stops the children.
+      const aborted = new AbortController();
+      const signalled = new Promise<string>((resolve) => {
+        const on = (signal: NodeJS.Signals) => {
+          if (!aborted.signal.aborted) print(`${signal}: stopping…`);
+          aborted.abort();
+          resolve(signal);
+        };
+        process.once('SIGINT', on);
+        process.once('SIGTERM', on);
+      });
       const up = await startUp({
+        signal: aborted.signal,
         ...(opts.brokers ? { brokers: String(opts.brokers).split(',') } : {}),
         ...(opts.registry ? { registryUrl: opts.registry } : {}),
         datasetDir: opts.out,
@@ -240,14 +284,13 @@ export function buildProgram(): Command {
         print,
       });
       for (const line of readyLines(up.addresses)) print(line);
-      const reason = await new Promise<string>((resolve) => {
-        process.once('SIGINT', () => resolve('SIGINT'));
-        process.once('SIGTERM', () => resolve('SIGTERM'));
-        void up.childExited.then(({ name, code, signal }) => {
+      const reason = await Promise.race([
+        signalled,
+        up.childExited.then(({ name, code, signal }) => {
           process.exitCode = 1;
-          resolve(`${name} exited (${signal ?? `code ${code}`})`);
-        });
-      });
+          return `${name} exited (${signal ?? `code ${code}`})`;
+        }),
+      ]);
       print(`stopping (${reason}): services first, then twilio-sim…`);
       await up.stop();
       if (up.addresses.stack !== 'external' && !(opts.stopStack && up.addresses.stack === 'started')) {

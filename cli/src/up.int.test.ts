@@ -91,7 +91,9 @@ describe('synthcall up', () => {
       expect(call.endReason).not.toBeNull();
       expect(call.turnCount).toBeGreaterThanOrEqual(6);
       expect(existsSync(join(dir, 'transcripts', `${call.callId}.json`))).toBe(true);
-      expect(existsSync(join(dir, 'labels', `${call.callId}.json`))).toBe(true);
+      // The scripted provider's own record reached the labels through the conversation-state topic.
+      const labels = JSON.parse(await readFile(join(dir, 'labels', `${call.callId}.json`), 'utf8'));
+      expect(labels).toMatchObject({ callId: call.callId, synthetic: true, source: 'provider' });
     }
     const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({ synthetic: true, counts: { requests: { [requestId]: CALLS } } });

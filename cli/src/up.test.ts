@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadAnalyticsSinkConfig } from '@synthcall/analytics-sink';
 import { loadOrchestratorConfig } from '@synthcall/orchestrator';
 import { loadTwimlGatewayConfig } from '@synthcall/twiml-gateway';
@@ -127,6 +130,32 @@ describe('stopping children', () => {
 });
 
 describe('startUp', () => {
+  it('starts no child when it is stopped before it began', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'up-abort-'));
+    const printed: string[] = [];
+    try {
+      await expect(
+        startUp({
+          brokers: ['127.0.0.1:9092'],
+          registryUrl: 'http://127.0.0.1:8080/apis/ccompat/v7',
+          datasetDir: dir,
+          clock: 'fast',
+          logLevel: 'warn',
+          stopStack: false,
+          maxConcurrentCalls: 1,
+          readyTimeoutMs: 1_000,
+          stopGraceMs: 1_000,
+          baseEnv: {},
+          print: (line) => printed.push(line),
+          signal: AbortSignal.abort(),
+        }),
+      ).rejects.toMatchObject({ code: 'SYNTH_UP_ABORTED' });
+      expect(printed.filter((l) => l.includes('|'))).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses brokers without a registry before starting anything', async () => {
     await expect(
       startUp({

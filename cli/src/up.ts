@@ -41,6 +41,8 @@ export interface UpOptions {
   /** Every line `up` and its children print (children's prefixed with their name). */
   print: (line: string) => void;
   stackDir?: string;
+  /** Aborting it during start-up (Ctrl-C before ready) stops what was started and rejects with SYNTH_UP_ABORTED. */
+  signal?: AbortSignal;
 }
 
 export interface UpAddresses {
@@ -67,7 +69,7 @@ export interface Up {
 export class UpError extends Error {
   override readonly name = 'UpError';
   constructor(
-    readonly code: 'SYNTH_UP_CHILD_FAILED' | 'SYNTH_UP_NOT_READY' | 'SYNTH_UP_OPTIONS',
+    readonly code: 'SYNTH_UP_CHILD_FAILED' | 'SYNTH_UP_NOT_READY' | 'SYNTH_UP_OPTIONS' | 'SYNTH_UP_ABORTED',
     message: string,
     options?: { cause?: unknown },
   ) {
@@ -184,14 +186,20 @@ export async function stopChild(child: Pick<Child, 'proc' | 'exited' | 'isRunnin
   }
 }
 
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new UpError('SYNTH_UP_ABORTED', 'stopped before everything was ready');
+}
+
 async function waitFor(
   child: Child,
   check: () => Promise<boolean>,
   deadline: number,
   hint: string,
+  signal: AbortSignal | undefined,
 ): Promise<void> {
   const tail = () => child.tail.slice(-6).join('\n');
   while (Date.now() < deadline) {
+    throwIfAborted(signal);
     if (!child.isRunning()) {
       throw new UpError(
         'SYNTH_UP_CHILD_FAILED',
@@ -249,6 +257,7 @@ export async function startUp(o: UpOptions): Promise<Up> {
     registryUrl = stack.registryUrl;
   }
 
+  throwIfAborted(o.signal);
   const children: Child[] = [];
   // The children run in their own process groups, so they would outlive an `up` that dies without stop().
   const killOnExit = () => {
@@ -302,6 +311,7 @@ export async function startUp(o: UpOptions): Promise<Up> {
       async () => simListening,
       deadline,
       'Is tools/twilio-sim built or its sources present?',
+      o.signal,
     );
 
     // The gateway's port is chosen before it starts: the TwiML app's voice URL (signed by the sim) must carry it.
@@ -343,6 +353,7 @@ export async function startUp(o: UpOptions): Promise<Up> {
           answers(`http://127.0.0.1:${opsPorts[child.name as ServiceName]}/readyz`),
           deadline,
           `Check that Kafka at ${brokers} and the schema registry at ${registryUrl} answer (npm run stack:up starts both).`,
+          o.signal,
         ),
       ),
     );
