@@ -5,7 +5,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, startLocalStack, stopLocalStack } from '@synthcall/stack';
+import { startThrowawayStack } from '@synthcall/stack';
 import { type GenerateOptions, generate } from '../src/embedded.js';
 
 const env = process.env;
@@ -41,21 +41,14 @@ async function main(): Promise<void> {
   let registryUrl = env.SCHEMA_REGISTRY_URL;
   let stop: (() => Promise<void>) | undefined;
   if (!brokers || !registryUrl) {
-    const dir = await mkdtemp(join(tmpdir(), 'synthcall-bench-stack-'));
     console.error('[bench] starting the local stack…');
-    const stack = await startLocalStack({
-      dir,
-      ports: {
-        kafka: await freePort(),
-        controller: await freePort(),
-        registry: await freePort(),
-        registryManagement: await freePort(),
-      },
+    const stack = await startThrowawayStack({
+      prefix: 'synthcall-bench-stack-',
       registryJavaHome: env.SYNTHCALL_REGISTRY_JAVA_HOME,
     });
     brokers = stack.brokers;
     registryUrl = stack.registryUrl;
-    stop = () => stopLocalStack({ dir });
+    stop = () => stack.stop();
   }
   try {
     await run('kafka', {

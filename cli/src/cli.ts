@@ -310,7 +310,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     const code = (err as { code?: string }).code;
     process.stderr.write(
-      `synthcall: ${code && code.startsWith('SYNTH_') ? `${code}: ` : ''}${(err as Error).message}\n`,
+      `synthcall: ${code?.startsWith('SYNTH_') ? `${code}: ` : ''}${(err as Error).message}\n`,
     );
     return 1;
   }

@@ -2,11 +2,8 @@
 // Uses KAFKA_BROKERS + SCHEMA_REGISTRY_URL when set, otherwise starts the local stack (tools/stack) on free ports
 // and stops it afterwards. Prints figures; asserts nothing (targets are tracked in docs/benchmarks.md).
 //   npm run bench -w @synthcall/event-bus        (ROUNDTRIPS=500 MESSAGES=5000 to change the sizes)
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { bindTopic, ConfluentSchemaRegistry, EventCodec, exampleEvents } from '@synthcall/schemas';
-import { freePort, startLocalStack, stopLocalStack } from '@synthcall/stack';
+import { startThrowawayStack } from '@synthcall/stack';
 import { Kafka, logLevel } from 'kafkajs';
 import { KafkaEventBus } from '../src/kafka-event-bus.js';
 import { MemoryEventBus } from '../src/memory-event-bus.js';
@@ -83,21 +80,14 @@ async function main(): Promise<void> {
   let brokers = env.KAFKA_BROKERS;
   let registryUrl = env.SCHEMA_REGISTRY_URL;
   if (!brokers || !registryUrl) {
-    const dir = await mkdtemp(join(tmpdir(), 'synthcall-bench-stack-'));
     console.error('[bench] starting the local stack…');
-    const stack = await startLocalStack({
-      dir,
-      ports: {
-        kafka: await freePort(),
-        controller: await freePort(),
-        registry: await freePort(),
-        registryManagement: await freePort(),
-      },
+    const stack = await startThrowawayStack({
+      prefix: 'synthcall-bench-stack-',
       registryJavaHome: env.SYNTHCALL_REGISTRY_JAVA_HOME,
     });
     brokers = stack.brokers;
     registryUrl = stack.registryUrl;
-    stop = () => stopLocalStack({ dir });
+    stop = () => stack.stop();
   }
   const run = `bench-${Date.now()}`;
   const admin = new Kafka({ clientId: 'bench', brokers: [brokers], logLevel: logLevel.WARN }).admin();

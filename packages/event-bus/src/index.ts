@@ -1,6 +1,6 @@
 export { type DeliveryResult, deliver, type RawMessage } from './deliver.js';
 export { BusError, type BusErrorCode, failurePolicy, PermanentError } from './errors.js';
-export { KafkaEventBus, type KafkaEventBusOptions } from './kafka-event-bus.js';
+export { KafkaEventBus, type KafkaEventBusOptions, kafkajsLogCreator } from './kafka-event-bus.js';
 export { MemoryEventBus, type MemoryEventBusOptions } from './memory-event-bus.js';
 export { partitionFor } from './partitioner.js';
 export {

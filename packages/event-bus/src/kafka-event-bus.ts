@@ -20,6 +20,20 @@ import {
   silentLogger,
 } from './port.js';
 
+/** Routes kafkajs's own log lines (warn and error) into our logger, with its namespace and fields. */
+export function kafkajsLogCreator(
+  logger: BusLogger,
+  fields: Record<string, unknown> = {},
+): KafkaConfig['logCreator'] {
+  return () =>
+    ({ level, log, namespace }: LogEntry) => {
+      const { message, ...extra } = log;
+      const entry = { kafkajs: namespace, ...fields, ...extra };
+      if (level === logLevel.ERROR) logger.error(entry, message);
+      else logger.warn(entry, message);
+    };
+}
+
 /** Most messages per produce request; bounds request size under a burst. */
 const MAX_BATCH = 500;
 
@@ -73,14 +87,7 @@ export class KafkaEventBus implements EventBus {
       clientId: options.clientId,
       brokers: options.brokers,
       logLevel: logLevel.WARN,
-      logCreator:
-        () =>
-        ({ level, log, namespace }: LogEntry) => {
-          const { message, ...extra } = log;
-          const entry = { kafkajs: namespace, ...extra };
-          if (level === logLevel.ERROR) logger.error(entry, message);
-          else logger.warn(entry, message);
-        },
+      logCreator: kafkajsLogCreator(logger),
       ...options.kafkaConfig,
     });
   }

@@ -1,7 +1,4 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 // The ProvidedContext keys are declared next to integrationEnv(), which reads them.
 import type {} from './index.js';
@@ -41,18 +38,13 @@ export default async function setup(project: TestProject): Promise<Teardown | un
   }
 
   try {
-    const { startLocalStack, stopLocalStack, freePort } = await import('@synthcall/stack');
-    const dir = await mkdtemp(join(tmpdir(), 'synthcall-it-stack-'));
+    const { startThrowawayStack } = await import('@synthcall/stack');
     const started = Date.now();
-    log(`starting the local stack in ${dir} (Kafka + Apicurio from Maven; first run downloads them)…`);
-    const stack = await startLocalStack({
-      dir,
-      ports: {
-        kafka: await freePort(),
-        controller: await freePort(),
-        registry: await freePort(),
-        registryManagement: await freePort(),
-      },
+    log(
+      'starting the local stack in a temporary directory (Kafka + Apicurio from Maven; first run downloads them)…',
+    );
+    const stack = await startThrowawayStack({
+      prefix: 'synthcall-it-stack-',
       javaHome: env.JAVA_HOME,
       registryJavaHome: env.SYNTHCALL_REGISTRY_JAVA_HOME,
       log,
@@ -61,9 +53,7 @@ export default async function setup(project: TestProject): Promise<Teardown | un
       `local stack up in ${((Date.now() - started) / 1000).toFixed(1)} s: ${stack.brokers}, ${stack.registryUrl}`,
     );
     provide(project, stack.brokers, stack.registryUrl, 'local-stack');
-    return async () => {
-      await stopLocalStack({ dir, log });
-    };
+    return () => stack.stop();
   } catch (err) {
     failures.push(`local stack: ${(err as Error).message}`);
   }

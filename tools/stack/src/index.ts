@@ -8,12 +8,14 @@ export { type ProvisionResult, provision } from './provision.js';
 export {
   DEFAULT_PORTS,
   DEFAULT_STACK_DIR,
+  freeStackPorts,
   readState,
   type StackOptions,
   type StackPorts,
   type StackState,
   type StackUp,
   startLocalStack,
+  startThrowawayStack,
   stopLocalStack,
 } from './stack.js';
 export { APICURIO_VERSION, KAFKA_VERSION } from './versions.js';

@@ -4,18 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TOPICS } from '@synthcall/schemas';
 import { describe, expect, it } from 'vitest';
-import { freePort, isAlive } from './processes.js';
-import { startLocalStack, stopLocalStack } from './stack.js';
+import { isAlive } from './processes.js';
+import { freeStackPorts, startLocalStack, stopLocalStack } from './stack.js';
 
 describe('local stack lifecycle', () => {
   it('up, up again, then down: the second up only re-provisions, and down leaves no process or data', async () => {
     const dir = join(await mkdtemp(join(tmpdir(), 'synthcall-stack-test-')), 'stack');
-    const ports = {
-      kafka: await freePort(),
-      controller: await freePort(),
-      registry: await freePort(),
-      registryManagement: await freePort(),
-    };
+    const ports = await freeStackPorts();
     const first = await startLocalStack({ dir, ports });
     try {
       expect(first.alreadyRunning).toBe(false);

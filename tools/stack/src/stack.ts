@@ -1,4 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CCOMPAT_PATH, registryAnswers, startApicurio } from './apicurio.js';
@@ -6,7 +8,7 @@ import { StackError } from './errors.js';
 import { fetchArtifacts } from './fetch.js';
 import { findJava } from './java.js';
 import { kafkaAnswers, startKafka } from './kafka.js';
-import { isOurs, portInUse, stopPid } from './processes.js';
+import { freePort, isOurs, portInUse, stopPid } from './processes.js';
 import { type ProvisionResult, provision } from './provision.js';
 import { APICURIO_MIN_JAVA, APICURIO_VERSION, KAFKA_MIN_JAVA, KAFKA_VERSION } from './versions.js';
 
@@ -204,4 +206,26 @@ export async function stopLocalStack(
     rmSync(dir, { recursive: true, force: true });
     log(`removed ${dir}`);
   }
+}
+
+/** Four free loopback ports for a stack that must not meet another one (tests, benchmarks). */
+export async function freeStackPorts(): Promise<StackPorts> {
+  return {
+    kafka: await freePort(),
+    controller: await freePort(),
+    registry: await freePort(),
+    registryManagement: await freePort(),
+  };
+}
+
+/**
+ * A throwaway stack for tests and benchmarks: its own temporary directory and free ports, so it never touches the
+ * stack of `npm run stack:up`. `stop()` stops its processes and removes the directory.
+ */
+export async function startThrowawayStack(
+  options: Omit<StackOptions, 'dir' | 'ports'> & { prefix?: string } = {},
+): Promise<StackUp & { stop(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), options.prefix ?? 'synthcall-stack-'));
+  const up = await startLocalStack({ ...options, dir, ports: await freeStackPorts() });
+  return { ...up, stop: () => stopLocalStack({ dir, ...(options.log ? { log: options.log } : {}) }) };
 }

@@ -1,14 +1,6 @@
-import type { BusLogger } from '@synthcall/event-bus';
+import { type BusLogger, kafkajsLogCreator, silentLogger } from '@synthcall/event-bus';
 import type { EventCodec, TopicBinding } from '@synthcall/schemas';
-import {
-  type Admin,
-  Kafka,
-  type KafkaConfig,
-  type LogEntry,
-  logLevel,
-  Partitioners,
-  type Producer,
-} from 'kafkajs';
+import { type Admin, Kafka, type KafkaConfig, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { type BudgetDecision, type CallBudget, utcDay, utcMidnight } from '../domain/ports.js';
 import { OrchestratorError } from '../errors.js';
 
@@ -50,14 +42,7 @@ export class KafkaCallBudget implements CallBudget {
       clientId: options.clientId,
       brokers: options.brokers,
       logLevel: logLevel.WARN,
-      logCreator:
-        () =>
-        ({ level, log, namespace }: LogEntry) => {
-          const { message, ...extra } = log;
-          const entry = { kafkajs: namespace, component: 'call-budget', ...extra };
-          if (level === logLevel.ERROR) logger?.error(entry, message);
-          else logger?.warn(entry, message);
-        },
+      logCreator: kafkajsLogCreator(logger ?? silentLogger, { component: 'call-budget' }),
       ...options.kafkaConfig,
     });
   }
