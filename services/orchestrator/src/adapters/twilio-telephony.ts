@@ -1,31 +1,10 @@
-import twilio from 'twilio';
-import type RequestClient from 'twilio/lib/base/RequestClient.js';
-import type ResponseModule from 'twilio/lib/http/response.js';
+import { BaseUrlHttpClient, createTwilioClient, type TwilioClient } from '@synthcall/twilio-client';
 import type { ConferenceCreated, ConferenceRequest, ParticipantRequest, Telephony } from '../domain/ports.js';
 import { OrchestratorError } from '../errors.js';
 import type { OrchestratorMetrics } from '../metrics.js';
 
-type TwilioClient = ReturnType<typeof twilio>;
-
-/**
- * Sends every SDK request to another origin (twilio-sim) by rewriting scheme and host, keeping path and query.
- * The SDK's edge/region settings would only change the twilio.com host name, so they cannot point anywhere else.
- */
-export class BaseUrlHttpClient extends twilio.RequestClient {
-  private readonly origin: URL;
-
-  constructor(baseUrl: string, options: RequestClient.RequestClientOptions = {}) {
-    super(options);
-    this.origin = new URL(baseUrl);
-  }
-
-  override request<TData>(opts: RequestClient.RequestOptions<TData>): Promise<ResponseModule.default<TData>> {
-    const uri = new URL(opts.uri);
-    uri.protocol = this.origin.protocol;
-    uri.host = this.origin.host;
-    return super.request({ ...opts, uri: uri.toString() });
-  }
-}
+// Kept as an export of this adapter for the tests and callers that reach the sim through it.
+export { BaseUrlHttpClient };
 
 export interface TwilioTelephonyOptions {
   accountSid: string;
@@ -44,10 +23,12 @@ export class TwilioTelephony implements Telephony {
   private readonly client: TwilioClient;
 
   constructor(private readonly options: TwilioTelephonyOptions) {
-    const clientOptions = { timeout: options.timeoutMs, autoRetry: true, maxRetries: MAX_RETRIES };
-    this.client = twilio(options.accountSid, options.authToken, {
-      ...clientOptions,
-      ...(options.apiBaseUrl ? { httpClient: new BaseUrlHttpClient(options.apiBaseUrl, clientOptions) } : {}),
+    this.client = createTwilioClient({
+      accountSid: options.accountSid,
+      authToken: options.authToken,
+      apiBaseUrl: options.apiBaseUrl,
+      timeoutMs: options.timeoutMs,
+      maxRetries: MAX_RETRIES,
     });
   }
 
