@@ -6,6 +6,7 @@ import type { Registry } from '@synthcall/metrics';
 import { createOpsServer, type ServiceApp, type ShutdownStep } from '@synthcall/ops-server';
 import type { Config } from './config.js';
 import { createGateway, type Gateway, type GatewayTopics } from './gateway.js';
+import type { VoiceIntelligence } from './voice-intelligence.js';
 
 export { CallBook } from './call-book.js';
 export { type Config, configSchema, loadTwimlGatewayConfig } from './config.js';
@@ -18,6 +19,7 @@ export {
   type GatewayTopics,
   WEBHOOK_PATHS,
 } from './gateway.js';
+export { TwilioVoiceIntelligence, type VoiceIntelligence } from './voice-intelligence.js';
 
 /** Everything the twiml-gateway gets from outside. */
 export interface AppDeps {
@@ -30,6 +32,7 @@ export interface AppDeps {
   now?: () => number;
   instanceId?: string;
   topics?: GatewayTopics;
+  intelligence?: VoiceIntelligence;
 }
 
 export interface TwimlGatewayApp extends ServiceApp {

@@ -27,6 +27,18 @@ export const configSchema = z
     // The origin (plus any path prefix the proxy strips) Twilio is configured with: signatures are computed over it.
     GATEWAY_PUBLIC_URL: envUrl().transform((url) => url.replace(/\/+$/, '')),
     TWILIO_AUTH_TOKEN: z.string().trim().min(1, 'must not be empty'),
+    // Voice Intelligence (optional): with a service SID, completed recordings are transcribed through the SDK.
+    TWILIO_ACCOUNT_SID: z
+      .string()
+      .trim()
+      .regex(/^AC[0-9a-fA-F]{32}$/, 'must be an account SID (AC + 32 hex)')
+      .optional(),
+    TWILIO_API_BASE_URL: envUrl().optional(),
+    VOICE_INTELLIGENCE_SERVICE_SID: z
+      .string()
+      .trim()
+      .regex(/^GA[0-9a-fA-F]{32}$/, 'must be a Voice Intelligence service SID (GA + 32 hex)')
+      .optional(),
     // Twilio gives a webhook 15 s in total; a held webhook must leave room for the network on both sides.
     REPLY_HOLD_MS: envDurationMs()
       .default(2_000)

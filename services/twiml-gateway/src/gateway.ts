@@ -11,6 +11,7 @@ import {
   type UtteranceHeard,
 } from '@synthcall/schemas';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import twilio from 'twilio';
 import type { z } from 'zod';
 import { CallBook } from './call-book.js';
 import type { Config } from './config.js';
@@ -44,6 +45,7 @@ import {
 import { createGatewayMetrics, type GatewayMetrics, type RouteLabel } from './metrics.js';
 import { checkSignature } from './signature.js';
 import { hangupTwiml, holdTwiml, listenTwiml, replyTwiml } from './twiml.js';
+import type { VoiceIntelligence } from './voice-intelligence.js';
 
 export type GatewayConfig = Pick<
   Config,
@@ -62,6 +64,7 @@ export interface GatewayTopics {
   utterances: TopicBinding<'UtteranceHeard'>;
   callEvents: TopicBinding<'CallLifecycle'>;
   recordings: TopicBinding<'RecordingCompleted'>;
+  transcripts?: TopicBinding<'TranscriptAnalyzed'>;
 }
 
 export const DEFAULT_TOPICS: GatewayTopics = {
@@ -70,6 +73,7 @@ export const DEFAULT_TOPICS: GatewayTopics = {
   utterances: TOPICS.utterances,
   callEvents: TOPICS.callEvents,
   recordings: TOPICS.recordings,
+  transcripts: TOPICS.transcripts,
 };
 
 export interface GatewayDeps {
@@ -82,6 +86,11 @@ export interface GatewayDeps {
   /** Names this replica's own consumer groups; a fresh random id per process by default. */
   instanceId?: string;
   topics?: GatewayTopics;
+  /**
+   * Voice Intelligence: when set, each completed recording is transcribed (channel 1 customer, 2 agent, customer key =
+   * callId) and the transcript-available webhook becomes a TranscriptAnalyzed event. Unset: recordings only.
+   */
+  intelligence?: VoiceIntelligence;
 }
 
 export interface Gateway {
@@ -105,6 +114,7 @@ export const WEBHOOK_PATHS = {
   statusConference: '/twilio/status/conference',
   statusCall: '/twilio/status/call',
   statusRecording: '/twilio/status/recording',
+  intelligence: '/twilio/intelligence',
 } as const;
 
 const ROUTES: Readonly<Record<string, RouteLabel>> = {
@@ -114,6 +124,7 @@ const ROUTES: Readonly<Record<string, RouteLabel>> = {
   [WEBHOOK_PATHS.statusConference]: 'status_conference',
   [WEBHOOK_PATHS.statusCall]: 'status_call',
   [WEBHOOK_PATHS.statusRecording]: 'status_recording',
+  [WEBHOOK_PATHS.intelligence]: 'intelligence',
 };
 
 /** Longest a fallback waits to come back through `replies` before it is spoken anyway. */
@@ -140,6 +151,8 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   // What this replica published per (callId, role, heard): a retried Gather webhook reuses it, never a new event.
   const utterances = new TtlMap<Promise<UtteranceHeard>>(config.CALL_TTL_MS, now);
   const lifecycleSeen = new TtlMap<true>(config.CALL_TTL_MS, now);
+  // Recordings this replica asked Voice Intelligence to transcribe: a redelivered callback asks once.
+  const transcribed = new TtlMap<true>(config.CALL_TTL_MS, now);
 
   const groups = {
     replies: `twiml-gateway.replies.${instanceId}`,
@@ -299,8 +312,81 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
       completedAt: p.Timestamp ?? new Date(now()),
     });
     if (event) await bus.publish(topics.recordings, callId, event);
+    if (event && deps.intelligence && !transcribed.get(event.recordingSid)) {
+      transcribed.set(event.recordingSid, true);
+      try {
+        const transcriptSid = await deps.intelligence.createTranscript({
+          callId,
+          recordingSid: event.recordingSid,
+        });
+        callLogger(logger, callId).info(
+          { transcriptSid, recordingSid: event.recordingSid },
+          'transcript requested',
+        );
+      } catch (err) {
+        // The recording event is out already; a transcript that cannot be created is logged, not retried by Twilio.
+        transcribed.delete(event.recordingSid);
+        callLogger(logger, callId).error(
+          { code: 'SYNTH_TRANSCRIPT_FAILED', recordingSid: event.recordingSid, err: (err as Error).message },
+          'could not create the Voice Intelligence transcript',
+        );
+      }
+    }
     res.status(204).end();
   });
+
+  // Voice Intelligence posts JSON, signed over the URL whose bodySHA256 parameter covers the body.
+  app.post(
+    WEBHOOK_PATHS.intelligence,
+    requireSignatureHeader(metrics, logger),
+    express.raw({ type: () => true, limit: config.BODY_LIMIT }),
+    (req: Request, res: Response, next: NextFunction) => {
+      const url = `${config.GATEWAY_PUBLIC_URL}${req.originalUrl}`;
+      const raw = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
+      if (
+        twilio.validateRequestWithBody(
+          config.TWILIO_AUTH_TOKEN,
+          req.get('x-twilio-signature') ?? '',
+          url,
+          raw,
+        )
+      ) {
+        return next();
+      }
+      metrics.signatureFailure('invalid');
+      logger.warn({ route: 'intelligence', path: req.path }, 'webhook with an invalid X-Twilio-Signature');
+      res.status(403).type('text/plain').send('invalid X-Twilio-Signature');
+    },
+    async (req: Request, res: Response) => {
+      let body: { transcript_sid?: unknown; customer_key?: unknown; event_type?: unknown };
+      try {
+        body = JSON.parse((req.body as Buffer).toString('utf8'));
+      } catch {
+        throw new BadWebhook('body: not JSON');
+      }
+      if (typeof body.transcript_sid !== 'string' || !/^GT[0-9a-f]{32}$/.test(body.transcript_sid)) {
+        throw new BadWebhook('transcript_sid: missing or not a GT SID');
+      }
+      if (typeof body.customer_key !== 'string' || body.customer_key === '') {
+        throw new BadWebhook('customer_key: missing (it carries the callId)');
+      }
+      if (!deps.intelligence || !topics.transcripts) {
+        logger.warn(
+          { route: 'intelligence' },
+          'transcript webhook while Voice Intelligence is not configured',
+        );
+        res.status(204).end();
+        return;
+      }
+      const analyzed = await deps.intelligence.analyzed({
+        callId: body.customer_key,
+        transcriptSid: body.transcript_sid,
+        now: new Date(now()),
+      });
+      await bus.publish(topics.transcripts, analyzed.callId, analyzed);
+      res.status(204).end();
+    },
+  );
 
   app.use((_req: Request, res: Response) => {
     res.status(404).type('text/plain').send('not found');

@@ -9,6 +9,7 @@ export type RouteLabel =
   | 'status_conference'
   | 'status_call'
   | 'status_recording'
+  | 'intelligence'
   | 'unmatched';
 
 export type SignatureFailureReason = 'missing' | 'invalid';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Writable } from 'node:stream';
 import { type EventBus, MemoryEventBus } from '@synthcall/event-bus';
 import { createLogger } from '@synthcall/logging';
@@ -15,6 +16,7 @@ import {
 import twilio from 'twilio';
 import { createApp, type TwimlGatewayApp } from '../app.js';
 import { loadTwimlGatewayConfig } from '../config.js';
+import type { VoiceIntelligence } from '../voice-intelligence.js';
 
 export const PUBLIC_URL = 'https://gateway.example.test';
 export const AUTH_TOKEN = 'test-auth-token-0123456789abcdef';
@@ -28,6 +30,7 @@ export interface HarnessOptions {
   instanceId?: string;
   /** Wraps the bus the gateway sees (tests slow its consumers down with it). */
   gatewayBus?: (bus: MemoryEventBus) => EventBus;
+  intelligence?: VoiceIntelligence;
 }
 
 export interface Harness {
@@ -41,6 +44,8 @@ export interface Harness {
     params: Record<string, string>,
     options?: { signature?: string | null },
   ): Promise<Response>;
+  /** POSTs a JSON webhook signed as Twilio signs JSON bodies (bodySHA256 in the URL, signature over the URL). */
+  postJson(path: string, body: unknown, options?: { signature?: string | null }): Promise<Response>;
   /** Everything published on a topic since the harness started, decoded. */
   published<S extends EventSchemaName>(topic: TopicBinding<S>): Promise<Array<EventTypes[S]>>;
   plan(callId: string): Promise<CallPlanned>;
@@ -86,7 +91,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   // Every topic the gateway writes, read from the start by the test's own groups.
   const seen = new Map<string, unknown[]>();
-  for (const topic of [TOPICS.utterances, TOPICS.replies, TOPICS.callEvents, TOPICS.recordings]) {
+  for (const topic of [
+    TOPICS.utterances,
+    TOPICS.replies,
+    TOPICS.callEvents,
+    TOPICS.recordings,
+    TOPICS.transcripts,
+  ]) {
     const values: unknown[] = [];
     seen.set(topic.name, values);
     await bus.subscribe({
@@ -104,6 +115,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     registry,
     bus: options.gatewayBus ? options.gatewayBus(bus) : bus,
     instanceId,
+    ...(options.intelligence ? { intelligence: options.intelligence } : {}),
   });
   const { port } = await app.listen(0);
 
@@ -124,6 +136,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         headers,
         body: new URLSearchParams(params).toString(),
       });
+    },
+    async postJson(path, body, { signature } = {}) {
+      const raw = JSON.stringify(body);
+      const signed = `${path}${path.includes('?') ? '&' : '?'}bodySHA256=${createHash('sha256').update(raw).digest('hex')}`;
+      const sig =
+        signature === undefined
+          ? twilio.getExpectedTwilioSignature(AUTH_TOKEN, PUBLIC_URL + signed, {})
+          : signature;
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (sig !== null) headers['x-twilio-signature'] = sig;
+      return fetch(`http://127.0.0.1:${port}${signed}`, { method: 'POST', headers, body: raw });
     },
     async published(topic) {
       await bus.idle();
