@@ -55,6 +55,18 @@ export async function collectDataset(o: CollectorOptions): Promise<{ close(): Pr
       handler: async ({ value }) => o.dataset.onState(value),
     }),
     await o.bus.subscribe({
+      topic: t.recordings,
+      group: `${o.group}-recordings`,
+      fromBeginning,
+      handler: async ({ value }) => o.dataset.onRecording(value),
+    }),
+    await o.bus.subscribe({
+      topic: t.transcripts,
+      group: `${o.group}-transcripts`,
+      fromBeginning,
+      handler: async ({ value }) => o.dataset.onTranscript(value),
+    }),
+    await o.bus.subscribe({
       topic: t.callEvents,
       group: `${o.group}-call-events`,
       fromBeginning,

@@ -24,7 +24,13 @@ describe('writeDataset', () => {
     d.onPlanned(exampleEvents('call-1').CallPlanned);
     d.onPlanned(exampleEvents('call-2').CallPlanned);
     await writeDataset(out, d, manifest);
-    expect((await readdir(out)).sort()).toEqual(['calls.jsonl', 'labels', 'manifest.json', 'transcripts']);
+    expect((await readdir(out)).sort()).toEqual([
+      'calls.jsonl',
+      'intelligence',
+      'labels',
+      'manifest.json',
+      'transcripts',
+    ]);
     const lines = (await readFile(join(out, 'calls.jsonl'), 'utf8'))
       .trim()
       .split('\n')

@@ -30,6 +30,7 @@ export async function ensureWritable(dir: string): Promise<string> {
   try {
     await mkdir(join(out, 'transcripts'), { recursive: true });
     await mkdir(join(out, 'labels'), { recursive: true });
+    await mkdir(join(out, 'intelligence'), { recursive: true });
     await writeFile(join(out, '.write-check'), '');
     await rm(join(out, '.write-check'));
   } catch (cause) {
@@ -43,7 +44,7 @@ export async function ensureWritable(dir: string): Promise<string> {
 
 /**
  * Writes the dataset layout of ARCHITECTURE.md: manifest.json, calls.jsonl, transcripts/<callId>.json,
- * labels/<callId>.json. Every file says synthetic: true. Calls are written in callId order, so the same seed gives
+ * labels/<callId>.json and, when Voice Intelligence ran, intelligence/<callId>.json. Every file says synthetic: true. Calls are written in callId order, so the same seed gives
  * byte-identical files (the manifest's run times aside).
  */
 export async function writeDataset(
@@ -61,6 +62,8 @@ export async function writeDataset(
     for (const id of ids) {
       await writeFile(join(out, 'transcripts', `${id}.json`), json(dataset.transcript(id)));
       await writeFile(join(out, 'labels', `${id}.json`), json(dataset.labels(id)));
+      const intelligence = dataset.intelligence(id);
+      if (intelligence) await writeFile(join(out, 'intelligence', `${id}.json`), json(intelligence));
     }
     await writeFile(join(out, 'manifest.json'), json({ ...manifest, synthetic: true }));
   } catch (cause) {

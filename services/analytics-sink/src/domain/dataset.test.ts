@@ -112,3 +112,28 @@ describe('DatasetBuilder', () => {
     expect(d.record('call-7').outcome).toBeNull();
   });
 });
+
+describe('DatasetBuilder with Voice Intelligence', () => {
+  it('keeps the first transcript of a call with the recording’s channel roles, and knows when a call still waits for it', () => {
+    const ev = exampleEvents('call-7');
+    const d = new DatasetBuilder();
+    d.onPlanned(ev.CallPlanned);
+    expect(d.hasIntelligenceOrNone('call-7')).toBe(true);
+    d.onRecording(ev.RecordingCompleted);
+    expect(d.hasIntelligenceOrNone('call-7')).toBe(false);
+    expect(d.intelligence('call-7')).toBeNull();
+    d.onTranscript(ev.TranscriptAnalyzed);
+    d.onTranscript({ ...ev.TranscriptAnalyzed, transcriptSid: `GT${'f'.repeat(32)}` });
+    expect(d.hasIntelligenceOrNone('call-7')).toBe(true);
+    const record = d.intelligence('call-7');
+    expect(record).toMatchObject({
+      synthetic: true,
+      transcriptSid: ev.TranscriptAnalyzed.transcriptSid,
+      channelRoles: [
+        { channel: 1, role: 'customer' },
+        { channel: 2, role: 'agent' },
+      ],
+    });
+    expect(record?.operatorResults[0]).toMatchObject({ name: 'Sentiment Analysis', raw: {} });
+  });
+});

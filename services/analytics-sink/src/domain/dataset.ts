@@ -4,9 +4,11 @@ import type {
   ConversationState,
   EndReason,
   Outcome,
+  RecordingCompleted,
   ReplyReady,
   Role,
   Scenario,
+  TranscriptAnalyzed,
   UtteranceHeard,
 } from '@synthcall/schemas';
 
@@ -87,6 +89,17 @@ export interface Labels {
   source: 'provider' | 'plan';
 }
 
+export interface IntelligenceRecord {
+  callId: string;
+  synthetic: true;
+  transcriptSid: string;
+  serviceSid: string;
+  recordingSid: string | null;
+  channelRoles: Array<{ channel: number; role: Role }>;
+  sentences: TranscriptAnalyzed['sentences'];
+  operatorResults: Array<Omit<TranscriptAnalyzed['operatorResults'][number], 'rawJson'> & { raw: unknown }>;
+}
+
 /** The outcome a call reached, from why it ended. */
 export function outcomeOf(endReason: EndReason | null): Outcome | null {
   switch (endReason) {
@@ -116,6 +129,8 @@ interface CallData {
   failed: boolean;
   truth: GroundTruth | null;
   stateVersion: bigint;
+  recording: RecordingCompleted | null;
+  intelligence: TranscriptAnalyzed | null;
 }
 
 /**
@@ -148,6 +163,8 @@ export class DatasetBuilder {
       failed: false,
       truth: null,
       stateVersion: -1n,
+      recording: null,
+      intelligence: null,
     });
     // Events of this call that arrived before its plan (other topics, other partitions) are applied now.
     const pending = this.orphans.splice(0);
@@ -191,6 +208,44 @@ export class DatasetBuilder {
       const truth = this.groundTruthOf(e);
       if (truth) c.truth = truth;
     });
+  }
+
+  onRecording(e: RecordingCompleted): void {
+    this.withCall(e.callId, (c) => {
+      c.recording ??= e;
+    });
+  }
+
+  onTranscript(e: TranscriptAnalyzed): void {
+    this.withCall(e.callId, (c) => {
+      c.intelligence ??= e;
+    });
+  }
+
+  /** True when the call has no recording, or its Voice Intelligence results arrived. */
+  hasIntelligenceOrNone(callId: string): boolean {
+    const c = this.call(callId);
+    return Boolean(c && (c.recording === null || c.intelligence !== null));
+  }
+
+  /** The Voice Intelligence results of a call (sentences per channel with roles, operator results), if any. */
+  intelligence(callId: string): IntelligenceRecord | null {
+    const c = this.mustGet(callId);
+    const t = c.intelligence;
+    if (!t) return null;
+    return {
+      callId,
+      synthetic: true,
+      transcriptSid: t.transcriptSid,
+      serviceSid: t.serviceSid,
+      recordingSid: t.recordingSid,
+      channelRoles: c.recording?.channelRoles ?? [],
+      sentences: t.sentences,
+      operatorResults: t.operatorResults.map(({ rawJson, ...r }) => ({
+        ...r,
+        raw: JSON.parse(rawJson) as unknown,
+      })),
+    };
   }
 
   /** Speech timing of a turn, seconds from the start of the call (e.g. from twilio-sim's log or a transcript). */
