@@ -1,0 +1,27 @@
+# syntax=docker/dockerfile:1
+# One image per service from one file:
+#   docker build --build-arg SERVICE=twiml-gateway -t synthcall/twiml-gateway .
+# SERVICE is one of orchestrator, twiml-gateway, conversation-engine, analytics-sink.
+# The runtime file set (package.json + dist + assets of the service's workspace closure, production node_modules) is
+# assembled by tools/deploy-check/src/image/assemble.ts; the image smoke test runs the same code and starts the result.
+ARG NODE_IMAGE=node:20.19-bookworm-slim
+
+FROM ${NODE_IMAGE} AS build
+WORKDIR /src
+COPY . .
+RUN npm ci --no-audit --no-fund
+ARG SERVICE
+RUN test -n "$SERVICE" || (echo "--build-arg SERVICE=<service> is required" >&2; exit 1)
+RUN npx turbo run build --filter="@synthcall/${SERVICE}..."
+RUN npx tsx tools/deploy-check/src/cli.ts assemble "${SERVICE}" /out
+
+FROM ${NODE_IMAGE} AS runtime
+ARG SERVICE
+ENV NODE_ENV=production
+# Files stay owned by root and read-only to the service: the pod runs with readOnlyRootFilesystem as the node user.
+COPY --from=build /out/ /app/
+WORKDIR /app/services/${SERVICE}
+USER node
+# Node is PID 1 on purpose: the shared shutdown manager handles SIGTERM/SIGINT (drain, flush, close) and the service
+# spawns no children, so there are no zombies to reap and no need for tini or --init.
+CMD ["node", "dist/main.js"]

@@ -1,0 +1,23 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { assembleRuntime, SERVICES, type ServiceName } from './image/assemble.js';
+
+const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+function isService(name: string | undefined): name is ServiceName {
+  return SERVICES.some((s) => s === name);
+}
+
+const [command, ...args] = process.argv.slice(2);
+if (command === 'assemble') {
+  const [service, out] = args;
+  if (!isService(service) || !out) {
+    process.stderr.write(`usage: assemble <${SERVICES.join('|')}> <out-dir>\n`);
+    process.exit(2);
+  }
+  const { files } = await assembleRuntime({ repoRoot, service, outDir: resolve(out) });
+  process.stdout.write(`assembled ${service}: ${files.length} paths + production node_modules in ${out}\n`);
+} else {
+  process.stderr.write('usage: cli.ts assemble <service> <out-dir> | generate\n');
+  process.exit(2);
+}

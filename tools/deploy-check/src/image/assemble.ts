@@ -1,0 +1,155 @@
+import { execFile } from 'node:child_process';
+import { cp, mkdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** The services the Dockerfile can build (`--build-arg SERVICE=<name>`). */
+export const SERVICES = ['orchestrator', 'twiml-gateway', 'conversation-engine', 'analytics-sink'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+/**
+ * Files a workspace package reads at run time beyond `package.json` and `dist/`, for packages that do not declare
+ * them in `files`. The image and the smoke test both take this list, so a missing asset fails the smoke test.
+ */
+const RUNTIME_ASSETS: Readonly<Record<string, readonly string[]>> = {
+  '@synthcall/schemas': ['avro'],
+};
+
+export class AssembleError extends Error {
+  readonly code = 'SYNTH_IMAGE_ASSEMBLE';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AssembleError';
+  }
+}
+
+interface PackageJson {
+  name: string;
+  files?: string[];
+  dependencies?: Record<string, string>;
+  workspaces?: string[];
+}
+
+export interface WorkspacePackage {
+  name: string;
+  /** Folder relative to the repository root, with forward slashes. */
+  dir: string;
+  manifest: PackageJson;
+}
+
+async function readJson<T>(file: string): Promise<T> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as T;
+  } catch (cause) {
+    throw new AssembleError(`cannot read ${file}`, { cause });
+  }
+}
+
+/** Every workspace package of the repository, from the lockfile (it lists each workspace folder once). */
+export async function workspacePackages(repoRoot: string): Promise<Map<string, WorkspacePackage>> {
+  const lock = await readJson<{ packages: Record<string, { link?: boolean; resolved?: string }> }>(
+    join(repoRoot, 'package-lock.json'),
+  );
+  const byName = new Map<string, WorkspacePackage>();
+  for (const [key, entry] of Object.entries(lock.packages)) {
+    if (!entry.link || !entry.resolved || !key.startsWith('node_modules/@synthcall/')) continue;
+    const manifest = await readJson<PackageJson>(join(repoRoot, entry.resolved, 'package.json'));
+    byName.set(manifest.name, { name: manifest.name, dir: entry.resolved, manifest });
+  }
+  return byName;
+}
+
+/** The service's package followed by every workspace package it depends on at run time (not devDependencies). */
+export function runtimeClosure(
+  packages: Map<string, WorkspacePackage>,
+  service: ServiceName,
+): WorkspacePackage[] {
+  const seen = new Map<string, WorkspacePackage>();
+  const visit = (name: string): void => {
+    if (seen.has(name)) return;
+    const pkg = packages.get(name);
+    if (!pkg) throw new AssembleError(`workspace package ${name} is not in package-lock.json`);
+    seen.set(name, pkg);
+    for (const dep of Object.keys(pkg.manifest.dependencies ?? {})) if (packages.has(dep)) visit(dep);
+  };
+  visit(`@synthcall/${service}`);
+  return [...seen.values()];
+}
+
+/** Paths (relative to the repository root) the runtime image holds, before `npm ci` adds node_modules. */
+export function runtimeFiles(closure: readonly WorkspacePackage[]): string[] {
+  const files = ['package.json', 'package-lock.json'];
+  for (const pkg of closure) {
+    const own = new Set([
+      'package.json',
+      'dist',
+      ...(pkg.manifest.files ?? []),
+      ...(RUNTIME_ASSETS[pkg.name] ?? []),
+    ]);
+    for (const file of own) files.push(`${pkg.dir}/${file}`);
+  }
+  return files;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface AssembleOptions {
+  repoRoot: string;
+  service: ServiceName;
+  outDir: string;
+  /** `prefer-offline` lets the smoke test take what it can from npm's cache; the image build fetches. */
+  npmMode?: 'online' | 'prefer-offline';
+}
+
+/**
+ * Builds the image's `/app`: the service's runtime closure (package.json, dist, assets), the root manifests and a
+ * production-only, workspace-scoped `npm ci`. The Dockerfile's build stage and the smoke test both call this.
+ */
+export async function assembleRuntime({
+  repoRoot,
+  service,
+  outDir,
+  npmMode = 'online',
+}: AssembleOptions): Promise<{
+  files: string[];
+}> {
+  const closure = runtimeClosure(await workspacePackages(repoRoot), service);
+  const files = runtimeFiles(closure);
+  for (const file of files) {
+    const from = join(repoRoot, file);
+    if (!(await exists(from))) {
+      if (file.endsWith('/dist')) throw new AssembleError(`${file} is missing: build ${service} first`);
+      throw new AssembleError(`${file} is missing`);
+    }
+    await mkdir(join(outDir, file, '..'), { recursive: true });
+    await cp(from, join(outDir, file), { recursive: true });
+  }
+  // The root manifest still lists every workspace glob; a workspace-scoped install skips the folders that are absent.
+  const service_ = closure[0];
+  if (!service_) throw new AssembleError(`no package for ${service}`);
+  const args = [
+    'ci',
+    '--omit=dev',
+    '--workspace',
+    service_.dir,
+    '--no-audit',
+    '--no-fund',
+    '--ignore-scripts',
+  ];
+  if (npmMode === 'prefer-offline') args.push('--prefer-offline');
+  try {
+    await run('npm', args, { cwd: outDir, maxBuffer: 16 * 1024 * 1024 });
+  } catch (cause) {
+    throw new AssembleError(`npm ci --omit=dev for ${service} failed`, { cause });
+  }
+  return { files };
+}
