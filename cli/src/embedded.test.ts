@@ -54,6 +54,21 @@ describe('synthcall generate (embedded, offline)', () => {
       expect(
         t.turns.slice(0, -1).every((turn: { heard: string | null }) => typeof turn.heard === 'string'),
       ).toBe(true);
+      // Voice Intelligence transcribed the dual-channel recording: sentences on both channels, mapped to roles.
+      const vi = JSON.parse(await readFile(join(o.out, 'intelligence', `${call.callId}.json`), 'utf8'));
+      expect(vi.channelRoles).toEqual([
+        { channel: 1, role: 'customer' },
+        { channel: 2, role: 'agent' },
+      ]);
+      expect(
+        new Set(vi.sentences.map((x: { channel: number; role: string }) => `${x.channel}:${x.role}`)),
+      ).toEqual(new Set(['1:customer', '2:agent']));
+      expect(vi.operatorResults.map((r: { name: string }) => r.name).sort()).toEqual([
+        'Call Reason',
+        'PII Extraction',
+        'Sentiment Analysis',
+        'Summarization',
+      ]);
       const labels = JSON.parse(await readFile(join(o.out, 'labels', `${call.callId}.json`), 'utf8'));
       expect(labels).toMatchObject({ synthetic: true, source: 'provider', endReason: call.endReason });
     }

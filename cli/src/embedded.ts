@@ -33,8 +33,9 @@ import {
   type PairingStrategy,
   TOPICS,
 } from '@synthcall/schemas';
+import { createTwilioClient } from '@synthcall/twilio-client';
 import { SimHttpClient, startTwilioSim } from '@synthcall/twilio-sim';
-import { createGateway, loadTwimlGatewayConfig } from '@synthcall/twiml-gateway';
+import { createGateway, loadTwimlGatewayConfig, TwilioVoiceIntelligence } from '@synthcall/twiml-gateway';
 import { Kafka, logLevel } from 'kafkajs';
 import twilio from 'twilio';
 
@@ -162,6 +163,11 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
     const server: Server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const gatewayUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const client = twilio(SIM_ACCOUNT_SID, SIM_AUTH_TOKEN, { httpClient: new SimHttpClient(sim.baseUrl) });
+    const viService = await client.intelligence.v2.services.create({
+      uniqueName: 'synthcall',
+      webhookUrl: `${gatewayUrl}/twilio/intelligence`,
+    });
     const gateway = await createGateway({
       config: loadTwimlGatewayConfig({ GATEWAY_PUBLIC_URL: gatewayUrl, TWILIO_AUTH_TOKEN: SIM_AUTH_TOKEN }),
       logger,
@@ -174,7 +180,18 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
         utterances: topics.utterances,
         callEvents: topics.callEvents,
         recordings: topics.recordings,
+        transcripts: topics.transcripts,
       },
+      // Every recorded call is transcribed by the sim's Voice Intelligence, through the official SDK.
+      intelligence: new TwilioVoiceIntelligence(
+        createTwilioClient({
+          accountSid: SIM_ACCOUNT_SID,
+          authToken: SIM_AUTH_TOKEN,
+          apiBaseUrl: sim.baseUrl,
+          timeoutMs: 15_000,
+        }),
+        viService.sid,
+      ),
     });
     server.on('request', gateway.handler);
     cleanups.push(async () => {
@@ -183,7 +200,6 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       await new Promise((resolve) => server.close(resolve));
     });
 
-    const client = twilio(SIM_ACCOUNT_SID, SIM_AUTH_TOKEN, { httpClient: new SimHttpClient(sim.baseUrl) });
     const app = await client.applications.create({
       friendlyName: 'synthcall gateway',
       voiceUrl: `${gatewayUrl}/twilio/voice`,
@@ -309,6 +325,16 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
     if (requestFailed) throw new Error(`the call request was refused: ${requestFailed}`);
     await sim.whenIdle();
     await memoryBus?.idle();
+    // Voice Intelligence results come after the call (the recording is transcribed once it is complete).
+    const intelligenceDeadline = Date.now() + 60_000;
+    while (
+      !dataset.callIds().every((id) => dataset.hasIntelligenceOrNone(id)) &&
+      Date.now() < intelligenceDeadline
+    ) {
+      await new Promise((r) => setTimeout(r, 100));
+      await sim.whenIdle();
+      await memoryBus?.idle();
+    }
 
     await o.beforeStop?.({
       sim: { baseUrl: sim.baseUrl, accountSid: SIM_ACCOUNT_SID, authToken: SIM_AUTH_TOKEN },
