@@ -1,8 +1,12 @@
+import { join, resolve } from 'node:path';
 import type { EventBus } from '@synthcall/event-bus';
 import { createOpsServer, type ServiceApp, type ServiceContext } from '@synthcall/ops-server';
+import { AnalyticsNodeSegment } from './adapters/segment-analytics-node.js';
+import { JsonlSegmentFile } from './adapters/segment-jsonl.js';
 import type { Config } from './config.js';
-import { DatasetSink, type Schedule } from './dataset-sink.js';
+import { DatasetSink, type Schedule, type SinkLogger } from './dataset-sink.js';
 import { groundTruthOf } from './ground-truth.js';
+import { type SegmentPort, SegmentPublisher } from './segment-publisher.js';
 
 /** Everything the analytics-sink gets from outside; `main.ts` picks the bus, tests pass the in-memory one. */
 export interface AppDeps extends ServiceContext<Config> {
@@ -12,10 +16,13 @@ export interface AppDeps extends ServiceContext<Config> {
   now?: () => Date;
   schedule?: Schedule;
   versions?: Record<string, string>;
+  /** Where Segment calls go; defaults to `segmentPortFromConfig(config)`. */
+  segment?: SegmentPort;
 }
 
 export interface AnalyticsSinkApp extends ServiceApp {
   sink: DatasetSink;
+  segment: SegmentPublisher;
   /** Subscribes to the call-loop topics; readiness turns true once it resolves. */
   start(): Promise<void>;
 }
@@ -35,21 +42,53 @@ export function createApp(deps: AppDeps): AnalyticsSinkApp {
     ...(deps.schedule ? { schedule: deps.schedule } : {}),
     ...(deps.versions ? { versions: deps.versions } : {}),
   });
+  const segment = new SegmentPublisher({
+    bus: deps.bus,
+    segment: deps.segment ?? segmentPortFromConfig(config, deps.logger),
+    logger: deps.logger,
+    group: 'analytics-sink-segment',
+    settleMs: config.DATASET_SETTLE_MS,
+    ...(deps.schedule ? { schedule: deps.schedule } : {}),
+  });
   const ops = createOpsServer({
     registry: deps.registry,
-    checks: { subscribed: () => sink.subscribed },
+    // One check for both: ready means every topic the sink reads is subscribed.
+    checks: { subscribed: () => sink.subscribed && segment.subscribed },
     logger: deps.logger,
   });
   return {
     ops,
     sink,
-    start: () => sink.start(),
-    // Stop intake, then write every finished call (no settle wait), then close the bus.
+    segment,
+    // The dataset sink first: it creates DATASET_DIR, where segment.jsonl goes.
+    start: async () => {
+      await sink.start();
+      await segment.start();
+    },
+    // Stop intake, then write every finished call (no settle wait), then send Segment's queue, then close the bus.
     shutdownSteps: [
       { name: 'stop intake and flush the dataset', run: () => sink.close(), timeoutMs: 15_000 },
+      { name: 'flush and close Segment', run: () => segment.close(), timeoutMs: 30_000 },
       ...(deps.ownsBus ? [{ name: 'close event bus', run: () => deps.bus.close(), timeoutMs: 10_000 }] : []),
     ],
   };
+}
+
+/** analytics-node when a write key is set, else `<DATASET_DIR>/segment.jsonl` (ARCHITECTURE.md, dataset layout). */
+export function segmentPortFromConfig(config: Config, logger: SinkLogger): SegmentPort {
+  if (config.SEGMENT_WRITE_KEY === undefined) {
+    return new JsonlSegmentFile(join(resolve(config.DATASET_DIR), 'segment.jsonl'));
+  }
+  return new AnalyticsNodeSegment({
+    writeKey: config.SEGMENT_WRITE_KEY,
+    host: config.SEGMENT_HOST,
+    flushAt: config.SEGMENT_FLUSH_AT,
+    flushIntervalMs: config.SEGMENT_FLUSH_INTERVAL_MS,
+    maxRetries: config.SEGMENT_MAX_RETRIES,
+    // Inside the shutdown step's 30s, so the step ends with the client's own verdict rather than a timeout.
+    closeTimeoutMs: 25_000,
+    logger,
+  });
 }
 
 export {
@@ -58,6 +97,12 @@ export {
   type RunManifest,
   writeDataset,
 } from './adapters/dataset-writer.js';
+export {
+  AnalyticsNodeSegment,
+  type AnalyticsNodeSegmentOptions,
+  SegmentClosedError,
+} from './adapters/segment-analytics-node.js';
+export { JsonlSegmentFile } from './adapters/segment-jsonl.js';
 export { type Config, configSchema, DEFAULT_DATASET_DIR, loadAnalyticsSinkConfig } from './config.js';
 export { type CollectorOptions, collectDataset } from './dataset-collector.js';
 export {
@@ -72,10 +117,27 @@ export {
   DatasetBuilder,
   type DemeanorPoint,
   type GroundTruth,
+  type IntelligenceRecord,
   type Labels,
   outcomeOf,
   type SpokenPii,
   type Transcript,
   type TranscriptTurn,
 } from './domain/dataset.js';
+export {
+  analysisOf,
+  type CallAnalysis,
+  callAnalyzedOf,
+  callCompletedOf,
+  callStartedOf,
+  identifyOf,
+  operatorKindOf,
+  SEGMENT_EVENTS,
+  SegmentCallTracker,
+  type SegmentIdentify,
+  type SegmentMessage,
+  type SegmentTrack,
+  segmentMessageId,
+} from './domain/segment-events.js';
 export { groundTruthOf } from './ground-truth.js';
+export { type SegmentPort, SegmentPublisher, type SegmentPublisherOptions } from './segment-publisher.js';

@@ -2,6 +2,8 @@ import {
   busEnv,
   type Env,
   envDurationMs,
+  envInt,
+  envUrl,
   loadConfig,
   requireKafkaSettings,
   serviceEnv,
@@ -22,6 +24,18 @@ export const configSchema = z
     DATASET_SETTLE_MS: envDurationMs()
       .default(2_000)
       .pipe(z.number().int().min(0).max(60_000, 'must be at most 60s')),
+    /** Segment source write key (secret). Unset: no Segment; the calls go to <DATASET_DIR>/segment.jsonl instead. */
+    SEGMENT_WRITE_KEY: z.string().trim().min(1, 'must not be empty').optional(),
+    /** Segment API origin; a local receiver or proxy. analytics-node appends /v1/batch. */
+    SEGMENT_HOST: envUrl().default('https://api.segment.io'),
+    /** Calls per batch; Segment caps a batch at 500 KB. */
+    SEGMENT_FLUSH_AT: envInt({ min: 1, max: 500 }).default(15),
+    /** Longest a queued call waits for its batch. */
+    SEGMENT_FLUSH_INTERVAL_MS: envDurationMs()
+      .default(10_000)
+      .pipe(z.number().int().min(10, 'must be at least 10ms').max(300_000, 'must be at most 5m')),
+    /** Retries of a failed batch (exponential backoff from 0.5s) before it is logged as lost. */
+    SEGMENT_MAX_RETRIES: envInt({ min: 0, max: 20 }).default(5),
   })
   .superRefine(requireKafkaSettings);
 

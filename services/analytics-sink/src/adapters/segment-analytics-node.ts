@@ -1,0 +1,86 @@
+import { Analytics } from '@segment/analytics-node';
+import type { SinkLogger } from '../dataset-sink.js';
+import type { SegmentMessage } from '../domain/segment-events.js';
+import type { SegmentPort } from '../segment-publisher.js';
+
+export interface AnalyticsNodeSegmentOptions {
+  /** Segment source write key (a secret: never logged). */
+  writeKey: string;
+  /** Defaults to https://api.segment.io; a local receiver or proxy in tests and air-gapped setups. */
+  host?: string;
+  /** Calls per batch before a flush. */
+  flushAt?: number;
+  flushIntervalMs?: number;
+  /** Retries of a failed batch (5xx, 429, network) with exponential backoff; after that the batch is reported lost. */
+  maxRetries?: number;
+  httpRequestTimeoutMs?: number;
+  /** How long shutdown waits for queued and retrying batches. */
+  closeTimeoutMs?: number;
+  logger: SinkLogger;
+}
+
+export class SegmentClosedError extends Error {
+  override readonly name = 'SegmentClosedError';
+  readonly code = 'SYNTH_SEGMENT_CLOSED';
+}
+
+/**
+ * The SegmentPort over the official client, which does the batching, retries with backoff (honouring Retry-After),
+ * and the flush on close. A batch given up on is logged with its messageIds, so the loss is visible.
+ */
+export class AnalyticsNodeSegment implements SegmentPort {
+  readonly client: Analytics;
+  private closed = false;
+  private delivered = 0;
+  private failed = 0;
+
+  constructor(private readonly o: AnalyticsNodeSegmentOptions) {
+    this.client = new Analytics({
+      writeKey: o.writeKey,
+      ...(o.host ? { host: o.host } : {}),
+      ...(o.flushAt !== undefined ? { flushAt: o.flushAt } : {}),
+      ...(o.flushIntervalMs !== undefined ? { flushInterval: o.flushIntervalMs } : {}),
+      ...(o.maxRetries !== undefined ? { maxRetries: o.maxRetries } : {}),
+      ...(o.httpRequestTimeoutMs !== undefined ? { httpRequestTimeout: o.httpRequestTimeoutMs } : {}),
+    });
+  }
+
+  /** Calls Segment acknowledged, and calls given up on after the retries, since start. */
+  get counts(): { delivered: number; failed: number } {
+    return { delivered: this.delivered, failed: this.failed };
+  }
+
+  async send(message: SegmentMessage): Promise<void> {
+    if (this.closed) {
+      throw new SegmentClosedError(`Segment client is closed; ${message.messageId} was not sent`);
+    }
+    const done = (err?: unknown) => {
+      if (err === undefined) {
+        this.delivered += 1;
+        return;
+      }
+      this.failed += 1;
+      this.o.logger.error(
+        { err, messageId: message.messageId, type: message.type },
+        'Segment did not accept a call after its retries',
+      );
+    };
+    const common = {
+      userId: message.userId,
+      messageId: message.messageId,
+      timestamp: message.timestamp,
+      context: message.context,
+    };
+    if (message.type === 'identify') this.client.identify({ ...common, traits: message.traits }, done);
+    else this.client.track({ ...common, event: message.event, properties: message.properties }, done);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.client.closeAndFlush(
+      this.o.closeTimeoutMs !== undefined ? { timeout: this.o.closeTimeoutMs } : undefined,
+    );
+    this.o.logger.info({ ...this.counts }, 'Segment client flushed and closed');
+  }
+}

@@ -1,0 +1,315 @@
+import { MemoryEventBus } from '@synthcall/event-bus';
+import {
+  type CallLifecycle,
+  exampleEvents,
+  type ReplyReady,
+  TOPICS,
+  type TranscriptAnalyzed,
+} from '@synthcall/schemas';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AnalyticsNodeSegment } from './adapters/segment-analytics-node.js';
+import { SegmentPublisher } from './segment-publisher.js';
+import { type SegmentReceiver, startSegmentReceiver } from './testing/segment-receiver.js';
+
+const WRITE_KEY = 'test-write-key';
+const silent = { info: () => {}, warn: () => {}, error: () => {} };
+const start = new Date('2026-01-15T10:00:00.000Z');
+const secondsAfterStart = (s: number) => new Date(start.getTime() + s * 1000);
+
+/** Every event of one finished, analysed call, as the call-loop topics carry them. */
+function callEvents(callId: string) {
+  const ex = exampleEvents(callId);
+  const lifecycle = (type: CallLifecycle['type'], sec: number, more: Partial<CallLifecycle> = {}) => ({
+    ...ex.CallLifecycle,
+    eventId: `${callId}:${type}`,
+    type,
+    occurredAt: secondsAfterStart(sec),
+    ...more,
+  });
+  const reply = (turn: number): ReplyReady => ({
+    ...ex.ReplyReady,
+    eventId: `${callId}:reply:${turn}`,
+    role: turn % 2 === 0 ? 'agent' : 'customer',
+    turn,
+    endCall: turn === 3,
+    endReason: turn === 3 ? 'resolved' : null,
+    endedBy: turn === 3 ? 'agent' : null,
+  });
+  const analyzed: TranscriptAnalyzed = {
+    ...ex.TranscriptAnalyzed,
+    analyzedAt: secondsAfterStart(120),
+    operatorResults: [
+      ...ex.TranscriptAnalyzed.operatorResults,
+      {
+        operatorSid: 'LY00000000000000000000000000000002',
+        name: 'Call Reason',
+        operatorType: 'conversation_classify',
+        predictedLabel: 'billing',
+        predictedProbability: 0.9,
+        textResult: null,
+        extractResults: {},
+        rawJson: '{}',
+      },
+      {
+        operatorSid: 'LY00000000000000000000000000000003',
+        name: 'PII Extraction',
+        operatorType: 'pii_extract',
+        predictedLabel: null,
+        predictedProbability: null,
+        textResult: null,
+        extractResults: { PHONE_NUMBER: ['555 0100'], EMAIL_ADDRESS: ['dana@example.com'], SSN: [] },
+        rawJson: '{}',
+      },
+      {
+        operatorSid: 'LY00000000000000000000000000000004',
+        name: 'Summarization',
+        operatorType: 'text_generation',
+        predictedLabel: null,
+        predictedProbability: null,
+        textResult: 'The customer was charged twice; the agent refunded one charge.',
+        extractResults: {},
+        rawJson: '{}',
+      },
+    ],
+  };
+  return {
+    planned: ex.CallPlanned,
+    started: lifecycle('conference_started', 0),
+    replies: [0, 1, 2, 3].map(reply),
+    ended: lifecycle('call_ended', 94, {
+      conferenceSid: null,
+      endReason: 'resolved',
+      endedBy: 'agent',
+      sequenceNumber: null,
+    }),
+    conferenceEnded: lifecycle('conference_ended', 95, { sequenceNumber: 9, durationSec: 95 }),
+    analyzed,
+  };
+}
+
+async function publishCall(bus: MemoryEventBus, callId: string) {
+  const e = callEvents(callId);
+  await bus.publish(TOPICS.calls, callId, e.planned);
+  await bus.publish(TOPICS.callEvents, callId, e.started);
+  for (const r of e.replies) await bus.publish(TOPICS.replies, callId, r);
+  await bus.publish(TOPICS.callEvents, callId, e.ended);
+  await bus.publish(TOPICS.callEvents, callId, e.conferenceEnded);
+  await bus.publish(TOPICS.transcripts, callId, e.analyzed);
+}
+
+/** Written out by hand from callEvents('call-0001'), not computed by the mapping under test. */
+const context = { traits: { synthetic: true }, app: { name: 'synthcall' } };
+const common = {
+  callId: 'call-0001',
+  requestId: 'req-0001',
+  agentId: 'marcus-lee',
+  agentName: 'Marcus Lee',
+  industry: 'telecom',
+  issueCategory: 'billing_dispute',
+  mode: 'simulated',
+  synthetic: true,
+};
+const expectedCall0001 = [
+  {
+    type: 'identify',
+    messageId: 'call-0001:identify',
+    timestamp: '2026-01-15T10:00:00.000Z',
+    userId: 'dana-whitfield',
+    traits: {
+      name: 'Dana Whitfield',
+      industry: 'telecom',
+      language: 'en-US',
+      voice: 'Polly.Joanna-Neural',
+      personaId: 'dana-whitfield',
+      synthetic: true,
+    },
+    context,
+  },
+  {
+    type: 'track',
+    messageId: 'call-0001:call-started',
+    timestamp: '2026-01-15T10:00:00.000Z',
+    userId: 'dana-whitfield',
+    event: 'Call Started',
+    properties: {
+      ...common,
+      conferenceSid: 'CF00000000000000000000000000000001',
+      issueComplexity: 3,
+      demeanor: 'frustrated',
+      expectedOutcome: 'resolved',
+      pairingStrategy: 'matched',
+      pairingScore: 0.82,
+    },
+    context,
+  },
+  {
+    type: 'track',
+    messageId: 'call-0001:call-analyzed',
+    timestamp: '2026-01-15T10:02:00.000Z',
+    userId: 'dana-whitfield',
+    event: 'Call Analyzed',
+    properties: {
+      ...common,
+      transcriptSid: 'GT00000000000000000000000000000001',
+      recordingSid: 'RE00000000000000000000000000000001',
+      sentences: 1,
+      sentiment: 'negative',
+      sentimentProbability: 0.71,
+      callReason: 'billing',
+      callReasonProbability: 0.9,
+      piiTypes: ['EMAIL_ADDRESS', 'PHONE_NUMBER'],
+      piiFound: true,
+      summary: 'The customer was charged twice; the agent refunded one charge.',
+    },
+    context,
+  },
+  {
+    type: 'track',
+    messageId: 'call-0001:call-completed',
+    timestamp: '2026-01-15T10:01:34.000Z',
+    userId: 'dana-whitfield',
+    event: 'Call Completed',
+    properties: {
+      ...common,
+      durationSec: 95,
+      turns: 4,
+      fallbackTurns: 0,
+      endReason: 'resolved',
+      endedBy: 'agent',
+      outcome: 'resolved',
+      expectedOutcome: 'resolved',
+      failed: false,
+    },
+    context,
+  },
+];
+
+/** What the client library adds to each message; the rest must be exactly what we built. */
+const withLibraryFields = (m: (typeof expectedCall0001)[number]) => ({
+  ...m,
+  context: { ...m.context, library: { name: '@segment/analytics-node', version: expect.any(String) } },
+  _metadata: expect.any(Object),
+  integrations: {},
+});
+
+const receivers: SegmentReceiver[] = [];
+const closers: Array<() => Promise<void>> = [];
+
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close();
+  await Promise.all(receivers.splice(0).map((r) => r.close()));
+});
+
+async function setup(client: { flushAt?: number; flushIntervalMs?: number } = {}) {
+  const receiver = await startSegmentReceiver(WRITE_KEY);
+  receivers.push(receiver);
+  const bus = new MemoryEventBus();
+  const segment = new AnalyticsNodeSegment({
+    writeKey: WRITE_KEY,
+    host: receiver.url,
+    flushAt: client.flushAt ?? 100,
+    flushIntervalMs: client.flushIntervalMs ?? 60_000,
+    maxRetries: 3,
+    logger: silent,
+  });
+  const publisher = new SegmentPublisher({ bus, segment, logger: silent, settleMs: 60_000 });
+  await publisher.start();
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await publisher.close();
+    await bus.close();
+  };
+  closers.push(close);
+  return { receiver, bus, segment, publisher, close };
+}
+
+const idsOf = (messages: Array<{ messageId: string }>) => messages.map((m) => m.messageId);
+
+describe('SegmentPublisher over @segment/analytics-node', () => {
+  it('sends one identify and three tracks per call in Segment batch format, every one synthetic', async () => {
+    const { receiver, bus, close } = await setup();
+    await publishCall(bus, 'call-0001');
+    await publishCall(bus, 'call-0002');
+    await bus.idle();
+    await close();
+
+    expect(receiver.violations).toEqual([]);
+    const call1 = receiver.messages.filter((m) => m.messageId.startsWith('call-0001:'));
+    expect(call1).toEqual(expectedCall0001.map(withLibraryFields));
+    const call2 = receiver.messages.filter((m) => m.messageId.startsWith('call-0002:'));
+    expect(call2.map((m) => [m.type, m.event ?? null])).toEqual([
+      ['identify', null],
+      ['track', 'Call Started'],
+      ['track', 'Call Analyzed'],
+      ['track', 'Call Completed'],
+    ]);
+    for (const m of receiver.messages) {
+      const flagged = m.type === 'identify' ? m.traits : m.properties;
+      expect(flagged).toMatchObject({ synthetic: true });
+      expect(m.context).toMatchObject({ traits: { synthetic: true } });
+    }
+  });
+
+  it('sends each messageId once when the bus redelivers every event of a call', async () => {
+    const { receiver, bus, close } = await setup();
+    await publishCall(bus, 'call-0001');
+    await bus.idle();
+    await publishCall(bus, 'call-0001');
+    await bus.idle();
+    await close();
+
+    const ids = idsOf(receiver.messages);
+    expect(ids).toHaveLength(4);
+    expect(new Set(ids).size).toBe(4);
+  });
+
+  it('gives a restarted sink the same messageIds for the same events, so Segment can drop the repeats', async () => {
+    const first = await setup();
+    await publishCall(first.bus, 'call-0001');
+    await first.bus.idle();
+    await first.close();
+    const second = await setup();
+    await publishCall(second.bus, 'call-0001');
+    await second.bus.idle();
+    await second.close();
+
+    expect(idsOf(second.receiver.messages).sort()).toEqual(idsOf(first.receiver.messages).sort());
+    expect(idsOf(first.receiver.messages)).toHaveLength(4);
+  });
+
+  it('loses nothing when Segment answers 500 and then recovers: the client retries the batch', async () => {
+    const { receiver, bus, close } = await setup();
+    receiver.failNext(1, 500);
+    await publishCall(bus, 'call-0001');
+    await bus.idle();
+    await close();
+
+    expect(receiver.requests.map((r) => r.status)).toEqual([500, 200]);
+    // The same batch each time, marked as a retry.
+    expect(receiver.requests.map((r) => r.retryCount)).toEqual([0, 1]);
+    expect(receiver.requests[1]?.messageIds).toEqual(receiver.requests[0]?.messageIds);
+    expect(idsOf(receiver.messages).sort()).toEqual(idsOf(expectedCall0001).sort());
+  }, 20_000);
+
+  it('sends what is queued only at shutdown when no batch filled up and the interval never passed', async () => {
+    const { receiver, bus, close } = await setup({ flushAt: 100, flushIntervalMs: 60_000 });
+    await publishCall(bus, 'call-0001');
+    await bus.idle();
+    // Call Completed waits for its settle period, the other three for a batch: nothing has gone out yet.
+    expect(receiver.requests).toEqual([]);
+
+    await close();
+    expect(idsOf(receiver.messages).sort()).toEqual(idsOf(expectedCall0001).sort());
+  });
+
+  it('batches: with flushAt 2, four calls go out in two requests of two', async () => {
+    const { receiver, bus, close } = await setup({ flushAt: 2 });
+    await publishCall(bus, 'call-0001');
+    await bus.idle();
+    await close();
+
+    expect(receiver.requests.map((r) => r.messageIds.length)).toEqual([2, 2]);
+  });
+});

@@ -1,0 +1,146 @@
+import type { EventBus, Subscription } from '@synthcall/event-bus';
+import { TOPICS } from '@synthcall/schemas';
+import type { Schedule, SinkLogger } from './dataset-sink.js';
+import { DatasetBuilder } from './domain/dataset.js';
+import { SegmentCallTracker, type SegmentMessage } from './domain/segment-events.js';
+
+/**
+ * Where Segment calls go: analytics-node (`SEGMENT_WRITE_KEY` set) or `<DATASET_DIR>/segment.jsonl` (unset).
+ * `send` resolves once the call is accepted (queued for a batch, or appended), not when Segment acknowledged it;
+ * the client's own retries carry it from there, and `close` waits for them.
+ */
+export interface SegmentPort {
+  send(message: SegmentMessage): Promise<void>;
+  /** Sends or writes everything queued, then refuses new calls. */
+  close(): Promise<void>;
+}
+
+export interface SegmentPublisherOptions {
+  bus: EventBus;
+  segment: SegmentPort;
+  logger: SinkLogger;
+  /** Consumer-group prefix; each topic gets `<group>-<topic>`, separate from the dataset sink's groups. */
+  group?: string;
+  /** Wait after a call's end before Call Completed, for its last replies and conference_ended (see DatasetSink). */
+  settleMs: number;
+  schedule?: Schedule;
+  topics?: Partial<Pick<typeof TOPICS, 'calls' | 'replies' | 'callEvents' | 'transcripts'>>;
+}
+
+const realSchedule: Schedule = (run, ms) => {
+  const timer = setTimeout(run, ms);
+  // Shutdown sends pending Call Completed events itself; a timer must not hold the process open.
+  timer.unref();
+  return () => clearTimeout(timer);
+};
+
+/**
+ * Turns call-loop events into Segment calls: identify (on CallPlanned), Call Started (conference_started), Call
+ * Completed (after the call's end has settled; duration, turns, outcome from the dataset record) and Call Analyzed
+ * (TranscriptAnalyzed). Redelivered events map to the same messageIds and are sent once per process; Segment
+ * deduplicates by messageId across restarts, and the file adapter skips ids already in segment.jsonl.
+ */
+export class SegmentPublisher {
+  private readonly tracker = new SegmentCallTracker();
+  // Only for Call Completed: its record joins the plan, replies (turns) and lifecycle (duration, end reason).
+  private readonly dataset = new DatasetBuilder();
+  private readonly finished = new Set<string>();
+  private readonly pending = new Map<string, () => void>();
+  private readonly schedule: Schedule;
+  private subs: Subscription[] = [];
+  private chain: Promise<void> = Promise.resolve();
+  private started = false;
+  private closed = false;
+
+  constructor(private readonly o: SegmentPublisherOptions) {
+    this.schedule = o.schedule ?? realSchedule;
+  }
+
+  get subscribed(): boolean {
+    return this.started && !this.closed;
+  }
+
+  async start(): Promise<void> {
+    const t = { ...TOPICS, ...this.o.topics };
+    const group = this.o.group ?? 'analytics-sink-segment';
+    const fromBeginning = true;
+    this.subs = [
+      await this.o.bus.subscribe({
+        topic: t.calls,
+        group: `${group}-calls`,
+        fromBeginning,
+        handler: async ({ value }) => {
+          this.dataset.onPlanned(value);
+          await this.sendAll(this.tracker.onPlanned(value));
+          this.checkFinished(value.callId);
+        },
+      }),
+      await this.o.bus.subscribe({
+        topic: t.replies,
+        group: `${group}-replies`,
+        fromBeginning,
+        handler: async ({ value }) => this.dataset.onReply(value),
+      }),
+      await this.o.bus.subscribe({
+        topic: t.callEvents,
+        group: `${group}-call-events`,
+        fromBeginning,
+        handler: async ({ value }) => {
+          this.dataset.onLifecycle(value);
+          await this.sendAll(this.tracker.onLifecycle(value));
+          this.checkFinished(value.callId);
+        },
+      }),
+      await this.o.bus.subscribe({
+        topic: t.transcripts,
+        group: `${group}-transcripts`,
+        fromBeginning,
+        handler: async ({ value }) => this.sendAll(this.tracker.onAnalyzed(value)),
+      }),
+    ];
+    this.started = true;
+  }
+
+  /** Sends Call Completed for every finished call now, without waiting for its settle period. */
+  async flush(): Promise<void> {
+    for (const [callId, cancel] of [...this.pending]) {
+      cancel();
+      this.complete(callId);
+    }
+    await this.chain;
+  }
+
+  /** Stops intake, sends what finished, then flushes the Segment client (analytics-node's closeAndFlush). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all(this.subs.map((s) => s.close()));
+    await this.flush();
+    await this.o.segment.close();
+  }
+
+  private async sendAll(messages: SegmentMessage[]): Promise<void> {
+    for (const m of messages) await this.o.segment.send(m);
+  }
+
+  private checkFinished(callId: string): void {
+    if (this.finished.has(callId) || !this.dataset.isFinished(callId)) return;
+    this.finished.add(callId);
+    this.pending.set(
+      callId,
+      this.schedule(() => this.complete(callId), this.o.settleMs),
+    );
+  }
+
+  private complete(callId: string): void {
+    this.pending.delete(callId);
+    this.chain = this.chain.then(async () => {
+      try {
+        await this.sendAll(this.tracker.onCompleted(this.dataset.record(callId)));
+      } catch (err) {
+        // Its events were consumed already; the log is the only trace left of the lost Call Completed.
+        this.o.logger.error({ err, callId }, 'could not send Call Completed to Segment');
+      }
+    });
+  }
+}
