@@ -17,4 +17,22 @@ describe('analytics-sink config', () => {
       /KAFKA_BROKERS[\s\S]*SCHEMA_REGISTRY_URL/,
     );
   });
+
+  it('sends nothing to Segment by default and batches like analytics-node when a write key is set', () => {
+    expect(loadAnalyticsSinkConfig({})).toMatchObject({
+      SEGMENT_HOST: 'https://api.segment.io',
+      SEGMENT_FLUSH_AT: 15,
+      SEGMENT_FLUSH_INTERVAL_MS: 10_000,
+      SEGMENT_MAX_RETRIES: 5,
+    });
+    expect(loadAnalyticsSinkConfig({}).SEGMENT_WRITE_KEY).toBeUndefined();
+    expect(
+      loadAnalyticsSinkConfig({ SEGMENT_WRITE_KEY: 'wk', SEGMENT_FLUSH_INTERVAL_MS: '2s' }),
+    ).toMatchObject({ SEGMENT_WRITE_KEY: 'wk', SEGMENT_FLUSH_INTERVAL_MS: 2_000 });
+  });
+
+  it('names SEGMENT_HOST and SEGMENT_FLUSH_AT when they are not a URL and a batch size', () => {
+    expect(() => loadAnalyticsSinkConfig({ SEGMENT_HOST: 'segment' })).toThrow(/SEGMENT_HOST/);
+    expect(() => loadAnalyticsSinkConfig({ SEGMENT_FLUSH_AT: '0' })).toThrow(/SEGMENT_FLUSH_AT/);
+  });
 });
