@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { type EventBus, KafkaEventBus, MemoryEventBus } from '@synthcall/event-bus';
 import { createBusMetrics } from '@synthcall/metrics';
 import { readPackageVersion, runService } from '@synthcall/ops-server';
@@ -32,6 +33,13 @@ await runService({
     });
     await app.start();
     logger.info({ dir: app.sink.dir, calls: app.sink.writtenCalls }, 'analytics-sink writing the dataset');
+    // Where the Segment calls go; the write key itself is a secret and never logged.
+    logger.info(
+      config.SEGMENT_WRITE_KEY === undefined
+        ? { segment: 'file', file: join(app.sink.dir, 'segment.jsonl') }
+        : { segment: 'api', host: config.SEGMENT_HOST, flushAt: config.SEGMENT_FLUSH_AT },
+      'analytics-sink sending Segment calls',
+    );
     return app;
   },
 }).catch((error: unknown) => {

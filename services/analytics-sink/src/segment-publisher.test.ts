@@ -8,6 +8,7 @@ import {
 } from '@synthcall/schemas';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AnalyticsNodeSegment } from './adapters/segment-analytics-node.js';
+import { identifyOf } from './domain/segment-events.js';
 import { SegmentPublisher } from './segment-publisher.js';
 import { type SegmentReceiver, startSegmentReceiver } from './testing/segment-receiver.js';
 
@@ -292,6 +293,27 @@ describe('SegmentPublisher over @segment/analytics-node', () => {
     expect(receiver.requests[1]?.messageIds).toEqual(receiver.requests[0]?.messageIds);
     expect(idsOf(receiver.messages).sort()).toEqual(idsOf(expectedCall0001).sort());
   }, 20_000);
+
+  it('logs every messageId of a batch Segment still refuses after the retries, instead of losing it silently', async () => {
+    const receiver = await startSegmentReceiver(WRITE_KEY);
+    receivers.push(receiver);
+    receiver.failNext(10, 503);
+    const errors: Array<{ messageId?: string }> = [];
+    const logger = { ...silent, error: (obj: object) => void errors.push(obj as { messageId?: string }) };
+    const segment = new AnalyticsNodeSegment({
+      writeKey: WRITE_KEY,
+      host: receiver.url,
+      maxRetries: 0,
+      logger,
+    });
+    const e = callEvents('call-0001');
+    await segment.send(identifyOf(e.planned));
+    await segment.close();
+
+    expect(receiver.requests.map((r) => r.status)).toEqual([503]);
+    expect(errors.map((x) => x.messageId)).toEqual(['call-0001:identify']);
+    expect(segment.counts).toEqual({ delivered: 0, failed: 1 });
+  });
 
   it('sends what is queued only at shutdown when no batch filled up and the interval never passed', async () => {
     const { receiver, bus, close } = await setup({ flushAt: 100, flushIntervalMs: 60_000 });

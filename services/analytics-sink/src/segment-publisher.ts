@@ -1,5 +1,5 @@
 import type { EventBus, Subscription } from '@synthcall/event-bus';
-import { TOPICS } from '@synthcall/schemas';
+import { TOPICS, type TopicBinding } from '@synthcall/schemas';
 import type { Schedule, SinkLogger } from './dataset-sink.js';
 import { DatasetBuilder } from './domain/dataset.js';
 import { SegmentCallTracker, type SegmentMessage } from './domain/segment-events.js';
@@ -24,7 +24,13 @@ export interface SegmentPublisherOptions {
   /** Wait after a call's end before Call Completed, for its last replies and conference_ended (see DatasetSink). */
   settleMs: number;
   schedule?: Schedule;
-  topics?: Partial<Pick<typeof TOPICS, 'calls' | 'replies' | 'callEvents' | 'transcripts'>>;
+  /** Other names for the same schemas (tests and `generate` use their own topics). */
+  topics?: {
+    calls?: TopicBinding<'CallPlanned'>;
+    replies?: TopicBinding<'ReplyReady'>;
+    callEvents?: TopicBinding<'CallLifecycle'>;
+    transcripts?: TopicBinding<'TranscriptAnalyzed'>;
+  };
 }
 
 const realSchedule: Schedule = (run, ms) => {
@@ -61,7 +67,12 @@ export class SegmentPublisher {
   }
 
   async start(): Promise<void> {
-    const t = { ...TOPICS, ...this.o.topics };
+    const t = {
+      calls: this.o.topics?.calls ?? TOPICS.calls,
+      replies: this.o.topics?.replies ?? TOPICS.replies,
+      callEvents: this.o.topics?.callEvents ?? TOPICS.callEvents,
+      transcripts: this.o.topics?.transcripts ?? TOPICS.transcripts,
+    };
     const group = this.o.group ?? 'analytics-sink-segment';
     const fromBeginning = true;
     this.subs = [
