@@ -1,5 +1,7 @@
-import { resolve } from 'node:path';
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { KAFKA_TOPICS_FILE, renderKafkaTopics } from './generate/kafka-topics.js';
 import { assembleRuntime, SERVICES, type ServiceName } from './image/assemble.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -17,6 +19,9 @@ if (command === 'assemble') {
   }
   const { files } = await assembleRuntime({ repoRoot, service, outDir: resolve(out) });
   process.stdout.write(`assembled ${service}: ${files.length} paths + production node_modules in ${out}\n`);
+} else if (command === 'generate') {
+  await writeFile(join(repoRoot, KAFKA_TOPICS_FILE), renderKafkaTopics());
+  process.stdout.write(`wrote ${KAFKA_TOPICS_FILE}\n`);
 } else {
   process.stderr.write('usage: cli.ts assemble <service> <out-dir> | generate\n');
   process.exit(2);

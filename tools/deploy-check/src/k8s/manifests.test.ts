@@ -1,0 +1,188 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { TOPICS, topicSpecs } from '@synthcall/schemas';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { KAFKA_TOPICS_FILE, renderKafkaTopics } from '../generate/kafka-topics.js';
+import { SERVICES } from '../image/assemble.js';
+import {
+  buildOverlay,
+  CrdSchemas,
+  type Manifest,
+  OVERLAYS,
+  type Overlay,
+  REPO_ROOT,
+  validateManifest,
+} from './manifests.js';
+
+type Container = {
+  name: string;
+  image: string;
+  env?: { name: string; value?: string; valueFrom?: unknown }[];
+  readinessProbe?: unknown;
+  livenessProbe?: unknown;
+  resources?: { requests?: unknown; limits?: unknown };
+  securityContext?: { readOnlyRootFilesystem?: boolean; allowPrivilegeEscalation?: boolean };
+};
+type PodSpec = { securityContext?: { runAsNonRoot?: boolean }; containers: Container[] };
+const podSpec = (m: Manifest) => (m.spec as { template: { spec: PodSpec } }).template.spec;
+const find = (ms: Manifest[], kind: string, name?: string) =>
+  ms.filter((m) => m.kind === kind && (name === undefined || m.metadata.name === name));
+const configValue = (ms: Manifest[], configMap: string, key: string) => {
+  const cm = ms.find((m) => m.kind === 'ConfigMap' && m.metadata.name.startsWith(configMap));
+  return (cm?.data as Record<string, string> | undefined)?.[key];
+};
+
+const built = new Map<Overlay, Manifest[]>();
+const crds = new CrdSchemas();
+
+beforeAll(async () => {
+  for (const overlay of OVERLAYS) built.set(overlay, await buildOverlay(overlay));
+}, 60_000);
+
+const overlay = (name: Overlay) => built.get(name) ?? [];
+
+describe.each(OVERLAYS)('overlay %s', (name) => {
+  it('builds with kustomize and every manifest passes its schema (core kinds and CRDs)', async () => {
+    const manifests = overlay(name);
+    expect(manifests.length).toBeGreaterThan(20);
+    const problems = (await Promise.all(manifests.map((m) => validateManifest(m, crds)))).flat();
+    expect(problems).toEqual([]);
+  });
+
+  it('runs each service non-root on a read-only root FS, with probes, resources and the shared config', () => {
+    for (const service of SERVICES) {
+      const [deployment] = find(overlay(name), 'Deployment', service);
+      expect(deployment, service).toBeDefined();
+      const spec = podSpec(deployment as Manifest);
+      expect(spec.securityContext?.runAsNonRoot, service).toBe(true);
+      const [container] = spec.containers;
+      expect(container?.image, service).toMatch(new RegExp(`^synthcall/${service}:`));
+      expect(container?.securityContext?.readOnlyRootFilesystem, service).toBe(true);
+      expect(container?.securityContext?.allowPrivilegeEscalation, service).toBe(false);
+      expect(container?.readinessProbe, service).toMatchObject({ httpGet: { path: '/readyz', port: 'ops' } });
+      expect(container?.livenessProbe, service).toMatchObject({ httpGet: { path: '/healthz', port: 'ops' } });
+      expect(container?.resources?.requests, service).toBeDefined();
+    }
+    expect(configValue(overlay(name), 'synthcall-common', 'SYNTHCALL_BUS')).toBe('kafka');
+  });
+
+  it('serves the gateway through an Ingress whose host and scheme are those of GATEWAY_PUBLIC_URL', () => {
+    const url = new URL(configValue(overlay(name), 'synthcall-gateway-url', 'GATEWAY_PUBLIC_URL') ?? 'x:');
+    const [ingress] = find(overlay(name), 'Ingress', 'twiml-gateway');
+    const spec = ingress?.spec as { rules: { host: string }[]; tls?: { hosts: string[] }[] };
+    expect(spec.rules.map((r) => r.host)).toEqual([url.hostname]);
+    expect(url.protocol === 'https:').toBe((spec.tls ?? []).some((t) => t.hosts.includes(url.hostname)));
+  });
+
+  it('declares one KafkaTopic per topic of the manifest, with its partitions and configs, on the cluster it runs', () => {
+    const topics = find(overlay(name), 'KafkaTopic');
+    const [kafka] = find(overlay(name), 'Kafka');
+    expect(topics.map((t) => t.metadata.name).sort()).toEqual(
+      topicSpecs()
+        .map((t) => t.name)
+        .sort(),
+    );
+    for (const spec of topicSpecs()) {
+      const topic = topics.find((t) => t.metadata.name === spec.name) as Manifest;
+      expect(topic.metadata.labels?.['strimzi.io/cluster']).toBe(kafka?.metadata.name);
+      expect(topic.spec).toMatchObject({ partitions: spec.partitions, config: spec.config });
+    }
+  });
+});
+
+describe('the generated KafkaTopics', () => {
+  it('are the checked-in file, byte for byte (run `npm run generate -w @synthcall/deploy-check` after a topic change)', async () => {
+    const checkedIn = await readFile(join(REPO_ROOT, KAFKA_TOPICS_FILE), 'utf8');
+    expect(checkedIn).toBe(renderKafkaTopics());
+  });
+
+  it('change when the topic manifest changes', () => {
+    const changed = topicSpecs().map((t) => (t.name === TOPICS.calls.name ? { ...t, partitions: 12 } : t));
+    expect(renderKafkaTopics(changed)).not.toBe(renderKafkaTopics());
+  });
+});
+
+describe('the dev overlay', () => {
+  it('is offline: twilio-sim answers the REST API and the engine uses the scripted provider', () => {
+    const dev = overlay('dev');
+    expect(find(dev, 'Deployment', 'twilio-sim')).toHaveLength(1);
+    expect(find(dev, 'Service', 'twilio-sim')).toHaveLength(1);
+    expect(configValue(dev, 'synthcall-llm', 'LLM_PROVIDER')).toBe('scripted');
+    const pools = find(dev, 'KafkaNodePool');
+    expect(pools.map((p) => p.spec)).toMatchObject([{ replicas: 1, roles: ['controller', 'broker'] }]);
+  });
+});
+
+describe('the prod overlay', () => {
+  const prod = () => overlay('prod');
+
+  it('runs 3 controllers and 3 brokers, and every topic with 3 replicas and min ISR 2', () => {
+    const pools = find(prod(), 'KafkaNodePool').map((p) => p.spec as { replicas: number; roles: string[] });
+    expect(pools).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ replicas: 3, roles: ['controller'] }),
+        expect.objectContaining({ replicas: 3, roles: ['broker'] }),
+      ]),
+    );
+    for (const topic of find(prod(), 'KafkaTopic')) {
+      expect(topic.spec, topic.metadata.name).toMatchObject({
+        replicas: 3,
+        config: { 'min.insync.replicas': '2' },
+      });
+    }
+  });
+
+  it('has a PodDisruptionBudget per service, KEDA for the engine and sink, and an HPA for the gateway', () => {
+    for (const service of SERVICES)
+      expect(find(prod(), 'PodDisruptionBudget', service), service).toHaveLength(1);
+    const scaled = find(prod(), 'ScaledObject').map(
+      (s) => (s.spec as { scaleTargetRef: { name: string } }).scaleTargetRef.name,
+    );
+    expect(scaled.sort()).toEqual(['analytics-sink', 'conversation-engine']);
+    const [hpa] = find(prod(), 'HorizontalPodAutoscaler');
+    expect(hpa?.spec).toMatchObject({ scaleTargetRef: { kind: 'Deployment', name: 'twiml-gateway' } });
+  });
+
+  it('scales on the lag of topics that exist', () => {
+    const names = new Set(topicSpecs().map((t) => t.name));
+    for (const so of find(prod(), 'ScaledObject')) {
+      const [trigger] = (so.spec as { triggers: { metadata: { topic: string } }[] }).triggers;
+      expect(names.has(trigger?.metadata.topic ?? ''), so.metadata.name).toBe(true);
+    }
+  });
+
+  it('uses the real providers: no twilio-sim, OpenAI as the language model, credentials only from Secrets', () => {
+    expect(find(prod(), 'Deployment', 'twilio-sim')).toEqual([]);
+    expect(find(prod(), 'Secret')).toEqual([]);
+    expect(configValue(prod(), 'synthcall-llm', 'LLM_PROVIDER')).toBe('openai');
+  });
+});
+
+describe('validation', () => {
+  const copy = (m: Manifest) => structuredClone(m);
+
+  it('rejects a Deployment whose container image is not a string', async () => {
+    const deployment = copy(find(overlay('dev'), 'Deployment', 'twiml-gateway')[0] as Manifest);
+    (podSpec(deployment).containers[0] as unknown as { image: number }).image = 42;
+    expect(await validateManifest(deployment, crds)).toEqual([
+      expect.stringContaining('image must be string'),
+    ]);
+  });
+
+  it('rejects a KafkaTopic with partitions as text and an unknown spec field', async () => {
+    const topic = copy(find(overlay('dev'), 'KafkaTopic')[0] as Manifest);
+    topic.spec = { ...(topic.spec as object), partitions: 'six', replica: 3 };
+    const problems = await validateManifest(topic, crds);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('/spec/partitions'),
+        expect.stringContaining('additional'),
+      ]),
+    );
+  });
+
+  it('rejects a kind it has no schema for instead of letting it through', async () => {
+    const odd = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } };
+    expect(await validateManifest(odd, crds)).toEqual(['Widget/w: no schema for example.com/v1 Widget']);
+  });
+});
