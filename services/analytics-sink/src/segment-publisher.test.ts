@@ -326,6 +326,23 @@ describe('SegmentPublisher over @segment/analytics-node', () => {
     expect(idsOf(receiver.messages).sort()).toEqual(idsOf(expectedCall0001).sort());
   });
 
+  it('is checked by a receiver that refuses a wrong write key, so the format assertions above can fail', async () => {
+    const receiver = await startSegmentReceiver(WRITE_KEY);
+    receivers.push(receiver);
+    const segment = new AnalyticsNodeSegment({
+      writeKey: 'another-key',
+      host: receiver.url,
+      maxRetries: 0,
+      logger: silent,
+    });
+    await segment.send(identifyOf(callEvents('call-0001').planned));
+    await segment.close();
+
+    expect(receiver.violations).toEqual(['Authorization is not Basic <writeKey>:']);
+    expect(receiver.messages).toEqual([]);
+    expect(segment.counts.failed).toBe(1);
+  });
+
   it('batches: with flushAt 2, four calls go out in two requests of two', async () => {
     const { receiver, bus, close } = await setup({ flushAt: 2 });
     await publishCall(bus, 'call-0001');
