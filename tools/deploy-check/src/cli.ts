@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DASHBOARD_FILE, renderDashboard } from './generate/dashboard.js';
 import { KAFKA_TOPICS_FILE, renderKafkaTopics } from './generate/kafka-topics.js';
 import { assembleRuntime, SERVICES, type ServiceName } from './image/assemble.js';
 
@@ -21,7 +22,8 @@ if (command === 'assemble') {
   process.stdout.write(`assembled ${service}: ${files.length} paths + production node_modules in ${out}\n`);
 } else if (command === 'generate') {
   await writeFile(join(repoRoot, KAFKA_TOPICS_FILE), renderKafkaTopics());
-  process.stdout.write(`wrote ${KAFKA_TOPICS_FILE}\n`);
+  await writeFile(join(repoRoot, DASHBOARD_FILE), renderDashboard());
+  process.stdout.write(`wrote ${KAFKA_TOPICS_FILE} and ${DASHBOARD_FILE}\n`);
 } else {
   process.stderr.write('usage: cli.ts assemble <service> <out-dir> | generate\n');
   process.exit(2);

@@ -1,79 +1,15 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  assembleRuntime,
-  runtimeClosure,
-  SERVICES,
-  type ServiceName,
-  workspacePackages,
-} from './assemble.js';
+import { SERVICE_ENV, startService } from '../testing/services.js';
+import { assembleRuntime, runtimeClosure, SERVICES, workspacePackages } from './assemble.js';
 
 const run = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
-
-// Enough config for each service to start on the in-memory bus with the offline defaults; no network is touched
-// before a call request arrives.
-const ENV: Record<ServiceName, Record<string, string>> = {
-  orchestrator: {
-    TWILIO_ACCOUNT_SID: `AC${'0'.repeat(32)}`,
-    TWILIO_AUTH_TOKEN: 'smoke-token',
-    TWILIO_API_BASE_URL: 'http://127.0.0.1:9',
-    TWILIO_FROM: '+15550000001',
-    TWILIO_CUSTOMER_TO: '+15550000002',
-    TWILIO_AGENT_TO: '+15550000003',
-    GATEWAY_PUBLIC_URL: 'http://127.0.0.1:3000',
-  },
-  'twiml-gateway': {
-    GATEWAY_PUBLIC_URL: 'http://127.0.0.1:3000',
-    TWILIO_AUTH_TOKEN: 'smoke-token',
-    PORT: '0',
-  },
-  'conversation-engine': { ENGINE_STATE_STORE: 'memory' },
-  'analytics-sink': {},
-};
-
-interface Started {
-  child: ChildProcess;
-  opsPort: number;
-  exited: Promise<number | null>;
-}
-
-/** Starts `node dist/main.js` the way the image's CMD does and resolves once the ops server logs its port. */
-function startService(root: string, service: ServiceName, env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, ['dist/main.js'], {
-    cwd: join(root, 'services', service),
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', OPS_PORT: '0', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-    lines.on('line', (line) => {
-      let entry: { msg?: string; port?: number };
-      try {
-        entry = JSON.parse(line) as typeof entry;
-      } catch {
-        return;
-      }
-      if (entry.msg === 'ops server listening' && typeof entry.port === 'number') {
-        resolve({ child, opsPort: entry.port, exited });
-      }
-    });
-    void exited.then((code) =>
-      reject(new Error(`${service} exited with ${code} before listening: ${stderr}`)),
-    );
-  });
-}
 
 describe('the Dockerfile', () => {
   it('runs the assembled /out as the runtime stage, as the node user, with node dist/main.js as PID 1', async () => {
@@ -136,10 +72,10 @@ describe('the image file set of each service', () => {
         await expect(stat(join(out, 'node_modules', dev)), dev).rejects.toThrow();
       }
       const env = {
-        ...ENV[service],
+        ...SERVICE_ENV[service],
         ...(service === 'analytics-sink' ? { DATASET_DIR: join(root, 'dataset') } : {}),
       };
-      const svc = await startService(out, service, env);
+      const svc = await startService(join(out, 'services', service), ['dist/main.js'], service, env);
       try {
         const res = await fetch(`http://127.0.0.1:${svc.opsPort}/readyz`);
         expect(res.status).toBe(200);

@@ -1,0 +1,173 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { DASHBOARD_FILE, renderDashboard } from '../generate/dashboard.js';
+import { SERVICES } from '../image/assemble.js';
+import { buildOverlay, type Manifest, REPO_ROOT } from '../k8s/manifests.js';
+import { metricFamilies, SERVICE_ENV, startService } from '../testing/services.js';
+import { isExported, metricNames, withFixedRanges } from './promql.js';
+
+const run = promisify(execFile);
+
+interface Panel {
+  type: string;
+  title: string;
+  targets?: { expr: string }[];
+}
+interface RuleGroup {
+  name: string;
+  rules: { alert?: string; record?: string; expr: string }[];
+}
+
+let dashboardPanels: Panel[] = [];
+let ruleGroups: RuleGroup[] = [];
+let dev: Manifest[] = [];
+const families = new Map<string, string>();
+let tmp = '';
+
+async function promtoolCheckRules(groups: RuleGroup[]): Promise<{ ok: boolean; output: string }> {
+  const file = join(tmp, `rules-${Math.random().toString(36).slice(2)}.yaml`);
+  await writeFile(file, stringify({ groups }));
+  try {
+    const { stdout, stderr } = await run('promtool', ['check', 'rules', file]);
+    return { ok: true, output: stdout + stderr };
+  } catch (error) {
+    const e = error as { stdout?: string; stderr?: string };
+    return { ok: false, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+  }
+}
+
+const panelQueries = (panels: Panel[]) =>
+  panels.flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title, expr: t.expr })));
+const alertQueries = (groups: RuleGroup[]) =>
+  groups.flatMap((g) => g.rules.map((r) => ({ panel: r.alert ?? r.record ?? '?', expr: r.expr })));
+
+/** Names a set of queries selects that nothing exports, as "<panel>: <metric>". */
+const unexported = (queries: { panel: string; expr: string }[]) =>
+  queries.flatMap(({ panel, expr }) =>
+    metricNames(expr)
+      .filter((name) => !isExported(name, families))
+      .map((name) => `${panel}: ${name}`),
+  );
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'synthcall-monitoring-'));
+  dashboardPanels = (
+    JSON.parse(await readFile(join(REPO_ROOT, DASHBOARD_FILE), 'utf8')) as { panels: Panel[] }
+  ).panels;
+  dev = await buildOverlay('dev');
+  const rule = dev.find((m) => m.kind === 'PrometheusRule');
+  ruleGroups = (rule?.spec as { groups: RuleGroup[] } | undefined)?.groups ?? [];
+  // The metric families each service really registers: start it from source on the in-memory bus and read the
+  // `# TYPE` lines of its /metrics (prom-client lists registered families even before they have samples).
+  await Promise.all(
+    SERVICES.map(async (service) => {
+      const env = { ...SERVICE_ENV[service], DATASET_DIR: join(tmp, 'dataset') };
+      const svc = await startService(
+        join(REPO_ROOT, 'services', service),
+        ['--import', 'tsx', '--conditions=@synthcall/source', 'src/main.ts'],
+        service,
+        env,
+      );
+      try {
+        const text = await (await fetch(`http://127.0.0.1:${svc.opsPort}/metrics`)).text();
+        for (const [name, type] of metricFamilies(text)) families.set(name, type);
+      } finally {
+        svc.child.kill('SIGTERM');
+        await svc.exited;
+      }
+    }),
+  );
+}, 120_000);
+
+afterAll(async () => {
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+});
+
+describe('the Grafana dashboard', () => {
+  it('is the checked-in file, byte for byte (run `npm run generate -w @synthcall/deploy-check`)', async () => {
+    expect(await readFile(join(REPO_ROOT, DASHBOARD_FILE), 'utf8')).toBe(renderDashboard());
+  });
+
+  it('has the rows Pipeline, Topics, Services and Data, and every panel queries something', () => {
+    expect(dashboardPanels.filter((p) => p.type === 'row').map((p) => p.title)).toEqual([
+      'Pipeline',
+      'Topics',
+      'Services',
+      'Data',
+    ]);
+    for (const panel of dashboardPanels.filter((p) => p.type !== 'row')) {
+      expect(panel.targets?.length, panel.title).toBeGreaterThan(0);
+    }
+  });
+
+  it('queries only metrics the services register or Strimzi kafka-exporter exports', () => {
+    expect(families.size).toBeGreaterThan(10);
+    expect(unexported(panelQueries(dashboardPanels))).toEqual([]);
+  });
+
+  it('would be caught querying a metric nothing exports', () => {
+    const broken = [
+      ...dashboardPanels,
+      { type: 'timeseries', title: 'typo', targets: [{ expr: 'sum(rate(synthcall_call_ended_total[5m]))' }] },
+    ];
+    expect(unexported(panelQueries(broken))).toEqual(['typo: synthcall_call_ended_total']);
+  });
+
+  it('has PromQL that Prometheus parses (every panel query checked by promtool as a recording rule)', async () => {
+    const records = panelQueries(dashboardPanels).map(({ expr }, i) => ({
+      record: `synthcall:panel_${i}`,
+      expr: withFixedRanges(expr),
+    }));
+    const result = await promtoolCheckRules([{ name: 'panels', rules: records }]);
+    expect(result.output).toContain(`SUCCESS: ${records.length} rules found`);
+  });
+
+  it('ships as a ConfigMap the Grafana sidecar picks up', () => {
+    const cm = dev.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'grafana-dashboard-synthcall');
+    expect(cm?.metadata.labels?.grafana_dashboard).toBe('1');
+    expect(JSON.parse((cm?.data as Record<string, string> | undefined)?.['synthcall.json'] ?? '{}')).toEqual(
+      JSON.parse(renderDashboard()),
+    );
+  });
+});
+
+describe('the alert rules', () => {
+  it('cover lag, dead letters, loop_detected and fallback rates, webhook 5xx and an open LLM circuit', () => {
+    const exprs = alertQueries(ruleGroups)
+      .map((a) => a.expr)
+      .join('\n');
+    for (const metric of [
+      'kafka_consumergroup_lag',
+      'synthcall_dead_letters_total',
+      'synthcall_fallback_turns_total',
+      'synthcall_webhooks_total',
+      'synthcall_circuit_breaker_state',
+    ]) {
+      expect(exprs).toContain(metric);
+    }
+    expect(exprs).toContain('end_reason="loop_detected"');
+  });
+
+  it('pass promtool check rules', async () => {
+    const result = await promtoolCheckRules(ruleGroups);
+    expect(result.output).toContain(`SUCCESS: ${alertQueries(ruleGroups).length} rules found`);
+  });
+
+  it('fail promtool check rules when an expression is broken', async () => {
+    const broken = structuredClone(ruleGroups);
+    const [first] = broken;
+    if (first?.rules[0]) first.rules[0].expr = 'sum(rate(synthcall_dead_letters_total[10m]) > 0';
+    const result = await promtoolCheckRules(broken);
+    expect(result.ok).toBe(false);
+    expect(result.output).toMatch(/parse error/i);
+  });
+
+  it('query only metrics the services register or Strimzi kafka-exporter exports', () => {
+    expect(unexported(alertQueries(ruleGroups))).toEqual([]);
+  });
+});
