@@ -74,6 +74,7 @@ export function buildProgram(): Command {
     .option('-c, --concurrency <n>', 'calls in flight at once', positiveInt('--concurrency', 500), 8)
     .option('-o, --out <dir>', 'dataset folder (created if missing)', 'synthcall-dataset')
     .option('--max-turns <n>', 'hard cap on turns per call', positiveInt('--max-turns', 200), 24)
+    .option('--audio', 'render real speech (espeak-ng, one voice per role) and write recordings/<callId>.wav')
     .option('--asr-wer <rate>', 'word error rate of the simulated speech recogniser (0-1)', rate, 0.05)
     .option(
       '--timeout <seconds>',
@@ -130,6 +131,7 @@ export function buildProgram(): Command {
         out: opts.out,
         maxTurns: opts.maxTurns,
         asrWer: opts.asrWer,
+        audio: Boolean(opts.audio),
         timeoutMs: opts.timeout * 1000,
         logLevel: opts.logLevel,
         version,

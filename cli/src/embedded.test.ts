@@ -84,6 +84,24 @@ describe('synthcall generate (embedded, offline)', () => {
     expect(await files(b.out)).toEqual(await files(a.out));
   }, 180_000);
 
+  it('with audio, writes one dual-channel WAV per call with speech on both channels', async () => {
+    const o = await base({ calls: 1, concurrency: 1, audio: true });
+    await generate(o);
+    const [file] = await readdir(join(o.out, 'recordings'));
+    const wav = await readFile(join(o.out, 'recordings', file as string));
+    expect(wav.toString('ascii', 0, 4)).toBe('RIFF');
+    const channels = wav.readUInt16LE(22);
+    expect(channels).toBe(2);
+    // 16-bit PCM after the 44-byte header: count loud samples per channel.
+    const loud = [0, 0];
+    for (let i = 44; i + 3 < wav.length; i += 4) {
+      if (Math.abs(wav.readInt16LE(i)) > 50) loud[0] = (loud[0] as number) + 1;
+      if (Math.abs(wav.readInt16LE(i + 2)) > 50) loud[1] = (loud[1] as number) + 1;
+    }
+    expect(loud[0]).toBeGreaterThan(1000);
+    expect(loud[1]).toBeGreaterThan(1000);
+  }, 120_000);
+
   it('stops with SYNTH_DATASET_WRITE_FAILED before placing any call when the folder cannot be written', async () => {
     const parent = await mkdtemp(join(tmpdir(), 'synthcall-bad-'));
     await writeFile(join(parent, 'file'), 'x');

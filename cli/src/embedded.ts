@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import {
   collectDataset,
@@ -47,6 +49,8 @@ export interface GenerateOptions {
   out: string;
   maxTurns: number;
   asrWer: number;
+  /** Render real speech into the dual-channel recordings (espeak-ng) and write them to recordings/<callId>.wav. */
+  audio?: boolean;
   /** Longest the whole run may take before it stops with what it has. */
   timeoutMs: number;
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
@@ -153,6 +157,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       authToken: SIM_AUTH_TOKEN,
       seed: o.seed,
       asrWer: o.asrWer,
+      audio: o.audio ?? false,
       // The simulated day starts at a fixed instant, so call times in the dataset do not depend on when it ran.
       startTimeMs: SIMULATED_DAY_START,
       onError: (err: unknown) => logger.error({ err }, 'twilio-sim background error'),
@@ -341,6 +346,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       engine,
       dataset,
     });
+    if (o.audio) await downloadRecordings(out, dataset, sim.baseUrl);
     const summary = {
       ...summarize(dataset, o, out, started, timedOut),
       turnLatencyMs: latency.percentiles(),
@@ -354,6 +360,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
         concurrency: o.concurrency,
         maxTurns: o.maxTurns,
         asrWer: o.asrWer,
+        audio: o.audio ?? false,
         telephony: 'twilio-sim',
         provider: 'scripted',
         bus: transport.kind,
@@ -380,6 +387,22 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
 }
 
 type Topics = typeof TOPICS;
+
+/** Fetches each call's dual-channel WAV from twilio-sim (Basic auth, as from Twilio) into recordings/<callId>.wav. */
+async function downloadRecordings(out: string, dataset: DatasetBuilder, simBaseUrl: string): Promise<void> {
+  await mkdir(join(out, 'recordings'), { recursive: true });
+  const auth = `Basic ${Buffer.from(`${SIM_ACCOUNT_SID}:${SIM_AUTH_TOKEN}`).toString('base64')}`;
+  for (const callId of dataset.callIds()) {
+    const recording = dataset.recordingOf(callId);
+    if (!recording) continue;
+    const res = await fetch(
+      `${simBaseUrl}/2010-04-01/Accounts/${SIM_ACCOUNT_SID}/Recordings/${recording.recordingSid}.wav`,
+      { headers: { authorization: auth } },
+    );
+    if (!res.ok) throw new Error(`recording ${recording.recordingSid} of ${callId}: HTTP ${res.status}`);
+    await writeFile(join(out, 'recordings', `${callId}.wav`), Buffer.from(await res.arrayBuffer()));
+  }
+}
 
 function suffixed(suffix: string): Topics {
   return Object.fromEntries(

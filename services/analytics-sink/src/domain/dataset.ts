@@ -222,6 +222,11 @@ export class DatasetBuilder {
     });
   }
 
+  /** The call's completed recording (SID, URL, channel roles), if one was reported. */
+  recordingOf(callId: string): RecordingCompleted | null {
+    return this.call(callId)?.recording ?? null;
+  }
+
   /** True when the call has no recording, or its Voice Intelligence results arrived. */
   hasIntelligenceOrNone(callId: string): boolean {
     const c = this.call(callId);
