@@ -72,6 +72,19 @@ describe('synthcall generate (embedded, offline)', () => {
       const labels = JSON.parse(await readFile(join(o.out, 'labels', `${call.callId}.json`), 'utf8'));
       expect(labels).toMatchObject({ synthetic: true, source: 'provider', endReason: call.endReason });
     }
+    // The Segment calls a live run would make: one identify and three tracks per call, every one synthetic.
+    const segment = (await readFile(join(o.out, 'segment.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    for (const call of calls) {
+      const mine = segment.filter((m) => String(m.messageId).startsWith(`${call.callId}:`));
+      expect(mine.map((m) => m.event ?? m.type).sort(), call.callId).toEqual(
+        ['Call Analyzed', 'Call Completed', 'Call Started', 'identify'].sort(),
+      );
+    }
+    expect(new Set(segment.map((m) => m.messageId)).size).toBe(segment.length);
+    expect(segment.every((m) => m.properties?.synthetic === true || m.traits?.synthetic === true)).toBe(true);
     const manifest = JSON.parse(await readFile(join(o.out, 'manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({ synthetic: true, seed: 'cli-test', counts: { calls: 6 } });
   }, 120_000);

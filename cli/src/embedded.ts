@@ -9,6 +9,8 @@ import {
   DatasetBuilder,
   ensureWritable,
   groundTruthOf,
+  JsonlSegmentFile,
+  SegmentPublisher,
   writeDataset,
 } from '@synthcall/analytics-sink';
 import {
@@ -257,6 +259,25 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       },
     });
     cleanups.push(() => collector.close());
+    // Offline, the Segment calls a live run would make go to <out>/segment.jsonl (ARCHITECTURE.md, dataset layout).
+    const segment = new SegmentPublisher({
+      bus: observerBus,
+      segment: new JsonlSegmentFile(join(out, 'segment.jsonl')),
+      logger,
+      group: group('segment'),
+      settleMs: 0,
+      topics: {
+        calls: topics.calls,
+        replies: topics.replies,
+        callEvents: topics.callEvents,
+        transcripts: topics.transcripts,
+      },
+    });
+    await segment.start();
+    let segmentClosed = false;
+    cleanups.push(async () => {
+      if (!segmentClosed) await segment.close();
+    });
 
     const metrics = orchestratorMetrics(registry);
     const orchestratorBus = busFor('orchestrator');
@@ -347,6 +368,8 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       dataset,
     });
     if (o.audio) await downloadRecordings(out, dataset, sim.baseUrl);
+    segmentClosed = true;
+    await segment.close();
     const summary = {
       ...summarize(dataset, o, out, started, timedOut),
       turnLatencyMs: latency.percentiles(),
