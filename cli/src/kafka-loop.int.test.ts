@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { integrationEnv, uniqueName } from '@synthcall/testing';
@@ -57,10 +57,23 @@ describe('the call loop over a real Kafka broker and registry', () => {
           const record = ctx.dataset.record(callId);
           const turns = ctx.dataset.transcript(callId).turns;
           const state = ctx.engine.state(callId);
+          const recording = ctx.dataset.recordingOf(callId);
+          const intelligence = ctx.dataset.intelligence(callId);
           checks.push(() => {
             // Every call ends with a reason, after at least 6 turns.
             expect(record.endReason, callId).not.toBeNull();
             expect(turns.length, callId).toBeGreaterThanOrEqual(6);
+            // One dual-channel recording mapped to roles, transcribed by Voice Intelligence on the right channels.
+            expect(recording?.channels).toBe(2);
+            expect(recording?.channelRoles).toEqual([
+              { channel: 1, role: 'customer' },
+              { channel: 2, role: 'agent' },
+            ]);
+            expect(
+              intelligence?.sentences.every((x) => x.role === (x.channel === 1 ? 'customer' : 'agent')),
+            ).toBe(true);
+            expect(new Set(intelligence?.sentences.map((x) => x.channel))).toEqual(new Set([1, 2]));
+            expect(intelligence?.operatorResults).toHaveLength(4);
             // No turn lost or duplicated; roles alternate, agent first.
             expect(turns.map((t) => t.turn)).toEqual(turns.map((_, i) => i));
             expect(turns.map((t) => t.role)).toEqual(
@@ -84,5 +97,12 @@ describe('the call loop over a real Kafka broker and registry', () => {
     expect(checks).toHaveLength(20);
     for (const check of checks) check();
     expect(summary.turnLatencyMs.samples).toBeGreaterThan(100);
+    // The Segment calls (offline: segment.jsonl): one identify and three tracks per call, unique message ids.
+    const segment = (await readFile(join(out, 'segment.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { messageId: string });
+    expect(segment).toHaveLength(80);
+    expect(new Set(segment.map((m) => m.messageId)).size).toBe(80);
   }, 300_000);
 });
