@@ -1,7 +1,10 @@
 # syntax=docker/dockerfile:1
 # One image per service from one file:
 #   docker build --build-arg SERVICE=twiml-gateway -t synthcall/twiml-gateway .
-# SERVICE is one of orchestrator, twiml-gateway, conversation-engine, analytics-sink.
+# SERVICE is one of orchestrator, twiml-gateway, conversation-engine, analytics-sink. The same file builds the two
+# tools deploy/k8s runs, with APP_DIR naming their folder and the manifest giving their command:
+#   docker build --build-arg SERVICE=cli --build-arg APP_DIR=cli -t synthcall/cli .
+#   docker build --build-arg SERVICE=twilio-sim --build-arg APP_DIR=tools/twilio-sim -t synthcall/twilio-sim .
 # The runtime file set (package.json + dist + assets of the service's workspace closure, production node_modules) is
 # assembled by tools/deploy-check/src/image/assemble.ts; the image smoke test runs the same code and starts the result.
 ARG NODE_IMAGE=node:20.19-bookworm-slim
@@ -17,10 +20,11 @@ RUN npx tsx tools/deploy-check/src/cli.ts assemble "${SERVICE}" /out
 
 FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE
+ARG APP_DIR=services/${SERVICE}
 ENV NODE_ENV=production
 # Files stay owned by root and read-only to the service: the pod runs with readOnlyRootFilesystem as the node user.
 COPY --from=build /out/ /app/
-WORKDIR /app/services/${SERVICE}
+WORKDIR /app/${APP_DIR}
 USER node
 # Node is PID 1 on purpose: the shared shutdown manager handles SIGTERM/SIGINT (drain, flush, close) and the service
 # spawns no children, so there are no zombies to reap and no need for tini or --init.

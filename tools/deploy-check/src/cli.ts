@@ -3,19 +3,21 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DASHBOARD_FILE, renderDashboard } from './generate/dashboard.js';
 import { KAFKA_TOPICS_FILE, renderKafkaTopics } from './generate/kafka-topics.js';
-import { assembleRuntime, SERVICES, type ServiceName } from './image/assemble.js';
+import { assembleRuntime, type ImageName, SERVICES, TOOL_IMAGES } from './image/assemble.js';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
-function isService(name: string | undefined): name is ServiceName {
-  return SERVICES.some((s) => s === name);
+const IMAGES: readonly ImageName[] = [...SERVICES, ...TOOL_IMAGES];
+
+function isImage(name: string | undefined): name is ImageName {
+  return IMAGES.some((s) => s === name);
 }
 
 const [command, ...args] = process.argv.slice(2);
 if (command === 'assemble') {
   const [service, out] = args;
-  if (!isService(service) || !out) {
-    process.stderr.write(`usage: assemble <${SERVICES.join('|')}> <out-dir>\n`);
+  if (!isImage(service) || !out) {
+    process.stderr.write(`usage: assemble <${IMAGES.join('|')}> <out-dir>\n`);
     process.exit(2);
   }
   const { files } = await assembleRuntime({ repoRoot, service, outDir: resolve(out) });

@@ -5,9 +5,12 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-/** The services the Dockerfile can build (`--build-arg SERVICE=<name>`). */
+/** The services the Dockerfile builds (`--build-arg SERVICE=<name>`); it builds any `@synthcall/<name>` package. */
 export const SERVICES = ['orchestrator', 'twiml-gateway', 'conversation-engine', 'analytics-sink'] as const;
 export type ServiceName = (typeof SERVICES)[number];
+/** Workspace packages deploy/k8s also runs from this Dockerfile, with a command set in the manifest. */
+export const TOOL_IMAGES = ['cli', 'twilio-sim'] as const;
+export type ImageName = ServiceName | (typeof TOOL_IMAGES)[number];
 
 /**
  * Files a workspace package reads at run time beyond `package.json` and `dist/`, for packages that do not declare
@@ -28,6 +31,7 @@ export class AssembleError extends Error {
 interface PackageJson {
   name: string;
   files?: string[];
+  bin?: string | Record<string, string>;
   dependencies?: Record<string, string>;
   workspaces?: string[];
 }
@@ -64,7 +68,7 @@ export async function workspacePackages(repoRoot: string): Promise<Map<string, W
 /** The service's package followed by every workspace package it depends on at run time (not devDependencies). */
 export function runtimeClosure(
   packages: Map<string, WorkspacePackage>,
-  service: ServiceName,
+  service: ImageName,
 ): WorkspacePackage[] {
   const seen = new Map<string, WorkspacePackage>();
   const visit = (name: string): void => {
@@ -82,9 +86,14 @@ export function runtimeClosure(
 export function runtimeFiles(closure: readonly WorkspacePackage[]): string[] {
   const files = ['package.json', 'package-lock.json'];
   for (const pkg of closure) {
+    const bin = pkg.manifest.bin;
+    const bins = (typeof bin === 'string' ? [bin] : Object.values(bin ?? {})).map((b) =>
+      b.replace(/^\.\//, ''),
+    );
     const own = new Set([
       'package.json',
       'dist',
+      ...bins,
       ...(pkg.manifest.files ?? []),
       ...(RUNTIME_ASSETS[pkg.name] ?? []),
     ]);
@@ -104,7 +113,7 @@ async function exists(path: string): Promise<boolean> {
 
 export interface AssembleOptions {
   repoRoot: string;
-  service: ServiceName;
+  service: ImageName;
   outDir: string;
   /** `prefer-offline` lets the smoke test take what it can from npm's cache; the image build fetches. */
   npmMode?: 'online' | 'prefer-offline';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { TOPICS, topicSpecs } from '@synthcall/schemas';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { KAFKA_TOPICS_FILE, renderKafkaTopics } from '../generate/kafka-topics.js';
-import { SERVICES } from '../image/assemble.js';
+import { runtimeClosure, runtimeFiles, SERVICES, TOOL_IMAGES, workspacePackages } from '../image/assemble.js';
 import {
   buildOverlay,
   CrdSchemas,
@@ -72,6 +72,31 @@ describe.each(OVERLAYS)('overlay %s', (name) => {
     const spec = ingress?.spec as { rules: { host: string }[]; tls?: { hosts: string[] }[] };
     expect(spec.rules.map((r) => r.host)).toEqual([url.hostname]);
     expect(url.protocol === 'https:').toBe((spec.tls ?? []).some((t) => t.hosts.includes(url.hostname)));
+  });
+
+  it('runs only images the Dockerfile builds, each command a file of that image', async () => {
+    const packages = await workspacePackages(REPO_ROOT);
+    const buildable: readonly string[] = [...SERVICES, ...TOOL_IMAGES];
+    const ours = overlay(name).flatMap((m) =>
+      m.kind === 'Deployment' || m.kind === 'Job'
+        ? podSpec(m).containers.filter((c) => c.image.startsWith('synthcall/'))
+        : [],
+    );
+    expect(ours.length).toBeGreaterThanOrEqual(SERVICES.length + 1);
+    for (const container of ours) {
+      const image = /^synthcall\/([^:]+):/.exec(container.image)?.[1] ?? '';
+      expect(buildable, container.image).toContain(image);
+      const closure = runtimeClosure(packages, image as Parameters<typeof runtimeClosure>[1]);
+      const files = runtimeFiles(closure);
+      const [node, script] = (container as { command?: string[] }).command ?? ['node', 'dist/main.js'];
+      expect(node).toBe('node');
+      const appDir = closure[0]?.dir ?? '';
+      // dist/ is copied whole; any other script must be one of the copied paths itself.
+      expect(
+        files.some((f) => f === `${appDir}/${script}` || `${appDir}/${script}`.startsWith(`${f}/`)),
+        `${container.image} ${script}`,
+      ).toBe(true);
+    }
   });
 
   it('declares one KafkaTopic per topic of the manifest, with its partitions and configs, on the cluster it runs', () => {
