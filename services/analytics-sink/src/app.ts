@@ -125,6 +125,19 @@ export {
   type TranscriptTurn,
 } from './domain/dataset.js';
 export {
+  type Confusion,
+  computeFidelity,
+  DEMEANOR_TO_SENTIMENT,
+  type FidelityCall,
+  type FidelityReport,
+  ISSUE_CATEGORY_TO_CALL_REASON,
+  NOT_ENDED,
+  normalisePii,
+  type PiiTypeScore,
+  SPOKEN_PII_TO_OPERATOR_TYPE,
+  UNSCORED_OPERATOR_PII_TYPES,
+} from './domain/fidelity.js';
+export {
   analysisOf,
   type CallAnalysis,
   callAnalyzedOf,
