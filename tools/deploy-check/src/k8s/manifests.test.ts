@@ -211,3 +211,65 @@ describe('validation', () => {
     expect(await validateManifest(odd, crds)).toEqual(['Widget/w: no schema for example.com/v1 Widget']);
   });
 });
+
+describe('deploy/k8s/README.md', () => {
+  const readme = () => readFile(join(REPO_ROOT, 'deploy/k8s/README.md'), 'utf8');
+
+  it('applies exactly the overlays that exist', async () => {
+    const applied = [
+      ...(await readme()).matchAll(/kubectl apply -k deploy\/k8s\/overlays\/([a-z0-9-]+)/g),
+    ].map((m) => m[1]);
+    expect([...new Set(applied)].sort()).toEqual([...OVERLAYS].sort());
+  });
+
+  it('builds every image the overlays run, with the build args the Dockerfile needs for its folder', async () => {
+    const text = await readme();
+    const packages = await workspacePackages(REPO_ROOT);
+    const built = new Map<string, string>();
+    for (const m of text.matchAll(
+      /docker build --build-arg SERVICE=(\S+)(?: --build-arg APP_DIR=(\S+))? -t synthcall\/([^:\s]+):dev/g,
+    )) {
+      const [, service = '', appDir, image = ''] = m;
+      const name = service === '$s' ? undefined : service;
+      if (name) {
+        expect(image).toBe(name);
+        const dir = runtimeClosure(packages, name as Parameters<typeof runtimeClosure>[1])[0]?.dir;
+        expect(appDir ?? `services/${name}`).toBe(dir);
+        built.set(name, dir ?? '');
+      }
+    }
+    const loop =
+      /for s in ([^;]+); do\n\s+docker build --build-arg SERVICE=\$s -t synthcall\/\$s:dev \./.exec(text);
+    for (const s of loop?.[1]?.trim().split(/\s+/) ?? []) built.set(s, `services/${s}`);
+    const images = overlay('dev').flatMap((m) =>
+      m.kind === 'Deployment' || m.kind === 'Job' ? podSpec(m).containers.map((c) => c.image) : [],
+    );
+    const ours = images.filter((i) => i.startsWith('synthcall/'));
+    expect(ours.map((i) => /^synthcall\/([^:]+):dev$/.exec(i)?.[1]).sort()).toEqual([...built.keys()].sort());
+  });
+
+  it('creates every Secret the prod overlay reads, and the request it describes is the Job the overlays run', async () => {
+    const text = await readme();
+    const created = new Set(
+      [...text.matchAll(/kubectl -n synthcall create secret (?:generic|tls) (\S+)/g)].map((m) => m[1]),
+    );
+    // Secrets a pod reads (secretKeyRef, secretRef) or the Ingress serves (tls.secretName), optional ones included.
+    const referenced = new Set<string>();
+    const walk = (node: unknown, key = ''): void => {
+      if (Array.isArray(node)) for (const item of node) walk(item, key);
+      else if (node && typeof node === 'object') {
+        const record = node as Record<string, unknown>;
+        if ((key === 'secretKeyRef' || key === 'secretRef') && typeof record.name === 'string')
+          referenced.add(record.name);
+        if (typeof record.secretName === 'string') referenced.add(record.secretName);
+        for (const [k, v] of Object.entries(record)) walk(v, k);
+      }
+    };
+    walk(overlay('prod'));
+    expect(referenced.size).toBeGreaterThanOrEqual(4);
+    expect([...referenced].filter((name) => name && !created.has(name))).toEqual([]);
+    const [job] = find(overlay('dev'), 'Job', 'request-calls');
+    const args = podSpec(job as Manifest).containers[0] as unknown as { args: string[] };
+    expect(text).toContain(`synthcall request ${args.args.join(' ').replaceAll('"', '')}`);
+  });
+});
