@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { type GenerateSummary, generate } from './embedded.js';
+import { summaryLines, writeReport } from './report.js';
 import { requestCalls } from './request.js';
 import { readyLines, startUp, UP_STACK_NOTE } from './up.js';
 
@@ -299,6 +300,24 @@ export function buildProgram(): Command {
         print('the local stack (Kafka + registry) is still running; `npm run stack:down` stops it.');
       }
       print('stopped.');
+    });
+
+  program
+    .command('report')
+    .description(
+      'Compare what Voice Intelligence observed with the ground-truth labels of a dataset: sentiment vs demeanor, ' +
+        'call reason vs issue category, PII precision/recall, outcome vs intended outcome.',
+    )
+    .argument('<dir>', 'dataset folder written by `synthcall generate` (or the analytics-sink)')
+    .option('-o, --out <prefix>', 'write <prefix>.md and <prefix>.html instead of <dir>/report.md and .html')
+    .addHelpText(
+      'after',
+      '\nExample:\n  npx synthcall generate --calls 100 --out ./data && npx synthcall report ./data',
+    )
+    .action(async (dir: string, opts: { out?: string }) => {
+      const { report, markdownPath, htmlPath } = await writeReport(dir, opts.out);
+      const lines = [...summaryLines(report), `report       ${markdownPath}, ${htmlPath}`];
+      process.stdout.write(`${lines.join('\n')}\n`);
     });
 
   return program;
