@@ -10,6 +10,8 @@ export interface CollectorOptions {
   fromBeginning?: boolean;
   /** Called once per call when its end is known (call_ended or call_failed). */
   onCallFinished?: (callId: string) => void | Promise<void>;
+  /** Called when a call's Voice Intelligence results arrive (usually after the call finished). */
+  onIntelligence?: (callId: string) => void | Promise<void>;
   topics?: Partial<
     Pick<typeof TOPICS, 'calls' | 'replies' | 'utterances' | 'callEvents' | 'conversationState'>
   >;
@@ -64,7 +66,10 @@ export async function collectDataset(o: CollectorOptions): Promise<{ close(): Pr
       topic: t.transcripts,
       group: `${o.group}-transcripts`,
       fromBeginning,
-      handler: async ({ value }) => o.dataset.onTranscript(value),
+      handler: async ({ value }) => {
+        o.dataset.onTranscript(value);
+        await o.onIntelligence?.(value.callId);
+      },
     }),
     await o.bus.subscribe({
       topic: t.callEvents,

@@ -142,6 +142,25 @@ describe('DatasetSink', () => {
     });
   });
 
+  it('writes Voice Intelligence results that arrive after the call was written', async () => {
+    const dir = await tempDir();
+    const { bus, sink, schedule } = await startSink(dir);
+    await playCall(bus, 'call-vi', 2);
+    schedule.elapse();
+    await sink.flush();
+    const ev = exampleEvents('call-vi');
+    await bus.publish(TOPICS.recordings, 'call-vi', ev.RecordingCompleted);
+    await bus.publish(TOPICS.transcripts, 'call-vi', ev.TranscriptAnalyzed);
+    await bus.idle();
+    await sink.flush();
+    const vi = JSON.parse(await readFile(join(dir, 'intelligence', 'call-vi.json'), 'utf8'));
+    expect(vi).toMatchObject({
+      callId: 'call-vi',
+      synthetic: true,
+      transcriptSid: ev.TranscriptAnalyzed.transcriptSid,
+    });
+  });
+
   it('writes a call once when its end is delivered again', async () => {
     const dir = await tempDir();
     const { bus, sink, schedule } = await startSink(dir);

@@ -126,7 +126,20 @@ export class DatasetSink {
       fromBeginning: true,
       ...(this.o.topics ? { topics: this.o.topics } : {}),
       onCallFinished: (callId) => this.callFinished(callId),
+      onIntelligence: (callId) => {
+        this.chain = this.chain.then(() =>
+          this.writeIntelligence(callId).catch((err: unknown) => {
+            this.o.logger.error({ err, callId, dir: this.out }, 'could not write Voice Intelligence results');
+          }),
+        );
+      },
     });
+  }
+
+  /** Voice Intelligence results arrive after the call: intelligence/<callId>.json is written whenever they do. */
+  private async writeIntelligence(callId: string): Promise<void> {
+    const record = this.dataset.intelligence(callId);
+    if (record) await writeFile(join(this.out, 'intelligence', `${callId}.json`), json(record));
   }
 
   /** Writes every finished call now, without waiting for its settle period. */
@@ -168,6 +181,7 @@ export class DatasetSink {
     try {
       await writeFile(join(this.out, 'transcripts', `${callId}.json`), json(this.dataset.transcript(callId)));
       await writeFile(join(this.out, 'labels', `${callId}.json`), json(this.dataset.labels(callId)));
+      await this.writeIntelligence(callId);
       // The calls.jsonl line goes last: it is what marks the call as written across a restart.
       await appendFile(join(this.out, 'calls.jsonl'), `${JSON.stringify(record)}\n`);
       this.written.set(callId, record);
