@@ -15,7 +15,7 @@ COPY . .
 RUN npm ci --no-audit --no-fund
 ARG SERVICE
 RUN test -n "$SERVICE" || (echo "--build-arg SERVICE=<service> is required" >&2; exit 1)
-RUN npx turbo run build --filter="@synthcall/${SERVICE}..."
+RUN npx tsx tools/deploy-check/src/cli.ts build "${SERVICE}"
 RUN npx tsx tools/deploy-check/src/cli.ts assemble "${SERVICE}" /out
 
 FROM ${NODE_IMAGE} AS runtime

@@ -82,6 +82,38 @@ export function runtimeClosure(
   return [...seen.values()];
 }
 
+/**
+ * Builds (`npm run build`, i.e. tsc) the runtime closure, dependencies first: only what the image holds, so
+ * devDependencies such as twilio-sim are not compiled.
+ */
+export async function buildClosure(repoRoot: string, ...services: ImageName[]): Promise<void> {
+  const packages = await workspacePackages(repoRoot);
+  const closure = [
+    ...new Map(services.flatMap((s) => runtimeClosure(packages, s)).map((p) => [p.name, p])).values(),
+  ];
+  const names = new Set(closure.map((p) => p.name));
+  const order: WorkspacePackage[] = [];
+  const placed = new Set<string>();
+  const place = (pkg: WorkspacePackage): void => {
+    if (placed.has(pkg.name)) return;
+    placed.add(pkg.name);
+    for (const dep of Object.keys(pkg.manifest.dependencies ?? {})) {
+      const inner = closure.find((p) => p.name === dep);
+      if (inner && names.has(dep)) place(inner);
+    }
+    order.push(pkg);
+  };
+  for (const pkg of closure) place(pkg);
+  const args = ['run', 'build', ...order.flatMap((p) => ['--workspace', p.dir])];
+  try {
+    await run('npm', args, { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 });
+  } catch (cause) {
+    throw new AssembleError(`build of ${services.join(', ')} and their workspace dependencies failed`, {
+      cause,
+    });
+  }
+}
+
 /** Paths (relative to the repository root) the runtime image holds, before `npm ci` adds node_modules. */
 export function runtimeFiles(closure: readonly WorkspacePackage[]): string[] {
   const files = ['package.json', 'package-lock.json'];
