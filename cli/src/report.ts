@@ -262,7 +262,8 @@ export function heatmapSvg(c: Confusion, agrees: (row: string, col: string) => b
   const cell = { w: 52, h: 26 };
   const left = 10 + Math.max(...k.rows.map((r) => r.length)) * 7;
   const top = 10 + Math.max(...k.cols.map((col) => col.length)) * 6;
-  const width = left + k.cols.length * cell.w + 10;
+  // Rotated column labels lean right: the last one needs room past the grid.
+  const width = left + k.cols.length * cell.w + Math.max(...k.cols.map((col) => col.length)) * 6;
   const height = top + k.rows.length * cell.h + 10;
   const parts: string[] = [];
   k.cols.forEach((col, j) => {
