@@ -97,6 +97,12 @@ describe('synthcall up', () => {
     }
     const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8'));
     expect(manifest).toMatchObject({ synthetic: true, counts: { requests: { [requestId]: CALLS } } });
+    // Voice Intelligence results come after each call (gateway → sim transcript → webhook → analytics-sink).
+    const viFiles = () =>
+      calls.filter((c) => existsSync(join(dir, 'intelligence', `${c.callId}.json`))).length;
+    const viDeadline = Date.now() + 60_000;
+    while (viFiles() < CALLS && Date.now() < viDeadline) await new Promise((r) => setTimeout(r, 250));
+    expect(viFiles()).toBe(CALLS);
 
     const pids = up.pids;
     await up.stop();

@@ -52,6 +52,8 @@ export interface UpAddresses {
   simUrl: string;
   gatewayUrl: string;
   appSid: string;
+  /** Voice Intelligence service in the sim whose webhook is the gateway; its results land in the dataset. */
+  intelligenceServiceSid?: string;
   datasetDir: string;
   ops: Record<ServiceName, string>;
 }
@@ -98,6 +100,8 @@ export function serviceEnvs(a: {
   simUrl: string;
   gatewayPort: number;
   appSid: string;
+  /** Voice Intelligence service in the sim whose webhook is the gateway; its results land in the dataset. */
+  intelligenceServiceSid?: string;
   datasetDir: string;
   opsPorts: Record<ServiceName, number>;
   logLevel: string;
@@ -132,6 +136,13 @@ export function serviceEnvs(a: {
       HTTP_HOST: '127.0.0.1',
       GATEWAY_PUBLIC_URL: gatewayUrl,
       TWILIO_AUTH_TOKEN: UP_SIM_AUTH_TOKEN,
+      ...(a.intelligenceServiceSid
+        ? {
+            TWILIO_ACCOUNT_SID: UP_SIM_ACCOUNT_SID,
+            TWILIO_API_BASE_URL: a.simUrl,
+            VOICE_INTELLIGENCE_SERVICE_SID: a.intelligenceServiceSid,
+          }
+        : {}),
     },
     'conversation-engine': { ...common('conversation-engine') },
     'analytics-sink': { ...common('analytics-sink'), DATASET_DIR: a.datasetDir },
@@ -323,6 +334,10 @@ export async function startUp(o: UpOptions): Promise<Up> {
       voiceUrl: `${gatewayUrl}/twilio/voice`,
       voiceMethod: 'POST',
     });
+    const intelligence = await client.intelligence.v2.services.create({
+      uniqueName: 'synthcall-up',
+      webhookUrl: `${gatewayUrl}/twilio/intelligence`,
+    });
 
     const opsPorts = {} as Record<ServiceName, number>;
     for (const name of SERVICES) opsPorts[name] = await freePort();
@@ -332,6 +347,7 @@ export async function startUp(o: UpOptions): Promise<Up> {
       simUrl,
       gatewayPort,
       appSid: app.sid,
+      intelligenceServiceSid: intelligence.sid,
       datasetDir,
       opsPorts,
       logLevel: o.logLevel,
