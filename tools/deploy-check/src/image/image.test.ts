@@ -1,11 +1,14 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SERVICE_ENV, startService } from '../testing/services.js';
 import { assembleRuntime, buildClosure, runtimeClosure, SERVICES, workspacePackages } from './assemble.js';
 
+const run = promisify(execFile);
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 
 describe('the Dockerfile', () => {
@@ -49,7 +52,7 @@ describe('the image file set of each service', () => {
   });
 
   for (const service of SERVICES) {
-    it(`starts ${service} from its production-only file set and answers /readyz with 200, then exits 0 on SIGTERM`, async () => {
+    it(`starts ${service} from its production-only file set and answers /readyz with 200, exits 0 on SIGTERM and parses every Avro schema`, async () => {
       const started = Date.now();
       const out = join(root, service);
       await assembleRuntime({ repoRoot, service, outDir: out, npmMode: 'prefer-offline' });
@@ -79,6 +82,13 @@ describe('the image file set of each service', () => {
         svc.child.kill('SIGTERM');
       }
       expect(await svc.exited).toBe(0);
+      // Codecs read the .avsc files on first use, after /readyz: parse every schema from the image's own file set.
+      const script =
+        "const m = await import('@synthcall/schemas'); for (const n of m.EVENT_SCHEMA_NAMES) m.parseSchema(m.rawSchema(n)); console.log(m.EVENT_SCHEMA_NAMES.length);";
+      const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: join(out, 'services', service),
+      });
+      expect(Number(stdout.trim())).toBeGreaterThan(5);
     }, 120_000);
   }
 });
