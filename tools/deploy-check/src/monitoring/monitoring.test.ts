@@ -8,7 +8,8 @@ import { stringify } from 'yaml';
 import { DASHBOARD_FILE, dashboard, renderDashboard } from '../generate/dashboard.js';
 import { SERVICES } from '../image/assemble.js';
 import { buildOverlay, type Manifest, REPO_ROOT } from '../k8s/manifests.js';
-import { metricFamilies, SERVICE_ENV, startService } from '../testing/services.js';
+import { type RunningPrometheus, startPrometheus, until } from '../testing/prometheus.js';
+import { metricFamilies, SERVICE_ENV, type Started, startService } from '../testing/services.js';
 import { isExported, metricNames, withFixedRanges } from './promql.js';
 
 const run = promisify(execFile);
@@ -28,6 +29,20 @@ let ruleGroups: RuleGroup[] = [];
 let dev: Manifest[] = [];
 const families = new Map<string, string>();
 let tmp = '';
+const running = new Map<string, Started>();
+let prometheus: RunningPrometheus | undefined;
+
+interface PromResponse {
+  status: string;
+  error?: string;
+  data: {
+    result: { metric: Record<string, string> }[];
+    activeTargets?: { labels: { job: string }; health: string }[];
+  };
+}
+async function promApi(path: string): Promise<PromResponse> {
+  return (await (await fetch(`${prometheus?.url}${path}`)).json()) as PromResponse;
+}
 
 async function promtoolCheckRules(groups: RuleGroup[]): Promise<{ ok: boolean; output: string }> {
   const file = join(tmp, `rules-${Math.random().toString(36).slice(2)}.yaml`);
@@ -73,18 +88,25 @@ beforeAll(async () => {
         service,
         env,
       );
-      try {
-        const text = await (await fetch(`http://127.0.0.1:${svc.opsPort}/metrics`)).text();
-        for (const [name, type] of metricFamilies(text)) families.set(name, type);
-      } finally {
-        svc.child.kill('SIGTERM');
-        await svc.exited;
-      }
+      running.set(service, svc);
+      const text = await (await fetch(`http://127.0.0.1:${svc.opsPort}/metrics`)).text();
+      for (const [name, type] of metricFamilies(text)) families.set(name, type);
     }),
   );
-}, 120_000);
+  prometheus = await startPrometheus(
+    tmp,
+    Object.fromEntries([...running].map(([service, svc]) => [service, `127.0.0.1:${svc.opsPort}`])),
+  );
+}, 180_000);
 
 afterAll(async () => {
+  await prometheus?.stop();
+  await Promise.all(
+    [...running.values()].map(async (svc) => {
+      svc.child.kill('SIGTERM');
+      await svc.exited;
+    }),
+  );
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
@@ -171,4 +193,35 @@ describe('the alert rules', () => {
   it('query only metrics the services register or Strimzi kafka-exporter exports', () => {
     expect(unexported(alertQueries(ruleGroups))).toEqual([]);
   });
+});
+
+describe('a real Prometheus (Debian package) scraping the services started from source', () => {
+  it('ingests every service: each target is up and synthcall_build_info has a series per service', async () => {
+    const allUp = await until(async () => {
+      const targets = (await promApi('/api/v1/targets')).data.activeTargets ?? [];
+      return targets.length === SERVICES.length && targets.every((t) => t.health === 'up');
+    }, 30_000);
+    expect(allUp).toBe(true);
+    const ingested = await until(
+      async () =>
+        (await promApi('/api/v1/query?query=synthcall_build_info')).data.result.length === SERVICES.length,
+      30_000,
+    );
+    expect(ingested).toBe(true);
+    const { data } = await promApi('/api/v1/query?query=synthcall_build_info');
+    expect(data.result.map((r) => r.metric.service).sort()).toEqual([...SERVICES].sort());
+  }, 70_000);
+
+  it('evaluates every dashboard and alert query without error (no calls run here, so most return no series)', async () => {
+    const errors: string[] = [];
+    for (const { panel, expr } of [...panelQueries(dashboardPanels), ...alertQueries(ruleGroups)]) {
+      const res = await promApi(`/api/v1/query?query=${encodeURIComponent(withFixedRanges(expr))}`);
+      if (res.status !== 'success') errors.push(`${panel}: ${res.error ?? res.status}`);
+    }
+    expect(errors).toEqual([]);
+    // The same call does report a query Prometheus rejects (rate needs a range vector).
+    expect(
+      (await promApi(`/api/v1/query?query=${encodeURIComponent('rate(synthcall_build_info)')}`)).status,
+    ).toBe('error');
+  }, 30_000);
 });
