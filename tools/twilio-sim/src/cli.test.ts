@@ -15,6 +15,18 @@ async function parse(args: string[]): Promise<TwilioSimOptions> {
 }
 
 describe('twilio-sim CLI', () => {
+  it('listens on loopback unless --host says otherwise, and names itself by --public-url in links', async () => {
+    const base = ['--account-sid', `AC${'a'.repeat(32)}`, '--auth-token', 'tok'];
+    expect(await parse(base)).toMatchObject({ host: '127.0.0.1' });
+    expect((await parse(base)).publicUrl).toBeUndefined();
+    expect(
+      await parse([...base, '--host', '0.0.0.0', '--public-url', 'http://twilio-sim:8080']),
+    ).toMatchObject({
+      host: '0.0.0.0',
+      publicUrl: 'http://twilio-sim:8080',
+    });
+  });
+
   it('maps its flags onto the library options, defaulting to the fast clock', async () => {
     const options = await parse([
       '--account-sid',
@@ -55,5 +67,22 @@ describe('twilio-sim CLI', () => {
 
   it('requires the credentials', async () => {
     await expect(parse(['--auth-token', 'tok'])).rejects.toThrow(/--account-sid/);
+  });
+});
+
+describe('startTwilioSim publicUrl', () => {
+  it('reports the public URL as its base URL, for the links it hands out', async () => {
+    const { startTwilioSim } = await import('./sim.js');
+    const sim = await startTwilioSim({
+      accountSid: `AC${'a'.repeat(32)}`,
+      authToken: 'tok',
+      publicUrl: 'http://twilio-sim:8080/',
+    });
+    try {
+      expect(sim.baseUrl).toBe('http://twilio-sim:8080');
+      expect(sim.port).toBeGreaterThan(0);
+    } finally {
+      await sim.close();
+    }
   });
 });

@@ -29,7 +29,12 @@ export function buildCommand(run: (options: TwilioSimOptions) => Promise<void>):
     )
     .requiredOption('--account-sid <sid>', 'account SID clients authenticate with (AC + 32 hex)')
     .requiredOption('--auth-token <token>', 'auth token: Basic auth password and webhook signing key')
-    .option('--port <port>', 'port on 127.0.0.1 (0 picks a free one)', port, 0)
+    .option('--port <port>', 'port to listen on (0 picks a free one)', port, 0)
+    .option('--host <address>', 'interface to listen on (0.0.0.0 in a container)', '127.0.0.1')
+    .option(
+      '--public-url <url>',
+      'URL others reach the sim at, used in RecordingUrl (default http://127.0.0.1:<port>)',
+    )
     .addOption(
       new Option('--clock <mode>', 'realtime, or fast: a virtual clock that jumps to the next event')
         .choices(['realtime', 'fast'])
@@ -57,6 +62,8 @@ export function buildCommand(run: (options: TwilioSimOptions) => Promise<void>):
         accountSid: opts.accountSid as string,
         authToken: opts.authToken as string,
         port: opts.port as number,
+        host: opts.host as string,
+        ...(opts.publicUrl ? { publicUrl: opts.publicUrl as string } : {}),
         clock: opts.clock as 'realtime' | 'fast',
         seed: opts.seed as string,
         asrWer: opts.asrWer as number,

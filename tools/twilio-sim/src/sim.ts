@@ -22,8 +22,12 @@ import { v2010Routes } from './http/v2010-routes.js';
 export interface TwilioSimOptions {
   accountSid: string;
   authToken: string;
-  /** 0 (default) picks a free port. The sim listens on 127.0.0.1 only. */
+  /** 0 (default) picks a free port. */
   port?: number;
+  /** Interface to listen on: 127.0.0.1 by default; a container sets 0.0.0.0 so other pods reach it. */
+  host?: string;
+  /** The URL others reach the sim at (RecordingUrl, media links); defaults to http://127.0.0.1:<port>. */
+  publicUrl?: string;
   /** `fast` (default): a virtual clock that jumps to the next event as soon as no webhook is in flight. */
   clock?: 'realtime' | 'fast' | Clock;
   seed?: string | number;
@@ -133,13 +137,13 @@ export async function startTwilioSim(options: TwilioSimOptions): Promise<TwilioS
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });
   });
   const port = (server.address() as AddressInfo).port;
-  baseUrl = `http://127.0.0.1:${port}`;
+  baseUrl = options.publicUrl?.replace(/\/+$/, '') ?? `http://127.0.0.1:${port}`;
   return {
     baseUrl,
     port,
