@@ -7,7 +7,13 @@ import {
   type TopicBinding,
 } from '@synthcall/schemas';
 import { BusError, failurePolicy } from './errors.js';
-import type { BusLogger, EventHandler, RetryPolicy } from './port.js';
+import {
+  type BusLogger,
+  DEFAULT_RETRY,
+  type EventHandler,
+  type RetryPolicy,
+  type SubscribeOptions,
+} from './port.js';
 
 /** A message as it comes off a partition, before decoding. */
 export interface RawMessage {
@@ -138,3 +144,20 @@ export async function deliver<S extends EventSchemaName>(
 }
 
 export const deadLetterTopic = TOPICS.deadLetters;
+
+/** What an adapter shares between its subscriptions; the rest of a DeliveryContext comes from SubscribeOptions. */
+export type AdapterContext = Omit<DeliveryContext<EventSchemaName>, 'topic' | 'group' | 'handler' | 'retry'>;
+
+/** One delivery context per subscription (not per message): the subscription's options on the adapter's parts. */
+export function subscriptionContext<S extends EventSchemaName>(
+  options: SubscribeOptions<S>,
+  adapter: AdapterContext,
+): DeliveryContext<S> {
+  return {
+    ...adapter,
+    topic: options.topic,
+    group: options.group,
+    handler: options.handler,
+    retry: { ...DEFAULT_RETRY, ...options.retry },
+  };
+}

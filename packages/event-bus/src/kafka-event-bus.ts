@@ -9,11 +9,16 @@ import {
   type Message,
   type Producer,
 } from 'kafkajs';
-import { deadLetterTopic, deliver, type RawMessage } from './deliver.js';
+import {
+  type AdapterContext,
+  deadLetterTopic,
+  deliver,
+  type RawMessage,
+  subscriptionContext,
+} from './deliver.js';
 import { BusError } from './errors.js';
 import {
   type BusLogger,
-  DEFAULT_RETRY,
   type EventBus,
   type SubscribeOptions,
   type Subscription,
@@ -174,6 +179,16 @@ export class KafkaEventBus implements EventBus {
     }
   }
 
+  private adapterContext(): AdapterContext {
+    return {
+      codec: this.options.codec,
+      metrics: this.metrics,
+      logger: this.logger,
+      sleep: this.sleep,
+      deadLetter: (key, letter) => this.publish(this.options.deadLetterTopic ?? deadLetterTopic, key, letter),
+    };
+  }
+
   async subscribe<S extends EventSchemaName>(options: SubscribeOptions<S>): Promise<Subscription> {
     if (this.closed) throw new BusError('SYNTH_BUS_CLOSED', `subscribe to ${options.topic.name} after close`);
     const consumer = this.kafka.consumer({
@@ -185,7 +200,7 @@ export class KafkaEventBus implements EventBus {
       retry: { retries: 5 },
     });
     this.consumers.add(consumer);
-    const retry = { ...DEFAULT_RETRY, ...options.retry };
+    const ctx = subscriptionContext(options, this.adapterContext());
     const joined = new Promise<void>((resolve) => {
       const off = consumer.on(consumer.events.GROUP_JOIN, () => {
         off();
@@ -214,18 +229,7 @@ export class KafkaEventBus implements EventBus {
           ),
         };
         // A throw here (the dead letter could not be written) makes kafkajs retry the message: nothing is lost.
-        await deliver(raw, {
-          codec: this.options.codec,
-          topic: options.topic,
-          group: options.group,
-          handler: options.handler,
-          retry,
-          metrics: this.metrics,
-          logger: this.logger,
-          sleep: this.sleep,
-          deadLetter: (key, letter) =>
-            this.publish(this.options.deadLetterTopic ?? deadLetterTopic, key, letter),
-        });
+        await deliver(raw, ctx);
       },
     });
     await joined;

@@ -7,12 +7,17 @@ import {
   type TopicBinding,
   topicSpecs,
 } from '@synthcall/schemas';
-import { deadLetterTopic, deliver, type RawMessage } from './deliver.js';
+import {
+  type AdapterContext,
+  deadLetterTopic,
+  deliver,
+  type RawMessage,
+  subscriptionContext,
+} from './deliver.js';
 import { BusError } from './errors.js';
 import { partitionFor } from './partitioner.js';
 import {
   type BusLogger,
-  DEFAULT_RETRY,
   type EventBus,
   type SubscribeOptions,
   type Subscription,
@@ -121,6 +126,16 @@ export class MemoryEventBus implements EventBus {
     for (const group of t.groups.values()) this.pump(t, group, partition);
   }
 
+  private adapterContext(): AdapterContext {
+    return {
+      codec: this.codec,
+      metrics: this.metrics,
+      logger: this.logger,
+      sleep: this.sleep,
+      deadLetter: (key, letter) => this.publish(this.options.deadLetterTopic ?? deadLetterTopic, key, letter),
+    };
+  }
+
   async subscribe<S extends EventSchemaName>(options: SubscribeOptions<S>): Promise<Subscription> {
     if (this.closed) throw new BusError('SYNTH_BUS_CLOSED', `subscribe to ${options.topic.name} after close`);
     const t = this.topic(options.topic.name);
@@ -133,22 +148,11 @@ export class MemoryEventBus implements EventBus {
       };
       t.groups.set(options.group, group);
     }
-    const retry = { ...DEFAULT_RETRY, ...options.retry };
+    const ctx = subscriptionContext(options, this.adapterContext());
     const member: Member = {
       id: this.nextMember++,
       run: async (msg) => {
-        await deliver(msg, {
-          codec: this.codec,
-          topic: options.topic,
-          group: options.group,
-          handler: options.handler,
-          retry,
-          metrics: this.metrics,
-          logger: this.logger,
-          sleep: this.sleep,
-          deadLetter: (key, letter) =>
-            this.publish(this.options.deadLetterTopic ?? deadLetterTopic, key, letter),
-        });
+        await deliver(msg, ctx);
       },
     };
     group.members.push(member);
