@@ -37,10 +37,10 @@ import {
   type PairingStrategy,
   TOPICS,
 } from '@synthcall/schemas';
+import { provision } from '@synthcall/stack';
 import { createTwilioClient } from '@synthcall/twilio-client';
 import { SimHttpClient, startTwilioSim } from '@synthcall/twilio-sim';
 import { createGateway, loadTwimlGatewayConfig, TwilioVoiceIntelligence } from '@synthcall/twiml-gateway';
-import { Kafka, logLevel } from 'kafkajs';
 import twilio from 'twilio';
 
 export interface GenerateOptions {
@@ -145,8 +145,14 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
     buses.push(bus);
     return bus;
   };
-  if (transport.kind === 'kafka' && transport.topicSuffix)
-    await createTopics(transport.brokers, Object.values(topics));
+  if (transport.kind === 'kafka' && transport.topicSuffix) {
+    // The run's own topics, created (and their schemas registered) exactly as stack:up provisions the manifest's.
+    await provision({
+      brokers: transport.brokers.join(','),
+      registryUrl: transport.registryUrl,
+      topics: Object.values(topics),
+    });
+  }
   const personas = defaultPersonas();
   const cleanups: Array<() => Promise<void>> = [];
   const cleanup = async () => {
@@ -431,27 +437,6 @@ function suffixed(suffix: string): Topics {
   return Object.fromEntries(
     Object.entries(TOPICS).map(([key, spec]) => [key, { ...spec, name: `${spec.name}-${suffix}` }]),
   ) as unknown as Topics;
-}
-
-async function createTopics(
-  brokers: string[],
-  specs: Array<{ name: string; partitions: number; config: Record<string, string> }>,
-) {
-  const admin = new Kafka({ clientId: 'synthcall-generate', brokers, logLevel: logLevel.WARN }).admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: specs.map((t) => ({
-        topic: t.name,
-        numPartitions: t.partitions,
-        replicationFactor: 1,
-        configEntries: Object.entries(t.config).map(([name, value]) => ({ name, value })),
-      })),
-    });
-  } finally {
-    await admin.disconnect();
-  }
 }
 
 /** Measures heard → reply: the gateway's UtteranceHeard.heardAt to the moment the reply reaches this consumer. */
