@@ -2,7 +2,13 @@ import { appendFile, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventBus } from '@synthcall/event-bus';
 import type { ConversationState } from '@synthcall/schemas';
-import { DatasetWriteError, ensureWritable } from './adapters/dataset-writer.js';
+import {
+  DatasetWriteError,
+  ensureWritable,
+  json,
+  writeCallFiles,
+  writeIntelligenceFile,
+} from './adapters/dataset-writer.js';
 import { type CollectorOptions, collectDataset } from './dataset-collector.js';
 import { type CallRecord, DatasetBuilder, type GroundTruth } from './domain/dataset.js';
 
@@ -66,7 +72,6 @@ type Summary = Pick<
   'callId' | 'requestId' | 'turnCount' | 'fallbackTurns' | 'endReason' | 'outcome'
 >;
 
-const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 const bump = (counts: Record<string, number>, key: string) => {
   counts[key] = (counts[key] ?? 0) + 1;
 };
@@ -138,8 +143,7 @@ export class DatasetSink {
 
   /** Voice Intelligence results arrive after the call: intelligence/<callId>.json is written whenever they do. */
   private async writeIntelligence(callId: string): Promise<void> {
-    const record = this.dataset.intelligence(callId);
-    if (record) await writeFile(join(this.out, 'intelligence', `${callId}.json`), json(record));
+    await writeIntelligenceFile(this.out, this.dataset, callId);
   }
 
   /** Writes every finished call now, without waiting for its settle period. */
@@ -179,9 +183,7 @@ export class DatasetSink {
     if (this.written.has(callId)) return;
     const record = this.dataset.record(callId);
     try {
-      await writeFile(join(this.out, 'transcripts', `${callId}.json`), json(this.dataset.transcript(callId)));
-      await writeFile(join(this.out, 'labels', `${callId}.json`), json(this.dataset.labels(callId)));
-      await this.writeIntelligence(callId);
+      await writeCallFiles(this.out, this.dataset, callId);
       // The calls.jsonl line goes last: it is what marks the call as written across a restart.
       await appendFile(join(this.out, 'calls.jsonl'), `${JSON.stringify(record)}\n`);
       this.written.set(callId, record);

@@ -22,7 +22,25 @@ export class DatasetWriteError extends Error {
   }
 }
 
-const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+/** The dataset's JSON files: two-space indented, newline-terminated. */
+export const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+
+/** One call's transcript, labels and (once Voice Intelligence ran) intelligence files. */
+export async function writeCallFiles(out: string, dataset: DatasetBuilder, callId: string): Promise<void> {
+  await writeFile(join(out, 'transcripts', `${callId}.json`), json(dataset.transcript(callId)));
+  await writeFile(join(out, 'labels', `${callId}.json`), json(dataset.labels(callId)));
+  await writeIntelligenceFile(out, dataset, callId);
+}
+
+/** intelligence/<callId>.json, when the call's Voice Intelligence results are there. */
+export async function writeIntelligenceFile(
+  out: string,
+  dataset: DatasetBuilder,
+  callId: string,
+): Promise<void> {
+  const intelligence = dataset.intelligence(callId);
+  if (intelligence) await writeFile(join(out, 'intelligence', `${callId}.json`), json(intelligence));
+}
 
 /** Checks up front that the dataset folder can be created and written, so a long run does not fail at the end. */
 export async function ensureWritable(dir: string): Promise<string> {
@@ -59,12 +77,7 @@ export async function writeDataset(
       join(out, 'calls.jsonl'),
       ids.map((id) => `${JSON.stringify(dataset.record(id))}\n`).join(''),
     );
-    for (const id of ids) {
-      await writeFile(join(out, 'transcripts', `${id}.json`), json(dataset.transcript(id)));
-      await writeFile(join(out, 'labels', `${id}.json`), json(dataset.labels(id)));
-      const intelligence = dataset.intelligence(id);
-      if (intelligence) await writeFile(join(out, 'intelligence', `${id}.json`), json(intelligence));
-    }
+    for (const id of ids) await writeCallFiles(out, dataset, id);
     await writeFile(join(out, 'manifest.json'), json({ ...manifest, synthetic: true }));
   } catch (cause) {
     throw new DatasetWriteError(`writing the dataset to ${out} failed: ${(cause as Error).message}`, {
