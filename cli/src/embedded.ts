@@ -39,9 +39,9 @@ import {
 } from '@synthcall/schemas';
 import { provision } from '@synthcall/stack';
 import { createTwilioClient } from '@synthcall/twilio-client';
-import { SimHttpClient, startTwilioSim } from '@synthcall/twilio-sim';
+import { startTwilioSim } from '@synthcall/twilio-sim';
 import { createGateway, loadTwimlGatewayConfig, TwilioVoiceIntelligence } from '@synthcall/twiml-gateway';
-import twilio from 'twilio';
+import { connectSimToGateway } from './sim-gateway.js';
 
 export interface GenerateOptions {
   calls: number;
@@ -176,10 +176,12 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
     const server: Server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const gatewayUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const client = twilio(SIM_ACCOUNT_SID, SIM_AUTH_TOKEN, { httpClient: new SimHttpClient(sim.baseUrl) });
-    const viService = await client.intelligence.v2.services.create({
-      uniqueName: 'synthcall',
-      webhookUrl: `${gatewayUrl}/twilio/intelligence`,
+    const wiring = await connectSimToGateway({
+      simUrl: sim.baseUrl,
+      accountSid: SIM_ACCOUNT_SID,
+      authToken: SIM_AUTH_TOKEN,
+      gatewayUrl,
+      name: 'synthcall',
     });
     const gateway = await createGateway({
       config: loadTwimlGatewayConfig({ GATEWAY_PUBLIC_URL: gatewayUrl, TWILIO_AUTH_TOKEN: SIM_AUTH_TOKEN }),
@@ -203,7 +205,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
           apiBaseUrl: sim.baseUrl,
           timeoutMs: 15_000,
         }),
-        viService.sid,
+        wiring.intelligenceServiceSid,
       ),
     });
     server.on('request', gateway.handler);
@@ -211,12 +213,6 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       await gateway.close();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
-    });
-
-    const app = await client.applications.create({
-      friendlyName: 'synthcall gateway',
-      voiceUrl: `${gatewayUrl}/twilio/voice`,
-      voiceMethod: 'POST',
     });
 
     const engineBus = busFor('conversation-engine');
@@ -305,8 +301,8 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       metrics,
       conference: {
         from: FROM,
-        customerTo: `app:${app.sid}`,
-        agentTo: `app:${app.sid}`,
+        customerTo: `app:${wiring.appSid}`,
+        agentTo: `app:${wiring.appSid}`,
         gatewayPublicUrl: gatewayUrl,
         timeLimitSec: 300,
       },

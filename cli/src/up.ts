@@ -5,8 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { ensureWritable } from '@synthcall/analytics-sink';
 import { freePort, StackError, type StackUp, startLocalStack, stopLocalStack } from '@synthcall/stack';
-import { SimHttpClient } from '@synthcall/twilio-sim';
-import twilio from 'twilio';
+import { connectSimToGateway } from './sim-gateway.js';
 
 // Credentials of the offline Twilio that `up` starts; a local process, nothing here reaches Twilio.
 export const UP_SIM_ACCOUNT_SID = 'AC0fe1ce0fe1ce0fe1ce0fe1ce0fe1ce0f';
@@ -328,15 +327,12 @@ export async function startUp(o: UpOptions): Promise<Up> {
     // The gateway's port is chosen before it starts: the TwiML app's voice URL (signed by the sim) must carry it.
     const gatewayPort = await freePort();
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
-    const client = twilio(UP_SIM_ACCOUNT_SID, UP_SIM_AUTH_TOKEN, { httpClient: new SimHttpClient(simUrl) });
-    const app = await client.applications.create({
-      friendlyName: 'synthcall up gateway',
-      voiceUrl: `${gatewayUrl}/twilio/voice`,
-      voiceMethod: 'POST',
-    });
-    const intelligence = await client.intelligence.v2.services.create({
-      uniqueName: 'synthcall-up',
-      webhookUrl: `${gatewayUrl}/twilio/intelligence`,
+    const wiring = await connectSimToGateway({
+      simUrl,
+      accountSid: UP_SIM_ACCOUNT_SID,
+      authToken: UP_SIM_AUTH_TOKEN,
+      gatewayUrl,
+      name: 'synthcall-up',
     });
 
     const opsPorts = {} as Record<ServiceName, number>;
@@ -346,8 +342,8 @@ export async function startUp(o: UpOptions): Promise<Up> {
       registryUrl,
       simUrl,
       gatewayPort,
-      appSid: app.sid,
-      intelligenceServiceSid: intelligence.sid,
+      appSid: wiring.appSid,
+      intelligenceServiceSid: wiring.intelligenceServiceSid,
       datasetDir,
       opsPorts,
       logLevel: o.logLevel,
@@ -385,7 +381,7 @@ export async function startUp(o: UpOptions): Promise<Up> {
         stack: stack ? (stack.alreadyRunning ? 'already running' : 'started') : 'external',
         simUrl,
         gatewayUrl,
-        appSid: app.sid,
+        appSid: wiring.appSid,
         datasetDir,
         ops,
       },
