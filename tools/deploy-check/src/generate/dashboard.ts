@@ -180,6 +180,33 @@ export const ROWS: RowSpec[] = [
 // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's variable syntax (the datasource picker).
 const DATASOURCE = { type: 'prometheus', uid: '${datasource}' };
 
+// Grafana's dashboard schema makes these panel options required (Grafana fills them in when it loads a dashboard
+// without them; the schema check does not), so every panel states them with Grafana's own defaults.
+const LEGEND = { displayMode: 'list', placement: 'bottom', showLegend: true, calcs: [] };
+const TOOLTIP = { mode: 'multi', sort: 'none' };
+const REDUCE = { calcs: ['lastNotNull'], fields: '', values: false };
+const OPTIONS: Record<PanelType, Record<string, unknown>> = {
+  timeseries: { legend: LEGEND, tooltip: TOOLTIP },
+  stat: {
+    graphMode: 'area',
+    colorMode: 'value',
+    justifyMode: 'auto',
+    textMode: 'auto',
+    wideLayout: true,
+    showPercentChange: false,
+    reduceOptions: REDUCE,
+    percentChangeColorMode: 'standard',
+    orientation: 'auto',
+  },
+  piechart: {
+    pieType: 'pie',
+    tooltip: TOOLTIP,
+    reduceOptions: REDUCE,
+    legend: { ...LEGEND, placement: 'right', values: ['percent'] },
+    orientation: 'auto',
+  },
+};
+
 /** A Grafana dashboard (schemaVersion 39) laid out as rows of panels, two per line. */
 export function dashboard(rows: readonly RowSpec[] = ROWS): Record<string, unknown> {
   const panels: Record<string, unknown>[] = [];
@@ -191,6 +218,7 @@ export function dashboard(rows: readonly RowSpec[] = ROWS): Record<string, unkno
       type: 'row',
       title: row.title,
       collapsed: false,
+      panels: [],
       gridPos: { h: 1, w: 24, x: 0, y },
     });
     y += 1;
@@ -203,7 +231,7 @@ export function dashboard(rows: readonly RowSpec[] = ROWS): Record<string, unkno
         datasource: DATASOURCE,
         gridPos: { h: 8, w: 12, x: (i % 2) * 12, y: y + Math.floor(i / 2) * 8 },
         fieldConfig: { defaults: { unit: panel.unit }, overrides: [] },
-        options: {},
+        options: OPTIONS[panel.type],
         targets: panel.targets.map((t, j) => ({
           refId: String.fromCharCode(65 + j),
           datasource: DATASOURCE,
@@ -226,7 +254,14 @@ export function dashboard(rows: readonly RowSpec[] = ROWS): Record<string, unkno
     time: { from: 'now-1h', to: 'now' },
     templating: {
       list: [
-        { name: 'datasource', type: 'datasource', query: 'prometheus', label: 'Prometheus', current: {} },
+        {
+          name: 'datasource',
+          type: 'datasource',
+          query: 'prometheus',
+          label: 'Prometheus',
+          // Grafana's "default" datasource, until a viewer picks another.
+          current: { text: 'default', value: 'default' },
+        },
       ],
     },
     annotations: { list: [] },
