@@ -352,3 +352,86 @@ describe('SegmentPublisher over @segment/analytics-node', () => {
     expect(receiver.requests.map((r) => r.messageIds.length)).toEqual([2, 2]);
   });
 });
+
+describe('SegmentPublisher timing of Call Completed', () => {
+  /** A schedule the test runs by hand: which waits were asked for, and which are still pending. */
+  function manualSchedule() {
+    const timers: Array<{ ms: number; run: () => void; cancelled: boolean }> = [];
+    return {
+      timers,
+      schedule: (run: () => void, ms: number) => {
+        const t = { ms, run, cancelled: false };
+        timers.push(t);
+        return () => {
+          t.cancelled = true;
+        };
+      },
+      fire: () => {
+        for (const t of timers.splice(0)) if (!t.cancelled) t.run();
+      },
+    };
+  }
+
+  async function setupTimed() {
+    const sent: Array<{ messageId: string; properties?: Record<string, unknown> }> = [];
+    const port = {
+      send: async (m: { messageId: string }) => void sent.push(m as (typeof sent)[number]),
+      close: async () => {},
+    };
+    const bus = new MemoryEventBus();
+    const clock = manualSchedule();
+    const publisher = new SegmentPublisher({
+      bus,
+      segment: port,
+      logger: silent,
+      settleMs: 0,
+      conferenceEndWaitMs: 30_000,
+      schedule: clock.schedule,
+    });
+    await publisher.start();
+    closers.push(async () => {
+      await publisher.close();
+      await bus.close();
+    });
+    const completed = () => sent.filter((m) => m.messageId.endsWith(':call-completed'));
+    return { bus, clock, publisher, completed };
+  }
+
+  it('waits for the conference to end, so the one Call Completed carries the duration', async () => {
+    const { bus, clock, completed } = await setupTimed();
+    const e = callEvents('call-0001');
+    await bus.publish(TOPICS.calls, 'call-0001', e.planned);
+    await bus.publish(TOPICS.callEvents, 'call-0001', e.started);
+    for (const r of e.replies) await bus.publish(TOPICS.replies, 'call-0001', r);
+    await bus.publish(TOPICS.callEvents, 'call-0001', e.ended);
+    await bus.idle();
+    // The conversation ended but the conference did not yet: only the fallback wait is pending.
+    expect(clock.timers.map((t) => t.ms)).toEqual([30_000]);
+    expect(completed()).toEqual([]);
+
+    await bus.publish(TOPICS.callEvents, 'call-0001', e.conferenceEnded);
+    await bus.idle();
+    clock.fire();
+    await bus.idle();
+    await new Promise((r) => setImmediate(r));
+    expect(completed().map((m) => m.properties?.durationSec)).toEqual([95]);
+  });
+
+  it('sends Call Completed without a duration when the conference end never comes, after the longest wait', async () => {
+    const { bus, clock, completed } = await setupTimed();
+    const e = callEvents('call-0001');
+    await bus.publish(TOPICS.calls, 'call-0001', e.planned);
+    await bus.publish(TOPICS.callEvents, 'call-0001', e.started);
+    await bus.publish(TOPICS.callEvents, 'call-0001', e.ended);
+    await bus.idle();
+    clock.fire();
+    await new Promise((r) => setImmediate(r));
+    expect(completed().map((m) => m.properties?.durationSec)).toEqual([null]);
+    // A late conference end does not send a second, different Call Completed under the same messageId.
+    await bus.publish(TOPICS.callEvents, 'call-0001', e.conferenceEnded);
+    await bus.idle();
+    clock.fire();
+    await new Promise((r) => setImmediate(r));
+    expect(completed()).toHaveLength(1);
+  });
+});

@@ -21,8 +21,13 @@ export interface SegmentPublisherOptions {
   logger: SinkLogger;
   /** Consumer-group prefix; each topic gets `<group>-<topic>`, separate from the dataset sink's groups. */
   group?: string;
-  /** Wait after a call's end before Call Completed, for its last replies and conference_ended (see DatasetSink). */
+  /** Wait after a call's end and its conference's end before Call Completed, for its last replies (see DatasetSink). */
   settleMs: number;
+  /**
+   * Longest wait for conference_ended (which gives the duration) after the conversation ended; then Call Completed
+   * goes out without a duration. Default 30 s.
+   */
+  conferenceEndWaitMs?: number;
   schedule?: Schedule;
   /** Other names for the same schemas (tests and `generate` use their own topics). */
   topics?: {
@@ -134,9 +139,28 @@ export class SegmentPublisher {
     for (const m of messages) await this.o.segment.send(m);
   }
 
+  /**
+   * Call Completed is sent once per call and its messageId never changes, so it must carry the final values: it waits
+   * for the conversation's end (call_ended) and the conference's end (conference_ended: the duration), then settles.
+   * A conference end that never comes delays it by at most conferenceEndWaitMs.
+   */
   private checkFinished(callId: string): void {
     if (this.finished.has(callId) || !this.dataset.isFinished(callId)) return;
+    const record = this.dataset.record(callId);
+    // A call that failed to start has no conference to wait for (outcome is null only then, once finished).
+    const failed = record.outcome === null;
+    if (record.durationSec === null && !failed) {
+      if (!this.pending.has(callId)) {
+        const waitMs = Math.max(this.o.settleMs, this.o.conferenceEndWaitMs ?? 30_000);
+        this.pending.set(
+          callId,
+          this.schedule(() => this.complete(callId), waitMs),
+        );
+      }
+      return;
+    }
     this.finished.add(callId);
+    this.pending.get(callId)?.();
     this.pending.set(
       callId,
       this.schedule(() => this.complete(callId), this.o.settleMs),
@@ -145,6 +169,7 @@ export class SegmentPublisher {
 
   private complete(callId: string): void {
     this.pending.delete(callId);
+    this.finished.add(callId);
     this.chain = this.chain.then(async () => {
       try {
         await this.sendAll(this.tracker.onCompleted(this.dataset.record(callId)));
