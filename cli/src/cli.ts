@@ -29,6 +29,14 @@ function rate(raw: string): number {
   return n;
 }
 
+function httpUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return raw;
+  } catch {}
+  throw new InvalidArgumentError(`must be an http(s) URL such as https://api.segment.io, got "${raw}".`);
+}
+
 function printSummary(s: GenerateSummary): void {
   const mix = (counts: Record<string, number | undefined>) =>
     Object.entries(counts)
@@ -106,6 +114,18 @@ export function buildProgram(): Command {
       'with --bus kafka: use topics and consumer groups of this run only (created and left behind)',
     )
     .addOption(
+      new Option(
+        '--segment-write-key <key>',
+        'send the Segment calls (marked synthetic) to Segment instead of <out>/segment.jsonl; prefer the variable',
+      ).env('SEGMENT_WRITE_KEY'),
+    )
+    .addOption(
+      new Option('--segment-host <url>', 'with a write key: a Segment-compatible API')
+        .env('SEGMENT_HOST')
+        .argParser(httpUrl)
+        .default('https://api.segment.io'),
+    )
+    .addOption(
       new Option('--log-level <level>', 'service logs on stderr')
         .choices(['silent', 'error', 'warn', 'info', 'debug'])
         .default('silent'),
@@ -136,6 +156,9 @@ export function buildProgram(): Command {
         timeoutMs: opts.timeout * 1000,
         logLevel: opts.logLevel,
         version,
+        ...(opts.segmentWriteKey
+          ? { segment: { writeKey: String(opts.segmentWriteKey), host: String(opts.segmentHost) } }
+          : {}),
         transport:
           opts.bus === 'kafka'
             ? {

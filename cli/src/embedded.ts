@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import {
+  AnalyticsNodeSegment,
   collectDataset,
   DatasetBuilder,
   ensureWritable,
@@ -58,13 +59,18 @@ export interface GenerateOptions {
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
   onProgress?: (finished: number, total: number) => void;
   version: string;
+  /** Called after the calls finished and before anything is stopped: tests inspect the sim and the engine here. */
+  beforeStop?: (ctx: InspectContext) => Promise<void>;
+  /**
+   * Send the Segment calls to a Segment-compatible HTTP API through analytics-node instead of writing
+   * `<out>/segment.jsonl` (the offline default). Every message is marked synthetic either way.
+   */
+  segment?: { writeKey: string; host: string };
   /**
    * How the services talk: `memory` (the embedded bus, default) or a real Kafka broker and registry, where every
    * service gets its own Kafka client as if it ran in its own process. `topicSuffix` gives the run its own topics and
    * consumer groups (created here), so runs and tests never share them.
    */
-  /** Called after the calls finished and before anything is stopped: tests inspect the sim and the engine here. */
-  beforeStop?: (ctx: InspectContext) => Promise<void>;
   transport?:
     | { kind: 'memory' }
     | { kind: 'kafka'; brokers: string[]; registryUrl: string; topicSuffix?: string };
@@ -74,6 +80,9 @@ export interface InspectContext {
   sim: { baseUrl: string; accountSid: string; authToken: string };
   engine: ConversationEngine;
   dataset: DatasetBuilder;
+  /** The analytics side's bus and the run's topics, for tests that consume them again (a forced redelivery). */
+  bus: EventBus;
+  topics: typeof TOPICS;
 }
 
 export interface GenerateSummary {
@@ -261,10 +270,22 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       },
     });
     cleanups.push(() => collector.close());
-    // Offline, the Segment calls a live run would make go to <out>/segment.jsonl (ARCHITECTURE.md, dataset layout).
+    // Offline, the Segment calls a live run would make go to <out>/segment.jsonl (ARCHITECTURE.md, dataset layout);
+    // with `segment` they go to that Segment-compatible API.
     const segment = new SegmentPublisher({
       bus: observerBus,
-      segment: new JsonlSegmentFile(join(out, 'segment.jsonl')),
+      segment: o.segment
+        ? new AnalyticsNodeSegment({
+            writeKey: o.segment.writeKey,
+            host: o.segment.host,
+            // Small batches, sent often: a run's events should reach Segment while it watches the progress bar.
+            flushAt: 15,
+            flushIntervalMs: 500,
+            maxRetries: 5,
+            closeTimeoutMs: 25_000,
+            logger,
+          })
+        : new JsonlSegmentFile(join(out, 'segment.jsonl')),
       logger,
       group: group('segment'),
       settleMs: 0,
@@ -368,6 +389,8 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       sim: { baseUrl: sim.baseUrl, accountSid: SIM_ACCOUNT_SID, authToken: SIM_AUTH_TOKEN },
       engine,
       dataset,
+      bus: observerBus,
+      topics,
     });
     if (o.audio) await downloadRecordings(out, dataset, sim.baseUrl);
     segmentClosed = true;

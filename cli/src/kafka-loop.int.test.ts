@@ -1,10 +1,12 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { AnalyticsNodeSegment, SegmentPublisher } from '@synthcall/analytics-sink';
+import { type ReceivedMessage, startSegmentReceiver } from '@synthcall/analytics-sink/testing';
 import { integrationEnv, uniqueName } from '@synthcall/testing';
 import { SimHttpClient } from '@synthcall/twilio-sim';
 import twilio from 'twilio';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { type GenerateSummary, generate, type InspectContext } from './embedded.js';
 
 interface SimEvent {
@@ -34,11 +36,28 @@ async function simSaid(ctx: InspectContext): Promise<Map<string, string[]>> {
   return said;
 }
 
+async function until(what: string, ok: () => boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!ok()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const WRITE_KEY = 'synthcall-kafka-loop-write-key';
+const receiver = await startSegmentReceiver(WRITE_KEY);
+afterAll(() => receiver.close());
+
+/** A message as Segment stores it: what the client adds per send (sentAt, _metadata, context.library) left out. */
+const stored = ({ sentAt: _s, _metadata: _m, ...rest }: ReceivedMessage) => rest;
+
 describe('the call loop over a real Kafka broker and registry', () => {
   it('runs 20 calls through the orchestrator, gateway and engine (a Kafka client each) with twilio-sim', async () => {
     const { brokers, registryUrl } = integrationEnv();
     const out = await mkdtemp(join(tmpdir(), 'synthcall-kafka-loop-'));
     const checks: Array<() => void> = [];
+    let firstDelivery: ReceivedMessage[] = [];
+    let summaryCallIds: string[] = [];
     const summary: GenerateSummary = await generate({
       calls: 20,
       seed: uniqueName('kafka-loop'),
@@ -51,7 +70,36 @@ describe('the call loop over a real Kafka broker and registry', () => {
       logLevel: 'silent',
       version: 'test',
       transport: { kind: 'kafka', brokers: brokers.split(','), registryUrl, topicSuffix: uniqueName('it') },
+      segment: { writeKey: WRITE_KEY, host: receiver.url },
       beforeStop: async (ctx) => {
+        // Segment: the run's own publisher sends one identify and three tracks per call.
+        await until('80 Segment messages', () => receiver.messages.length >= 80, 60_000);
+        firstDelivery = [...receiver.messages];
+        summaryCallIds = ctx.dataset.callIds();
+        // Forced redelivery: a second analytics-sink whose consumer offsets are lost reads every event again from
+        // the beginning of the run's topics and publishes to the same Segment.
+        const redelivery = new SegmentPublisher({
+          bus: ctx.bus,
+          segment: new AnalyticsNodeSegment({
+            writeKey: WRITE_KEY,
+            host: receiver.url,
+            flushAt: 20,
+            flushIntervalMs: 200,
+            logger: { info: () => {}, warn: () => {}, error: () => {} },
+          }),
+          logger: { info: () => {}, warn: () => {}, error: () => {} },
+          group: uniqueName('segment-redelivery'),
+          settleMs: 0,
+          topics: {
+            calls: ctx.topics.calls,
+            replies: ctx.topics.replies,
+            callEvents: ctx.topics.callEvents,
+            transcripts: ctx.topics.transcripts,
+          },
+        });
+        await redelivery.start();
+        await until('the redelivered Segment messages', () => receiver.messages.length >= 160, 60_000);
+        await redelivery.close();
         const said = await simSaid(ctx);
         for (const callId of ctx.dataset.callIds()) {
           const record = ctx.dataset.record(callId);
@@ -97,12 +145,31 @@ describe('the call loop over a real Kafka broker and registry', () => {
     expect(checks).toHaveLength(20);
     for (const check of checks) check();
     expect(summary.turnLatencyMs.samples).toBeGreaterThan(100);
-    // The Segment calls (offline: segment.jsonl): one identify and three tracks per call, unique message ids.
-    const segment = (await readFile(join(out, 'segment.jsonl'), 'utf8'))
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l) as { messageId: string });
-    expect(segment).toHaveLength(80);
-    expect(new Set(segment.map((m) => m.messageId)).size).toBe(80);
+    // Segment got, per call, one identify and three tracks, all synthetic, in Segment's documented batch format.
+    expect(receiver.violations).toEqual([]);
+    expect(firstDelivery).toHaveLength(80);
+    for (const callId of summaryCallIds) {
+      const mine = firstDelivery.filter((m) => m.messageId.startsWith(`${callId}:`));
+      expect(mine.map((m) => (m.type === 'track' ? m.event : m.type)).sort(), callId).toEqual([
+        'Call Analyzed',
+        'Call Completed',
+        'Call Started',
+        'identify',
+      ]);
+    }
+    const synthetic = (m: ReceivedMessage) =>
+      (m.type === 'identify'
+        ? (m.traits as { synthetic?: unknown })
+        : (m.properties as { synthetic?: unknown })
+      ).synthetic === true;
+    expect(firstDelivery.filter((m) => !synthetic(m))).toEqual([]);
+    // The redelivery sent the same 80 messages again under the same messageIds, so Segment (which deduplicates by
+    // messageId) stores each call's identify and tracks once: no duplicate differs from what was stored first.
+    const redelivered = receiver.messages.slice(80);
+    expect(redelivered).toHaveLength(80);
+    const first = new Map(firstDelivery.map((m) => [m.messageId, stored(m)]));
+    expect(first.size).toBe(80);
+    for (const m of redelivered) expect(stored(m), m.messageId).toEqual(first.get(m.messageId));
+    expect(new Set(receiver.messages.map((m) => m.messageId)).size).toBe(80);
   }, 300_000);
 });
