@@ -1,3 +1,4 @@
+import { EndReasonValues } from '@synthcall/schemas';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /** What the engine and its providers report; narrow so the domain and adapters never see prom-client. */
@@ -113,6 +114,14 @@ export function createEngineMetrics(registry: Registry): EngineMetrics {
     'synthcall_active_calls',
     () => new Gauge({ name: 'synthcall_active_calls', help: 'Calls in progress in this engine.', registers }),
   );
+  // Exported at zero from start (bounded label sets), so dashboards read 0 rather than "no data" before the first
+  // event: every end reason for either role (the loop_detected share needs its numerator), and the tokens and
+  // spend of the one provider that reports them (the scripted provider makes no model requests).
+  for (const endReason of EndReasonValues) {
+    for (const endedBy of ['agent', 'customer']) ended.inc({ end_reason: endReason, ended_by: endedBy }, 0);
+  }
+  for (const kind of ['prompt', 'completion']) tokens.inc({ provider: 'openai', kind }, 0);
+  cost.inc({ provider: 'openai' }, 0);
   return {
     turnDuration: (s) => turn.observe(s),
     llmRequest: (provider, outcome, s) => request.observe({ provider, outcome }, s),

@@ -21,9 +21,12 @@ export function orchestratorMetrics(registry: Registry): OrchestratorMetrics {
   return metrics;
 }
 
+/** Every reason the orchestrator rejects a call with (orchestrator.ts); a closed set, so the label stays bounded. */
+const REJECT_REASONS = ['daily_cap', 'conference_failed', 'duplicate'] as const;
+
 function createOrchestratorMetrics(registry: Registry): OrchestratorMetrics {
   const registers = [registry];
-  return {
+  const metrics: OrchestratorMetrics = {
     callsStarted: new Counter({
       name: 'synthcall_calls_started_total',
       help: 'Calls whose conference was created, by pairing strategy.',
@@ -62,4 +65,7 @@ function createOrchestratorMetrics(registry: Registry): OrchestratorMetrics {
       registers,
     }),
   };
+  // Exported at zero from start, so the "rejected" panel shows 0 on a healthy run instead of "no data".
+  for (const reason of REJECT_REASONS) metrics.callsRejected.inc({ reason }, 0);
+  return metrics;
 }

@@ -2,15 +2,17 @@ import type { Registry } from '@synthcall/metrics';
 import { Counter, Gauge, Histogram } from 'prom-client';
 
 /** The route label: the webhook's name, never its URL (query strings carry ids). */
-export type RouteLabel =
-  | 'voice'
-  | 'gather'
-  | 'wait'
-  | 'status_conference'
-  | 'status_call'
-  | 'status_recording'
-  | 'intelligence'
-  | 'unmatched';
+export const ROUTE_LABELS = [
+  'voice',
+  'gather',
+  'wait',
+  'status_conference',
+  'status_call',
+  'status_recording',
+  'intelligence',
+  'unmatched',
+] as const;
+export type RouteLabel = (typeof ROUTE_LABELS)[number];
 
 export type SignatureFailureReason = 'missing' | 'invalid';
 
@@ -48,6 +50,9 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
       labelNames: ['route', 'status'],
       registers: [registry],
     });
+  // The 500 the gateway answers a failed webhook with, exported at zero from start per route: the webhook-5xx panel
+  // and alert then read 0 on a healthy run instead of "no data".
+  for (const route of ROUTE_LABELS) total.inc({ route, status: '500' }, 0);
   const signatures =
     existing<Counter<'reason'>>(registry, 'synthcall_signature_failures_total') ??
     new Counter({
