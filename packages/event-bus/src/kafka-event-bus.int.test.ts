@@ -67,4 +67,37 @@ describe('KafkaEventBus on a real broker', () => {
       await Promise.all(buses.map((b) => b.close()));
     }
   });
+
+  it('keeps its group membership while a handler runs longer than the session timeout (no rebalance, one delivery)', async () => {
+    const { brokers } = integrationEnv();
+    const topic = await freshTopic(brokers, 'UtteranceHeard', 1);
+    // 6 s is the broker's smallest allowed session timeout; the first message takes 9 s to handle.
+    const { bus } = await kafkaBusForTest({ sessionTimeoutMs: 6_000 });
+    const deliveries: number[] = [];
+    let slowDone = false;
+    try {
+      await bus.subscribe({
+        topic,
+        group: uniqueName('it-slow'),
+        fromBeginning: true,
+        handler: async (e) => {
+          deliveries.push(e.value.turn);
+          if (deliveries.length === 1) {
+            await new Promise((r) => setTimeout(r, 9_000));
+            slowDone = true;
+          }
+        },
+      });
+      const base = exampleEvents().UtteranceHeard;
+      await bus.publish(topic, 'call-slow', { ...base, callId: 'call-slow', turn: 0 });
+      await bus.publish(topic, 'call-slow', { ...base, callId: 'call-slow', turn: 1 });
+      await eventually(() => expect(deliveries).toEqual([0, 1]), 30_000);
+      // A member evicted mid-handler would have its commit refused and see turn 0 again after rejoining.
+      await new Promise((r) => setTimeout(r, 3_000));
+      expect(slowDone).toBe(true);
+      expect(deliveries).toEqual([0, 1]);
+    } finally {
+      await bus.close();
+    }
+  }, 60_000);
 });

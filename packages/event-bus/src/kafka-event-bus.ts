@@ -41,6 +41,8 @@ export function kafkajsLogCreator(
 
 /** Most messages per produce request; bounds request size under a burst. */
 const MAX_BATCH = 500;
+/** Consumer heartbeat period, also while a handler runs (see eachMessage). */
+const HEARTBEAT_INTERVAL_MS = 1_000;
 
 export interface KafkaEventBusOptions {
   brokers: string[];
@@ -196,7 +198,7 @@ export class KafkaEventBus implements EventBus {
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? 50,
       sessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
-      heartbeatInterval: 1_000,
+      heartbeatInterval: HEARTBEAT_INTERVAL_MS,
       retry: { retries: 5 },
     });
     this.consumers.add(consumer);
@@ -215,7 +217,7 @@ export class KafkaEventBus implements EventBus {
       autoCommit: true,
       autoCommitInterval: 1_000,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 3,
-      eachMessage: async ({ topic, partition, message }) => {
+      eachMessage: async ({ topic, partition, message, heartbeat }) => {
         const raw: RawMessage = {
           topic,
           partition,
@@ -228,8 +230,23 @@ export class KafkaEventBus implements EventBus {
             ),
           ),
         };
-        // A throw here (the dead letter could not be written) makes kafkajs retry the message: nothing is lost.
-        await deliver(raw, ctx);
+        // kafkajs heartbeats only between messages. A handler may wait longer than the session timeout (the
+        // orchestrator waiting for a call slot, retries with backoff): without heartbeats the broker would evict
+        // this member, refuse its commit and hand the message to another member a second time.
+        const beat = setInterval(() => {
+          heartbeat().catch((err: unknown) =>
+            this.logger.warn(
+              { err, topic, partition, group: options.group },
+              'heartbeat during a long handler failed (a rebalance may follow)',
+            ),
+          );
+        }, HEARTBEAT_INTERVAL_MS);
+        try {
+          // A throw here (the dead letter could not be written) makes kafkajs retry the message: nothing is lost.
+          await deliver(raw, ctx);
+        } finally {
+          clearInterval(beat);
+        }
       },
     });
     await joined;
