@@ -1,18 +1,21 @@
 #!/usr/bin/env node
-// Runs the built CLI when present; in a source checkout (npm ci, no build) it runs the TypeScript through tsx, with
-// the `@synthcall/source` export condition so workspace packages resolve to their sources too.
+// In a source checkout (src/ and the tsx dev dependency present) this runs the TypeScript through tsx, with the
+// `@synthcall/source` export condition so workspace packages resolve to their sources too: a `dist/` left behind by
+// an old `npm run build` can never run stale code. Where there is no source or no tsx (a production install), it
+// runs the built CLI.
 import { existsSync } from 'node:fs';
 import { register } from 'node:module';
 
-const built = new URL('../dist/cli.js', import.meta.url);
+const source = new URL('../src/cli.ts', import.meta.url);
+let tsx;
+if (existsSync(source)) tsx = await import('tsx/esm/api').catch(() => undefined);
 let cli;
-if (existsSync(built)) {
-  cli = await import(built.href);
-} else {
-  const { register: registerTsx } = await import('tsx/esm/api');
-  registerTsx();
+if (tsx) {
+  tsx.register();
   // Registered last, so it runs first: adds the condition, then tsx resolves the .ts file.
   register('./source-condition.mjs', import.meta.url);
-  cli = await import('../src/cli.ts');
+  cli = await import(source.href);
+} else {
+  cli = await import(new URL('../dist/cli.js', import.meta.url).href);
 }
 process.exitCode = await cli.main(process.argv);

@@ -1,13 +1,17 @@
 #!/usr/bin/env node
-// Runs the built CLI; in a source checkout without a build, falls back to tsx to run the TypeScript directly.
+// In a source checkout (src/ and the tsx dev dependency present) this runs the TypeScript through tsx, so a `dist/`
+// left behind by an old build never runs stale code; otherwise (a production install) it runs the built CLI.
+import { existsSync } from 'node:fs';
+
+const source = new URL('../src/cli.ts', import.meta.url);
+let tsx;
+if (existsSync(source)) tsx = await import('tsx/esm/api').catch(() => undefined);
 let cli;
-try {
-  cli = await import('../dist/cli.js');
-} catch (error) {
-  if (error?.code !== 'ERR_MODULE_NOT_FOUND') throw error;
-  const { register } = await import('tsx/esm/api');
-  register();
-  cli = await import('../src/cli.ts');
+if (tsx) {
+  tsx.register();
+  cli = await import(source.href);
+} else {
+  cli = await import(new URL('../dist/cli.js', import.meta.url).href);
 }
 try {
   await cli.main(process.argv);
