@@ -84,3 +84,11 @@ export async function kafkaBusForTest(overrides: Partial<KafkaEventBusOptions> =
   });
   return { bus, deadLetters, brokers, registryUrl };
 }
+
+export {
+  createTestDatabase,
+  findPostgresBinDir,
+  startTestPostgres,
+  type TestPostgres,
+  TestPostgresError,
+} from './postgres.js';

@@ -4,7 +4,7 @@ import { createOpsServer, type ServiceApp, type ServiceContext } from '@synthcal
 import { AnalyticsNodeSegment } from './adapters/segment-analytics-node.js';
 import { JsonlSegmentFile } from './adapters/segment-jsonl.js';
 import type { Config } from './config.js';
-import { DatasetSink, type Schedule, type SinkLogger } from './dataset-sink.js';
+import { type DatasetDatabase, DatasetSink, type Schedule, type SinkLogger } from './dataset-sink.js';
 import { groundTruthOf } from './ground-truth.js';
 import { type SegmentPort, SegmentPublisher } from './segment-publisher.js';
 
@@ -18,6 +18,10 @@ export interface AppDeps extends ServiceContext<Config> {
   versions?: Record<string, string>;
   /** Where Segment calls go; defaults to `segmentPortFromConfig(config)`. */
   segment?: SegmentPort;
+  /** The PostgreSQL output `main.ts` opened when DATABASE_URL is set (closed on shutdown after the last write). */
+  database?: DatasetDatabase & { close(): Promise<void> };
+  /** runs.run_id of this start in the database. */
+  runId?: string;
 }
 
 export interface AnalyticsSinkApp extends ServiceApp {
@@ -41,6 +45,8 @@ export function createApp(deps: AppDeps): AnalyticsSinkApp {
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.schedule ? { schedule: deps.schedule } : {}),
     ...(deps.versions ? { versions: deps.versions } : {}),
+    ...(deps.database ? { database: deps.database } : {}),
+    ...(deps.runId ? { runId: deps.runId } : {}),
   });
   const segment = new SegmentPublisher({
     bus: deps.bus,
@@ -69,6 +75,15 @@ export function createApp(deps: AppDeps): AnalyticsSinkApp {
     shutdownSteps: [
       { name: 'stop intake and flush the dataset', run: () => sink.close(), timeoutMs: 15_000 },
       { name: 'flush and close Segment', run: () => segment.close(), timeoutMs: 30_000 },
+      ...(deps.database
+        ? [
+            {
+              name: 'close PostgreSQL',
+              run: () => deps.database?.close() ?? Promise.resolve(),
+              timeoutMs: 10_000,
+            },
+          ]
+        : []),
       ...(deps.ownsBus ? [{ name: 'close event bus', run: () => deps.bus.close(), timeoutMs: 10_000 }] : []),
     ],
   };
@@ -98,14 +113,31 @@ export {
   writeDataset,
 } from './adapters/dataset-writer.js';
 export {
+  type DatabaseErrorCode,
+  DatasetDatabaseError,
+  MIGRATIONS_DIR,
+  MIGRATIONS_TABLE,
+  migrate,
+  PostgresDatasetStore,
+  type PostgresDatasetStoreOptions,
+  redactDatabaseUrl,
+} from './adapters/postgres-dataset-store.js';
+export {
   AnalyticsNodeSegment,
   type AnalyticsNodeSegmentOptions,
   SegmentClosedError,
 } from './adapters/segment-analytics-node.js';
 export { JsonlSegmentFile } from './adapters/segment-jsonl.js';
-export { type Config, configSchema, DEFAULT_DATASET_DIR, loadAnalyticsSinkConfig } from './config.js';
+export {
+  type Config,
+  configSchema,
+  DEFAULT_DATASET_DIR,
+  databaseUrlProblem,
+  loadAnalyticsSinkConfig,
+} from './config.js';
 export { type CollectorOptions, collectDataset } from './dataset-collector.js';
 export {
+  type DatasetDatabase,
   DatasetSink,
   type DatasetSinkOptions,
   type Schedule,
@@ -124,6 +156,15 @@ export {
   type Transcript,
   type TranscriptTurn,
 } from './domain/dataset.js';
+export {
+  type CallData,
+  type CallRows,
+  callRowsOf,
+  endedAtOf,
+  type Row,
+  type RunInfo,
+  runRowOf,
+} from './domain/dataset-rows.js';
 export {
   type Confusion,
   computeFidelity,

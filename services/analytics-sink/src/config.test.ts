@@ -35,4 +35,32 @@ describe('analytics-sink config', () => {
     expect(() => loadAnalyticsSinkConfig({ SEGMENT_HOST: 'segment' })).toThrow(/SEGMENT_HOST/);
     expect(() => loadAnalyticsSinkConfig({ SEGMENT_FLUSH_AT: '0' })).toThrow(/SEGMENT_FLUSH_AT/);
   });
+
+  it('writes no PostgreSQL unless DATABASE_URL is set, and takes a TCP or a unix-socket URL', () => {
+    expect(loadAnalyticsSinkConfig({}).DATABASE_URL).toBeUndefined();
+    expect(loadAnalyticsSinkConfig({ DATABASE_URL: 'postgres://u:p@db:5432/synthcall' }).DATABASE_URL).toBe(
+      'postgres://u:p@db:5432/synthcall',
+    );
+    expect(
+      loadAnalyticsSinkConfig({ DATABASE_URL: 'postgresql:///synthcall?host=/run/postgresql' }).DATABASE_URL,
+    ).toBe('postgresql:///synthcall?host=/run/postgresql');
+  });
+
+  it.each([
+    ['not a URL', 'db.internal:5432/synthcall'],
+    ['another scheme', 'mysql://u:secret-pw@db/synthcall'],
+    ['no host', 'postgres:/synthcall'],
+    ['a port that is not a number', 'postgres://u:secret-pw@db:port/synthcall'],
+  ])('names DATABASE_URL when it is %s, without echoing the value', (_case, value) => {
+    let error: unknown;
+    try {
+      loadAnalyticsSinkConfig({ DATABASE_URL: value });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).issues.map((i) => i.variable)).toEqual(['DATABASE_URL']);
+    expect((error as Error).message).toMatch(/DATABASE_URL: must be a PostgreSQL URL/);
+    expect((error as Error).message).not.toContain('secret-pw');
+  });
 });

@@ -11,6 +11,31 @@ import {
 import { z } from 'zod';
 
 export const DEFAULT_OPS_PORT = 9464;
+
+const DATABASE_URL_HINT = 'must be a PostgreSQL URL such as postgres://user:password@host:5432/database';
+
+/**
+ * Why `raw` is not a usable PostgreSQL connection URL, or undefined when it is: scheme postgres or postgresql, and a
+ * host (or, for a unix socket, `?host=/run/postgresql`). Never echoes the value, which carries a password.
+ */
+export function databaseUrlProblem(raw: string): string | undefined {
+  const value = raw.trim();
+  if (!URL.canParse(value)) return DATABASE_URL_HINT;
+  const url = new URL(value);
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') return DATABASE_URL_HINT;
+  if (!url.hostname && !url.searchParams.get('host')) return `${DATABASE_URL_HINT} (it names no host)`;
+  return undefined;
+}
+
+/** DATABASE_URL (secret): unset means no PostgreSQL output. */
+export const databaseUrlField = () =>
+  z
+    .string()
+    .trim()
+    .superRefine((value, ctx) => {
+      const problem = databaseUrlProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
 export const DEFAULT_DATASET_DIR = './synthcall-dataset';
 
 /** Every variable the analytics-sink reads. */
@@ -36,6 +61,8 @@ export const configSchema = z
       .pipe(z.number().int().min(10, 'must be at least 10ms').max(300_000, 'must be at most 5m')),
     /** Retries of a failed batch (exponential backoff from 0.5s) before it is logged as lost. */
     SEGMENT_MAX_RETRIES: envInt({ min: 0, max: 20 }).default(5),
+    /** PostgreSQL URL (secret). Set: every call is also written to the tables of migrations/, applied at start-up. */
+    DATABASE_URL: databaseUrlField().optional(),
   })
   .superRefine(requireKafkaSettings);
 

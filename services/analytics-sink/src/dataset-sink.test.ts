@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { MemoryEventBus } from '@synthcall/event-bus';
 import { exampleEvents, TOPICS } from '@synthcall/schemas';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DatasetSink, type Schedule } from './dataset-sink.js';
+import { type DatasetDatabase, DatasetSink, type DatasetSinkOptions, type Schedule } from './dataset-sink.js';
+import type { CallRows, Row, RunInfo } from './domain/dataset-rows.js';
 import { groundTruthOf } from './ground-truth.js';
 
 const quiet = { info() {}, warn() {}, error() {} };
@@ -40,7 +41,7 @@ function manualSchedule() {
   return { schedule, elapse, waiting: () => due.length };
 }
 
-async function startSink(dir: string, schedule = manualSchedule()) {
+async function startSink(dir: string, schedule = manualSchedule(), extra: Partial<DatasetSinkOptions> = {}) {
   const bus = new MemoryEventBus();
   const sink = new DatasetSink({
     bus,
@@ -50,6 +51,7 @@ async function startSink(dir: string, schedule = manualSchedule()) {
     schedule: schedule.schedule,
     now: () => new Date('2026-02-01T10:00:00Z'),
     versions: { test: '1' },
+    ...extra,
   });
   await sink.start();
   closers.push(async () => {
@@ -209,6 +211,101 @@ describe('DatasetSink', () => {
     await playCall(bus, 'call-f', 2);
     await sink.close();
     expect((await lines(dir)).map((r) => r.callId)).toEqual(['call-old', 'call-f']);
+  });
+});
+
+/** Records what the sink sends to the database; `failWith` makes every call write fail. */
+class FakeDatabase implements DatasetDatabase {
+  runs: RunInfo[] = [];
+  calls: Array<{ rows: CallRows; run: RunInfo | undefined }> = [];
+  intelligence: Array<{ intelligence: Row; recording: Row | null }> = [];
+  failWith: Error | undefined;
+  async writeRun(run: RunInfo) {
+    this.runs.push(run);
+  }
+  async writeCall(rows: CallRows, run?: RunInfo) {
+    if (this.failWith) throw this.failWith;
+    this.calls.push({ rows, run });
+  }
+  async writeIntelligence(intelligence: Row, recording: Row | null) {
+    this.intelligence.push({ intelligence, recording });
+  }
+}
+
+describe('DatasetSink with a database', () => {
+  it('registers its run at start and writes each finished call with the run’s updated counts', async () => {
+    const dir = await tempDir();
+    const database = new FakeDatabase();
+    const { bus, sink, schedule } = await startSink(dir, manualSchedule(), { database, runId: 'run-x' });
+    expect(database.runs).toMatchObject([{ runId: 'run-x', source: 'analytics-sink', counts: { calls: 0 } }]);
+    await playCall(bus, 'call-p', 3);
+    schedule.elapse();
+    await sink.flush();
+    expect(database.calls).toHaveLength(1);
+    const [written] = database.calls;
+    expect(written?.rows.call).toMatchObject({ call_id: 'call-p', run_id: 'run-x', turn_count: 3 });
+    expect(written?.rows.turns.map((t) => t.said)).toEqual(['line 0', 'line 1', 'line 2']);
+    expect(written?.run).toMatchObject({ runId: 'run-x', counts: { calls: 1, turns: 3 } });
+  });
+
+  it('keeps writing the files when the database refuses a call, and logs the error with its code', async () => {
+    const dir = await tempDir();
+    const database = new FakeDatabase();
+    database.failWith = Object.assign(new Error('connection refused'), {
+      code: 'SYNTH_DATABASE_UNREACHABLE',
+    });
+    const errors: Array<{ obj: object; msg: string | undefined }> = [];
+    const logger = { ...quiet, error: (obj: object, msg?: string) => errors.push({ obj, msg }) };
+    const { bus, sink, schedule } = await startSink(dir, manualSchedule(), { database, logger });
+    await playCall(bus, 'call-q', 2);
+    await playCall(bus, 'call-r', 2);
+    schedule.elapse();
+    await sink.flush();
+    expect((await lines(dir)).map((r) => r.callId)).toEqual(['call-q', 'call-r']);
+    expect((await readdir(join(dir, 'labels'))).sort()).toEqual(['call-q.json', 'call-r.json']);
+    expect(errors.map((e) => [e.msg, (e.obj as { callId: string; code: string }).callId])).toEqual([
+      ['could not write a call to PostgreSQL; its files are written', 'call-q'],
+      ['could not write a call to PostgreSQL; its files are written', 'call-r'],
+    ]);
+    expect(errors[0]?.obj).toMatchObject({ code: 'SYNTH_DATABASE_UNREACHABLE' });
+  });
+
+  it('writes Voice Intelligence results that arrive after the call into the database too', async () => {
+    const dir = await tempDir();
+    const database = new FakeDatabase();
+    const { bus, sink, schedule } = await startSink(dir, manualSchedule(), { database });
+    await playCall(bus, 'call-s', 2);
+    schedule.elapse();
+    await sink.flush();
+    const ev = exampleEvents('call-s');
+    await bus.publish(TOPICS.recordings, 'call-s', ev.RecordingCompleted);
+    await bus.publish(TOPICS.transcripts, 'call-s', ev.TranscriptAnalyzed);
+    await bus.idle();
+    await sink.flush();
+    expect(database.intelligence).toHaveLength(1);
+    expect(database.intelligence[0]?.intelligence).toMatchObject({
+      call_id: 'call-s',
+      transcript_sid: ev.TranscriptAnalyzed.transcriptSid,
+    });
+    expect(database.intelligence[0]?.recording).toMatchObject({
+      recording_sid: ev.RecordingCompleted.recordingSid,
+    });
+  });
+
+  it('sends results that arrive before the call is written with the call, not ahead of its row', async () => {
+    const dir = await tempDir();
+    const database = new FakeDatabase();
+    const { bus, sink, schedule } = await startSink(dir, manualSchedule(), { database });
+    const ev = exampleEvents('call-t');
+    await playCall(bus, 'call-t', 2);
+    await bus.publish(TOPICS.recordings, 'call-t', ev.RecordingCompleted);
+    await bus.publish(TOPICS.transcripts, 'call-t', ev.TranscriptAnalyzed);
+    await bus.idle();
+    schedule.elapse();
+    await sink.flush();
+    expect(database.intelligence).toEqual([]);
+    expect(database.calls[0]?.rows.intelligence).toMatchObject({ call_id: 'call-t' });
+    expect(database.calls[0]?.rows.recording).toMatchObject({ call_id: 'call-t' });
   });
 });
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { appendFile, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventBus } from '@synthcall/event-bus';
@@ -11,6 +12,22 @@ import {
 } from './adapters/dataset-writer.js';
 import { type CollectorOptions, collectDataset } from './dataset-collector.js';
 import { type CallRecord, DatasetBuilder, type GroundTruth } from './domain/dataset.js';
+import {
+  type CallRows,
+  callRowsOf,
+  intelligenceRowOf,
+  type Row,
+  type RunInfo,
+  recordingRowOf,
+} from './domain/dataset-rows.js';
+
+/** Where the dataset also goes when DATABASE_URL is set: `PostgresDatasetStore`, or a fake in tests. */
+export interface DatasetDatabase {
+  writeRun(run: RunInfo): Promise<void>;
+  /** One call's rows in one transaction, with its run's row (the counts) updated in the same transaction. */
+  writeCall(rows: CallRows, run?: RunInfo): Promise<void>;
+  writeIntelligence(intelligence: Row, recording: Row | null): Promise<void>;
+}
 
 /** The subset of a pino logger the sink uses. */
 export interface SinkLogger {
@@ -48,6 +65,10 @@ export interface DatasetSinkOptions {
   /** Written into manifest.json as they are (no secrets here). */
   manifestConfig?: Record<string, unknown>;
   versions?: Record<string, string>;
+  /** Also write every call there (after its files; a failure there is logged and loses nothing from the files). */
+  database?: DatasetDatabase;
+  /** runs.run_id of this sink's start in the database; a random UUID by default. */
+  runId?: string;
 }
 
 export interface SinkManifest {
@@ -87,6 +108,9 @@ export class DatasetSink {
   private readonly pending = new Map<string, () => void>();
   private readonly now: () => Date;
   private readonly schedule: Schedule;
+  private readonly runId: string;
+  /** Calls whose rows are in the database: late Voice Intelligence results are written there only for these. */
+  private readonly inDatabase = new Set<string>();
   private collector: { close(): Promise<void> } | undefined;
   private chain: Promise<void> = Promise.resolve();
   private out = '';
@@ -97,6 +121,7 @@ export class DatasetSink {
     this.dataset = new DatasetBuilder(o.groundTruthOf);
     this.now = o.now ?? (() => new Date());
     this.schedule = o.schedule ?? realSchedule;
+    this.runId = o.runId ?? randomUUID();
   }
 
   /** True once every topic is subscribed: the readiness check. */
@@ -124,6 +149,8 @@ export class DatasetSink {
         'dataset has calls already; they are kept',
       );
     }
+    // Before subscribing: a database that refuses the run's row stops start-up, like an unwritable folder.
+    await this.o.database?.writeRun(this.runInfo());
     this.collector = await collectDataset({
       bus: this.o.bus,
       dataset: this.dataset,
@@ -144,6 +171,14 @@ export class DatasetSink {
   /** Voice Intelligence results arrive after the call: intelligence/<callId>.json is written whenever they do. */
   private async writeIntelligence(callId: string): Promise<void> {
     await writeIntelligenceFile(this.out, this.dataset, callId);
+    const intelligence = this.dataset.intelligence(callId);
+    // A call not in the database yet gets its intelligence row with the call's own transaction.
+    if (!this.o.database || !intelligence || !this.inDatabase.has(callId)) return;
+    const recording = this.dataset.recordingOf(callId);
+    await this.o.database.writeIntelligence(
+      intelligenceRowOf(intelligence),
+      recording ? recordingRowOf(callId, recording, null) : null,
+    );
   }
 
   /** Writes every finished call now, without waiting for its settle period. */
@@ -200,9 +235,57 @@ export class DatasetSink {
       { callId, requestId: record.requestId, turns: record.turnCount, endReason: record.endReason },
       'call written to the dataset',
     );
+    await this.writeCallToDatabase(callId, record);
+  }
+
+  /** After the files: a database that fails costs the database copy of this call (logged), never its files. */
+  private async writeCallToDatabase(callId: string, record: CallRecord): Promise<void> {
+    if (!this.o.database) return;
+    try {
+      const rows = callRowsOf(
+        {
+          record,
+          transcript: this.dataset.transcript(callId),
+          labels: this.dataset.labels(callId),
+          recording: this.dataset.recordingOf(callId),
+          intelligence: this.dataset.intelligence(callId),
+        },
+        { runId: this.runId },
+      );
+      await this.o.database.writeCall(rows, this.runInfo());
+      this.inDatabase.add(callId);
+    } catch (err) {
+      this.o.logger.error(
+        { err, callId, code: (err as { code?: string }).code },
+        'could not write a call to PostgreSQL; its files are written',
+      );
+    }
+  }
+
+  private runInfo(): RunInfo {
+    const m = this.manifest();
+    return {
+      runId: this.runId,
+      source: 'analytics-sink',
+      seed: null,
+      config: m.config,
+      versions: m.versions,
+      personas: null,
+      counts: m.counts,
+      startedAt: m.startedAt,
+      updatedAt: m.updatedAt,
+      finishedAt: null,
+    };
   }
 
   private async writeManifest(): Promise<void> {
+    // Renamed into place, so a reader never sees half a manifest.
+    const tmp = join(this.out, 'manifest.json.tmp');
+    await writeFile(tmp, json(this.manifest()));
+    await rename(tmp, join(this.out, 'manifest.json'));
+  }
+
+  private manifest(): SinkManifest {
     const counts: SinkManifest['counts'] = {
       calls: 0,
       turns: 0,
@@ -219,7 +302,7 @@ export class DatasetSink {
       if (r.outcome) bump(counts.outcomes, r.outcome);
       bump(counts.requests, r.requestId);
     }
-    const manifest: SinkManifest = {
+    return {
       synthetic: true,
       source: 'analytics-sink',
       config: this.o.manifestConfig ?? {},
@@ -228,10 +311,6 @@ export class DatasetSink {
       startedAt: this.startedAt,
       updatedAt: this.now().toISOString(),
     };
-    // Renamed into place, so a reader never sees half a manifest.
-    const tmp = join(this.out, 'manifest.json.tmp');
-    await writeFile(tmp, json(manifest));
-    await rename(tmp, join(this.out, 'manifest.json'));
   }
 
   /** The calls already in calls.jsonl. A torn last line (a crash mid-append) is cut off so appends stay valid. */

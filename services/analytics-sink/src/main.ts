@@ -3,6 +3,7 @@ import { type EventBus, KafkaEventBus, MemoryEventBus } from '@synthcall/event-b
 import { createBusMetrics } from '@synthcall/metrics';
 import { readPackageVersion, runService } from '@synthcall/ops-server';
 import { ConfluentSchemaRegistry, EventCodec } from '@synthcall/schemas';
+import { PostgresDatasetStore } from './adapters/postgres-dataset-store.js';
 import { createApp } from './app.js';
 import { loadAnalyticsSinkConfig } from './config.js';
 
@@ -25,14 +26,28 @@ await runService({
             logger,
           })
         : new MemoryEventBus({ metrics, logger });
+    // Connects and migrates before anything is consumed: an unreachable database stops start-up with its reason.
+    const database =
+      config.DATABASE_URL === undefined
+        ? undefined
+        : await PostgresDatasetStore.open({ url: config.DATABASE_URL, logger, source: 'DATABASE_URL' });
     const app = createApp({
       ...context,
       bus,
       ownsBus: true,
+      ...(database ? { database } : {}),
       versions: { 'analytics-sink': version, node: process.version },
     });
     await app.start();
-    logger.info({ dir: app.sink.dir, calls: app.sink.writtenCalls }, 'analytics-sink writing the dataset');
+    logger.info(
+      {
+        dir: app.sink.dir,
+        calls: app.sink.writtenCalls,
+        // The URL is a secret: only whether it is on.
+        postgres: database !== undefined,
+      },
+      'analytics-sink writing the dataset',
+    );
     // Where the Segment calls go; the write key itself is a secret and never logged.
     logger.info(
       config.SEGMENT_WRITE_KEY === undefined
