@@ -1,5 +1,6 @@
 import { exampleEvents } from '@synthcall/schemas';
 import { freshTopic, integrationEnv, kafkaBusForTest, uniqueName } from '@synthcall/testing';
+import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { describeEventBusContract, eventually } from '../test/contract.js';
 import type { KafkaEventBus } from './kafka-event-bus.js';
@@ -100,4 +101,35 @@ describe('KafkaEventBus on a real broker', () => {
       await bus.close();
     }
   }, 60_000);
+
+  it('deletes an ephemeral group from the broker when its subscription or the bus closes, and keeps a shared one', async () => {
+    const { brokers } = integrationEnv();
+    const topic = await freshTopic(brokers, 'UtteranceHeard', 1);
+    const { bus } = await kafkaBusForTest();
+    const admin = new Kafka({ brokers: brokers.split(','), logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    const names = {
+      shared: uniqueName('it-shared'),
+      closed: uniqueName('it-eph'),
+      atBusClose: uniqueName('it-eph'),
+    };
+    const groups = async () => new Set((await admin.listGroups()).groups.map((g) => g.groupId));
+    try {
+      const handler = async () => {};
+      await bus.subscribe({ topic, group: names.shared, handler });
+      const own = await bus.subscribe({ topic, group: names.closed, handler, ephemeral: true });
+      await bus.subscribe({ topic, group: names.atBusClose, handler, ephemeral: true });
+      expect([...(await groups())]).toEqual(expect.arrayContaining(Object.values(names)));
+
+      await own.close();
+      expect((await groups()).has(names.closed)).toBe(false);
+      await bus.close();
+      const left = await groups();
+      expect(left.has(names.atBusClose)).toBe(false);
+      expect(left.has(names.shared)).toBe(true);
+    } finally {
+      await bus.close();
+      await admin.disconnect();
+    }
+  });
 });

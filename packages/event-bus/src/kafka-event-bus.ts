@@ -1,14 +1,6 @@
 import { type BusMetrics, noopBusMetrics } from '@synthcall/metrics';
 import type { EventCodec, EventSchemaName, EventTypes, TopicBinding } from '@synthcall/schemas';
-import {
-  type Consumer,
-  Kafka,
-  type KafkaConfig,
-  type LogEntry,
-  logLevel,
-  type Message,
-  type Producer,
-} from 'kafkajs';
+import { Kafka, type KafkaConfig, type LogEntry, logLevel, type Message, type Producer } from 'kafkajs';
 import {
   type AdapterContext,
   deadLetterTopic,
@@ -75,7 +67,8 @@ export class KafkaEventBus implements EventBus {
   private readonly logger: BusLogger;
   private readonly sleep: (ms: number) => Promise<void>;
   private producer?: Promise<Producer>;
-  private readonly consumers = new Set<Consumer>();
+  /** Each live subscription's close, so closing the bus also deletes the ephemeral groups. */
+  private readonly subscriptions = new Set<() => Promise<void>>();
   private readonly outbox: Array<{
     topic: string;
     message: Message;
@@ -201,7 +194,17 @@ export class KafkaEventBus implements EventBus {
       heartbeatInterval: HEARTBEAT_INTERVAL_MS,
       retry: { retries: 5 },
     });
-    this.consumers.add(consumer);
+    let closing: Promise<void> | undefined;
+    const close = () => {
+      closing ??= (async () => {
+        this.subscriptions.delete(close);
+        await consumer.disconnect();
+        if (options.ephemeral) await this.deleteGroup(options.group);
+      })();
+      return closing;
+    };
+    // Tracked before connecting, so closing the bus also stops a subscription that failed half way.
+    this.subscriptions.add(close);
     const ctx = subscriptionContext(options, this.adapterContext());
     const joined = new Promise<void>((resolve) => {
       const off = consumer.on(consumer.events.GROUP_JOIN, () => {
@@ -250,18 +253,28 @@ export class KafkaEventBus implements EventBus {
       },
     });
     await joined;
-    return {
-      close: async () => {
-        this.consumers.delete(consumer);
-        await consumer.disconnect();
-      },
-    };
+    return { close };
+  }
+
+  /** Best effort: a group that cannot be deleted now is expired by the broker later; a warning says which. */
+  private async deleteGroup(group: string): Promise<void> {
+    const admin = this.kafka.admin();
+    try {
+      await admin.connect();
+      await admin.deleteGroups([group]);
+    } catch (err) {
+      this.logger.warn(
+        { err, group },
+        'could not delete a per-process consumer group; the broker expires it later',
+      );
+    } finally {
+      await admin.disconnect().catch(() => {});
+    }
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.all([...this.consumers].map((c) => c.disconnect()));
-    this.consumers.clear();
+    await Promise.all([...this.subscriptions].map((close) => close()));
     const producer = await this.producer?.catch(() => undefined);
     await producer?.disconnect();
   }

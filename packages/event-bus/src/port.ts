@@ -30,6 +30,12 @@ export interface SubscribeOptions<S extends EventSchemaName> {
   /** A group with no committed offset starts at the oldest message (true) or only sees new ones (false, default). */
   fromBeginning?: boolean;
   retry?: Partial<RetryPolicy>;
+  /**
+   * The group belongs to this process alone (a per-replica group, e.g. every gateway replica reading every reply): it
+   * is deleted from the broker when the subscription closes, so restarts do not pile up dead groups. A crash still
+   * leaves it behind until the broker expires its offsets (offsets.retention.minutes).
+   */
+  ephemeral?: boolean;
 }
 
 export interface Subscription {

@@ -128,6 +128,7 @@ export class Orchestrator {
         topic: this.topics.callEvents,
         // Each replica sees every call's end: a shared group would hand one replica's ends to another.
         group: `orchestrator-slots-${this.deps.instanceId}`,
+        ephemeral: true,
         handler: async ({ value }) => this.handleLifecycle(value),
       }),
       await this.deps.bus.subscribe({

@@ -165,6 +165,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
       await bus.subscribe({
         topic: topics.replies,
         group: groups.replies,
+        ephemeral: true,
         fromBeginning: false,
         handler: async ({ value }) => {
           const { accepted } = book.offerReply(value);
@@ -180,6 +181,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
       await bus.subscribe({
         topic: topics.calls,
         group: groups.calls,
+        ephemeral: true,
         fromBeginning: false,
         handler: async ({ value }) => book.plan(value),
       }),

@@ -58,6 +58,7 @@ export class BusChangelogStateStore implements StateStore {
     this.subscription = await this.options.bus.subscribe({
       topic: this.topic,
       group: `${this.options.groupPrefix ?? 'conversation-engine-state'}-${this.instanceId}`,
+      ephemeral: true,
       fromBeginning: true,
       handler: async ({ key, value }) => this.apply(key, value),
     });
