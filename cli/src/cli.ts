@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { databaseUrlProblem } from '@synthcall/analytics-sink';
 import cliProgress from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { type GenerateSummary, generate } from './embedded.js';
@@ -52,6 +53,9 @@ function printSummary(s: GenerateSummary): void {
     `wall time    ${s.wallSec.toFixed(1)} s (${s.callsPerMin.toFixed(1)} calls/min)`,
     `turn latency heard → reply p50 ${s.turnLatencyMs.p50} ms, p99 ${s.turnLatencyMs.p99} ms (${s.turnLatencyMs.samples} turns)`,
     `dataset      ${s.out}`,
+    ...(s.database
+      ? [`postgres     ${s.database.calls} calls written in ${s.database.sec.toFixed(1)} s`]
+      : []),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }
@@ -126,15 +130,28 @@ export function buildProgram(): Command {
         .default('https://api.segment.io'),
     )
     .addOption(
+      new Option(
+        '--database-url <url>',
+        'also write the dataset to this PostgreSQL (tables created by the migrations); prefer the variable',
+      ).env('DATABASE_URL'),
+    )
+    .addOption(
       new Option('--log-level <level>', 'service logs on stderr')
         .choices(['silent', 'error', 'warn', 'info', 'debug'])
         .default('silent'),
     )
     .addHelpText(
       'after',
-      '\nExample:\n  npx synthcall generate --calls 100 --seed demo --out ./data\n\nWrites <out>/manifest.json, calls.jsonl, transcripts/<callId>.json and labels/<callId>.json.',
+      '\nExamples:\n  npx synthcall generate --calls 100 --seed demo --out ./data\n  DATABASE_URL=postgres://user:password@127.0.0.1:5432/synthcall npx synthcall generate --calls 10\n\nWrites <out>/manifest.json, calls.jsonl, transcripts/<callId>.json and labels/<callId>.json (and, with a\ndatabase URL, the same calls into its runs, calls, turns, labels, spoken_pii, recordings and intelligence tables).',
     )
     .action(async (opts) => {
+      // Checked here, not by a commander parser: its error would print the URL, password included.
+      const problem = opts.databaseUrl ? databaseUrlProblem(String(opts.databaseUrl)) : undefined;
+      if (problem) {
+        throw Object.assign(new Error(`--database-url / DATABASE_URL ${problem}`), {
+          code: 'SYNTH_CONFIG_INVALID',
+        });
+      }
       const interactive = process.stderr.isTTY;
       const bar = interactive
         ? new cliProgress.SingleBar(
@@ -156,6 +173,7 @@ export function buildProgram(): Command {
         timeoutMs: opts.timeout * 1000,
         logLevel: opts.logLevel,
         version,
+        ...(opts.databaseUrl ? { databaseUrl: String(opts.databaseUrl) } : {}),
         ...(opts.segmentWriteKey
           ? { segment: { writeKey: String(opts.segmentWriteKey), host: String(opts.segmentHost) } }
           : {}),

@@ -11,6 +11,8 @@ import {
   ensureWritable,
   groundTruthOf,
   JsonlSegmentFile,
+  PostgresDatasetStore,
+  type RunManifest,
   SegmentPublisher,
   writeDataset,
 } from '@synthcall/analytics-sink';
@@ -67,6 +69,11 @@ export interface GenerateOptions {
    */
   segment?: { writeKey: string; host: string };
   /**
+   * Also write the dataset to this PostgreSQL (the analytics-sink's tables, migrated here): checked before the first
+   * call, written after the files, so a database that fails late leaves the files complete.
+   */
+  databaseUrl?: string;
+  /**
    * How the services talk: `memory` (the embedded bus, default) or a real Kafka broker and registry, where every
    * service gets its own Kafka client as if it ran in its own process. `topicSuffix` gives the run its own topics and
    * consumer groups (created here), so runs and tests never share them.
@@ -98,6 +105,8 @@ export interface GenerateSummary {
   timedOut: boolean;
   /** Heard → reply: from the gateway publishing UtteranceHeard to the reply reaching a consumer, in ms. */
   turnLatencyMs: { p50: number; p99: number; samples: number };
+  /** Calls written to PostgreSQL and how long that took, when a database URL was given. */
+  database?: { calls: number; sec: number };
 }
 
 // Credentials of the offline Twilio; it is a local process, nothing here reaches Twilio.
@@ -169,6 +178,16 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
   };
 
   try {
+    // Before any call: a wrong or unreachable database fails the run now, not after an hour of calls.
+    const database = o.databaseUrl
+      ? await PostgresDatasetStore.open({
+          url: o.databaseUrl,
+          logger,
+          source: '--database-url / DATABASE_URL',
+        })
+      : undefined;
+    if (database) cleanups.push(() => database.close());
+
     const sim = await startTwilioSim({
       accountSid: SIM_ACCOUNT_SID,
       authToken: SIM_AUTH_TOKEN,
@@ -399,7 +418,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       ...summarize(dataset, o, out, started, timedOut),
       turnLatencyMs: latency.percentiles(),
     };
-    await writeDataset(out, dataset, {
+    const manifest: RunManifest = {
       runId: randomUUID(),
       seed: o.seed,
       config: {
@@ -425,7 +444,15 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       },
       startedAt,
       finishedAt: new Date().toISOString(),
-    });
+    };
+    await writeDataset(out, dataset, manifest);
+    if (database) {
+      const writeStarted = Date.now();
+      const calls = await database.writeDataset(dataset, manifest, (callId) =>
+        o.audio && dataset.recordingOf(callId) ? `recordings/${callId}.wav` : null,
+      );
+      return { ...summary, database: { calls, sec: (Date.now() - writeStarted) / 1000 } };
+    }
     return summary;
   } finally {
     await cleanup();

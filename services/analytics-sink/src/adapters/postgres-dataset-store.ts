@@ -4,6 +4,7 @@ import pg from 'pg';
 import type { SinkLogger } from '../dataset-sink.js';
 import type { DatasetBuilder } from '../domain/dataset.js';
 import { type CallRows, callRowsOf, type Row, type RunInfo, runRowOf } from '../domain/dataset-rows.js';
+import type { RunManifest } from './dataset-writer.js';
 import { deleteStaleStatement, type Statement, TABLES, upsertStatement } from './postgres-sql.js';
 
 /** migrations/ of this package, from src/adapters or dist/adapters alike (the image ships it: package.json files). */
@@ -117,15 +118,26 @@ export class PostgresDatasetStore {
   }
 
   /**
-   * A whole `synthcall generate` run: its runs row, then each call in its own transaction, in callId order.
-   * `recordingFile` names the WAV of a call in the dataset folder when the run wrote audio.
+   * A whole `synthcall generate` run: its runs row (from manifest.json), then each call in its own transaction, in
+   * callId order. `recordingFile` names a call's WAV in the dataset folder when the run wrote audio.
    */
   async writeDataset(
     dataset: DatasetBuilder,
-    run: RunInfo,
+    manifest: RunManifest,
     recordingFile?: (callId: string) => string | null,
   ): Promise<number> {
-    await this.writeRun(run);
+    await this.writeRun({
+      runId: manifest.runId,
+      source: 'synthcall generate',
+      seed: manifest.seed,
+      config: manifest.config,
+      versions: manifest.versions,
+      personas: manifest.personas,
+      counts: manifest.counts,
+      startedAt: manifest.startedAt,
+      updatedAt: manifest.finishedAt,
+      finishedAt: manifest.finishedAt,
+    });
     const ids = dataset.callIds();
     for (const callId of ids) {
       await this.writeCall(
@@ -137,7 +149,7 @@ export class PostgresDatasetStore {
             recording: dataset.recordingOf(callId),
             intelligence: dataset.intelligence(callId),
           },
-          { runId: run.runId, recordingFile: recordingFile?.(callId) ?? null },
+          { runId: manifest.runId, recordingFile: recordingFile?.(callId) ?? null },
         ),
       );
     }
