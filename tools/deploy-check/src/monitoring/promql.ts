@@ -1,7 +1,8 @@
 /**
  * Metric names Strimzi's kafka-exporter (danielqsj/kafka_exporter, deployed by `spec.kafkaExporter`) exports, as
- * listed in Strimzi's strimzi-kafka-exporter.json dashboard. The exporter is not run by the tests: this list is what
- * a panel may query besides the services' own metrics.
+ * listed in Strimzi's strimzi-kafka-exporter.json dashboard: what a panel may query besides the services' own
+ * metrics. The real exporter cannot be installed here (the Go module proxy refuses it); the end-to-end check
+ * (dashboard-data.int.test.ts) scrapes a stand-in serving these names (testing/kafka-exporter.ts).
  */
 export const KAFKA_EXPORTER_METRICS = [
   'kafka_brokers',

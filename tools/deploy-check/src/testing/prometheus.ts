@@ -32,14 +32,19 @@ export async function until(check: () => Promise<boolean>, deadlineMs: number): 
 
 /**
  * Starts the Debian `prometheus` binary on loopback, scraping `targets` (job = service) every second, with its data
- * in `dir`. The caller stops it by pid through `stop()`.
+ * in `dir`; `ruleGroups` (a PrometheusRule's `spec.groups`) are loaded as a rules file and evaluated every second.
+ * The caller stops it by pid through `stop()`.
  */
 export async function startPrometheus(
   dir: string,
   targets: Record<string, string>,
+  ruleGroups: readonly unknown[] = [],
 ): Promise<RunningPrometheus> {
+  const rules = join(dir, 'rules.yml');
+  if (ruleGroups.length) await writeFile(rules, stringify({ groups: ruleGroups }));
   const config = {
     global: { scrape_interval: '1s', evaluation_interval: '1s' },
+    ...(ruleGroups.length ? { rule_files: [rules] } : {}),
     scrape_configs: Object.entries(targets).map(([job, target]) => ({
       job_name: job,
       static_configs: [{ targets: [target] }],
