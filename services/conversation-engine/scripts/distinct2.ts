@@ -5,6 +5,7 @@ import { defaultPersonas } from '@synthcall/personas';
 import { ScriptedLlmProvider } from '../src/adapters/scripted-llm-provider.js';
 import { callContext } from '../src/domain/context.js';
 import { pick, seededRandom } from '../src/domain/random.js';
+import { measureDiversity } from '../src/domain/scripted/diversity.js';
 import { simulateCall } from '../src/domain/simulate.js';
 
 const calls = Number(process.argv[2] ?? 1000);
@@ -18,12 +19,7 @@ const voices = {
   customer: { voice: 'woman', language: 'en-US' },
 };
 
-const transcripts = new Set<string>();
-const bigrams = new Set<string>();
-let totalBigrams = 0;
-let turns = 0;
-let identical = 0;
-let perCallSum = 0;
+const transcripts: string[][] = [];
 const endReasons = new Map<string, number>();
 
 for (let i = 0; i < calls; i++) {
@@ -35,41 +31,22 @@ for (let i = 0; i < calls; i++) {
     agent: pick(random, personas.agents),
   });
   const { lines, state } = await simulateCall(context, providers, { voices });
-  turns += lines.length;
-  const key = lines.map((l) => l.text).join('\n');
-  if (transcripts.has(key)) identical++;
-  transcripts.add(key);
+  transcripts.push(lines.map((l) => l.text));
   const reason = state.end?.reason ?? 'none';
   endReasons.set(reason, (endReasons.get(reason) ?? 0) + 1);
-  const own = new Set<string>();
-  let ownTotal = 0;
-  for (const line of lines) {
-    const words = line.text.toLowerCase().match(/[a-z0-9']+/g) ?? [];
-    for (let w = 0; w + 1 < words.length; w++) {
-      bigrams.add(`${words[w]} ${words[w + 1]}`);
-      own.add(`${words[w]} ${words[w + 1]}`);
-      ownTotal++;
-      totalBigrams++;
-    }
-  }
-  perCallSum += own.size / Math.max(1, ownTotal);
   // Inspection aids: SHOW_CALL=<index> prints one transcript, DUMP_LINES=1 every line (both to stderr).
   if (process.env.SHOW_CALL === String(i))
     for (const l of lines) process.stderr.write(`${l.turn} ${l.role}: ${l.text}\n`);
   if (process.env.DUMP_LINES) for (const l of lines) process.stderr.write(`${l.text}\n`);
 }
 
+const diversity = measureDiversity(transcripts);
 console.log(
   JSON.stringify(
     {
-      calls,
-      turns,
-      identicalTranscripts: identical,
-      distinctBigrams: bigrams.size,
-      totalBigrams,
-      distinct2: Number((bigrams.size / Math.max(1, totalBigrams)).toFixed(4)),
-      // Context only (not the target measure): the same ratio inside each call, averaged.
-      meanPerCallDistinct2: Number((perCallSum / Math.max(1, calls)).toFixed(4)),
+      ...diversity,
+      distinct2: Number(diversity.distinct2.toFixed(4)),
+      meanPerCallDistinct2: Number(diversity.meanPerCallDistinct2.toFixed(4)),
       endReasons: Object.fromEntries(endReasons),
     },
     null,

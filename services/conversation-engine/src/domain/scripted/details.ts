@@ -1,3 +1,4 @@
+import { en } from '@faker-js/faker';
 import { chance, intBetween, pick, type Random } from '../random.js';
 import { MONTHS } from './library.js';
 import { realise } from './template.js';
@@ -25,30 +26,22 @@ const MERCHANTS = [
   'Crescent Cinemas',
   'Willow Pet Supply',
 ];
-const CITIES = [
-  'Memphis',
-  'Tulsa',
-  'Fresno',
-  'Omaha',
-  'Reno',
-  'Boise',
-  'Dayton',
-  'Akron',
-  'Spokane',
-  'Tacoma',
-  'Wichita',
-  'Lubbock',
-  'Toledo',
-  'Madison',
-  'Raleigh',
-  'Durham',
-  'Savannah',
-  'Provo',
-  'Eugene',
-  'Billings',
-  'Fargo',
-  'Duluth',
-  'Laredo',
+// ~1,000 real US city names and ~470 surnames from faker's English data: read as plain lists, no faker instance.
+const CITIES: readonly string[] = en.location?.city_name ?? ['Springfield'];
+const SURNAMES: readonly string[] = en.person?.last_name?.generic ?? ['Smith'];
+const SHOP_KINDS = [
+  'Hardware',
+  'Pharmacy',
+  'Diner',
+  'Auto Repair',
+  'Market',
+  'Bakery',
+  'Garden Center',
+  'Pet Supply',
+  'Florist',
+  'Books',
+  'Deli',
+  'Dry Cleaning',
 ];
 const AIRLINES = ['UA', 'DL', 'AA', 'WN', 'AS', 'B6'];
 const LETTERS = 'ABCDEFGHJKLMNPRSTUVWXYZ';
@@ -77,7 +70,9 @@ export function numbers(random: Random) {
     flight: `${pick(random, AIRLINES)} ${intBetween(random, 100, 2999)}`,
     seat: `${intBetween(random, 3, 38)}${pick(random, ['A', 'B', 'C', 'D', 'E', 'F'])}`,
     tracking: `${pick(random, ['1Z', 'TBA', '94'])}${intBetween(random, 1000000, 9999999)}`,
-    merchant: pick(random, MERCHANTS),
+    merchant: chance(random, 0.5)
+      ? pick(random, MERCHANTS)
+      : `${pick(random, SURNAMES)}'s ${pick(random, SHOP_KINDS)}`,
     city: pick(random, CITIES),
     minutes: String(intBetween(random, 3, 55)),
     count: String(intBetween(random, 2, 9)),
@@ -168,13 +163,26 @@ export function callerDetail(category: string, industry: string, random: Random,
   return realise(pick(random, templates), values, random);
 }
 
+const NOT_A_NAME = new Set(['I', 'The', 'My', 'Your', 'It', 'This', 'That', 'A', 'An', 'Dr', 'Apt', 'Suite']);
+
 /** A detail the listener picked out of what it heard (an amount, a date, a code), to read it back. */
-export function heardDetail(heard: string, random: Random): string | undefined {
+export interface HeardDetail {
+  text: string;
+  /** A name or place is repeated back differently from a figure ("Bakersfield, got it" vs "I see $42 here"). */
+  kind: 'figure' | 'name';
+}
+
+export function heardDetail(heard: string, random: Random): HeardDetail | undefined {
   const found = [
     ...heard.matchAll(
       /\$\d[\d,]*(?:\.\d{2})?|\b[A-Z]{1,3}\d{3,}\b|\b\d{1,2}:\d{2} ?[ap]m\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}(?:st|nd|rd|th)?\b/g,
     ),
-  ].map((m) => m[0]);
+  ].map((m): HeardDetail => ({ text: m[0], kind: 'figure' }));
+  // Names and places the caller mentioned ("my daughter Kiara", "from Eau Claire"): agents repeat them back.
+  for (const m of heard.matchAll(
+    /\b(?:in|from|named|daughter|son|wife|husband|friend|at|with) ([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b/g,
+  ))
+    if (m[1] && !NOT_A_NAME.has(m[1].split(' ')[0] ?? '')) found.push({ text: m[1], kind: 'name' });
   if (found.length === 0 || !chance(random, 0.8)) return undefined;
   return pick(random, found);
 }

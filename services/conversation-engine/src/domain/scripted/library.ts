@@ -165,7 +165,7 @@ export const CATEGORY_SCRIPTS: Record<string, CategoryScript> = {
     topic: ['the return', 'your return', 'sending it back'],
     steps: [
       '{Can you tell me|What is} {the item|which item} you {want to return|sent back}, and {is it|was it} {unused|in the original packaging}?',
-      '{Did you|Have you} {print|get} a return label{ from [app]|}, or {drop it off|ship it} {yourself|already}?',
+      '{Did you {print|get}|Have you {printed|got}} a return label{ from [app]|}, or {drop it off|ship it} {yourself|already}?',
       '{And|Okay,} {do you have|is there} a tracking number {for the return|from the carrier}?',
     ],
     fix: [
@@ -442,6 +442,9 @@ export const ATTITUDE_OPENERS: Record<string, readonly string[]> = {
 
 export const AGENT_BEATS = {
   verify: [
+    '[opener] {So I can {help|look at this} properly|To get started|Just so I have the right file}, [ask]?',
+    '[opener] {Sure thing|No problem}, {let me|I will} {find|open} {you|your file} {first|quickly}. [ask]?',
+    '[opener] {Alright|Okay}, {step one|first things first} is {finding|pulling up} {your [noun]|the right [noun]}: [ask]?',
     '[opener] {Before I {make any changes|look into it}, |First, |To {pull up|find} your [noun], }[ask]?',
     "[opener] {I'll need to|I need to|Let me} {verify|confirm} {the account|a couple of details} {first|before we start}. [ask]?",
   ],
@@ -450,6 +453,9 @@ export const AGENT_BEATS = {
     "{I'm not finding|That didn't match} {anything|a record} {yet|with what I heard}. {Could you|Can you} {say|read} it {once more|again}{, slowly|}?",
   ],
   confirmed: [
+    '{Thanks|Thank you}{, [first]|}, {that|it} {matches|lines up} {with what I have|with the file}{, ending [idtail]|}.',
+    '{There you are|Found you|Got you}{, [first]|}. {The|Your} [noun] {is|has} {open|come up} {on my screen|right here}.',
+    '{Okay|Good}, {I have|I found} {the|your} [noun]{ ending in [idtail]|}{, thanks for that|}.',
     "{Thank you|Thanks}{, [first]|}. {I've got|I can see} your [noun] {here|on my screen}{, ending in [idtail]|}.",
     "{Great|Perfect}{, that matches|, you're verified}{, [first]|}. {I have|I've pulled up} the [noun]{ ending in [idtail]|}.",
     "{Okay|Alright}{, [first]|}, {that's|you are} {verified|confirmed}.",
@@ -458,6 +464,8 @@ export const AGENT_BEATS = {
     "{I couldn't|I wasn't able to} {catch|match} {the number|that}, {but|so} {I found|I've found} {you|your [noun]} {by your phone number|by the number you're calling from}{, ending [phone4]|}.",
   ],
   hold: [
+    '{Bear with me|One moment}{, [first]|}, {the system is|my screen is} {slow|loading} {today|right now}.',
+    '{Give me|Allow me} {a moment|one moment} to {check|read} {the notes|what [staff] wrote}{, [first]|}.',
     '{Bear with me|Give me} {one moment|a moment} {while I check|while I look at} {that|the notes}{, [first]|}.',
     "{Let me|I'll} {check|look} {one thing|something} {with [staff]|in the system}{, it takes a few seconds|, one moment|}.",
   ],
@@ -466,6 +474,8 @@ export const AGENT_BEATS = {
     "{Okay|Right}. {Let me|I'll} {try|look at} {another option|something else} for you.",
   ],
   anythingElse: [
+    '{Before I let you go|While we are on the line}{, [first]|}, is there anything else {I can look at|you need from us}?',
+    '{Anything else|Is there anything else} {I can help with|we should sort out} {today|while you have me}{, [first]|}?',
     '{Is there|Was there} anything else I can {help|do for you} with today{, [first]|}?',
     '{Anything|Is there anything} else {on your mind|you need} {today|while I have you}?',
   ],
@@ -535,11 +545,14 @@ export const DEMEANOR_OPENERS: Record<string, readonly string[]> = {
 export const CUSTOMER_BEATS = {
   introduce: [
     "[hello] {My name is [name]|This is [name]{ here|}|It's [name]{ here|}}. [issue]",
-    "[hello] {I'm|This is} [name]{, and|.} [issue]",
+    "[hello] {I'm|This is} [name]. [issue]",
     "[hello] [issue] {Oh, and|By the way,} {my name is|it's} [name].",
   ],
   wish: ["{What I'm after is|What I need is|I'm hoping for|Ideally,} [wish]."],
   giveId: [
+    "{Let me {find|grab} it|Hang on, it's on the [doc]}{... |. }{Okay, |Right, |}{it's|here it is,} [id].",
+    '{Sure|Yes}, {I have it|it is} {right here|on my phone}: [id]{, under [name]|}.',
+    "{Um|Okay}, {I think it's|should be} [id]{, if I'm reading it right|}.",
     "{Sure|Yes|Okay}{, it's|, the [idkind] is|. My [idkind] is} [id].",
     "{Yeah|Sure}, {hang on|one second}{... |. }{It's|The [idkind] is} [id].",
     '{Of course|Right}. [idkind-cap] [id]{, and the name is [name]|}.',
@@ -550,14 +563,23 @@ export const CUSTOMER_BEATS = {
   ],
   accept: {
     calm: [
+      "{Okay|Alright|Right}, {that's|that is} {fair|reasonable|what I needed}{, thank you| then|}.",
+      '{Good|Fine}{, I appreciate that|, thanks for explaining|}. {That|It} {works|should do}.',
+      '{Sounds good|Works for me}{, thanks|, thank you}{ for looking into it| for doing that|}.',
       '{Okay|Alright}, {that works|that sounds good}. {Thank you|Thanks}.',
       '{Good|Great}, {thank you|thanks} {for sorting that|for that}.',
     ],
     warm: [
+      "{Oh, |}{that's a relief|what a relief}{, thank you|! Thank you so much}.",
+      '{Amazing|Lovely|Wonderful}{, you are a star|, thanks a million|, thank you}!',
+      '{Oh good|Great news}{, that makes my day|, I was worried about that}.',
       "{Oh, that's wonderful|Perfect}{, thank you so much|, thanks}!",
       "{Great|Brilliant}, {I really appreciate it|you've been so helpful}.",
     ],
     tense: [
+      '{Fine|Alright}. {About time|Finally}{, I guess|}.',
+      "{Okay|Fine}, {I'll take it|I'll accept that}{, but I'm checking next week|, for now|}.",
+      '{Well|Okay}, {that should have happened|that is what should have happened} {the first time|from the start}{, but fine|}.',
       '{Okay|Fine}. {That|It} {had better|should} {actually|} {show up|happen} this time.',
       "{Alright|Okay}, {I'll believe it when I see it|as long as it's in writing}{, but thanks|}.",
     ],
@@ -597,11 +619,19 @@ export const CUSTOMER_BEATS = {
     "{I'm just|I'm} {worried|nervous} {this|it} {won't get fixed|will happen again}.",
   ],
   nothingElse: [
+    "{Nope|No}, {that's it|that's everything}{, you've been great| for now|}{, thanks [agent]|}.",
+    '{I think|I believe} {that covers it|that is all}{, thank you| for today}{. Have a good {day|evening}|}.',
+    '{No thanks|Nothing else}{, that was the main thing| for today|}. {Take care|Thanks again}{, [agent]|}.',
     "{No|Nope}, {that's all|that's everything}{ for today|}. {Thanks|Thank you}{ again|}{, [agent]|}.",
     "{No, I think|I think} {that covers it|that's it}. {Thank you|Thanks} {so much|for your help}.",
     "{That's all|Nothing else}, {thanks|thank you}. {Could you|Can you} {just|} {email|send} me the reference{, please|}?",
   ],
-  holdOk: ["{Sure|Okay}, {I'll wait|I'll hold}.", '{Okay|Fine}{, go ahead|, no problem}.'],
+  holdOk: [
+    "{Sure|Okay}, {I'll wait|I'll hold}.",
+    '{Okay|Fine}{, go ahead|, no problem}.',
+    "{No rush|Take your time}{, I'm not going anywhere|, I'm here}.",
+    '{Sure|Mm-hm}{, I will be here|, still here}.',
+  ],
   unclear: [
     "{Sorry|Pardon}, {I didn't catch that|could you say that again}?",
     '{Hello|Hi}? {You cut out|The line broke up} {there|for a second}. {What was that|Could you repeat that}?',

@@ -3,9 +3,18 @@ import type { JsonValue, NaturalEnd } from '../llm-provider.js';
 import { agentFarewell, agentIntroduction, companyOf } from '../prompt.js';
 import { chance, intBetween, pick, type Random, seededRandom } from '../random.js';
 import type { CallContext, ChatMessage, Role, Scenario } from '../types.js';
+import {
+  accountRemark,
+  acknowledgement,
+  finding,
+  referenceAgain,
+  thanksBeforeFarewell,
+} from './agent-talk.js';
+import { backstory, worldAside } from './backstory.js';
 import { type AgentHeard, type CustomerHeard, classifyForAgent, classifyForCustomer } from './classify.js';
 import { agentAside, aside } from './colour.js';
 import { callerDetail, heardDetail, numbers } from './details.js';
+import { agentFrame, customerFrame } from './discourse.js';
 import {
   AGENT_BEATS,
   ATTITUDE_OPENERS,
@@ -23,6 +32,7 @@ import {
 import { firstPerson, wishOf } from './persona-text.js';
 import { ATTITUDE_FILLERS, DEMEANOR_FILLERS, styleLine } from './speech-style.js';
 import { realise, type Slots, tidy } from './template.js';
+import { type CallWorld, callWorld, worldSlots } from './world.js';
 
 /** How the call is meant to end: the planner's ground truth, before ASR noise and the quality gate have a say. */
 export type IntendedOutcome = NaturalEnd;
@@ -36,6 +46,8 @@ export interface CallPlan {
   /** An impatient caller facing a weak agent hangs up after this many steps; null when they wait for the proposal. */
   abandonAfterSteps: number | null;
   holdAtStep: number | null;
+  /** The call's people, places and things (world.ts), drawn once so every line of the call agrees on them. */
+  world?: CallWorld;
   facts: {
     ref: string;
     amount: string;
@@ -157,6 +169,7 @@ export function planCall(context: CallContext): CallPlan {
         ? intBetween(random, 1, Math.max(1, steps))
         : null,
     holdAtStep: length === 'long' && chance(random, 0.6) ? intBetween(random, 1, steps) : null,
+    world: callWorld(context.seed, context.scenario.industry, MONTHS),
     facts: {
       ref,
       amount,
@@ -241,6 +254,7 @@ function baseSlots(context: CallContext, plan: CallPlan): Record<string, string 
     app: words.app,
     email: c.email,
     phone4: c.phone.slice(-4),
+    ...worldSlots(plan.world ?? callWorld(context.seed, context.scenario.industry, MONTHS)),
     ...plan.facts,
   };
 }
@@ -329,17 +343,28 @@ function agentLine(
   const script = scriptFor(context);
   const say = (templates: readonly string[], extra: Slots = {}) =>
     realise(pick(random, templates), { ...slots, ...extra }, random);
-  const farewell = (lead = '') => tidy(`${lead} ${agentFarewell(context)}`);
+  const farewell = (lead = '') =>
+    tidy(
+      `${lead} ${chance(random, 0.75) ? thanksBeforeFarewell(slots, random) : ''} ${agentFarewell(context)}`,
+    );
   const readBack = heardDetail(heard, random);
-  const echo = readBack
-    ? `${say(['{Okay|Got it|Right|Alright}, [detail]{, noted|, I see that here|, thanks|, I have that|}.', "{I see|I've got} [detail] {here|on my screen|on the account}."], { detail: readBack })} `
-    : '';
+  const echo = !readBack
+    ? ''
+    : readBack.kind === 'name'
+      ? `${say(['{Okay|Got it|Right|Alright|Mm-hm}, [detail]{, noted|, thanks|, I have that down|}.', '[detail], {okay|got it|right}.'], { detail: readBack.text })} `
+      : `${say(['{Okay|Got it|Right|Alright}, [detail]{, noted|, I see that here|, thanks|, I have that|}.', "{I see|I've got} [detail] {here|on my screen|on the account}."], { detail: readBack.text })} `;
   const smallTalk =
     (context.agent.attitude === 'chatty' || context.agent.attitude === 'friendly') && chance(random, 0.35)
       ? `${agentAside(random)} `
       : '';
+  const lead = echo || `${acknowledgement(slots, random)} `;
+  // A different finding on each step (the per-turn random alone could repeat one).
+  const seen = () =>
+    chance(random, 0.9)
+      ? `${finding(context.scenario.issueCategory, slots, random, memory.stepsDone + plan.steps)} `
+      : '';
   const step = (index: number) =>
-    `${echo}${smallTalk}${say([script.steps[Math.min(index, script.steps.length - 1)] as string])}`;
+    `${lead}${smallTalk}${seen()}${agentFrame(say([script.steps[Math.min(index, script.steps.length - 1)] as string]), random)}`;
   const proposal = () => say(plan.intendedOutcome === 'resolved' ? script.fix : script.limit);
 
   if ((intent === 'empty' || intent === 'unclear') && memory.reprompts < 2) {
@@ -366,10 +391,10 @@ function agentLine(
       const ask = asked.charAt(0).toLowerCase() + asked.slice(1);
       memory.stage = 'verifying';
       return {
-        text: say(AGENT_BEATS.verify, {
+        text: `${echo}${say(AGENT_BEATS.verify, {
           ask,
           opener: say([pick(random, slots.opener as readonly string[])]),
-        }),
+        })}`,
         memory,
       };
     }
@@ -382,7 +407,8 @@ function agentLine(
         intent === 'identifier' && idDigits ? say(AGENT_BEATS.confirmed) : say(AGENT_BEATS.confirmedWithout);
       memory.stage = 'working';
       memory.stepsDone = 1;
-      return { text: `${confirmed} ${step(0)}`, memory };
+      const remark = chance(random, 0.85) ? ` ${accountRemark(slots, random)}` : '';
+      return { text: `${confirmed}${remark} ${step(0)}`, memory };
     }
     case 'working': {
       if (plan.holdAtStep === memory.stepsDone && !memory.held) {
@@ -397,7 +423,12 @@ function agentLine(
       return { text: proposal(), memory };
     }
     case 'proposed': {
-      if (intent === 'goodbye') return { text: farewell(), end: 'resolved', memory };
+      if (intent === 'goodbye')
+        return {
+          text: farewell(chance(random, 0.5) ? referenceAgain(slots, random) : ''),
+          end: 'resolved',
+          memory,
+        };
       if (intent === 'reject') {
         memory.rejections++;
         if (memory.rejections >= 2) return { text: say(AGENT_BEATS.transfer), end: 'escalated', memory };
@@ -422,8 +453,9 @@ function agentLine(
     case 'offered_case':
       return { text: say(AGENT_BEATS.transfer), end: 'escalated', memory };
     case 'wrapup': {
-      const lead = intent === 'question' ? say(AGENT_BEATS.answerExtra) : '';
-      return { text: farewell(lead), end: 'resolved', memory };
+      const answer = intent === 'question' ? say(AGENT_BEATS.answerExtra) : '';
+      const again = chance(random, 0.6) ? referenceAgain(slots, random) : '';
+      return { text: farewell(`${answer} ${again}`), end: 'resolved', memory };
     }
   }
 }
@@ -450,6 +482,14 @@ function identifierFor(
     if (found) return found;
   }
   return customer.identifiers[0];
+}
+
+/** The persona's issue in the first person, cut into the clauses a caller might say one at a time. */
+export function issueClauses(issue: string): string[] {
+  return firstPerson(issue)
+    .split(/;\s+|,\s+(?=(?:but|and|so|although|since|because|then) )|\s+(?=even though )|\.\s+/)
+    .map((clause) => clause.replace(/[.!]+$/, '').trim())
+    .filter((clause) => clause.length > 0);
 }
 
 type Question = 'why' | 'when' | 'amount' | 'which' | 'action' | 'yesno' | 'open';
@@ -527,7 +567,8 @@ function answerTo(
   const proficiency = customer.technicalProficiency;
   switch (questionKind(heard)) {
     case 'why': {
-      const reason = firstPerson(customer.issue).split(/[;.]/)[0] ?? customer.issue;
+      const clauses = issueClauses(customer.issue);
+      const reason = clauses.length > 1 ? pick(random, clauses.slice(1)) : (clauses[0] ?? customer.issue);
       return { text: say([`{Well, |Honestly, |Like I said, |}${lowerFirst(reason)}.`]), detailed: true };
     }
     case 'amount':
@@ -564,7 +605,7 @@ function answerTo(
       return {
         text: chance(random, 0.6)
           ? say([
-              "{Yes|Yeah|Yep}, {I did|I have|that's right|it is}.",
+              "{Yes|Yeah|Yep}, {I did|I have|that's right|that's correct}.",
               '{Yes|Yeah}{, of course|, definitely|}.',
             ])
           : say([
@@ -609,7 +650,13 @@ function customerLine(
     const wish = wishOf(c.desiredResolution);
     const opener =
       DEMEANOR_OPENERS[context.scenario.demeanor] ?? (DEMEANOR_OPENERS.calm as readonly string[]);
-    const issue = firstPerson(c.issue);
+    // The persona's issue verbatim some of the time; otherwise its main clause, the rest told when asked why.
+    const clauses = issueClauses(c.issue);
+    const said = chance(random, 0.4) ? firstPerson(c.issue) : `${clauses[0]}.`;
+    const story = chance(random, 0.85)
+      ? `${backstory(context.scenario.industry, slots, random)}${chance(random, 0.45) ? ` ${backstory(context.scenario.industry, slots, random)}` : ''}`
+      : '';
+    const issue = chance(random, 0.5) ? `${story} ${said}` : `${said} ${story}`;
     const want = wish.imperative
       ? say(["{So|Basically|Really}, {I'd like you to|could you|I need you to} [wish]{, please|}."], {
           wish: wish.text,
@@ -617,7 +664,7 @@ function customerLine(
       : /^[a-z]+ed\b/.test(wish.text)
         ? say(["{So|Basically|Ideally}, I'd like to be [wish]."], { wish: wish.text })
         : say(CUSTOMER_BEATS.wish, { wish: wish.text });
-    return `${say(CUSTOMER_BEATS.introduce, { hello: say(opener), issue })} ${chance(random, 0.7) ? want : ''}`.trim();
+    return `${say(CUSTOMER_BEATS.introduce, { hello: say(opener), issue })} ${chance(random, 0.45) ? want : ''}`.trim();
   };
   const giveId = () => {
     const id = identifierFor(heard, c);
@@ -643,9 +690,11 @@ function customerLine(
         : c.conversationLengthPreference === 'medium'
           ? 0.25
           : 0.1;
-    const colour = chance(random, WARM.has(memory.mood) ? chatty + 0.15 : chatty) ? ` ${aside(random)}` : '';
-    const base = `${core.text}${core.detailed || chance(random, 0.4) ? '' : ` ${detail}`}${colour}`;
+    const colour = chance(random, WARM.has(memory.mood) ? chatty + 0.35 : chatty + 0.2)
+      ? ` ${chance(random, 0.75) ? worldAside(slots, random) : aside(random)}`
+      : '';
     const t = tone(memory.mood);
+    const base = `${customerFrame(core.text, t, random)} ${detail}${colour}`;
     if (memory.mood === 'impatient' || (t === 'tense' && chance(random, 0.4)))
       return `${base} ${say(CUSTOMER_BEATS.impatient)}`;
     if (memory.mood === 'anxious' && chance(random, 0.5)) return `${base} ${say(CUSTOMER_BEATS.worry)}`;
@@ -676,7 +725,13 @@ function customerLine(
     case 'proposal':
       memory.mood = CALMER[memory.mood] ?? memory.mood;
       memory.lastBeat = 'accept';
-      return { text: say(CUSTOMER_BEATS.accept[tone(memory.mood)]), memory };
+      {
+        const figure = heardDetail(heard, random);
+        const readBack = figure
+          ? `${say(['{So|Okay, so|Alright, so} [detail]{, got it|, great|, okay|}.', '[detail]{, right|, okay|, good}.'], { detail: figure.text })} `
+          : '';
+        return { text: `${readBack}${say(CUSTOMER_BEATS.accept[tone(memory.mood)])}`, memory };
+      }
     case 'limitation':
     case 'farewell': {
       memory.mood = TENSER[memory.mood] ?? memory.mood;

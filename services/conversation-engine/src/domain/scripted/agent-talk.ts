@@ -1,0 +1,134 @@
+import { pick, type Random } from '../random.js';
+import { numbers } from './details.js';
+import { realise, type Slots } from './template.js';
+
+// What an agent says around the scripted moves: what the account screen shows once the caller is verified, the
+// acknowledgement before the next question, a closing thank-you before the persona's own farewell. These ride on
+// lines the caller classifies (a step is a question, a proposal carries a reference), so none may contain a word
+// the caller's intent detection keys on: no "reference", "case", "ticket", "confirmation", "transfer", "unable",
+// "can't", "outside", "anything else", "hold", "a moment", "verify", "digits", "repeat".
+
+const ACCOUNT_REMARKS: readonly string[] = [
+  "{I see|I can see} {you've been with us|the [noun] has been open} since [since]{, thanks for sticking with us|, that's a good while|}.",
+  '{There is|I see} a note from [colleague] {on [date]|back in [pmonth]}{ about an earlier call| on the file|}.',
+  '{Your|The} last {payment|[doc]} {was|came through} on [date]{, [money]|, for [money]|}.',
+  '{The|Your} file {lists|shows} [city] as {the|your} {billing|home} city{, good|, fine|}.',
+  '{Looks like|It looks like} {you|someone} {called|phoned} {us|in} {on [date]|back in [pmonth]}{, [colleague] took that call|}.',
+  '{I have|I see} {two|three|a few} {notes|entries} {on the file|on the [noun]} {since [pmonth]|from this year}{, nothing urgent|}.',
+];
+
+export function accountRemark(slots: Slots, random: Random): string {
+  return realise(pick(random, ACCOUNT_REMARKS), { ...slots, ...numbers(random) }, random);
+}
+
+const ACKNOWLEDGEMENTS: readonly string[] = [
+  '{Okay|Alright|Right|Good}{, [first]|}.',
+  "{That helps|That's useful|Thanks for that|Good to know}{, [first]|}.",
+  "{Let me|I'll} {note that|write that down|add that to the notes}{, [first]|}.",
+  '{Mm-hm|Uh-huh|I see}{, okay|, got it|}.',
+  '{Just|Give me} a {sec|second} {here|while this loads}{, the screen is slow today|}.',
+  "{Thanks|Thank you}{, that's {clear|what I needed}|}.",
+  '{Understood|Makes sense}{, [first]|}. {Next question|One more thing}.',
+];
+
+/** The short acknowledgement an agent puts before the next question, or nothing (not every turn has one). */
+export function acknowledgement(slots: Slots, random: Random): string {
+  return random.next() < 0.55 ? realise(pick(random, ACKNOWLEDGEMENTS), slots, random) : '';
+}
+
+const THANKS_BEFORE_FAREWELL: readonly string[] = [
+  '{Thanks for {your patience|bearing with me|walking me through all that}|I appreciate {you calling|your help with the details}}{, [first]|}.',
+  '{You should|You will} {get|see} {an email|a text} about it {by [day]|today|within the hour}{, [first]|}.',
+  "{Good|Great}{, [first]|}, {then we're|we're} {done here|all wrapped up}.",
+  '{It was|That was} {a pleasure|good talking to you}{, [first]|}.',
+  '',
+];
+
+export function thanksBeforeFarewell(slots: Slots, random: Random): string {
+  return realise(pick(random, THANKS_BEFORE_FAREWELL), slots, random);
+}
+
+// What the agent's screen shows while working the issue: concrete, and this call's own (amounts, times, places).
+const FINDINGS: Record<string, readonly string[]> = {
+  billing_dispute: [
+    'I see the [money] {line|charge} posted on [date] at [clock]{, under code [code]|}.',
+    '{Your|The} {previous|last} [doc] {was|came to} [money]{, dated [date]|}.',
+  ],
+  refund: [
+    '{I see|There is} a {payment|transaction} of [money] on [date]{ at [clock]|}{, processed in [city]|}.',
+    '{The|Your} {original|first} {payment|charge} {was|shows as} [money]{, authorised at [clock]|}.',
+  ],
+  return: [
+    '{I see|The system shows} {a|the} return {label|request} {created|made} on [date]{ at [clock]|}{, item [code]|}.',
+    "{The|Our} warehouse in [city] {logged|scanned} {a parcel|something} on [date]{, that's item [code]|}.",
+  ],
+  order_status: [
+    '{The|Its} last scan {was|shows} in [city] on [date] at [clock]{, tracking [tracking]|}.',
+    '{It|The parcel} {left|cleared} {the|our} [city] {depot|hub} on [date]{ at [clock]|}.',
+  ],
+  damaged_or_wrong_item: [
+    '{The|Our} {packing record|pick list} {shows|says} item [code] {went out|shipped} on [date] from [city].',
+    "{I see|There's} {another|a similar} {report|complaint} {on item [code]|from [city]} {this week|since [date]}.",
+  ],
+  address_change: [
+    '{I see|There is} {an|the} address on file {since [date]|updated on [date]}{, in [city]|}.',
+    '{Your|The} next {delivery|[doc]} {is|was} {scheduled|due} for [date]{ at [clock]|}.',
+  ],
+  product_inquiry: [
+    '{We list|The site lists} {that one|model [code]} at [money]{ this week|, in stock in [city]|}.',
+    '{I see|We have} [count] {left|in stock} {of [code]|at the [city] warehouse}{, at [money]|}.',
+  ],
+  account_access: [
+    '{I see|There are} [count] {failed|blocked} {sign-ins|login attempts} since [clock]{, one from [city]|}.',
+    '{The|Your} last {successful|good} {sign-in|login} was on [date] at [clock]{ from [city]|}.',
+  ],
+  cancellation: [
+    '{Your|The} {contract|agreement} {started|renewed} on [date]{, at [money] a month|}.',
+    '{I see|The [noun] shows} [count] {months|payments} {left|remaining}{, about [money] in total|}.',
+  ],
+  plan_change: [
+    "{You're|You are} {paying|billed} [money] a month {today|right now}{ for [count] lines|}.",
+    '{The|Your} {current|old} plan {renewed|started} on [date]{, at [money]|}.',
+  ],
+  payment_arrangement: [
+    '{The|Your} balance {is|shows} [money]{, with the last payment on [date]|}.',
+    '{I see|There is} a past-due amount of [money] {since [date]|from [date]}.',
+  ],
+  fraud: [
+    '{I see|There is} a [money] {charge|payment} {at|from} [merchant] on [date] at [clock]{ in [city]|}.',
+    '{I see|There are} [count] {charges|transactions} since [date]{, the largest [money] at [merchant]|}.',
+  ],
+  booking_change: [
+    "{You're|You are} on flight [flight] on [date]{, seat [seat]|}{, departing [clock]|}.",
+    '{The|That} flight [flight] {has|shows} [count] seats {open|left} on [date]{ at [clock]|}.',
+  ],
+  claim_status: [
+    '{The|Your} claim {was|got} {opened|filed} on [date]{ and assigned to [colleague]|}{, estimate [money]|}.',
+    '{The|Our} adjuster, [colleague], {added|left} a note on [date]{ at [clock]|}.',
+  ],
+  technical_support: [
+    'I see the [thing] {went|dropped} offline at [clock]{, [count] times since [date]|}.',
+    '{The|Our} {line|network} test {from|at} [clock] {shows|reports} [count] {errors|drops}{, code [code]|}.',
+  ],
+  outage: [
+    '{The|Our} map {shows|has} [count] {reports|homes out} {near|around} [street] since [clock].',
+    '{A|The} crew {was|got} {sent|dispatched} at [clock]{ from [city]|}{, [count] streets affected|}.',
+  ],
+};
+
+/** A concrete thing the agent sees about this issue, or nothing. */
+export function finding(category: string, slots: Slots, random: Random, index: number): string {
+  const templates = FINDINGS[category] ?? (FINDINGS.product_inquiry as readonly string[]);
+  const template = templates[index % templates.length] as string;
+  return realise(template, { ...slots, ...numbers(random) }, random);
+}
+
+const REFERENCE_AGAIN: readonly string[] = [
+  '{Again,|Just to repeat,|Once more,} {your|the} reference is [ref]{, and the email goes to [email]|}.',
+  '{You will|You should} {get|see} {an email|a text} {by [day]|before [time]|today} with {the details|everything}{, reference [ref]|}.',
+  "{I've|I have} {noted|logged} everything under [ref]{ for [day]|, with today's date|}.",
+];
+
+export function referenceAgain(slots: Slots, random: Random): string {
+  return realise(pick(random, REFERENCE_AGAIN), slots, random);
+}
