@@ -45,9 +45,21 @@ export function exposition(families: ReadonlyMap<string, Family>): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The admin calls one collection makes. */
+export type ClusterReader = Pick<
+  Admin,
+  | 'describeCluster'
+  | 'listTopics'
+  | 'fetchTopicMetadata'
+  | 'fetchTopicOffsets'
+  | 'listGroups'
+  | 'describeGroups'
+  | 'fetchOffsets'
+>;
+
 /** Reads the cluster once and returns the families kafka_exporter would export for it. */
 export async function collect(
-  admin: Admin,
+  admin: ClusterReader,
   o: Pick<KafkaExporterOptions, 'topicFilter' | 'groupFilter'>,
 ): Promise<Map<string, Family>> {
   const families = new Map<string, Family>();
