@@ -26,7 +26,9 @@ import { KAFKA_EXPORTER_METRICS } from './promql.js';
 
 // The services run on the manifest's topics and fixed consumer groups, as in production (like `synthcall up`): this
 // test waits for its own request id in its own dataset folder. Calls another test requests meanwhile may be
-// handled here too, which only adds series.
+// handled here too, which only adds series. Another set of services on the same broker at the same time (a second
+// `synthcall up`, cli's up.int.test.ts) would join the same groups and could take some of these calls: vitest runs
+// integration files one at a time on this 2-core machine, so only a concurrent run by hand can do that.
 
 const CALLS = 5;
 const RULES_FILE = 'deploy/k8s/base/monitoring/prometheusrule.yaml';
