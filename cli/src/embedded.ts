@@ -463,7 +463,10 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
 
 type Topics = typeof TOPICS;
 
-/** Fetches each call's dual-channel WAV from twilio-sim (Basic auth, as from Twilio) into recordings/<callId>.wav. */
+/**
+ * Fetches each call's dual-channel WAV from twilio-sim (Basic auth, as from Twilio) into recordings/<callId>.wav.
+ * RequestedChannels=2: a conference recording downloads as a mono mix otherwise.
+ */
 async function downloadRecordings(out: string, dataset: DatasetBuilder, simBaseUrl: string): Promise<void> {
   await mkdir(join(out, 'recordings'), { recursive: true });
   const auth = `Basic ${Buffer.from(`${SIM_ACCOUNT_SID}:${SIM_AUTH_TOKEN}`).toString('base64')}`;
@@ -471,7 +474,7 @@ async function downloadRecordings(out: string, dataset: DatasetBuilder, simBaseU
     const recording = dataset.recordingOf(callId);
     if (!recording) continue;
     const res = await fetch(
-      `${simBaseUrl}/2010-04-01/Accounts/${SIM_ACCOUNT_SID}/Recordings/${recording.recordingSid}.wav`,
+      `${simBaseUrl}/2010-04-01/Accounts/${SIM_ACCOUNT_SID}/Recordings/${recording.recordingSid}.wav?RequestedChannels=2`,
       { headers: { authorization: auth } },
     );
     if (!res.ok) throw new Error(`recording ${recording.recordingSid} of ${callId}: HTTP ${res.status}`);

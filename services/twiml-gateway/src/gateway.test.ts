@@ -577,14 +577,16 @@ describe('twiml-gateway: status callbacks', () => {
     ]);
   });
 
-  it('publishes RecordingCompleted with channel 1 = customer and channel 2 = agent', async () => {
+  it('publishes a conference RecordingCompleted as dual-channel, channel 1 = customer and 2 = agent, though the callback says 1', async () => {
     const h = await harness();
     const res = await h.post('/twilio/status/recording?callId=call-1', {
       RecordingSid: RECORDING_SID,
       RecordingUrl: `https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/${RECORDING_SID}`,
       RecordingStatus: 'completed',
       RecordingDuration: '95',
-      RecordingChannels: '2',
+      // As Twilio documents a conference recording's callback; the stored file is dual-channel.
+      RecordingChannels: '1',
+      RecordingSource: 'Conference',
       ConferenceSid: CONFERENCE_SID,
     });
     expect(res.status).toBe(204);

@@ -31,7 +31,8 @@ const recordingCallback = {
   RecordingUrl: `https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/${RECORDING_SID}`,
   RecordingStatus: 'completed',
   RecordingDuration: '95',
-  RecordingChannels: '2',
+  RecordingChannels: '1',
+  RecordingSource: 'Conference',
 };
 const transcriptAvailable = (callId: string) => ({
   account_sid: `AC${'0'.repeat(32)}`,

@@ -142,7 +142,7 @@ describe('a two-leg conference placed through the official SDK', () => {
       ParticipantLabelEndingConference: 'agent',
     });
 
-    // One dual-channel recording of the conference, its callback, and its WAV.
+    // One recording of the conference, stored dual-channel; its callback (channels 1, as documented) and its WAV.
     const recordings = await h.client.recordings.list({ conferenceSid: customer.conferenceSid });
     expect(recordings).toHaveLength(1);
     const recording = recordings[0];
@@ -154,10 +154,10 @@ describe('a two-leg conference placed through the official SDK', () => {
       ConferenceSid: customer.conferenceSid,
       RecordingSid: recording?.sid,
       RecordingStatus: 'completed',
-      RecordingChannels: '2',
+      RecordingChannels: '1',
       RecordingSource: 'Conference',
     });
-    const media = await fetch(`${recCallback?.params.RecordingUrl}.wav`, {
+    const media = await fetch(`${recCallback?.params.RecordingUrl}.wav?RequestedChannels=2`, {
       headers: { Authorization: `Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64')}` },
     });
     expect(media.headers.get('content-type')).toBe('audio/x-wav');

@@ -23,7 +23,7 @@ describe('conference recordings', () => {
     return { sampleRate: 8000, channels: [samples] };
   }
 
-  async function record(audio: boolean) {
+  async function record(audio: boolean, query = '?RequestedChannels=2') {
     h = await startHarness(audio ? { renderer: audioRecordingRenderer(true, tone) } : {});
     h.app
       .on(
@@ -55,7 +55,7 @@ describe('conference recordings', () => {
     const [recording] = await h.client.conferences(first.conferenceSid).recordings.list();
     if (!recording) throw new Error('no recording');
     const res = await fetch(
-      `${h.sim.baseUrl}/2010-04-01/Accounts/${ACCOUNT_SID}/Recordings/${recording.sid}.wav`,
+      `${h.sim.baseUrl}/2010-04-01/Accounts/${ACCOUNT_SID}/Recordings/${recording.sid}.wav${query}`,
       {
         headers: { Authorization: `Basic ${Buffer.from(`${ACCOUNT_SID}:${AUTH_TOKEN}`).toString('base64')}` },
       },
@@ -83,5 +83,19 @@ describe('conference recordings', () => {
     expect(energy(wav.channels[1], 0, 1.5, rate)).toBe(0);
     expect(energy(wav.channels[1], 4, 5, rate)).toBeGreaterThan(0);
     expect(energy(wav.channels[0], 4, 5, rate)).toBe(0);
+  });
+
+  it('downloads mono by default, both participants mixed, as Twilio serves a conference recording without RequestedChannels=2', async () => {
+    const { wav } = await record(true, '');
+    const rate = wav.sampleRate;
+    expect(wav.channels).toHaveLength(1);
+    expect(energy(wav.channels[0], 0, 1.5, rate)).toBeGreaterThan(0);
+    expect(energy(wav.channels[0], 4, 5, rate)).toBeGreaterThan(0);
+  });
+
+  it('announces a conference recording with RecordingChannels=1 and RecordingSource=Conference, as documented', async () => {
+    await record(false);
+    const completed = h.app.at('/rec').find((r) => r.params.RecordingStatus === 'completed');
+    expect(completed?.params).toMatchObject({ RecordingChannels: '1', RecordingSource: 'Conference' });
   });
 });

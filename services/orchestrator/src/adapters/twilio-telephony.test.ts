@@ -95,8 +95,8 @@ describe('TwilioTelephony through the official SDK against twilio-sim', () => {
 
     const recordings = gateway.hooks.filter((h) => h.path === '/twilio/status/recording');
     expect(
-      recordings.map((h) => [h.query.callId, h.params.RecordingStatus, h.params.RecordingChannels]),
-    ).toEqual([['req-sim-0000', 'completed', '2']]);
+      recordings.map((h) => [h.query.callId, h.params.RecordingStatus, h.params.RecordingSource]),
+    ).toEqual([['req-sim-0000', 'completed', 'Conference']]);
 
     const ok = await metrics.twilioRequests.get();
     const count = (operation: string, outcome: string) =>

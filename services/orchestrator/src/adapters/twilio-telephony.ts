@@ -76,8 +76,9 @@ export class TwilioTelephony implements Telephony {
         startConferenceOnEnter: true,
         endConferenceOnExit: true,
         // The first participant's conference settings win; both send the same ones.
+        // Recorded once, as the conference: Twilio stores it dual-channel, the first participant to join (the
+        // customer) on channel 1. (recordingChannels would only apply to a recording of this leg, which we do not ask.)
         conferenceRecord: 'record-from-start',
-        recordingChannels: 'dual',
         conferenceStatusCallback: request.conferenceStatusCallbackUrl,
         conferenceStatusCallbackMethod: 'POST',
         conferenceStatusCallbackEvent: ['start', 'end', 'join', 'leave'],

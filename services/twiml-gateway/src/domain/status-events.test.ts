@@ -50,7 +50,7 @@ describe('status callbacks to events', () => {
     expect(callLifecycle({ ...base, CallStatus: 'in-progress' })).toBeNull();
   });
 
-  it('publishes only completed recordings, with no channel map for a mono one', () => {
+  it('publishes only completed recordings, with no channel map for a mono call-leg one', () => {
     const base = {
       callId: 'c1',
       RecordingSid: 'RE1',
@@ -62,5 +62,20 @@ describe('status callbacks to events', () => {
     expect(
       recordingCompleted({ ...base, RecordingStatus: 'completed', RecordingChannels: 1 })?.channelRoles,
     ).toEqual([]);
+    // A conference recording is stored with two channels whatever its callback's RecordingChannels says.
+    expect(
+      recordingCompleted({
+        ...base,
+        RecordingStatus: 'completed',
+        RecordingChannels: 1,
+        RecordingSource: 'Conference',
+      }),
+    ).toMatchObject({
+      channels: 2,
+      channelRoles: [
+        { channel: 1, role: 'customer' },
+        { channel: 2, role: 'agent' },
+      ],
+    });
   });
 });

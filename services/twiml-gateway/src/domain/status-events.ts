@@ -5,7 +5,10 @@ import type { CallLifecycle, ChannelRole, RecordingCompleted, Role } from '@synt
  * and publishes what comes back; `null` means "nothing to publish" (a callback we do not track).
  */
 
-/** Recording channel → role: the customer joins the conference first, so channel 1 is the customer. */
+/**
+ * Recording channel → role. Twilio stores a conference recording dual-channel: channel 1 is the first participant to
+ * join, channel 2 all other audio (Twilio changelog 2024-07-09; default since 2025-09-15). The customer joins first.
+ */
 export const CHANNEL_ROLES: readonly ChannelRole[] = [
   { channel: 1, role: 'customer' },
   { channel: 2, role: 'agent' },
@@ -119,22 +122,26 @@ export interface RecordingCallback {
   RecordingStatus: string;
   RecordingDuration: number;
   RecordingChannels: number;
+  RecordingSource?: string | undefined;
   ConferenceSid?: string | undefined;
   completedAt: Date;
 }
 
 export function recordingCompleted(cb: RecordingCallback): RecordingCompleted | null {
   if (cb.RecordingStatus !== 'completed') return null;
+  // The callback of a conference recording says RecordingChannels=1 (the default download is a mono mix), but the
+  // stored file has both channels (fetched with RequestedChannels=2); a call-leg recording says what it has.
+  const channels = cb.RecordingSource === 'Conference' ? 2 : cb.RecordingChannels;
   return {
     eventId: `${cb.callId}:recording:${cb.RecordingSid}`,
     callId: cb.callId,
     recordingSid: cb.RecordingSid,
     recordingUrl: cb.RecordingUrl,
     conferenceSid: cb.ConferenceSid ?? null,
-    channels: cb.RecordingChannels,
+    channels,
     durationSec: cb.RecordingDuration,
     // A mono recording has no per-role channels to map.
-    channelRoles: cb.RecordingChannels >= 2 ? [...CHANNEL_ROLES] : [],
+    channelRoles: channels >= 2 ? [...CHANNEL_ROLES] : [],
     completedAt: cb.completedAt,
   };
 }

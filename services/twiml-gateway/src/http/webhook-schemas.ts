@@ -103,6 +103,7 @@ export const recordingStatusParams = z.object({
   RecordingStatus: z.string({ error: 'RecordingStatus is required' }).min(1),
   RecordingDuration: count('RecordingDuration').default(0),
   RecordingChannels: count('RecordingChannels').default(1),
+  RecordingSource: z.string().optional(),
   ConferenceSid: sid('CF').optional(),
   Timestamp: timestamp,
   RecordingStartTime: timestamp,

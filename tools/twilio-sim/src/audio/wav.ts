@@ -51,6 +51,12 @@ function toDecoded(wav: InstanceType<typeof WaveFile>): DecodedWav {
   return { sampleRate: fmt.sampleRate, channels };
 }
 
+/** The same audio with every channel mixed into one (Twilio's default download of a dual-channel conference recording). */
+export function downmixWav(bytes: Uint8Array): Buffer {
+  const decoded = decodeWav(bytes);
+  return encodeWav([mixDown(decoded)], decoded.sampleRate);
+}
+
 /** A silent 16-bit WAV of `seconds` (rounded to whole samples) with `channels` channels. */
 export function silentWav(seconds: number, channels = 1, sampleRate = DEFAULT_SAMPLE_RATE): Buffer {
   const length = sampleCount(seconds, sampleRate);

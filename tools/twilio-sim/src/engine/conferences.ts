@@ -402,7 +402,8 @@ export class Conferences {
       RecordingUrl: this.t.recordingUrl(rec.sid),
       RecordingStatus: status,
       RecordingDuration: String(rec.durationSec ?? 0),
-      RecordingChannels: String(rec.channels),
+      // Documented for conference recordings: always 1 (twilio-protocol.md §3.3), although the file is stored dual.
+      RecordingChannels: '1',
       RecordingStartTime: rfc2822(rec.startTime),
       RecordingSource: 'Conference',
     };

@@ -1,3 +1,4 @@
+import { downmixWav } from '../audio/wav.js';
 import { isSid } from '../domain/sid.js';
 import type { ConferenceState } from '../engine/conferences.js';
 import type { Leg, TwimlSource } from '../engine/leg.js';
@@ -113,11 +114,20 @@ export function v2010Routes(t: Telephony): Route[] {
     );
   };
 
-  const recordingMedia = (sid: string): SimResponse => {
+  // Twilio stores conference recordings dual-channel (channel 1 = the first participant to join, channel 2 = all
+  // other audio) but downloads them mono unless the request asks for RequestedChannels=2 (Twilio changelog,
+  // 2024-07-09 and 2025-09-15).
+  const recordingMedia = (query: Params, sid: string): SimResponse => {
     const r = t.recordings.get(sid);
     if (!r) throw notFound(`/Recordings/${sid}`);
     if (!r.media) throw notFound(`/Recordings/${sid} media (status ${r.status})`);
-    return { status: 200, body: r.media, contentType: 'audio/x-wav' };
+    const requested = query.get('RequestedChannels');
+    if (requested !== undefined && requested !== '1' && requested !== '2') {
+      throw badRequest(20001, `RequestedChannels must be 1 or 2, got ${requested}`);
+    }
+    const dual = r.channels === 2 && (r.source !== 'Conference' || requested === '2');
+    const body = r.channels === 2 && !dual ? downmixWav(r.media) : r.media;
+    return { status: 200, body, contentType: 'audio/x-wav' };
   };
 
   return [
@@ -400,12 +410,12 @@ export function v2010Routes(t: Telephony): Route[] {
     {
       method: 'GET',
       path: `${base}/Recordings/${SID}.wav`,
-      handler: (_req, [sid]) => recordingMedia(sid as string),
+      handler: (req, [sid]) => recordingMedia(req.query, sid as string),
     },
     {
       method: 'GET',
       path: `${base}/Recordings/${SID}`,
-      handler: (_req, [sid]) => recordingMedia(sid as string),
+      handler: (req, [sid]) => recordingMedia(req.query, sid as string),
     },
     // ---- IncomingPhoneNumbers ----
     {
