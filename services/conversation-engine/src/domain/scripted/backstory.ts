@@ -31,7 +31,7 @@ const BY_INDUSTRY: Record<string, readonly string[]> = {
     "It's {on|about} my [item]{, the one I use for groceries| I opened in [since]| that [relname] is also on|}.",
   ],
   ecommerce: [
-    "I {bought|ordered} it on the [pday] {for my [rel]'s [occasion]|as a gift for [relname]|for myself}{, on the way back from [pcity]|, paid with the card ending [phone4]|}.",
+    "I {bought|ordered} it on the [pday] {for my [rel]'s [occasion]|as a gift for [relname]|for myself}{, on the way back from [pcity]|, paid for with my [rel]'s help|}.",
     '{It|The order} {was|is} {a gift|for my [rel] [relname]}{, {their|the} [occasion] is {on the [pday]|coming up}|}{, and [relname] lives in [pcity]|}.',
   ],
   travel: [
@@ -39,8 +39,8 @@ const BY_INDUSTRY: Record<string, readonly string[]> = {
     "{We|I} {booked|planned} {this|the trip} {back in [pmonth]|months ago}{, [relname] and I|, for my [rel]'s [occasion]|}.",
   ],
   utilities: [
-    '{We have|I have} {a|an|the} [item] {and|plus} {a [pet] named [petname]|a [pet] at home|two kids at home}{, so it matters|, so this is a big deal|}.',
-    '{We|I} {moved in|bought the house} {on [street]|} {in [since]|back in [since]}{, and the [item] is the only new thing|}.',
+    '{We have|I have} {a|the} [item] {and|plus} {a [pet] named [petname]|a [pet] at home|two kids at home}{, so it matters|, so this is a big deal|}.',
+    '{We|I} {moved here|bought the house} {on [street]|} {in [since]|back in [since]}{, and the [item] is the only new thing|}.',
   ],
   healthcare_billing: [
     '{It was|This is} {for|from} {my|a} [item] with [doctor]{ at the clinic in [city]|}{ on [pmonth] [pday]|}.',
@@ -79,14 +79,23 @@ const WORLD_ASIDES: readonly string[] = [
 
   '{Sorry,|Excuse me,} [relname] is {talking to me|asking me something|trying to help} {at the same time|in the background}.',
   "{I'm|I am} {in|driving through} [city] {right now|today}{, so the signal might drop|, visiting my [rel]|}.",
-  '{My [rel]|[relname]} {has|had} {the same|a similar} {problem|thing} {last [pmonth]|in [since]}{, {relpron} said it took weeks|, it got fixed eventually|}.',
+  '{My [rel]|[relname]} had {the same|a similar} {problem|thing} {last [pmonth]|in [since]}{, {relpron} said it took weeks|, it got fixed eventually|}.',
   "{The|My} [pet] {is|keeps} {barking|whining} {in the background|at the door}{, sorry, that's [petname]|, ignore [petname]|}.",
   "{I have to|I've got to} {pick up|meet} [relname] {at [clock]|after this|in a bit}{ over on [street]|}.",
   "{My|Our} [item] {is|was} {the only|the one} thing {I changed|that's new} {lately|this year}{, I think|}.",
 ];
 
-export function worldAside(slots: Slots, random: Random): string {
+// A tense caller's asides carry the mood: what the problem has already cost them.
+const TENSE_ASIDES: readonly string[] = [
+  "{I've|I have} {wasted|lost} {a whole morning|half a day|two evenings} on this{ already|}{, and [relname] is fed up too|}.",
+  '{I had to|I needed to} {cancel|move} {plans with [pname]|a trip to [pcity]|a shift} {because of this|over this}{, which is ridiculous|}.',
+  "{My [pwho] [pname]|[pname], my [pwho],} {told me|warned me} {you'd|your company would} {mess this up|make this hard}{, and here we are|}.",
+  "{This has cost me|This made me lose} {a day's pay|time off work|a lot of sleep}{ since [date]|}, {frankly|honestly}.",
+];
+
+export function worldAside(slots: Slots, random: Random, tense = false): string {
+  const templates = tense && random.next() < 0.7 ? TENSE_ASIDES : WORLD_ASIDES;
   return articles(
-    realise(pick(random, WORLD_ASIDES), { ...numbers(random), ...freshSlots(random), ...slots }, random),
+    realise(pick(random, templates), { ...numbers(random), ...freshSlots(random), ...slots }, random),
   );
 }

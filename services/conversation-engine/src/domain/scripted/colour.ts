@@ -124,7 +124,7 @@ export function aside(random: Random): string {
 }
 
 const AGENT_FRAMES = [
-  "{I've had|We've had} {a few|a couple of|several} calls like this {today|this week|since [when]}.",
+  "{I've had|We've had} {a few|a couple of|several} calls like yours {today|this week|since [when]}.",
   '{The system|Our system} {has been|is} {a little slow|sluggish|busy} {today|since [when]}{, so thanks for bearing with me|}.',
   "{I'm|I am} {making a note|writing that down|adding a note} {on your file|to the account|so the next person sees it}.",
 ];

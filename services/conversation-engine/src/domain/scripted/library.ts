@@ -103,16 +103,25 @@ export interface CategoryScript {
 
 const GENERIC_ANSWERS: CategoryScript['answers'] = {
   low: [
+    "{Oh dear|Goodness}, {I wouldn't know|I have no idea}{, to be honest|}. {[relname] usually|My [rel] normally} {looks after|handles} {that side of things|the computer stuff}.",
+    "{I'm looking at|I have} {the paper|the letter|the [doc]} {here|in my hand}{, and|but} {it doesn't say|I can't see} {anything like that|where that is}.",
+    "{Sorry, |}{I wrote it down somewhere|I had it on a sticky note}{, hang on|, let me look}{... |. }{no, I can't find it|it was on the fridge}.",
     "{Um, |Oh, |}I'm not {really |}sure{, honestly|}. I {don't really|never} {understand|get} {these things|how all that works}{, I just|, I only} {use it|pay the bill|look at the total}.",
     "{I think so? |Maybe? |}{My {son|daughter|neighbour} usually {helps me|does that for me}|I'm not great with {this stuff|computers}}{, so I'm not sure|, sorry}.",
     "{Okay, |Alright, |}{hang on|give me a second|one moment}{, I'm looking|, let me find it}{... |. }{I think|It looks like} {that's|it's} {right|what it says}.",
   ],
   medium: [
+    '{I think so|Probably}{, yes|}. {I remember|I recall} {seeing|getting} {an email|a message} about it {around [date]|on [date]}{, but I deleted it|}.',
+    "{Right|Yes}, {and|but} {the|my} [doc] {doesn't|does not} {match|agree with} what [app] {says|shows}{, which is odd|}.",
+    '{As far as I can tell|From what I see}, {yes|that is right}{; I double-checked with [relname]| and my [rel] agrees|}.',
     '{Yes|Yeah|Right}, {I checked that|I looked at that|I did see that}{ this morning| yesterday| before I called}{, and|. And} it {still|definitely} {shows|says} the same thing.',
     "{I'm|I am} {looking at|on} [app] {now|right now}{, and|.} {it shows|I can see} {what I described|the same problem}.",
     '{Yes|Sure}, {that matches|that lines up with} what I {saw|have here}{, it was around [date]| on [date]|}.',
   ],
   high: [
+    '{Yes, and|Right, and} {I have|I kept} {screenshots|a copy} {from [date]|of every step}{, happy to send them|, if you need them|}.',
+    "{Confirmed|Yes}. {I compared|I checked} {the last three|the past two} [doc]s{, and the difference starts on [date]|; it's a change on your end}.",
+    '{Exactly|Correct}{, and|.} {the|my} {logs|notes} {show|say} {it|the change} {started|happened} {after|right after} {your update|the update} on [date].',
     "{Yes|Already done}. I {checked|went through} [app]{ and|, and} {it's consistent with|everything points to} {an issue on your side|a problem in your system}{, not mine|}.",
     "I've {already|} {verified|confirmed} that{, twice|, more than once|}. {The record|Your system|The log} {shows|has} {it|the change} {dated|timestamped} [date].",
     '{Correct|Right|Yes}{, and|.} {to save time,|so you know,} I {also|} {tried|ruled out} the {usual|obvious} {fixes|suspects} before calling.',
@@ -196,7 +205,7 @@ export const CATEGORY_SCRIPTS: Record<string, CategoryScript> = {
   damaged_or_wrong_item: script({
     topic: ['the damaged item', 'the wrong item', 'what arrived'],
     steps: [
-      '{Oh no|I see}. {Can you describe|What exactly} {the damage|is wrong with it}{, or what arrived instead|}?',
+      '{Oh no|I see}. {Can you describe the damage|What exactly is wrong with it}{, or what arrived instead|}?',
       '{Do you still have|Did you keep} the {box|packaging}{, and could you send a photo| and a photo of it|}?',
       '{Would you|Do you} {prefer|want} a replacement or a refund?',
     ],
@@ -229,7 +238,7 @@ export const CATEGORY_SCRIPTS: Record<string, CategoryScript> = {
     topic: ['your question', 'the product question', 'what you wanted to know'],
     steps: [
       '{Happy to help|Great question}. {Which|What} {model|product|option} {are you looking at|do you have in mind}?',
-      '{And|Okay,} {how|what} {will you|are you planning to} {use it|use it for}{, day to day|}?',
+      '{And|Okay,} {how will you use it|what are you planning to use it for}{, day to day|}?',
       '{Do you|Would you} {want|like} {me to compare|a comparison with} {the other|a similar} option?',
     ],
     fix: [
@@ -550,9 +559,9 @@ export const CUSTOMER_BEATS = {
   ],
   wish: ["{What I'm after is|What I need is|I'm hoping for|Ideally,} [wish]."],
   giveId: [
-    "{Let me {find|grab} it|Hang on, it's on the [doc]}{... |. }{Okay, |Right, |}{it's|here it is,} [id].",
-    '{Sure|Yes}, {I have it|it is} {right here|on my phone}: [id]{, under [name]|}.',
-    "{Um|Okay}, {I think it's|should be} [id]{, if I'm reading it right|}.",
+    "{Let me {find|grab} it|Hang on, it's on the [doc]}{... |. }{Okay, |Right, |}{the [idkind] is|my [idkind] is} [id].",
+    '{Sure|Yes}, {I have it|I have the [idkind]} {right here|on my phone}: [idkind] [id]{, under [name]|}.',
+    "{Um|Okay}, {I think the [idkind] is|the [idkind] should be} [id]{, if I'm reading it right|}.",
     "{Sure|Yes|Okay}{, it's|, the [idkind] is|. My [idkind] is} [id].",
     "{Yeah|Sure}, {hang on|one second}{... |. }{It's|The [idkind] is} [id].",
     '{Of course|Right}. [idkind-cap] [id]{, and the name is [name]|}.',

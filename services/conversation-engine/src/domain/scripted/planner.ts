@@ -576,6 +576,8 @@ function answerTo(
         text: say([
           "{It was|It's|That was} [amount]{, on [date]|}.",
           '[amount]{, I think| exactly|}{, on [date]|}.',
+          '{The|My} {total|figure} {was|came to} [amount]{, paid on [date]| at [clock] on [date]|}.',
+          '{Let me look|Hang on}{... |. }{[amount]|It says [amount]}{, from [date]|, on the [doc]|}.',
         ]),
         detailed: true,
       };
@@ -584,6 +586,8 @@ function answerTo(
         text: say([
           '{It was|That was} {on|around} [date]{, at about [clock]|}.',
           '{I think|Pretty sure} it was [date]{, in the [part]|}.',
+          '{It started|It began} {on|around} [date]{, the day [relname] {came over|visited}|, right after we got back from [city]|}.',
+          '{Around|About} [clock] on [date]{, I was {at work|at home|in the car}|}.',
         ]),
         detailed: true,
       };
@@ -607,10 +611,16 @@ function answerTo(
           ? say([
               "{Yes|Yeah|Yep}, {I did|I have|that's right|that's correct}.",
               '{Yes|Yeah}{, of course|, definitely|}.',
+              '{Yes|Yep}, {on [date]|back on [date]|a while ago}{, I think|, if I remember|}.',
+              '{Mm-hm|Yes}, {[relname] did|my [rel] did that|I did that myself}{ on [date]| last week|}.',
+              '{I did|Yes, I did}{, twice|, a couple of times|}{, most recently on [date]|}.',
             ])
           : say([
               "{No|Nope}, {I haven't|not yet|I didn't|nobody has}.",
               "{No|Not really}{, not that I know of|, I don't think so|}.",
+              '{No|Nope}{, nobody|, no one} {has called|has been in touch|got back to me}{ since [date]| at all|}.',
+              '{Not yet|No}, {I was waiting|I wanted to wait} {to talk to you|until I called}{ first|}.',
+              "{Hmm, no|No}, {[relname] might have|my [rel] might have}{, but I doubt it|, I'd have to ask}.",
             ]),
         detailed: false,
       };
@@ -691,7 +701,7 @@ function customerLine(
           ? 0.25
           : 0.1;
     const colour = chance(random, WARM.has(memory.mood) ? chatty + 0.35 : chatty + 0.2)
-      ? ` ${chance(random, 0.75) ? worldAside(slots, random) : aside(random)}`
+      ? ` ${chance(random, 0.75) ? worldAside(slots, random, TENSE.has(memory.mood)) : aside(random)}`
       : '';
     const t = tone(memory.mood);
     const base = `${customerFrame(core.text, t, random)} ${detail}${colour}`;
