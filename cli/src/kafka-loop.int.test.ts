@@ -4,37 +4,9 @@ import { join } from 'node:path';
 import { AnalyticsNodeSegment, SegmentPublisher } from '@synthcall/analytics-sink';
 import { type ReceivedMessage, startSegmentReceiver } from '@synthcall/analytics-sink/testing';
 import { integrationEnv, uniqueName } from '@synthcall/testing';
-import { SimHttpClient } from '@synthcall/twilio-sim';
-import twilio from 'twilio';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type GenerateSummary, generate, type InspectContext } from './embedded.js';
-
-interface SimEvent {
-  type: string;
-  text?: string;
-}
-
-/** What twilio-sim logged as said, per (callId, role), read from its inspection endpoint. */
-async function simSaid(ctx: InspectContext): Promise<Map<string, string[]>> {
-  const client = twilio(ctx.sim.accountSid, ctx.sim.authToken, {
-    httpClient: new SimHttpClient(ctx.sim.baseUrl),
-  });
-  const calls = await client.calls.list({ limit: 1000 });
-  const bySid = new Map(calls.map((c) => [c.sid, c]));
-  const said = new Map<string, string[]>();
-  for (const leg of calls.filter((c) => c.direction === 'inbound')) {
-    // The answering leg ran the gateway's TwiML; its peer is the participant leg dialled to app:AP…?callId=…&role=….
-    const res = await fetch(`${ctx.sim.baseUrl}/_sim/calls/${leg.sid}/events`);
-    const body = (await res.json()) as { peer_call_sid: string | null; events: SimEvent[] };
-    const to = bySid.get(body.peer_call_sid ?? '')?.to ?? '';
-    const params = new URLSearchParams(to.split('?')[1] ?? '');
-    said.set(
-      `${params.get('callId')}:${params.get('role')}`,
-      body.events.filter((e) => e.type === 'said').map((e) => e.text ?? ''),
-    );
-  }
-  return said;
-}
+import { type GenerateSummary, generate } from './embedded.js';
+import { simSaid } from './testing/sim-said.js';
 
 async function until(what: string, ok: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -100,7 +72,7 @@ describe('the call loop over a real Kafka broker and registry', () => {
         await redelivery.start();
         await until('the redelivered Segment messages', () => receiver.messages.length >= 160, 60_000);
         await redelivery.close();
-        const said = await simSaid(ctx);
+        const said = await simSaid(ctx.sim);
         for (const callId of ctx.dataset.callIds()) {
           const record = ctx.dataset.record(callId);
           const turns = ctx.dataset.transcript(callId).turns;

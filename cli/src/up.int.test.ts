@@ -3,24 +3,31 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CallRecord } from '@synthcall/analytics-sink';
-import { integrationEnv, uniqueName } from '@synthcall/testing';
+import type { CallRecord, Transcript } from '@synthcall/analytics-sink';
+import { type ReceivedMessage, startSegmentReceiver } from '@synthcall/analytics-sink/testing';
+import { type ConversationState, TOPICS } from '@synthcall/schemas';
+import { integrationEnv, kafkaBusForTest, uniqueName } from '@synthcall/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { requestCalls } from './request.js';
-import { startUp, type Up } from './up.js';
+import { simSaid } from './testing/sim-said.js';
+import { startUp, UP_SIM_ACCOUNT_SID, UP_SIM_AUTH_TOKEN, type Up } from './up.js';
 
 // The services `up` starts use the manifest's topic names and their fixed consumer groups, as in production: this
 // test cannot give them fresh topics. It stays apart from other runs on the same broker by its own request id (the
 // lines it checks are filtered by it) and its own dataset folder. Calls another test requests on the manifest's
 // call-requests topic while this one runs would be placed here too, and land in this dataset: harmless, not counted.
 
-const CALLS = 3;
+const CALLS = 20;
+const WRITE_KEY = 'synthcall-up-it-write-key';
 const lines: string[] = [];
 let up: Up | undefined;
 let dir = '';
 
+const closers: Array<() => Promise<void>> = [];
+
 afterAll(async () => {
   await up?.stop();
+  for (const close of closers.splice(0)) await close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -44,9 +51,11 @@ async function callsOf(requestId: string): Promise<CallRecord[]> {
 }
 
 describe('synthcall up', () => {
-  it('runs requested calls through the separate service processes into the dataset, and stops every child', async () => {
+  it('runs 20 requested calls through the separate service processes into the dataset, and stops every child', async () => {
     const env = integrationEnv();
     dir = await mkdtemp(join(tmpdir(), 'synthcall-up-it-'));
+    const segment = await startSegmentReceiver(WRITE_KEY);
+    closers.push(() => segment.close());
     up = await startUp({
       brokers: env.brokers.split(','),
       registryUrl: env.registryUrl,
@@ -58,7 +67,13 @@ describe('synthcall up', () => {
       readyTimeoutMs: 120_000,
       stopGraceMs: 15_000,
       // Only what a child needs to start: the test runner's own variables stay out of the services.
-      baseEnv: { PATH: process.env.PATH ?? '' },
+      // The analytics-sink sends its Segment calls to the test's Segment-compatible receiver.
+      baseEnv: {
+        PATH: process.env.PATH ?? '',
+        SEGMENT_WRITE_KEY: WRITE_KEY,
+        SEGMENT_HOST: segment.url,
+        SEGMENT_FLUSH_INTERVAL_MS: '200',
+      },
       print: (line) => lines.push(line),
     });
     expect(up.addresses.stack).toBe('external');
@@ -78,13 +93,13 @@ describe('synthcall up', () => {
       registryUrl: env.registryUrl,
     });
 
-    const deadline = Date.now() + 120_000;
+    const deadline = Date.now() + 240_000;
     let calls = await callsOf(requestId);
     while (calls.length < CALLS && Date.now() < deadline) {
       await sleep(1_000);
       calls = await callsOf(requestId);
     }
-    expect(calls, `dataset lines after 120 s; up printed:\n${lines.slice(-30).join('\n')}`).toHaveLength(
+    expect(calls, `dataset lines after 240 s; up printed:\n${lines.slice(-30).join('\n')}`).toHaveLength(
       CALLS,
     );
     for (const call of calls) {
@@ -104,9 +119,64 @@ describe('synthcall up', () => {
     while (viFiles() < CALLS && Date.now() < viDeadline) await new Promise((r) => setTimeout(r, 250));
     expect(viFiles()).toBe(CALLS);
 
+    // The conversation as each part saw it. Every role's history holds only its own lines as `assistant`, and the
+    // transcript (the sink's view, from replies) is what twilio-sim logged as said by that role's leg.
+    const ids = new Set(calls.map((c) => c.callId));
+    const states = new Map<string, ConversationState>();
+    const reader = (await kafkaBusForTest()).bus;
+    closers.push(() => reader.close());
+    await reader.subscribe({
+      topic: TOPICS.conversationState,
+      group: uniqueName('up-it-state'),
+      fromBeginning: true,
+      ephemeral: true,
+      handler: async ({ value }) => {
+        if (!value || !ids.has(value.callId)) return;
+        const known = states.get(value.callId);
+        if (!known || BigInt(value.version) > BigInt(known.version)) states.set(value.callId, value);
+      },
+    });
+    const stateDeadline = Date.now() + 30_000;
+    while ([...ids].some((id) => states.get(id)?.status !== 'ended') && Date.now() < stateDeadline)
+      await sleep(250);
+    const said = await simSaid({
+      baseUrl: up.addresses.simUrl,
+      accountSid: UP_SIM_ACCOUNT_SID,
+      authToken: UP_SIM_AUTH_TOKEN,
+    });
+    for (const call of calls) {
+      const { turns } = JSON.parse(
+        await readFile(join(dir, 'transcripts', `${call.callId}.json`), 'utf8'),
+      ) as Transcript;
+      // No turn lost or duplicated; roles alternate, agent first.
+      expect(turns.map((t) => t.turn)).toEqual(turns.map((_, i) => i));
+      expect(turns.map((t) => t.role)).toEqual(turns.map((_, i) => (i % 2 === 0 ? 'agent' : 'customer')));
+      const state = states.get(call.callId);
+      expect(state?.status, call.callId).toBe('ended');
+      for (const role of ['agent', 'customer'] as const) {
+        const own = turns.filter((t) => t.role === role).map((t) => t.said);
+        const history = role === 'agent' ? state?.agentHistory : state?.customerHistory;
+        const assistant = (history ?? []).filter((m) => m.role === 'assistant').map((m) => m.content);
+        expect(assistant, `${call.callId} ${role} history`).toEqual(own);
+        expect(said.get(`${call.callId}:${role}`), `${call.callId} ${role} said`).toEqual(own);
+      }
+    }
+
+    // Segment (analytics-node in the sink process): one identify and three tracks per call, all synthetic.
+    const mine = (m: ReceivedMessage) => ids.has(m.messageId.split(':')[0] ?? '');
+    const segmentDeadline = Date.now() + 30_000;
+    while (segment.messages.filter(mine).length < CALLS * 4 && Date.now() < segmentDeadline) await sleep(250);
+    const messages = segment.messages.filter(mine);
+    expect(segment.violations).toEqual([]);
+    expect(messages).toHaveLength(CALLS * 4);
+    expect(new Set(messages.map((m) => m.messageId)).size).toBe(CALLS * 4);
+    for (const m of messages) {
+      expect(m.type === 'identify' ? m.traits : m.properties).toMatchObject({ synthetic: true });
+    }
+
     const pids = up.pids;
     await up.stop();
     up = undefined;
     expect(pids.filter(isAlive)).toEqual([]);
-  }, 300_000);
+  }, 420_000);
 });
