@@ -153,6 +153,7 @@ export function subscriptionContext<S extends EventSchemaName>(
   options: SubscribeOptions<S>,
   adapter: AdapterContext,
 ): DeliveryContext<S> {
+  adapter.metrics.subscribed(options.topic.name, options.group);
   return {
     ...adapter,
     topic: options.topic,

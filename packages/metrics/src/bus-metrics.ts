@@ -15,7 +15,13 @@ export interface BusMetrics {
   /** `code` is a typed error code such as `SYNTH_SCHEMA_MISMATCH`, never a free-text message. */
   deadLettered(topic: string, group: string, code: string): void;
   retried(topic: string, group: string): void;
+  /** A subscription started: its series start at zero, so a healthy consumer reads 0 instead of no data. */
+  subscribed(topic: string, group: string): void;
 }
+
+/** The dead-letter codes any subscription can produce (a PermanentError may add its own); exported at zero. */
+export const GENERIC_DEAD_LETTER_CODES = ['SYNTH_DECODE_FAILED', 'SYNTH_HANDLER_FAILED'] as const;
+const CONSUME_OUTCOMES: readonly ConsumeOutcome[] = ['ok', 'failed', 'dead_lettered', 'skipped'];
 
 /** 1 ms to 10 s: a decode is sub-millisecond territory, an LLM-backed handler can take seconds. */
 export const HANDLER_DURATION_BUCKETS = [
@@ -85,6 +91,11 @@ export function createBusMetrics(registry: Registry): BusMetrics {
     observeHandler: (topic, group, seconds) => handlerDuration.observe({ topic, group }, seconds),
     deadLettered: (topic, group, code) => deadLetters.inc({ topic, group, code }),
     retried: (topic, group) => retries.inc({ topic, group }),
+    subscribed: (topic, group) => {
+      for (const code of GENERIC_DEAD_LETTER_CODES) deadLetters.inc({ topic, group, code }, 0);
+      for (const outcome of CONSUME_OUTCOMES) consumed.inc({ topic, group, outcome }, 0);
+      retries.inc({ topic, group }, 0);
+    },
   };
 }
 
@@ -95,4 +106,5 @@ export const noopBusMetrics: BusMetrics = {
   observeHandler: () => {},
   deadLettered: () => {},
   retried: () => {},
+  subscribed: () => {},
 };

@@ -93,6 +93,23 @@ describe('createBusMetrics', () => {
     ).toBe(2);
   });
 
+  it('exports a started subscription at zero: generic dead-letter codes, every consume outcome, retries', async () => {
+    const registry = createMetricsRegistry({ service: 's', version: 'v', defaultMetrics: false });
+    createBusMetrics(registry).subscribed('calls', 'sink');
+    const text = await registry.metrics();
+    for (const code of ['SYNTH_DECODE_FAILED', 'SYNTH_HANDLER_FAILED']) {
+      expect(text).toContain(
+        `synthcall_dead_letters_total{topic="calls",group="sink",code="${code}",service="s"} 0\n`,
+      );
+    }
+    for (const outcome of ['ok', 'failed', 'dead_lettered', 'skipped']) {
+      expect(text).toContain(
+        `synthcall_messages_consumed_total{topic="calls",group="sink",outcome="${outcome}",service="s"} 0\n`,
+      );
+    }
+    expect(text).toContain('synthcall_handler_retries_total{topic="calls",group="sink",service="s"} 0\n');
+  });
+
   it('shares the metrics when two buses in one process use the same registry', async () => {
     const registry = createMetricsRegistry({ service: 's', version: 'v', defaultMetrics: false });
     createBusMetrics(registry).produced('calls');

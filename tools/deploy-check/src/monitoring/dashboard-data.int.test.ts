@@ -39,12 +39,9 @@ const EXPECTED_EMPTY_PANELS: Record<string, string> = {
     'observed per OpenAI request (provider × outcome); offline the engine runs the scripted provider, which makes no model requests',
   'LLM circuit breaker state':
     'set by the OpenAI provider when it starts; the scripted provider has no breaker, and a 0 ("closed") for a provider that is not running would be false',
-  'Dead letters':
-    'labelled by consumer group and error code of a letter, known only when one is sent: no bounded set to export at zero, and a healthy run sends none',
 };
 /** Metrics an alert watches that have no series in an offline run (the same reasons). */
 const EXPECTED_MISSING_METRICS: Record<string, string> = {
-  synthcall_dead_letters_total: EXPECTED_EMPTY_PANELS['Dead letters'] ?? '',
   synthcall_circuit_breaker_state: EXPECTED_EMPTY_PANELS['LLM circuit breaker state'] ?? '',
 };
 
