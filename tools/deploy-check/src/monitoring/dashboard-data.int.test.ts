@@ -2,13 +2,12 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { requestCalls, startUp, type Up } from '@synthcall/cli';
 import { TOPICS } from '@synthcall/schemas';
 import { integrationEnv, uniqueName } from '@synthcall/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 // The CLI's own way to start the services over Kafka and to request calls (the package exports no `startUp`).
-import { requestCalls } from '../../../../cli/src/request.js';
-import { startUp, type Up } from '../../../../cli/src/up.js';
 import { DASHBOARD_FILE } from '../generate/dashboard.js';
 import { SERVICES } from '../image/assemble.js';
 import { REPO_ROOT } from '../k8s/manifests.js';
