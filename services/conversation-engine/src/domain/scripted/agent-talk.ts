@@ -9,10 +9,10 @@ import { realise, type Slots } from './template.js';
 // "can't", "outside", "anything else", "hold", "a moment", "verify", "digits", "repeat".
 
 const ACCOUNT_REMARKS: readonly string[] = [
-  "{I see|I can see} {you've been with us|the [noun] has been open} since [since]{, thanks for sticking with us|, that's a good while|}.",
+  "{I see|I can see} {you've been with us|the [noun] has been open} since [since]{, that's a while|, since [pmonth] of that year|}.",
   '{There is|I see} a note from [colleague] {on [date]|back in [pmonth]}{ about an earlier call| on the file|}.',
   '{Your|The} last {payment|[doc]} {was|came through} on [date]{, [money]|, for [money]|}.',
-  '{The|Your} file {lists|shows} [city] as {the|your} {billing|home} city{, good|, fine|}.',
+  '{The|Your} file {lists|shows} [city] as {the|your} {billing|home} city{, still|}.',
   '{Looks like|It looks like} {you|someone} {called|phoned} {us|in} {on [date]|back in [pmonth]}{, [colleague] took that call|}.',
   '{I have|I see} {two|three|a few} {notes|entries} {on the file|on the [noun]} {since [pmonth]|from this year}{, nothing urgent|}.',
 ];
@@ -23,11 +23,11 @@ export function accountRemark(slots: Slots, random: Random): string {
 
 const ACKNOWLEDGEMENTS: readonly string[] = [
   '{Okay|Alright|Right|Good}{, [first]|}.',
-  "{That helps|That's useful|Thanks for that|Good to know}{, [first]|}.",
+  "{That's clear|Understood|Noted|Okay, noted}{, [first]|}.",
   "{Let me|I'll} {note that|write that down|add that to the notes}{, [first]|}.",
   '{Mm-hm|Uh-huh|I see}{, okay|, got it|}.',
   '{Just|Give me} a {sec|second} {here|while this loads}{, the screen is slow today|}.',
-  "{Thanks|Thank you}{, that's {clear|what I needed}|}.",
+  "{Okay|Right}{, that's {clear|what I needed}|}.",
   '{Understood|Makes sense}{, [first]|}. {Next question|One more thing}.',
 ];
 
@@ -39,8 +39,7 @@ export function acknowledgement(slots: Slots, random: Random): string {
 const THANKS_BEFORE_FAREWELL: readonly string[] = [
   '{Thanks for {your patience|bearing with me|walking me through all that}|I appreciate {you calling|your help with the details}}{, [first]|}.',
   '{You should|You will} {get|see} {an email|a text} about it {by [day]|today|within the hour}{, [first]|}.',
-  "{Good|Great}{, [first]|}, {then we're|we're} {done here|all wrapped up}.",
-  '{It was|That was} {a pleasure|good talking to you}{, [first]|}.',
+  "{Okay|Alright}{, [first]|}, {then we're|we're} {done here|all wrapped up}.",
   '',
 ];
 

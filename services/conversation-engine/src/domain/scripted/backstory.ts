@@ -11,7 +11,7 @@ import { freshSlots } from './world.js';
 const ANY: readonly string[] = [
   '{My [rel] [relname]|[relname], my [rel],} {noticed|saw} it on [date] at [clock]{ while we were in [pcity]| when we got back from [pcity]|}.',
   "{I've been|I have been} {a customer|with you} since [since]{, back when I lived on [pstreet] in [city2]|, when I was still in [city2]}.",
-  '{My [pwho] [pname]|[pname], my [pwho],} {recommended you|told me about you} {back in [since]|years ago}{, [ppron] is in [pcity]|}.',
+  '{My [pwho] [pname]|[pname], my [pwho],} {told me about you|gave me your number} {back in [since]|years ago}{, [ppron] is in [pcity]|}.',
 
   "{I've been|I have been} {a customer|with you} {since [since]|for about [years] years}{, and this has never happened before|, so I know how things usually go|}.",
   'My [rel] [relname] {told me to call|gave me this number|is sitting here with me}{, [relpron] had something similar {last year|in [pmonth]}|}.',
@@ -47,7 +47,7 @@ const BY_INDUSTRY: Record<string, readonly string[]> = {
     '{My|Our} {doctor|family doctor}, [doctor], {sent me|referred me}{ to the office on [street]|}{ in [pmonth]|}.',
   ],
   insurance: [
-    "{I've had|We've had} {the policy|this policy} since [since]{, for the [car] and the house| with my [rel] [relname] on it|}.",
+    "{I've had|We've had} {the policy|this policy} since [since]{, for the [car] and the house| with my family on it|}.",
     'My [rel] [relname] {is|was} {on the policy|listed on the policy} too{, {relpron} drives the [car]|}.',
   ],
 };
@@ -61,9 +61,15 @@ export function backstory(industry: string, slots: Slots, random: Random): strin
   );
 }
 
-/** "a air fryer" → "an air fryer": slot values decide the article only once they are filled in. */
+/**
+ * "a air fryer" → "an air fryer", "an previous" → "a previous": slot values and swapped phrasings decide the article
+ * only once they are in. Lowercase words only (names and acronyms keep what the template said); "u" is left alone
+ * ("a usual", "an umbrella" both occur).
+ */
 export function articles(text: string): string {
-  return text.replace(/\b([Aa]) (?=[aeiouAEIOU]|X-)/g, '$1n ');
+  return text
+    .replace(/\b([Aa]) (?!one|once|eu)(?=[aeio][a-z]|X-)/g, '$1n ')
+    .replace(/\b([Aa])n (?=[bcdfgjklmnpqrstvwxyz][a-z])/g, '$1 ');
 }
 
 // Said in passing while answering: where the caller is, who is with them, what else is going on. Carries the call's

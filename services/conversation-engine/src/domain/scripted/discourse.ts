@@ -29,14 +29,14 @@ const CUSTOMER_STARTS: Record<'calm' | 'warm' | 'tense', readonly string[]> = {
     'Oh,',
     'Oh sure,',
     'Sure thing,',
-    'Oh, good question.',
+    'Oh, let me think.',
     'Ha, okay.',
     'Yes!',
     'Oh gosh, let me think.',
     'Well, funny you ask,',
     'Right, so',
     'Of course,',
-    'Happy to,',
+    'Okay, so',
     'Oh yes,',
   ],
   tense: [
@@ -56,7 +56,7 @@ const CUSTOMER_STARTS: Record<'calm' | 'warm' | 'tense', readonly string[]> = {
 };
 
 const CUSTOMER_ENDS: readonly string[] = [
-  'If that helps.',
+  'For your notes.',
   'I think.',
   'Give or take.',
   'More or less.',

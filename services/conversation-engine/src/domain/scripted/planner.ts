@@ -10,11 +10,12 @@ import {
   referenceAgain,
   thanksBeforeFarewell,
 } from './agent-talk.js';
-import { backstory, worldAside } from './backstory.js';
+import { articles, backstory, worldAside } from './backstory.js';
 import { type AgentHeard, type CustomerHeard, classifyForAgent, classifyForCustomer } from './classify.js';
 import { agentAside, aside } from './colour.js';
 import { callerDetail, heardDetail, numbers } from './details.js';
 import { agentFrame, customerFrame } from './discourse.js';
+import { issueInOwnWords, wantInOwnWords } from './issue-talk.js';
 import {
   AGENT_BEATS,
   ATTITUDE_OPENERS,
@@ -98,6 +99,8 @@ interface CustomerMemory {
   agentFirst: string;
   lastBeat: string;
   unclear: number;
+  /** False while the caller has only put the issue in their own words: the persona's words are still to come. */
+  toldIssue?: boolean;
 }
 
 /** The scripted provider's per-call state (the `providerState` JSON): the plan, each role's memory, ground truth. */
@@ -662,7 +665,10 @@ function customerLine(
       DEMEANOR_OPENERS[context.scenario.demeanor] ?? (DEMEANOR_OPENERS.calm as readonly string[]);
     // The persona's issue verbatim some of the time; otherwise its main clause, the rest told when asked why.
     const clauses = issueClauses(c.issue);
-    const said = chance(random, 0.4) ? firstPerson(c.issue) : `${clauses[0]}.`;
+    const way = random.next();
+    const own = way >= 0.6 ? issueInOwnWords(context.scenario.issueCategory, slots, random) : '';
+    const said = way < 0.3 ? firstPerson(c.issue) : own || `${clauses[0]}.`;
+    memory.toldIssue = own === '';
     const story = chance(random, 0.85)
       ? `${backstory(context.scenario.industry, slots, random)}${chance(random, 0.45) ? ` ${backstory(context.scenario.industry, slots, random)}` : ''}`
       : '';
@@ -674,7 +680,8 @@ function customerLine(
       : /^[a-z]+ed\b/.test(wish.text)
         ? say(["{So|Basically|Ideally}, I'd like to be [wish]."], { wish: wish.text })
         : say(CUSTOMER_BEATS.wish, { wish: wish.text });
-    return `${say(CUSTOMER_BEATS.introduce, { hello: say(opener), issue })} ${chance(random, 0.45) ? want : ''}`.trim();
+    const wanted = chance(random, 0.4) ? want : chance(random, 0.4) ? wantInOwnWords(slots, random) : '';
+    return `${say(CUSTOMER_BEATS.introduce, { hello: say(opener), issue })} ${wanted}`.trim();
   };
   const giveId = () => {
     const id = identifierFor(heard, c);
@@ -704,7 +711,14 @@ function customerLine(
       ? ` ${chance(random, 0.75) ? worldAside(slots, random, TENSE.has(memory.mood)) : aside(random)}`
       : '';
     const t = tone(memory.mood);
-    const base = `${customerFrame(core.text, t, random)} ${detail}${colour}`;
+    // A caller who opened in their own words gets to the persona's actual problem in the first answer.
+    const clause = issueClauses(c.issue)[0];
+    const untold =
+      memory.toldIssue === false && clause
+        ? `${say(['{The thing is|What happened is|Basically|To explain}, [clause].', '[clause-cap], {that is the problem|that is what happened}.'], { clause: lowerFirst(clause), 'clause-cap': clause })} `
+        : '';
+    memory.toldIssue = true;
+    const base = `${untold}${customerFrame(core.text, t, random)} ${detail}${colour}`;
     if (memory.mood === 'impatient' || (t === 'tense' && chance(random, 0.4)))
       return `${base} ${say(CUSTOMER_BEATS.impatient)}`;
     if (memory.mood === 'anxious' && chance(random, 0.5)) return `${base} ${say(CUSTOMER_BEATS.worry)}`;
@@ -791,13 +805,15 @@ export function scriptedLine(
   const fillers =
     role === 'customer' ? (DEMEANOR_FILLERS[mood] ?? []) : (ATTITUDE_FILLERS[context.agent.attitude] ?? []);
   const styleRandom = seededRandom(`${context.seed}:${role}:${turn}:style`);
-  const text = tidy(
-    styleLine(produced.text, styleRandom, {
-      fillers,
-      fillerRate: role === 'customer' ? (c.technicalProficiency === 'low' ? 0.09 : 0.06) : 0.04,
-      swapRate: 0.5,
-      keep,
-    }),
+  const text = articles(
+    tidy(
+      styleLine(produced.text, styleRandom, {
+        fillers,
+        fillerRate: role === 'customer' ? (c.technicalProficiency === 'low' ? 0.09 : 0.06) : 0.04,
+        swapRate: 0.5,
+        keep,
+      }),
+    ),
   );
   const truth: GroundTruth = {
     ...state.truth,

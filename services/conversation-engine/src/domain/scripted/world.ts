@@ -44,7 +44,7 @@ const OCCASIONS = [
   'birthday',
   'anniversary',
   'graduation',
-  'retirement party',
+  'retirement',
   'housewarming',
   'wedding',
   'baby shower',
