@@ -30,11 +30,13 @@ const INSTALL_HINT =
   'server where this user may CREATE DATABASE';
 
 /** The folder with initdb and postgres: PATH first, else Debian's /usr/lib/postgresql/<version>/bin, newest first. */
-export function findPostgresBinDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function findPostgresBinDir(
+  env: NodeJS.ProcessEnv = process.env,
+  root = '/usr/lib/postgresql',
+): string | undefined {
   for (const dir of (env.PATH ?? '').split(delimiter)) {
     if (dir && existsSync(join(dir, 'initdb')) && existsSync(join(dir, 'postgres'))) return dir;
   }
-  const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return undefined;
   const versions = readdirSync(root)
     .filter((v) => existsSync(join(root, v, 'bin', 'initdb')) && existsSync(join(root, v, 'bin', 'postgres')))
@@ -71,7 +73,13 @@ async function freePort(): Promise<number> {
  * fix.
  */
 export async function startTestPostgres(
-  options: { env?: NodeJS.ProcessEnv; log?: (line: string) => void; readyTimeoutMs?: number } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    log?: (line: string) => void;
+    readyTimeoutMs?: number;
+    /** Where Debian installs the server versions; a test points it elsewhere. */
+    debianRoot?: string;
+  } = {},
 ): Promise<TestPostgres> {
   const env = options.env ?? process.env;
   const log = options.log ?? (() => undefined);
@@ -79,7 +87,7 @@ export async function startTestPostgres(
     log('using the PostgreSQL of DATABASE_URL');
     return { url: env.DATABASE_URL, source: 'env', pid: undefined, stop: async () => undefined };
   }
-  const bin = findPostgresBinDir(env);
+  const bin = findPostgresBinDir(env, options.debianRoot);
   if (!bin) {
     throw new TestPostgresError(
       `no PostgreSQL server binaries (initdb, postgres) on PATH or in /usr/lib/postgresql/*/bin: ${INSTALL_HINT}`,
