@@ -6,7 +6,7 @@ import { MemoryEventBus } from '@synthcall/event-bus';
 import { createLogger } from '@synthcall/logging';
 import { createMetricsRegistry } from '@synthcall/metrics';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type AnalyticsSinkApp, createApp } from './app.js';
+import { type AnalyticsSinkApp, type AppDeps, createApp } from './app.js';
 import { loadAnalyticsSinkConfig } from './config.js';
 
 const apps: AnalyticsSinkApp[] = [];
@@ -20,7 +20,13 @@ afterEach(async () => {
   await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-async function startApp({ subscribe = true } = {}) {
+async function startApp({
+  subscribe = true,
+  database,
+}: {
+  subscribe?: boolean;
+  database?: AppDeps['database'];
+} = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'sink-app-'));
   dirs.push(dir);
   const logger = createLogger({
@@ -35,6 +41,7 @@ async function startApp({ subscribe = true } = {}) {
     registry,
     bus: new MemoryEventBus(),
     ownsBus: true,
+    ...(database ? { database, runId: 'run-app' } : {}),
   });
   apps.push(app);
   expect(app.ops.server.listening).toBe(false);
@@ -72,5 +79,28 @@ describe('analytics-sink createApp', () => {
         .every((name) => name.startsWith('synthcall_')),
     ).toBe(true);
     expect(text).toContain('synthcall_build_info{version="test",service="analytics-sink"} 1');
+  });
+
+  it('registers its run in the database at start and closes the database after the last write on shutdown', async () => {
+    const events: string[] = [];
+    const database = {
+      writeRun: async (run: { runId: string }) => {
+        events.push(`run ${run.runId}`);
+      },
+      writeCall: async () => undefined,
+      writeIntelligence: async () => undefined,
+      close: async () => {
+        events.push('closed');
+      },
+    };
+    await startApp({ database });
+    expect(events).toEqual(['run run-app']);
+    const app = apps[0];
+    expect(app?.shutdownSteps.map((s) => s.name)).toEqual([
+      'stop intake and flush the dataset',
+      'flush and close Segment',
+      'close PostgreSQL',
+      'close event bus',
+    ]);
   });
 });
