@@ -1,5 +1,5 @@
 import { pick, type Random } from '../random.js';
-import { numbers } from './details.js';
+import { hasOwnFigure, numbers } from './details.js';
 import { realise, type Slots } from './template.js';
 
 // What an agent says around the scripted moves: what the account screen shows once the caller is verified, the
@@ -38,7 +38,6 @@ export function acknowledgement(slots: Slots, random: Random): string {
 
 const THANKS_BEFORE_FAREWELL: readonly string[] = [
   '{Thanks for {your patience|bearing with me|walking me through all that}|I appreciate {you calling|your help with the details}}{, [first]|}.',
-  '{You should|You will} {get|see} {an email|a text} about it {by [day]|today|within the hour}{, [first]|}.',
   "{Okay|Alright}{, [first]|}, {then we're|we're} {done here|all wrapped up}.",
   '',
 ];
@@ -119,7 +118,10 @@ const FINDINGS: Record<string, readonly string[]> = {
 export function finding(category: string, slots: Slots, random: Random, index: number): string {
   const templates = FINDINGS[category] ?? (FINDINGS.product_inquiry as readonly string[]);
   const template = templates[index % templates.length] as string;
-  return realise(template, { ...slots, ...numbers(random) }, random);
+  const values = numbers(random);
+  // The screen shows the caller's own figure (the disputed charge, the plan price) as the caller says it.
+  if (hasOwnFigure(category) && typeof slots.amount === 'string') values.money = slots.amount;
+  return realise(template, { ...slots, ...values }, random);
 }
 
 const REFERENCE_AGAIN: readonly string[] = [

@@ -147,7 +147,20 @@ const BY_CATEGORY: Record<string, readonly string[]> = {
   ],
 };
 
-const ONE_AMOUNT = new Set(['billing_dispute', 'refund', 'return', 'damaged_or_wrong_item']);
+const ONE_AMOUNT = new Set([
+  'billing_dispute',
+  'refund',
+  'return',
+  'damaged_or_wrong_item',
+  'plan_change',
+  'cancellation',
+  'claim_status',
+]);
+
+/** Whether the caller has one figure of their own (the disputed charge, the plan price) that must not change. */
+export function hasOwnFigure(category: string): boolean {
+  return ONE_AMOUNT.has(category);
+}
 
 const METER = ['{The|My} meter {reads|shows} [reading]{, last month it was lower|}.'];
 

@@ -63,7 +63,6 @@ const CUSTOMER_ENDS: readonly string[] = [
   "If I'm reading it right.",
   'Or close to it.',
   "Unless I'm mixing it up.",
-  'For what it is worth.',
   "That's what it says here, anyway.",
   'Something like that.',
   "I'm pretty sure.",

@@ -416,37 +416,66 @@ export const CATEGORY_SCRIPTS: Record<string, CategoryScript> = {
 
 export const ATTITUDE_OPENERS: Record<string, readonly string[]> = {
   friendly: [
+    "{Oh, that's no good|Oh dear}{, [first]|}. {Let's see what we can do|We'll figure it out}.",
+    '{Thanks for explaining|Thanks for walking me through it}{, [first]|}, {that really helps|that gives me a good picture}.',
     "{Oh, |}{I'm so glad you called|thanks for telling me}{, [first]|}.",
     "{Of course|Absolutely}{, [first]|}, {let's|we will} {sort this out|get this fixed} {together|today}.",
   ],
   positive: [
+    "{Absolutely|Definitely}{, [first]|}, {that's something I can help with|we'll get that sorted}!",
+    '{Love it|Perfect}{, [first]|}, {this should be quick|I know just where to look}!',
     '{Great|Okay great}{, [first]|}, {we can|I can} {definitely|} {help with|handle} {that|this}!',
     '{No problem at all|Happy to help}{, [first]|}!',
   ],
   empathetic: [
+    "{That's a lot to deal with|What a hassle}{, [first]|}, {and I'm sorry it got this far|I'd be upset too}.",
+    '{Thank you for your patience|I appreciate you bearing with this}{, [first]|}. {Let me help|I want to get this right for you}.',
     "{I'm really sorry|I'm so sorry} {you're dealing with|about} {this|that}{, [first]|}.",
     "{That sounds|I can imagine that's} {really|} {frustrating|stressful}{, [first]|}.",
   ],
   patient: [
+    '{There is no hurry|We have time}{, [first]|}. {We will|I will} {sort it out|get to the bottom of it} {together|with you}.',
+    '{Alright|Okay}{, [first]|}, {one thing at a time|let us go through it calmly}.',
     "{Take your time|No rush}{, [first]|}. {We'll|We will} {go through it|work through it} {step by step|together}.",
     "{I understand|Okay}{, [first]|}, {let's|we can} {take it|look at it} {one step at a time|slowly}.",
   ],
   professional: [
+    '{Noted|Thank you for the detail}{, [first]|}. {I will|I can} {take a look|pull up the records} {for you|right away}.',
+    '{I see|Understood}{, [first]|}. {That should be|This is} {straightforward to check|something I can review}.',
     '{Thank you|Thanks}{, [first]|}. {I understand|I see} {the issue|what happened}.',
     '{Understood|Certainly}{, [first]|}. I {will|can} {look into|review} that {for you|now}.',
   ],
-  indifferent: ['{Okay|Right}.', '{Sure|Mm-hm}, {okay|fine}.'],
-  bored: ['{Okay|Uh-huh}{, right|}.', '{Mm, okay|Alright then}.'],
+  indifferent: [
+    '{Mm|Yeah}, {alright|okay then}.',
+    '{Right|Okay}, {sure|whatever works}.',
+    '{Okay|Right}.',
+    '{Sure|Mm-hm}, {okay|fine}.',
+  ],
+  bored: [
+    '{Yeah|Mm}, {okay|sure}.',
+    '{Uh, right|Okay, yep}.',
+    '{Okay|Uh-huh}{, right|}.',
+    '{Mm, okay|Alright then}.',
+  ],
   nervous: [
+    '{Oh|Um}, {okay|right}{, [first]|}, {let me just|I will just} {find it|look}.',
+    '{Okay, uh|Right, um}, {sorry|one sec}, {I think I see it|I am new at this}.',
     '{Oh, um, okay|Okay, um}{, [first]|}. {Let me see|I think I can help with that}.',
     '{Right, uh|Okay, so}{, I think|} {we can|I can} {look at that|check that}.',
   ],
   chatty: [
+    "{Oh, you would not believe|Honestly, what a week}{, [first]|}! {Anyway|But hey}, {let's sort you out|we'll fix you up}.",
+    '{Ha, I had the same thing|My cousin had that exact problem}{, [first]|}! {Let me help|We can fix that}.',
     "{Oh, I hear that a lot|You are not the first today}{, [first]|}! {Anyway|So}, let's {get you sorted|have a look}.",
     "{Oh no|Goodness}{, [first]|}, {what a day you're having|that's no fun}! {Let's|We'll} fix it.",
   ],
-  rushed: ["{Okay|Right}, {quickly|let's be quick}.", "{Got it|Sure}{, let's move fast|}."],
-  curt: ['{Fine|Okay}.', '{Right|Noted}.'],
+  rushed: [
+    '{Okay|Right}, {got it|noted}, {next|moving on}.',
+    '{Sure|Fine}{, quickly then|, let us be fast}.',
+    "{Okay|Right}, {quickly|let's be quick}.",
+    "{Got it|Sure}{, let's move fast|}.",
+  ],
+  curt: ['{Understood|Okay}.', '{Got it|Fine}.', '{Fine|Okay}.', '{Right|Noted}.'],
 };
 
 export const AGENT_BEATS = {
@@ -496,6 +525,8 @@ export const AGENT_BEATS = {
     "{Absolutely|Of course}. {I'm getting|I'll bring in} {my supervisor|a supervisor}; {while I connect you|in the meantime}, {what's the best number to reach you|is there a number we can call you back on} {if we get cut off|should the line drop}?",
   ],
   transfer: [
+    "{Alright|Okay}. {I'm going to|I will} {transfer you|put you through} to [staff]{ on my supervisor team|, a supervisor}; {I've added|I've put} {the details|my notes} {to the file|on your account}. {Please hold|Stay on the line}.",
+    "{I understand|I hear you}{, [first]|}. {Let me|I'll} {connect you|transfer you} to {a supervisor|my supervisor} {now|right now}{; it may take a minute|, it should be quick}. {Please hold|Thanks for waiting}.",
     "{I understand|Okay, I hear you}. {I'm going to|Let me} {transfer you|put you through} to {my supervisor|a supervisor}, [staff], {who can|and they will} {review|look at} {it|this} {further|properly}. {Please hold|One moment}.",
     "{Of course|Sure}. {I'll|I will} {transfer|connect} you to {my supervisor|the escalations team} {now|right away}{; [staff] will pick up| with a note about everything we've covered}. {Please stay on the line|Thank you for holding}.",
   ],
@@ -595,12 +626,17 @@ export const CUSTOMER_BEATS = {
   },
   supervisor: {
     calm: [
+      "{I understand|I see}{, but|. But} {that doesn't work for me|I need more than that}. {Is there a supervisor|Could a supervisor} {I could speak to|available}{, please|}?",
+      '{Then|In that case} {I would like|I want} to {escalate this|take this to a supervisor}{, if that is possible|, please|}.',
       "{That's not|That isn't} {good enough|what I was told}, {I'm afraid|sorry}. {Could I|Can I} {speak|talk} to {a supervisor|your manager}{, please|}?",
     ],
     warm: [
+      '{Oh dear|Oh no}. {Would a supervisor|Could your manager} {be able to|maybe} {help|do more}{, do you think|}?',
       "{Hmm|Oh}, {that's disappointing|I was hoping for more}. {Is there|Could there be} {someone|a supervisor} {above you|senior} {I could talk to|who could help}?",
     ],
     tense: [
+      "{You're kidding|Unbelievable}. {I've|I have} {spent|wasted} {enough time|all morning} on this{ since [date]|}. {Supervisor|Your manager}, {now|please, now}.",
+      '{That is|This is} {useless|not acceptable}{, honestly|}. {Escalate it|Get a supervisor on the line}{ right now|, today}.',
       "{No|Absolutely not}. {That's exactly|That is exactly} {what I was afraid of|why I called}. {Put me through to|Get me} {your supervisor|a manager}{, now|}.",
       "{I'm done|Enough} {going in circles|with this}. {I want|I need} to {speak|talk} {to|with} {a supervisor|your manager} {right now|immediately}.",
     ],

@@ -13,7 +13,7 @@ import {
 import { articles, backstory, worldAside } from './backstory.js';
 import { type AgentHeard, type CustomerHeard, classifyForAgent, classifyForCustomer } from './classify.js';
 import { agentAside, aside } from './colour.js';
-import { callerDetail, heardDetail, numbers } from './details.js';
+import { callerDetail, hasOwnFigure, heardDetail, numbers } from './details.js';
 import { agentFrame, customerFrame } from './discourse.js';
 import { issueInOwnWords, wantInOwnWords } from './issue-talk.js';
 import {
@@ -566,6 +566,8 @@ function answerTo(
   slots: Slots,
 ): { text: string; detailed: boolean } {
   const n = numbers(random);
+  // The caller's own figure (the charge in dispute, the plan price) reads the same in every answer.
+  if (hasOwnFigure(category) && typeof slots.amount === 'string') n.money = slots.amount;
   const say = (templates: readonly string[]) => realise(pick(random, templates), { ...slots, ...n }, random);
   const proficiency = customer.technicalProficiency;
   switch (questionKind(heard)) {

@@ -30,7 +30,7 @@ export const ATTITUDE_FILLERS: Record<string, readonly string[]> = {
 const INTERCHANGEABLE: readonly (readonly string[])[] = [
   ['really', 'truly', 'genuinely', 'honestly'],
   ['the problem', 'the issue', 'this problem', 'this issue'],
-  ['right now', 'at the moment', 'just now', 'currently'],
+  ['right now', 'at the moment', 'currently'],
   ['even though', 'although', 'even if', 'though'],
   ['I think', 'I believe', 'I guess', 'I suppose', 'I reckon'],
   ['a bit', 'a little', 'somewhat', 'kind of', 'sort of'],
