@@ -9,7 +9,7 @@ import { realise, type Slots } from './template.js';
 // "can't", "outside", "anything else", "hold", "a moment", "verify", "digits", "repeat".
 
 const ACCOUNT_REMARKS: readonly string[] = [
-  "{I see|I can see} {you've been with us|the [noun] has been open} since [since]{, that's a while|, since [pmonth] of that year|}.",
+  "{I see|It says} {you've been with us|the [noun] has been open} since [since]{, that's a while|, since [pmonth] of that year|}.",
   '{There is|I see} a note from [colleague] {on [date]|back in [pmonth]}{ about an earlier call| on the file|}.',
   '{Your|The} last {payment|[doc]} {was|came through} on [date]{, [money]|, for [money]|}.',
   '{The|Your} file {lists|shows} [city] as {the|your} {billing|home} city{, still|}.',

@@ -148,7 +148,8 @@ export function classifyForCustomer(heard: string): CustomerHeard {
   if (has(t, UNCLEAR)) return 'unclear';
   if (has(t, TRANSFER)) return 'transfer';
   if (has(t, ANYTHING_ELSE)) return 'anything_else';
-  if (has(t, LIMITATION)) return 'limitation';
+  // A limitation is a statement; a question with "can't" in it is a recogniser turning "Can I ask" into "Can't I ask".
+  if (has(t, LIMITATION) && !heard.includes('?')) return 'limitation';
   if (has(t, IDENTITY) && heard.includes('?')) return 'ask_identity';
   if (has(t, PROPOSAL) && has(t, ['reference', 'confirmation', 'case', 'ticket'])) return 'proposal';
   if (has(t, HOLD) && !heard.includes('?')) return 'hold';
