@@ -132,4 +132,51 @@ describe('KafkaEventBus on a real broker', () => {
       await admin.disconnect();
     }
   });
+
+  it('gives one replica all topics of a key: partition p of every per-topic group goes to the same process', async () => {
+    const { brokers } = integrationEnv();
+    // Replicas of a service share their client id, as the services do (KAFKA_CLIENT_ID defaults to the service name).
+    const replicas = [
+      (await kafkaBusForTest({ clientId: 'it-replica' })).bus,
+      (await kafkaBusForTest({ clientId: 'it-replica' })).bus,
+    ];
+    const topics = await Promise.all(
+      Array.from({ length: 4 }, () => freshTopic(brokers, 'UtteranceHeard', 6)),
+    );
+    const prefix = uniqueName('it-copart');
+    // key → topic index → replica that handled it
+    const handledBy = new Map<string, Map<number, number>>();
+    try {
+      for (const [r, bus] of replicas.entries()) {
+        for (const [t, topic] of topics.entries()) {
+          await bus.subscribe({
+            topic,
+            group: `${prefix}-${t}`,
+            fromBeginning: true,
+            handler: async (e) => {
+              const byTopic = handledBy.get(e.key) ?? new Map<number, number>();
+              byTopic.set(t, r);
+              handledBy.set(e.key, byTopic);
+            },
+          });
+        }
+      }
+      // Let the groups settle after the second replica joined each of them.
+      await new Promise((r) => setTimeout(r, 4_000));
+      const keys = Array.from({ length: 24 }, (_, i) => `call-copart-${i}`);
+      const base = exampleEvents().UtteranceHeard;
+      for (const topic of topics) {
+        await Promise.all(keys.map((key) => replicas[0]?.publish(topic, key, { ...base, callId: key })));
+      }
+      await eventually(() => {
+        for (const key of keys) expect(handledBy.get(key)?.size, key).toBe(topics.length);
+      }, 30_000);
+      const split = keys.filter((key) => new Set(handledBy.get(key)?.values()).size > 1);
+      expect(split).toEqual([]);
+      // Both replicas took part.
+      expect(new Set(keys.map((key) => handledBy.get(key)?.get(0)))).toEqual(new Set([0, 1]));
+    } finally {
+      await Promise.all(replicas.map((b) => b.close()));
+    }
+  }, 60_000);
 });

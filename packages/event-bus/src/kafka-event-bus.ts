@@ -1,6 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { type BusMetrics, noopBusMetrics } from '@synthcall/metrics';
 import type { EventCodec, EventSchemaName, EventTypes, TopicBinding } from '@synthcall/schemas';
-import { Kafka, type KafkaConfig, type LogEntry, logLevel, type Message, type Producer } from 'kafkajs';
+import {
+  Kafka,
+  type KafkaConfig,
+  type LogEntry,
+  logLevel,
+  type Message,
+  PartitionAssigners,
+  type Producer,
+} from 'kafkajs';
+import { coPartitionAssigner } from './co-partition-assigner.js';
 import {
   type AdapterContext,
   deadLetterTopic,
@@ -67,6 +77,8 @@ export class KafkaEventBus implements EventBus {
   private readonly logger: BusLogger;
   private readonly sleep: (ms: number) => Promise<void>;
   private producer?: Promise<Producer>;
+  /** Identifies this process to the co-partition assigner: the same in every group it joins. */
+  private readonly processKey = randomUUID();
   /** Each live subscription's close, so closing the bus also deletes the ephemeral groups. */
   private readonly subscriptions = new Set<() => Promise<void>>();
   private readonly outbox: Array<{
@@ -192,6 +204,8 @@ export class KafkaEventBus implements EventBus {
       maxWaitTimeInMs: this.options.maxWaitTimeInMs ?? 50,
       sessionTimeout: this.options.sessionTimeoutMs ?? 10_000,
       heartbeatInterval: HEARTBEAT_INTERVAL_MS,
+      // Co-partitioned first; round robin second, so a replica of an older version can still join during a rollout.
+      partitionAssigners: [coPartitionAssigner(this.processKey), PartitionAssigners.roundRobin],
       retry: { retries: 5 },
     });
     let closing: Promise<void> | undefined;
