@@ -82,11 +82,11 @@ const FINDINGS: Record<string, readonly string[]> = {
   ],
   cancellation: [
     '{Your|The} {contract|agreement} {started|renewed} on [date]{, at [money] a month|}.',
-    '{I see|The [noun] shows} [count] {months|payments} {left|remaining}{, about [money] in total|}.',
+    '{I see|The [noun] shows} [count] {months|payments} {left|remaining}{ on the agreement|}.',
   ],
   plan_change: [
-    "{You're|You are} {paying|billed} [money] a month {today|right now}{ for [count] lines|}.",
-    '{The|Your} {current|old} plan {renewed|started} on [date]{, at [money]|}.',
+    '{The|Your} {current|old} plan {renewed|started} on [date]{ for another year|}.',
+    '{I see|There is} a plan {change request|question} {from [date]|on the file from [date]}{ that never went through|}.',
   ],
   payment_arrangement: [
     '{The|Your} balance {is|shows} [money]{, with the last payment on [date]|}.',

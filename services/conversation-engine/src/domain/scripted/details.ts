@@ -147,15 +147,7 @@ const BY_CATEGORY: Record<string, readonly string[]> = {
   ],
 };
 
-const ONE_AMOUNT = new Set([
-  'billing_dispute',
-  'refund',
-  'return',
-  'damaged_or_wrong_item',
-  'plan_change',
-  'cancellation',
-  'claim_status',
-]);
+const ONE_AMOUNT = new Set(['billing_dispute', 'refund', 'return', 'damaged_or_wrong_item', 'claim_status']);
 
 /** Whether the caller has one figure of their own (the disputed charge, the plan price) that must not change. */
 export function hasOwnFigure(category: string): boolean {
@@ -165,12 +157,19 @@ export function hasOwnFigure(category: string): boolean {
 const METER = ['{The|My} meter {reads|shows} [reading]{, last month it was lower|}.'];
 
 /** One concrete detail for the caller to read out, fresh per line. */
-export function callerDetail(category: string, industry: string, random: Random, disputed?: string): string {
+export function callerDetail(
+  category: string,
+  industry: string,
+  random: Random,
+  disputed?: string,
+  figures: ReturnType<typeof numbers> = numbers(random),
+): string {
   const templates = [
     ...(BY_CATEGORY[category] ?? BY_CATEGORY.product_inquiry ?? []),
     ...(industry === 'utilities' ? METER : []),
   ];
-  const values = numbers(random);
+  // One answer reads one set of figures (its main sentence and this detail agree).
+  const values = { ...figures };
   // The amount in dispute is the caller's own figure, the same every time it comes up.
   if (disputed && ONE_AMOUNT.has(category)) values.money = disputed;
   return realise(pick(random, templates), values, random);

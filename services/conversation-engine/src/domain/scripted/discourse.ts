@@ -100,7 +100,6 @@ const AGENT_STARTS: readonly string[] = [
   'Right then,',
   'Noted,',
   'Okay, so',
-  'One sec,',
   'Next,',
   'Hmm, okay,',
 ];

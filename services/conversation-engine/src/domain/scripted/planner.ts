@@ -564,8 +564,8 @@ function answerTo(
   customer: CustomerPersona,
   random: Random,
   slots: Slots,
+  n: ReturnType<typeof numbers>,
 ): { text: string; detailed: boolean } {
-  const n = numbers(random);
   // The caller's own figure (the charge in dispute, the plan price) reads the same in every answer.
   if (hasOwnFigure(category) && typeof slots.amount === 'string') n.money = slots.amount;
   const say = (templates: readonly string[]) => realise(pick(random, templates), { ...slots, ...n }, random);
@@ -696,13 +696,15 @@ function customerLine(
     });
   };
   const answer = () => {
+    const figures = numbers(random);
     const detail = callerDetail(
       context.scenario.issueCategory,
       context.scenario.industry,
       random,
       plan.facts.amount,
+      figures,
     );
-    const core = answerTo(heard, context.scenario.issueCategory, c, random, slots);
+    const core = answerTo(heard, context.scenario.issueCategory, c, random, slots, figures);
     const chatty =
       c.conversationLengthPreference === 'long'
         ? 0.45
