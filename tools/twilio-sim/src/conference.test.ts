@@ -9,30 +9,35 @@ const AGENT_NUMBER = '+15550001000';
 const CUSTOMER_NUMBER = '+15550002000';
 const CALLER_ID = '+15550009999';
 
+/** The TwiML of both legs: the agent greets, the customer states the problem, the agent says goodbye. */
+function routes(h: Harness): void {
+  h.app
+    .on(
+      '/agent',
+      `<Response><Say voice="Polly.Matthew-Neural">${GREETING}</Say><Gather input="speech" action="/agent-turn" speechTimeout="auto"/></Response>`,
+    )
+    .on(
+      '/customer',
+      '<Response><Gather input="speech" action="/customer-turn" speechTimeout="2" timeout="10"/></Response>',
+    )
+    .on(
+      '/customer-turn',
+      `<Response><Say voice="Polly.Joanna-Neural">${PROBLEM}</Say><Gather input="speech" action="/customer-turn" speechTimeout="auto"/></Response>`,
+    )
+    .on('/agent-turn', `<Response><Say voice="Polly.Matthew-Neural">${FAREWELL}</Say><Hangup/></Response>`);
+}
+
 describe('a two-leg conference placed through the official SDK', () => {
   let h: Harness;
   beforeEach(async () => {
     h = await startHarness({ asrWer: 0 });
-    h.app
-      .on(
-        '/agent',
-        `<Response><Say voice="Polly.Matthew-Neural">${GREETING}</Say><Gather input="speech" action="/agent-turn" speechTimeout="auto"/></Response>`,
-      )
-      .on(
-        '/customer',
-        '<Response><Gather input="speech" action="/customer-turn" speechTimeout="2" timeout="10"/></Response>',
-      )
-      .on(
-        '/customer-turn',
-        `<Response><Say voice="Polly.Joanna-Neural">${PROBLEM}</Say><Gather input="speech" action="/customer-turn" speechTimeout="auto"/></Response>`,
-      )
-      .on('/agent-turn', `<Response><Say voice="Polly.Matthew-Neural">${FAREWELL}</Say><Hangup/></Response>`);
+    routes(h);
   });
   afterEach(async () => {
     await h.close();
   });
 
-  async function placeConference() {
+  async function placeConference(pauseBetweenMs = 0) {
     await h.client.incomingPhoneNumbers.create({
       phoneNumber: AGENT_NUMBER,
       voiceUrl: h.app.url('/agent?role=agent'),
@@ -54,6 +59,7 @@ describe('a two-leg conference placed through the official SDK', () => {
     const customer = await h.client
       .conferences('synthcall-test-1')
       .participants.create({ ...common, to: CUSTOMER_NUMBER, label: 'customer' });
+    if (pauseBetweenMs > 0) await new Promise((r) => setTimeout(r, pauseBetweenMs));
     const agent = await h.client
       .conferences('synthcall-test-1')
       .participants.create({ ...common, to: AGENT_NUMBER, label: 'agent' });
@@ -169,6 +175,26 @@ describe('a two-leg conference placed through the official SDK', () => {
 
     const conference = await h.client.conferences(customer.conferenceSid).fetch();
     expect(conference.status).toBe('completed');
+  });
+
+  it('gives the conference the same virtual timeline however long the client takes between the two participants', async () => {
+    // A busy client (or machine) sends the second create late in real time; the first leg must not ring, answer and
+    // wait alone meanwhile, or the same run would get other timestamps under load.
+    const timeline = () =>
+      h.app.at('/conference-status').map((r) => [r.params.StatusCallbackEvent, r.params.Timestamp]);
+    // Both runs start their virtual clock at the same instant, so Timestamps (whole seconds) are comparable.
+    const startTimeMs = Date.UTC(2026, 0, 5, 9, 0, 0);
+    await h.close();
+    h = await startHarness({ asrWer: 0, startTimeMs });
+    routes(h);
+    await placeConference(400);
+    const late = timeline();
+    await h.close();
+    h = await startHarness({ asrWer: 0, startTimeMs });
+    routes(h);
+    await placeConference(0);
+    expect(late.map(([event]) => event)).toContain('conference-end');
+    expect(late).toEqual(timeline());
   });
 
   it('keeps a full event log per call, with what was said and heard', async () => {

@@ -228,7 +228,9 @@ export class Conferences {
 
   /**
    * A conference with someone in it and nobody else on the way is waiting for a client's next REST request; the
-   * fast clock must not run the lone leg's timers out in the meantime.
+   * fast clock must not run the lone leg's timers out in the meantime. That includes a first participant still
+   * ringing: otherwise whether its answer came before the client's second request depended on real time (machine
+   * load), and the same seed gave different conference start times.
    */
   refreshHold(c: ConferenceState): void {
     let connected = 0;
@@ -237,7 +239,8 @@ export class Conferences {
       if (p.record.status === 'connected') connected++;
       else if (p.record.status !== 'complete' && p.record.status !== 'failed') dialing++;
     }
-    const waiting = c.record.status === 'init' && connected >= 1 && dialing === 0;
+    const waiting =
+      c.record.status === 'init' && ((connected >= 1 && dialing === 0) || connected + dialing === 1);
     if (waiting && !c.releaseHold) c.releaseHold = this.t.clock.hold(this.t.options.conferenceHoldMs);
     else if (!waiting && c.releaseHold) {
       c.releaseHold();
