@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type BusMetrics, noopBusMetrics } from '@synthcall/metrics';
 import type { EventCodec, EventSchemaName, EventTypes, TopicBinding } from '@synthcall/schemas';
 import {
+  type Consumer,
   Kafka,
   type KafkaConfig,
   type LogEntry,
@@ -226,6 +227,18 @@ export class KafkaEventBus implements EventBus {
         resolve();
       });
     });
+    if (options.replayMs !== undefined) {
+      const replayMs = options.replayMs;
+      consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+        const partitions = payload.memberAssignment[options.topic.name] ?? [];
+        this.replay(consumer, options.topic.name, options.group, partitions, replayMs).catch((err: unknown) =>
+          this.logger.warn(
+            { err, topic: options.topic.name, group: options.group },
+            'could not replay the recent messages; continuing from the committed offsets',
+          ),
+        );
+      });
+    }
     await consumer.connect();
     await consumer.subscribe({ topic: options.topic.name, fromBeginning: options.fromBeginning ?? false });
     await consumer.run({
@@ -268,6 +281,32 @@ export class KafkaEventBus implements EventBus {
     });
     await joined;
     return { close };
+  }
+
+  /** Seeks each partition back to its first message of the last `replayMs`, when the group committed past it. */
+  private async replay(
+    consumer: Consumer,
+    topic: string,
+    group: string,
+    partitions: number[],
+    replayMs: number,
+  ): Promise<void> {
+    if (partitions.length === 0) return;
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const since = await admin.fetchTopicOffsetsByTimestamp(topic, Date.now() - replayMs);
+      const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+      for (const partition of partitions) {
+        const from = since.find((o) => o.partition === partition)?.offset;
+        const at = committed?.partitions.find((o) => o.partition === partition)?.offset;
+        // No commit yet: fromBeginning decides where the group starts, as without replay.
+        if (from === undefined || at === undefined || at === '-1') continue;
+        if (BigInt(from) < BigInt(at)) consumer.seek({ topic, partition, offset: from });
+      }
+    } finally {
+      await admin.disconnect().catch(() => {});
+    }
   }
 
   /** Best effort: a group that cannot be deleted now is expired by the broker later; a warning says which. */

@@ -40,6 +40,9 @@ interface Topic {
   groups: Map<string, Group>;
 }
 
+/** When each message was appended (Kafka's record timestamp), for `replayMs`. */
+const publishedAt = new WeakMap<RawMessage, number>();
+
 export interface MemoryEventBusOptions {
   /** Defaults to a LocalSchemaRegistry: the same Avro bytes and wire format as Kafka, in-process. */
   codec?: EventCodec;
@@ -114,14 +117,16 @@ export class MemoryEventBus implements EventBus {
     const t = this.topic(topicName);
     const partition = partitionFor(key, t.partitions.length);
     const log = t.partitions[partition] as RawMessage[];
-    log.push({
+    const message: RawMessage = {
       topic: topicName,
       partition,
       offset: String(log.length),
       key,
       value,
       headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, Buffer.from(v)])),
-    });
+    };
+    log.push(message);
+    publishedAt.set(message, Date.now());
     this.metrics.produced(topicName);
     for (const group of t.groups.values()) this.pump(t, group, partition);
   }
@@ -147,6 +152,15 @@ export class MemoryEventBus implements EventBus {
         pumps: t.partitions.map(() => undefined),
       };
       t.groups.set(options.group, group);
+    }
+    if (options.replayMs !== undefined) {
+      const since = Date.now() - options.replayMs;
+      const g = group;
+      t.partitions.forEach((log, p) => {
+        const first = log.findIndex((m) => (publishedAt.get(m) ?? 0) >= since);
+        const from = first === -1 ? log.length : first;
+        if (from < (g.offsets[p] as number)) g.offsets[p] = from;
+      });
     }
     const ctx = subscriptionContext(options, this.adapterContext());
     const member: Member = {

@@ -36,6 +36,13 @@ export interface SubscribeOptions<S extends EventSchemaName> {
    * leaves it behind until the broker expires its offsets (offsets.retention.minutes).
    */
   ephemeral?: boolean;
+  /**
+   * On joining (at start and after every rebalance), also deliver again what each assigned partition received in the
+   * last `replayMs` when the group had already committed past it. For consumers that keep state in memory across
+   * messages (the dataset sink joins a call's events until the call ends): after a restart they rebuild the calls in
+   * flight instead of losing their first events. Handlers must be idempotent, as always.
+   */
+  replayMs?: number;
 }
 
 export interface Subscription {

@@ -213,6 +213,45 @@ export function describeEventBusContract(adapter: string, makeHarness: () => Pro
       expect(letters[0]).toMatchObject({ errorCode: 'SYNTH_PERSONA_INVALID', attempts: 1 });
     });
 
+    it('delivers the last replayMs again to a restarted subscription whose group already committed them', async () => {
+      const h = await setup();
+      const topic = await h.topic('UtteranceHeard', 1);
+      const group = h.group();
+      const base = exampleEvents().UtteranceHeard;
+      const first: number[] = [];
+      const sub = await h.bus.subscribe({
+        topic,
+        group,
+        fromBeginning: true,
+        handler: async (e) => void first.push(e.value.turn),
+      });
+      await h.bus.publish(topic, 'call-replay', { ...base, callId: 'call-replay', turn: 0 });
+      await eventually(() => expect(first).toEqual([0]));
+      await sub.close();
+      await h.bus.publish(topic, 'call-replay', { ...base, callId: 'call-replay', turn: 1 });
+
+      // Without replay the group goes on from its commit: turn 0 is not seen again.
+      const plain: number[] = [];
+      const plainSub = await h.bus.subscribe({
+        topic,
+        group,
+        handler: async (e) => void plain.push(e.value.turn),
+      });
+      await eventually(() => expect(plain).toEqual([1]));
+      await plainSub.close();
+
+      // With replay the restarted member sees the recent history again, then goes on.
+      const replayed: number[] = [];
+      await h.bus.subscribe({
+        topic,
+        group,
+        replayMs: 60_000,
+        handler: async (e) => void replayed.push(e.value.turn),
+      });
+      await eventually(() => expect(replayed.slice(-2)).toEqual([0, 1]));
+      expect(new Set(replayed)).toEqual(new Set([0, 1]));
+    });
+
     it('refuses to publish a value that does not fit the topic schema, naming the field', async () => {
       const h = await setup();
       const topic = await h.topic('CallPlanned');
