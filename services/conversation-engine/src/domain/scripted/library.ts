@@ -140,8 +140,8 @@ export const CATEGORY_SCRIPTS: Record<string, CategoryScript> = {
   billing_dispute: script({
     topic: ['the charge', 'that charge on your [doc]', 'the billing problem'],
     steps: [
-      "{Let me look at|I am pulling up} the [doc]. {Can you tell me|Which} {the amount and date of|charge is} the {charge|line} you {are disputing|don't recognise}?",
-      '{I see it here|Okay, I have it}. Did {anyone|a representative} tell you {it would be waived|there would be no fee} when you {signed up|made the change}?',
+      "{{Let me look at|I am pulling up} the [doc]. {Can you tell me|Which} {the amount and date of|charge is} the {charge|line} you {are disputing|don't recognise}?|{Okay, the [doc] is open|I have the [doc] here}. {What was the amount|How much was it} on the {charge|line} {you're questioning|that looks wrong}, and {what date|which day} did it {post|appear}?}",
+      '{{I see it here|Okay, I have it}. Did {anyone|a representative} tell you {it would be waived|there would be no fee} when you {signed up|made the change}?|{Found it|There it is}. {When you {signed up|changed things}, did {the rep|whoever you spoke to}|Did {the store|the person who set it up}} {say|promise} {there would be no fee|it would be waived}?}',
       '{And|Okay, and} {has this happened|have you seen this charge} {before|on an earlier [doc]}, or is this the first time?',
     ],
     fix: [
@@ -157,9 +157,9 @@ export const CATEGORY_SCRIPTS: Record<string, CategoryScript> = {
   refund: script({
     topic: ['your refund', 'the refund', 'getting that money back'],
     steps: [
-      '{Let me find|I am looking up} the {payment|transaction}. {What was the amount|How much was it}, and {roughly when|what day} {was it|did you pay}?',
-      '{And|Okay.} {which|what} {card or account|payment method} did you {use|pay with}{ originally|}?',
-      '{Did you|Have you} {get|receive} {any|a} {confirmation|email} {that a refund was started|about the refund}?',
+      "{{Let me find|I am looking up} the {payment|transaction}. {What was the amount|How much was it}, and {roughly when|what day} {was it|did you pay}?|{I'm searching|Let me search} {your payments|the transactions} {now|here}. {How much did you pay|What amount was it}, and {about when|on what day}?}",
+      '{{And|Okay.} {which|what} {card or account|payment method} did you {use|pay with}{ originally|}?|{Which|What} {card|account} {was it|did it go on}{, the original one| at the time|}?}',
+      '{{Did you|Have you} {get|receive} {any|a} {confirmation|email} {that a refund was started|about the refund}?|{Did|Has} {anyone|anything} {sent you|emailed you} {a note|something} {saying|to say} the refund {was started|was on its way}?}',
     ],
     fix: [
       "{I've|I have} {processed|issued} the refund of [amount] to your original payment method. {Expect it|It should land} within [days] business days; reference [ref].",
@@ -189,7 +189,7 @@ export const CATEGORY_SCRIPTS: Record<string, CategoryScript> = {
   order_status: script({
     topic: ['your order', 'the delivery', 'where your [thing] is'],
     steps: [
-      '{Let me|I will} {track|check} {that|the} [thing]. {When|What day} did you {place the order|order it}?',
+      "{{Let me|I will} {track|check} {that|the} [thing]. {When|What day} did you {place the order|order it}?|{I'm tracking|Let me track} the [thing] {now|here}. {When|What day} {was the order placed|did you order}?}",
       '{I can see|It shows} the [thing] left {the warehouse|our depot} on [date]. {Have you checked|Did you check} {with neighbours|your mailroom|around the door}?',
       '{And|Okay,} {is|was} the delivery address {still|} {correct|the same} on the order?',
     ],
@@ -269,9 +269,9 @@ export const CATEGORY_SCRIPTS: Record<string, CategoryScript> = {
   cancellation: script({
     topic: ['the cancellation', 'closing the [noun]', 'cancelling'],
     steps: [
-      '{I can help with that|Sure}. {May I ask|Can I ask} {why you want to cancel|what made you decide to leave}?',
+      "{{I can help with that|Sure}. {May I ask|Can I ask} {why you want to cancel|what made you decide to leave}?|{Of course|Okay}. {What's the reason|What's behind} {for leaving|the decision}{, if you don't mind me asking|}?}",
       '{Before|Just so you know, before} I {do that|process it}, there {is|may be} a [amount] {final|early-termination} charge. {Is that okay|Do you still want to go ahead}?',
-      '{And|Okay,} {what|which} date {should the cancellation take effect|would you like the cancellation to start}?',
+      '{{And|Okay,} {what|which} date {should the cancellation take effect|would you like the cancellation to start}?|{When|What day} {do you want|should} {it|the cancellation} {to end|to take effect}{, today or later|}?}',
     ],
     fix: [
       "{Done|Alright}: {I've|I have} {cancelled|closed} the [noun] {effective [date]|as of today}{ and waived the final fee| with no further charges}. Reference [ref].",
@@ -301,8 +301,8 @@ export const CATEGORY_SCRIPTS: Record<string, CategoryScript> = {
   payment_arrangement: script({
     topic: ['a payment plan', 'the payment arrangement', 'spreading the payments'],
     steps: [
-      '{I understand|Of course}. {How much|What amount} {could you|would you be able to} {pay|manage} {each month|monthly}?',
-      '{And|Okay,} {what day|which date} {works best|suits you} for the payments{, around payday|}?',
+      "{{I understand|Of course}. {How much|What amount} {could you|would you be able to} {pay|manage} {each month|monthly}?|{That's okay|We can work with that}. {What amount|How much} {feels manageable|is realistic} {per month|each month} for you?}",
+      '{{And|Okay,} {what day|which date} {works best|suits you} for the payments{, around payday|}?|{When|What day} {do you get paid|is payday}{, so we can line the payments up|}?}',
       '{Would you like|Do you want} {autopay|automatic payments} {set up|on} for it?',
     ],
     fix: [
@@ -319,7 +319,7 @@ export const CATEGORY_SCRIPTS: Record<string, CategoryScript> = {
     steps: [
       "{I'm going to|Let me} {secure|lock} {that|your} [noun] {right away|first}. {Which|What} {transactions|charges} {don't you recognise|are not yours}?",
       '{Do you|Do you still} have the [thing] {with you|in your possession}{, and has anyone else used it|}?',
-      '{When|What day} {did you last|was the last time you} {use it|made a purchase} {yourself|that you remember}?',
+      "{{When|What day} {did you last|was the last time you} {use it|made a purchase} {yourself|that you remember}?|{When|What day} {was the last purchase|did you last buy something} {you're sure was yours|that you remember making}?}",
     ],
     fix: [
       "{I've|I have} {blocked|frozen} the [thing], {opened|filed} a dispute for [amount], and a new one {arrives|ships} by [day]. Case reference [ref].",
@@ -333,8 +333,8 @@ export const CATEGORY_SCRIPTS: Record<string, CategoryScript> = {
   booking_change: script({
     topic: ['the booking change', 'your [noun]', 'changing the booking'],
     steps: [
-      '{Let me open|I am opening} the [noun]. {What|Which} {change|part} {do you need|would you like to make}?',
-      '{And|Okay,} {are|is} the {dates|travel dates} {flexible|fixed}, or does it have to be [day]?',
+      '{{Let me open|I am opening} the [noun]. {What|Which} {change|part} {do you need|would you like to make}?|{The [noun] is open|I have the [noun] up}. {What|Which part} {needs changing|should we change}?}',
+      '{{And|Okay,} {are|is} the {dates|travel dates} {flexible|fixed}, or does it have to be [day]?|{How flexible|How fixed} {are|is} {your dates|the travel date}{, or is [day] the only option|}?}',
       '{Is the {name|passenger name}|Should the {name|passenger name} be} {spelled|written} {exactly|just} as on the passport?',
     ],
     fix: [
@@ -366,7 +366,7 @@ export const CATEGORY_SCRIPTS: Record<string, CategoryScript> = {
     topic: ['the technical problem', 'getting the [thing] working', 'the [thing]'],
     steps: [
       "{Let's|Let us} {try|do} {a quick|a simple} {restart|reset}. {Could you|Can you} {unplug|switch off} the [thing] for {thirty seconds|a minute} and {plug it back in|turn it on again}?",
-      '{Okay|Thanks}. {What|Which} {lights|messages} {do you see|are showing} on the [thing] {now|at the moment}?',
+      '{{Okay|Thanks}. {What|Which} {lights|messages} {do you see|are showing} on the [thing] {now|at the moment}?|{Alright|Thanks}. {Which|What} {lights are on|message is showing} on the [thing] {right now|at this point}?}',
       '{Now|Next}, {could you|can you} {open|check} the settings and {tell me|read me} what it says {next to|under} the network {status|name}?',
       "{I'm|I am} {running|sending} a {line test|refresh signal} from here. {Does|Did} anything {change|come back} on your side?",
     ],
