@@ -175,7 +175,28 @@ export function callerDetail(
   return realise(pick(random, templates), values, random);
 }
 
-const NOT_A_NAME = new Set(['I', 'The', 'My', 'Your', 'It', 'This', 'That', 'A', 'An', 'Dr', 'Apt', 'Suite']);
+const NOT_A_NAME = new Set([
+  'I',
+  'The',
+  'My',
+  'Your',
+  'It',
+  'This',
+  'That',
+  'A',
+  'An',
+  'Dr',
+  'Apt',
+  'Suite',
+  ...MONTHS,
+  'Monday',
+  'Tuesday',
+  'Wednesday',
+  'Thursday',
+  'Friday',
+  'Saturday',
+  'Sunday',
+]);
 
 /** A detail the listener picked out of what it heard (an amount, a date, a code), to read it back. */
 export interface HeardDetail {

@@ -73,8 +73,13 @@ function lowerStart(text: string): string {
   return /^(?:I\b|I'|[A-Z]{2})/.test(text) ? text : text.charAt(0).toLowerCase() + text.slice(1);
 }
 
+// A sentence that already opens with one of these gets no second opener ("Okay, so okay.").
+const OPENS_ALREADY =
+  /^(?:okay|ok|alright|all right|sure|right|so|now|thanks|thank|got|good|great|perfect|understood|mm-hm|uh-huh|yes|yeah|yep|no|nope|well|oh|um|hmm|let's|fine|look|listen)\b/i;
+
 /** Prefixes a turn-opening word and sometimes a trailing remark; a marker ending in a comma continues the sentence. */
 function frame(text: string, start: string, end: string): string {
+  if (OPENS_ALREADY.test(text)) start = '';
   const body =
     start.endsWith(',') || start.endsWith(' so') || start.endsWith(' and') ? lowerStart(text) : text;
   return [start, body, end].filter((part) => part !== '').join(' ');
