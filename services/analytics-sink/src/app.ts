@@ -40,8 +40,13 @@ export function createApp(deps: AppDeps): AnalyticsSinkApp {
     group: 'analytics-sink',
     logger: deps.logger,
     settleMs: config.DATASET_SETTLE_MS,
+    replayMs: config.DATASET_REPLAY_MS,
     groundTruthOf,
-    manifestConfig: { bus: config.SYNTHCALL_BUS, settleMs: config.DATASET_SETTLE_MS },
+    manifestConfig: {
+      bus: config.SYNTHCALL_BUS,
+      settleMs: config.DATASET_SETTLE_MS,
+      replayMs: config.DATASET_REPLAY_MS,
+    },
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.schedule ? { schedule: deps.schedule } : {}),
     ...(deps.versions ? { versions: deps.versions } : {}),
@@ -54,6 +59,7 @@ export function createApp(deps: AppDeps): AnalyticsSinkApp {
     logger: deps.logger,
     group: 'analytics-sink-segment',
     settleMs: config.DATASET_SETTLE_MS,
+    replayMs: config.DATASET_REPLAY_MS,
     ...(deps.schedule ? { schedule: deps.schedule } : {}),
   });
   const ops = createOpsServer({

@@ -49,6 +49,13 @@ export const configSchema = z
     DATASET_SETTLE_MS: envDurationMs()
       .default(2_000)
       .pipe(z.number().int().min(0).max(60_000, 'must be at most 60s')),
+    /**
+     * How much of the call topics to read again whenever the sink (re)joins its groups: a restart then rebuilds the
+     * calls in flight from their first event. Longer than the longest call plus its settle time.
+     */
+    DATASET_REPLAY_MS: envDurationMs()
+      .default(900_000)
+      .pipe(z.number().int().min(0).max(86_400_000, 'must be at most 24h')),
     /** Segment source write key (secret). Unset: no Segment; the calls go to <DATASET_DIR>/segment.jsonl instead. */
     SEGMENT_WRITE_KEY: z.string().trim().min(1, 'must not be empty').optional(),
     /** Segment API origin; a local receiver or proxy. analytics-node appends /v1/batch. */

@@ -1,5 +1,5 @@
 import type { EventBus, Subscription } from '@synthcall/event-bus';
-import { TOPICS } from '@synthcall/schemas';
+import { TOPICS, type TopicBinding } from '@synthcall/schemas';
 import type { DatasetBuilder } from './domain/dataset.js';
 
 export interface CollectorOptions {
@@ -8,13 +8,23 @@ export interface CollectorOptions {
   /** Consumer-group prefix; each topic gets `<group>-<topic>`. */
   group: string;
   fromBeginning?: boolean;
+  /**
+   * On (re)joining, deliver again what the topics received in this window (see the bus's replayMs), so calls in flight
+   * when the process restarted are rebuilt from their first event instead of being lost.
+   */
+  replayMs?: number;
   /** Called once per call when its end is known (call_ended or call_failed). */
   onCallFinished?: (callId: string) => void | Promise<void>;
   /** Called when a call's Voice Intelligence results arrive (usually after the call finished). */
   onIntelligence?: (callId: string) => void | Promise<void>;
-  topics?: Partial<
-    Pick<typeof TOPICS, 'calls' | 'replies' | 'utterances' | 'callEvents' | 'conversationState'>
-  >;
+  /** Other names for the same schemas (tests and `generate` use their own topics). */
+  topics?: {
+    calls?: TopicBinding<'CallPlanned'>;
+    replies?: TopicBinding<'ReplyReady'>;
+    utterances?: TopicBinding<'UtteranceHeard'>;
+    callEvents?: TopicBinding<'CallLifecycle'>;
+    conversationState?: TopicBinding<'ConversationState'>;
+  };
 }
 
 /** Feeds a DatasetBuilder from the call-loop topics. Handlers only update memory, so redelivery is harmless. */
@@ -28,11 +38,13 @@ export async function collectDataset(o: CollectorOptions): Promise<{ close(): Pr
     }
   };
   const fromBeginning = o.fromBeginning ?? true;
+  const replay = o.replayMs === undefined ? {} : { replayMs: o.replayMs };
   const subs: Subscription[] = [
     await o.bus.subscribe({
       topic: t.calls,
       group: `${o.group}-calls`,
       fromBeginning,
+      ...replay,
       handler: async ({ value }) => {
         o.dataset.onPlanned(value);
         await check(value.callId);
@@ -42,30 +54,35 @@ export async function collectDataset(o: CollectorOptions): Promise<{ close(): Pr
       topic: t.replies,
       group: `${o.group}-replies`,
       fromBeginning,
+      ...replay,
       handler: async ({ value }) => o.dataset.onReply(value),
     }),
     await o.bus.subscribe({
       topic: t.utterances,
       group: `${o.group}-utterances`,
       fromBeginning,
+      ...replay,
       handler: async ({ value }) => o.dataset.onHeard(value),
     }),
     await o.bus.subscribe({
       topic: t.conversationState,
       group: `${o.group}-state`,
       fromBeginning,
+      ...replay,
       handler: async ({ value }) => o.dataset.onState(value),
     }),
     await o.bus.subscribe({
       topic: t.recordings,
       group: `${o.group}-recordings`,
       fromBeginning,
+      ...replay,
       handler: async ({ value }) => o.dataset.onRecording(value),
     }),
     await o.bus.subscribe({
       topic: t.transcripts,
       group: `${o.group}-transcripts`,
       fromBeginning,
+      ...replay,
       handler: async ({ value }) => {
         o.dataset.onTranscript(value);
         await o.onIntelligence?.(value.callId);
@@ -75,6 +92,7 @@ export async function collectDataset(o: CollectorOptions): Promise<{ close(): Pr
       topic: t.callEvents,
       group: `${o.group}-call-events`,
       fromBeginning,
+      ...replay,
       handler: async ({ value }) => {
         o.dataset.onLifecycle(value);
         await check(value.callId);

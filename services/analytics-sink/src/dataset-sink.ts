@@ -58,6 +58,8 @@ export interface DatasetSinkOptions {
    * other topics (other partitions, other consumers) and may arrive a little after call_ended.
    */
   settleMs: number;
+  /** Re-read this much of the topics on every (re)join, so a restart keeps the calls in flight (bus replayMs). */
+  replayMs?: number;
   now?: () => Date;
   schedule?: Schedule;
   groundTruthOf?: (state: ConversationState) => GroundTruth | null;
@@ -156,6 +158,7 @@ export class DatasetSink {
       dataset: this.dataset,
       group: this.o.group ?? 'analytics-sink',
       fromBeginning: true,
+      ...(this.o.replayMs !== undefined ? { replayMs: this.o.replayMs } : {}),
       ...(this.o.topics ? { topics: this.o.topics } : {}),
       onCallFinished: (callId) => this.callFinished(callId),
       onIntelligence: (callId) => {

@@ -28,6 +28,8 @@ export interface SegmentPublisherOptions {
    * goes out without a duration. Default 30 s.
    */
   conferenceEndWaitMs?: number;
+  /** Re-read this much of the topics on every (re)join, so a restart keeps the calls in flight (bus replayMs). */
+  replayMs?: number;
   schedule?: Schedule;
   /** Other names for the same schemas (tests and `generate` use their own topics). */
   topics?: {
@@ -80,11 +82,13 @@ export class SegmentPublisher {
     };
     const group = this.o.group ?? 'analytics-sink-segment';
     const fromBeginning = true;
+    const replay = this.o.replayMs === undefined ? {} : { replayMs: this.o.replayMs };
     this.subs = [
       await this.o.bus.subscribe({
         topic: t.calls,
         group: `${group}-calls`,
         fromBeginning,
+        ...replay,
         handler: async ({ value }) => {
           this.dataset.onPlanned(value);
           await this.sendAll(this.tracker.onPlanned(value));
@@ -95,12 +99,14 @@ export class SegmentPublisher {
         topic: t.replies,
         group: `${group}-replies`,
         fromBeginning,
+        ...replay,
         handler: async ({ value }) => this.dataset.onReply(value),
       }),
       await this.o.bus.subscribe({
         topic: t.callEvents,
         group: `${group}-call-events`,
         fromBeginning,
+        ...replay,
         handler: async ({ value }) => {
           this.dataset.onLifecycle(value);
           await this.sendAll(this.tracker.onLifecycle(value));
@@ -111,6 +117,7 @@ export class SegmentPublisher {
         topic: t.transcripts,
         group: `${group}-transcripts`,
         fromBeginning,
+        ...replay,
         handler: async ({ value }) => this.sendAll(this.tracker.onAnalyzed(value)),
       }),
     ];

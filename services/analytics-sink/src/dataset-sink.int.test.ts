@@ -1,0 +1,96 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { EventBus } from '@synthcall/event-bus';
+import { exampleEvents } from '@synthcall/schemas';
+import { freshTopic, integrationEnv, kafkaBusForTest, uniqueName } from '@synthcall/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { DatasetSink } from './dataset-sink.js';
+
+const quiet = { info() {}, warn() {}, error() {} };
+const cleanups: Array<() => Promise<void>> = [];
+afterAll(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function callsIn(
+  dir: string,
+): Promise<Array<{ callId: string; turnCount: number; endReason: string }>> {
+  const file = join(dir, 'calls.jsonl');
+  if (!existsSync(file)) return [];
+  return (await readFile(file, 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+}
+
+describe('DatasetSink on a real broker', () => {
+  it('keeps a call that was in flight when the sink restarted: its first events are read again (replayMs)', async () => {
+    const { brokers } = integrationEnv();
+    const topics = {
+      calls: await freshTopic(brokers, 'CallPlanned', 2),
+      replies: await freshTopic(brokers, 'ReplyReady', 2),
+      utterances: await freshTopic(brokers, 'UtteranceHeard', 2),
+      callEvents: await freshTopic(brokers, 'CallLifecycle', 2),
+      conversationState: await freshTopic(brokers, 'ConversationState', 2),
+    };
+    const dir = await mkdtemp(join(tmpdir(), 'sink-replay-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const group = uniqueName('it-sink');
+    const start = async (bus: EventBus) => {
+      const sink = new DatasetSink({
+        bus,
+        dir,
+        group,
+        logger: quiet,
+        settleMs: 2_000,
+        replayMs: 60_000,
+        topics,
+      });
+      await sink.start();
+      return sink;
+    };
+    const callId = uniqueName('call-restart');
+    const ev = exampleEvents(callId);
+    const reply = (turn: number) => ({
+      ...ev.ReplyReady,
+      eventId: `${callId}:r${turn}`,
+      role: turn % 2 === 0 ? ('agent' as const) : ('customer' as const),
+      turn,
+      text: `line ${turn}`,
+    });
+
+    const first = (await kafkaBusForTest()).bus;
+    cleanups.push(() => first.close());
+    const sink1 = await start(first);
+    await first.publish(topics.calls, callId, ev.CallPlanned);
+    await first.publish(topics.replies, callId, reply(0));
+    await first.publish(topics.replies, callId, reply(1));
+    // Long enough for the first sink to consume and commit the plan and two turns, then it stops mid-call.
+    await sleep(3_000);
+    await sink1.close();
+    await first.close();
+
+    const second = (await kafkaBusForTest()).bus;
+    cleanups.push(() => second.close());
+    await second.publish(topics.replies, callId, reply(2));
+    await second.publish(topics.replies, callId, reply(3));
+    await second.publish(topics.callEvents, callId, {
+      ...ev.CallLifecycle,
+      eventId: `${callId}:ended`,
+      type: 'call_ended',
+      endReason: 'resolved',
+      endedBy: 'agent',
+    });
+    const sink2 = await start(second);
+    cleanups.push(() => sink2.close());
+    const deadline = Date.now() + 30_000;
+    while ((await callsIn(dir)).length === 0 && Date.now() < deadline) await sleep(250);
+    await sink2.flush();
+    expect((await callsIn(dir)).map((c) => [c.callId, c.turnCount, c.endReason])).toEqual([
+      [callId, 4, 'resolved'],
+    ]);
+  }, 60_000);
+});
