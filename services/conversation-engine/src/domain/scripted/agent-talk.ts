@@ -1,5 +1,5 @@
 import { pick, type Random } from '../random.js';
-import { hasOwnFigure, numbers } from './details.js';
+import { numbers, ownFigure } from './details.js';
 import { realise, type Slots } from './template.js';
 
 // What an agent says around the scripted moves: what the account screen shows once the caller is verified, the
@@ -120,7 +120,8 @@ export function finding(category: string, slots: Slots, random: Random, index: n
   const template = templates[index % templates.length] as string;
   const values = numbers(random);
   // The screen shows the caller's own figure (the disputed charge, the plan price) as the caller says it.
-  if (hasOwnFigure(category) && typeof slots.amount === 'string') values.money = slots.amount;
+  const own = typeof slots.amount === 'string' ? ownFigure(category, slots.amount) : undefined;
+  if (own) values.money = own;
   return realise(template, { ...slots, ...values }, random);
 }
 

@@ -72,11 +72,11 @@ export function articles(text: string): string {
     .replace(/\b([Aa])n (?=[bcdfgjklmnpqrstvwxyz][a-z])/g, '$1 ');
 }
 
-// Said in passing while answering: where the caller is, who is with them, what else is going on. Carries the call's
-// people and places, so the small talk is this caller's, not a stock line.
+// Said in passing while answering: who is with them, what else is going on. Carries the call's people and places,
+// so the small talk is this caller's, not a stock line. Never where the caller is now: the opening may have said it
+// ("calling from [city]"), and a second, different whereabouts would contradict it.
 const WORLD_ASIDES: readonly string[] = [
   'My [pwho] [pname] had the same {problem|thing} {in [pcity]|over on [pstreet]} {back in [pmonth]|last [pmonth]}{, and it took [pweeks] weeks| and it took ages to sort out|}.',
-  "{I'm|I am} {at|outside} my [pwho] [pname]'s {place|house} on [pstreet]{ in [pcity]|}{, so it's a bit noisy|, sorry about the noise|}.",
   '{[pname]|My [pwho] [pname]}, who {lives|used to live} in [pcity], {told me|said} {to call|I should call} {before [clock]|on [date]|today}.',
   "{Sorry,|Excuse me,} {my|the} [pdog] {is|keeps} {barking|whining} at {the door|[pname] next door}{, I'm in the middle of making [pdish]|}.",
   '{I was|We were} {halfway through|just sitting down to} [pdish] {when|and then} {I saw|I noticed} {it|this}{ at [clock]|, on [date]}.',
@@ -84,7 +84,6 @@ const WORLD_ASIDES: readonly string[] = [
   '{[relname] and I|My [rel] and I} {drove|came} {back|down} from [pcity] on [date]{ and it was like this when we got in|}.',
 
   '{Sorry,|Excuse me,} [relname] is {talking to me|asking me something|trying to help} {at the same time|in the background}.',
-  "{I'm|I am} {in|driving through} [city] {right now|today}{, so the signal might drop|, visiting my [rel]|}.",
   '{My [rel]|[relname]} had {the same|a similar} {problem|thing} {last [pmonth]|in [since]}{, {relpron} said it took weeks|, it got fixed eventually|}.',
   "{The|My} [pet] {is|keeps} {barking|whining} {in the background|at the door}{, sorry, that's [petname]|, ignore [petname]|}.",
   "{I have to|I've got to} {pick up|meet} [relname] {at [clock]|after this|in a bit}{ over on [street]|}.",

@@ -118,7 +118,7 @@ const BY_CATEGORY: Record<string, readonly string[]> = {
     "{I've|I have} {paid|been paying} [money] {a month|monthly} since [date].",
   ],
   plan_change: [
-    "{I'm|I am} {paying|on} [money] a month {now|right now}{ for [count] lines|}.",
+    "{I'm|I am} {paying|on} [money] a month {now|right now}{ for everything|, all in|}.",
     '{The|My} {current|old} plan {costs|is} [money]{, renewed on [date]|}.',
   ],
   payment_arrangement: [
@@ -149,9 +149,26 @@ const BY_CATEGORY: Record<string, readonly string[]> = {
 
 const ONE_AMOUNT = new Set(['billing_dispute', 'refund', 'return', 'damaged_or_wrong_item', 'claim_status']);
 
+/** Categories where the caller pays a price today that the call is about changing or ending. */
+const CURRENT_PRICE = new Set(['plan_change', 'cancellation']);
+
 /** Whether the caller has one figure of their own (the disputed charge, the plan price) that must not change. */
 export function hasOwnFigure(category: string): boolean {
-  return ONE_AMOUNT.has(category);
+  return ONE_AMOUNT.has(category) || CURRENT_PRICE.has(category);
+}
+
+/**
+ * The caller's own figure for the whole call: the disputed or refunded amount (the plan's `amount`), or for a plan
+ * change or cancellation the price paid today — above the new price the agent will quote (`amount`), so "I pay X,
+ * the new plan is Y" reads as a saving. Undefined when the category has no figure of the caller's own.
+ */
+export function ownFigure(category: string, amount: string): string | undefined {
+  if (ONE_AMOUNT.has(category)) return amount;
+  if (!CURRENT_PRICE.has(category)) return undefined;
+  const cents = Math.round(Number(amount.replace(/[$,]/g, '')) * 100);
+  if (!Number.isFinite(cents)) return undefined;
+  const current = Math.round((cents * 1.4) / 100) * 100 - 1;
+  return `$${Math.floor(current / 100)}.${String(current % 100).padStart(2, '0')}`;
 }
 
 const METER = ['{The|My} meter {reads|shows} [reading]{, last month it was lower|}.'];
@@ -170,8 +187,9 @@ export function callerDetail(
   ];
   // One answer reads one set of figures (its main sentence and this detail agree).
   const values = { ...figures };
-  // The amount in dispute is the caller's own figure, the same every time it comes up.
-  if (disputed && ONE_AMOUNT.has(category)) values.money = disputed;
+  // The caller's own figure (the amount in dispute, the price paid today) is the same every time it comes up.
+  const own = disputed === undefined ? undefined : ownFigure(category, disputed);
+  if (own) values.money = own;
   return realise(pick(random, templates), values, random);
 }
 
@@ -202,7 +220,7 @@ const NOT_A_NAME = new Set([
 export interface HeardDetail {
   text: string;
   /** A name or place is repeated back differently from a figure ("Bakersfield, got it" vs "I see $42 here"). */
-  kind: 'figure' | 'name';
+  kind: 'figure' | 'name' | 'place';
 }
 
 export function heardDetail(heard: string, random: Random): HeardDetail | undefined {
@@ -213,9 +231,10 @@ export function heardDetail(heard: string, random: Random): HeardDetail | undefi
   ].map((m): HeardDetail => ({ text: m[0], kind: 'figure' }));
   // Names and places the caller mentioned ("my daughter Kiara", "from Eau Claire"): agents repeat them back.
   for (const m of heard.matchAll(
-    /\b(?:in|from|named|daughter|son|wife|husband|friend|at|with) ([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b/g,
+    /\b(in|from|named|daughter|son|wife|husband|friend|at|with) ([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b/g,
   ))
-    if (m[1] && !NOT_A_NAME.has(m[1].split(' ')[0] ?? '')) found.push({ text: m[1], kind: 'name' });
+    if (m[2] && !NOT_A_NAME.has(m[2].split(' ')[0] ?? ''))
+      found.push({ text: m[2], kind: m[1] === 'in' || m[1] === 'from' || m[1] === 'at' ? 'place' : 'name' });
   if (found.length === 0 || !chance(random, 0.8)) return undefined;
   return pick(random, found);
 }

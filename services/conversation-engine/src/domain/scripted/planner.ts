@@ -13,7 +13,7 @@ import {
 import { articles, backstory, worldAside } from './backstory.js';
 import { type AgentHeard, type CustomerHeard, classifyForAgent, classifyForCustomer } from './classify.js';
 import { agentAside, aside } from './colour.js';
-import { callerDetail, hasOwnFigure, heardDetail, numbers } from './details.js';
+import { callerDetail, heardDetail, numbers, ownFigure } from './details.js';
 import { agentFrame, customerFrame } from './discourse.js';
 import { issueInOwnWords, wantInOwnWords } from './issue-talk.js';
 import {
@@ -354,8 +354,10 @@ function agentLine(
   const echo = !readBack
     ? ''
     : readBack.kind === 'name'
-      ? `${say(['{Okay|Got it|Right|Alright|Mm-hm}, [detail]{, noted|, thanks|, I have that down|}.', '[detail], {okay|got it|right}.'], { detail: readBack.text })} `
-      : `${say(['{Okay|Got it|Right|Alright}, [detail]{, noted|, I see that here|, thanks|, I have that|}.', "{I see|I've got} [detail] {here|on my screen|on the account}."], { detail: readBack.text })} `;
+      ? `${say(['{Okay|Got it|Right|Alright|Mm-hm}, [detail]{, noted|, thanks|}.', '[detail], {okay|got it|right}.'], { detail: readBack.text })} `
+      : readBack.kind === 'place'
+        ? `${say(['{Oh, |Ah, |}[detail]{, okay|, I see|, right}.', '{Okay|Alright|Right}, {in|over in} [detail].'], { detail: readBack.text })} `
+        : `${say(['{Okay|Got it|Right|Alright}, [detail]{, noted|, I see that here|, thanks|, I have that|}.', "{I see|I've got} [detail] {here|on my screen|on the account}."], { detail: readBack.text })} `;
   const smallTalk =
     (context.agent.attitude === 'chatty' || context.agent.attitude === 'friendly') && chance(random, 0.35)
       ? `${agentAside(random)} `
@@ -567,7 +569,8 @@ function answerTo(
   n: ReturnType<typeof numbers>,
 ): { text: string; detailed: boolean } {
   // The caller's own figure (the charge in dispute, the plan price) reads the same in every answer.
-  if (hasOwnFigure(category) && typeof slots.amount === 'string') n.money = slots.amount;
+  const own = typeof slots.amount === 'string' ? ownFigure(category, slots.amount) : undefined;
+  if (own) n.money = own;
   const say = (templates: readonly string[]) => realise(pick(random, templates), { ...slots, ...n }, random);
   const proficiency = customer.technicalProficiency;
   switch (questionKind(heard)) {
@@ -722,7 +725,9 @@ function customerLine(
         ? `${say(['{The thing is|What happened is|Basically|To explain}, [clause].', '[clause-cap], {that is the problem|that is what happened}.'], { clause: lowerFirst(clause), 'clause-cap': clause })} `
         : '';
     memory.toldIssue = true;
-    const base = `${untold}${customerFrame(core.text, t, random)} ${detail}${colour}`;
+    // A detail that only says the caller's figure again ("I'm on $78.99 a month" after "the plan at $78.99") is dropped.
+    const repeats = [...detail.matchAll(/\$[\d,.]+\d/g)].some((m) => core.text.includes(m[0]));
+    const base = `${untold}${customerFrame(core.text, t, random)} ${repeats ? '' : detail}${colour}`;
     if (memory.mood === 'impatient' || (t === 'tense' && chance(random, 0.4)))
       return `${base} ${say(CUSTOMER_BEATS.impatient)}`;
     if (memory.mood === 'anxious' && chance(random, 0.5)) return `${base} ${say(CUSTOMER_BEATS.worry)}`;

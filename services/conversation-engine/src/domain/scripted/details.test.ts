@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../random.js';
+import { heardDetail, ownFigure } from './details.js';
+
+describe('ownFigure', () => {
+  it('is the disputed amount itself for a billing dispute or refund', () => {
+    expect(ownFigure('billing_dispute', '$42.10')).toBe('$42.10');
+    expect(ownFigure('refund', '$9.99')).toBe('$9.99');
+  });
+
+  it('is a price above the quoted new one for a plan change or cancellation, so the change reads as a saving', () => {
+    // $21.07 × 1.4 = $29.50, shown as a price ending in .99.
+    expect(ownFigure('plan_change', '$21.07')).toBe('$28.99');
+    expect(ownFigure('cancellation', '$100.00')).toBe('$139.99');
+  });
+
+  it('is nothing for a category without a figure of the caller’s own', () => {
+    expect(ownFigure('outage', '$21.07')).toBeUndefined();
+  });
+});
+
+describe('heardDetail', () => {
+  it('tells a place the caller is in from a person they named', () => {
+    const kinds = new Set<string>();
+    for (let i = 0; i < 40; i++) {
+      const d = heardDetail(
+        'I am calling from Findlay, my daughter Kiara set it up.',
+        seededRandom(`h-${i}`),
+      );
+      if (d) kinds.add(`${d.kind}:${d.text}`);
+    }
+    expect(kinds).toEqual(new Set(['place:Findlay', 'name:Kiara']));
+  });
+});
