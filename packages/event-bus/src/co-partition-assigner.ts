@@ -32,7 +32,7 @@ export function coPartitionAssigner(processKey: string): PartitionAssigner {
           const member = ordered[partitionId % ordered.length];
           if (!member) continue;
           const own = assignment.get(member.memberId) ?? {};
-          (own[topic] ??= []).push(partitionId);
+          own[topic] = [...(own[topic] ?? []), partitionId];
         }
       }
       return [...assignment].map(([memberId, topicsOf]) => ({
