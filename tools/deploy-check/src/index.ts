@@ -14,10 +14,19 @@ export {
 } from './image/assemble.js';
 export {
   buildOverlay,
+  buildOverlayYaml,
   CrdSchemas,
   type Manifest,
   ManifestError,
   OVERLAYS,
+  parseManifests,
   validateManifest,
+  validateManifests,
 } from './k8s/manifests.js';
+export {
+  checkStrictFields,
+  K8S_STRICT_CHECK_BIN,
+  StrictFieldsError,
+  type StrictFieldsResult,
+} from './k8s/strict-fields.js';
 export { isExported, KAFKA_EXPORTER_METRICS, metricNames } from './monitoring/promql.js';

@@ -2,17 +2,21 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TOPICS, topicSpecs } from '@synthcall/schemas';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
 import { KAFKA_TOPICS_FILE, renderKafkaTopics } from '../generate/kafka-topics.js';
 import { runtimeClosure, runtimeFiles, SERVICES, TOOL_IMAGES, workspacePackages } from '../image/assemble.js';
 import {
-  buildOverlay,
+  buildOverlayYaml,
   CrdSchemas,
   type Manifest,
   OVERLAYS,
   type Overlay,
+  parseManifests,
   REPO_ROOT,
   validateManifest,
+  validateManifests,
 } from './manifests.js';
+import { checkStrictFields } from './strict-fields.js';
 
 type Container = {
   name: string;
@@ -32,21 +36,33 @@ const configValue = (ms: Manifest[], configMap: string, key: string) => {
   return (cm?.data as Record<string, string> | undefined)?.[key];
 };
 
-const built = new Map<Overlay, Manifest[]>();
+const built = new Map<Overlay, { yaml: string; manifests: Manifest[] }>();
 const crds = new CrdSchemas();
 
 beforeAll(async () => {
-  for (const overlay of OVERLAYS) built.set(overlay, await buildOverlay(overlay));
+  for (const overlay of OVERLAYS) {
+    const yaml = await buildOverlayYaml(overlay);
+    built.set(overlay, { yaml, manifests: parseManifests(yaml) });
+  }
 }, 60_000);
 
-const overlay = (name: Overlay) => built.get(name) ?? [];
+const overlay = (name: Overlay) => built.get(name)?.manifests ?? [];
 
 describe.each(OVERLAYS)('overlay %s', (name) => {
   it('builds with kustomize and every manifest passes its schema (core kinds and CRDs)', async () => {
     const manifests = overlay(name);
     expect(manifests.length).toBeGreaterThan(20);
-    const problems = (await Promise.all(manifests.map((m) => validateManifest(m, crds)))).flat();
-    expect(problems).toEqual([]);
+    const yaml = built.get(name)?.yaml ?? '';
+    expect(await validateManifests(yaml, crds)).toEqual([]);
+    // Every object the strict check skipped has a CRD schema; every other one was decoded strictly.
+    const strict = await checkStrictFields(yaml);
+    for (const skipped of strict.skippedKinds) {
+      const [apiVersion = '', kind = ''] = skipped.split(' ');
+      expect(await crds.validator(apiVersion, kind), skipped).not.toBeNull();
+    }
+    const skipped = manifests.filter((m) => strict.skippedKinds.includes(`${m.apiVersion} ${m.kind}`));
+    expect(strict.checked).toBe(manifests.length - skipped.length);
+    expect(strict.checked).toBeGreaterThan(10);
   });
 
   it('runs each service non-root on a read-only root FS, with probes, resources and the shared config', () => {
@@ -204,6 +220,35 @@ describe('validation', () => {
         expect.stringContaining('additional'),
       ]),
     );
+  });
+
+  it('rejects a misspelled container field that the kubernetes-models validators let through', async () => {
+    const deployment = copy(find(overlay('dev'), 'Deployment', 'twiml-gateway')[0] as Manifest);
+    (podSpec(deployment).containers[0] as unknown as Record<string, unknown>).imagePullPolcy = 'Always';
+    expect(await validateManifest(deployment, crds)).toEqual([]);
+    expect(await validateManifests(stringify(deployment), crds)).toEqual([
+      'Deployment/twiml-gateway: unknown field "spec.template.spec.containers[0].imagePullPolcy"',
+    ]);
+  });
+
+  it('rejects a Service with spec.prots, naming the field', async () => {
+    const service = copy(find(overlay('dev'), 'Service', 'twiml-gateway')[0] as Manifest);
+    const spec = service.spec as Record<string, unknown>;
+    spec.prots = spec.ports;
+    const problems = await validateManifests(stringify(service), crds);
+    expect(problems).toEqual(['Service/twiml-gateway: unknown field "spec.prots"']);
+  });
+
+  it('rejects a built-in kind at an API version the strict check does not decode', async () => {
+    const hpa = {
+      apiVersion: 'autoscaling/v2beta2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: 'h' },
+      spec: { scaleTargetRef: { kind: 'Deployment', name: 'd' }, maxReplicas: 2 },
+    };
+    expect(await validateManifests(stringify(hpa), crds)).toEqual([
+      'autoscaling/v2beta2 HorizontalPodAutoscaler: a built-in kind k8s-strict-check does not register, so not checked strictly',
+    ]);
   });
 
   it('rejects a kind it has no schema for instead of letting it through', async () => {
