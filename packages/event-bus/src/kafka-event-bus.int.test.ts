@@ -140,9 +140,8 @@ describe('KafkaEventBus on a real broker', () => {
       (await kafkaBusForTest({ clientId: 'it-replica' })).bus,
       (await kafkaBusForTest({ clientId: 'it-replica' })).bus,
     ];
-    const topics = await Promise.all(
-      Array.from({ length: 4 }, () => freshTopic(brokers, 'UtteranceHeard', 6)),
-    );
+    const topics = [];
+    for (let t = 0; t < 4; t++) topics.push(await freshTopic(brokers, 'UtteranceHeard', 6));
     const prefix = uniqueName('it-copart');
     // key → topic index → replica that handled it
     const handledBy = new Map<string, Map<number, number>>();

@@ -46,10 +46,38 @@ export async function createTopics(
   }).admin();
   await admin.connect();
   try {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: topics.map((t) => ({ topic: t.name, numPartitions: t.partitions ?? 3, replicationFactor: 1 })),
-    });
+    try {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: topics.map((t) => ({
+          topic: t.name,
+          numPartitions: t.partitions ?? 3,
+          replicationFactor: 1,
+        })),
+      });
+    } catch (err) {
+      // Under load the leader wait can ask a broker that has not loaded the new partitions yet ("This server does not
+      // host this topic-partition") although the topics were created: wait for their leaders here instead.
+      if ((err as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw err;
+    }
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      try {
+        const { topics: found } = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.name) });
+        const ready = topics.every((t) => {
+          const meta = found.find((f) => f.name === t.name);
+          return (
+            meta?.partitions.length === (t.partitions ?? 3) && meta.partitions.every((p) => p.leader >= 0)
+          );
+        });
+        if (ready) return;
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+      }
+      if (Date.now() > deadline)
+        throw new Error(`topics ${topics.map((t) => t.name).join(', ')} have no leaders after 15 s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   } finally {
     await admin.disconnect();
   }
