@@ -85,7 +85,8 @@ export async function collectDataset(o: CollectorOptions): Promise<{ close(): Pr
       ...replay,
       handler: async ({ value }) => {
         o.dataset.onTranscript(value);
-        await o.onIntelligence?.(value.callId);
+        // Results of a call not (or no longer) held wait for its plan, or belong to a call already dropped.
+        if (o.dataset.has(value.callId)) await o.onIntelligence?.(value.callId);
       },
     }),
     await o.bus.subscribe({

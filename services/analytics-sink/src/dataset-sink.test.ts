@@ -163,6 +163,36 @@ describe('DatasetSink', () => {
     });
   });
 
+  it('drops a written call from memory when its Voice Intelligence results are written, or after the retention time', async () => {
+    const dir = await tempDir();
+    const { bus, sink, schedule } = await startSink(dir);
+    await playCall(bus, 'call-vi', 2);
+    await playCall(bus, 'call-none', 2);
+    schedule.elapse();
+    await sink.flush();
+    // Both written; both still held, waiting for their results.
+    expect((await lines(dir)).map((r) => r.callId).sort()).toEqual(['call-none', 'call-vi']);
+    expect(sink.callsInMemory).toBe(2);
+
+    const ev = exampleEvents('call-vi');
+    await bus.publish(TOPICS.recordings, 'call-vi', ev.RecordingCompleted);
+    await bus.publish(TOPICS.transcripts, 'call-vi', ev.TranscriptAnalyzed);
+    await bus.idle();
+    await sink.flush();
+    expect(sink.callsInMemory).toBe(1);
+
+    // The retention time passes for the call that never got results.
+    schedule.elapse();
+    await sink.flush();
+    expect(sink.callsInMemory).toBe(0);
+    // A late redelivery of a dropped call neither brings it back nor writes it twice.
+    await playCall(bus, 'call-none', 2);
+    schedule.elapse();
+    await sink.flush();
+    expect(sink.callsInMemory).toBe(0);
+    expect(await lines(dir)).toHaveLength(2);
+  });
+
   it('writes a call once when its end is delivered again', async () => {
     const dir = await tempDir();
     const { bus, sink, schedule } = await startSink(dir);

@@ -60,6 +60,11 @@ export interface DatasetSinkOptions {
   settleMs: number;
   /** Re-read this much of the topics on every (re)join, so a restart keeps the calls in flight (bus replayMs). */
   replayMs?: number;
+  /**
+   * How long a written call stays in memory for its Voice Intelligence results (it is dropped at once when they are
+   * in). Default 10 min. Bounds the sink's memory to the calls of the last minutes, not every call it ever saw.
+   */
+  retainMs?: number;
   now?: () => Date;
   schedule?: Schedule;
   groundTruthOf?: (state: ConversationState) => GroundTruth | null;
@@ -113,6 +118,8 @@ export class DatasetSink {
   private readonly runId: string;
   /** Calls whose rows are in the database: late Voice Intelligence results are written there only for these. */
   private readonly inDatabase = new Set<string>();
+  /** Written calls still held for their Voice Intelligence results, with the timer that drops them. */
+  private readonly retained = new Map<string, () => void>();
   private collector: { close(): Promise<void> } | undefined;
   private chain: Promise<void> = Promise.resolve();
   private out = '';
@@ -144,7 +151,11 @@ export class DatasetSink {
   async start(): Promise<void> {
     this.startedAt = this.now().toISOString();
     this.out = await ensureWritable(this.o.dir);
-    for (const record of await this.readExisting()) this.written.set(record.callId, record);
+    for (const record of await this.readExisting()) {
+      this.written.set(record.callId, record);
+      // A replay rebuilds it (its late Voice Intelligence results can still be written); then it is dropped.
+      this.retain(record.callId);
+    }
     if (this.written.size > 0) {
       this.o.logger.info(
         { dir: this.out, calls: this.written.size },
@@ -176,12 +187,34 @@ export class DatasetSink {
     await writeIntelligenceFile(this.out, this.dataset, callId);
     const intelligence = this.dataset.intelligence(callId);
     // A call not in the database yet gets its intelligence row with the call's own transaction.
-    if (!this.o.database || !intelligence || !this.inDatabase.has(callId)) return;
-    const recording = this.dataset.recordingOf(callId);
-    await this.o.database.writeIntelligence(
-      intelligenceRowOf(intelligence),
-      recording ? recordingRowOf(callId, recording, null) : null,
-    );
+    if (this.o.database && intelligence && this.inDatabase.has(callId)) {
+      const recording = this.dataset.recordingOf(callId);
+      await this.o.database.writeIntelligence(
+        intelligenceRowOf(intelligence),
+        recording ? recordingRowOf(callId, recording, null) : null,
+      );
+    }
+    if (this.written.has(callId) && intelligence) this.release(callId);
+  }
+
+  /** Calls held in memory (in flight, or written and waiting for their Voice Intelligence results). */
+  get callsInMemory(): number {
+    return this.dataset.size;
+  }
+
+  private retain(callId: string): void {
+    if (this.retained.has(callId)) return;
+    const drop = () => {
+      this.chain = this.chain.then(() => this.release(callId));
+    };
+    this.retained.set(callId, this.schedule(drop, this.o.retainMs ?? 600_000));
+  }
+
+  private release(callId: string): void {
+    this.retained.get(callId)?.();
+    this.retained.delete(callId);
+    this.inDatabase.delete(callId);
+    this.dataset.forget(callId);
   }
 
   /** Writes every finished call now, without waiting for its settle period. */
@@ -239,6 +272,8 @@ export class DatasetSink {
       'call written to the dataset',
     );
     await this.writeCallToDatabase(callId, record);
+    if (this.dataset.intelligence(callId)) this.release(callId);
+    else this.retain(callId);
   }
 
   /** After the files: a database that fails costs the database copy of this call (logged), never its files. */

@@ -417,6 +417,23 @@ describe('SegmentPublisher timing of Call Completed', () => {
     expect(completed().map((m) => m.properties?.durationSec)).toEqual([95]);
   });
 
+  it('drops a call from memory once its four Segment calls went out, and sends nothing for a later redelivery', async () => {
+    const { bus, clock, publisher, completed } = await setupTimed();
+    await publishCall(bus, 'call-0001');
+    await bus.idle();
+    clock.fire();
+    await new Promise((r) => setImmediate(r));
+    await bus.idle();
+    expect(completed()).toHaveLength(1);
+    expect(publisher.callsInMemory).toBe(0);
+    await publishCall(bus, 'call-0001');
+    await bus.idle();
+    clock.fire();
+    await new Promise((r) => setImmediate(r));
+    expect(completed()).toHaveLength(1);
+    expect(publisher.callsInMemory).toBe(0);
+  });
+
   it('sends Call Completed without a duration when the conference end never comes, after the longest wait', async () => {
     const { bus, clock, completed } = await setupTimed();
     const e = callEvents('call-0001');

@@ -30,6 +30,8 @@ export interface SegmentPublisherOptions {
   conferenceEndWaitMs?: number;
   /** Re-read this much of the topics on every (re)join, so a restart keeps the calls in flight (bus replayMs). */
   replayMs?: number;
+  /** How long a completed call waits in memory for Call Analyzed before it is dropped anyway. Default 10 min. */
+  retainMs?: number;
   schedule?: Schedule;
   /** Other names for the same schemas (tests and `generate` use their own topics). */
   topics?: {
@@ -118,7 +120,10 @@ export class SegmentPublisher {
         group: `${group}-transcripts`,
         fromBeginning,
         ...replay,
-        handler: async ({ value }) => this.sendAll(this.tracker.onAnalyzed(value)),
+        handler: async ({ value }) => {
+          await this.sendAll(this.tracker.onAnalyzed(value));
+          this.releaseIfDone(value.callId);
+        },
       }),
     ];
     this.started = true;
@@ -184,6 +189,26 @@ export class SegmentPublisher {
         // Its events were consumed already; the log is the only trace left of the lost Call Completed.
         this.o.logger.error({ err, callId }, 'could not send Call Completed to Segment');
       }
+      this.releaseIfDone(callId);
+      // A call without Voice Intelligence results never sends Call Analyzed: drop it after a while all the same.
+      if (this.dataset.has(callId)) this.schedule(() => this.release(callId), this.o.retainMs ?? 600_000);
     });
+  }
+
+  /** Calls held in memory (not yet sent in full). */
+  get callsInMemory(): number {
+    return this.tracker.size;
+  }
+
+  /** A call whose four Segment calls all went out is dropped from memory; its later events send nothing. */
+  private releaseIfDone(callId: string): void {
+    if (!this.finished.has(callId) || this.pending.has(callId) || !this.tracker.allSent(callId)) return;
+    this.release(callId);
+  }
+
+  private release(callId: string): void {
+    this.tracker.forget(callId);
+    this.dataset.forget(callId);
+    this.finished.delete(callId);
   }
 }

@@ -1,6 +1,6 @@
 import { exampleEvents } from '@synthcall/schemas';
 import { describe, expect, it } from 'vitest';
-import { DatasetBuilder, type GroundTruth, outcomeOf } from './dataset.js';
+import { DatasetBuilder, type GroundTruth, MAX_ORPHAN_CALLS, outcomeOf } from './dataset.js';
 
 const ev = exampleEvents('call-7');
 const reply = (turn: number, text: string, extra: Partial<typeof ev.ReplyReady> = {}) => ({
@@ -110,6 +110,32 @@ describe('DatasetBuilder', () => {
     d.onLifecycle({ ...ev.CallLifecycle, type: 'call_failed' });
     expect(d.isFinished('call-7')).toBe(true);
     expect(d.record('call-7').outcome).toBeNull();
+  });
+});
+
+describe('DatasetBuilder memory', () => {
+  it('drops a forgotten call and ignores its later events, so a redelivery does not bring it back', () => {
+    const d = new DatasetBuilder();
+    d.onPlanned(ev.CallPlanned);
+    d.onReply(reply(0, 'Hello.'));
+    expect(d.size).toBe(1);
+    d.forget('call-7');
+    d.onPlanned(ev.CallPlanned);
+    d.onReply(reply(1, 'Hi.'));
+    expect(d.size).toBe(0);
+    expect(d.waitingCalls).toBe(0);
+    expect(d.has('call-7')).toBe(false);
+  });
+
+  it('holds events of calls whose plan never comes for at most MAX_ORPHAN_CALLS calls, dropping the oldest', () => {
+    const d = new DatasetBuilder();
+    for (let i = 0; i <= MAX_ORPHAN_CALLS; i++) d.onReply(reply(0, 'x', { callId: `lost-${i}` }));
+    expect(d.waitingCalls).toBe(MAX_ORPHAN_CALLS);
+    // The oldest was dropped: its plan arriving now finds no turns; the newest kept its turn.
+    d.onPlanned({ ...ev.CallPlanned, callId: 'lost-0' });
+    d.onPlanned({ ...ev.CallPlanned, callId: `lost-${MAX_ORPHAN_CALLS}` });
+    expect(d.transcript('lost-0').turns).toEqual([]);
+    expect(d.transcript(`lost-${MAX_ORPHAN_CALLS}`).turns).toHaveLength(1);
   });
 });
 

@@ -116,6 +116,9 @@ export function outcomeOf(endReason: EndReason | null): Outcome | null {
   }
 }
 
+/** Calls whose events wait for a plan at most; beyond it the oldest waiting call's events are dropped. */
+export const MAX_ORPHAN_CALLS = 10_000;
+
 interface CallData {
   planned: CallPlanned;
   /** First reply per turn wins, as in the gateway: that is the line that was spoken. */
@@ -139,7 +142,10 @@ interface CallData {
  */
 export class DatasetBuilder {
   private readonly calls = new Map<string, CallData>();
-  private readonly orphans: Array<() => void> = [];
+  /** Events that came before their call's plan, per call; bounded (see MAX_ORPHAN_CALLS). */
+  private readonly orphans = new Map<string, Array<(c: CallData) => void>>();
+  /** Calls written and dropped from memory: their late or redelivered events are ignored. */
+  private readonly forgotten = new Set<string>();
 
   constructor(
     private readonly groundTruthOf: (state: ConversationState) => GroundTruth | null = () => null,
@@ -149,9 +155,34 @@ export class DatasetBuilder {
     return this.calls.get(callId);
   }
 
+  /** Calls held in memory now. */
+  get size(): number {
+    return this.calls.size;
+  }
+
+  /** Calls whose events wait for their plan. */
+  get waitingCalls(): number {
+    return this.orphans.size;
+  }
+
+  /** Whether the call's plan has been seen and the call is still held. */
+  has(callId: string): boolean {
+    return this.calls.has(callId);
+  }
+
+  /**
+   * Drops a call that has been written: a long-running sink would otherwise keep every call it ever saw. Its later
+   * events (a redelivery, a replay) are ignored from now on.
+   */
+  forget(callId: string): void {
+    this.calls.delete(callId);
+    this.orphans.delete(callId);
+    this.forgotten.add(callId);
+  }
+
   onPlanned(e: CallPlanned): void {
-    if (this.calls.has(e.callId)) return;
-    this.calls.set(e.callId, {
+    if (this.calls.has(e.callId) || this.forgotten.has(e.callId)) return;
+    const data: CallData = {
       planned: e,
       said: new Map(),
       heard: new Map(),
@@ -165,16 +196,33 @@ export class DatasetBuilder {
       stateVersion: -1n,
       recording: null,
       intelligence: null,
-    });
+    };
+    this.calls.set(e.callId, data);
     // Events of this call that arrived before its plan (other topics, other partitions) are applied now.
-    const pending = this.orphans.splice(0);
-    for (const apply of pending) apply();
+    const pending = this.orphans.get(e.callId) ?? [];
+    this.orphans.delete(e.callId);
+    for (const apply of pending) apply(data);
   }
 
   private withCall(callId: string, apply: (c: CallData) => void): void {
     const c = this.call(callId);
-    if (c) apply(c);
-    else this.orphans.push(() => this.withCall(callId, apply));
+    if (c) {
+      apply(c);
+      return;
+    }
+    if (this.forgotten.has(callId)) return;
+    let waiting = this.orphans.get(callId);
+    if (!waiting) {
+      // A plan that never comes (published before the topics' retention or replay window) must not grow memory
+      // forever: the oldest waiting call is dropped.
+      if (this.orphans.size >= MAX_ORPHAN_CALLS) {
+        const oldest = this.orphans.keys().next().value;
+        if (oldest !== undefined) this.orphans.delete(oldest);
+      }
+      waiting = [];
+      this.orphans.set(callId, waiting);
+    }
+    waiting.push(apply);
   }
 
   onReply(e: ReplyReady): void {

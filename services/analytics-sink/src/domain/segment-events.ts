@@ -45,10 +45,12 @@ export type SegmentEventName = (typeof SEGMENT_EVENTS)[keyof typeof SEGMENT_EVEN
  * Deterministic per call and kind: redelivered bus events map to the same id, and Segment drops a messageId it has
  * already seen, so at-least-once delivery on the bus cannot double-count a call.
  */
-export const segmentMessageId = (
-  callId: string,
-  kind: 'identify' | 'call-started' | 'call-completed' | 'call-analyzed',
-) => `${callId}:${kind}`;
+const SEGMENT_MESSAGE_KINDS = ['identify', 'call-started', 'call-completed', 'call-analyzed'] as const;
+
+export const segmentMessageId = (callId: string, kind: (typeof SEGMENT_MESSAGE_KINDS)[number]) =>
+  `${callId}:${kind}`;
+
+const callIdOf = (m: SegmentMessage) => m.messageId.slice(0, m.messageId.lastIndexOf(':'));
 
 const context = (): SegmentContext => ({ traits: { synthetic: true }, app: { name: 'synthcall' } });
 
@@ -219,6 +221,24 @@ interface CallSegmentState {
 export class SegmentCallTracker {
   private readonly calls = new Map<string, CallSegmentState>();
   private readonly sent = new Set<string>();
+  private readonly forgotten = new Set<string>();
+
+  /** Calls held in memory now. */
+  get size(): number {
+    return this.calls.size;
+  }
+
+  /** Drops a call whose Segment calls are all sent; its later events make no more calls in this process. */
+  forget(callId: string): void {
+    this.calls.delete(callId);
+    for (const kind of SEGMENT_MESSAGE_KINDS) this.sent.delete(segmentMessageId(callId, kind));
+    this.forgotten.add(callId);
+  }
+
+  /** Whether every Segment call of this call went out (identify, Call Started, Call Analyzed, Call Completed). */
+  allSent(callId: string): boolean {
+    return SEGMENT_MESSAGE_KINDS.every((kind) => this.sent.has(segmentMessageId(callId, kind)));
+  }
 
   private state(callId: string): CallSegmentState {
     let s = this.calls.get(callId);
@@ -230,12 +250,13 @@ export class SegmentCallTracker {
   }
 
   private fresh(messages: SegmentMessage[]): SegmentMessage[] {
-    const out = messages.filter((m) => !this.sent.has(m.messageId));
+    const out = messages.filter((m) => !this.sent.has(m.messageId) && !this.forgotten.has(callIdOf(m)));
     for (const m of out) this.sent.add(m.messageId);
     return out;
   }
 
   onPlanned(e: CallPlanned): SegmentMessage[] {
+    if (this.forgotten.has(e.callId)) return [];
     const s = this.state(e.callId);
     if (!s.planned) s.planned = e;
     const out: SegmentMessage[] = [identifyOf(s.planned)];
@@ -245,6 +266,7 @@ export class SegmentCallTracker {
   }
 
   onLifecycle(e: CallLifecycle): SegmentMessage[] {
+    if (this.forgotten.has(e.callId)) return [];
     const s = this.state(e.callId);
     if ((e.type === 'call_ended' || e.type === 'call_failed') && !s.endedAt) s.endedAt = e.occurredAt;
     if (e.type !== 'conference_started' || s.started) return [];
@@ -253,6 +275,7 @@ export class SegmentCallTracker {
   }
 
   onAnalyzed(e: TranscriptAnalyzed): SegmentMessage[] {
+    if (this.forgotten.has(e.callId)) return [];
     const s = this.state(e.callId);
     if (s.analyzed) return [];
     s.analyzed = e;
