@@ -1,0 +1,111 @@
+// Feeds N complete calls (plan, 12 turns with what was heard, lifecycle, recording, Voice Intelligence results)
+// through the embedded bus into the dataset sink and the Segment publisher, and prints how many calls they still hold
+// and the heap before and after. A sink that keeps every call it saw grows with N; this one should hold none.
+// Usage: npm run bench -w @synthcall/analytics-sink -- [calls=5000]  (node --expose-gc for steadier heap figures)
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MemoryEventBus } from '@synthcall/event-bus';
+import { exampleEvents, TOPICS } from '@synthcall/schemas';
+import { DatasetSink } from '../src/dataset-sink.js';
+import type { SegmentMessage } from '../src/domain/segment-events.js';
+import { SegmentPublisher } from '../src/segment-publisher.js';
+
+const calls = Number(process.argv[2] ?? 5000);
+const quiet = { info() {}, warn() {}, error() {} };
+const gc = (globalThis as { gc?: () => void }).gc;
+const heapMb = () => {
+  gc?.();
+  return process.memoryUsage().heapUsed / 1024 / 1024;
+};
+
+const dir = await mkdtemp(join(tmpdir(), 'sink-memory-'));
+const bus = new MemoryEventBus();
+const sink = new DatasetSink({ bus, dir, logger: quiet, settleMs: 0 });
+let segmentCalls = 0;
+const publisher = new SegmentPublisher({
+  bus,
+  logger: quiet,
+  settleMs: 0,
+  segment: {
+    send: async (_m: SegmentMessage) => {
+      segmentCalls++;
+    },
+    close: async () => {},
+  },
+});
+await sink.start();
+await publisher.start();
+const before = heapMb();
+const started = performance.now();
+
+for (let i = 0; i < calls; i++) {
+  const callId = `bench-${i}`;
+  const ev = exampleEvents(callId);
+  await bus.publish(TOPICS.calls, callId, ev.CallPlanned);
+  await bus.publish(TOPICS.callEvents, callId, {
+    ...ev.CallLifecycle,
+    eventId: `${callId}:start`,
+    type: 'conference_started',
+  });
+  for (let turn = 0; turn < 12; turn++) {
+    const role = turn % 2 === 0 ? 'agent' : 'customer';
+    const text = `Line ${turn} of call ${i}: a sentence of ordinary length, as a caller or an agent would say it.`;
+    await bus.publish(TOPICS.replies, callId, {
+      ...ev.ReplyReady,
+      eventId: `${callId}:r${turn}`,
+      role,
+      turn,
+      text,
+    });
+    await bus.publish(TOPICS.utterances, callId, {
+      ...ev.UtteranceHeard,
+      eventId: `${callId}:h${turn}`,
+      role: role === 'agent' ? 'customer' : 'agent',
+      turn,
+      text: text.toLowerCase(),
+    });
+  }
+  for (const type of ['call_ended', 'conference_ended'] as const) {
+    await bus.publish(TOPICS.callEvents, callId, {
+      ...ev.CallLifecycle,
+      eventId: `${callId}:${type}`,
+      type,
+      endReason: type === 'call_ended' ? 'resolved' : null,
+      endedBy: type === 'call_ended' ? 'agent' : null,
+    });
+  }
+  await bus.publish(TOPICS.recordings, callId, ev.RecordingCompleted);
+  await bus.publish(TOPICS.transcripts, callId, ev.TranscriptAnalyzed);
+  if (i % 500 === 499) {
+    await bus.idle();
+    await sink.flush();
+    process.stderr.write(`calls ${i + 1}/${calls}, held by the sink ${sink.callsInMemory}\n`);
+  }
+}
+await bus.idle();
+await sink.flush();
+await publisher.flush();
+const seconds = (performance.now() - started) / 1000;
+const after = heapMb();
+console.log(
+  JSON.stringify(
+    {
+      calls,
+      written: sink.writtenCalls,
+      segmentCalls,
+      heldBySink: sink.callsInMemory,
+      heldBySegmentPublisher: publisher.callsInMemory,
+      heapBeforeMb: Number(before.toFixed(1)),
+      heapAfterMb: Number(after.toFixed(1)),
+      seconds: Number(seconds.toFixed(1)),
+      gcExposed: gc !== undefined,
+    },
+    null,
+    2,
+  ),
+);
+await publisher.close();
+await sink.close();
+await bus.close();
+await rm(dir, { recursive: true, force: true });
