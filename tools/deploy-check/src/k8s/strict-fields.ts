@@ -1,9 +1,5 @@
-import { execFile } from 'node:child_process';
-import { access } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import { CheckerError, runChecker } from '../tools/go-checker.js';
 
 /**
  * Built by install-tools.sh from tools/deploy-check/k8s-check (k8s.io/api and k8s.io/apimachinery, pinned in go.mod).
@@ -11,16 +7,8 @@ const run = promisify(execFile);
  */
 export const K8S_STRICT_CHECK_BIN = fileURLToPath(new URL('../../.bin/k8s-strict-check', import.meta.url));
 
-export class StrictFieldsError extends Error {
-  override readonly name = 'StrictFieldsError';
-  constructor(
-    readonly code: 'SYNTH_DEPLOY_K8S_CHECK_MISSING' | 'SYNTH_DEPLOY_K8S_CHECK_FAILED',
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
+/** The error `checkStrictFields` throws when the checker is missing or fails. */
+export { CheckerError as StrictFieldsError } from '../tools/go-checker.js';
 
 export interface StrictFieldsResult {
   valid: boolean;
@@ -40,41 +28,20 @@ const SUMMARY = /^ok: (\d+) built-in objects decoded strictly, \d+ others skippe
  * or duplicated field is a problem. kubernetes-models' validators accept unknown fields, hence this second check.
  */
 export async function checkStrictFields(yaml: string): Promise<StrictFieldsResult> {
-  await access(K8S_STRICT_CHECK_BIN).catch((cause: unknown) => {
-    throw new StrictFieldsError(
-      'SYNTH_DEPLOY_K8S_CHECK_MISSING',
-      `k8s-strict-check is not installed at ${K8S_STRICT_CHECK_BIN}: run tools/deploy-check/install-tools.sh`,
-      { cause },
+  const outcome = await runChecker(K8S_STRICT_CHECK_BIN, 'K8S_CHECK', [], yaml);
+  if (!outcome.ok) return { valid: false, problems: outcome.problems, checked: 0, skippedKinds: [] };
+  const summary = SUMMARY.exec(outcome.stdout);
+  if (!summary) {
+    throw new CheckerError(
+      'SYNTH_DEPLOY_K8S_CHECK_FAILED',
+      `unexpected k8s-strict-check output: ${outcome.stdout}`,
     );
-  });
-  const pending = run(K8S_STRICT_CHECK_BIN, [], { maxBuffer: 32 * 1024 * 1024 });
-  pending.child.stdin?.end(yaml);
-  try {
-    const { stdout } = await pending;
-    const summary = SUMMARY.exec(stdout);
-    if (!summary) {
-      throw new StrictFieldsError(
-        'SYNTH_DEPLOY_K8S_CHECK_FAILED',
-        `unexpected k8s-strict-check output: ${stdout}`,
-      );
-    }
-    const kinds = summary[2]?.trim() ?? '';
-    return {
-      valid: true,
-      problems: [],
-      checked: Number(summary[1]),
-      skippedKinds: kinds ? kinds.split(', ') : [],
-    };
-  } catch (error) {
-    if (error instanceof StrictFieldsError) throw error;
-    const e = error as { code?: number; stderr?: string };
-    // Exit 1 is "invalid"; anything else (2: unreadable stream) is the check itself failing.
-    if (e.code !== 1) {
-      throw new StrictFieldsError('SYNTH_DEPLOY_K8S_CHECK_FAILED', `k8s-strict-check failed: ${e.stderr}`, {
-        cause: error,
-      });
-    }
-    const problems = (e.stderr ?? '').split('\n').filter(Boolean);
-    return { valid: false, problems, checked: 0, skippedKinds: [] };
   }
+  const kinds = summary[2]?.trim() ?? '';
+  return {
+    valid: true,
+    problems: [],
+    checked: Number(summary[1]),
+    skippedKinds: kinds ? kinds.split(', ') : [],
+  };
 }
