@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../random.js';
 import { heardDetail, ownFigure } from './details.js';
+import { questionKind } from './planner.js';
 
 describe('ownFigure', () => {
   it('is the disputed amount itself for a billing dispute or refund', () => {
@@ -30,5 +31,14 @@ describe('heardDetail', () => {
       if (d) kinds.add(`${d.kind}:${d.text}`);
     }
     expect(kinds).toEqual(new Set(['place:Findlay', 'name:Kiara']));
+  });
+});
+
+describe('questionKind', () => {
+  it('tells a question about the past from one about when something should start', () => {
+    expect(questionKind('Understood, what date should the change start?')).toBe('from-when');
+    expect(questionKind('When would you like the new plan to begin?')).toBe('from-when');
+    expect(questionKind('When did this start?')).toBe('when');
+    expect(questionKind('Okay. What date was the charge?')).toBe('when');
   });
 });

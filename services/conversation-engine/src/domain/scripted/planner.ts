@@ -497,7 +497,7 @@ export function issueClauses(issue: string): string[] {
     .filter((clause) => clause.length > 0);
 }
 
-type Question = 'why' | 'when' | 'amount' | 'which' | 'action' | 'yesno' | 'open';
+type Question = 'why' | 'when' | 'from-when' | 'amount' | 'which' | 'action' | 'yesno' | 'open';
 
 /** What kind of question the caller heard, from its first words and a few keywords (robust to a wrong word). */
 export function questionKind(heard: string): Question {
@@ -505,7 +505,13 @@ export function questionKind(heard: string): Question {
   const question = t.slice(Math.max(0, t.lastIndexOf('.', t.lastIndexOf('?') - 1) + 1));
   if (/\b(why|what made you|reason)\b/.test(question)) return 'why';
   if (/\b(how much|amount|how many)\b/.test(question)) return 'amount';
-  if (/\b(when|what (day|date)|which (day|date)|how long|since when)\b/.test(question)) return 'when';
+  if (/\b(when|what (day|date)|which (day|date)|how long|since when)\b/.test(question))
+    // "What date should the change start?" asks about the future: the answer is a wish, not a past event.
+    return /\b(should|would you like|want|prefer|work for you|best|to start|to begin|schedule|book)\b/.test(
+      question,
+    )
+      ? 'from-when'
+      : 'when';
   if (
     /\b(unplug|switch off|restart|try|request|open|check|plug|turn)\b/.test(question) &&
     /\b(could|can|would|will) you\b/.test(question)
@@ -596,6 +602,16 @@ function answerTo(
           '{I think|Pretty sure} it was [date]{, in the [part]|}.',
           '{It started|It began} {on|around} [date]{, the day [relname] {came over|visited}|, right after we got back from [city]|}.',
           '{Around|About} [clock] on [date]{, I was {at work|at home|in the car}|}.',
+        ]),
+        detailed: true,
+      };
+    case 'from-when':
+      return {
+        text: say([
+          '{Starting|From} [date]{, if that works|, ideally|, please|}.',
+          '{As soon as possible|The sooner the better}{, so [date] if you can|, really|}.',
+          '{The start of|From} the next billing {cycle|period}{ would be best| is fine|}.',
+          '[date]{ would be great| works for me|, if possible}.',
         ]),
         detailed: true,
       };
