@@ -81,11 +81,11 @@ const FINDINGS: Record<string, readonly string[]> = {
     '{The|Your} last {successful|good} {sign-in|login} was on [date] at [clock]{ from [city]|}.',
   ],
   cancellation: [
-    '{Your|The} {contract|agreement} {started|renewed} on [date]{, at [money] a month|}.',
+    '{Your|The} {contract|agreement} {started|renewed} on [pmonth] [pday]{, at [money] a month|}.',
     '{I see|The [noun] shows} [count] {months|payments} {left|remaining}{ on the agreement|}.',
   ],
   plan_change: [
-    '{The|Your} {current|old} plan {renewed|started} on [date]{ for another year|}.',
+    '{The|Your} {current|old} plan {renewed|started} on [pmonth] [pday]{ for another year|}.',
     '{I see|There is} a plan {change request|question} {from [date]|on the file from [date]}{ that never went through|}.',
   ],
   payment_arrangement: [

@@ -1,7 +1,7 @@
 import { en } from '@faker-js/faker';
 import { chance, intBetween, pick, type Random } from '../random.js';
 import { MONTHS } from './library.js';
-import { realise } from './template.js';
+import { realise, type Slots } from './template.js';
 
 // Concrete details a caller reads out while troubleshooting (amounts, dates, codes, readings, flight numbers).
 // Real calls are full of them, and each call's are its own, so two calls about the same issue still differ.
@@ -114,12 +114,12 @@ const BY_CATEGORY: Record<string, readonly string[]> = {
     "{I|I've} tried [count] times{ since [clock]|}{, and it says error [code]|}.",
   ],
   cancellation: [
-    '{My|The} contract {started|renewed} on [date]{, at [money] a month|}.',
+    '{My|The} contract {started|renewed} on [pmonth] [pday]{, at [money] a month|}.',
     "{I've|I have} {paid|been paying} [money] {a month|monthly} since [date].",
   ],
   plan_change: [
     "{I'm|I am} {paying|on} [money] a month {now|right now}{ for everything|, all in|}.",
-    '{The|My} {current|old} plan {costs|is} [money]{, renewed on [date]|}.',
+    '{The|My} {current|old} plan {costs|is} [money]{, renewed on [pmonth] [pday]|}.',
   ],
   payment_arrangement: [
     '{The|My} balance {is|says} [money]{, due [date]|}.',
@@ -180,16 +180,17 @@ export function callerDetail(
   random: Random,
   disputed?: string,
   figures: ReturnType<typeof numbers> = numbers(random),
+  /** The call's world ([pmonth], [pday] …), so dates the caller owns (a contract start) stay the same all call. */
+  world: Slots = {},
 ): string {
   const templates = [
     ...(BY_CATEGORY[category] ?? BY_CATEGORY.product_inquiry ?? []),
     ...(industry === 'utilities' ? METER : []),
   ];
   // One answer reads one set of figures (its main sentence and this detail agree).
-  const values = { ...figures };
   // The caller's own figure (the amount in dispute, the price paid today) is the same every time it comes up.
   const own = disputed === undefined ? undefined : ownFigure(category, disputed);
-  if (own) values.money = own;
+  const values: Slots = { ...world, ...figures, ...(own ? { money: own } : {}) };
   return realise(pick(random, templates), values, random);
 }
 

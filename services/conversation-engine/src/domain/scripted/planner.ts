@@ -722,6 +722,7 @@ function customerLine(
       random,
       plan.facts.amount,
       figures,
+      slots,
     );
     const core = answerTo(heard, context.scenario.issueCategory, c, random, slots, figures);
     const chatty =
