@@ -19,17 +19,23 @@ export function coPartitionAssigner(processKey: string): PartitionAssigner {
     version: 0,
     async assign({ members, topics }) {
       const ordered = members
-        .map((m) => ({
-          memberId: m.memberId,
-          key: AssignerProtocol.MemberMetadata.decode(m.memberMetadata)?.userData.toString('utf8') ?? '',
-        }))
+        .map((m) => {
+          const metadata = AssignerProtocol.MemberMetadata.decode(m.memberMetadata);
+          return {
+            memberId: m.memberId,
+            key: metadata?.userData.toString('utf8') ?? '',
+            topics: new Set(metadata?.topics ?? []),
+          };
+        })
         .sort((a, b) =>
           a.key === b.key ? a.memberId.localeCompare(b.memberId) : a.key.localeCompare(b.key),
         );
       const assignment = new Map<string, Record<string, number[]>>(ordered.map((m) => [m.memberId, {}]));
       for (const topic of topics) {
+        // Only the members that subscribed to the topic share it (they can differ for a moment during a rollout).
+        const takers = ordered.filter((m) => m.topics.has(topic));
         for (const { partitionId } of cluster.findTopicPartitionMetadata(topic)) {
-          const member = ordered[partitionId % ordered.length];
+          const member = takers[partitionId % takers.length];
           if (!member) continue;
           const own = assignment.get(member.memberId) ?? {};
           own[topic] = [...(own[topic] ?? []), partitionId];

@@ -46,6 +46,8 @@ export function kafkajsLogCreator(
 const MAX_BATCH = 500;
 /** Consumer heartbeat period, also while a handler runs (see eachMessage). */
 const HEARTBEAT_INTERVAL_MS = 1_000;
+/** Longest a single handler is kept alive by heartbeats (Kafka's max.poll.interval.ms default). */
+const MAX_HANDLER_HEARTBEAT_MS = 300_000;
 
 export interface KafkaEventBusOptions {
   brokers: string[];
@@ -229,14 +231,26 @@ export class KafkaEventBus implements EventBus {
     });
     if (options.replayMs !== undefined) {
       const replayMs = options.replayMs;
+      const topic = options.topic.name;
+      let generation = 0;
       consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-        const partitions = payload.memberAssignment[options.topic.name] ?? [];
-        this.replay(consumer, options.topic.name, options.group, partitions, replayMs).catch((err: unknown) =>
-          this.logger.warn(
-            { err, topic: options.topic.name, group: options.group },
-            'could not replay the recent messages; continuing from the committed offsets',
-          ),
-        );
+        const partitions = payload.memberAssignment[topic] ?? [];
+        const joined = ++generation;
+        if (partitions.length === 0) return;
+        // Paused synchronously, before the runner's first fetch: nothing newer is handled before the replayed window.
+        consumer.pause([{ topic, partitions }]);
+        const current = () => joined === generation && !this.closed;
+        this.replay(consumer, topic, options.group, partitions, replayMs, current)
+          .catch((err: unknown) =>
+            this.logger.warn(
+              { err, topic, group: options.group },
+              'could not replay the recent messages; continuing from the committed offsets',
+            ),
+          )
+          .finally(() => {
+            // A newer join paused (and will resume) its own assignment; this one only resumes its own generation.
+            if (current()) consumer.resume([{ topic, partitions }]);
+          });
       });
     }
     await consumer.connect();
@@ -263,13 +277,27 @@ export class KafkaEventBus implements EventBus {
         // kafkajs heartbeats only between messages. A handler may wait longer than the session timeout (the
         // orchestrator waiting for a call slot, retries with backoff): without heartbeats the broker would evict
         // this member, refuse its commit and hand the message to another member a second time.
+        // Bounded: a handler that hangs stops heartbeating after MAX_HANDLER_HEARTBEAT_MS and is evicted like any dead
+        // member, instead of holding its partition (and a rebalance) forever.
+        const startedAt = Date.now();
+        let warned = false;
         const beat = setInterval(() => {
-          heartbeat().catch((err: unknown) =>
+          if (Date.now() - startedAt > MAX_HANDLER_HEARTBEAT_MS) {
+            clearInterval(beat);
+            this.logger.warn(
+              { topic, partition, group: options.group, offset: message.offset },
+              'handler still running after the heartbeat limit: letting the broker evict this member',
+            );
+            return;
+          }
+          heartbeat().catch((err: unknown) => {
+            if (warned) return;
+            warned = true;
             this.logger.warn(
               { err, topic, partition, group: options.group },
               'heartbeat during a long handler failed (a rebalance may follow)',
-            ),
-          );
+            );
+          });
         }, HEARTBEAT_INTERVAL_MS);
         try {
           // A throw here (the dead letter could not be written) makes kafkajs retry the message: nothing is lost.
@@ -290,22 +318,32 @@ export class KafkaEventBus implements EventBus {
     group: string,
     partitions: number[],
     replayMs: number,
+    current: () => boolean,
   ): Promise<void> {
-    if (partitions.length === 0) return;
-    const admin = this.kafka.admin();
-    await admin.connect();
-    try {
-      const since = await admin.fetchTopicOffsetsByTimestamp(topic, Date.now() - replayMs);
-      const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
-      for (const partition of partitions) {
-        const from = since.find((o) => o.partition === partition)?.offset;
-        const at = committed?.partitions.find((o) => o.partition === partition)?.offset;
-        // No commit yet: fromBeginning decides where the group starts, as without replay.
-        if (from === undefined || at === undefined || at === '-1') continue;
-        if (BigInt(from) < BigInt(at)) consumer.seek({ topic, partition, offset: from });
+    // A few attempts: a replay given up loses the calls in flight, the very thing it is for.
+    for (let attempt = 1; ; attempt++) {
+      if (!current()) return;
+      const admin = this.kafka.admin();
+      try {
+        await admin.connect();
+        const since = await admin.fetchTopicOffsetsByTimestamp(topic, Date.now() - replayMs);
+        const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+        // A newer rebalance owns the partitions now: a seek from this one would wait in kafkajs for a later assignment.
+        if (!current()) return;
+        for (const partition of partitions) {
+          const from = since.find((o) => o.partition === partition)?.offset;
+          const at = committed?.partitions.find((o) => o.partition === partition)?.offset;
+          // No commit yet: fromBeginning decides where the group starts, as without replay.
+          if (from === undefined || at === undefined || at === '-1') continue;
+          if (BigInt(from) < BigInt(at)) consumer.seek({ topic, partition, offset: from });
+        }
+        return;
+      } catch (err) {
+        if (attempt >= 3) throw err;
+        await this.sleep(250 * attempt);
+      } finally {
+        await admin.disconnect().catch(() => {});
       }
-    } finally {
-      await admin.disconnect().catch(() => {});
     }
   }
 
