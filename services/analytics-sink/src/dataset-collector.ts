@@ -17,6 +17,10 @@ export interface CollectorOptions {
   onCallFinished?: (callId: string) => void | Promise<void>;
   /** Called when a call's Voice Intelligence results arrive (usually after the call finished). */
   onIntelligence?: (callId: string) => void | Promise<void>;
+  /** Called for results of a call the builder does not hold (not planned yet, or already dropped from memory). */
+  onIntelligenceWithoutCall?: (callId: string) => void;
+  /** Called for every plan (redeliveries included). */
+  onPlanned?: (callId: string) => void;
   /** Other names for the same schemas (tests and `generate` use their own topics). */
   topics?: {
     calls?: TopicBinding<'CallPlanned'>;
@@ -47,6 +51,7 @@ export async function collectDataset(o: CollectorOptions): Promise<{ close(): Pr
       ...replay,
       handler: async ({ value }) => {
         o.dataset.onPlanned(value);
+        o.onPlanned?.(value.callId);
         await check(value.callId);
       },
     }),
@@ -87,6 +92,7 @@ export async function collectDataset(o: CollectorOptions): Promise<{ close(): Pr
         o.dataset.onTranscript(value);
         // Results of a call not (or no longer) held wait for its plan, or belong to a call already dropped.
         if (o.dataset.has(value.callId)) await o.onIntelligence?.(value.callId);
+        else o.onIntelligenceWithoutCall?.(value.callId);
       },
     }),
     await o.bus.subscribe({

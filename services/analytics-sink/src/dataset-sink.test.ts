@@ -193,6 +193,43 @@ describe('DatasetSink', () => {
     expect(await lines(dir)).toHaveLength(2);
   });
 
+  it('leaves a call still settling at shutdown to the replay when replay is on, instead of writing it incomplete', async () => {
+    const dir = await tempDir();
+    const { bus, sink } = await startSink(dir, manualSchedule(), { replayMs: 60_000 });
+    await playCall(bus, 'call-settling', 2);
+    await sink.close();
+    await expect(readFile(join(dir, 'calls.jsonl'), 'utf8')).rejects.toThrow(/ENOENT/);
+
+    // Replay off (the default): shutdown writes it.
+    const dir2 = await tempDir();
+    const off = await startSink(dir2);
+    await playCall(off.bus, 'call-settling', 2);
+    await off.sink.close();
+    expect((await lines(dir2)).map((r) => r.callId)).toEqual(['call-settling']);
+  });
+
+  it('drops a call that never finishes here (its partitions moved to another replica) after abandonMs', async () => {
+    const dir = await tempDir();
+    let now = Date.parse('2026-02-01T10:00:00Z');
+    const { bus, sink, schedule } = await startSink(dir, manualSchedule(), {
+      abandonMs: 60_000,
+      now: () => new Date(now),
+    });
+    const moved = exampleEvents('call-moved');
+    await bus.publish(TOPICS.calls, 'call-moved', moved.CallPlanned);
+    await bus.publish(TOPICS.replies, 'call-moved', { ...moved.ReplyReady, turn: 0, text: 'Hello.' });
+    await bus.idle();
+    expect(sink.callsInMemory).toBe(1);
+
+    now += 120_000;
+    await playCall(bus, 'call-done', 2);
+    schedule.elapse();
+    await sink.flush();
+    // The finished call is written (and held for its results); the one that never ended here is gone.
+    expect((await lines(dir)).map((r) => r.callId)).toEqual(['call-done']);
+    expect(sink.callsInMemory).toBe(1);
+  });
+
   it('writes a call once when its end is delivered again', async () => {
     const dir = await tempDir();
     const { bus, sink, schedule } = await startSink(dir);

@@ -39,6 +39,9 @@ export interface SinkLogger {
 /** Runs `run` after `ms`; returns a cancel function. Injected so tests decide when a settle period is over. */
 export type Schedule = (run: () => void, ms: number) => () => void;
 
+const DEFAULT_RETAIN_MS = 600_000;
+const DEFAULT_ABANDON_MS = 2_700_000;
+
 const realSchedule: Schedule = (run, ms) => {
   const timer = setTimeout(run, ms);
   // A pending write must not keep a stopping process alive: shutdown flushes it instead.
@@ -65,6 +68,8 @@ export interface DatasetSinkOptions {
    * in). Default 10 min. Bounds the sink's memory to the calls of the last minutes, not every call it ever saw.
    */
   retainMs?: number;
+  /** A call planned this long ago that never finished here is dropped from memory. Default 45 min. */
+  abandonMs?: number;
   now?: () => Date;
   schedule?: Schedule;
   groundTruthOf?: (state: ConversationState) => GroundTruth | null;
@@ -97,7 +102,7 @@ export interface SinkManifest {
 
 type Summary = Pick<
   CallRecord,
-  'callId' | 'requestId' | 'turnCount' | 'fallbackTurns' | 'endReason' | 'outcome'
+  'callId' | 'requestId' | 'turnCount' | 'fallbackTurns' | 'endReason' | 'outcome' | 'startedAt'
 >;
 
 const bump = (counts: Record<string, number>, key: string) => {
@@ -120,6 +125,8 @@ export class DatasetSink {
   private readonly inDatabase = new Set<string>();
   /** Written calls still held for their Voice Intelligence results, with the timer that drops them. */
   private readonly retained = new Map<string, () => void>();
+  /** When each call not yet written was first planned here (insertion order = time order), for the idle sweep. */
+  private readonly seenAt = new Map<string, number>();
   private collector: { close(): Promise<void> } | undefined;
   private chain: Promise<void> = Promise.resolve();
   private out = '';
@@ -151,10 +158,14 @@ export class DatasetSink {
   async start(): Promise<void> {
     this.startedAt = this.now().toISOString();
     this.out = await ensureWritable(this.o.dir);
+    const replayFrom = this.now().getTime() - (this.o.replayMs ?? 0) - (this.o.retainMs ?? DEFAULT_RETAIN_MS);
     for (const record of await this.readExisting()) {
       this.written.set(record.callId, record);
-      // A replay rebuilds it (its late Voice Intelligence results can still be written); then it is dropped.
-      this.retain(record.callId);
+      // A recent call is rebuilt by the replay (its late Voice Intelligence results can still be written) and then
+      // dropped; an older one cannot come back, so it is ignored from the start.
+      const started = record.startedAt ? Date.parse(record.startedAt) : Number.NaN;
+      if (Number.isFinite(started) && started < replayFrom) this.dataset.forget(record.callId);
+      else this.retain(record.callId);
     }
     if (this.written.size > 0) {
       this.o.logger.info(
@@ -172,6 +183,17 @@ export class DatasetSink {
       ...(this.o.replayMs !== undefined ? { replayMs: this.o.replayMs } : {}),
       ...(this.o.topics ? { topics: this.o.topics } : {}),
       onCallFinished: (callId) => this.callFinished(callId),
+      onPlanned: (callId) => {
+        if (!this.written.has(callId) && !this.seenAt.has(callId))
+          this.seenAt.set(callId, this.now().getTime());
+      },
+      onIntelligenceWithoutCall: (callId) => {
+        if (this.written.has(callId))
+          this.o.logger.warn(
+            { callId, retainMs: this.o.retainMs ?? DEFAULT_RETAIN_MS },
+            'Voice Intelligence results came after the call left memory; not written (raise retainMs)',
+          );
+      },
       onIntelligence: (callId) => {
         this.chain = this.chain.then(() =>
           this.writeIntelligence(callId).catch((err: unknown) => {
@@ -207,14 +229,33 @@ export class DatasetSink {
     const drop = () => {
       this.chain = this.chain.then(() => this.release(callId));
     };
-    this.retained.set(callId, this.schedule(drop, this.o.retainMs ?? 600_000));
+    this.retained.set(callId, this.schedule(drop, this.o.retainMs ?? DEFAULT_RETAIN_MS));
   }
 
   private release(callId: string): void {
     this.retained.get(callId)?.();
     this.retained.delete(callId);
     this.inDatabase.delete(callId);
+    this.seenAt.delete(callId);
     this.dataset.forget(callId);
+  }
+
+  /**
+   * Drops calls planned here long ago that never finished here: their partitions moved to another replica (a
+   * rebalance), or their end never came. Without this every rebalance would leave their state in memory for good.
+   */
+  private sweepAbandoned(): void {
+    const before = this.now().getTime() - (this.o.abandonMs ?? DEFAULT_ABANDON_MS);
+    for (const [callId, seen] of this.seenAt) {
+      if (seen > before) break;
+      this.seenAt.delete(callId);
+      if (this.written.has(callId)) continue;
+      this.o.logger.info(
+        { callId },
+        'dropping a call that never finished here (moved to another replica, or lost)',
+      );
+      this.dataset.forget(callId);
+    }
   }
 
   /** Writes every finished call now, without waiting for its settle period. */
@@ -226,12 +267,28 @@ export class DatasetSink {
     await this.chain;
   }
 
-  /** Stops intake, then writes what finished. */
+  /**
+   * Stops intake, then writes what finished. With replayMs a call still in its settle period is left to the replay of
+   * the next start (or of the replica taking its partitions): written now it could miss its last turns, and its
+   * calls.jsonl line would keep the replay from completing it.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.collector?.close();
-    await this.flush();
+    if (!this.o.replayMs) {
+      await this.flush();
+      return;
+    }
+    if (this.pending.size > 0) {
+      for (const cancel of this.pending.values()) cancel();
+      this.o.logger.info(
+        { calls: [...this.pending.keys()] },
+        'calls still settling are left to the replay after restart',
+      );
+      this.pending.clear();
+    }
+    await this.chain;
   }
 
   private callFinished(callId: string): void {
@@ -272,8 +329,10 @@ export class DatasetSink {
       'call written to the dataset',
     );
     await this.writeCallToDatabase(callId, record);
+    this.seenAt.delete(callId);
     if (this.dataset.intelligence(callId)) this.release(callId);
     else this.retain(callId);
+    this.sweepAbandoned();
   }
 
   /** After the files: a database that fails costs the database copy of this call (logged), never its files. */

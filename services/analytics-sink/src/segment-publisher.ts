@@ -138,13 +138,29 @@ export class SegmentPublisher {
     await this.chain;
   }
 
-  /** Stops intake, sends what finished, then flushes the Segment client (analytics-node's closeAndFlush). */
+  /**
+   * Stops intake, sends what finished, then flushes the Segment client (analytics-node's closeAndFlush). With replayMs
+   * a call still settling is left to the replay of the next start (or of the replica taking its partitions): sent now
+   * it would lack its last values, and its messageId could never carry them.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await Promise.all(this.subs.map((s) => s.close()));
-    await this.flush();
+    if (!this.o.replayMs) await this.flush();
+    else this.abandonPending();
+    await this.chain;
     await this.o.segment.close();
+  }
+
+  private abandonPending(): void {
+    if (this.pending.size === 0) return;
+    for (const cancel of this.pending.values()) cancel();
+    this.o.logger.info(
+      { calls: [...this.pending.keys()] },
+      'Call Completed of calls still settling is left to the replay after restart',
+    );
+    this.pending.clear();
   }
 
   private async sendAll(messages: SegmentMessage[]): Promise<void> {

@@ -118,6 +118,8 @@ export function outcomeOf(endReason: EndReason | null): Outcome | null {
 
 /** Calls whose events wait for a plan at most; beyond it the oldest waiting call's events are dropped. */
 export const MAX_ORPHAN_CALLS = 10_000;
+/** Dropped call ids remembered to ignore their redeliveries (a replay window's worth of calls is far fewer). */
+export const MAX_FORGOTTEN = 100_000;
 
 interface CallData {
   planned: CallPlanned;
@@ -178,6 +180,11 @@ export class DatasetBuilder {
     this.calls.delete(callId);
     this.orphans.delete(callId);
     this.forgotten.add(callId);
+    // Only ever consulted for redeliveries of recent calls: the oldest entries go beyond MAX_FORGOTTEN.
+    if (this.forgotten.size > MAX_FORGOTTEN) {
+      const oldest = this.forgotten.values().next().value;
+      if (oldest !== undefined) this.forgotten.delete(oldest);
+    }
   }
 
   onPlanned(e: CallPlanned): void {

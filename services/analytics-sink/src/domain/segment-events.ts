@@ -45,6 +45,9 @@ export type SegmentEventName = (typeof SEGMENT_EVENTS)[keyof typeof SEGMENT_EVEN
  * Deterministic per call and kind: redelivered bus events map to the same id, and Segment drops a messageId it has
  * already seen, so at-least-once delivery on the bus cannot double-count a call.
  */
+/** Dropped call ids remembered to ignore their redeliveries (a replay window's worth of calls is far fewer). */
+const MAX_FORGOTTEN = 100_000;
+
 const SEGMENT_MESSAGE_KINDS = ['identify', 'call-started', 'call-completed', 'call-analyzed'] as const;
 
 export const segmentMessageId = (callId: string, kind: (typeof SEGMENT_MESSAGE_KINDS)[number]) =>
@@ -233,6 +236,11 @@ export class SegmentCallTracker {
     this.calls.delete(callId);
     for (const kind of SEGMENT_MESSAGE_KINDS) this.sent.delete(segmentMessageId(callId, kind));
     this.forgotten.add(callId);
+    // Only ever consulted for redeliveries of recent calls: the oldest entries go beyond MAX_FORGOTTEN.
+    if (this.forgotten.size > MAX_FORGOTTEN) {
+      const oldest = this.forgotten.values().next().value;
+      if (oldest !== undefined) this.forgotten.delete(oldest);
+    }
   }
 
   /** Whether every Segment call of this call went out (identify, Call Started, Call Analyzed, Call Completed). */

@@ -76,6 +76,8 @@ describe('status callbacks to events', () => {
         { channel: 1, role: 'customer' },
         { channel: 2, role: 'agent' },
       ],
+      // Its published URL asks for both channels (the plain one downloads a mono mix).
+      recordingUrl: 'https://example.test/r?RequestedChannels=2',
     });
   });
 });

@@ -136,7 +136,8 @@ export function recordingCompleted(cb: RecordingCallback): RecordingCompleted | 
     eventId: `${cb.callId}:recording:${cb.RecordingSid}`,
     callId: cb.callId,
     recordingSid: cb.RecordingSid,
-    recordingUrl: cb.RecordingUrl,
+    // The plain URL of a conference recording downloads a mono mix; the published one serves both channels.
+    recordingUrl: cb.RecordingSource === 'Conference' ? withDualChannels(cb.RecordingUrl) : cb.RecordingUrl,
     conferenceSid: cb.ConferenceSid ?? null,
     channels,
     durationSec: cb.RecordingDuration,
@@ -144,4 +145,11 @@ export function recordingCompleted(cb: RecordingCallback): RecordingCompleted | 
     channelRoles: channels >= 2 ? [...CHANNEL_ROLES] : [],
     completedAt: cb.completedAt,
   };
+}
+
+/** Adds RequestedChannels=2 (Twilio's query for the dual-channel file of a conference recording). */
+function withDualChannels(url: string): string {
+  const u = new URL(url);
+  u.searchParams.set('RequestedChannels', '2');
+  return u.toString();
 }
