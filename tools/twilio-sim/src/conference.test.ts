@@ -197,6 +197,25 @@ describe('a two-leg conference placed through the official SDK', () => {
     expect(late).toEqual(timeline());
   });
 
+  it('still answers a lone first participant, so a client that waits for that answer before the second can go on', async () => {
+    await h.client.incomingPhoneNumbers.create({
+      phoneNumber: CUSTOMER_NUMBER,
+      voiceUrl: h.app.url('/customer?role=customer'),
+    });
+    await h.client.conferences('lonely').participants.create({
+      from: CALLER_ID,
+      to: CUSTOMER_NUMBER,
+      label: 'customer',
+      statusCallback: h.app.url('/call-status'),
+      statusCallbackEvent: ['answered'],
+    });
+    // The clock holds while it rings alone, but only for a bounded real time: then the leg is answered.
+    const answered = await h.app.waitFor(
+      (w) => w.path === '/call-status' && w.params.CallStatus === 'in-progress',
+    );
+    expect(answered.params.CallStatus).toBe('in-progress');
+  });
+
   it('keeps a full event log per call, with what was said and heard', async () => {
     await placeConference();
     const customerSid = h.app.at('/customer')[0]?.params.CallSid;

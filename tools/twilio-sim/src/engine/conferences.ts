@@ -13,6 +13,9 @@ import type { RecordedSegment } from './ports.js';
 import { Room, type Utterance } from './room.js';
 import type { Telephony } from './telephony.js';
 
+/** Longest real time the fast clock waits for the second participant while the first one still rings alone. */
+const FIRST_RING_HOLD_MS = 500;
+
 export interface ConferenceState {
   record: ConferenceRecord;
   room: Room;
@@ -26,6 +29,8 @@ export interface ConferenceState {
   recording: { record: RecordingRecord; segments: RecordedSegment[] } | undefined;
   /** Releases the fast-clock hold taken while the conference waits for its next participant. */
   releaseHold: (() => void) | undefined;
+  /** Why the clock is held for this conference: a lone first participant ringing, or one waiting connected. */
+  holdKind?: 'ringing' | 'waiting' | undefined;
 }
 
 /** Conference-level settings a participant brings (only the first participant's callbacks count). */
@@ -239,13 +244,25 @@ export class Conferences {
       if (p.record.status === 'connected') connected++;
       else if (p.record.status !== 'complete' && p.record.status !== 'failed') dialing++;
     }
-    const waiting =
-      c.record.status === 'init' && ((connected >= 1 && dialing === 0) || connected + dialing === 1);
-    if (waiting && !c.releaseHold) c.releaseHold = this.t.clock.hold(this.t.options.conferenceHoldMs);
-    else if (!waiting && c.releaseHold) {
-      c.releaseHold();
-      c.releaseHold = undefined;
-    }
+    const init = c.record.status === 'init';
+    const want =
+      init && connected === 0 && dialing === 1
+        ? 'ringing'
+        : init && connected >= 1 && dialing === 0
+          ? 'waiting'
+          : undefined;
+    if (want === c.holdKind && (want === undefined || c.releaseHold)) return;
+    c.releaseHold?.();
+    c.releaseHold = undefined;
+    c.holdKind = want;
+    if (want === undefined) return;
+    // A client placing the second participant right after the first sends it within milliseconds; one that waits
+    // for the first leg's answer costs at most FIRST_RING_HOLD_MS of real time per conference.
+    const cap =
+      want === 'ringing'
+        ? Math.min(this.t.options.conferenceHoldMs, FIRST_RING_HOLD_MS)
+        : this.t.options.conferenceHoldMs;
+    c.releaseHold = this.t.clock.hold(cap);
   }
 
   private startConference(conference: ConferenceState): void {
