@@ -116,7 +116,16 @@ const bump = (counts: Record<string, number>, key: string) => {
  */
 export class DatasetSink {
   private readonly dataset: DatasetBuilder;
-  private readonly written = new Map<string, Summary>();
+  /** Calls in calls.jsonl (ids only; their counts are summed as they are written, for manifest.json). */
+  private readonly written = new Set<string>();
+  private readonly counts: SinkManifest['counts'] = {
+    calls: 0,
+    turns: 0,
+    fallbackTurns: 0,
+    endReasons: {},
+    outcomes: {},
+    requests: {},
+  };
   private readonly pending = new Map<string, () => void>();
   private readonly now: () => Date;
   private readonly schedule: Schedule;
@@ -160,7 +169,7 @@ export class DatasetSink {
     this.out = await ensureWritable(this.o.dir);
     const replayFrom = this.now().getTime() - (this.o.replayMs ?? 0) - (this.o.retainMs ?? DEFAULT_RETAIN_MS);
     for (const record of await this.readExisting()) {
-      this.written.set(record.callId, record);
+      this.remember(record);
       // A recent call is rebuilt by the replay (its late Voice Intelligence results can still be written) and then
       // dropped; an older one cannot come back, so it is ignored from the start.
       const started = record.startedAt ? Date.parse(record.startedAt) : Number.NaN;
@@ -314,7 +323,7 @@ export class DatasetSink {
       await writeCallFiles(this.out, this.dataset, callId);
       // The calls.jsonl line goes last: it is what marks the call as written across a restart.
       await appendFile(join(this.out, 'calls.jsonl'), `${JSON.stringify(record)}\n`);
-      this.written.set(callId, record);
+      this.remember(record);
       await this.writeManifest();
     } catch (cause) {
       throw new DatasetWriteError(
@@ -382,29 +391,26 @@ export class DatasetSink {
     await rename(tmp, join(this.out, 'manifest.json'));
   }
 
+  /** Counted once per call: summing every written call again for each manifest made a long run quadratic. */
+  private remember(r: Summary): void {
+    if (this.written.has(r.callId)) return;
+    this.written.add(r.callId);
+    const counts = this.counts;
+    counts.calls += 1;
+    counts.turns += r.turnCount;
+    counts.fallbackTurns += r.fallbackTurns;
+    bump(counts.endReasons, r.endReason ?? 'failed');
+    if (r.outcome) bump(counts.outcomes, r.outcome);
+    bump(counts.requests, r.requestId);
+  }
+
   private manifest(): SinkManifest {
-    const counts: SinkManifest['counts'] = {
-      calls: 0,
-      turns: 0,
-      fallbackTurns: 0,
-      endReasons: {},
-      outcomes: {},
-      requests: {},
-    };
-    for (const r of this.written.values()) {
-      counts.calls += 1;
-      counts.turns += r.turnCount;
-      counts.fallbackTurns += r.fallbackTurns;
-      bump(counts.endReasons, r.endReason ?? 'failed');
-      if (r.outcome) bump(counts.outcomes, r.outcome);
-      bump(counts.requests, r.requestId);
-    }
     return {
       synthetic: true,
       source: 'analytics-sink',
       config: this.o.manifestConfig ?? {},
       versions: this.o.versions ?? {},
-      counts,
+      counts: structuredClone(this.counts),
       startedAt: this.startedAt,
       updatedAt: this.now().toISOString(),
     };
