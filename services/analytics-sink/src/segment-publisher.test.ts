@@ -9,7 +9,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { AnalyticsNodeSegment } from './adapters/segment-analytics-node.js';
 import { identifyOf } from './domain/segment-events.js';
-import { SegmentPublisher } from './segment-publisher.js';
+import { SegmentPublisher, type SegmentPublisherOptions } from './segment-publisher.js';
 import { type SegmentReceiver, startSegmentReceiver } from './testing/segment-receiver.js';
 
 const WRITE_KEY = 'test-write-key';
@@ -372,7 +372,7 @@ describe('SegmentPublisher timing of Call Completed', () => {
     };
   }
 
-  async function setupTimed() {
+  async function setupTimed(extra: Partial<SegmentPublisherOptions> = {}) {
     const sent: Array<{ messageId: string; properties?: Record<string, unknown> }> = [];
     const port = {
       send: async (m: { messageId: string }) => void sent.push(m as (typeof sent)[number]),
@@ -387,6 +387,7 @@ describe('SegmentPublisher timing of Call Completed', () => {
       settleMs: 0,
       conferenceEndWaitMs: 30_000,
       schedule: clock.schedule,
+      ...extra,
     });
     await publisher.start();
     closers.push(async () => {
@@ -431,6 +432,21 @@ describe('SegmentPublisher timing of Call Completed', () => {
     clock.fire();
     await new Promise((r) => setImmediate(r));
     expect(completed()).toHaveLength(1);
+    expect(publisher.callsInMemory).toBe(0);
+  });
+
+  it('drops a call planned long ago that never completed here (its partitions moved to another replica)', async () => {
+    let now = Date.parse('2026-01-15T10:00:00Z');
+    const { bus, clock, publisher } = await setupTimed({ abandonMs: 60_000, now: () => new Date(now) });
+    await bus.publish(TOPICS.calls, 'call-moved', callEvents('call-moved').planned);
+    await bus.idle();
+    expect(publisher.callsInMemory).toBe(1);
+    now += 120_000;
+    await publishCall(bus, 'call-0001');
+    await bus.idle();
+    clock.fire();
+    await new Promise((r) => setImmediate(r));
+    await bus.idle();
     expect(publisher.callsInMemory).toBe(0);
   });
 

@@ -32,6 +32,9 @@ export interface SegmentPublisherOptions {
   replayMs?: number;
   /** How long a completed call waits in memory for Call Analyzed before it is dropped anyway. Default 10 min. */
   retainMs?: number;
+  /** A call planned this long ago that never completed here (its partitions moved away) is dropped. Default 45 min. */
+  abandonMs?: number;
+  now?: () => Date;
   schedule?: Schedule;
   /** Other names for the same schemas (tests and `generate` use their own topics). */
   topics?: {
@@ -61,6 +64,8 @@ export class SegmentPublisher {
   private readonly dataset = new DatasetBuilder();
   private readonly finished = new Set<string>();
   private readonly pending = new Map<string, () => void>();
+  /** When each call was first planned here (insertion order = time order), for the idle sweep. */
+  private readonly seenAt = new Map<string, number>();
   private readonly schedule: Schedule;
   private subs: Subscription[] = [];
   private chain: Promise<void> = Promise.resolve();
@@ -93,6 +98,8 @@ export class SegmentPublisher {
         ...replay,
         handler: async ({ value }) => {
           this.dataset.onPlanned(value);
+          if (this.dataset.has(value.callId) && !this.seenAt.has(value.callId))
+            this.seenAt.set(value.callId, this.nowMs());
           await this.sendAll(this.tracker.onPlanned(value));
           this.checkFinished(value.callId);
         },
@@ -206,6 +213,7 @@ export class SegmentPublisher {
         this.o.logger.error({ err, callId }, 'could not send Call Completed to Segment');
       }
       this.releaseIfDone(callId);
+      this.sweepAbandoned();
       // A call without Voice Intelligence results never sends Call Analyzed: drop it after a while all the same.
       if (this.dataset.has(callId)) this.schedule(() => this.release(callId), this.o.retainMs ?? 600_000);
     });
@@ -226,5 +234,20 @@ export class SegmentPublisher {
     this.tracker.forget(callId);
     this.dataset.forget(callId);
     this.finished.delete(callId);
+    this.seenAt.delete(callId);
+  }
+
+  private nowMs(): number {
+    return (this.o.now?.() ?? new Date()).getTime();
+  }
+
+  /** Drops calls planned long ago that never completed here (a rebalance moved their partitions to another replica). */
+  private sweepAbandoned(): void {
+    const before = this.nowMs() - (this.o.abandonMs ?? 2_700_000);
+    for (const [callId, seen] of this.seenAt) {
+      if (seen > before) break;
+      if (this.finished.has(callId) || this.pending.has(callId)) continue;
+      this.release(callId);
+    }
   }
 }
