@@ -19,8 +19,8 @@ export interface CollectorOptions {
   onIntelligence?: (callId: string) => void | Promise<void>;
   /** Called for results of a call the builder does not hold (not planned yet, or already dropped from memory). */
   onIntelligenceWithoutCall?: (callId: string) => void;
-  /** Called for every plan (redeliveries included). */
-  onPlanned?: (callId: string) => void;
+  /** The clock that stamps when a plan was received (DatasetBuilder.abandoned). */
+  now?: () => Date;
   /** Other names for the same schemas (tests and `generate` use their own topics). */
   topics?: {
     calls?: TopicBinding<'CallPlanned'>;
@@ -50,8 +50,7 @@ export async function collectDataset(o: CollectorOptions): Promise<{ close(): Pr
       fromBeginning,
       ...replay,
       handler: async ({ value }) => {
-        o.dataset.onPlanned(value);
-        o.onPlanned?.(value.callId);
+        o.dataset.onPlanned(value, (o.now?.() ?? new Date()).getTime());
         await check(value.callId);
       },
     }),

@@ -134,8 +134,6 @@ export class DatasetSink {
   private readonly inDatabase = new Set<string>();
   /** Written calls still held for their Voice Intelligence results, with the timer that drops them. */
   private readonly retained = new Map<string, () => void>();
-  /** When each call not yet written was first planned here (insertion order = time order), for the idle sweep. */
-  private readonly seenAt = new Map<string, number>();
   private collector: { close(): Promise<void> } | undefined;
   private chain: Promise<void> = Promise.resolve();
   private out = '';
@@ -192,10 +190,7 @@ export class DatasetSink {
       ...(this.o.replayMs !== undefined ? { replayMs: this.o.replayMs } : {}),
       ...(this.o.topics ? { topics: this.o.topics } : {}),
       onCallFinished: (callId) => this.callFinished(callId),
-      onPlanned: (callId) => {
-        if (!this.written.has(callId) && !this.seenAt.has(callId))
-          this.seenAt.set(callId, this.now().getTime());
-      },
+      now: this.now,
       onIntelligenceWithoutCall: (callId) => {
         if (this.written.has(callId))
           this.o.logger.warn(
@@ -245,7 +240,6 @@ export class DatasetSink {
     this.retained.get(callId)?.();
     this.retained.delete(callId);
     this.inDatabase.delete(callId);
-    this.seenAt.delete(callId);
     this.dataset.forget(callId);
   }
 
@@ -255,10 +249,7 @@ export class DatasetSink {
    */
   private sweepAbandoned(): void {
     const before = this.now().getTime() - (this.o.abandonMs ?? DEFAULT_ABANDON_MS);
-    for (const [callId, seen] of this.seenAt) {
-      if (seen > before) break;
-      this.seenAt.delete(callId);
-      if (this.written.has(callId)) continue;
+    for (const callId of this.dataset.abandoned(before)) {
       this.o.logger.info(
         { callId },
         'dropping a call that never finished here (moved to another replica, or lost)',
@@ -338,7 +329,6 @@ export class DatasetSink {
       'call written to the dataset',
     );
     await this.writeCallToDatabase(callId, record);
-    this.seenAt.delete(callId);
     if (this.dataset.intelligence(callId)) this.release(callId);
     else this.retain(callId);
     this.sweepAbandoned();

@@ -64,8 +64,6 @@ export class SegmentPublisher {
   private readonly dataset = new DatasetBuilder();
   private readonly finished = new Set<string>();
   private readonly pending = new Map<string, () => void>();
-  /** When each call was first planned here (insertion order = time order), for the idle sweep. */
-  private readonly seenAt = new Map<string, number>();
   private readonly schedule: Schedule;
   private subs: Subscription[] = [];
   private chain: Promise<void> = Promise.resolve();
@@ -97,9 +95,7 @@ export class SegmentPublisher {
         fromBeginning,
         ...replay,
         handler: async ({ value }) => {
-          this.dataset.onPlanned(value);
-          if (this.dataset.has(value.callId) && !this.seenAt.has(value.callId))
-            this.seenAt.set(value.callId, this.nowMs());
+          this.dataset.onPlanned(value, this.nowMs());
           await this.sendAll(this.tracker.onPlanned(value));
           this.checkFinished(value.callId);
         },
@@ -234,7 +230,6 @@ export class SegmentPublisher {
     this.tracker.forget(callId);
     this.dataset.forget(callId);
     this.finished.delete(callId);
-    this.seenAt.delete(callId);
   }
 
   private nowMs(): number {
@@ -244,10 +239,6 @@ export class SegmentPublisher {
   /** Drops calls planned long ago that never completed here (a rebalance moved their partitions to another replica). */
   private sweepAbandoned(): void {
     const before = this.nowMs() - (this.o.abandonMs ?? 2_700_000);
-    for (const [callId, seen] of this.seenAt) {
-      if (seen > before) break;
-      if (this.finished.has(callId) || this.pending.has(callId)) continue;
-      this.release(callId);
-    }
+    for (const callId of this.dataset.abandoned(before)) this.release(callId);
   }
 }

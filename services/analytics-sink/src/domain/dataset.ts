@@ -136,6 +136,8 @@ interface CallData {
   stateVersion: bigint;
   recording: RecordingCompleted | null;
   intelligence: TranscriptAnalyzed | null;
+  /** When this process first saw the plan (ms), for dropping calls that never finish here. */
+  seenAt: number;
 }
 
 /**
@@ -167,6 +169,16 @@ export class DatasetBuilder {
     return this.orphans.size;
   }
 
+  /**
+   * Calls held since before `before` (ms) that never finished: their partitions moved to another replica (a
+   * rebalance), or their end never came. A long-running consumer drops them with `forget`.
+   */
+  abandoned(before: number): string[] {
+    return [...this.calls.entries()]
+      .filter(([, c]) => c.seenAt < before && !c.failed && c.endReason === null)
+      .map(([callId]) => callId);
+  }
+
   /** Whether the call's plan has been seen and the call is still held. */
   has(callId: string): boolean {
     return this.calls.has(callId);
@@ -187,7 +199,8 @@ export class DatasetBuilder {
     }
   }
 
-  onPlanned(e: CallPlanned): void {
+  /** `seenAt`: when this process received the plan (the caller's clock; the plan's own time by default). */
+  onPlanned(e: CallPlanned, seenAt: number = e.plannedAt.getTime()): void {
     if (this.calls.has(e.callId) || this.forgotten.has(e.callId)) return;
     const data: CallData = {
       planned: e,
@@ -203,6 +216,7 @@ export class DatasetBuilder {
       stateVersion: -1n,
       recording: null,
       intelligence: null,
+      seenAt,
     };
     this.calls.set(e.callId, data);
     // Events of this call that arrived before its plan (other topics, other partitions) are applied now.
