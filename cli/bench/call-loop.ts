@@ -5,7 +5,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startThrowawayStack } from '@synthcall/stack';
+import { benchmarkKafka } from '@synthcall/stack';
 import { type GenerateOptions, generate } from '../src/embedded.js';
 
 const env = process.env;
@@ -37,19 +37,7 @@ async function main(): Promise<void> {
     `call loop, ${CALLS} calls, concurrency ${CONCURRENCY}, scripted provider, twilio-sim fast clock`,
   );
   await run('embedded', { kind: 'memory' });
-  let brokers = env.KAFKA_BROKERS;
-  let registryUrl = env.SCHEMA_REGISTRY_URL;
-  let stop: (() => Promise<void>) | undefined;
-  if (!brokers || !registryUrl) {
-    console.error('[bench] starting the local stack…');
-    const stack = await startThrowawayStack({
-      prefix: 'synthcall-bench-stack-',
-      registryJavaHome: env.SYNTHCALL_REGISTRY_JAVA_HOME,
-    });
-    brokers = stack.brokers;
-    registryUrl = stack.registryUrl;
-    stop = () => stack.stop();
-  }
+  const { brokers, registryUrl, stop } = await benchmarkKafka(env);
   try {
     await run('kafka', {
       kind: 'kafka',
@@ -58,7 +46,7 @@ async function main(): Promise<void> {
       topicSuffix: `bench-${Date.now()}`,
     });
   } finally {
-    await stop?.();
+    await stop();
   }
 }
 

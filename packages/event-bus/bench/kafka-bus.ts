@@ -3,7 +3,7 @@
 // and stops it afterwards. Prints figures; asserts nothing (targets are tracked in docs/benchmarks.md).
 //   npm run bench -w @synthcall/event-bus        (ROUNDTRIPS=500 MESSAGES=5000 to change the sizes)
 import { bindTopic, ConfluentSchemaRegistry, EventCodec, exampleEvents } from '@synthcall/schemas';
-import { startThrowawayStack } from '@synthcall/stack';
+import { benchmarkKafka } from '@synthcall/stack';
 import { Kafka, logLevel } from 'kafkajs';
 import { KafkaEventBus } from '../src/kafka-event-bus.js';
 import { MemoryEventBus } from '../src/memory-event-bus.js';
@@ -76,19 +76,7 @@ async function throughput(
 }
 
 async function main(): Promise<void> {
-  let stop: (() => Promise<void>) | undefined;
-  let brokers = env.KAFKA_BROKERS;
-  let registryUrl = env.SCHEMA_REGISTRY_URL;
-  if (!brokers || !registryUrl) {
-    console.error('[bench] starting the local stack…');
-    const stack = await startThrowawayStack({
-      prefix: 'synthcall-bench-stack-',
-      registryJavaHome: env.SYNTHCALL_REGISTRY_JAVA_HOME,
-    });
-    brokers = stack.brokers;
-    registryUrl = stack.registryUrl;
-    stop = () => stack.stop();
-  }
+  const { brokers, registryUrl, stop } = await benchmarkKafka(env);
   const run = `bench-${Date.now()}`;
   const admin = new Kafka({ clientId: 'bench', brokers: [brokers], logLevel: logLevel.WARN }).admin();
   await admin.connect();
@@ -138,7 +126,7 @@ async function main(): Promise<void> {
     }
     for (const line of results) console.log(line);
   } finally {
-    await stop?.();
+    await stop();
   }
 }
 

@@ -6,6 +6,7 @@ export { serverProperties } from './kafka.js';
 export { freePort } from './processes.js';
 export { type ProvisionResult, provision } from './provision.js';
 export {
+  benchmarkKafka,
   DEFAULT_PORTS,
   DEFAULT_STACK_DIR,
   freeStackPorts,

@@ -229,3 +229,20 @@ export async function startThrowawayStack(
   const up = await startLocalStack({ ...options, dir, ports: await freeStackPorts() });
   return { ...up, stop: () => stopLocalStack({ dir, ...(options.log ? { log: options.log } : {}) }) };
 }
+
+/**
+ * The Kafka a benchmark runs against: KAFKA_BROKERS + SCHEMA_REGISTRY_URL when both are set, else a throwaway stack
+ * (stopped by `stop`). The call-loop and event-bus benchmarks share it.
+ */
+export async function benchmarkKafka(
+  env: Record<string, string | undefined>,
+): Promise<{ brokers: string; registryUrl: string; stop(): Promise<void> }> {
+  const { KAFKA_BROKERS: brokers, SCHEMA_REGISTRY_URL: registryUrl } = env;
+  if (brokers && registryUrl) return { brokers, registryUrl, stop: async () => {} };
+  console.error('[bench] starting the local stack…');
+  const stack = await startThrowawayStack({
+    prefix: 'synthcall-bench-stack-',
+    registryJavaHome: env.SYNTHCALL_REGISTRY_JAVA_HOME,
+  });
+  return { brokers: stack.brokers, registryUrl: stack.registryUrl, stop: () => stack.stop() };
+}
