@@ -15,11 +15,15 @@ import { type RunningKafkaExporter, startKafkaExporter } from '../testing/kafka-
 import { type RunningPrometheus, startPrometheus, until } from '../testing/prometheus.js';
 import { metricFamilies } from '../testing/services.js';
 import {
+  alertQueries,
   checkPanels,
   type Evaluate,
   metricsWithoutSeries,
+  type Panel,
   type PanelQuery,
+  panelQueries,
   prometheusEvaluator,
+  type RuleGroup,
 } from './panel-data.js';
 import { KAFKA_EXPORTER_METRICS } from './promql.js';
 
@@ -44,16 +48,6 @@ const EXPECTED_MISSING_METRICS: Record<string, string> = {
   synthcall_circuit_breaker_state: EXPECTED_EMPTY_PANELS['LLM circuit breaker state'] ?? '',
 };
 
-interface Panel {
-  type: string;
-  title: string;
-  targets?: { expr: string }[];
-}
-interface RuleGroup {
-  name: string;
-  rules: { alert?: string; record?: string; expr: string }[];
-}
-
 const lines: string[] = [];
 let tmp = '';
 let up: Up | undefined;
@@ -77,14 +71,12 @@ beforeAll(async () => {
   const brokers = env.brokers.split(',');
   tmp = await mkdtemp(join(tmpdir(), 'synthcall-dashboard-data-'));
   const board = JSON.parse(await readFile(join(REPO_ROOT, DASHBOARD_FILE), 'utf8')) as { panels: Panel[] };
-  panels = board.panels.flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title, expr: t.expr })));
+  panels = panelQueries(board.panels);
   const rule = parse(await readFile(join(REPO_ROOT, RULES_FILE), 'utf8')) as {
     spec: { groups: RuleGroup[] };
   };
   ruleGroups = rule.spec.groups;
-  alerts = ruleGroups.flatMap((g) =>
-    g.rules.map((r) => ({ panel: r.alert ?? r.record ?? '?', expr: r.expr })),
-  );
+  alerts = alertQueries(ruleGroups);
 
   up = await startUp({
     brokers,

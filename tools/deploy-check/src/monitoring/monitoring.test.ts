@@ -10,19 +10,10 @@ import { SERVICES } from '../image/assemble.js';
 import { buildOverlay, type Manifest, REPO_ROOT } from '../k8s/manifests.js';
 import { type RunningPrometheus, startPrometheus, until } from '../testing/prometheus.js';
 import { metricFamilies, SERVICE_ENV, type Started, startService } from '../testing/services.js';
+import { alertQueries, type Panel, panelQueries, type RuleGroup } from './panel-data.js';
 import { isExported, metricNames, withFixedRanges } from './promql.js';
 
 const run = promisify(execFile);
-
-interface Panel {
-  type: string;
-  title: string;
-  targets?: { expr: string }[];
-}
-interface RuleGroup {
-  name: string;
-  rules: { alert?: string; record?: string; expr: string }[];
-}
 
 let dashboardPanels: Panel[] = [];
 let ruleGroups: RuleGroup[] = [];
@@ -55,11 +46,6 @@ async function promtoolCheckRules(groups: RuleGroup[]): Promise<{ ok: boolean; o
     return { ok: false, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
   }
 }
-
-const panelQueries = (panels: Panel[]) =>
-  panels.flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title, expr: t.expr })));
-const alertQueries = (groups: RuleGroup[]) =>
-  groups.flatMap((g) => g.rules.map((r) => ({ panel: r.alert ?? r.record ?? '?', expr: r.expr })));
 
 /** Names a set of queries selects that nothing exports, as "<panel>: <metric>". */
 const unexported = (queries: { panel: string; expr: string }[]) =>

@@ -6,6 +6,27 @@ export interface PanelQuery {
   expr: string;
 }
 
+/** The part of a Grafana dashboard panel the checks read. */
+export interface Panel {
+  type: string;
+  title: string;
+  targets?: { expr: string }[];
+}
+
+/** A PrometheusRule group as the checks read it. */
+export interface RuleGroup {
+  name: string;
+  rules: { alert?: string; record?: string; expr: string }[];
+}
+
+/** Every query of every panel, named by the panel's title. */
+export const panelQueries = (panels: Panel[]): PanelQuery[] =>
+  panels.flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title, expr: t.expr })));
+
+/** Every alert and recording rule's expression, named by the alert (or record). */
+export const alertQueries = (groups: RuleGroup[]): PanelQuery[] =>
+  groups.flatMap((g) => g.rules.map((r) => ({ panel: r.alert ?? r.record ?? '?', expr: r.expr })));
+
 /** One instant query's answer: how many series it returned, or the error Prometheus gave. */
 export type Evaluation = { ok: true; series: number } | { ok: false; error: string };
 export type Evaluate = (expr: string) => Promise<Evaluation>;
