@@ -3,20 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type GenerateOptions, generate } from './embedded.js';
+import { testGenerateOptions } from './testing/generate-options.js';
 
-const base = async (overrides: Partial<GenerateOptions> = {}): Promise<GenerateOptions> => ({
-  calls: 6,
-  seed: 'cli-test',
-  strategy: 'matched',
-  concurrency: 3,
-  out: await mkdtemp(join(tmpdir(), 'synthcall-gen-')),
-  maxTurns: 24,
-  asrWer: 0.05,
-  timeoutMs: 120_000,
-  logLevel: 'silent',
-  version: 'test',
-  ...overrides,
-});
+const base = async (overrides: Partial<GenerateOptions> = {}): Promise<GenerateOptions> =>
+  testGenerateOptions(await mkdtemp(join(tmpdir(), 'synthcall-gen-')), overrides);
 
 async function files(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = { 'calls.jsonl': await readFile(join(dir, 'calls.jsonl'), 'utf8') };

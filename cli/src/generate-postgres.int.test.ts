@@ -6,6 +6,7 @@ import { createTestDatabase, startTestPostgres, type TestPostgres } from '@synth
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GenerateOptions, generate } from './embedded.js';
+import { testGenerateOptions } from './testing/generate-options.js';
 
 // `synthcall generate --database-url` against a real PostgreSQL (DATABASE_URL's server, else a throwaway cluster).
 let server: TestPostgres;
@@ -23,19 +24,13 @@ afterAll(async () => {
 async function options(overrides: Partial<GenerateOptions>): Promise<GenerateOptions> {
   const out = await mkdtemp(join(tmpdir(), 'synthcall-gen-pg-'));
   dirs.push(out);
-  return {
+  return testGenerateOptions(out, {
     calls: 8,
     seed: 'pg-test',
     strategy: 'coverage',
     concurrency: 4,
-    out,
-    maxTurns: 24,
-    asrWer: 0.05,
-    timeoutMs: 120_000,
-    logLevel: 'silent',
-    version: 'test',
     ...overrides,
-  };
+  });
 }
 
 interface LabelsFile {

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ISSUE_CATEGORY_TO_CALL_REASON as SIM_TABLE } from '../../tools/twilio-sim/src/intelligence/index.js';
 import { generate } from './embedded.js';
 import { heatmapSvg, ReportError, readDataset, writeReport } from './report.js';
+import { testGenerateOptions } from './testing/generate-options.js';
 
 const tempDir = () => mkdtemp(join(tmpdir(), 'synthcall-report-'));
 
@@ -120,18 +121,7 @@ describe('heatmapSvg', () => {
 describe('synthcall report after synthcall generate', () => {
   it('writes report.md and report.html with the four comparisons and their figures', async () => {
     const out = await tempDir();
-    const summary = await generate({
-      calls: 6,
-      seed: 'report-test',
-      strategy: 'matched',
-      concurrency: 3,
-      out,
-      maxTurns: 24,
-      asrWer: 0.05,
-      timeoutMs: 120_000,
-      logLevel: 'silent',
-      version: 'test',
-    });
+    const summary = await generate(testGenerateOptions(out, { seed: 'report-test' }));
     expect(summary.finished).toBe(6);
 
     const { report } = await writeReport(out);
