@@ -13,7 +13,7 @@ let cli;
 if (tsx) {
   tsx.register();
   // Registered last, so it runs first: adds the condition, then tsx resolves the .ts file.
-  register('./source-condition.mjs', import.meta.url);
+  register(import.meta.resolve('@synthcall/twilio-sim/source-condition'));
   cli = await import(source.href);
 } else {
   cli = await import(new URL('../dist/cli.js', import.meta.url).href);
