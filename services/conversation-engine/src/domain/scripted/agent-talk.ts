@@ -1,5 +1,4 @@
 import { pick, type Random } from '../random.js';
-import { numbers, ownFigure } from './details.js';
 import { realise, type Slots } from './template.js';
 
 // What an agent says around the scripted moves: what the account screen shows once the caller is verified, the
@@ -10,15 +9,15 @@ import { realise, type Slots } from './template.js';
 
 const ACCOUNT_REMARKS: readonly string[] = [
   "{I see|It says} {you've been with us|the [noun] has been open} since [since]{, that's a while|, since [pmonth] of that year|}.",
-  '{There is|I see} a note from [colleague] {on [date]|back in [pmonth]}{ about an earlier call| on the file|}.',
-  '{Your|The} last {payment|[doc]} {was|came through} on [date]{, [money]|, for [money]|}.',
+  '{There is|I see} a note from [colleague] on [notedate]{ about an earlier call| on the file|}.',
+  '{Your|The} last {payment|[doc]} {was|came through} on [paydate]{, [lastpay]|, for [lastpay]|}.',
   '{The|Your} file {lists|shows} [city] as {the|your} {billing|home} city{, still|}.',
-  '{Looks like|It looks like} {you|someone} {called|phoned} {us|in} {on [date]|back in [pmonth]}{, [colleague] took that call|}.',
+  '{Looks like|It looks like} {you|someone} {called|phoned} {us|in} on [notedate]{, [colleague] took that call|}.',
   '{I have|I see} {two|three|a few} {notes|entries} {on the file|on the [noun]} {since [pmonth]|from this year}{, nothing urgent|}.',
 ];
 
 export function accountRemark(slots: Slots, random: Random): string {
-  return realise(pick(random, ACCOUNT_REMARKS), { ...slots, ...numbers(random) }, random);
+  return realise(pick(random, ACCOUNT_REMARKS), slots, random);
 }
 
 const ACKNOWLEDGEMENTS: readonly string[] = [
@@ -50,35 +49,35 @@ export function thanksBeforeFarewell(slots: Slots, random: Random): string {
 const FINDINGS: Record<string, readonly string[]> = {
   billing_dispute: [
     'I see the [money] {line|charge} posted on [date] at [clock]{, under code [code]|}.',
-    '{Your|The} {previous|last} [doc] {was|came to} [money]{, dated [date]|}.',
+    '{Your|The} {previous|last} [doc] {was|came to} [lastpay]{, dated [paydate]|}.',
   ],
   refund: [
-    '{I see|There is} a {payment|transaction} of [money] on [date]{ at [clock]|}{, processed in [city]|}.',
+    '{I see|There is} a {payment|transaction} of [money] on [date]{ at [clock]|}{, processed in [depot]|}.',
     '{The|Your} {original|first} {payment|charge} {was|shows as} [money]{, authorised at [clock]|}.',
   ],
   return: [
     '{I see|The system shows} {a|the} return {label|request} {created|made} on [date]{ at [clock]|}{, item [code]|}.',
-    "{The|Our} warehouse in [city] {logged|scanned} {a parcel|something} on [date]{, that's item [code]|}.",
+    "{The|Our} warehouse in [depot] {logged|scanned} {a parcel|something} on [date2]{, that's item [code]|}.",
   ],
   order_status: [
-    '{The|Its} last scan {was|shows} in [city] on [date] at [clock]{, tracking [tracking]|}.',
-    '{It|The parcel} {left|cleared} {the|our} [city] {depot|hub} on [date]{ at [clock]|}.',
+    '{The|Its} last scan {was|shows} in [depot] on [date] at [clock]{, tracking [tracking]|}.',
+    '{It|The parcel} {left|cleared} {the|our} [depot] {depot|hub} on [date]{ at [clock]|}.',
   ],
   damaged_or_wrong_item: [
-    '{The|Our} {packing record|pick list} {shows|says} item [code] {went out|shipped} on [date] from [city].',
-    "{I see|There's} {another|a similar} {report|complaint} {on item [code]|from [city]} {this week|since [date]}.",
+    '{The|Our} {packing record|pick list} {shows|says} item [code] {went out|shipped} on [date0] from [depot].',
+    "{I see|There's} {another|a similar} {report|complaint} {on item [code]|from [depot]} {this week|since [date]}.",
   ],
   address_change: [
-    '{I see|There is} {an|the} address on file {since [date]|updated on [date]}{, in [city]|}.',
-    '{Your|The} next {delivery|[doc]} {is|was} {scheduled|due} for [date]{ at [clock]|}.',
+    '{I see|There is} {an|the} address on file {since [notedate]|updated on [notedate]}{, in [city]|}.',
+    '{Your|The} next {delivery|[doc]} is {scheduled|due} for [when]{ at [clock]|}.',
   ],
   product_inquiry: [
-    '{We list|The site lists} {that one|model [code]} at [money]{ this week|, in stock in [city]|}.',
-    '{I see|We have} [count] {left|in stock} {of [code]|at the [city] warehouse}{, at [money]|}.',
+    '{We list|The site lists} {that one|model [code]} at [money]{ this week|, in stock in [depot]|}.',
+    '{I see|We have} [count] {left|in stock} {of [code]|at the [depot] warehouse}{, at [money]|}.',
   ],
   account_access: [
-    '{I see|There are} [count] {failed|blocked} {sign-ins|login attempts} since [clock]{, one from [city]|}.',
-    '{The|Your} last {successful|good} {sign-in|login} was on [date] at [clock]{ from [city]|}.',
+    '{I see|There are} [count] {failed|blocked} {sign-ins|login attempts} since [clock]{, one from [city2]|}.',
+    '{The|Your} last {successful|good} {sign-in|login} was on [date0]{ from [city]|}.',
   ],
   cancellation: [
     '{Your|The} {contract|agreement} {started|renewed} on [pmonth] [pday]{, at [money] a month|}.',
@@ -86,23 +85,23 @@ const FINDINGS: Record<string, readonly string[]> = {
   ],
   plan_change: [
     '{The|Your} {current|old} plan {renewed|started} on [pmonth] [pday]{ for another year|}.',
-    '{I see|There is} a plan {change request|question} {from [date]|on the file from [date]}{ that never went through|}.',
+    '{I see|There is} a plan {change request|question} {from [notedate]|on the file from [notedate]}{ that never went through|}.',
   ],
   payment_arrangement: [
-    '{The|Your} balance {is|shows} [money]{, with the last payment on [date]|}.',
-    '{I see|There is} a past-due amount of [money] {since [date]|from [date]}.',
+    '{The|Your} balance {is|shows} [balance]{, with the last payment on [paydate]|}.',
+    '{I see|There is} a past-due amount of [pastdue] {since [paydate]|from [paydate]}.',
   ],
   fraud: [
-    '{I see|There is} a [money] {charge|payment} {at|from} [merchant] on [date] at [clock]{ in [city]|}.',
+    '{I see|There is} a [money] {charge|payment} {at|from} [merchant] on [date] at [clock]{ in [city2]|}.',
     '{I see|There are} [count] {charges|transactions} since [date]{, the largest [money] at [merchant]|}.',
   ],
   booking_change: [
-    "{You're|You are} on flight [flight] on [date]{, seat [seat]|}{, departing [clock]|}.",
-    '{The|That} flight [flight] {has|shows} [count] seats {open|left} on [date]{ at [clock]|}.',
+    "{You're|You are} on flight [flight] on [when]{, seat [seat]|}{, departing [clock]|}.",
+    '{The|That} flight [flight] {has|shows} [count] seats {open|left} on [when]{ at [clock]|}.',
   ],
   claim_status: [
     '{The|Your} claim {was|got} {opened|filed} on [date]{ and assigned to [colleague]|}{, estimate [money]|}.',
-    '{The|Our} adjuster, [colleague], {added|left} a note on [date]{ at [clock]|}.',
+    '{The|Our} adjuster, [colleague], {added|left} a note on [date2]{ at [clock]|}.',
   ],
   technical_support: [
     'I see the [thing] {went|dropped} offline at [clock]{, [count] times since [date]|}.',
@@ -110,19 +109,33 @@ const FINDINGS: Record<string, readonly string[]> = {
   ],
   outage: [
     '{The|Our} map {shows|has} [count] {reports|homes out} {near|around} [street] since [clock].',
-    '{A|The} crew {was|got} {sent|dispatched} at [clock]{ from [city]|}{, [count] streets affected|}.',
+    '{A|The} crew {was|got} {sent|dispatched} at [clock]{ from [depot]|}{, [count] streets affected|}.',
+  ],
+};
+
+// A category's findings for a business they do not fit (see BY_CATEGORY_IN in details.ts), "category:industry".
+const FINDINGS_IN: Record<string, readonly string[]> = {
+  'cancellation:travel': [
+    '{I see|There is} the {booking|package} for [when]{, paid in full on [paydate]|}.',
+    '{The|Your} {booking|reservation} {shows|comes to} [money]{, booked as non-refundable|, paid on [paydate]|}.',
   ],
 };
 
 /** A concrete thing the agent sees about this issue, or nothing. */
-export function finding(category: string, slots: Slots, random: Random, index: number): string {
-  const templates = FINDINGS[category] ?? (FINDINGS.product_inquiry as readonly string[]);
+export function finding(
+  category: string,
+  industry: string,
+  slots: Slots,
+  random: Random,
+  index: number,
+): string {
+  const templates =
+    FINDINGS_IN[`${category}:${industry}`] ??
+    FINDINGS[category] ??
+    (FINDINGS.product_inquiry as readonly string[]);
   const template = templates[index % templates.length] as string;
-  const values = numbers(random);
-  // The screen shows the caller's own figure (the disputed charge, the plan price) as the caller says it.
-  const own = typeof slots.amount === 'string' ? ownFigure(category, slots.amount) : undefined;
-  if (own) values.money = own;
-  return realise(template, { ...slots, ...values }, random);
+  // The call's figures are in the slots: the screen shows the caller's own figure as the caller says it.
+  return realise(template, slots, random);
 }
 
 const REFERENCE_AGAIN: readonly string[] = [

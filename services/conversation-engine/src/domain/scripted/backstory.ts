@@ -1,5 +1,4 @@
 import { pick, type Random } from '../random.js';
-import { numbers } from './details.js';
 import { realise, type Slots } from './template.js';
 import { freshSlots } from './world.js';
 
@@ -56,9 +55,7 @@ const BY_INDUSTRY: Record<string, readonly string[]> = {
 export function backstory(industry: string, slots: Slots, random: Random): string {
   const own = BY_INDUSTRY[industry] ?? [];
   const templates = own.length > 0 && random.next() < 0.5 ? own : ANY;
-  return articles(
-    realise(pick(random, templates), { ...numbers(random), ...freshSlots(random), ...slots }, random),
-  );
+  return articles(realise(pick(random, templates), { ...freshSlots(random), ...slots }, random));
 }
 
 /**
@@ -100,7 +97,5 @@ const TENSE_ASIDES: readonly string[] = [
 
 export function worldAside(slots: Slots, random: Random, tense = false): string {
   const templates = tense && random.next() < 0.7 ? TENSE_ASIDES : WORLD_ASIDES;
-  return articles(
-    realise(pick(random, templates), { ...numbers(random), ...freshSlots(random), ...slots }, random),
-  );
+  return articles(realise(pick(random, templates), { ...freshSlots(random), ...slots }, random));
 }

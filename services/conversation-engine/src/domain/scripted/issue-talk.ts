@@ -1,6 +1,5 @@
 import { pick, type Random } from '../random.js';
 import { articles } from './backstory.js';
-import { numbers } from './details.js';
 import { realise, type Slots } from './template.js';
 import { freshSlots } from './world.js';
 
@@ -30,7 +29,7 @@ const OPENING: Record<string, readonly string[]> = {
     "{What I got|What arrived} {isn't|is not} {what I ordered|in one piece}{, I opened it on [date]|}.",
   ],
   address_change: [
-    '{I need to|I have to} {update|change} {my address|where things get sent}{, we move on [date]|, I moved in [pmonth]}.',
+    '{I need to|I have to} {update|change} {my address|where things get sent}{, we move on [when]|, I moved in [pmonth]}.',
     "{I've|We've} {moved|just moved}{ to [pcity]| across town} and {my|the} {details|address} {need|needs} {updating|changing}.",
   ],
   product_inquiry: [
@@ -42,24 +41,24 @@ const OPENING: Record<string, readonly string[]> = {
     "{I'm|I am} {locked out|stuck outside} of my account{ since about [clock]| after [count] tries}.",
   ],
   cancellation: [
-    '{I want to|I need to} {cancel|close} {something|my [noun]}{ before [date]|, and I want it done properly}.',
-    "{I'm|I am} {ready to|looking to} {cancel|end} {my [noun]|the service}{, effective [date] ideally|}.",
+    '{I want to|I need to} {cancel|close} {something|my [noun]}{ before [when]|, and I want it done properly}.',
+    "{I'm|I am} {ready to|looking to} {cancel|end} {my [noun]|the service}{, effective [when] ideally|}.",
   ],
   plan_change: [
     "{I'd like to|I want to} {change|switch} {my plan|what I'm on}{, the bill was [money] last month|}.",
     '{My|The} {plan|package} {no longer fits|does not suit} {us|what we need}{ since [pmonth]|}.',
   ],
   payment_arrangement: [
-    "{I'm|I've fallen} behind {on|with} {payments|my bill}{, about [money]|} and {I need|I want} to {sort out|set up} a plan.",
-    "{I can't|I cannot} {pay|cover} the {whole|full} {balance|amount} {right now|this month}{, it's [money]|}.",
+    "{I'm|I've fallen} behind {on|with} {payments|my bill}{, about [pastdue]|} and {I need|I want} to {sort out|set up} a plan.",
+    "{I can't|I cannot} {pay|cover} the {whole|full} {balance|amount} {right now|this month}{, it's [balance]|}.",
   ],
   fraud: [
     "{There's|I see} {activity|charges} on my [noun] {that isn't mine|I didn't make}{, starting [date]|}.",
     '{Someone|Somebody} {has been using|got into} my [noun]{, I noticed it at [clock] on [date]|}.',
   ],
   booking_change: [
-    '{I need to|I have to} {change|fix} {a booking|my trip}{ for [date]|, and it is urgent}.',
-    "{Something|Part} of my {booking|reservation} {isn't|is not} right{, the trip is on [date]|}.",
+    '{I need to|I have to} {change|fix} {a booking|my trip}{ for [when]|, and it is urgent}.',
+    "{Something|Part} of my {booking|reservation} {isn't|is not} right{, the trip is on [when]|}.",
   ],
   claim_status: [
     '{I filed|We filed} a claim {on [date]|back in [pmonth]}{ and {heard|got} nothing back|, and nobody calls me back}.',
@@ -79,9 +78,7 @@ const OPENING: Record<string, readonly string[]> = {
 export function issueInOwnWords(category: string, slots: Slots, random: Random): string {
   const templates = OPENING[category];
   if (!templates) return '';
-  return articles(
-    realise(pick(random, templates), { ...numbers(random), ...freshSlots(random), ...slots }, random),
-  );
+  return articles(realise(pick(random, templates), { ...freshSlots(random), ...slots }, random));
 }
 
 const WANTS: readonly string[] = [
@@ -92,5 +89,5 @@ const WANTS: readonly string[] = [
 
 /** A caller's want when the persona's exact resolution is not quoted. */
 export function wantInOwnWords(slots: Slots, random: Random): string {
-  return realise(pick(random, WANTS), { ...numbers(random), ...slots }, random);
+  return realise(pick(random, WANTS), slots, random);
 }

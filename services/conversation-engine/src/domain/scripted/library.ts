@@ -227,7 +227,7 @@ export const CATEGORY_SCRIPTS: Record<string, CategoryScript> = {
     ],
     fix: [
       "{Done|All set}. {I've|I have} {updated|changed} the address on your [noun]; {a confirmation|an email confirmation} goes out today, reference [ref].",
-      "{The|Your} address is {now|} updated {from [date]|effective today}. {You'll|You will} {get|receive} a confirmation, reference [ref].",
+      "{The|Your} address is {now|} updated {from [when]|effective today}. {You'll|You will} {get|receive} a confirmation, reference [ref].",
     ],
     limit: [
       "{Unfortunately|I'm afraid} {the order has already shipped|it is already with the carrier}, so I {can't|am unable to} change the address {myself|from here}.",
@@ -274,7 +274,7 @@ export const CATEGORY_SCRIPTS: Record<string, CategoryScript> = {
       '{{And|Okay,} {what|which} date {should the cancellation take effect|would you like the cancellation to start}?|{When|What day} {do you want|should} {it|the cancellation} {to end|to take effect}{, today or later|}?}',
     ],
     fix: [
-      "{Done|Alright}: {I've|I have} {cancelled|closed} the [noun] {effective [date]|as of today}{ and waived the final fee| with no further charges}. Reference [ref].",
+      "{Done|Alright}: {I've|I have} {cancelled|closed} the [noun] {effective [when]|as of today}{ and waived the final fee| with no further charges}. Reference [ref].",
       '{The|Your} [noun] is {cancelled|closed}; the final [doc] {goes out|arrives} within [days] days. Confirmation [ref].',
     ],
     limit: [
@@ -290,7 +290,7 @@ export const CATEGORY_SCRIPTS: Record<string, CategoryScript> = {
       '{When|What date} {would you like the {change|new plan} to start|should the {change|new plan} start}?',
     ],
     fix: [
-      "{I've|I have} {switched|moved} you to the new plan {from [date]|starting next cycle}, {keeping|and kept} {the features you wanted|your current perks}; {your|the} new price is [amount]. Reference [ref].",
+      "{I've|I have} {switched|moved} you to the new plan {from [when]|starting next cycle}, {keeping|and kept} {the features you wanted|your current perks}; {your|the} new price is [amount]. Reference [ref].",
       "{Done|All set}: {the|your} plan {change|switch} is {in|confirmed}, [amount] a month{, and I've put it in writing by email|}. Reference [ref].",
     ],
     limit: [
@@ -306,8 +306,8 @@ export const CATEGORY_SCRIPTS: Record<string, CategoryScript> = {
       '{Would you like|Do you want} {autopay|automatic payments} {set up|on} for it?',
     ],
     fix: [
-      "{I've|I have} set up {a|the} plan: [amount] a month{, no interest| with no interest}, first payment on [date]. Reference [ref].",
-      '{Done|Okay}. {Your|The} {arrangement|payment plan} is {active|in place}; [amount] {each month|monthly} from [date], confirmation [ref].',
+      "{I've|I have} set up {a|the} plan: [amount] a month{, no interest| with no interest}, first payment on [when]. Reference [ref].",
+      '{Done|Okay}. {Your|The} {arrangement|payment plan} is {active|in place}; [amount] {each month|monthly} from [when], confirmation [ref].',
     ],
     limit: [
       "I'm {not able|unable} to {offer|approve} {that|a plan} {at that amount|for that long}; {it needs|that needs} {a manager|approval above me}.",

@@ -13,8 +13,9 @@ import {
 import { articles, backstory, worldAside } from './backstory.js';
 import { type AgentHeard, type CustomerHeard, classifyForAgent, classifyForCustomer } from './classify.js';
 import { agentAside, aside } from './colour.js';
-import { callerDetail, heardDetail, numbers, ownFigure } from './details.js';
+import { callerDetail, heardDetail, ownFigure } from './details.js';
 import { agentFrame, customerFrame } from './discourse.js';
+import { type CallFigures, callFigures, figureSlots } from './figures.js';
 import { issueInOwnWords, wantInOwnWords } from './issue-talk.js';
 import {
   AGENT_BEATS,
@@ -54,7 +55,6 @@ export interface CallPlan {
     amount: string;
     days: string;
     day: string;
-    date: string;
     time: string;
     staff: string;
   };
@@ -150,6 +150,31 @@ function moneyIn(text: string): string | undefined {
   return /\$\d[\d,]*(?:\.\d{2})?/.exec(text)?.[0];
 }
 
+/** The largest amount in a text: the disputed one in "my bill jumped from about $90 to $312". */
+function largestMoneyIn(text: string): string | undefined {
+  const all = text.match(/\$\d{1,3}(?:,\d{3})*(?:\.\d{2})?/g) ?? [];
+  return all.sort((a, b) => Number(b.replace(/[$,]/g, '')) - Number(a.replace(/[$,]/g, '')))[0];
+}
+
+/** A monthly figure the persona names ("around $150 a month"). */
+function perMonthIn(text: string): string | undefined {
+  return /(\$\d[\d,]*(?:\.\d{2})?)(?: or so)? (?:a|per|each|every) month/.exec(text)?.[1];
+}
+
+/** The call's figures (figures.ts): the figure in question is the caller's own, or the plan amount. */
+export function figuresOf(context: CallContext, plan: CallPlan): CallFigures {
+  const category = context.scenario.issueCategory;
+  const c = context.customer;
+  const own = ownFigure(category, plan.facts.amount);
+  return callFigures(context.seed, {
+    money: own ?? plan.facts.amount,
+    // A subscription's last payment is its monthly price.
+    lastPayment: category === 'plan_change' || category === 'cancellation' ? own : undefined,
+    perMonth: perMonthIn(c.desiredResolution) ?? perMonthIn(c.issue),
+    balance: category === 'payment_arrangement' ? moneyIn(c.issue) : undefined,
+  });
+}
+
 export function planCall(context: CallContext): CallPlan {
   const random = seededRandom(`${context.seed}:plan`);
   const outcome = intendedOutcome(context, random);
@@ -160,7 +185,16 @@ export function planCall(context: CallContext): CallPlan {
   const letters = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
   const ref = `${pick(random, [...letters])}${pick(random, [...letters])}-${intBetween(random, 100000, 999999)}`;
   const persona = `${context.customer.issue} ${context.customer.desiredResolution}`;
+  // What the agent's fix names: for a payment arrangement the monthly payment, not the balance owed.
+  const monthly =
+    context.scenario.issueCategory === 'payment_arrangement'
+      ? (perMonthIn(context.customer.desiredResolution) ?? perMonthIn(context.customer.issue))
+      : undefined;
   const amount =
+    monthly ??
+    (context.scenario.issueCategory === 'billing_dispute'
+      ? largestMoneyIn(context.customer.issue)
+      : undefined) ??
     moneyIn(persona) ??
     `$${intBetween(random, 12, 240)}.${String(intBetween(random, 0, 99)).padStart(2, '0')}`;
   return {
@@ -178,7 +212,6 @@ export function planCall(context: CallContext): CallPlan {
       amount,
       days: String(intBetween(random, 3, 10)),
       day: pick(random, WEEKDAYS),
-      date: `${pick(random, MONTHS)} ${intBetween(random, 1, 28)}`,
       time: pick(random, ['8 am', '9 am', '10 am', 'noon', '2 pm', '3 pm', '4 pm', '6 pm', '8 pm']),
       staff: `${pick(random, STAFF_FIRST)} ${pick(random, STAFF_LAST)}`,
     },
@@ -259,6 +292,7 @@ function baseSlots(context: CallContext, plan: CallPlan): Record<string, string 
     phone4: c.phone.slice(-4),
     ...worldSlots(plan.world ?? callWorld(context.seed, context.scenario.industry, MONTHS)),
     ...plan.facts,
+    ...figureSlots(figuresOf(context, plan)),
   };
 }
 
@@ -366,7 +400,7 @@ function agentLine(
   // A different finding on each step (the per-turn random alone could repeat one).
   const seen = () =>
     chance(random, 0.9)
-      ? `${finding(context.scenario.issueCategory, slots, random, memory.stepsDone + plan.steps)} `
+      ? `${finding(context.scenario.issueCategory, context.scenario.industry, slots, random, memory.stepsDone + plan.steps)} `
       : '';
   const step = (index: number) =>
     `${lead}${smallTalk}${seen()}${agentFrame(say([script.steps[Math.min(index, script.steps.length - 1)] as string]), random)}`;
@@ -572,12 +606,8 @@ function answerTo(
   customer: CustomerPersona,
   random: Random,
   slots: Slots,
-  n: ReturnType<typeof numbers>,
 ): { text: string; detailed: boolean } {
-  // The caller's own figure (the charge in dispute, the plan price) reads the same in every answer.
-  const own = typeof slots.amount === 'string' ? ownFigure(category, slots.amount) : undefined;
-  if (own) n.money = own;
-  const say = (templates: readonly string[]) => realise(pick(random, templates), { ...slots, ...n }, random);
+  const say = (templates: readonly string[]) => realise(pick(random, templates), slots, random);
   const proficiency = customer.technicalProficiency;
   switch (questionKind(heard)) {
     case 'why': {
@@ -588,10 +618,17 @@ function answerTo(
     case 'amount':
       return {
         text: say([
-          "{It was|It's|That was} [amount]{, on [date]|}.",
-          '[amount]{, I think| exactly|}{, on [date]|}.',
-          '{The|My} {total|figure} {was|came to} [amount]{, paid on [date]| at [clock] on [date]|}.',
-          '{Let me look|Hang on}{... |. }{[amount]|It says [amount]}{, from [date]|, on the [doc]|}.',
+          ...(category === 'payment_arrangement'
+            ? [
+                '{I could do|I can manage} about [offer] {a month|each month}{, starting [when]|}.',
+                '{Maybe|Probably} [offer] a month{, the balance is [balance]|}.',
+              ]
+            : [
+                "{It was|It's|That was} [money]{, on [date]|}.",
+                '[money]{, I think| exactly|}{, on [date]|}.',
+                '{The|My} {total|figure} {was|came to} [money]{, on [date]| at [clock] on [date]|}.',
+                '{Let me look|Hang on}{... |. }{[money]|It says [money]}{, from [date]|, on the [doc]|}.',
+              ]),
         ]),
         detailed: true,
       };
@@ -608,10 +645,10 @@ function answerTo(
     case 'from-when':
       return {
         text: say([
-          '{Starting|From} [date]{, if that works|, ideally|, please|}.',
-          '{As soon as possible|The sooner the better}{, so [date] if you can|, really|}.',
+          '{Starting|From} [when]{, if that works|, ideally|, please|}.',
+          '{As soon as possible|The sooner the better}{, so [when] if you can|, really|}.',
           '{The start of|From} the next billing {cycle|period}{ would be best| is fine|}.',
-          '[date]{ would be great| works for me|, if possible}.',
+          '[when]{ would be great| works for me|, if possible}.',
         ]),
         detailed: true,
       };
@@ -635,7 +672,7 @@ function answerTo(
           ? say([
               "{Yes|Yeah|Yep}, {I did|I have|that's right|that's correct}.",
               '{Yes|Yeah}{, of course|, definitely|}.',
-              '{Yes|Yep}, {on [date]|back on [date]|a while ago}{, I think|, if I remember|}.',
+              '{Yes|Yep}, {on [notedate]|back on [notedate]|a while ago}{, I think|, if I remember|}.',
               '{Mm-hm|Yes}, {[relname] did|my [rel] did that|I did that myself}{ on [date]| last week|}.',
               '{I did|Yes, I did}{, twice|, a couple of times|}{, most recently on [date]|}.',
             ])
@@ -715,16 +752,8 @@ function customerLine(
     });
   };
   const answer = () => {
-    const figures = numbers(random);
-    const detail = callerDetail(
-      context.scenario.issueCategory,
-      context.scenario.industry,
-      random,
-      plan.facts.amount,
-      figures,
-      slots,
-    );
-    const core = answerTo(heard, context.scenario.issueCategory, c, random, slots, figures);
+    const detail = callerDetail(context.scenario.issueCategory, context.scenario.industry, random, slots);
+    const core = answerTo(heard, context.scenario.issueCategory, c, random, slots);
     const chatty =
       c.conversationLengthPreference === 'long'
         ? 0.45

@@ -1,0 +1,220 @@
+import { en } from '@faker-js/faker';
+import { chance, intBetween, pick, type Random, seededRandom } from '../random.js';
+import type { Slots } from './template.js';
+import { ordinal } from './world.js';
+
+// One call's figures: every amount, date, time and code either speaker reads out, drawn once from the call's seed.
+// A line used to draw its own figures, so one call said three different balances, a charge "posted" on four dates
+// and a caller "sent it back" in January and again in December. Now each figure has one meaning and one value for
+// the whole call ([balance] is the balance whoever says it), and the dates keep their order around the call's own
+// "today": the event before the call, the last payment before that, a start or move date after it.
+
+const MERCHANTS = [
+  'Northgate Electronics',
+  'Blue Fern Cafe',
+  'Quickpark Garage',
+  'Luma Streaming',
+  'Ridgeway Pharmacy',
+  'Copperleaf Books',
+  'Harbor Fuel',
+  'Tandem Fitness',
+  'Orchard Market',
+  'Pixelworks Online',
+  'Summit Travel',
+  'Greenline Transit',
+  'Maple Street Diner',
+  'Vertex Gaming',
+  'Sunrise Bakery',
+  'Atlas Hardware',
+  'Crescent Cinemas',
+  'Willow Pet Supply',
+];
+const SURNAMES: readonly string[] = en.person?.last_name?.generic ?? ['Smith'];
+const CITIES: readonly string[] = en.location?.city_name ?? ['Springfield'];
+const SHOP_KINDS = [
+  'Hardware',
+  'Pharmacy',
+  'Diner',
+  'Auto Repair',
+  'Market',
+  'Bakery',
+  'Garden Center',
+  'Pet Supply',
+  'Florist',
+  'Books',
+  'Deli',
+  'Dry Cleaning',
+];
+const AIRLINES = ['UA', 'DL', 'AA', 'WN', 'AS', 'B6'];
+const LETTERS = 'ABCDEFGHJKLMNPRSTUVWXYZ';
+export const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+] as const;
+const DAY_MS = 86_400_000;
+
+/** The figures of one call, by meaning. Money is "$12.34", dates "March 3rd", times "4:05 pm". */
+export interface CallFigures {
+  /** The figure the call is about: the caller's own figure (disputed charge, price paid today) or the plan amount. */
+  money: string;
+  /** A second charge (fraud: the next transaction). */
+  money2: string;
+  balance: string;
+  pastDue: string;
+  /** What the caller can pay each month (payment arrangements). */
+  offer: string;
+  lastPayment: string;
+  /** When the problem happened or was noticed: days before the call. */
+  date: string;
+  /** A few days before `date` (shipped before it arrived, the last good sign-in before the lock-out). */
+  date0: string;
+  /** The day after `date` (a second charge, a second drop). */
+  date2: string;
+  /** The last payment or statement: weeks before the call. */
+  payDate: string;
+  /** An earlier note or call on the file: months before the call. */
+  noteDate: string;
+  /** A date after the call: a plan start, a move, a trip, a first payment. */
+  when: string;
+  clock: string;
+  code: string;
+  reading: string;
+  flight: string;
+  seat: string;
+  tracking: string;
+  merchant: string;
+  merchant2: string;
+  /** Where a depot, warehouse or processing centre is (not where the caller lives). */
+  depot: string;
+  minutes: string;
+  count: string;
+  part: string;
+  /** The dates above as UTC timestamps, with the call's own `today` (for checks; not a slot). */
+  at: Record<'today' | 'date0' | 'date' | 'date2' | 'payDate' | 'noteDate' | 'when', number>;
+}
+
+function dollars(cents: number): string {
+  const whole = Math.floor(cents / 100);
+  return `$${whole.toLocaleString('en-US')}.${String(cents % 100).padStart(2, '0')}`;
+}
+
+function centsOf(money: string): number | undefined {
+  const value = Number(money.replace(/[$,]/g, ''));
+  return Number.isFinite(value) && value > 0 ? Math.round(value * 100) : undefined;
+}
+
+function spoken(time: number): string {
+  const d = new Date(time);
+  return `${MONTH_NAMES[d.getUTCMonth()]} ${ordinal(d.getUTCDate())}`;
+}
+
+function merchant(random: Random): string {
+  return chance(random, 0.5)
+    ? pick(random, MERCHANTS)
+    : `${pick(random, SURNAMES)}'s ${pick(random, SHOP_KINDS)}`;
+}
+
+/**
+ * The call's figures, from its seed alone (the same on every line and after a restart). `money` is the figure the
+ * call is about (the caller's own figure when the category has one, else the plan amount); `perMonth` is a monthly
+ * figure the persona names ("around $150 a month"), which becomes the caller's offer; `balance` a balance it names.
+ */
+export function callFigures(
+  seed: string,
+  given: {
+    money: string;
+    perMonth?: string | undefined;
+    balance?: string | undefined;
+    lastPayment?: string | undefined;
+  },
+): CallFigures {
+  const { money, perMonth } = given;
+  const random = seededRandom(`${seed}:figures`);
+  // The call's own "today": a fixed calendar (no clock), so one seed gives one set of dates.
+  const today = Date.UTC(2025, intBetween(random, 0, 11), intBetween(random, 1, 28));
+  const eventAgo = intBetween(random, 3, 40);
+  const at = {
+    today,
+    date0: today - (eventAgo + intBetween(random, 2, 4)) * DAY_MS,
+    date: today - eventAgo * DAY_MS,
+    date2: today - (eventAgo - 1) * DAY_MS,
+    payDate: today - intBetween(random, 41, 70) * DAY_MS,
+    noteDate: today - intBetween(random, 75, 200) * DAY_MS,
+    when: today + intBetween(random, 5, 30) * DAY_MS,
+  };
+  const cents = (min: number, max: number) => intBetween(random, min * 100, max * 100);
+  const moneyCents = centsOf(money) ?? cents(20, 300);
+  const balance = (given.balance && centsOf(given.balance)) || Math.max(moneyCents, cents(180, 2400));
+  const offerCents = (perMonth && centsOf(perMonth)) || Math.round(balance / intBetween(random, 4, 12));
+  // Waking hours: 7 am to 9:59 pm.
+  const hour24 = intBetween(random, 7, 21);
+  const hour = hour24 > 12 ? hour24 - 12 : hour24;
+  return {
+    money,
+    money2: dollars(cents(8, 400)),
+    // A figure the persona names is said as the persona wrote it ("$2,800", not "$2,800.00").
+    balance: given.balance ?? dollars(balance),
+    pastDue: dollars(Math.round(balance * (0.2 + random.next() * 0.4))),
+    offer: perMonth ?? dollars(offerCents),
+    lastPayment: given.lastPayment ?? dollars(cents(15, 260)),
+    date0: spoken(at.date0),
+    date: spoken(at.date),
+    date2: spoken(at.date2),
+    payDate: spoken(at.payDate),
+    noteDate: spoken(at.noteDate),
+    when: spoken(at.when),
+    clock: `${hour}:${String(intBetween(random, 0, 59)).padStart(2, '0')} ${hour24 < 12 ? 'am' : 'pm'}`,
+    code: `${pick(random, [...LETTERS])}${intBetween(random, 100, 9999)}`,
+    reading: String(intBetween(random, 10000, 99999)),
+    flight: `${pick(random, AIRLINES)} ${intBetween(random, 100, 2999)}`,
+    seat: `${intBetween(random, 3, 38)}${pick(random, ['A', 'B', 'C', 'D', 'E', 'F'])}`,
+    tracking: `${pick(random, ['1Z', 'TBA', '94'])}${intBetween(random, 1000000, 9999999)}`,
+    merchant: merchant(random),
+    merchant2: merchant(random),
+    depot: pick(random, CITIES),
+    minutes: String(intBetween(random, 3, 55)),
+    count: String(intBetween(random, 2, 9)),
+    part: pick(random, ['morning', 'afternoon', 'evening']),
+    at,
+  };
+}
+
+/** The figures as template slots ([money], [balance], [date], [when], …). */
+export function figureSlots(f: CallFigures): Slots {
+  return {
+    money: f.money,
+    money2: f.money2,
+    balance: f.balance,
+    pastdue: f.pastDue,
+    offer: f.offer,
+    lastpay: f.lastPayment,
+    date: f.date,
+    date0: f.date0,
+    date2: f.date2,
+    paydate: f.payDate,
+    notedate: f.noteDate,
+    when: f.when,
+    clock: f.clock,
+    code: f.code,
+    reading: f.reading,
+    flight: f.flight,
+    seat: f.seat,
+    tracking: f.tracking,
+    merchant: f.merchant,
+    merchant2: f.merchant2,
+    depot: f.depot,
+    minutes: f.minutes,
+    count: f.count,
+    part: f.part,
+  };
+}
