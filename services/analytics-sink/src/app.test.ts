@@ -81,6 +81,28 @@ describe('analytics-sink createApp', () => {
     expect(text).toContain('synthcall_build_info{version="test",service="analytics-sink"} 1');
   });
 
+  it('exports the PostgreSQL retry metrics at zero when a database is configured', async () => {
+    const database = {
+      writeRun: async () => undefined,
+      writeCall: async () => undefined,
+      writeIntelligence: async () => undefined,
+      close: async () => undefined,
+    };
+    const get = await startApp({ database });
+    const text = await (await get('/metrics')).text();
+    expect(text).toContain('synthcall_database_writes_pending{service="analytics-sink"} 0\n');
+    for (const outcome of ['ok', 'failed']) {
+      expect(text).toContain(
+        `synthcall_database_write_retries_total{outcome="${outcome}",service="analytics-sink"} 0\n`,
+      );
+    }
+    for (const reason of ['queue_full', 'rejected']) {
+      expect(text).toContain(
+        `synthcall_database_writes_dropped_total{reason="${reason}",service="analytics-sink"} 0\n`,
+      );
+    }
+  });
+
   it('registers its run in the database at start and closes the database after the last write on shutdown', async () => {
     const events: string[] = [];
     const database = {
@@ -99,6 +121,7 @@ describe('analytics-sink createApp', () => {
     expect(app?.shutdownSteps.map((s) => s.name)).toEqual([
       'stop intake and flush the dataset',
       'flush and close Segment',
+      'flush pending PostgreSQL writes',
       'close PostgreSQL',
       'close event bus',
     ]);

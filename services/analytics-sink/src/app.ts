@@ -4,6 +4,8 @@ import { createOpsServer, type ServiceApp, type ServiceContext } from '@synthcal
 import { AnalyticsNodeSegment } from './adapters/segment-analytics-node.js';
 import { JsonlSegmentFile } from './adapters/segment-jsonl.js';
 import type { Config } from './config.js';
+import { createDatabaseWriteMetrics } from './database-metrics.js';
+import type { DatabaseRetryOptions } from './database-retry-queue.js';
 import { type DatasetDatabase, DatasetSink, type Schedule, type SinkLogger } from './dataset-sink.js';
 import { groundTruthOf } from './ground-truth.js';
 import { type SegmentPort, SegmentPublisher } from './segment-publisher.js';
@@ -22,7 +24,12 @@ export interface AppDeps extends ServiceContext<Config> {
   database?: DatasetDatabase & { close(): Promise<void> };
   /** runs.run_id of this start in the database. */
   runId?: string;
+  /** Backoff and bound of the PostgreSQL retries (their metrics go to `registry`). */
+  databaseRetry?: Omit<DatabaseRetryOptions, 'metrics'>;
 }
+
+/** The shutdown's last try of the PostgreSQL writes still waiting for a retry, inside its step's 10 s. */
+const DATABASE_FLUSH_TIMEOUT_MS = 8_000;
 
 export interface AnalyticsSinkApp extends ServiceApp {
   sink: DatasetSink;
@@ -50,7 +57,12 @@ export function createApp(deps: AppDeps): AnalyticsSinkApp {
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.schedule ? { schedule: deps.schedule } : {}),
     ...(deps.versions ? { versions: deps.versions } : {}),
-    ...(deps.database ? { database: deps.database } : {}),
+    ...(deps.database
+      ? {
+          database: deps.database,
+          databaseRetry: { ...deps.databaseRetry, metrics: createDatabaseWriteMetrics(deps.registry) },
+        }
+      : {}),
     ...(deps.runId ? { runId: deps.runId } : {}),
   });
   const segment = new SegmentPublisher({
@@ -77,12 +89,20 @@ export function createApp(deps: AppDeps): AnalyticsSinkApp {
       await sink.start();
       await segment.start();
     },
-    // Stop intake, then write every finished call (no settle wait), then send Segment's queue, then close the bus.
+    // Stop intake, then write every finished call (no settle wait), then send Segment's queue, then try the
+    // PostgreSQL writes waiting for a retry once more, then close the database and the bus.
     shutdownSteps: [
       { name: 'stop intake and flush the dataset', run: () => sink.close(), timeoutMs: 15_000 },
       { name: 'flush and close Segment', run: () => segment.close(), timeoutMs: 30_000 },
       ...(deps.database
         ? [
+            {
+              name: 'flush pending PostgreSQL writes',
+              run: async () => {
+                await sink.flushDatabase(DATABASE_FLUSH_TIMEOUT_MS);
+              },
+              timeoutMs: 10_000,
+            },
             {
               name: 'close PostgreSQL',
               run: () => deps.database?.close() ?? Promise.resolve(),
@@ -141,6 +161,17 @@ export {
   databaseUrlProblem,
   loadAnalyticsSinkConfig,
 } from './config.js';
+export {
+  createDatabaseWriteMetrics,
+  type DatabaseDropReason,
+  type DatabaseWriteMetrics,
+  noopDatabaseWriteMetrics,
+} from './database-metrics.js';
+export {
+  type DatabaseRetryOptions,
+  DatabaseRetryQueue,
+  isRetryable,
+} from './database-retry-queue.js';
 export { type CollectorOptions, collectDataset } from './dataset-collector.js';
 export {
   type DatasetDatabase,

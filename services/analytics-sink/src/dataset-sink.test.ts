@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { MemoryEventBus } from '@synthcall/event-bus';
 import { exampleEvents, TOPICS } from '@synthcall/schemas';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { DatabaseRetryOptions } from './database-retry-queue.js';
 import { type DatasetDatabase, DatasetSink, type DatasetSinkOptions, type Schedule } from './dataset-sink.js';
 import type { CallRows, Row, RunInfo } from './domain/dataset-rows.js';
 import { groundTruthOf } from './ground-truth.js';
@@ -281,17 +282,31 @@ describe('DatasetSink', () => {
   });
 });
 
-/** Records what the sink sends to the database; `failWith` makes every call write fail. */
+/**
+ * Records what the sink sends to the database. `failWith` makes every call write fail; `failNext(n, err)` only the
+ * next n. `attempts` lists every call write tried, failed or not.
+ */
 class FakeDatabase implements DatasetDatabase {
   runs: RunInfo[] = [];
   calls: Array<{ rows: CallRows; run: RunInfo | undefined }> = [];
   intelligence: Array<{ intelligence: Row; recording: Row | null }> = [];
+  attempts: string[] = [];
   failWith: Error | undefined;
+  private failures = 0;
+  failNext(n: number, err: Error) {
+    this.failures = n;
+    this.failWith = err;
+  }
   async writeRun(run: RunInfo) {
     this.runs.push(run);
   }
   async writeCall(rows: CallRows, run?: RunInfo) {
-    if (this.failWith) throw this.failWith;
+    this.attempts.push(rows.callId);
+    if (this.failWith) {
+      const err = this.failWith;
+      if (this.failures > 0 && --this.failures === 0) this.failWith = undefined;
+      throw err;
+    }
     this.calls.push({ rows, run });
   }
   async writeIntelligence(intelligence: Row, recording: Row | null) {
@@ -331,8 +346,8 @@ describe('DatasetSink with a database', () => {
     expect((await lines(dir)).map((r) => r.callId)).toEqual(['call-q', 'call-r']);
     expect((await readdir(join(dir, 'labels'))).sort()).toEqual(['call-q.json', 'call-r.json']);
     expect(errors.map((e) => [e.msg, (e.obj as { callId: string; code: string }).callId])).toEqual([
-      ['could not write a call to PostgreSQL; its files are written', 'call-q'],
-      ['could not write a call to PostgreSQL; its files are written', 'call-r'],
+      ['could not write a call to PostgreSQL; its files are written, the write is retried', 'call-q'],
+      ['could not write a call to PostgreSQL; its files are written, the write is retried', 'call-r'],
     ]);
     expect(errors[0]?.obj).toMatchObject({ code: 'SYNTH_DATABASE_UNREACHABLE' });
   });
@@ -373,6 +388,221 @@ describe('DatasetSink with a database', () => {
     expect(database.intelligence).toEqual([]);
     expect(database.calls[0]?.rows.intelligence).toMatchObject({ call_id: 'call-t' });
     expect(database.calls[0]?.rows.recording).toMatchObject({ call_id: 'call-t' });
+  });
+});
+
+const unreachable = () =>
+  Object.assign(new Error('writing call: cannot connect to PostgreSQL at postgres://db/x: ECONNREFUSED'), {
+    code: 'SYNTH_DATABASE_UNREACHABLE',
+  });
+
+/** A schedule for the retry timers alone: records each delay, and runs the next timer when the test says so. */
+function retrySchedule() {
+  const timers: Array<{ ms: number; run: () => void; cancelled: boolean }> = [];
+  const schedule: Schedule = (run, ms) => {
+    const timer = { ms, run, cancelled: false };
+    timers.push(timer);
+    return () => {
+      timer.cancelled = true;
+    };
+  };
+  const live = () => timers.filter((t) => !t.cancelled);
+  return {
+    schedule,
+    delays: () => timers.map((t) => t.ms),
+    waiting: () => live().length,
+    fireNext: () => {
+      const next = live()[0];
+      if (!next) throw new Error('no retry timer is waiting');
+      next.cancelled = true;
+      next.run();
+    },
+  };
+}
+
+/** Records what the retry queue reports, in order. */
+function fakeMetrics() {
+  const pending: number[] = [];
+  const retried: string[] = [];
+  const dropped: string[] = [];
+  return {
+    pending,
+    retried,
+    dropped,
+    port: {
+      pending: (n: number) => pending.push(n),
+      retried: (outcome: 'ok' | 'failed') => retried.push(outcome),
+      dropped: (reason: 'queue_full' | 'rejected') => dropped.push(reason),
+    },
+  };
+}
+
+function recordingLogger() {
+  const lines: Array<{ level: string; obj: Record<string, unknown>; msg: string | undefined }> = [];
+  const at = (level: string) => (obj: object, msg?: string) =>
+    lines.push({ level, obj: obj as Record<string, unknown>, msg });
+  return { lines, logger: { info: at('info'), warn: at('warn'), error: at('error') } };
+}
+
+describe('DatasetSink retrying PostgreSQL writes', () => {
+  async function setUp(database: FakeDatabase, retry: DatabaseRetryOptions = {}) {
+    const dir = await tempDir();
+    const timers = retrySchedule();
+    const metrics = fakeMetrics();
+    const { lines, logger } = recordingLogger();
+    const started = await startSink(dir, manualSchedule(), {
+      database,
+      logger,
+      databaseRetry: { schedule: timers.schedule, random: () => 0, metrics: metrics.port, ...retry },
+    });
+    const finish = async (...callIds: string[]) => {
+      for (const callId of callIds) await playCall(started.bus, callId, 2);
+      started.schedule.elapse();
+      await started.sink.flush();
+    };
+    return { ...started, dir, timers, metrics, lines, finish };
+  }
+  it('retries a failed call write with doubling delays until it succeeds, writing each call once and in order', async () => {
+    const database = new FakeDatabase();
+    database.failNext(3, unreachable());
+    const { sink, timers, metrics, lines, finish } = await setUp(database);
+    await finish('call-a', 'call-b');
+    // call-b is not tried while call-a waits: the database is known to be failing, and order is kept.
+    expect(database.attempts).toEqual(['call-a']);
+    expect(database.calls).toEqual([]);
+    expect(sink.databasePending).toBe(2);
+    expect(timers.delays()).toEqual([1_000]);
+
+    timers.fireNext();
+    await sink.flush();
+    expect(timers.delays()).toEqual([1_000, 2_000]);
+    timers.fireNext();
+    await sink.flush();
+    expect(timers.delays()).toEqual([1_000, 2_000, 4_000]);
+    timers.fireNext();
+    await sink.flush();
+
+    expect(database.attempts).toEqual(['call-a', 'call-a', 'call-a', 'call-a', 'call-b']);
+    expect(database.calls.map((c) => c.rows.callId)).toEqual(['call-a', 'call-b']);
+    // The run row sent with a retried call has the counts of when it is written, not of when it first failed.
+    expect(database.calls[0]?.run).toMatchObject({ counts: { calls: 2 } });
+    expect(sink.databasePending).toBe(0);
+    expect(timers.waiting()).toBe(0);
+    expect(metrics.retried).toEqual(['failed', 'failed', 'ok', 'ok']);
+    expect(metrics.pending).toEqual([1, 2, 1, 0]);
+
+    const errors = lines.filter((l) => l.level === 'error');
+    expect(errors.map((l) => [l.obj.callId, l.obj.code])).toEqual([
+      ['call-a', 'SYNTH_DATABASE_UNREACHABLE'],
+      ['call-b', 'SYNTH_DATABASE_UNREACHABLE'],
+    ]);
+    expect(errors[0]?.obj.reason).toMatch(/ECONNREFUSED/);
+    // The reason, never the rows: no transcript text in the log.
+    expect(JSON.stringify(lines)).not.toContain('line 0');
+    const recovered = lines.filter((l) => l.msg === 'call written to PostgreSQL after its write failed');
+    expect(recovered.map((l) => [l.obj.callId, l.obj.attempts])).toEqual([
+      ['call-a', 4],
+      ['call-b', 1],
+    ]);
+  });
+
+  it('backs off from 1 s doubling to at most 60 s, shortened by up to 20 % from the injected random', async () => {
+    const database = new FakeDatabase();
+    database.failWith = unreachable();
+    const randoms = [0, 0.5, 1, 0, 0, 0, 0, 0.5, 0];
+    const { sink, timers, finish } = await setUp(database, { random: () => randoms.shift() ?? 0 });
+    await finish('call-a');
+    for (let i = 0; i < 8; i++) {
+      timers.fireNext();
+      await sink.flush();
+    }
+    expect(timers.delays()).toEqual([1_000, 1_800, 3_200, 8_000, 16_000, 32_000, 60_000, 54_000, 60_000]);
+    expect(database.attempts).toHaveLength(9);
+    expect(sink.databasePending).toBe(1);
+  });
+
+  it('drops a call when the retry queue is full, logging its callId and the reason and counting it', async () => {
+    const database = new FakeDatabase();
+    database.failWith = unreachable();
+    const { sink, timers, metrics, lines, finish } = await setUp(database, { maxPending: 2 });
+    await finish('call-a', 'call-b', 'call-c');
+    expect(sink.databasePending).toBe(2);
+    expect(metrics.dropped).toEqual(['queue_full']);
+    const dropped = lines.filter((l) => l.level === 'error' && l.obj.callId === 'call-c');
+    expect(dropped).toHaveLength(1);
+    expect(dropped[0]?.obj).toMatchObject({ callId: 'call-c', reason: 'retry queue full', maxPending: 2 });
+
+    database.failWith = undefined;
+    timers.fireNext();
+    await sink.flush();
+    expect(database.calls.map((c) => c.rows.callId)).toEqual(['call-a', 'call-b']);
+  });
+
+  it('writes the newest version of a waiting call: results that arrive meanwhile go with its rows', async () => {
+    const database = new FakeDatabase();
+    database.failNext(1, unreachable());
+    const { bus, sink, timers, finish } = await setUp(database);
+    await finish('call-v');
+    const ev = exampleEvents('call-v');
+    await bus.publish(TOPICS.recordings, 'call-v', ev.RecordingCompleted);
+    await bus.publish(TOPICS.transcripts, 'call-v', ev.TranscriptAnalyzed);
+    await bus.idle();
+    await sink.flush();
+    expect(sink.databasePending).toBe(1);
+
+    timers.fireNext();
+    await sink.flush();
+    expect(database.calls).toHaveLength(1);
+    expect(database.calls[0]?.rows.intelligence).toMatchObject({ call_id: 'call-v' });
+    expect(database.calls[0]?.rows.recording).toMatchObject({ call_id: 'call-v' });
+    expect(database.intelligence).toEqual([]);
+  });
+
+  it('does not retry rows the database rejects (a retry cannot change them), and counts them as dropped', async () => {
+    const database = new FakeDatabase();
+    database.failWith = Object.assign(new Error('violates check constraint'), {
+      code: 'SYNTH_DATABASE_WRITE_FAILED',
+      retryable: false,
+    });
+    const { sink, timers, metrics, lines, finish } = await setUp(database);
+    await finish('call-x');
+    expect(sink.databasePending).toBe(0);
+    expect(timers.waiting()).toBe(0);
+    expect(metrics.dropped).toEqual(['rejected']);
+    expect(lines.filter((l) => l.level === 'error').map((l) => [l.obj.callId, l.obj.code])).toEqual([
+      ['call-x', 'SYNTH_DATABASE_WRITE_FAILED'],
+    ]);
+  });
+
+  it('tries the waiting writes once more on shutdown, and logs how many stay unwritten', async () => {
+    const database = new FakeDatabase();
+    database.failWith = unreachable();
+    const { sink, timers, lines, finish } = await setUp(database);
+    await finish('call-a', 'call-b');
+    await sink.close();
+    // Closing stops the background retries; the shutdown step below is the last try.
+    expect(timers.waiting()).toBe(0);
+    expect(await sink.flushDatabase(5_000)).toBe(2);
+    const left = lines.find((l) => l.msg?.startsWith('calls not written to PostgreSQL at shutdown'));
+    expect(left?.obj).toMatchObject({ pending: 2, calls: ['call-a', 'call-b'] });
+
+    database.failWith = undefined;
+    expect(await sink.flushDatabase(5_000)).toBe(0);
+    expect(database.calls.map((c) => c.rows.callId)).toEqual(['call-a', 'call-b']);
+  });
+
+  it('gives up the shutdown flush after its timeout when the database hangs', async () => {
+    const database = new FakeDatabase();
+    database.failNext(1, unreachable());
+    const { sink, timers, finish } = await setUp(database);
+    await finish('call-h');
+    database.writeCall = () => new Promise<void>(() => undefined);
+    await sink.close();
+    const flushing = sink.flushDatabase(3_000);
+    await new Promise((r) => setImmediate(r));
+    expect(timers.delays().at(-1)).toBe(3_000);
+    timers.fireNext();
+    expect(await flushing).toBe(1);
   });
 });
 

@@ -10,6 +10,7 @@ import {
   writeCallFiles,
   writeIntelligenceFile,
 } from './adapters/dataset-writer.js';
+import { type DatabaseRetryOptions, DatabaseRetryQueue } from './database-retry-queue.js';
 import { type CollectorOptions, collectDataset } from './dataset-collector.js';
 import { type CallRecord, DatasetBuilder, type GroundTruth } from './domain/dataset.js';
 import {
@@ -77,8 +78,13 @@ export interface DatasetSinkOptions {
   /** Written into manifest.json as they are (no secrets here). */
   manifestConfig?: Record<string, unknown>;
   versions?: Record<string, string>;
-  /** Also write every call there (after its files; a failure there is logged and loses nothing from the files). */
+  /**
+   * Also write every call there, after its files. A write that fails is retried with backoff until it succeeds
+   * (`databaseRetry`); the files never wait for it.
+   */
   database?: DatasetDatabase;
+  /** Backoff, bound and metrics of the database retries; defaults in database-retry-queue.ts. */
+  databaseRetry?: DatabaseRetryOptions;
   /** runs.run_id of this sink's start in the database; a random UUID by default. */
   runId?: string;
 }
@@ -134,6 +140,7 @@ export class DatasetSink {
   private readonly inDatabase = new Set<string>();
   /** Written calls still held for their Voice Intelligence results, with the timer that drops them. */
   private readonly retained = new Map<string, () => void>();
+  private readonly retry: DatabaseRetryQueue | undefined;
   private collector: { close(): Promise<void> } | undefined;
   private chain: Promise<void> = Promise.resolve();
   private out = '';
@@ -145,6 +152,20 @@ export class DatasetSink {
     this.now = o.now ?? (() => new Date());
     this.schedule = o.schedule ?? realSchedule;
     this.runId = o.runId ?? randomUUID();
+    if (o.database) {
+      this.retry = new DatabaseRetryQueue({
+        schedule: this.schedule,
+        ...o.databaseRetry,
+        database: o.database,
+        logger: o.logger,
+        now: this.now,
+        runInfo: () => this.runInfo(),
+        // A call written by a retry while still in memory gets its late Voice Intelligence results as upserts.
+        onWritten: (callId) => {
+          if (this.retained.has(callId)) this.inDatabase.add(callId);
+        },
+      });
+    }
   }
 
   /** True once every topic is subscribed: the readiness check. */
@@ -212,15 +233,41 @@ export class DatasetSink {
   private async writeIntelligence(callId: string): Promise<void> {
     await writeIntelligenceFile(this.out, this.dataset, callId);
     const intelligence = this.dataset.intelligence(callId);
-    // A call not in the database yet gets its intelligence row with the call's own transaction.
-    if (this.o.database && intelligence && this.inDatabase.has(callId)) {
+    const database = this.o.database;
+    // A call not in the database yet gets its intelligence row with the call's own transaction; one waiting for a
+    // retry gets its rows replaced by these, which include the results.
+    if (this.retry && database && intelligence && (this.inDatabase.has(callId) || this.retry.has(callId))) {
       const recording = this.dataset.recordingOf(callId);
-      await this.o.database.writeIntelligence(
-        intelligenceRowOf(intelligence),
-        recording ? recordingRowOf(callId, recording, null) : null,
+      // If this small upsert fails, the retry writes the whole call, results included.
+      await this.retry.write(this.callRows(callId, this.dataset.record(callId)), () =>
+        database.writeIntelligence(
+          intelligenceRowOf(intelligence),
+          recording ? recordingRowOf(callId, recording, null) : null,
+        ),
       );
     }
     if (this.written.has(callId) && intelligence) this.release(callId);
+  }
+
+  /** Calls whose PostgreSQL write failed and waits for a retry. */
+  get databasePending(): number {
+    return this.retry?.pending ?? 0;
+  }
+
+  /**
+   * Shutdown, after `close`: tries the calls waiting for a PostgreSQL retry once more, for at most `timeoutMs`, and
+   * logs those still unwritten. Returns their number.
+   */
+  async flushDatabase(timeoutMs: number): Promise<number> {
+    if (!this.retry) return 0;
+    const left = await this.retry.flush(timeoutMs);
+    if (left.length > 0) {
+      this.o.logger.error(
+        { pending: left.length, calls: left.slice(0, 100), dir: this.out },
+        'calls not written to PostgreSQL at shutdown; their data is in the dataset files',
+      );
+    }
+    return left.length;
   }
 
   /** Calls held in memory (in flight, or written and waiting for their Voice Intelligence results). */
@@ -258,13 +305,14 @@ export class DatasetSink {
     }
   }
 
-  /** Writes every finished call now, without waiting for its settle period. */
+  /** Writes every finished call now, without waiting for its settle period; waits for a database retry in flight. */
   async flush(): Promise<void> {
     for (const [callId, cancel] of [...this.pending]) {
       cancel();
       this.enqueue(callId);
     }
     await this.chain;
+    await this.retry?.idle();
   }
 
   /**
@@ -278,6 +326,8 @@ export class DatasetSink {
     await this.collector?.close();
     if (!this.o.replayMs) {
       await this.flush();
+      // The calls still waiting stay queued for flushDatabase, the last shutdown step before the database closes.
+      await this.retry?.stop();
       return;
     }
     if (this.pending.size > 0) {
@@ -289,6 +339,7 @@ export class DatasetSink {
       this.pending.clear();
     }
     await this.chain;
+    await this.retry?.stop();
   }
 
   private callFinished(callId: string): void {
@@ -334,28 +385,30 @@ export class DatasetSink {
     this.sweepAbandoned();
   }
 
-  /** After the files: a database that fails costs the database copy of this call (logged), never its files. */
+  /** After the files: a database that fails delays the database copy of this call (retried), never its files. */
   private async writeCallToDatabase(callId: string, record: CallRecord): Promise<void> {
-    if (!this.o.database) return;
+    if (!this.retry) return;
+    let rows: CallRows;
     try {
-      const rows = callRowsOf(
-        {
-          record,
-          transcript: this.dataset.transcript(callId),
-          labels: this.dataset.labels(callId),
-          recording: this.dataset.recordingOf(callId),
-          intelligence: this.dataset.intelligence(callId),
-        },
-        { runId: this.runId },
-      );
-      await this.o.database.writeCall(rows, this.runInfo());
-      this.inDatabase.add(callId);
+      rows = this.callRows(callId, record);
     } catch (err) {
-      this.o.logger.error(
-        { err, callId, code: (err as { code?: string }).code },
-        'could not write a call to PostgreSQL; its files are written',
-      );
+      this.o.logger.error({ err, callId }, 'could not map a call to PostgreSQL rows; its files are written');
+      return;
     }
+    if (await this.retry.write(rows)) this.inDatabase.add(callId);
+  }
+
+  private callRows(callId: string, record: CallRecord): CallRows {
+    return callRowsOf(
+      {
+        record,
+        transcript: this.dataset.transcript(callId),
+        labels: this.dataset.labels(callId),
+        recording: this.dataset.recordingOf(callId),
+        intelligence: this.dataset.intelligence(callId),
+      },
+      { runId: this.runId },
+    );
   }
 
   private runInfo(): RunInfo {

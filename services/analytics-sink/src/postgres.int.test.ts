@@ -8,13 +8,14 @@ import { ServiceProcess } from '@synthcall/ops-server/testing';
 import { exampleEvents, TOPICS } from '@synthcall/schemas';
 import { createTestDatabase, startTestPostgres, type TestPostgres } from '@synthcall/testing';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   DatasetDatabaseError,
   MIGRATIONS_TABLE,
   migrate,
   PostgresDatasetStore,
 } from './adapters/postgres-dataset-store.js';
+import type { DatabaseRetryOptions } from './database-retry-queue.js';
 import { DatasetSink } from './dataset-sink.js';
 import type { GroundTruth, Labels, Transcript } from './domain/dataset.js';
 
@@ -144,22 +145,30 @@ async function startSink(o: {
   url?: string;
   group?: string;
   runId: string;
+  /** Backoff of the sink's PostgreSQL retries (DatasetSinkOptions.databaseRetry). */
+  retry?: DatabaseRetryOptions;
 }) {
   const database = o.url ? await open(o.url) : undefined;
   const errors: Array<Record<string, unknown>> = [];
+  const infos: Array<{ obj: Record<string, unknown>; msg: string | undefined }> = [];
   const sink = new DatasetSink({
     bus: o.bus,
     dir: o.dir,
     group: o.group ?? 'analytics-sink',
-    logger: { ...quiet, error: (obj: object) => errors.push(obj as Record<string, unknown>) },
+    logger: {
+      ...quiet,
+      info: (obj: object, msg?: string) => infos.push({ obj: obj as Record<string, unknown>, msg }),
+      error: (obj: object) => errors.push(obj as Record<string, unknown>),
+    },
     settleMs: 0,
     groundTruthOf: (state) => truthOf(state.callId),
     runId: o.runId,
     ...(database ? { database } : {}),
+    ...(o.retry ? { databaseRetry: o.retry } : {}),
   });
   await sink.start();
   cleanups.push(() => sink.close());
-  return { sink, errors };
+  return { sink, errors, infos };
 }
 
 const CALLS = ['call-1', 'call-2', 'call-3', 'call-4', 'call-5'];
@@ -356,7 +365,7 @@ describe('PostgreSQL output of the dataset (real PostgreSQL)', () => {
     expect((error as Error).message).not.toContain('s3cret');
   });
 
-  it('keeps writing every call’s files when the database goes away mid-run, logging each lost database write', async () => {
+  it('keeps writing every call’s files when the database goes away for good, logging each call’s failed write once', async () => {
     const { url, name } = await freshDatabase();
     const dir = await tempDir();
     const bus = new MemoryEventBus();
@@ -383,6 +392,84 @@ describe('PostgreSQL output of the dataset (real PostgreSQL)', () => {
       ['call-2', 'SYNTH_DATABASE_UNREACHABLE'],
       ['call-3', 'SYNTH_DATABASE_UNREACHABLE'],
     ]);
+  });
+
+  it('writes every call once the database accepts connections again after refusing them mid-run, without duplicates', async () => {
+    const { url, name, client } = await freshDatabase();
+    const dir = await tempDir();
+    const bus = new MemoryEventBus();
+    cleanups.push(() => bus.close());
+    const { sink, errors, infos } = await startSink({
+      bus,
+      dir,
+      url,
+      runId: 'run-outage',
+      retry: { initialDelayMs: 100, maxDelayMs: 400 },
+    });
+    const finish = async (callId: string, turns: number) => {
+      await playCall(bus, callId, turns);
+      await new Promise((r) => setTimeout(r, 20));
+      await sink.flush();
+    };
+    await finish('call-1', TURNS[0] ?? 4);
+    expect(errors).toEqual([]);
+
+    // The outage: the database refuses new connections (even a superuser's) and its sessions are cut, the pool's
+    // included; only this test's observer session stays.
+    const admin = new pg.Client({ connectionString: server.url });
+    await admin.connect();
+    cleanups.push(async () => {
+      await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`).catch(() => undefined);
+      await admin.end();
+    });
+    const observer = (await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]?.pid;
+    await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+    await admin.query(
+      'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> $2',
+      [name, observer],
+    );
+
+    for (const [i, callId] of CALLS.entries()) if (i > 0) await finish(callId, TURNS[i] ?? 4);
+    // Let the backoff retry (and fail) a few times while the database is away.
+    await new Promise((r) => setTimeout(r, 600));
+    const lines = (await readFile(join(dir, 'calls.jsonl'), 'utf8')).trim().split('\n');
+    expect(lines.map((l) => JSON.parse(l).callId)).toEqual(CALLS);
+    expect((await counts(client)).calls).toBe(1);
+    // One error per call, however many retries failed.
+    expect(errors.map((e) => e.callId)).toEqual(CALLS.slice(1));
+    expect(errors.every((e) => e.code === 'SYNTH_DATABASE_UNREACHABLE')).toBe(true);
+
+    await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+    // The backoff is at most 400 ms here: the rows come with the next retry after the database is back.
+    await vi.waitFor(async () => expect((await counts(client)).calls).toBe(CALLS.length), {
+      timeout: 15_000,
+      interval: 50,
+    });
+    await sink.flush();
+    expect(sink.databasePending).toBe(0);
+
+    const turns = TURNS.reduce((a, b) => a + b, 0);
+    expect(await counts(client)).toEqual({
+      runs: 1,
+      calls: CALLS.length,
+      turns,
+      labels: CALLS.length,
+      spoken_pii: CALLS.reduce((n, id) => n + truthOf(id).spokenPii.length, 0),
+      recordings: CALLS.length,
+      intelligence: CALLS.length,
+    });
+    const { rows: perCall } = await client.query<{ call_id: string; n: number }>(
+      'SELECT call_id, count(*)::int AS n FROM turns GROUP BY call_id ORDER BY call_id',
+    );
+    expect(perCall).toEqual(CALLS.map((callId, i) => ({ call_id: callId, n: TURNS[i] })));
+    const { rows: runRows } = await client.query("SELECT counts FROM runs WHERE run_id = 'run-outage'");
+    expect(runRows).toEqual([{ counts: expect.objectContaining({ calls: CALLS.length, turns }) }]);
+    expect(
+      infos
+        .filter((l) => l.msg === 'call written to PostgreSQL after its write failed')
+        .map((l) => l.obj.callId),
+    ).toEqual(CALLS.slice(1));
+    expect(errors).toHaveLength(CALLS.length - 1);
   });
 
   it('stops the service at start-up, exit 1, with the code and the variable when DATABASE_URL is unreachable', async () => {

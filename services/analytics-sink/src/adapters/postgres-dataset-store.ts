@@ -17,14 +17,27 @@ export type DatabaseErrorCode =
   | 'SYNTH_DATABASE_MIGRATION_FAILED'
   | 'SYNTH_DATABASE_WRITE_FAILED';
 
+/**
+ * SQLSTATE classes of errors about the rows themselves (22 data exception, 23 integrity constraint violation): the
+ * same rows fail the same way on every retry. Anything else (a cut connection, a server shutting down, a deadlock) may
+ * pass later.
+ */
+const REJECTED_ROWS_SQLSTATE = /^2[23]/;
+
 export class DatasetDatabaseError extends Error {
   override readonly name = 'DatasetDatabaseError';
+  /** Whether the same write may succeed later; false when the database refused the rows themselves. */
+  readonly retryable: boolean;
   constructor(
     readonly code: DatabaseErrorCode,
     message: string,
     options?: { cause?: unknown },
   ) {
     super(message, options);
+    const sqlState = (options?.cause as { code?: unknown } | undefined)?.code;
+    this.retryable =
+      code !== 'SYNTH_DATABASE_MIGRATION_FAILED' &&
+      !(typeof sqlState === 'string' && REJECTED_ROWS_SQLSTATE.test(sqlState));
   }
 }
 
