@@ -176,7 +176,7 @@ const PII_ALIGNMENT = `Spoken PII types (the dialogue's vocabulary) are mapped t
   (t) => `\`${t}\``,
 ).join(
   ', ',
-)} has no spoken counterpart and is not scored. Per call and type, distinct values are compared after normalisation (case, spaces and punctuation ignored; phone numbers by digits, a leading +1 ignored). Labels record the caller's PII only, so names the agent says about itself count as false positives.`;
+)} has no spoken counterpart and is not scored. Per call and type, distinct values are compared after normalisation (case, spaces and punctuation ignored; phone numbers by digits, a leading +1 ignored). Labels record the caller's PII and the name of every other person a line mentions (the agent, relatives, colleagues, a supervisor); places and businesses are not PII labels, so a city or shop the operator takes for a name counts as a false positive.`;
 
 export function renderMarkdown(r: FidelityReport, meta: ReportMeta): string {
   const s = r.sentiment;

@@ -5,7 +5,7 @@ import { callContext } from '../context.js';
 import { agentIntroduction } from '../prompt.js';
 import { seededRandom } from '../random.js';
 import { simulateCall } from '../simulate.js';
-import { intendedOutcome, scriptedGroundTruth } from './planner.js';
+import { intendedOutcome, type ScriptedState, scriptedGroundTruth } from './planner.js';
 
 const set = defaultPersonas();
 const provider = new ScriptedLlmProvider();
@@ -127,6 +127,33 @@ describe('scripted dialogue planner', () => {
       expect(truth?.pii.some((p) => p.type === 'person_name')).toBe(true);
     }
     expect(spans).toBeGreaterThan(40);
+  });
+
+  it("labels other people's names too: the agent's own, and the relatives and colleagues a line mentions", async () => {
+    // Before, only the caller's PII was labelled, so a PII extractor that found "Renee" or "my son Kevon" scored a
+    // false positive against ground truth that was itself incomplete.
+    let agentNamed = 0;
+    let relativesNamed = 0;
+    for (let i = 0; i < 40; i++) {
+      const ctx = context(`names-${i}`, customerAt(i), agentAt(i));
+      const { lines, state } = await simulateCall(ctx, providers, { voices });
+      const truth = scriptedGroundTruth(state.provider);
+      const plan = (state.provider as unknown as ScriptedState).plan;
+      const names = (truth?.pii ?? []).filter((p) => p.type === 'person_name');
+      const agentFirst = ctx.agent.name.split(' ')[0] as string;
+      if (lines[0]?.text.includes(agentFirst)) {
+        expect(names).toContainEqual(expect.objectContaining({ turn: 0, value: agentFirst }));
+        agentNamed++;
+      }
+      const relative = plan.world?.relName as string;
+      for (const line of lines.filter((l) => new RegExp(`\\b${relative}\\b`).test(l.text))) {
+        if (ctx.customer.name.includes(relative)) continue;
+        expect(names).toContainEqual(expect.objectContaining({ turn: line.turn, value: relative }));
+        relativesNamed++;
+      }
+    }
+    expect(agentNamed).toBeGreaterThan(30);
+    expect(relativesNamed).toBeGreaterThan(5);
   });
 
   it('records the intended outcome and a demeanor point for every customer line', async () => {

@@ -33,7 +33,7 @@ import {
 } from './library.js';
 import { firstPerson, wishOf } from './persona-text.js';
 import { ATTITUDE_FILLERS, DEMEANOR_FILLERS, styleLine } from './speech-style.js';
-import { realise, type Slots, tidy } from './template.js';
+import { realise, type Slots, tidy, withSlotsUsed } from './template.js';
 import { type CallWorld, callWorld, worldSlots } from './world.js';
 
 /** How the call is meant to end: the planner's ground truth, before ASR noise and the quality gate have a say. */
@@ -258,10 +258,23 @@ function piiValues(customer: CustomerPersona): Array<{ type: string; value: stri
   return values;
 }
 
-/** Every spoken occurrence of the caller's PII in a line, with character offsets into that line. */
-export function findPii(text: string, customer: CustomerPersona, turn: number): PiiSpan[] {
+/**
+ * Every spoken occurrence of PII in a line, with character offsets into that line: the caller's own, and the names
+ * of other people the line mentions (`names`: the agent, a relative, a colleague, a supervisor), whose names are
+ * personal data too and which a PII extractor rightly finds.
+ */
+export function findPii(
+  text: string,
+  customer: CustomerPersona,
+  turn: number,
+  names: readonly string[] = [],
+): PiiSpan[] {
   const spans: PiiSpan[] = [];
-  for (const { type, value } of piiValues(customer)) {
+  const others = [...new Set(names)]
+    .filter((n) => n.length > 1)
+    .sort((a, b) => b.length - a.length)
+    .map((value) => ({ type: 'person_name', value }));
+  for (const { type, value } of [...piiValues(customer), ...others]) {
     let from = 0;
     for (;;) {
       const start = text.indexOf(value, from);
@@ -388,7 +401,7 @@ function agentLine(
   const echo = !readBack
     ? ''
     : readBack.kind === 'name'
-      ? `${say(['{Okay|Got it|Right|Alright|Mm-hm}, [detail]{, noted|, thanks|}.', '[detail], {okay|got it|right}.'], { detail: readBack.text })} `
+      ? `${say(['{Okay|Got it|Right|Alright|Mm-hm}, [heardname]{, noted|, thanks|}.', '[heardname], {okay|got it|right}.'], { heardname: readBack.text })} `
       : readBack.kind === 'place'
         ? `${say(['{Oh, |Ah, |}[detail]{, okay|, I see|, right}.', '{Okay|Alright|Right}, {in|over in} [detail].'], { detail: readBack.text })} `
         : `${say(['{Okay|Got it|Right|Alright}, [detail]{, noted|, I see that here|, thanks|, I have that|}.', "{I see|I've got} [detail] {here|on my screen|on the account}."], { detail: readBack.text })} `;
@@ -839,6 +852,23 @@ function customerLine(
  * The scripted planner's next line for a role. It reads only the role's own history (what it heard, which may be
  * misrecognised) and its own plan; the same seed and the same heard lines give the same line.
  */
+/** Slots whose values are people's names (a doctor is named with "Dr.", labelled without it). */
+const NAME_SLOTS = ['agent', 'relname', 'friend', 'colleague', 'staff', 'pname', 'doctor', 'heardname'];
+
+/** The people other than the caller a line may name: the agent, and everyone its slots put in. */
+function peopleNamed(context: CallContext, used: ReadonlyMap<string, ReadonlySet<string>>): string[] {
+  const agent = context.agent.name;
+  const names = [agent, agent.split(' ')[0] ?? agent];
+  for (const slot of NAME_SLOTS)
+    for (const value of used.get(slot) ?? []) {
+      const name = value.replace(/^Dr\. /, '');
+      names.push(name);
+      // "Tomas Turner" is also said as "Tomas".
+      if (slot === 'staff' || slot === 'colleague') names.push(name.split(' ')[0] ?? name);
+    }
+  return names.filter((n) => n && !context.customer.name.split(' ').includes(n));
+}
+
 export function scriptedLine(
   context: CallContext,
   role: Role,
@@ -847,14 +877,17 @@ export function scriptedLine(
   json: JsonValue | null,
 ): ScriptedLine {
   const state = parseScriptedState(json, context);
-  const produced =
-    role === 'agent' ? agentLine(context, state, history, turn) : customerLine(context, state, history, turn);
+  const { made: produced, slots: used } = withSlotsUsed(() =>
+    role === 'agent' ? agentLine(context, state, history, turn) : customerLine(context, state, history, turn),
+  );
   const c = context.customer;
+  const names = peopleNamed(context, used);
   const keep = [
     agentIntroduction(context),
     agentFarewell(context),
     state.plan.facts.ref,
     ...piiValues(c).map((v) => v.value),
+    ...names,
   ];
   const mood = role === 'customer' ? (produced.memory as CustomerMemory).mood : '';
   const fillers =
@@ -872,7 +905,7 @@ export function scriptedLine(
   );
   const truth: GroundTruth = {
     ...state.truth,
-    pii: [...state.truth.pii, ...findPii(text, context.customer, turn)],
+    pii: [...state.truth.pii, ...findPii(text, context.customer, turn, names)],
     demeanorTrajectory:
       role === 'customer'
         ? [...state.truth.demeanorTrajectory, { turn, demeanor: (produced.memory as CustomerMemory).mood }]

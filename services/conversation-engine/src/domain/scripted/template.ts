@@ -2,6 +2,27 @@ import { pick, type Random } from '../random.js';
 
 export type Slots = Readonly<Record<string, string | readonly string[]>>;
 
+/** While `withSlotsUsed` runs: the values inserted for each slot name (one line is made synchronously). */
+let used: Map<string, Set<string>> | null = null;
+
+/**
+ * Runs `make` and returns what it made with the values every `[slot]` received on the way, e.g. which people a line
+ * names (the planner labels them as spoken PII). Synchronous and not re-entrant: a line is made in one go.
+ */
+export function withSlotsUsed<T>(make: () => T): {
+  made: T;
+  slots: ReadonlyMap<string, ReadonlySet<string>>;
+} {
+  const outer = used;
+  const mine = new Map<string, Set<string>>();
+  used = mine;
+  try {
+    return { made: make(), slots: mine };
+  } finally {
+    used = outer;
+  }
+}
+
 /**
  * Realises a phrasing template: `{a|b|c}` picks one alternative (nested, and `{|x}` makes x optional), `[slot]`
  * inserts a slot value (a list picks one). Slot values are inserted as they are, never re-parsed, so a persona's
@@ -35,7 +56,9 @@ export function realise(template: string, slots: Slots, random: Random): string 
         i = end + 1;
         const value = slots[name];
         if (value === undefined) throw new Error(`template slot [${name}] has no value`);
-        current += typeof value === 'string' ? value : pick(random, value);
+        const chosen = typeof value === 'string' ? value : pick(random, value);
+        if (used) used.set(name, (used.get(name) ?? new Set()).add(chosen));
+        current += chosen;
       } else {
         current += ch;
       }
