@@ -69,7 +69,7 @@ const FINDINGS: Record<string, readonly string[]> = {
   ],
   address_change: [
     '{I see|There is} {an|the} address on file {since [notedate]|updated on [notedate]}{, in [city]|}.',
-    '{Your|The} next {delivery|[doc]} is {scheduled|due} for [when]{ at [clock]|}.',
+    '{Your|The} next {delivery|[doc]} is {scheduled|due} for [when]{ at [depart]|}.',
   ],
   product_inquiry: [
     '{We list|The site lists} {that one|model [code]} at [money]{ this week|, in stock in [depot]|}.',
@@ -96,8 +96,8 @@ const FINDINGS: Record<string, readonly string[]> = {
     '{I see|There are} [count] {charges|transactions} since [date]{, the largest [money] at [merchant]|}.',
   ],
   booking_change: [
-    "{You're|You are} on flight [flight] on [when]{, seat [seat]|}{, departing [clock]|}.",
-    '{The|That} flight [flight] {has|shows} [count] seats {open|left} on [when]{ at [clock]|}.',
+    "{You're|You are} on flight [flight] on [when]{, seat [seat]|}{, departing [depart]|}.",
+    '{The|That} flight [flight] {has|shows} [count] seats {open|left} on [when]{ at [depart]|}.',
   ],
   claim_status: [
     '{The|Your} claim {was|got} {opened|filed} on [date]{ and assigned to [colleague]|}{, estimate [money]|}.',
@@ -105,11 +105,11 @@ const FINDINGS: Record<string, readonly string[]> = {
   ],
   technical_support: [
     'I see the [thing] {went|dropped} offline at [clock]{, [count] times since [date]|}.',
-    '{The|Our} {line|network} test {from|at} [clock] {shows|reports} [count] {errors|drops}{, code [code]|}.',
+    '{The|Our} {line|network} test {from|at} [clock2] {shows|reports} [count] {errors|drops}{, code [code]|}.',
   ],
   outage: [
     '{The|Our} map {shows|has} [count] {reports|homes out} {near|around} [street] since [clock].',
-    '{A|The} crew {was|got} {sent|dispatched} at [clock]{ from [depot]|}{, [count] streets affected|}.',
+    '{A|The} crew {was|got} {sent|dispatched} at [clock2]{ from [depot]|}{, [count] streets affected|}.',
   ],
 };
 
@@ -121,21 +121,24 @@ const FINDINGS_IN: Record<string, readonly string[]> = {
   ],
 };
 
-/** A concrete thing the agent sees about this issue, or nothing. */
+/**
+ * The `k`-th concrete thing the agent sees about this issue (from `start` in this category's list, so calls differ
+ * in which comes first), or nothing once each has been said: a screen is not read out twice.
+ */
 export function finding(
   category: string,
   industry: string,
   slots: Slots,
   random: Random,
-  index: number,
+  k: number,
+  start: number,
 ): string {
   const templates =
     FINDINGS_IN[`${category}:${industry}`] ??
     FINDINGS[category] ??
     (FINDINGS.product_inquiry as readonly string[]);
-  const template = templates[index % templates.length] as string;
-  // The call's figures are in the slots: the screen shows the caller's own figure as the caller says it.
-  return realise(template, slots, random);
+  if (k >= templates.length) return '';
+  return realise(templates[(start + k) % templates.length] as string, slots, random);
 }
 
 const REFERENCE_AGAIN: readonly string[] = [

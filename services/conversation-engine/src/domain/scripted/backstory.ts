@@ -74,16 +74,16 @@ export function articles(text: string): string {
 // ("calling from [city]"), and a second, different whereabouts would contradict it.
 const WORLD_ASIDES: readonly string[] = [
   'My [pwho] [pname] had the same {problem|thing} {in [pcity]|over on [pstreet]} {back in [pmonth]|last [pmonth]}{, and it took [pweeks] weeks| and it took ages to sort out|}.',
-  '{[pname]|My [pwho] [pname]}, who {lives|used to live} in [pcity], {told me|said} {to call|I should call} {before [clock]|on [date]|today}.',
+  '{[pname]|My [pwho] [pname]}, who {lives|used to live} in [pcity], {told me|said} {to call|I should call} {before [later]|today}.',
   "{Sorry,|Excuse me,} {my|the} [pdog] {is|keeps} {barking|whining} at {the door|[pname] next door}{, I'm in the middle of making [pdish]|}.",
   '{I was|We were} {halfway through|just sitting down to} [pdish] {when|and then} {I saw|I noticed} {it|this}{ at [clock]|, on [date]}.',
-  "{I've got to|I have to|I need to} {pick up|meet} [relname] {at [clock]|by [clock]} {on [pstreet]|near [pstreet]|in [pcity]}{, so I'm a bit pressed|}.",
+  "{I've got to|I have to|I need to} {pick up|meet} [relname] {at [later]|by [later]} {on [pstreet]|near [pstreet]|in [pcity]}{, so I'm a bit pressed|}.",
   '{[relname] and I|My [rel] and I} {drove|came} {back|down} from [pcity] on [date]{ and it was like this when we got in|}.',
 
   '{Sorry,|Excuse me,} [relname] is {talking to me|asking me something|trying to help} {at the same time|in the background}.',
   '{My [rel]|[relname]} had {the same|a similar} {problem|thing} {last [pmonth]|in [since]}{, {relpron} said it took weeks|, it got fixed eventually|}.',
   "{The|My} [pet] {is|keeps} {barking|whining} {in the background|at the door}{, sorry, that's [petname]|, ignore [petname]|}.",
-  "{I have to|I've got to} {pick up|meet} [relname] {at [clock]|after this|in a bit}{ over on [street]|}.",
+  "{I have to|I've got to} {pick up|meet} [relname] {at [later]|after this|in a bit}{ over on [street]|}.",
   "{My|Our} [item] {is|was} {the only|the one} thing {I changed|that's new} {lately|this year}{, I think|}.",
 ];
 

@@ -56,7 +56,7 @@ const BY_CATEGORY: Record<string, readonly string[]> = {
   ],
   booking_change: [
     "{It's|I'm on} flight [flight] on [when]{, seat [seat]|}.",
-    '{The|My} {booking|reservation} is for [when]{, flight [flight]| at [clock]}.',
+    '{The|My} {booking|reservation} is for [when]{, flight [flight]| at [depart]}.',
   ],
   claim_status: [
     "{I filed|The claim was filed} on [date]{, and the adjuster's letter mentions [money]|}.",
@@ -107,8 +107,17 @@ export function ownFigure(category: string, amount: string): string | undefined 
 
 const METER = ['{The|My} meter {reads|shows} [reading]{, last month it was lower|}.'];
 
-/** One concrete detail for the caller to read out: the call's figures (slots) in one of this category's sentences. */
-export function callerDetail(category: string, industry: string, random: Random, slots: Slots): string {
+/**
+ * One concrete detail for the caller to read out: the call's figures (slots) in one of this category's sentences,
+ * one not yet said (`said`: indices returned before); undefined once every one has been said.
+ */
+export function callerDetail(
+  category: string,
+  industry: string,
+  random: Random,
+  slots: Slots,
+  said: readonly number[] = [],
+): { text: string; index: number } | undefined {
   const templates = [
     ...(BY_CATEGORY_IN[`${category}:${industry}`] ??
       BY_CATEGORY[category] ??
@@ -116,7 +125,10 @@ export function callerDetail(category: string, industry: string, random: Random,
       []),
     ...(industry === 'utilities' ? METER : []),
   ];
-  return realise(pick(random, templates), slots, random);
+  const fresh = templates.map((_t, index) => index).filter((index) => !said.includes(index));
+  if (fresh.length === 0) return undefined;
+  const index = pick(random, fresh);
+  return { text: realise(templates[index] as string, slots, random), index };
 }
 
 const NOT_A_NAME = new Set([

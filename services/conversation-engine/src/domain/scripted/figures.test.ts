@@ -89,3 +89,29 @@ describe('a scripted call reads one set of figures', () => {
     expect(strays).toEqual([]);
   }, 60_000);
 });
+
+describe('a scripted call does not say the same thing twice', () => {
+  // A caller read the same detail out on every answer ("The booking is for January 9th at 11:50 am" three times)
+  // and the agent read the first finding again on a third step.
+  it('has no sentence of six or more words said twice by one role in 300 calls, but for at most 3', async () => {
+    const set = defaultPersonas();
+    const provider = new ScriptedLlmProvider();
+    const repeated: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      const customer = set.customers[i % set.customers.length] as CustomerPersona;
+      const agent = set.agents[(i * 7) % set.agents.length] as AgentPersona;
+      const context = callContext({ callId: `c-${i}`, seed: `repeat-${i}`, maxTurns: 24, customer, agent });
+      const { lines } = await simulateCall(context, { agent: provider, customer: provider });
+      for (const role of ['agent', 'customer']) {
+        const said = new Set<string>();
+        for (const line of lines.filter((l) => l.role === role))
+          for (const sentence of line.text.split(/(?<=[.?!])\s+/)) {
+            if (sentence.split(' ').length < 6) continue;
+            if (said.has(sentence)) repeated.push(`${i} ${role}: ${sentence}`);
+            said.add(sentence);
+          }
+      }
+    }
+    expect(repeated.length, repeated.join('\n')).toBeLessThanOrEqual(3);
+  }, 60_000);
+});

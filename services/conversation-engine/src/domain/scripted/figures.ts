@@ -86,7 +86,14 @@ export interface CallFigures {
   noteDate: string;
   /** A date after the call: a plan start, a move, a trip, a first payment. */
   when: string;
+  /** When it happened, on `date` (waking hours). */
   clock: string;
+  /** A while after `clock`: a crew dispatched, a line test run. */
+  clock2: string;
+  /** A scheduled time: a departure, a delivery window. */
+  depart: string;
+  /** Later today: a pick-up the caller has to make. */
+  later: string;
   code: string;
   reading: string;
   flight: string;
@@ -116,6 +123,13 @@ function centsOf(money: string): number | undefined {
 function spoken(time: number): string {
   const d = new Date(time);
   return `${MONTH_NAMES[d.getUTCMonth()]} ${ordinal(d.getUTCDate())}`;
+}
+
+/** "4:05 pm" for minutes after midnight. */
+function clockAt(minutes: number): string {
+  const hour24 = Math.floor(minutes / 60);
+  const hour = hour24 % 12 === 0 ? 12 : hour24 % 12;
+  return `${hour}:${String(minutes % 60).padStart(2, '0')} ${hour24 < 12 ? 'am' : 'pm'}`;
 }
 
 function merchant(random: Random): string {
@@ -157,8 +171,7 @@ export function callFigures(
   const balance = (given.balance && centsOf(given.balance)) || Math.max(moneyCents, cents(180, 2400));
   const offerCents = (perMonth && centsOf(perMonth)) || Math.round(balance / intBetween(random, 4, 12));
   // Waking hours: 7 am to 9:59 pm.
-  const hour24 = intBetween(random, 7, 21);
-  const hour = hour24 > 12 ? hour24 - 12 : hour24;
+  const minute = intBetween(random, 7 * 60, 21 * 60 + 59);
   return {
     money,
     money2: dollars(cents(8, 400)),
@@ -173,7 +186,10 @@ export function callFigures(
     payDate: spoken(at.payDate),
     noteDate: spoken(at.noteDate),
     when: spoken(at.when),
-    clock: `${hour}:${String(intBetween(random, 0, 59)).padStart(2, '0')} ${hour24 < 12 ? 'am' : 'pm'}`,
+    clock: clockAt(minute),
+    clock2: clockAt(Math.min(minute + intBetween(random, 35, 150), 23 * 60 + 50)),
+    depart: clockAt(intBetween(random, 6 * 4, 22 * 4) * 15),
+    later: clockAt(intBetween(random, 13 * 4, 19 * 4) * 15),
     code: `${pick(random, [...LETTERS])}${intBetween(random, 100, 9999)}`,
     reading: String(intBetween(random, 10000, 99999)),
     flight: `${pick(random, AIRLINES)} ${intBetween(random, 100, 2999)}`,
@@ -205,6 +221,9 @@ export function figureSlots(f: CallFigures): Slots {
     notedate: f.noteDate,
     when: f.when,
     clock: f.clock,
+    clock2: f.clock2,
+    depart: f.depart,
+    later: f.later,
     code: f.code,
     reading: f.reading,
     flight: f.flight,

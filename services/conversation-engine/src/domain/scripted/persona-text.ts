@@ -67,23 +67,47 @@ export function firstPerson(text: string, options: { clauses?: boolean } = {}): 
           .split(/(?<=[;.]\s)/)
           .map(clauseToFirstPerson)
           .join('');
-  return converted
-    .replace(/\b(?:she|he)\b/g, 'I')
-    .replace(/\b(?:She|He)\b/g, 'I')
-    .replace(/\bI's\b/g, "I'm")
-    .replace(/\b(?:herself|himself)\b/g, 'myself')
-    .replace(/\bhim\b/g, 'me')
-    .replace(/\b(?:her|his)\b/g, 'my')
-    .replace(/\b(?:Her|His)\b/g, 'My')
-    .replace(/\bI ([a-z']+)\b/g, (whole, verb: string) => {
-      const fixed = VERB_FIXES[verb];
-      if (fixed) return `I ${fixed}`;
-      // Third-person verbs left over ("before he buys" → "before I buy").
-      if (verb.length > 3 && /[^su]s$/.test(verb) && !/(?:ss|us|is|ous)$/.test(verb))
-        return `I ${verb.endsWith('ies') ? `${verb.slice(0, -3)}y` : verb.slice(0, -1)}`;
-      return whole;
-    });
+  return (
+    converted
+      .replace(/\b(?:she|he)\b/g, 'I')
+      .replace(/\b(?:She|He)\b/g, 'I')
+      .replace(/\bI's\b/g, "I'm")
+      .replace(/\b(?:herself|himself)\b/g, 'myself')
+      .replace(/\bhim\b/g, 'me')
+      .replace(/\b(?:her|his)\b/g, 'my')
+      .replace(/\b(?:Her|His)\b/g, 'My')
+      .replace(/\bI ([a-z']+)\b/g, (whole, verb: string) => {
+        const fixed = VERB_FIXES[verb];
+        if (fixed) return `I ${fixed}`;
+        // Third-person verbs left over ("before he buys" → "before I buy").
+        if (verb.length > 3 && /[^su]s$/.test(verb) && !/(?:ss|us|is|ous)$/.test(verb))
+          return `I ${verb.endsWith('ies') ? `${verb.slice(0, -3)}y` : verb.slice(0, -1)}`;
+        return whole;
+      })
+      // A second verb of the same subject: "I switched insurers and wants to cancel" → "and want".
+      .replace(
+        /\b(I [^.;]*?\band) (has|is|wants|needs|thinks|keeps|gets|uses|works|lives|pays|plans|hopes|worries)\b/g,
+        (_m, lead: string, verb: string) => `${lead} ${COORDINATED[verb] ?? verb}`,
+      )
+  );
 }
+
+const COORDINATED: Readonly<Record<string, string>> = {
+  has: 'have',
+  is: 'am',
+  worries: 'worry',
+  wants: 'want',
+  needs: 'need',
+  thinks: 'think',
+  keeps: 'keep',
+  gets: 'get',
+  uses: 'use',
+  works: 'work',
+  lives: 'live',
+  pays: 'pay',
+  plans: 'plan',
+  hopes: 'hope',
+};
 
 const IMPERATIVES = new Set(
   'remove refund get correct find add cancel fix move change waive send replace update reverse restore credit explain confirm reset unlock switch reissue ship stop close transfer reimburse set expedite extend reinstate lower honor honour process approve schedule rebook reschedule pay enroll enrol keep mail deliver issue activate port upgrade downgrade dispute block freeze release return exchange help know understand'.split(

@@ -101,6 +101,8 @@ interface CustomerMemory {
   unclear: number;
   /** False while the caller has only put the issue in their own words: the persona's words are still to come. */
   toldIssue?: boolean;
+  /** The detail sentences (callerDetail indices) already said: a caller reads each detail out once. */
+  detailsSaid?: number[];
 }
 
 /** The scripted provider's per-call state (the `providerState` JSON): the plan, each role's memory, ground truth. */
@@ -309,6 +311,12 @@ function baseSlots(context: CallContext, plan: CallPlan): Record<string, string 
   };
 }
 
+/** Whether two sentences open with the same four words (two draws of one back-story template). */
+function sameStart(a: string, b: string): boolean {
+  const start = (t: string) => t.toLowerCase().split(/\s+/).slice(0, 4).join(' ');
+  return start(a) === start(b);
+}
+
 function lowerFirst(text: string): string {
   return /^I\b/.test(text) ? text : text.charAt(0).toLowerCase() + text.slice(1);
 }
@@ -413,7 +421,7 @@ function agentLine(
   // A different finding on each step (the per-turn random alone could repeat one).
   const seen = () =>
     chance(random, 0.9)
-      ? `${finding(context.scenario.issueCategory, context.scenario.industry, slots, random, memory.stepsDone + plan.steps)} `
+      ? `${finding(context.scenario.issueCategory, context.scenario.industry, slots, random, memory.stepsDone - 1, plan.steps)} `
       : '';
   const step = (index: number) =>
     `${lead}${smallTalk}${seen()}${agentFrame(say([script.steps[Math.min(index, script.steps.length - 1)] as string]), random)}`;
@@ -626,7 +634,9 @@ function answerTo(
     case 'why': {
       const clauses = issueClauses(customer.issue);
       const reason = clauses.length > 1 ? pick(random, clauses.slice(1)) : (clauses[0] ?? customer.issue);
-      return { text: say([`{Well, |Honestly, |Like I said, |}${lowerFirst(reason)}.`]), detailed: true };
+      // A one-clause issue has been said already: the caller says so.
+      const lead = clauses.length > 1 ? say(['{Well, |Honestly, |}']) : say(['{Like I said|As I said}, ']);
+      return { text: tidy(`${lead} ${lowerFirst(reason)}.`), detailed: true };
     }
     case 'amount':
       return {
@@ -729,6 +739,18 @@ function customerLine(
   };
   const say = (templates: readonly string[], extra: Slots = {}) =>
     realise(pick(random, templates), { ...slots, ...extra }, random);
+  // A remark the caller has not made yet this call ("I have somewhere to be in ten minutes" once, not every turn).
+  const ownLines = history
+    .filter((m) => m.role === 'assistant')
+    .map((m) => m.content)
+    .join(' ');
+  const sayAfresh = (templates: readonly string[]) => {
+    for (let tries = 0; tries < 4; tries++) {
+      const line = say(templates);
+      if (!ownLines.includes(line)) return line;
+    }
+    return '';
+  };
 
   const introduce = () => {
     const wish = wishOf(c.desiredResolution);
@@ -740,9 +762,10 @@ function customerLine(
     const own = way >= 0.6 ? issueInOwnWords(context.scenario.issueCategory, slots, random) : '';
     const said = way < 0.3 ? firstPerson(c.issue) : own || `${clauses[0]}.`;
     memory.toldIssue = own === '';
-    const story = chance(random, 0.85)
-      ? `${backstory(context.scenario.industry, slots, random)}${chance(random, 0.45) ? ` ${backstory(context.scenario.industry, slots, random)}` : ''}`
-      : '';
+    const first = chance(random, 0.85) ? backstory(context.scenario.industry, slots, random) : '';
+    const second = first && chance(random, 0.45) ? backstory(context.scenario.industry, slots, random) : '';
+    // Two sentences of back-story, never the same one twice ("I've banked with you since 2006 ... since 2006").
+    const story = second && !sameStart(first, second) ? `${first} ${second}` : first;
     const issue = chance(random, 0.5) ? `${story} ${said}` : `${said} ${story}`;
     const want = wish.imperative
       ? say(["{So|Basically|Really}, {I'd like you to|could you|I need you to} [wish]{, please|}."], {
@@ -765,7 +788,15 @@ function customerLine(
     });
   };
   const answer = () => {
-    const detail = callerDetail(context.scenario.issueCategory, context.scenario.industry, random, slots);
+    const said = memory.detailsSaid ?? [];
+    const found = callerDetail(
+      context.scenario.issueCategory,
+      context.scenario.industry,
+      random,
+      slots,
+      said,
+    );
+    const detail = found?.text ?? '';
     const core = answerTo(heard, context.scenario.issueCategory, c, random, slots);
     const chatty =
       c.conversationLengthPreference === 'long'
@@ -785,11 +816,15 @@ function customerLine(
         : '';
     memory.toldIssue = true;
     // A detail that only says the caller's figure again ("I'm on $78.99 a month" after "the plan at $78.99") is dropped.
-    const repeats = [...detail.matchAll(/\$[\d,.]+\d/g)].some((m) => core.text.includes(m[0]));
+    // A detail that only says the answer's figure or date again is dropped (and stays unsaid for later).
+    const repeats = [...detail.matchAll(/\$[\d,.]+\d|\b[A-Z][a-z]+ \d{1,2}(?:st|nd|rd|th)\b/g)].some((m) =>
+      core.text.includes(m[0]),
+    );
+    if (found && !repeats) memory.detailsSaid = [...said, found.index];
     const base = `${untold}${customerFrame(core.text, t, random)} ${repeats ? '' : detail}${colour}`;
     if (memory.mood === 'impatient' || (t === 'tense' && chance(random, 0.4)))
-      return `${base} ${say(CUSTOMER_BEATS.impatient)}`;
-    if (memory.mood === 'anxious' && chance(random, 0.5)) return `${base} ${say(CUSTOMER_BEATS.worry)}`;
+      return `${base} ${sayAfresh(CUSTOMER_BEATS.impatient)}`;
+    if (memory.mood === 'anxious' && chance(random, 0.5)) return `${base} ${sayAfresh(CUSTOMER_BEATS.worry)}`;
     return base;
   };
 
