@@ -8,7 +8,7 @@ import { realise, type Slots } from './template.js';
 // "can't", "outside", "anything else", "hold", "a moment", "verify", "digits", "repeat".
 
 const ACCOUNT_REMARKS: readonly string[] = [
-  "{I see|It says} {you've been with us|the [noun] has been open} since [since]{, that's a while|, since [pmonth] of that year|}.",
+  "{I see|It says} {you've been with us|you've had an account with us} since [since]{, that's a while|, since [pmonth] of that year|}.",
   '{There is|I see} a note from [colleague] on [notedate]{ about an earlier call| on the file|}.',
   '{Your|The} last {payment|[doc]} {was|came through} on [paydate]{, [lastpay]|, for [lastpay]|}.',
   '{The|Your} file {lists|shows} [city] as {the|your} {billing|home} city{, still|}.',
@@ -115,6 +115,14 @@ const FINDINGS: Record<string, readonly string[]> = {
 
 // A category's findings for a business they do not fit (see BY_CATEGORY_IN in details.ts), "category:industry".
 const FINDINGS_IN: Record<string, readonly string[]> = {
+  'product_inquiry:banking': [
+    '{I see|There is} a certificate {maturing|coming due} on [when]{ at [rate]|}.',
+    '{Your|The} {certificate|CD} {balance|value} {is|shows} [balance]{, opened in [since]|}.',
+  ],
+  'product_inquiry:healthcare_billing': [
+    '{I see|There is} a {procedure|surgery} {scheduled|booked} for [when]{ with [doctor]|}.',
+    '{Your|The} plan {shows|has} [money] {left on the deductible|of deductible remaining}.',
+  ],
   'cancellation:travel': [
     '{I see|There is} the {booking|package} for [when]{, paid in full on [paydate]|}.',
     '{The|Your} {booking|reservation} {shows|comes to} [money]{, booked as non-refundable|, paid on [paydate]|}.',

@@ -15,8 +15,8 @@ const ANY: readonly string[] = [
   "{I've been|I have been} {a customer|with you} {since [since]|for about [years] years}{, and this has never happened before|, so I know how things usually go|}.",
   'My [rel] [relname] {told me to call|gave me this number|is sitting here with me}{, [relpron] had something similar {last year|in [pmonth]}|}.',
   "{I'm|I am} calling from [city]{, I'm at my [rel]'s place| on my lunch break| while I wait for my [rel] [relname]|}.",
-  '{We|I} {just|} {got back|came back} from [city2]{ on the [pday]|} and {found|noticed} {it|this} {right away|the same evening}.',
-  "{It started|This all started} {around|on} the [pday]{, the week my [rel] [relname] was visiting|, right before my [rel]'s [occasion]|}.",
+  '{We|I} {just|} {got back|came back} from [city2]{ on [date]|} and {found|noticed} {it|this} {right away|the same evening}.',
+  "{It started|This all started} {around|on} [date]{, the week my [rel] [relname] was visiting|, right before my [rel]'s [occasion]|}.",
   '{My [rel]|[relname], my [rel],} {noticed|spotted} {it|this} {first|before I did}{ and {told|texted} me {at work|from [city]}|}.',
 ];
 

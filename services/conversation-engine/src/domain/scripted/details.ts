@@ -75,6 +75,14 @@ const BY_CATEGORY: Record<string, readonly string[]> = {
 // A category whose sentences assume one kind of business gets its own for another (a travel cancellation is a
 // booking, not a contract paid monthly). Keyed "category:industry"; looked up before the category's own.
 const BY_CATEGORY_IN: Record<string, readonly string[]> = {
+  'product_inquiry:banking': [
+    '{The|My} certificate {matures|comes due} on [when]{, it is about [balance]|}.',
+    "{The|My} {current|old} rate is [rate]{, I think|, if I'm reading it right|}.",
+  ],
+  'product_inquiry:healthcare_billing': [
+    '{The|My} surgery is {scheduled|booked} for [when]{ with [doctor]|}.',
+    '{My|The} {deductible|out-of-pocket} {left|remaining} {is|says} [money]{, I think|}.',
+  ],
   'cancellation:travel': [
     '{The|My} {package|booking} {was|cost} [money]{, paid in full on [paydate]|, all paid up front}.',
     "{Check-in|The stay} {is|was supposed to be} on [when]{, and we obviously can't go|}.",

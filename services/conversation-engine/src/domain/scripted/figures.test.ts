@@ -17,7 +17,8 @@ describe('call figures', () => {
     for (let i = 0; i < 200; i++) {
       const f = callFigures(`seed-${i}`, { money: '$42.10' });
       expect(callFigures(`seed-${i}`, { money: '$42.10' })).toEqual(f);
-      const { today, date0, date, date2, payDate, noteDate, when } = f.at;
+      const { today, start, date0, date, date2, payDate, noteDate, when } = f.at;
+      expect(start).toBeLessThan(date0);
       expect(noteDate).toBeLessThan(payDate);
       expect(payDate).toBeLessThan(date0);
       expect(date0).toBeLessThan(date);
@@ -68,7 +69,7 @@ describe('a scripted call reads one set of figures', () => {
       );
       const ownDates = new Set(
         [f.date0, f.date, f.date2, f.payDate, f.noteDate, f.when]
-          .concat(plan.world ? [`${plan.world.purchaseMonth} ${plan.world.purchaseDay}`] : [])
+          .concat([`${f.startMonth} ${f.startDay}`])
           .concat([...persona.matchAll(DATE)].map((m) => m[0]))
           .map(plainDate),
       );

@@ -104,10 +104,15 @@ export interface CallFigures {
   /** Where a depot, warehouse or processing centre is (not where the caller lives). */
   depot: string;
   minutes: string;
+  /** An interest rate ("4.15%"). */
+  rate: string;
   count: string;
   part: string;
+  /** When the contract started or the thing was bought: month and day ([pmonth] [pday]), before `date0`. */
+  startMonth: string;
+  startDay: string;
   /** The dates above as UTC timestamps, with the call's own `today` (for checks; not a slot). */
-  at: Record<'today' | 'date0' | 'date' | 'date2' | 'payDate' | 'noteDate' | 'when', number>;
+  at: Record<'today' | 'start' | 'date0' | 'date' | 'date2' | 'payDate' | 'noteDate' | 'when', number>;
 }
 
 function dollars(cents: number): string {
@@ -150,6 +155,8 @@ export function callFigures(
     perMonth?: string | undefined;
     balance?: string | undefined;
     lastPayment?: string | undefined;
+    /** A contract that started months ago (plan change, cancellation), not a purchase days before the problem. */
+    contract?: boolean;
   },
 ): CallFigures {
   const { money, perMonth } = given;
@@ -157,13 +164,16 @@ export function callFigures(
   // The call's own "today": a fixed calendar (no clock), so one seed gives one set of dates.
   const today = Date.UTC(2025, intBetween(random, 0, 11), intBetween(random, 1, 28));
   const eventAgo = intBetween(random, 3, 40);
+  const date0Ago = eventAgo + intBetween(random, 2, 4);
   const at = {
     today,
-    date0: today - (eventAgo + intBetween(random, 2, 4)) * DAY_MS,
+    start:
+      today - (given.contract ? intBetween(random, 90, 330) : date0Ago + intBetween(random, 3, 20)) * DAY_MS,
+    date0: today - date0Ago * DAY_MS,
     date: today - eventAgo * DAY_MS,
     date2: today - (eventAgo - 1) * DAY_MS,
-    payDate: today - intBetween(random, 41, 70) * DAY_MS,
-    noteDate: today - intBetween(random, 75, 200) * DAY_MS,
+    payDate: today - intBetween(random, 45, 75) * DAY_MS,
+    noteDate: today - intBetween(random, 80, 200) * DAY_MS,
     when: today + intBetween(random, 5, 30) * DAY_MS,
   };
   const cents = (min: number, max: number) => intBetween(random, min * 100, max * 100);
@@ -199,8 +209,12 @@ export function callFigures(
     merchant2: merchant(random),
     depot: pick(random, CITIES),
     minutes: String(intBetween(random, 3, 55)),
+    rate: `${(intBetween(random, 250, 520) / 100).toFixed(2)}%`,
     count: String(intBetween(random, 2, 9)),
-    part: pick(random, ['morning', 'afternoon', 'evening']),
+    // The part of the day the event happened in, from its time.
+    part: minute < 12 * 60 ? 'morning' : minute < 17 * 60 ? 'afternoon' : 'evening',
+    startMonth: MONTH_NAMES[new Date(at.start).getUTCMonth()] as string,
+    startDay: ordinal(new Date(at.start).getUTCDate()),
     at,
   };
 }
@@ -233,7 +247,10 @@ export function figureSlots(f: CallFigures): Slots {
     merchant2: f.merchant2,
     depot: f.depot,
     minutes: f.minutes,
+    rate: f.rate,
     count: f.count,
     part: f.part,
+    pmonth: f.startMonth,
+    pday: f.startDay,
   };
 }

@@ -70,7 +70,7 @@ const OPENING: Record<string, readonly string[]> = {
   ],
   outage: [
     '{My|The} [noun] {has been|is} {down|out} {since [clock]|since [date]}{ and nobody can tell me why|}.',
-    "{We've|We have} {had|got} no [noun] {since [clock]|all morning}{, and it's not just us|}.",
+    "{We've|We have} {had|got} no {service|signal|connection} {since [clock]|all day}{, and it's not just us|}.",
   ],
 };
 

@@ -754,3 +754,42 @@ export const MONTHS = [
   'November',
   'December',
 ];
+
+/**
+ * A category's script for a business it does not fit as written ("category:industry"), looked up before
+ * CATEGORY_SCRIPTS: a bank's product question is about rates and terms, not a model number in a warehouse.
+ */
+export const CATEGORY_SCRIPTS_IN: Record<string, CategoryScript> = {
+  'product_inquiry:banking': script({
+    topic: ['your question', 'the rates question', 'what you wanted to know'],
+    steps: [
+      '{Happy to help|Good question}. {Which|What} {account|product} {is it about|are you asking about}{, the certificate or the savings|}?',
+      '{And|Okay,} {when does it mature|when would you need the money}{, roughly|}?',
+      '{Do you|Would you} {want|like} me to {compare|go through} the {renewal|other} options{ with you|}?',
+    ],
+    fix: [
+      "{Here's|So} {the short answer|what I can tell you}: {the renewal rate|today's rate} {is|comes to} [rate]{ for twelve months|}, and {I've|I have} {emailed|sent} you the {details|rate sheet}, reference [ref].",
+      "{Yes|Good news}, {you can|it's possible to} {take the money out early|withdraw early}; the penalty {is|would be} {three months'|ninety days'} interest. {I've|I have} sent {the details|a summary}, reference [ref].",
+    ],
+    limit: [
+      "{Honestly|To be honest}, I {don't|do not} have {the rates|that detail} {in front of me|on my screen}{, and I can't quote it|}.",
+      "I'm {not able|unable} to {quote|promise} {a rate|that}{ from here|}; {it needs|that needs} {the deposits team|a specialist}.",
+    ],
+  }),
+  'product_inquiry:healthcare_billing': script({
+    topic: ['your question', 'the estimate', 'what you wanted to know'],
+    steps: [
+      '{Happy to help|Good question}. {Which|What} {procedure|service} {is it for|are you asking about}{, and where is it scheduled|}?',
+      '{And|Okay,} {who is your insurer|what insurance do you have}{, and is the surgeon in network|}?',
+      '{Do you|Would you} {want|like} {a written estimate|me to send the estimate}{ by email|}?',
+    ],
+    fix: [
+      "{Here's|So} {the estimate|what I have}: {about|roughly} [money] {before insurance|in total}, and {I've|I have} {emailed|sent} you the {good-faith estimate|details}, reference [ref].",
+      "{Your plan|Your insurance} {should cover|covers} most of it; {your share|what you'd pay} {comes to|is} {about|roughly} [amount]. {I've|I have} {emailed|sent} the estimate, reference [ref].",
+    ],
+    limit: [
+      "{Honestly|To be honest}, I {can't|cannot} {give|quote} {a number|an estimate} {until|before} {the surgeon's office|your doctor} sends the {codes|procedure codes}.",
+      "I'm {not able|unable} to {confirm|promise} {coverage|what insurance pays}{ from here|}; {that needs|it needs} {your insurer|a pre-authorisation}.",
+    ],
+  }),
+};

@@ -21,6 +21,7 @@ import {
   AGENT_BEATS,
   ATTITUDE_OPENERS,
   CATEGORY_SCRIPTS,
+  CATEGORY_SCRIPTS_IN,
   type CategoryScript,
   CUSTOMER_BEATS,
   DEMEANOR_OPENERS,
@@ -144,7 +145,9 @@ export function intendedOutcome(context: CallContext, random: Random): IntendedO
 }
 
 function scriptFor(context: CallContext): CategoryScript {
-  return (CATEGORY_SCRIPTS[context.scenario.issueCategory] ??
+  const { issueCategory, industry } = context.scenario;
+  return (CATEGORY_SCRIPTS_IN[`${issueCategory}:${industry}`] ??
+    CATEGORY_SCRIPTS[issueCategory] ??
     CATEGORY_SCRIPTS.product_inquiry) as CategoryScript;
 }
 
@@ -172,6 +175,7 @@ export function figuresOf(context: CallContext, plan: CallPlan): CallFigures {
     money: own ?? plan.facts.amount,
     // A subscription's last payment is its monthly price.
     lastPayment: category === 'plan_change' || category === 'cancellation' ? own : undefined,
+    contract: category === 'plan_change' || category === 'cancellation' || category === 'payment_arrangement',
     perMonth: perMonthIn(c.desiredResolution) ?? perMonthIn(c.issue),
     balance: category === 'payment_arrangement' ? moneyIn(c.issue) : undefined,
   });
@@ -305,9 +309,13 @@ function baseSlots(context: CallContext, plan: CallPlan): Record<string, string 
     app: words.app,
     email: c.email,
     phone4: c.phone.slice(-4),
+    // The card the caller pays with: their card's last four when the persona has one (whichAnswer checks).
+    card4: c.identifiers.find((i) => i.kind === 'card_last4')?.value ?? '',
     ...worldSlots(plan.world ?? callWorld(context.seed, context.scenario.industry, MONTHS)),
     ...plan.facts,
     ...figureSlots(figuresOf(context, plan)),
+    // Where a caller who is moving is moving to: the persona's (new) address.
+    ...(context.scenario.issueCategory === 'address_change' && c.address ? { city2: c.address.city } : {}),
   };
 }
 
@@ -552,21 +560,41 @@ export function issueClauses(issue: string): string[] {
     .filter((clause) => clause.length > 0);
 }
 
-type Question = 'why' | 'when' | 'from-when' | 'amount' | 'which' | 'action' | 'yesno' | 'open';
+type Question =
+  | 'why'
+  | 'when'
+  | 'when-bought'
+  | 'from-when'
+  | 'amount'
+  | 'address'
+  | 'which'
+  | 'action'
+  | 'yesno'
+  | 'open';
 
 /** What kind of question the caller heard, from its first words and a few keywords (robust to a wrong word). */
 export function questionKind(heard: string): Question {
   const t = heard.toLowerCase();
   const question = t.slice(Math.max(0, t.lastIndexOf('.', t.lastIndexOf('?') - 1) + 1));
   if (/\b(why|what made you|reason)\b/.test(question)) return 'why';
+  // "What exactly is wrong with it?", "What happened?": the caller tells the problem.
+  if (
+    /\bwhat(?:'s| is| exactly is|'s exactly)? (?:wrong|the (?:problem|issue))\b|\bwhat happened\b/.test(
+      question,
+    )
+  )
+    return 'why';
   if (/\b(how much|amount|how many)\b/.test(question)) return 'amount';
   if (/\b(when|what (day|date)|which (day|date)|how long|since when)\b/.test(question))
     // "What date should the change start?" asks about the future: the answer is a wish, not a past event.
-    return /\b(should|would you like|want|prefer|work for you|best|to start|to begin|schedule|book)\b/.test(
+    return /\b(should|would you like|want|prefer|work for you|best|to start|to begin|schedule|book|need|mature)\b/.test(
       question,
     )
       ? 'from-when'
-      : 'when';
+      : /\b(order|buy|bought|purchase|book)/.test(question)
+        ? 'when-bought'
+        : 'when';
+  if (/\baddress\b/.test(question) && /\b(what|which|new|give|tell|read)\b/.test(question)) return 'address';
   if (
     /\b(unplug|switch off|restart|try|request|open|check|plug|turn)\b/.test(question) &&
     /\b(could|can|would|will) you\b/.test(question)
@@ -598,18 +626,28 @@ const ACTION_ANSWERS: Record<'low' | 'medium' | 'high', readonly string[]> = {
   ],
 };
 
-function whichAnswer(heard: string): readonly string[] {
+function whichAnswer(heard: string, cardDigits: boolean): readonly string[] {
   const t = heard.toLowerCase();
   if (/\bplan\b/.test(t))
     return [
       "{I'm on|I have} the {basic|standard|unlimited|family} plan{ at [money] a month|}{, and I'd like something {cheaper|better}|}.",
       '{The|My} {current|old} one is [money] a month{, the {basic|standard} one|}.',
     ];
-  if (/\b(card|account|payment|pay)\b/.test(t))
+  if (/\b(procedure|service)\b/.test(t))
+    return ["{It's|That's} {the|my} [item]{ with [doctor]|}{, on [when]|}."];
+  if (/\b(insurer|insurance)\b/.test(t))
     return [
-      '{The|My} {card|account} ending in [phone4]{, I think|}.',
-      '{The|My} {usual|regular} card{, the one ending [phone4]|}.',
+      "{It's|I have} {the|my} {employer|work} {plan|insurance}{, through my job|}{, and I think {they're|he's} in network|}.",
     ];
+  if (/\b(certificate|savings|mature|account)\b/.test(t) && !/\bcard\b/.test(t))
+    return ["{It's|That's} {the|my} [item]{, the one I opened in [since]|}."];
+  if (/\b(card|payment|pay)\b/.test(t))
+    return cardDigits
+      ? [
+          '{The|My} {usual|regular} card{, the one ending [card4]|}.',
+          '{The|My} card ending in [card4]{, I think|}.',
+        ]
+      : ['{The|My} {usual|regular} {debit card|card}{, the one I always use|}.'];
   if (/\b(model|product|option|item)\b/.test(t))
     return [
       "{The|It's the} [code]{ model|}{, the one listed at [money]|}.",
@@ -665,6 +703,33 @@ function answerTo(
         ]),
         detailed: true,
       };
+    case 'when-bought':
+      return {
+        text: say([
+          '{I {ordered|bought} it|That was} on [pmonth] [pday]{, I think|, if I remember right|}.',
+          '{Back on|On} [pmonth] [pday]{, in the [part]|}{, it was meant to take a week|}.',
+        ]),
+        detailed: true,
+      };
+    case 'address': {
+      const a = customer.address;
+      if (!a)
+        return {
+          text: say(["{It's|It is} the one on file{, nothing has changed|, I think|}."]),
+          detailed: false,
+        };
+      return {
+        text: realise(
+          pick(random, [
+            "{It's|The new one is|That's} [astreet], [acity]{, [aregion]|} [apostal].",
+            '{Sure|Okay}, [astreet], [acity], [apostal].',
+          ]),
+          { ...slots, astreet: a.street, acity: a.city, aregion: a.region ?? '', apostal: a.postalCode },
+          random,
+        ),
+        detailed: true,
+      };
+    }
     case 'from-when':
       return {
         text: say([
@@ -686,7 +751,12 @@ function answerTo(
       };
     case 'which':
       return {
-        text: say(whichAnswer(heard)),
+        text: say(
+          whichAnswer(
+            heard,
+            customer.identifiers.some((i) => i.kind === 'card_last4'),
+          ),
+        ),
         detailed: false,
       };
     case 'yesno':
@@ -695,7 +765,7 @@ function answerTo(
           ? say([
               "{Yes|Yeah|Yep}, {I did|I have|that's right|that's correct}.",
               '{Yes|Yeah}{, of course|, definitely|}.',
-              '{Yes|Yep}, {on [notedate]|back on [notedate]|a while ago}{, I think|, if I remember|}.',
+              '{Yes|Yep}, {this morning|yesterday|a while ago}{, I think|, if I remember|}.',
               '{Mm-hm|Yes}, {[relname] did|my [rel] did that|I did that myself}{ on [date]| last week|}.',
               '{I did|Yes, I did}{, twice|, a couple of times|}{, most recently on [date]|}.',
             ])
