@@ -41,12 +41,19 @@ for (let i = 0; i < calls; i++) {
 }
 
 const diversity = measureDiversity(transcripts);
+// distinct-2 falls as the corpus grows (a bigram seen once can only repeat): the same calls' first 100, 250, ….
+const bySize = Object.fromEntries(
+  [100, 250, 500, 1000, 2000, 5000]
+    .filter((n) => n < calls)
+    .map((n) => [n, Number(measureDiversity(transcripts.slice(0, n)).distinct2.toFixed(4))]),
+);
 console.log(
   JSON.stringify(
     {
       ...diversity,
       distinct2: Number(diversity.distinct2.toFixed(4)),
       meanPerCallDistinct2: Number(diversity.meanPerCallDistinct2.toFixed(4)),
+      distinct2ByCalls: { ...bySize, [calls]: Number(diversity.distinct2.toFixed(4)) },
       endReasons: Object.fromEntries(endReasons),
     },
     null,
