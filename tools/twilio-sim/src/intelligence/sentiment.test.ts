@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { analyzeTranscript, OPERATORS } from './analyze.js';
 import { conversation, PARTICIPANTS } from './fixtures.test-support.js';
 import { analyzeSentiment } from './sentiment.js';
 
@@ -81,5 +82,109 @@ describe('analyzeSentiment', () => {
     expect(sum).toBeCloseTo(1, 3);
     expect(u.probability).toBe(Math.max(...Object.values(u.probabilities)));
     expect(u.probabilities[u.label]).toBe(u.probability);
+  });
+});
+
+/**
+ * What a real sentiment classifier reads from a contact-center customer: complaints made in words a general lexicon
+ * does not score ("on hold forever", "third time I'm calling"), relief, and the spoken discourse markers ("okay",
+ * "right", "alright") that carry no sentiment. Checked through the operator result the SDK reads.
+ */
+describe('the Sentiment Analysis operator over what the customer said', () => {
+  const AGENT_LINES: readonly (readonly [2, string])[] = [
+    [2, 'Thank you for calling, I am happy to help you today.'],
+    [2, 'Wonderful, thank you for your patience.'],
+  ];
+
+  function sentimentResult(customerLines: readonly string[]) {
+    const [greeting, thanks] = AGENT_LINES;
+    if (!greeting || !thanks) throw new Error('expected two agent lines');
+    const sentences = conversation([greeting, ...customerLines.map((line) => [1, line] as const), thanks]);
+    const result = analyzeTranscript({
+      transcriptSid: `GT${'b'.repeat(32)}`,
+      sentences,
+      participants: PARTICIPANTS,
+      operators: [OPERATORS.sentiment],
+    })[0];
+    if (!result) throw new Error('expected the sentiment result');
+    const utterances = (result.utterance_results ?? []) as {
+      utterance_index: number;
+      media_channel: number;
+      predicted_label: string;
+      predicted_probability: number;
+      label_probabilities: Record<string, number>;
+      score: number;
+    }[];
+    return { result, customer: utterances.filter((u) => u.media_channel === 1) };
+  }
+
+  function expectSdkShape({ result, customer }: ReturnType<typeof sentimentResult>) {
+    expect(result.operator_type).toBe('conversation-classify');
+    expect(result.name).toBe('Sentiment Analysis');
+    expect(Object.keys(result.label_probabilities ?? {}).sort()).toEqual(
+      ['mixed', 'negative', 'neutral', 'positive'].sort(),
+    );
+    const probabilities = Object.values(result.label_probabilities ?? {});
+    expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
+    expect(result.predicted_probability).toBe(Math.max(...probabilities));
+    for (const u of customer) {
+      expect(Object.keys(u).sort()).toEqual(
+        [
+          'label_probabilities',
+          'media_channel',
+          'predicted_label',
+          'predicted_probability',
+          'score',
+          'utterance_index',
+        ].sort(),
+      );
+      expect(u.label_probabilities[u.predicted_label]).toBe(u.predicted_probability);
+      expect(u.score).toBeGreaterThanOrEqual(-1);
+      expect(u.score).toBeLessThanOrEqual(1);
+    }
+  }
+
+  it('calls a customer negative who complains of being on hold, calling again and having had enough', () => {
+    const out = sentimentResult([
+      'This is the third time I am calling about this.',
+      "I've been on hold forever.",
+      'My account number is 4417 2209.',
+      "I've had enough of this, honestly.",
+    ]);
+    expectSdkShape(out);
+    expect(out.customer.map((u) => u.predicted_label)).toEqual([
+      'negative',
+      'negative',
+      'neutral',
+      'negative',
+    ]);
+    expect(out.result.predicted_label).toBe('negative');
+  });
+
+  it('calls a relieved, grateful customer positive', () => {
+    const out = sentimentResult([
+      "Oh, that's such a relief.",
+      'My order number is 48213.',
+      "You've made my day.",
+    ]);
+    expectSdkShape(out);
+    expect(out.customer.map((u) => u.predicted_label)).toEqual(['positive', 'neutral', 'positive']);
+    expect(out.result.predicted_label).toBe('positive');
+  });
+
+  it('calls a customer who only answers questions neutral, discourse markers included', () => {
+    const out = sentimentResult([
+      'Okay, the account number is LI-PT-2290817.',
+      'Right, the booking reference is QX7L2M.',
+      'Alright, it was on November 12th.',
+    ]);
+    expectSdkShape(out);
+    expect(out.customer.map((u) => u.predicted_label)).toEqual(['neutral', 'neutral', 'neutral']);
+    expect(out.result.predicted_label).toBe('neutral');
+  });
+
+  it('gives the same result for the same transcript', () => {
+    const lines = ["I've been on hold forever.", 'Thank you so much, that is wonderful.'];
+    expect(sentimentResult(lines)).toEqual(sentimentResult(lines));
   });
 });
