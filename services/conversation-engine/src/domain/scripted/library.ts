@@ -492,7 +492,7 @@ export const AGENT_BEATS = {
   ],
   confirmed: [
     '{Thanks|Thank you}{, [first]|}, {that|it} {matches|lines up} {with what I have|with the file}{, ending [idtail]|}.',
-    '{There you are|Found you|Got you}{, [first]|}. {The|Your} [noun] {is|has} {open|come up} {on my screen|right here}.',
+    '{There you are|Found you|Got you}{, [first]|}. {The|Your} [noun] {is open|has come up} {on my screen|right here}.',
     '{Okay|Good}, {I have|I found} {the|your} [noun]{ ending in [idtail]|}{, thanks for that|}.',
     "{Thank you|Thanks}{, [first]|}. {I've got|I can see} your [noun] {here|on my screen}{, ending in [idtail]|}.",
     "{Great|Perfect}{, that matches|, you're verified}{, [first]|}. {I have|I've pulled up} the [noun]{ ending in [idtail]|}.",
