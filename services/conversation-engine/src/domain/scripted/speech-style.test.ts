@@ -10,6 +10,7 @@ describe('styleLine phrasing swaps', () => {
       'Thank you so much. While we are on the line, is there something else?',
       'Could you update the new address? Four of the plates arrived broken.',
       'I need it as soon as possible, so please fix it today.',
+      'What is the account number on the bill?',
     ];
     const wrong = [
       /can you need/i,
@@ -23,6 +24,8 @@ describe('styleLine phrasing swaps', () => {
       /\bquickly as possible/i,
       /sort out it/i,
       /if you could fix/i,
+      // An agent asking about the caller's bill must not call it 'my bill'.
+      /on my bill/i,
     ];
     for (let seed = 0; seed < 300; seed++)
       for (const line of lines) {

@@ -74,7 +74,7 @@ const INTERCHANGEABLE: readonly (readonly string[])[] = [
   ['on my side', 'on my end', 'from my side'],
   ['worried', 'concerned', 'nervous', 'uneasy'],
   ['frustrated', 'annoyed', 'fed up', 'exasperated'],
-  ['the bill', 'the invoice', 'my bill', 'the statement'],
+  ['the bill', 'the invoice', 'the statement'],
   ['charge', 'fee'],
   ['charged', 'billed'],
   ['money', 'funds', 'cash'],
