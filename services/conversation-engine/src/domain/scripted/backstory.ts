@@ -65,7 +65,7 @@ export function backstory(industry: string, slots: Slots, random: Random): strin
  */
 export function articles(text: string): string {
   return text
-    .replace(/\b([Aa]) (?!one|once|eu)(?=[aeio][a-z]|X-)/g, '$1n ')
+    .replace(/\b([Aa]) (?!one|once|eu)(?=[aeio][a-zA-Z]|X-)/g, '$1n ')
     .replace(/\b([Aa])n (?=[bcdfgjklmnpqrstvwxyz][a-z])/g, '$1 ');
 }
 

@@ -27,12 +27,12 @@ const BY_CATEGORY: Record<string, readonly string[]> = {
     '{It|The item} {says|has} {model|part number} [code] {on it|on the label}{, not what I ordered|}.',
   ],
   address_change: [
-    '{I|We} {move|are moving} on [when]{, the new place is in [city2]|}.',
+    '{{I|We} move|I am moving|We are moving} on [when]{, the new place is in [city2]|}.',
     '{The|My} {lease|move} starts [when]{, so anything after that goes to [city2]|}.',
   ],
   product_inquiry: [
     "{The|It's the} {model|one} {I'm looking at|on the page} is [code]{, listed at [money]|}.",
-    "{I saw|There's} {it|one} {for|at} [money] {on the site|online}{, model [code]|}.",
+    "{I saw it|There's one} {for|at} [money] {on the site|online}{, model [code]|}.",
   ],
   account_access: [
     '{It|The screen} {says|shows} error [code]{ after [count] tries| every time}{, since [clock]|}.',

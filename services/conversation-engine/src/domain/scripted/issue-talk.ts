@@ -14,7 +14,7 @@ const OPENING: Record<string, readonly string[]> = {
   ],
   refund: [
     "{I'm still waiting|I've been waiting} {on|for} a refund{ since [date]|, it's been [pweeks] weeks}.",
-    '{I was promised|Someone promised me} {my money back|a refund} {back on [date]|weeks ago}{ and nothing has arrived|}.',
+    '{I was promised|Someone promised me} {my money back|a refund} {on [date]|weeks ago}{ and nothing has arrived|}.',
   ],
   return: [
     '{I need|I want} to {send something back|return something} {I bought on [date]|from an order in [pmonth]}.',

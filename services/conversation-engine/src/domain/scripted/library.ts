@@ -366,7 +366,7 @@ export const CATEGORY_SCRIPTS: Record<string, CategoryScript> = {
     topic: ['the technical problem', 'getting the [thing] working', 'the [thing]'],
     steps: [
       "{Let's|Let us} {try|do} {a quick|a simple} {restart|reset}. {Could you|Can you} {unplug|switch off} the [thing] for {thirty seconds|a minute} and {plug it back in|turn it on again}?",
-      '{{Okay|Thanks}. {What|Which} {lights|messages} {do you see|are showing} on the [thing] {now|at the moment}?|{Alright|Thanks}. {Which|What} {lights are on|message is showing} on the [thing] {right now|at this point}?}',
+      '{{Okay|Thanks}. {What|Which} {lights|messages} {do you see|are showing} on the [thing] {now|at the moment}?|{Alright|Thanks}. {Which|What} {lights are lit|message is showing} on the [thing] {right now|at this point}?}',
       '{Now|Next}, {could you|can you} {open|check} the settings and {tell me|read me} what it says {next to|under} the network {status|name}?',
       "{I'm|I am} {running|sending} a {line test|refresh signal} from here. {Does|Did} anything {change|come back} on your side?",
     ],

@@ -86,7 +86,7 @@ export function firstPerson(text: string, options: { clauses?: boolean } = {}): 
       })
       // A second verb of the same subject: "I switched insurers and wants to cancel" → "and want".
       .replace(
-        /\b(I [^.;]*?\band) (has|is|wants|needs|thinks|keeps|gets|uses|works|lives|pays|plans|hopes|worries)\b/g,
+        /\b(I(?:'m|'ve|'d)? [^.;]*?\band) (has|is|wants|needs|thinks|keeps|gets|uses|works|lives|pays|plans|hopes|worries)\b/g,
         (_m, lead: string, verb: string) => `${lead} ${COORDINATED[verb] ?? verb}`,
       )
   );
