@@ -119,7 +119,7 @@ export const TOPICS = {
     name: 'call-budget',
     schema: 'CallBudgetClaim',
     key: 'callId',
-    // One partition on purpose: the broker serialises claims, so an offset is a global rank across replicas.
+    // One partition on purpose: the broker serialises claims, so every replica reads them in the same order.
     partitions: 1,
     // LogAppendTime: the broker stamps claims, so timestamps grow with offsets and "first offset of the day" is exact.
     config: { 'retention.ms': String(3 * DAY_MS), 'message.timestamp.type': 'LogAppendTime' },

@@ -376,7 +376,7 @@ export interface DeadLetter {
   failedAt: Date;
 }
 
-/** An orchestrator's claim on one call of the daily budget. Topic call-budget (one partition), key = callId. The broker's offset order is the claim order, so rank = offset - first offset of the UTC day. */
+/** An orchestrator's claim on one call of the daily budget. Topic call-budget (one partition), key = callId. The broker's offset order is the claim order; a call's rank is the number of distinct calls first claimed before it in the UTC day, so a call claimed twice (a redelivered request) takes one slot. */
 export interface CallBudgetClaim {
   /** The call the claim is for. */
   callId: string;

@@ -1,5 +1,6 @@
 import { ConfluentSchemaRegistry, EventCodec, type TopicBinding } from '@synthcall/schemas';
 import { freshTopic, integrationEnv, uniqueName } from '@synthcall/testing';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaCallBudget } from './kafka-call-budget.js';
 
@@ -57,5 +58,42 @@ describe('KafkaCallBudget on a real broker', () => {
       rank: 13,
       granted: true,
     });
+  });
+
+  it('counts a call once however often it is claimed: a duplicate on the topic and a claim replayed after a crash', async () => {
+    topic = await freshTopic(brokers.join(','), 'CallBudgetClaim', 1);
+    const now = new Date();
+    const crashed = budget(3);
+    expect(await crashed.claim('call-0', now)).toMatchObject({ rank: 0, granted: true });
+    // A second claim message for the same call, as two replicas racing on one redelivered request would write.
+    const kafka = new Kafka({ clientId: uniqueName('it-dup'), brokers, logLevel: logLevel.WARN });
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    const value = await codec.encode(topic, {
+      callId: 'call-0',
+      day: now.toISOString().slice(0, 10),
+      claimedAt: now,
+      claimedBy: 'racing-replica',
+    });
+    await producer.send({ topic: topic.name, acks: -1, messages: [{ key: 'call-0', value }] });
+    await producer.disconnect();
+    // The orchestrator that claimed call-0 dies before placing it.
+    await crashed.close();
+
+    const other = budget(3);
+    expect(await other.claim('call-1', now)).toMatchObject({ rank: 1, granted: true });
+    // Its replacement gets the request again and claims call-0 again: the same slot, not a new one.
+    const restarted = budget(3);
+    const admin = kafka.admin();
+    await admin.connect();
+    const claimsOnTopic = async () => (await admin.fetchTopicOffsets(topic.name))[0]?.high;
+    const before = await claimsOnTopic();
+    expect(await restarted.claim('call-0', now)).toMatchObject({ rank: 0, granted: true });
+    // It found the earlier claim while reading the topic: nothing new was written.
+    expect(await claimsOnTopic()).toBe(before);
+    await admin.disconnect();
+    expect(await other.claim('call-2', now)).toMatchObject({ rank: 2, granted: true });
+    expect(await restarted.claim('call-3', now)).toMatchObject({ rank: 3, granted: false });
+    expect(await other.claim('call-0', now)).toMatchObject({ rank: 0, granted: true });
   });
 });

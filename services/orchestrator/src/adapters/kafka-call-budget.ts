@@ -1,6 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import { type BusLogger, kafkajsLogCreator, silentLogger } from '@synthcall/event-bus';
 import type { EventCodec, TopicBinding } from '@synthcall/schemas';
-import { type Admin, Kafka, type KafkaConfig, logLevel, Partitioners, type Producer } from 'kafkajs';
+import {
+  type Admin,
+  type Consumer,
+  Kafka,
+  type KafkaConfig,
+  logLevel,
+  Partitioners,
+  type Producer,
+} from 'kafkajs';
+import { BudgetLedger } from '../domain/budget-ledger.js';
 import { type BudgetDecision, type CallBudget, utcDay, utcMidnight } from '../domain/ports.js';
 import { OrchestratorError } from '../errors.js';
 
@@ -14,29 +24,41 @@ export interface KafkaCallBudgetOptions {
   maxDailyCalls: number;
   /** Written into each claim for audit. */
   instanceId: string;
+  /** How long a claim waits to read itself back from the topic before it fails (default 30 s). */
+  readTimeoutMs?: number;
   /** Where kafkajs warnings and errors go (the service's logger); silent when omitted. */
   logger?: BusLogger;
   kafkaConfig?: Partial<KafkaConfig>;
 }
 
 /**
- * The daily budget on Kafka. A claim is a message on a single-partition topic; the offset the broker assigns is
- * the claim's place in a total order shared by every replica, and it survives restarts. So
- * `rank = claimOffset − first offset of the UTC day` is computed without any lock, and the claim is granted iff
- * rank < MAX_DAILY_CALLS. The topic uses LogAppendTime, so broker timestamps grow with offsets and the first offset
- * of the day (ListOffsets by timestamp at UTC midnight) is exact.
+ * Reading starts this long before the UTC midnight of the first claim's clock, so a replica whose clock runs ahead
+ * of the broker's still reads the whole of the broker's day.
+ */
+const CLOCK_SKEW_MARGIN_MS = 3_600_000;
+/** Decisions kept by offset for claims being read back; far more than claims written between a send and its read. */
+const DECISIONS_KEPT = 10_000;
+
+/**
+ * The daily budget on Kafka. A claim is a message on a single-partition topic; the offsets the broker assigns are one
+ * claim order shared by every replica, and it survives restarts. Each replica reads the topic from the start of the
+ * UTC day into a `BudgetLedger`, which ranks distinct calls by their first claim: every replica computes the same
+ * rank for a call without any lock, and the claim is granted iff rank < MAX_DAILY_CALLS. The topic uses
+ * LogAppendTime, so broker timestamps grow with offsets and the first offset of the day is exact.
  *
- * A claim replayed after a crash (same callId, new process) takes a second slot: the count errs towards fewer calls,
- * never more.
+ * A call claimed again (its request redelivered after a crash, before the conference existed) keeps its first slot:
+ * once this replica has read the topic up to where it was when the replica started, it finds the earlier claim and
+ * answers with it without writing; a claim written anyway (two replicas racing on one request) counts once too.
  */
 export class KafkaCallBudget implements CallBudget {
   private readonly kafka: Kafka;
   private producer?: Promise<Producer>;
   private admin?: Promise<Admin>;
-  private readonly decided = new Map<string, BudgetDecision>();
-  private dayStart?: { day: string; offset: bigint };
+  private reader?: Promise<ClaimReader>;
+  private readonly readTimeoutMs: number;
 
   constructor(private readonly options: KafkaCallBudgetOptions) {
+    this.readTimeoutMs = options.readTimeoutMs ?? 30_000;
     const logger = options.logger;
     this.kafka = new Kafka({
       clientId: options.clientId,
@@ -75,11 +97,36 @@ export class KafkaCallBudget implements CallBudget {
     return this.admin;
   }
 
+  /** Started by the first claim; ready once it has read every claim that was on the topic when it started. */
+  private startedReader(at: Date): Promise<ClaimReader> {
+    if (!this.reader) {
+      const reader = ClaimReader.start({
+        kafka: this.kafka,
+        admin: this.connectedAdmin(),
+        codec: this.options.codec,
+        topic: this.options.topic,
+        ledger: new BudgetLedger(this.options.maxDailyCalls),
+        groupId: `${this.options.clientId}-budget-reader-${randomUUID()}`,
+        from: utcMidnight(new Date(at.getTime() - CLOCK_SKEW_MARGIN_MS)),
+        readTimeoutMs: this.readTimeoutMs,
+        onFailed: () => {
+          if (this.reader === reader) this.reader = undefined;
+        },
+      });
+      this.reader = reader;
+      reader.catch(() => {
+        if (this.reader === reader) this.reader = undefined;
+      });
+    }
+    return this.reader;
+  }
+
   async claim(callId: string, at: Date): Promise<BudgetDecision> {
     const day = utcDay(at);
-    const known = this.decided.get(callId);
-    if (known && known.day === day) return known;
     try {
+      const reader = await this.startedReader(at);
+      const known = reader.ledger.decisionFor(callId, day);
+      if (known) return known;
       const value = await this.options.codec.encode(this.options.topic, {
         callId,
         day,
@@ -95,13 +142,8 @@ export class KafkaCallBudget implements CallBudget {
       if (!meta || meta.baseOffset === undefined) {
         throw new Error(`the broker returned no offset for the claim on ${this.options.topic.name}`);
       }
-      const offset = BigInt(meta.baseOffset);
-      const first = await this.firstOffsetOf(day, at, offset);
-      const rank = Math.max(0, Number(offset - first));
-      const decision = { granted: rank < this.options.maxDailyCalls, rank, day };
-      if (this.decided.size > 10_000) this.decided.clear();
-      this.decided.set(callId, decision);
-      return decision;
+      // Read back rather than computed here: the rank depends on every claim before this one, from any replica.
+      return await reader.decisionAt(BigInt(meta.baseOffset));
     } catch (cause) {
       throw new OrchestratorError(
         'SYNTH_BUDGET_FAILED',
@@ -111,28 +153,154 @@ export class KafkaCallBudget implements CallBudget {
     }
   }
 
-  /** Asked after our own claim is written, so today has at least one message and the answer is fixed from then on. */
-  private async firstOffsetOf(day: string, at: Date, claimOffset: bigint): Promise<bigint> {
-    if (this.dayStart?.day === day) return this.dayStart.offset;
-    const admin = await this.connectedAdmin();
-    const offsets = await admin.fetchTopicOffsetsByTimestamp(
-      this.options.topic.name,
-      utcMidnight(at).getTime(),
-    );
-    const partition = offsets.find((o) => o.partition === 0);
-    if (!partition) throw new Error(`${this.options.topic.name} has no partition 0`);
-    const offset = BigInt(partition.offset);
-    // Past our own claim means the broker still stamped it yesterday (clocks differ around midnight): ask again
-    // next time rather than fix a wrong start for the whole day.
-    if (offset <= claimOffset) this.dayStart = { day, offset };
-    return offset;
+  async close(): Promise<void> {
+    const { producer, admin, reader } = this;
+    this.producer = undefined;
+    this.admin = undefined;
+    this.reader = undefined;
+    await Promise.allSettled([producer?.then((p) => p.disconnect()), reader?.then((r) => r.close())]);
+    await admin?.then((a) => a.disconnect()).catch(() => {});
+  }
+}
+
+interface ClaimReaderOptions {
+  kafka: Kafka;
+  admin: Promise<Admin>;
+  codec: EventCodec;
+  topic: TopicBinding<'CallBudgetClaim'>;
+  ledger: BudgetLedger;
+  /**
+   * A group of this reader alone, which never commits: kafkajs reads only through a group, and the reader always
+   * positions itself. A group without offsets is dropped by the broker once empty, so none pile up.
+   */
+  groupId: string;
+  /** Claims stamped from this time on are read. */
+  from: Date;
+  /** How long a wait for a claim to be read may take. */
+  readTimeoutMs: number;
+  /** Called when the consumer stopped for good: the next claim starts a new reader. */
+  onFailed: () => void;
+}
+
+interface Waiter {
+  offset: bigint;
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+/** Reads the call-budget topic in offset order into a ledger, and answers each claim with its decision. */
+class ClaimReader {
+  /** The next offset to read: everything before it is in the ledger. */
+  private next: bigint;
+  private readonly decisions = new Map<bigint, BudgetDecision>();
+  private waiters: Waiter[] = [];
+  private failure?: Error;
+
+  private constructor(
+    readonly ledger: BudgetLedger,
+    private readonly consumer: Consumer,
+    private readonly options: ClaimReaderOptions,
+    start: bigint,
+  ) {
+    this.next = start;
+  }
+
+  static async start(options: ClaimReaderOptions): Promise<ClaimReader> {
+    const { topic } = options;
+    const admin = await options.admin;
+    const [byTime] = await admin.fetchTopicOffsetsByTimestamp(topic.name, options.from.getTime());
+    const [latest] = await admin.fetchTopicOffsets(topic.name);
+    if (!byTime || !latest) throw new Error(`${topic.name} has no partition 0`);
+    const consumer = options.kafka.consumer({
+      groupId: options.groupId,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: 50,
+    });
+    const reader = new ClaimReader(options.ledger, consumer, options, BigInt(byTime.offset));
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      // On every (re)join: the group never commits, so without a seek it would start from the oldest claim.
+      consumer.seek({ topic: topic.name, partition: 0, offset: String(reader.next) });
+    });
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart) return;
+      reader.fail(payload.error);
+      consumer.disconnect().catch(() => {});
+    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({ topic: topic.name, fromBeginning: true });
+      await consumer.run({
+        autoCommit: false,
+        eachMessage: async ({ message }) => reader.read(message),
+      });
+      await reader.readThrough(BigInt(latest.high) - 1n);
+    } catch (error) {
+      await consumer.disconnect().catch(() => {});
+      throw error;
+    }
+    return reader;
+  }
+
+  private async read(message: { offset: string; timestamp: string; value: Buffer | null }): Promise<void> {
+    const offset = BigInt(message.offset);
+    // Before the seek took effect, or read again after a rejoin: already in the ledger.
+    if (offset < this.next) return;
+    if (!message.value)
+      throw new Error(`claim at offset ${offset} of ${this.options.topic.name} has no value`);
+    const claim = await this.options.codec.decode(this.options.topic, message.value);
+    // The broker's timestamp (LogAppendTime), not the claimer's day: every replica must put a claim in the same day.
+    const decision = this.ledger.record(claim.callId, utcDay(new Date(Number(message.timestamp))));
+    this.decisions.set(offset, decision);
+    if (this.decisions.size > DECISIONS_KEPT) {
+      const oldest = this.decisions.keys().next().value;
+      if (oldest !== undefined) this.decisions.delete(oldest);
+    }
+    this.next = offset + 1n;
+    const waiting = this.waiters;
+    this.waiters = waiting.filter((w) => w.offset >= this.next);
+    for (const w of waiting) if (w.offset < this.next) w.resolve();
+  }
+
+  /** Resolves once the claim at `offset` (and all before it) is in the ledger. */
+  private readThrough(offset: bigint): Promise<void> {
+    const timeoutMs = this.options.readTimeoutMs;
+    if (this.failure) return Promise.reject(this.failure);
+    if (offset < this.next) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        reject(new Error(`claims up to offset ${offset} were not read back within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const waiter: Waiter = {
+        offset,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        reject: (error) => {
+          clearTimeout(timer);
+          reject(error);
+        },
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  async decisionAt(offset: bigint): Promise<BudgetDecision> {
+    await this.readThrough(offset);
+    const decision = this.decisions.get(offset);
+    if (!decision) throw new Error(`the decision for the claim at offset ${offset} is no longer kept`);
+    return decision;
+  }
+
+  private fail(error: Error): void {
+    this.failure = error;
+    for (const w of this.waiters.splice(0)) w.reject(error);
+    this.options.onFailed();
   }
 
   async close(): Promise<void> {
-    const producer = this.producer;
-    const admin = this.admin;
-    this.producer = undefined;
-    this.admin = undefined;
-    await Promise.allSettled([producer?.then((p) => p.disconnect()), admin?.then((a) => a.disconnect())]);
+    this.fail(new Error('the call budget was closed'));
+    await this.consumer.disconnect();
   }
 }

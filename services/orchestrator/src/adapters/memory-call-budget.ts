@@ -1,3 +1,4 @@
+import { BudgetLedger } from '../domain/budget-ledger.js';
 import { type BudgetDecision, type CallBudget, utcDay } from '../domain/ports.js';
 
 /**
@@ -5,25 +6,14 @@ import { type BudgetDecision, type CallBudget, utcDay } from '../domain/ports.js
  * instance share one count, as replicas share the Kafka topic. Lost on restart: use the Kafka adapter for that.
  */
 export class MemoryCallBudget implements CallBudget {
-  private readonly days = new Map<string, Map<string, number>>();
+  private readonly ledger: BudgetLedger;
 
-  constructor(private readonly maxDailyCalls: number) {}
+  constructor(maxDailyCalls: number) {
+    this.ledger = new BudgetLedger(maxDailyCalls);
+  }
 
   async claim(callId: string, at: Date): Promise<BudgetDecision> {
-    const day = utcDay(at);
-    let claims = this.days.get(day);
-    if (!claims) {
-      claims = new Map();
-      // Only today matters; older days would only grow the map.
-      this.days.clear();
-      this.days.set(day, claims);
-    }
-    let rank = claims.get(callId);
-    if (rank === undefined) {
-      rank = claims.size;
-      claims.set(callId, rank);
-    }
-    return { granted: rank < this.maxDailyCalls, rank, day };
+    return this.ledger.record(callId, utcDay(at));
   }
 
   async close(): Promise<void> {}

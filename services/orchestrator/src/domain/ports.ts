@@ -43,15 +43,16 @@ export interface Telephony {
 
 export interface BudgetDecision {
   granted: boolean;
-  /** 0-based position of this call among today's claims (across replicas). */
+  /** 0-based position of this call among the distinct calls claimed today (across replicas). */
   rank: number;
   /** UTC day the claim counted against, YYYY-MM-DD. */
   day: string;
 }
 
 /**
- * The daily call budget, shared by every orchestrator replica and surviving restarts. Claiming the same callId
- * twice on one day returns the first decision where the store can tell (memory: always; Kafka: within a process).
+ * The daily call budget, shared by every orchestrator replica and surviving restarts. It counts distinct callIds:
+ * claiming a call again on the same day (a redelivered request, in this process or after a crash in another) returns
+ * its first decision and takes no second slot.
  */
 export interface CallBudget {
   claim(callId: string, at: Date): Promise<BudgetDecision>;
