@@ -279,7 +279,7 @@ export const CATEGORY_SCRIPTS: Record<string, CategoryScript> = {
     ],
     limit: [
       "I'm {not able|unable} to {waive|remove} the [amount] {termination|closing} fee{ myself|}; {that is|it's} {above my level|not something I can approve}.",
-      "{Unfortunately|I'm afraid} I {can't|cannot} cancel {it|the [noun]} {today|over the phone} {because|since} {there is a balance|the contract is still active}.",
+      "{Unfortunately|I'm afraid} I {can't|cannot} cancel {it|the [noun]} {today|over the phone} {because|since} {there is a balance|the [noun] is still active}.",
     ],
   }),
   plan_change: script({
