@@ -39,9 +39,50 @@ async function rejected(registry: Registry, reason: string): Promise<number> {
   return values.find((v) => v.labels.reason === reason)?.value ?? 0;
 }
 
+/** One orchestrator replica on the broker: its own Kafka budget client and metrics, sharing group and topics. */
+function kafkaReplica(options: {
+  name: string;
+  bus: KafkaEventBus;
+  telephony: FakeTelephony;
+  topics: OrchestratorTopics;
+  budgetTopic: TopicBinding<'CallBudgetClaim'>;
+  group: string;
+  cap: number;
+}): { budget: KafkaCallBudget; registry: Registry; orchestrator: Orchestrator } {
+  const { brokers, registryUrl } = integrationEnv();
+  const { name, bus, telephony, topics, budgetTopic, group, cap } = options;
+  const budget = new KafkaCallBudget({
+    brokers: brokers.split(','),
+    clientId: uniqueName(`it-${name}`),
+    codec: new EventCodec(new ConfluentSchemaRegistry({ url: registryUrl })),
+    topic: budgetTopic,
+    maxDailyCalls: cap,
+    instanceId: name,
+  });
+  const registry = createMetricsRegistry({ service: 'orchestrator', version: 'it', defaultMetrics: false });
+  const orchestrator = new Orchestrator({
+    bus,
+    personas: defaultPersonas(),
+    telephony,
+    budget,
+    clock: { now: () => new Date() },
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    logger: silentLogger(),
+    metrics: orchestratorMetrics(registry),
+    conference: testConference,
+    callMode: 'simulated',
+    twilioCps: 0,
+    maxConcurrentCalls: 0,
+    instanceId: uniqueName(name),
+    topics,
+    group,
+  });
+  return { budget, registry, orchestrator };
+}
+
 describe('two orchestrator replicas on a real broker', () => {
   it('share the consumer group and the daily cap: no more calls than the cap in total', async () => {
-    const { brokers, registryUrl } = integrationEnv();
+    const { brokers } = integrationEnv();
     const topics: OrchestratorTopics = {
       requests: await freshTopic(brokers, 'CallRequested', 3),
       calls: await freshTopic(brokers, 'CallPlanned', 3),
@@ -53,36 +94,15 @@ describe('two orchestrator replicas on a real broker', () => {
 
     for (const name of ['replica-a', 'replica-b']) {
       const { bus } = await kafkaBusForTest();
-      const budget = new KafkaCallBudget({
-        brokers: brokers.split(','),
-        clientId: uniqueName(`it-${name}`),
-        codec: new EventCodec(new ConfluentSchemaRegistry({ url: registryUrl })),
-        topic: budgetTopic,
-        maxDailyCalls: cap,
-        instanceId: name,
-      });
-      const registry = createMetricsRegistry({
-        service: 'orchestrator',
-        version: 'it',
-        defaultMetrics: false,
-      });
       const telephony = new FakeTelephony();
-      const orchestrator = new Orchestrator({
+      const { budget, registry, orchestrator } = kafkaReplica({
+        name,
         bus,
-        personas: defaultPersonas(),
         telephony,
-        budget,
-        clock: { now: () => new Date() },
-        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-        logger: silentLogger(),
-        metrics: orchestratorMetrics(registry),
-        conference: testConference,
-        callMode: 'simulated',
-        twilioCps: 0,
-        maxConcurrentCalls: 0,
-        instanceId: uniqueName(name),
         topics,
+        budgetTopic,
         group,
+        cap,
       });
       await orchestrator.start();
       replicas.push({ bus, budget, telephony, registry, orchestrator });
@@ -124,7 +144,7 @@ class DyingTelephony extends FakeTelephony {
 
 describe('an orchestrator that crashes after claiming a call, on a real broker', () => {
   it('its replacement in the group re-reads the request, reuses the claim and plans the call once', async () => {
-    const { brokers, registryUrl } = integrationEnv();
+    const { brokers } = integrationEnv();
     const topics: OrchestratorTopics = {
       requests: await freshTopic(brokers, 'CallRequested', 1),
       calls: await freshTopic(brokers, 'CallPlanned', 1),
@@ -135,39 +155,8 @@ describe('an orchestrator that crashes after claiming a call, on a real broker',
     const cap = 2;
     const request = callRequest({ requestId: uniqueName('crash'), count: cap });
 
-    function replica(name: string, telephony: FakeTelephony, bus: KafkaEventBus) {
-      const budget = new KafkaCallBudget({
-        brokers: brokers.split(','),
-        clientId: uniqueName(`it-${name}`),
-        codec: new EventCodec(new ConfluentSchemaRegistry({ url: registryUrl })),
-        topic: budgetTopic,
-        maxDailyCalls: cap,
-        instanceId: name,
-      });
-      const registry = createMetricsRegistry({
-        service: 'orchestrator',
-        version: 'it',
-        defaultMetrics: false,
-      });
-      const orchestrator = new Orchestrator({
-        bus,
-        personas: defaultPersonas(),
-        telephony,
-        budget,
-        clock: { now: () => new Date() },
-        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-        logger: silentLogger(),
-        metrics: orchestratorMetrics(registry),
-        conference: testConference,
-        callMode: 'simulated',
-        twilioCps: 0,
-        maxConcurrentCalls: 0,
-        instanceId: uniqueName(name),
-        topics,
-        group,
-      });
-      return { budget, registry, orchestrator };
-    }
+    const replica = (name: string, telephony: FakeTelephony, bus: KafkaEventBus) =>
+      kafkaReplica({ name, bus, telephony, topics, budgetTopic, group, cap });
 
     // The group has consumed everything before the request (a new group would start at the end of the topic).
     const admin = new Kafka({

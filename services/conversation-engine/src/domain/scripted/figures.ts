@@ -1,7 +1,7 @@
-import { en } from '@faker-js/faker';
 import { chance, intBetween, pick, type Random, seededRandom } from '../random.js';
+import { MONTHS } from './library.js';
 import type { Slots } from './template.js';
-import { ordinal } from './world.js';
+import { CITY_NAMES, ordinal, SURNAMES } from './world.js';
 
 // One call's figures: every amount, date, time and code either speaker reads out, drawn once from the call's seed.
 // A line used to draw its own figures, so one call said three different balances, a charge "posted" on four dates
@@ -29,8 +29,6 @@ const MERCHANTS = [
   'Crescent Cinemas',
   'Willow Pet Supply',
 ];
-const SURNAMES: readonly string[] = en.person?.last_name?.generic ?? ['Smith'];
-const CITIES: readonly string[] = en.location?.city_name ?? ['Springfield'];
 const SHOP_KINDS = [
   'Hardware',
   'Pharmacy',
@@ -47,20 +45,6 @@ const SHOP_KINDS = [
 ];
 const AIRLINES = ['UA', 'DL', 'AA', 'WN', 'AS', 'B6'];
 const LETTERS = 'ABCDEFGHJKLMNPRSTUVWXYZ';
-export const MONTH_NAMES = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-] as const;
 const DAY_MS = 86_400_000;
 
 /** The figures of one call, by meaning. Money is "$12.34", dates "March 3rd", times "4:05 pm". */
@@ -127,7 +111,7 @@ function centsOf(money: string): number | undefined {
 
 function spoken(time: number): string {
   const d = new Date(time);
-  return `${MONTH_NAMES[d.getUTCMonth()]} ${ordinal(d.getUTCDate())}`;
+  return `${MONTHS[d.getUTCMonth()]} ${ordinal(d.getUTCDate())}`;
 }
 
 /** "4:05 pm" for minutes after midnight. */
@@ -207,13 +191,13 @@ export function callFigures(
     tracking: `${pick(random, ['1Z', 'TBA', '94'])}${intBetween(random, 1000000, 9999999)}`,
     merchant: merchant(random),
     merchant2: merchant(random),
-    depot: pick(random, CITIES),
+    depot: pick(random, CITY_NAMES),
     minutes: String(intBetween(random, 3, 55)),
     rate: `${(intBetween(random, 250, 520) / 100).toFixed(2)}%`,
     count: String(intBetween(random, 2, 9)),
     // The part of the day the event happened in, from its time.
     part: minute < 12 * 60 ? 'morning' : minute < 17 * 60 ? 'afternoon' : 'evening',
-    startMonth: MONTH_NAMES[new Date(at.start).getUTCMonth()] as string,
+    startMonth: MONTHS[new Date(at.start).getUTCMonth()] as string,
     startDay: ordinal(new Date(at.start).getUTCDate()),
     at,
   };

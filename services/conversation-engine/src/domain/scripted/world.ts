@@ -230,8 +230,9 @@ export function worldSlots(world: CallWorld): Slots {
 
 const FEMALE_NAMES: readonly string[] = en.person?.first_name?.female ?? ['Mary'];
 const MALE_NAMES: readonly string[] = en.person?.first_name?.male ?? ['John'];
-const SURNAMES: readonly string[] = en.person?.last_name?.generic ?? ['Smith'];
-const CITY_NAMES: readonly string[] = en.location?.city_name ?? ['Springfield'];
+/** ~470 surnames and ~1,000 US city names from faker's English data, read as plain lists. */
+export const SURNAMES: readonly string[] = en.person?.last_name?.generic ?? ['Smith'];
+export const CITY_NAMES: readonly string[] = en.location?.city_name ?? ['Springfield'];
 const DOGS: readonly string[] = en.animal?.dog ?? ['terrier'];
 const DISHES: readonly string[] = en.food?.dish ?? ['lasagna'];
 const PEOPLE = [
