@@ -139,6 +139,10 @@ export function callFigures(
     perMonth?: string | undefined;
     balance?: string | undefined;
     lastPayment?: string | undefined;
+    /** A second charge the persona implies (fraud: a part of its total). */
+    money2?: string | undefined;
+    /** How many charges or attempts the persona names. */
+    count?: string | undefined;
     /** A contract that started months ago (plan change, cancellation), not a purchase days before the problem. */
     contract?: boolean;
   },
@@ -168,7 +172,7 @@ export function callFigures(
   const minute = intBetween(random, 7 * 60, 21 * 60 + 59);
   return {
     money,
-    money2: dollars(cents(8, 400)),
+    money2: given.money2 ?? dollars(cents(8, 400)),
     // A figure the persona names is said as the persona wrote it ("$2,800", not "$2,800.00").
     balance: given.balance ?? dollars(balance),
     pastDue: dollars(Math.round(balance * (0.2 + random.next() * 0.4))),
@@ -194,7 +198,7 @@ export function callFigures(
     depot: pick(random, CITY_NAMES),
     minutes: String(intBetween(random, 3, 55)),
     rate: `${(intBetween(random, 250, 520) / 100).toFixed(2)}%`,
-    count: String(intBetween(random, 2, 9)),
+    count: given.count ?? String(intBetween(random, 2, 9)),
     // The part of the day the event happened in, from its time.
     part: minute < 12 * 60 ? 'morning' : minute < 17 * 60 ? 'afternoon' : 'evening',
     startMonth: MONTHS[new Date(at.start).getUTCMonth()] as string,

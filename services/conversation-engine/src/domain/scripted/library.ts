@@ -319,7 +319,7 @@ export const CATEGORY_SCRIPTS: Record<string, CategoryScript> = {
     steps: [
       "{I'm going to|Let me} {secure|lock} {that|your} [noun] {right away|first}. {Which|What} {transactions|charges} {don't you recognise|are not yours}?",
       '{Do you|Do you still} have the [thing] {with you|in your possession}{, and has anyone else used it|}?',
-      "{{When|What day} {did you last|was the last time you} {use it|made a purchase} {yourself|that you remember}?|{When|What day} {was the last purchase|did you last buy something} {you're sure was yours|that you remember making}?}",
+      "{{When|What day} {did you last {use it|make a purchase}|was the last time you {used it|made a purchase}} {yourself|that you remember}?|{When|What day} {was the last purchase|did you last buy something} {you're sure was yours|that you remember making}?}",
     ],
     fix: [
       "{I've|I have} {blocked|frozen} the [thing], {opened|filed} a dispute for [amount], and a new one {arrives|ships} by [day]. Case reference [ref].",

@@ -18,6 +18,12 @@ describe('firstPerson', () => {
     );
   });
 
+  it('says a state with "I\'m", not as a past act', () => {
+    expect(firstPerson('Has missed two payments; worried about repossession.')).toBe(
+      "I have missed two payments; I'm worried about repossession.",
+    );
+  });
+
   it('leaves a plural noun after "and" alone', () => {
     expect(firstPerson('Was charged fees and charges she never agreed to.')).toContain('fees and charges');
   });

@@ -43,6 +43,18 @@ const NOT_A_VERB = new Set([
   'four',
 ]);
 
+const STATES = new Set([
+  'worried',
+  'concerned',
+  'afraid',
+  'scared',
+  'unsure',
+  'unable',
+  'confused',
+  'upset',
+  'nervous',
+]);
+
 function clauseToFirstPerson(clause: string): string {
   const match = /^(\s*)([A-Za-z']+)(.*)$/s.exec(clause);
   if (!match) return clause;
@@ -51,6 +63,8 @@ function clauseToFirstPerson(clause: string): string {
   if (NOT_A_VERB.has(word)) return clause;
   if (word === 'charged' || word === 'billed' || word === 'locked' || word === 'double-charged')
     return `${lead}I was ${word}${rest}`;
+  // A state, not an act: "worried about repossession" → "I'm worried about repossession".
+  if (STATES.has(word)) return `${lead}I'm ${word}${rest}`;
   const fixed = VERB_FIXES[word];
   if (fixed) return `${lead}I ${fixed}${rest}`;
   if (word.endsWith('ed')) return `${lead}I ${word}${rest}`;

@@ -5,7 +5,7 @@ import { callContext } from '../context.js';
 import { agentIntroduction } from '../prompt.js';
 import { seededRandom } from '../random.js';
 import { simulateCall } from '../simulate.js';
-import { intendedOutcome, type ScriptedState, scriptedGroundTruth } from './planner.js';
+import { intendedOutcome, questionKind, type ScriptedState, scriptedGroundTruth } from './planner.js';
 
 const set = defaultPersonas();
 const provider = new ScriptedLlmProvider();
@@ -186,5 +186,21 @@ describe('scripted dialogue planner', () => {
     }
     expect(reasons.has('none')).toBe(false);
     expect([...reasons].some((r) => r === 'resolved' || r === 'escalated')).toBe(true);
+  });
+});
+
+describe('questionKind', () => {
+  // What kind of answer a caller gives: each of these was answered with the wrong kind before (a past date to
+  // "when do you get paid?", a date to "what is the new address?", a date to "what exactly is wrong with it?").
+  it.each([
+    ['Okay. When do you get paid, so we can line the payments up?', 'payday'],
+    ['Sure. Would you give me the new address?', 'address'],
+    ['I see. What exactly is wrong with it, or what arrived instead?', 'why'],
+    ['I will check the parcel. What day did you place the order?', 'when-bought'],
+    ['Alright, when would you need the money?', 'from-when'],
+    ['Which charges don’t you recognise?', 'which'],
+    ['When did it start?', 'when'],
+  ])('%s → %s', (question, kind) => {
+    expect(questionKind(question)).toBe(kind);
   });
 });

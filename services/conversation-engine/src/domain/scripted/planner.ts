@@ -161,6 +161,26 @@ function largestMoneyIn(text: string): string | undefined {
   return all.sort((a, b) => Number(b.replace(/[$,]/g, '')) - Number(a.replace(/[$,]/g, '')))[0];
 }
 
+/** A share of an amount, in dollars and cents. */
+function share(amount: string, fraction: number): string {
+  const cents = Math.round(Number(amount.replace(/[$,]/g, '')) * 100 * fraction);
+  return `$${Math.floor(cents / 100).toLocaleString('en-US')}.${String(cents % 100).padStart(2, '0')}`;
+}
+
+const NUMBER_WORDS: Readonly<Record<string, string>> = {
+  two: '2',
+  three: '3',
+  four: '4',
+  five: '5',
+  six: '6',
+};
+
+/** How many charges or transactions the persona names ("three charges"). */
+function countIn(text: string): string | undefined {
+  const word = /\b(two|three|four|five|six) (?:charges|transactions|payments)\b/i.exec(text)?.[1];
+  return word ? NUMBER_WORDS[word.toLowerCase()] : undefined;
+}
+
 /** A monthly figure the persona names ("around $150 a month"). */
 function perMonthIn(text: string): string | undefined {
   return /(\$\d[\d,]*(?:\.\d{2})?)(?: or so)? (?:a|per|each|every) month/.exec(text)?.[1];
@@ -171,8 +191,12 @@ export function figuresOf(context: CallContext, plan: CallPlan): CallFigures {
   const category = context.scenario.issueCategory;
   const c = context.customer;
   const own = ownFigure(category, plan.facts.amount);
+  // Fraud: the persona names a total ("three charges ... totalling $1,287"); each charge is a part of it.
+  const total = category === 'fraud' ? moneyIn(c.issue) : undefined;
   return callFigures(context.seed, {
-    money: own ?? plan.facts.amount,
+    money: own ?? (total ? share(total, 0.46) : plan.facts.amount),
+    money2: total ? share(total, 0.31) : undefined,
+    count: countIn(c.issue),
     // A subscription's last payment is its monthly price.
     lastPayment: category === 'plan_change' || category === 'cancellation' ? own : undefined,
     contract: category === 'plan_change' || category === 'cancellation' || category === 'payment_arrangement',
@@ -564,6 +588,7 @@ type Question =
   | 'why'
   | 'when'
   | 'when-bought'
+  | 'payday'
   | 'from-when'
   | 'amount'
   | 'address'
@@ -585,6 +610,7 @@ export function questionKind(heard: string): Question {
   )
     return 'why';
   if (/\b(how much|amount|how many)\b/.test(question)) return 'amount';
+  if (/\bpay ?day\b|\bget paid\b/.test(question)) return 'payday';
   if (/\b(when|what (day|date)|which (day|date)|how long|since when)\b/.test(question))
     // "What date should the change start?" asks about the future: the answer is a wish, not a past event.
     return /\b(should|would you like|want|prefer|work for you|best|to start|to begin|schedule|book|need|mature)\b/.test(
@@ -627,7 +653,11 @@ const ACTION_ANSWERS: Record<'low' | 'medium' | 'high', readonly string[]> = {
 };
 
 function whichAnswer(heard: string, cardDigits: boolean): readonly string[] {
-  const t = heard.toLowerCase();
+  // The question asked, not the remarks before it ("I'll secure the account. Which charges don't you recognise?").
+  const lower = heard.toLowerCase();
+  const t = lower.slice(Math.max(0, lower.lastIndexOf('.', lower.lastIndexOf('?') - 1) + 1));
+  if (/\b(transactions?|charges?)\b/.test(t))
+    return ['{The|That} [money] {one|charge} {from|at} [merchant]{ on [date]|}.'];
   if (/\bplan\b/.test(t))
     return [
       "{I'm on|I have} the {basic|standard|unlimited|family} plan{ at [money] a month|}{, and I'd like something {cheaper|better}|}.",
@@ -653,8 +683,6 @@ function whichAnswer(heard: string, cardDigits: boolean): readonly string[] {
       "{The|It's the} [code]{ model|}{, the one listed at [money]|}.",
       '{The one|It} {on the page|I saw online}, [code].',
     ];
-  if (/\b(transactions?|charges?)\b/.test(t))
-    return ['{The|That} [money] {one|charge} {from|at} [merchant]{ on [date]|}.'];
   if (/\b(change|part)\b/.test(t)) return ['{Just|Mostly} the {date|name|time}{, nothing else|}.'];
   return ["{It's|That would be} the one {on|from} [date]{, I believe|}."];
 }
@@ -702,6 +730,14 @@ function answerTo(
           '{Around|About} [clock] on [date]{, I was {at work|at home|in the car}|}.',
         ]),
         detailed: true,
+      };
+    case 'payday':
+      return {
+        text: say([
+          '{Every other Friday|On the 1st and the 15th|The last Friday of the month|On the 3rd}{, usually|, by direct deposit|}.',
+          '{I get paid|Payday is} {every other Friday|on the 15th|at the end of the month}{, so a date after that works|}.',
+        ]),
+        detailed: false,
       };
     case 'when-bought':
       return {
