@@ -286,7 +286,7 @@ export const CATEGORY_SCRIPTS: Record<string, CategoryScript> = {
     topic: ['the plan change', 'switching plans', 'your plan'],
     steps: [
       '{Sure|Okay}. {Which|What} plan {are you on now|do you have today}, and {what|which} {one|plan} {are you looking at|do you want}?',
-      '{And|Okay,} {is|are} there {any|} features {you need to keep|you want to keep}{, like the data or the perks|}?',
+      '{And|Okay,} {are there any features|is there anything} {you need to keep|you want to keep}{, like the data or the perks|}?',
       '{When|What date} {would you like the {change|new plan} to start|should the {change|new plan} start}?',
     ],
     fix: [
@@ -334,7 +334,7 @@ export const CATEGORY_SCRIPTS: Record<string, CategoryScript> = {
     topic: ['the booking change', 'your [noun]', 'changing the booking'],
     steps: [
       '{{Let me open|I am opening} the [noun]. {What|Which} {change|part} {do you need|would you like to make}?|{The [noun] is open|I have the [noun] up}. {What|Which part} {needs changing|should we change}?}',
-      '{{And|Okay,} {are|is} the {dates|travel dates} {flexible|fixed}, or does it have to be [day]?|{How flexible|How fixed} {are|is} {your dates|the travel date}{, or is [day] the only option|}?}',
+      '{{And|Okay,} {are the dates|are your travel dates|is the travel date} {flexible|fixed}, or does it have to be [day]?|{How flexible|How fixed} {are your dates|is the travel date}{, or is [day] the only option|}?}',
       '{Is the {name|passenger name}|Should the {name|passenger name} be} {spelled|written} {exactly|just} as on the passport?',
     ],
     fix: [
