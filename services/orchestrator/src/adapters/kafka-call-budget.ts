@@ -29,6 +29,8 @@ export interface KafkaCallBudgetOptions {
   /** Where kafkajs warnings and errors go (the service's logger); silent when omitted. */
   logger?: BusLogger;
   kafkaConfig?: Partial<KafkaConfig>;
+  /** For tests only: the kafkajs client to use instead of one built from the options above (e.g. a fake). */
+  kafka?: Kafka;
 }
 
 /**
@@ -52,53 +54,62 @@ const DECISIONS_KEPT = 10_000;
  */
 export class KafkaCallBudget implements CallBudget {
   private readonly kafka: Kafka;
-  private producer?: Promise<Producer>;
-  private admin?: Promise<Admin>;
+  private producer?: Connecting<Producer>;
+  private admin?: Connecting<Admin>;
   private reader?: Promise<ClaimReader>;
   private readonly readTimeoutMs: number;
+  /** Aborted by close(): a reader still starting stops waiting for the broker, and no claim starts another. */
+  private readonly closing = new AbortController();
 
   constructor(private readonly options: KafkaCallBudgetOptions) {
     this.readTimeoutMs = options.readTimeoutMs ?? 30_000;
     const logger = options.logger;
-    this.kafka = new Kafka({
-      clientId: options.clientId,
-      brokers: options.brokers,
-      logLevel: logLevel.WARN,
-      logCreator: kafkajsLogCreator(logger ?? silentLogger, { component: 'call-budget' }),
-      ...options.kafkaConfig,
-    });
+    this.kafka =
+      options.kafka ??
+      new Kafka({
+        clientId: options.clientId,
+        brokers: options.brokers,
+        logLevel: logLevel.WARN,
+        logCreator: kafkajsLogCreator(logger ?? silentLogger, { component: 'call-budget' }),
+        ...options.kafkaConfig,
+      });
   }
 
   private connectedProducer(): Promise<Producer> {
+    if (this.closing.signal.aborted) return Promise.reject(this.closing.signal.reason);
     if (!this.producer) {
-      const producer = this.kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-        // One partition: the partitioner never matters; naming it silences kafkajs's v2 migration warning.
-        createPartitioner: Partitioners.DefaultPartitioner,
-      });
-      this.producer = producer.connect().then(() => producer);
-      this.producer.catch(() => {
-        this.producer = undefined;
+      const producer = connecting(
+        this.kafka.producer({
+          idempotent: true,
+          maxInFlightRequests: 1,
+          allowAutoTopicCreation: false,
+          // One partition: the partitioner never matters; naming it silences kafkajs's v2 migration warning.
+          createPartitioner: Partitioners.DefaultPartitioner,
+        }),
+      );
+      this.producer = producer;
+      producer.connected.catch(() => {
+        if (this.producer === producer) this.producer = undefined;
       });
     }
-    return this.producer;
+    return this.producer.connected;
   }
 
   private connectedAdmin(): Promise<Admin> {
+    if (this.closing.signal.aborted) return Promise.reject(this.closing.signal.reason);
     if (!this.admin) {
-      const admin = this.kafka.admin();
-      this.admin = admin.connect().then(() => admin);
-      this.admin.catch(() => {
-        this.admin = undefined;
+      const admin = connecting(this.kafka.admin());
+      this.admin = admin;
+      admin.connected.catch(() => {
+        if (this.admin === admin) this.admin = undefined;
       });
     }
-    return this.admin;
+    return this.admin.connected;
   }
 
   /** Started by the first claim; ready once it has read every claim that was on the topic when it started. */
   private startedReader(at: Date): Promise<ClaimReader> {
+    if (this.closing.signal.aborted) return Promise.reject(this.closing.signal.reason);
     if (!this.reader) {
       const reader = ClaimReader.start({
         kafka: this.kafka,
@@ -109,6 +120,7 @@ export class KafkaCallBudget implements CallBudget {
         groupId: `${this.options.clientId}-budget-reader-${randomUUID()}`,
         from: utcMidnight(new Date(at.getTime() - CLOCK_SKEW_MARGIN_MS)),
         readTimeoutMs: this.readTimeoutMs,
+        signal: this.closing.signal,
         onFailed: () => {
           if (this.reader === reader) this.reader = undefined;
         },
@@ -158,9 +170,51 @@ export class KafkaCallBudget implements CallBudget {
     this.producer = undefined;
     this.admin = undefined;
     this.reader = undefined;
-    await Promise.allSettled([producer?.then((p) => p.disconnect()), reader?.then((r) => r.close())]);
-    await admin?.then((a) => a.disconnect()).catch(() => {});
+    // A reader still starting rejects at once (and disconnects its consumer) instead of waiting for the group join
+    // and the read-through, which can take up to readTimeoutMs: longer than the shutdown step allows.
+    this.closing.abort(new Error('the call budget was closed'));
+    await Promise.allSettled([disconnect(producer), reader?.then((r) => r.close())]);
+    await disconnect(admin);
   }
+}
+
+/** A kafkajs client and its connect(), which close() must not wait for: kafkajs retries it for many seconds. */
+interface Connecting<T> {
+  client: T;
+  connected: Promise<T>;
+  settled: boolean;
+}
+
+function connecting<T extends { connect(): Promise<void> }>(client: T): Connecting<T> {
+  const pending: Connecting<T> = { client, connected: client.connect().then(() => client), settled: false };
+  pending.connected.then(
+    () => {
+      pending.settled = true;
+    },
+    () => {
+      pending.settled = true;
+    },
+  );
+  return pending;
+}
+
+/** Disconnects now; a connect still retrying is not stopped by that, so it is disconnected again once it settles. */
+async function disconnect(pending: Connecting<{ disconnect(): Promise<void> }> | undefined): Promise<void> {
+  if (!pending) return;
+  if (!pending.settled) {
+    pending.connected.then(() => pending.client.disconnect()).catch(() => {});
+  }
+  await pending.client.disconnect().catch(() => {});
+}
+
+/** Rejects with the signal's reason as soon as it is aborted, whether or not `promise` ever settles. */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 interface ClaimReaderOptions {
@@ -178,6 +232,8 @@ interface ClaimReaderOptions {
   from: Date;
   /** How long a wait for a claim to be read may take. */
   readTimeoutMs: number;
+  /** Aborting it while the reader is starting rejects the start and disconnects the consumer. */
+  signal: AbortSignal;
   /** Called when the consumer stopped for good: the next claim starts a new reader. */
   onFailed: () => void;
 }
@@ -206,10 +262,13 @@ class ClaimReader {
   }
 
   static async start(options: ClaimReaderOptions): Promise<ClaimReader> {
-    const { topic } = options;
-    const admin = await options.admin;
-    const [byTime] = await admin.fetchTopicOffsetsByTimestamp(topic.name, options.from.getTime());
-    const [latest] = await admin.fetchTopicOffsets(topic.name);
+    const { topic, signal } = options;
+    const admin = await unlessAborted(options.admin, signal);
+    const [byTime] = await unlessAborted(
+      admin.fetchTopicOffsetsByTimestamp(topic.name, options.from.getTime()),
+      signal,
+    );
+    const [latest] = await unlessAborted(admin.fetchTopicOffsets(topic.name), signal);
     if (!byTime || !latest) throw new Error(`${topic.name} has no partition 0`);
     const consumer = options.kafka.consumer({
       groupId: options.groupId,
@@ -226,17 +285,26 @@ class ClaimReader {
       reader.fail(payload.error);
       consumer.disconnect().catch(() => {});
     });
+    // The read-through waits on the reader's waiters, which fail() rejects (clearing their timers).
+    const onAbort = () => reader.fail(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    const consumerConnecting = connecting(consumer);
     try {
-      await consumer.connect();
-      await consumer.subscribe({ topic: topic.name, fromBeginning: true });
-      await consumer.run({
-        autoCommit: false,
-        eachMessage: async ({ message }) => reader.read(message),
-      });
+      await unlessAborted(consumerConnecting.connected, signal);
+      await unlessAborted(consumer.subscribe({ topic: topic.name, fromBeginning: true }), signal);
+      await unlessAborted(
+        consumer.run({
+          autoCommit: false,
+          eachMessage: async ({ message }) => reader.read(message),
+        }),
+        signal,
+      );
       await reader.readThrough(BigInt(latest.high) - 1n);
     } catch (error) {
-      await consumer.disconnect().catch(() => {});
+      await disconnect(consumerConnecting);
       throw error;
+    } finally {
+      signal.removeEventListener('abort', onAbort);
     }
     return reader;
   }
