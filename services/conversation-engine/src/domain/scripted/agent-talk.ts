@@ -53,7 +53,7 @@ const FINDINGS: Record<string, readonly string[]> = {
   ],
   refund: [
     '{I see|There is} a {payment|transaction} of [money] on [date]{ at [clock]|}{, processed in [depot]|}.',
-    '{The|Your} {original|first} {payment|charge} {was|shows as} [money]{, authorised at [clock]|}.',
+    '{The|Your} {original|first} {payment|charge} {was|shows as} [money]{, authorized at [clock]|}.',
   ],
   return: [
     '{I see|The system shows} {a|the} return {label|request} {created|made} on [date]{ at [clock]|}{, item [code]|}.',

@@ -64,9 +64,15 @@ export function backstory(industry: string, slots: Slots, random: Random): strin
  * ("a usual", "an umbrella" both occur).
  */
 export function articles(text: string): string {
-  return text
-    .replace(/\b([Aa]) (?!one|once|eu)(?=[aeio][a-zA-Z]|X-)/g, '$1n ')
-    .replace(/\b([Aa])n (?=[bcdfgjklmnpqrstvwxyz][a-z])/g, '$1 ');
+  return (
+    text
+      .replace(/\b([Aa]) (?!one|once|eu)(?=[aeio][a-zA-Z]|X-)/g, '$1n ')
+      // "an ultrasound", "an urgent care visit", "an update" (not "a unit", "a usual", "a user").
+      .replace(/\b([Aa]) (?=(?:ult|urg|umb|up|ug|un(?!i))[a-z])/g, '$1n ')
+      // "an $80 fee", "an $11.50 charge", "an $18,000 claim" (eight…, eleven, eighteen).
+      .replace(/\b([Aa]) (?=\$(?:8|1[18](?![\d])|1[18],\d))/g, '$1n ')
+      .replace(/\b([Aa])n (?=[bcdfgjklmnpqrstvwxyz][a-z])/g, '$1 ')
+  );
 }
 
 // Said in passing while answering: who is with them, what else is going on. Carries the call's people and places,

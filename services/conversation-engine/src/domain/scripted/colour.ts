@@ -37,7 +37,7 @@ const PEOPLE = [
   'my partner',
   'my son',
   'my daughter',
-  'my neighbour',
+  'my neighbor',
   'my roommate',
   'my mother',
   'my father',

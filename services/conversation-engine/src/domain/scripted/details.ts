@@ -47,7 +47,7 @@ const BY_CATEGORY: Record<string, readonly string[]> = {
     '{The|My} {current|old} plan {costs|is} [money]{, renewed on [pmonth] [pday]|}.',
   ],
   payment_arrangement: [
-    '{The|My} balance {is|says} [balance]{, and [pastdue] of it is overdue|}.',
+    '{The|My} balance {is|says} [balance]{, and [pastdue] is overdue|}.',
     'I {can|could} {do|manage} about [offer] {a month|every month}{, starting [when]|}.',
   ],
   fraud: [
@@ -60,7 +60,7 @@ const BY_CATEGORY: Record<string, readonly string[]> = {
   ],
   claim_status: [
     "{I filed|The claim was filed} on [date]{, and the adjuster's letter mentions [money]|}.",
-    '{The|My} {letter|email} {from|dated} [date] {says|mentions} {an estimate of|about} [money].',
+    '{The|My} {letter|email} {from|dated} [date] {mentions an estimate of|says about|puts it at} [money].',
   ],
   technical_support: [
     '{The|A} {light|status light} {is|keeps} {blinking|flashing} {orange|red|amber}{, and the screen says error [code]|}.',
@@ -68,7 +68,7 @@ const BY_CATEGORY: Record<string, readonly string[]> = {
   ],
   outage: [
     '{It|The power|The service} {went|has been} out since {about|around} [clock]{, [count] houses on my street|}.',
-    "{My|The} {neighbours|street} {lost it|went dark} {at|around} [clock]{ too|}{, it's been [minutes] minutes past the estimate|}.",
+    "{My|The} {neighbors|street} {lost it|went dark} {at|around} [clock]{ too|}{, it's been [minutes] minutes past the estimate|}.",
   ],
 };
 

@@ -81,7 +81,7 @@ export const INDUSTRY_WORDS: Record<string, IndustryWords> = {
   insurance: {
     noun: ['policy', 'coverage', 'claim'],
     thing: ['vehicle', 'claim', 'deductible', 'premium'],
-    doc: ['policy documents', 'declarations page', 'claim letter'],
+    doc: ['policy statement', 'declarations page', 'claim letter'],
     app: ['the policyholder portal', 'the app', 'your online account'],
     verifyAsk: [
       '{could|can} I {get|have} your policy number{ please|}',
@@ -107,7 +107,7 @@ const GENERIC_ANSWERS: CategoryScript['answers'] = {
     "{I'm looking at|I have} {the paper|the letter|the [doc]} {here|in my hand}{, and|but} {it doesn't say|I can't see} {anything like that|where that is}.",
     "{Sorry, |}{I wrote it down somewhere|I had it on a sticky note}{, hang on|, let me look}{... |. }{no, I can't find it|it was on the fridge}.",
     "{Um, |Oh, |}I'm not {really |}sure{, honestly|}. I {don't really|never} {understand|get} {these things|how all that works}{, I just|, I only} {use it|pay the bill|look at the total}.",
-    "{I think so? |Maybe? |}{My {son|daughter|neighbour} usually {helps me|does that for me}|I'm not great with {this stuff|computers}}{, so I'm not sure|, sorry}.",
+    "{I think so? |Maybe? |}{My {son|daughter|neighbor} usually {helps me|does that for me}|I'm not great with {this stuff|computers}}{, so I'm not sure|, sorry}.",
     "{Okay, |Alright, |}{hang on|give me a second|one moment}{, I'm looking|, let me find it}{... |. }{I think|It looks like} {that's|it's} {right|what it says}.",
   ],
   medium: [
@@ -140,7 +140,7 @@ export const CATEGORY_SCRIPTS: Record<string, CategoryScript> = {
   billing_dispute: script({
     topic: ['the charge', 'that charge on your [doc]', 'the billing problem'],
     steps: [
-      "{{Let me look at|I am pulling up} the [doc]. {Can you tell me|Which} {the amount and date of|charge is} the {charge|line} you {are disputing|don't recognise}?|{Okay, the [doc] is open|I have the [doc] here}. {What was the amount|How much was it} on the {charge|line} {you're questioning|that looks wrong}, and {what date|which day} did it {post|appear}?}",
+      "{{Let me look at|I am pulling up} the [doc]. {Can you tell me|Which} {the amount and date of|charge is} the {charge|line} you {are disputing|don't recognize}?|{Okay, the [doc] is open|I have the [doc] here}. {What was the amount|How much was it} on the {charge|line} {you're questioning|that looks wrong}, and {what date|which day} did it {post|appear}?}",
       '{{I see it here|Okay, I have it}. Did {anyone|a representative} tell you {it would be waived|there would be no fee} when you {signed up|made the change}?|{Found it|There it is}. {When you {signed up|changed things}, did {the rep|whoever you spoke to}|Did {the store|the person who set it up}} {say|promise} {there would be no fee|it would be waived}?}',
       '{And|Okay, and} {has this happened|have you seen this charge} {before|on an earlier [doc]}, or is this the first time?',
     ],
@@ -150,7 +150,7 @@ export const CATEGORY_SCRIPTS: Record<string, CategoryScript> = {
       "{That charge should not be there|You're right, that was our mistake}. {It's|It has been} {credited back|refunded}, [amount], reference [ref]; {it shows within|give it} [days] days.",
     ],
     limit: [
-      "I'm {not able|unable} to {remove|waive} that charge {myself|from here}{ without proof of the promotion|}; {it's|it is} {outside what I can approve|above my authorisation}.",
+      "I'm {not able|unable} to {remove|waive} that charge {myself|from here}{ without proof of the promotion|}; {it's|it is} {outside what I can approve|above my authorization}.",
       "{Unfortunately|I'm afraid} the system {won't let me|doesn't allow me to} {credit|reverse} that [amount] charge{ on my end|}.",
     ],
   }),
@@ -190,7 +190,7 @@ export const CATEGORY_SCRIPTS: Record<string, CategoryScript> = {
     topic: ['your order', 'the delivery', 'where your [thing] is'],
     steps: [
       "{{Let me|I will} {track|check} {that|the} [thing]. {When|What day} did you {place the order|order it}?|{I'm tracking|Let me track} the [thing] {now|here}. {When|What day} {was the order placed|did you order}?}",
-      '{I can see|It shows} the [thing] left {the warehouse|our depot} on [date]. {Have you checked|Did you check} {with neighbours|your mailroom|around the door}?',
+      '{I can see|It shows} the [thing] left {the warehouse|our depot} on [date]. {Have you checked|Did you check} {with neighbors|your mailroom|around the door}?',
       '{And|Okay,} {is|was} the delivery address {still|} {correct|the same} on the order?',
     ],
     fix: [
@@ -317,7 +317,7 @@ export const CATEGORY_SCRIPTS: Record<string, CategoryScript> = {
   fraud: script({
     topic: ['the fraud', 'the charges you did not make', 'the suspicious activity'],
     steps: [
-      "{I'm going to|Let me} {secure|lock} {that|your} [noun] {right away|first}. {Which|What} {transactions|charges} {don't you recognise|are not yours}?",
+      "{I'm going to|Let me} {secure|lock} {that|your} [noun] {right away|first}. {Which|What} {transactions|charges} {don't you recognize|are not yours}?",
       '{Do you|Do you still} have the [thing] {with you|in your possession}{, and has anyone else used it|}?',
       "{{When|What day} {did you last {use it|make a purchase}|was the last time you {used it|made a purchase}} {yourself|that you remember}?|{When|What day} {was the last purchase|did you last buy something} {you're sure was yours|that you remember making}?}",
     ],
@@ -400,7 +400,7 @@ export const CATEGORY_SCRIPTS: Record<string, CategoryScript> = {
     topic: ['the outage', 'the service being down', 'getting service back'],
     steps: [
       '{Let me check|I am checking} the {outage map|network status} for your area. {How long|Since when} has the [noun] been {down|out}?',
-      '{I can see|There is} {a reported|an open} {outage|fault} {near you|in your area}. {Is anyone|Are your neighbours} {else|} {affected|also without service}{ that you know of|}?',
+      '{I can see|There is} {a reported|an open} {outage|fault} {near you|in your area}. {Is anyone|Are your neighbors} {else|} {affected|also without service}{ that you know of|}?',
       '{Is there|Do you have} anyone {at home|in the household} who {relies on|needs} the [noun] for {medical|essential} {equipment|reasons}?',
     ],
     fix: [
@@ -409,7 +409,7 @@ export const CATEGORY_SCRIPTS: Record<string, CategoryScript> = {
     ],
     limit: [
       "I'm {not able|unable} to {give|promise} {a restoration time|an exact time}; {the crews|the field team} {haven't|have not} {assessed|reported on} {it|the fault} {yet|so far}.",
-      "{Unfortunately|I'm afraid} I {can't|cannot} {move|prioritise} your [noun] {ahead|up} {from here|myself}{, that is decided by the field team|}.",
+      "{Unfortunately|I'm afraid} I {can't|cannot} {move|prioritize} your [noun] {ahead|up} {from here|myself}{, that is decided by the field team|}.",
     ],
   }),
 };
@@ -482,7 +482,7 @@ export const AGENT_BEATS = {
   verify: [
     '[opener] {So I can {help|look at this} properly|To get started|Just so I have the right file}, [ask]?',
     '[opener] {Sure thing|No problem}, {let me|I will} {find|open} {you|your file} {first|quickly}. [ask]?',
-    '[opener] {Alright|Okay}, {step one|first things first} is {finding|pulling up} {your [noun]|the right [noun]}: [ask]?',
+    '[opener] {Alright|Okay}, {step one is {finding|pulling up}|first things first, let me {find|pull up}} {your [noun]|the right [noun]}: [ask]?',
     '[opener] {Before I {make any changes|look into it}, |First, |To {pull up|find} your [noun], }[ask]?',
     "[opener] {I'll need to|I need to|Let me} {verify|confirm} {the account|a couple of details} {first|before we start}. [ask]?",
   ],
@@ -789,7 +789,7 @@ export const CATEGORY_SCRIPTS_IN: Record<string, CategoryScript> = {
     ],
     limit: [
       "{Honestly|To be honest}, I {can't|cannot} {give|quote} {a number|an estimate} {until|before} {the surgeon's office|your doctor} sends the {codes|procedure codes}.",
-      "I'm {not able|unable} to {confirm|promise} {coverage|what insurance pays}{ from here|}; {that needs|it needs} {your insurer|a pre-authorisation}.",
+      "I'm {not able|unable} to {confirm|promise} {coverage|what insurance pays}{ from here|}; {that needs|it needs} {your insurer|a pre-authorization}.",
     ],
   }),
 };

@@ -191,7 +191,7 @@ export function figuresOf(context: CallContext, plan: CallPlan): CallFigures {
   const category = context.scenario.issueCategory;
   const c = context.customer;
   const own = ownFigure(category, plan.facts.amount);
-  // Fraud: the persona names a total ("three charges ... totalling $1,287"); each charge is a part of it.
+  // Fraud: the persona names a total ("three charges ... totaling $1,287"); each charge is a part of it.
   const total = category === 'fraud' ? moneyIn(c.issue) : undefined;
   return callFigures(context.seed, {
     money: own ?? (total ? share(total, 0.46) : plan.facts.amount),
@@ -681,7 +681,7 @@ function whichAnswer(heard: string, cardDigits: boolean): readonly string[] {
   if (/\b(model|product|option|item)\b/.test(t))
     return [
       "{The|It's the} [code]{ model|}{, the one listed at [money]|}.",
-      '{The one|It} {on the page|I saw online}, [code].',
+      '{The one|The model} {on the page|I saw online} is [code].',
     ];
   if (/\b(change|part)\b/.test(t)) return ['{Just|Mostly} the {date|name|time}{, nothing else|}.'];
   return ["{It's|That would be} the one {on|from} [date]{, I believe|}."];

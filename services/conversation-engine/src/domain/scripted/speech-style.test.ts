@@ -2,6 +2,24 @@ import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../random.js';
 import { styleLine } from './speech-style.js';
 
+describe('styleLine fillers and contractions', () => {
+  it('puts no filler before an object pronoun or after an auxiliary, and contracts no verb at a clause end', () => {
+    const line =
+      'I want it done properly, and I bought the tent. Which day did the charge appear? There you are.';
+    for (let seed = 0; seed < 300; seed++) {
+      const styled = styleLine(line, seededRandom(`fill-${seed}`), {
+        fillers: ['um', 'you know'],
+        fillerRate: 1,
+        swapRate: 1,
+        keep: [],
+      });
+      expect(styled).not.toMatch(/want, (um|you know), it/);
+      expect(styled).not.toMatch(/did, (um|you know), the/);
+      expect(styled).not.toMatch(/There you're/);
+    }
+  });
+});
+
 describe('styleLine phrasing swaps', () => {
   it('never turns a phrase into one that breaks the sentence around it', () => {
     // Each of these came out of the scripted calls before the swap groups were pruned.

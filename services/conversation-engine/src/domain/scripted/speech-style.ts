@@ -103,9 +103,9 @@ const INTERCHANGEABLE: readonly (readonly string[])[] = [
   ['taken care of', 'handled', 'dealt with', 'covered'],
   ['take care of', 'handle', 'deal with', 'look after'],
   ['wonderful', 'lovely', 'marvellous', 'fantastic'],
-  ['happened', 'occurred', 'took place'],
+  ['happened', 'occurred'],
   ['tried', 'attempted'],
-  ['looked at', 'checked', 'reviewed', 'went over'],
+  ['looked at', 'checked', 'reviewed'],
   ['mistake', 'error', 'slip-up'],
   ['usually', 'normally', 'typically', 'generally'],
   ['definitely', 'certainly', 'absolutely', 'surely'],
@@ -131,9 +131,11 @@ const PHRASE_RE = new RegExp(
   'gi',
 );
 
-function swap(phrase: string, random: Random, rate: number): string {
+function swap(phrase: string, random: Random, rate: number, after: string): string {
   if (!chance(random, rate)) return phrase;
   const choice = pick(random, LOOKUP.get(phrase.toLowerCase()) ?? [phrase]);
+  // English contracts a verb only before what it governs: "you're right", never "There you're."
+  if (/'(?:re|s|m|ll|d|ve)$/i.test(choice) && !/^\s+[\w$]/.test(after)) return phrase;
   // A capitalised phrase stays capitalised ("I" and acronyms keep their own case).
   return /^[A-Z]/.test(phrase) && !/^[A-Z]/.test(choice)
     ? choice.charAt(0).toUpperCase() + choice.slice(1)
@@ -141,20 +143,14 @@ function swap(phrase: string, random: Random, rate: number): string {
 }
 
 const PROTECT = '\u0001';
-const HESITATE_BEFORE = new Set([
-  'the',
-  'my',
-  'a',
-  'it',
-  'that',
-  'this',
-  'and',
-  'but',
-  'so',
-  'because',
-  'when',
-  'if',
-]);
+// Not before "it", "this" or "that": after a verb they are its object ("I want, um, it done" reads wrong).
+const HESITATE_BEFORE = new Set(['the', 'my', 'a', 'and', 'but', 'so', 'because', 'when', 'if']);
+
+const NO_PAUSE_AFTER = new Set(
+  'did do does is are was were am can could would will should has have had of to in on at for with from by about'.split(
+    ' ',
+  ),
+);
 
 function protect(text: string, keep: readonly string[]): { text: string; restore: (s: string) => string } {
   const kept: string[] = [];
@@ -183,7 +179,9 @@ export interface StyleOptions {
 
 export function styleLine(text: string, random: Random, options: StyleOptions): string {
   const guarded = protect(text, options.keep);
-  let out = guarded.text.replace(PHRASE_RE, (phrase: string) => swap(phrase, random, options.swapRate));
+  let out = guarded.text.replace(PHRASE_RE, (phrase: string, _p: string, offset: number, whole: string) =>
+    swap(phrase, random, options.swapRate, whole.slice(offset + phrase.length)),
+  );
   if (options.fillers.length > 0 && options.fillerRate > 0) {
     const words = out.split(' ');
     const styled: string[] = [];
@@ -195,7 +193,9 @@ export function styleLine(text: string, random: Random, options: StyleOptions): 
         i + 1 < words.length &&
         /[a-z]$/i.test(word) &&
         !word.includes(PROTECT) &&
-        HESITATE_BEFORE.has((words[i + 1] ?? '').toLowerCase());
+        HESITATE_BEFORE.has((words[i + 1] ?? '').toLowerCase()) &&
+        // Nor between an auxiliary or a preposition and what follows ("did, so, the charge appear").
+        !NO_PAUSE_AFTER.has(word.toLowerCase());
       if (boundary && !(words[i + 1] ?? '').includes(PROTECT) && chance(random, options.fillerRate)) {
         styled[styled.length - 1] = `${word},`;
         styled.push(`${pick(random, options.fillers)},`);

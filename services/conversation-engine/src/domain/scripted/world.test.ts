@@ -23,4 +23,13 @@ describe('articles after slots are filled', () => {
     );
     expect(articles('a one-time fee, a Honda, an hour')).toBe('a one-time fee, a Honda, an hour');
   });
+
+  it('hears the sound, not the letter: "an ultrasound", "a unit", "an iPad", "an $80 fee", "a $110 fee"', () => {
+    expect(articles('a ultrasound, a urgent care visit, a unit, a usual fee, a iPad')).toBe(
+      'an ultrasound, an urgent care visit, a unit, a usual fee, an iPad',
+    );
+    expect(articles('a $80 fee, a $11.50 charge, a $18,000 claim, a $110 fee, a $1,800 bill')).toBe(
+      'an $80 fee, an $11.50 charge, an $18,000 claim, a $110 fee, a $1,800 bill',
+    );
+  });
 });

@@ -22,8 +22,8 @@ const RELATIVES: ReadonlyArray<readonly [relation: string, sex: 'female' | 'male
   ['brother', 'male'],
   ['mother', 'female'],
   ['father', 'male'],
-  ['neighbour', 'female'],
-  ['neighbour', 'male'],
+  ['neighbor', 'female'],
+  ['neighbor', 'male'],
   ['roommate', 'female'],
   ['roommate', 'male'],
   ['granddaughter', 'female'],
@@ -189,7 +189,7 @@ export function callWorld(seed: string, industry: string, months: readonly strin
     purchaseDay: ordinal(intBetween(random, 1, 28)),
     purchaseMonth: pick(random, months),
     occasion: pick(random, OCCASIONS),
-    pet: f.animal.dog().toLowerCase(),
+    pet: f.animal.dog(), // as faker spells it: "Chesapeake Bay Retriever", not "chesapeake bay retriever"
     petName: f.person.firstName(),
     item: pick(random, ITEMS[industry] ?? (ITEMS.ecommerce as readonly string[])),
     carMake: f.vehicle.manufacturer(),
@@ -236,7 +236,7 @@ export const CITY_NAMES: readonly string[] = en.location?.city_name ?? ['Springf
 const DOGS: readonly string[] = en.animal?.dog ?? ['terrier'];
 const DISHES: readonly string[] = en.food?.dish ?? ['lasagna'];
 const PEOPLE = [
-  'neighbour',
+  'neighbor',
   'coworker',
   'friend',
   'cousin',
@@ -259,7 +259,7 @@ export function freshSlots(random: Random): Slots {
     pwho: pick(random, PEOPLE),
     pcity: pick(random, CITY_NAMES),
     pstreet: `${pick(random, SURNAMES)} ${pick(random, STREET_KINDS)}`,
-    pdog: pick(random, DOGS).toLowerCase(),
+    pdog: pick(random, DOGS),
     pdish: pick(random, DISHES).toLowerCase(),
     pweeks: String(intBetween(random, 2, 9)),
   };
