@@ -96,6 +96,8 @@ console.log(
       segmentCalls,
       heldBySink: sink.callsInMemory,
       heldBySegmentPublisher: publisher.callsInMemory,
+      sinkMaps: sink.heldCalls(),
+      segmentPublisherMaps: publisher.heldCalls(),
       heapBeforeMb: Number(before.toFixed(1)),
       heapAfterMb: Number(after.toFixed(1)),
       seconds: Number(seconds.toFixed(1)),

@@ -19,6 +19,8 @@ export interface CollectorOptions {
   onIntelligence?: (callId: string) => void | Promise<void>;
   /** Called for results of a call the builder does not hold (not planned yet, or already dropped from memory). */
   onIntelligenceWithoutCall?: (callId: string) => void;
+  /** After each event is applied (the sink checks for abandoned calls from here). */
+  onEvent?: () => void;
   /** The clock that stamps when a plan was received (DatasetBuilder.abandoned). */
   now?: () => Date;
   /** Other names for the same schemas (tests and `generate` use their own topics). */
@@ -32,7 +34,15 @@ export interface CollectorOptions {
 }
 
 /** Feeds a DatasetBuilder from the call-loop topics. Handlers only update memory, so redelivery is harmless. */
-export async function collectDataset(o: CollectorOptions): Promise<{ close(): Promise<void> }> {
+export interface DatasetCollector {
+  close(): Promise<void>;
+  /** Calls whose end was reported (onCallFinished) and that are remembered so it is reported once. */
+  readonly finishedCalls: number;
+  /** Forgets a call dropped from the dataset (its later events are ignored there, so it cannot finish again). */
+  forget(callId: string): void;
+}
+
+export async function collectDataset(o: CollectorOptions): Promise<DatasetCollector> {
   const t = { ...TOPICS, ...o.topics };
   const finished = new Set<string>();
   const check = async (callId: string) => {
@@ -52,6 +62,7 @@ export async function collectDataset(o: CollectorOptions): Promise<{ close(): Pr
       handler: async ({ value }) => {
         o.dataset.onPlanned(value, (o.now?.() ?? new Date()).getTime());
         await check(value.callId);
+        o.onEvent?.();
       },
     }),
     await o.bus.subscribe({
@@ -59,28 +70,40 @@ export async function collectDataset(o: CollectorOptions): Promise<{ close(): Pr
       group: `${o.group}-replies`,
       fromBeginning,
       ...replay,
-      handler: async ({ value }) => o.dataset.onReply(value),
+      handler: async ({ value }) => {
+        o.dataset.onReply(value);
+        o.onEvent?.();
+      },
     }),
     await o.bus.subscribe({
       topic: t.utterances,
       group: `${o.group}-utterances`,
       fromBeginning,
       ...replay,
-      handler: async ({ value }) => o.dataset.onHeard(value),
+      handler: async ({ value }) => {
+        o.dataset.onHeard(value);
+        o.onEvent?.();
+      },
     }),
     await o.bus.subscribe({
       topic: t.conversationState,
       group: `${o.group}-state`,
       fromBeginning,
       ...replay,
-      handler: async ({ value }) => o.dataset.onState(value),
+      handler: async ({ value }) => {
+        o.dataset.onState(value);
+        o.onEvent?.();
+      },
     }),
     await o.bus.subscribe({
       topic: t.recordings,
       group: `${o.group}-recordings`,
       fromBeginning,
       ...replay,
-      handler: async ({ value }) => o.dataset.onRecording(value),
+      handler: async ({ value }) => {
+        o.dataset.onRecording(value);
+        o.onEvent?.();
+      },
     }),
     await o.bus.subscribe({
       topic: t.transcripts,
@@ -92,6 +115,7 @@ export async function collectDataset(o: CollectorOptions): Promise<{ close(): Pr
         // Results of a call not (or no longer) held wait for its plan, or belong to a call already dropped.
         if (o.dataset.has(value.callId)) await o.onIntelligence?.(value.callId);
         else o.onIntelligenceWithoutCall?.(value.callId);
+        o.onEvent?.();
       },
     }),
     await o.bus.subscribe({
@@ -102,12 +126,19 @@ export async function collectDataset(o: CollectorOptions): Promise<{ close(): Pr
       handler: async ({ value }) => {
         o.dataset.onLifecycle(value);
         await check(value.callId);
+        o.onEvent?.();
       },
     }),
   ];
   return {
     close: async () => {
       await Promise.all(subs.map((s) => s.close()));
+    },
+    get finishedCalls() {
+      return finished.size;
+    },
+    forget: (callId) => {
+      finished.delete(callId);
     },
   };
 }

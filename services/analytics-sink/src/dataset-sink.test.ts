@@ -231,6 +231,78 @@ describe('DatasetSink', () => {
     expect(sink.callsInMemory).toBe(1);
   });
 
+  /** Every event of a call but its plan: what a replica gets for a call whose plan went to another one. */
+  async function publishWithoutPlan(bus: MemoryEventBus, callId: string) {
+    const ev = exampleEvents(callId);
+    await bus.publish(TOPICS.callEvents, callId, { ...ev.CallLifecycle, type: 'conference_started' });
+    await bus.publish(TOPICS.replies, callId, { ...ev.ReplyReady, turn: 0, text: 'Hello.' });
+    await bus.publish(TOPICS.utterances, callId, { ...ev.UtteranceHeard, turn: 0, text: 'hello' });
+    await bus.publish(TOPICS.conversationState, callId, ev.ConversationState);
+    await bus.publish(TOPICS.callEvents, callId, {
+      ...ev.CallLifecycle,
+      eventId: `${callId}:ended`,
+      type: 'call_ended',
+      endReason: 'resolved',
+      endedBy: 'agent',
+    });
+    await bus.publish(TOPICS.recordings, callId, ev.RecordingCompleted);
+    await bus.publish(TOPICS.transcripts, callId, ev.TranscriptAnalyzed);
+  }
+
+  const nothingHeld = { calls: 0, waitingForPlan: 0, finished: 0, settling: 0, retained: 0, inDatabase: 0 };
+
+  it('holds nothing of calls whose plan never came here, nor of written calls, once abandonMs passed without their events', async () => {
+    const dir = await tempDir();
+    let now = Date.parse('2026-02-01T10:00:00Z');
+    const db = new FakeDatabase();
+    const { bus, sink, schedule } = await startSink(dir, manualSchedule(), {
+      abandonMs: 60_000,
+      now: () => new Date(now),
+      database: db,
+    });
+    for (let i = 0; i < 50; i++) await publishWithoutPlan(bus, `call-orphan-${i}`);
+    // Planned here, but its end went to another replica.
+    const moved = exampleEvents('call-moved');
+    await bus.publish(TOPICS.calls, 'call-moved', moved.CallPlanned);
+    await bus.publish(TOPICS.replies, 'call-moved', { ...moved.ReplyReady, turn: 0, text: 'Hello.' });
+    await bus.idle();
+    expect(sink.heldCalls()).toMatchObject({ calls: 1, waitingForPlan: 50 });
+
+    now += 120_000;
+    // Writing a call runs the sweep; this one has its results, so it leaves memory as soon as it is written.
+    const done = exampleEvents('call-done');
+    await bus.publish(TOPICS.recordings, 'call-done', done.RecordingCompleted);
+    await bus.publish(TOPICS.transcripts, 'call-done', done.TranscriptAnalyzed);
+    await playCall(bus, 'call-done', 2);
+    schedule.elapse();
+    await sink.flush();
+    expect((await lines(dir)).map((r) => r.callId)).toEqual(['call-done']);
+    expect(db.calls.map((c) => c.rows.callId)).toEqual(['call-done']);
+    expect(sink.heldCalls()).toEqual(nothingHeld);
+  });
+
+  it('drops calls waiting for a plan on a later event even when no call is written here', async () => {
+    const dir = await tempDir();
+    let now = Date.parse('2026-02-01T10:00:00Z');
+    const { bus, sink } = await startSink(dir, manualSchedule(), {
+      abandonMs: 60_000,
+      now: () => new Date(now),
+    });
+    for (let i = 0; i < 20; i++) await publishWithoutPlan(bus, `call-orphan-${i}`);
+    await bus.idle();
+    expect(sink.heldCalls()).toMatchObject({ waitingForPlan: 20 });
+
+    now += 120_000;
+    await publishWithoutPlan(bus, 'call-orphan-new');
+    await bus.idle();
+    expect(sink.heldCalls()).toEqual({ ...nothingHeld, waitingForPlan: 1 });
+    // A plan that comes after its call was dropped does not bring the call back half-built.
+    await bus.publish(TOPICS.calls, 'call-orphan-0', exampleEvents('call-orphan-0').CallPlanned);
+    await bus.idle();
+    await sink.flush();
+    expect(sink.heldCalls()).toEqual({ ...nothingHeld, waitingForPlan: 1 });
+  });
+
   it('writes a call once when its end is delivered again', async () => {
     const dir = await tempDir();
     const { bus, sink, schedule } = await startSink(dir);

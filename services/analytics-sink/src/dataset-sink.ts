@@ -11,7 +11,7 @@ import {
   writeIntelligenceFile,
 } from './adapters/dataset-writer.js';
 import { type DatabaseRetryOptions, DatabaseRetryQueue } from './database-retry-queue.js';
-import { type CollectorOptions, collectDataset } from './dataset-collector.js';
+import { type CollectorOptions, collectDataset, type DatasetCollector } from './dataset-collector.js';
 import { type CallRecord, DatasetBuilder, type GroundTruth } from './domain/dataset.js';
 import {
   type CallRows,
@@ -42,6 +42,8 @@ export type Schedule = (run: () => void, ms: number) => () => void;
 
 const DEFAULT_RETAIN_MS = 600_000;
 const DEFAULT_ABANDON_MS = 2_700_000;
+/** How often incoming events run the abandoned-call sweep at most, so a replica that writes nothing still runs it. */
+export const SWEEP_EVERY_MS = 60_000;
 
 const realSchedule: Schedule = (run, ms) => {
   const timer = setTimeout(run, ms);
@@ -69,7 +71,10 @@ export interface DatasetSinkOptions {
    * in). Default 10 min. Bounds the sink's memory to the calls of the last minutes, not every call it ever saw.
    */
   retainMs?: number;
-  /** A call planned this long ago that never finished here is dropped from memory. Default 45 min. */
+  /**
+   * A call that never finished here and had no event for this long is dropped from memory: planned here but moved to
+   * another replica, or waiting for a plan that never came. Default 45 min.
+   */
   abandonMs?: number;
   now?: () => Date;
   schedule?: Schedule;
@@ -141,15 +146,16 @@ export class DatasetSink {
   /** Written calls still held for their Voice Intelligence results, with the timer that drops them. */
   private readonly retained = new Map<string, () => void>();
   private readonly retry: DatabaseRetryQueue | undefined;
-  private collector: { close(): Promise<void> } | undefined;
+  private collector: DatasetCollector | undefined;
   private chain: Promise<void> = Promise.resolve();
   private out = '';
   private startedAt = '';
   private closed = false;
+  private lastSweep = 0;
 
   constructor(private readonly o: DatasetSinkOptions) {
-    this.dataset = new DatasetBuilder(o.groundTruthOf);
     this.now = o.now ?? (() => new Date());
+    this.dataset = new DatasetBuilder(o.groundTruthOf, () => this.now().getTime());
     this.schedule = o.schedule ?? realSchedule;
     this.runId = o.runId ?? randomUUID();
     if (o.database) {
@@ -185,6 +191,7 @@ export class DatasetSink {
 
   async start(): Promise<void> {
     this.startedAt = this.now().toISOString();
+    this.lastSweep = this.now().getTime();
     this.out = await ensureWritable(this.o.dir);
     const replayFrom = this.now().getTime() - (this.o.replayMs ?? 0) - (this.o.retainMs ?? DEFAULT_RETAIN_MS);
     for (const record of await this.readExisting()) {
@@ -211,6 +218,7 @@ export class DatasetSink {
       ...(this.o.replayMs !== undefined ? { replayMs: this.o.replayMs } : {}),
       ...(this.o.topics ? { topics: this.o.topics } : {}),
       onCallFinished: (callId) => this.callFinished(callId),
+      onEvent: () => this.sweepIfDue(),
       now: this.now,
       onIntelligenceWithoutCall: (callId) => {
         if (this.written.has(callId))
@@ -275,6 +283,18 @@ export class DatasetSink {
     return this.dataset.size;
   }
 
+  /** Per-call state held now, map by map (tests check that a long run holds none of it for calls long gone). */
+  heldCalls(): Record<string, number> {
+    return {
+      calls: this.dataset.size,
+      waitingForPlan: this.dataset.waitingCalls,
+      finished: this.collector?.finishedCalls ?? 0,
+      settling: this.pending.size,
+      retained: this.retained.size,
+      inDatabase: this.inDatabase.size,
+    };
+  }
+
   private retain(callId: string): void {
     if (this.retained.has(callId)) return;
     const drop = () => {
@@ -283,25 +303,40 @@ export class DatasetSink {
     this.retained.set(callId, this.schedule(drop, this.o.retainMs ?? DEFAULT_RETAIN_MS));
   }
 
+  /** Everything held for a call goes here, so no map keeps a call the others dropped. */
   private release(callId: string): void {
     this.retained.get(callId)?.();
     this.retained.delete(callId);
     this.inDatabase.delete(callId);
     this.dataset.forget(callId);
+    this.collector?.forget(callId);
+  }
+
+  private sweepIfDue(): void {
+    const abandonMs = this.o.abandonMs ?? DEFAULT_ABANDON_MS;
+    if (this.now().getTime() - this.lastSweep >= Math.min(SWEEP_EVERY_MS, abandonMs)) this.sweepAbandoned();
   }
 
   /**
-   * Drops calls planned here long ago that never finished here: their partitions moved to another replica (a
-   * rebalance), or their end never came. Without this every rebalance would leave their state in memory for good.
+   * Drops calls that never finished here and had no event for abandonMs: planned here but their partitions moved to
+   * another replica (a rebalance) or their end never came, or waiting for a plan that went elsewhere or was lost.
+   * Without this every rebalance would leave their state in memory for good.
    */
   private sweepAbandoned(): void {
-    const before = this.now().getTime() - (this.o.abandonMs ?? DEFAULT_ABANDON_MS);
-    for (const callId of this.dataset.abandoned(before)) {
-      this.o.logger.info(
-        { callId },
-        'dropping a call that never finished here (moved to another replica, or lost)',
-      );
-      this.dataset.forget(callId);
+    const now = this.now().getTime();
+    this.lastSweep = now;
+    let waiting = 0;
+    for (const callId of this.dataset.abandoned(now - (this.o.abandonMs ?? DEFAULT_ABANDON_MS))) {
+      if (this.dataset.has(callId)) {
+        this.o.logger.info(
+          { callId },
+          'dropping a call that never finished here (moved to another replica, or lost)',
+        );
+      } else waiting += 1;
+      this.release(callId);
+    }
+    if (waiting > 0) {
+      this.o.logger.info({ calls: waiting }, 'dropping events of calls whose plan never came here');
     }
   }
 

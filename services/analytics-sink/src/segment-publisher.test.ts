@@ -89,8 +89,13 @@ function callEvents(callId: string) {
 }
 
 async function publishCall(bus: MemoryEventBus, callId: string) {
+  await bus.publish(TOPICS.calls, callId, callEvents(callId).planned);
+  await publishWithoutPlan(bus, callId);
+}
+
+/** Every event of a call but its plan: what a replica gets for a call whose plan went to another one. */
+async function publishWithoutPlan(bus: MemoryEventBus, callId: string) {
   const e = callEvents(callId);
-  await bus.publish(TOPICS.calls, callId, e.planned);
   await bus.publish(TOPICS.callEvents, callId, e.started);
   for (const r of e.replies) await bus.publish(TOPICS.replies, callId, r);
   await bus.publish(TOPICS.callEvents, callId, e.ended);
@@ -435,19 +440,42 @@ describe('SegmentPublisher timing of Call Completed', () => {
     expect(publisher.callsInMemory).toBe(0);
   });
 
-  it('drops a call planned long ago that never completed here (its partitions moved to another replica)', async () => {
+  const nothingHeld = { tracked: 0, sent: 0, calls: 0, waitingForPlan: 0, finished: 0, pending: 0 };
+
+  it('drops the calls that never completed here once abandonMs passed without their events: planned here (partitions moved) or never planned here', async () => {
     let now = Date.parse('2026-01-15T10:00:00Z');
-    const { bus, clock, publisher } = await setupTimed({ abandonMs: 60_000, now: () => new Date(now) });
+    const { bus, clock, publisher, completed } = await setupTimed({
+      abandonMs: 60_000,
+      now: () => new Date(now),
+    });
     await bus.publish(TOPICS.calls, 'call-moved', callEvents('call-moved').planned);
+    for (let i = 0; i < 50; i++) await publishWithoutPlan(bus, `call-orphan-${i}`);
     await bus.idle();
-    expect(publisher.callsInMemory).toBe(1);
+    expect(publisher.callsInMemory).toBe(51);
+    expect(publisher.heldCalls()).toMatchObject({ tracked: 51, calls: 1, waitingForPlan: 50 });
+
     now += 120_000;
     await publishCall(bus, 'call-0001');
     await bus.idle();
     clock.fire();
     await new Promise((r) => setImmediate(r));
     await bus.idle();
+    expect(completed()).toHaveLength(1);
     expect(publisher.callsInMemory).toBe(0);
+    expect(publisher.heldCalls()).toEqual(nothingHeld);
+  });
+
+  it('drops calls waiting for a plan on a later event even when no call completes here', async () => {
+    let now = Date.parse('2026-01-15T10:00:00Z');
+    const { bus, publisher } = await setupTimed({ abandonMs: 60_000, now: () => new Date(now) });
+    for (let i = 0; i < 20; i++) await publishWithoutPlan(bus, `call-orphan-${i}`);
+    await bus.idle();
+    expect(publisher.heldCalls()).toMatchObject({ tracked: 20, waitingForPlan: 20 });
+
+    now += 120_000;
+    await bus.publish(TOPICS.transcripts, 'call-late', callEvents('call-late').analyzed);
+    await bus.idle();
+    expect(publisher.heldCalls()).toEqual({ ...nothingHeld, tracked: 1 });
   });
 
   it('sends Call Completed without a duration when the conference end never comes, after the longest wait', async () => {

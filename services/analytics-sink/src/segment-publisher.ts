@@ -1,6 +1,6 @@
 import type { EventBus, Subscription } from '@synthcall/event-bus';
 import { TOPICS, type TopicBinding } from '@synthcall/schemas';
-import type { Schedule, SinkLogger } from './dataset-sink.js';
+import { type Schedule, type SinkLogger, SWEEP_EVERY_MS } from './dataset-sink.js';
 import { DatasetBuilder } from './domain/dataset.js';
 import { SegmentCallTracker, type SegmentMessage } from './domain/segment-events.js';
 
@@ -32,7 +32,10 @@ export interface SegmentPublisherOptions {
   replayMs?: number;
   /** How long a completed call waits in memory for Call Analyzed before it is dropped anyway. Default 10 min. */
   retainMs?: number;
-  /** A call planned this long ago that never completed here (its partitions moved away) is dropped. Default 45 min. */
+  /**
+   * A call that never completed here and had no event for this long is dropped: planned here but its partitions moved
+   * away, or waiting for a plan that never came. Default 45 min.
+   */
   abandonMs?: number;
   now?: () => Date;
   schedule?: Schedule;
@@ -59,9 +62,9 @@ const realSchedule: Schedule = (run, ms) => {
  * deduplicates by messageId across restarts, and the file adapter skips ids already in segment.jsonl.
  */
 export class SegmentPublisher {
-  private readonly tracker = new SegmentCallTracker();
+  private readonly tracker = new SegmentCallTracker(() => this.nowMs());
   // Only for Call Completed: its record joins the plan, replies (turns) and lifecycle (duration, end reason).
-  private readonly dataset = new DatasetBuilder();
+  private readonly dataset = new DatasetBuilder(undefined, () => this.nowMs());
   private readonly finished = new Set<string>();
   private readonly pending = new Map<string, () => void>();
   private readonly schedule: Schedule;
@@ -69,6 +72,7 @@ export class SegmentPublisher {
   private chain: Promise<void> = Promise.resolve();
   private started = false;
   private closed = false;
+  private lastSweep = 0;
 
   constructor(private readonly o: SegmentPublisherOptions) {
     this.schedule = o.schedule ?? realSchedule;
@@ -88,6 +92,7 @@ export class SegmentPublisher {
     const group = this.o.group ?? 'analytics-sink-segment';
     const fromBeginning = true;
     const replay = this.o.replayMs === undefined ? {} : { replayMs: this.o.replayMs };
+    this.lastSweep = this.nowMs();
     this.subs = [
       await this.o.bus.subscribe({
         topic: t.calls,
@@ -98,6 +103,7 @@ export class SegmentPublisher {
           this.dataset.onPlanned(value, this.nowMs());
           await this.sendAll(this.tracker.onPlanned(value));
           this.checkFinished(value.callId);
+          this.sweepIfDue();
         },
       }),
       await this.o.bus.subscribe({
@@ -105,7 +111,10 @@ export class SegmentPublisher {
         group: `${group}-replies`,
         fromBeginning,
         ...replay,
-        handler: async ({ value }) => this.dataset.onReply(value),
+        handler: async ({ value }) => {
+          this.dataset.onReply(value);
+          this.sweepIfDue();
+        },
       }),
       await this.o.bus.subscribe({
         topic: t.callEvents,
@@ -116,6 +125,7 @@ export class SegmentPublisher {
           this.dataset.onLifecycle(value);
           await this.sendAll(this.tracker.onLifecycle(value));
           this.checkFinished(value.callId);
+          this.sweepIfDue();
         },
       }),
       await this.o.bus.subscribe({
@@ -126,6 +136,7 @@ export class SegmentPublisher {
         handler: async ({ value }) => {
           await this.sendAll(this.tracker.onAnalyzed(value));
           this.releaseIfDone(value.callId);
+          this.sweepIfDue();
         },
       }),
     ];
@@ -220,6 +231,18 @@ export class SegmentPublisher {
     return this.tracker.size;
   }
 
+  /** Per-call state held now, map by map (tests check that a long run holds none of it for calls long gone). */
+  heldCalls(): Record<string, number> {
+    return {
+      tracked: this.tracker.size,
+      sent: this.tracker.sentMessages,
+      calls: this.dataset.size,
+      waitingForPlan: this.dataset.waitingCalls,
+      finished: this.finished.size,
+      pending: this.pending.size,
+    };
+  }
+
   /** A call whose four Segment calls all went out is dropped from memory; its later events send nothing. */
   private releaseIfDone(callId: string): void {
     if (!this.finished.has(callId) || this.pending.has(callId) || !this.tracker.allSent(callId)) return;
@@ -236,9 +259,20 @@ export class SegmentPublisher {
     return (this.o.now?.() ?? new Date()).getTime();
   }
 
-  /** Drops calls planned long ago that never completed here (a rebalance moved their partitions to another replica). */
+  private sweepIfDue(): void {
+    const abandonMs = this.o.abandonMs ?? 2_700_000;
+    if (this.nowMs() - this.lastSweep >= Math.min(SWEEP_EVERY_MS, abandonMs)) this.sweepAbandoned();
+  }
+
+  /**
+   * Drops calls that never completed here and had no event for abandonMs: planned here but a rebalance moved their
+   * partitions to another replica, or waiting for a plan that went elsewhere or was lost.
+   */
   private sweepAbandoned(): void {
-    const before = this.nowMs() - (this.o.abandonMs ?? 2_700_000);
-    for (const callId of this.dataset.abandoned(before)) this.release(callId);
+    const now = this.nowMs();
+    this.lastSweep = now;
+    const before = now - (this.o.abandonMs ?? 2_700_000);
+    const idle = new Set([...this.dataset.abandoned(before), ...this.tracker.waitingSince(before)]);
+    for (const callId of idle) this.release(callId);
   }
 }

@@ -137,6 +137,30 @@ describe('DatasetBuilder memory', () => {
     expect(d.transcript('lost-0').turns).toEqual([]);
     expect(d.transcript(`lost-${MAX_ORPHAN_CALLS}`).turns).toHaveLength(1);
   });
+
+  it('lists as abandoned the unfinished calls, planned or waiting for their plan, with no event since the given time', () => {
+    let now = 1_000;
+    const d = new DatasetBuilder(undefined, () => now);
+    d.onPlanned({ ...ev.CallPlanned, callId: 'quiet' });
+    d.onPlanned({ ...ev.CallPlanned, callId: 'talking' });
+    d.onReply(reply(0, 'x', { callId: 'no-plan' }));
+    d.onReply(reply(0, 'x', { callId: 'no-plan-talking' }));
+    d.onPlanned({ ...ev.CallPlanned, callId: 'ended' });
+    d.onLifecycle({
+      ...ev.CallLifecycle,
+      callId: 'ended',
+      type: 'call_ended',
+      endReason: 'resolved',
+      endedBy: 'agent',
+    });
+    now = 5_000;
+    d.onReply(reply(1, 'y', { callId: 'talking' }));
+    d.onReply(reply(1, 'y', { callId: 'no-plan-talking' }));
+    expect(d.abandoned(4_000).sort()).toEqual(['no-plan', 'quiet']);
+    expect(d.abandoned(6_000).sort()).toEqual(['no-plan', 'no-plan-talking', 'quiet', 'talking']);
+    d.forget('no-plan');
+    expect(d.waitingCalls).toBe(1);
+  });
 });
 
 describe('DatasetBuilder with Voice Intelligence', () => {

@@ -136,8 +136,14 @@ interface CallData {
   stateVersion: bigint;
   recording: RecordingCompleted | null;
   intelligence: TranscriptAnalyzed | null;
-  /** When this process first saw the plan (ms), for dropping calls that never finish here. */
-  seenAt: number;
+  /** When this process last saw an event of the call (ms), for dropping calls that never finish here. */
+  lastEventAt: number;
+}
+
+interface WaitingCall {
+  /** When this process last saw an event of the call (ms), for dropping calls whose plan never comes. */
+  lastEventAt: number;
+  apply: Array<(c: CallData) => void>;
 }
 
 /**
@@ -146,13 +152,15 @@ interface CallData {
  */
 export class DatasetBuilder {
   private readonly calls = new Map<string, CallData>();
-  /** Events that came before their call's plan, per call; bounded (see MAX_ORPHAN_CALLS). */
-  private readonly orphans = new Map<string, Array<(c: CallData) => void>>();
+  /** Events that came before their call's plan, per call; bounded (see MAX_ORPHAN_CALLS) and dropped by `abandoned`. */
+  private readonly orphans = new Map<string, WaitingCall>();
   /** Calls written and dropped from memory: their late or redelivered events are ignored. */
   private readonly forgotten = new Set<string>();
 
   constructor(
     private readonly groundTruthOf: (state: ConversationState) => GroundTruth | null = () => null,
+    /** Stamps each call's last event (ms), for `abandoned`. */
+    private readonly now: () => number = () => Date.now(),
   ) {}
 
   private call(callId: string): CallData | undefined {
@@ -170,13 +178,17 @@ export class DatasetBuilder {
   }
 
   /**
-   * Calls held since before `before` (ms) that never finished: their partitions moved to another replica (a
-   * rebalance), or their end never came. A long-running consumer drops them with `forget`.
+   * Calls without an event since before `before` (ms) that never finished here: planned calls whose other events went
+   * to another replica (a rebalance) or whose end never came, and calls whose events wait for a plan that never came
+   * here. A long-running consumer drops them with `forget`.
    */
   abandoned(before: number): string[] {
-    return [...this.calls.entries()]
-      .filter(([, c]) => c.seenAt < before && !c.failed && c.endReason === null)
-      .map(([callId]) => callId);
+    const out: string[] = [];
+    for (const [callId, c] of this.calls) {
+      if (c.lastEventAt < before && !c.failed && c.endReason === null) out.push(callId);
+    }
+    for (const [callId, w] of this.orphans) if (w.lastEventAt < before) out.push(callId);
+    return out;
   }
 
   /** Whether the call's plan has been seen and the call is still held. */
@@ -199,8 +211,8 @@ export class DatasetBuilder {
     }
   }
 
-  /** `seenAt`: when this process received the plan (the caller's clock; the plan's own time by default). */
-  onPlanned(e: CallPlanned, seenAt: number = e.plannedAt.getTime()): void {
+  /** `seenAt`: when this process received the plan (ms; the builder's clock by default). */
+  onPlanned(e: CallPlanned, seenAt: number = this.now()): void {
     if (this.calls.has(e.callId) || this.forgotten.has(e.callId)) return;
     const data: CallData = {
       planned: e,
@@ -216,11 +228,11 @@ export class DatasetBuilder {
       stateVersion: -1n,
       recording: null,
       intelligence: null,
-      seenAt,
+      lastEventAt: seenAt,
     };
     this.calls.set(e.callId, data);
     // Events of this call that arrived before its plan (other topics, other partitions) are applied now.
-    const pending = this.orphans.get(e.callId) ?? [];
+    const pending = this.orphans.get(e.callId)?.apply ?? [];
     this.orphans.delete(e.callId);
     for (const apply of pending) apply(data);
   }
@@ -228,6 +240,7 @@ export class DatasetBuilder {
   private withCall(callId: string, apply: (c: CallData) => void): void {
     const c = this.call(callId);
     if (c) {
+      c.lastEventAt = this.now();
       apply(c);
       return;
     }
@@ -240,10 +253,11 @@ export class DatasetBuilder {
         const oldest = this.orphans.keys().next().value;
         if (oldest !== undefined) this.orphans.delete(oldest);
       }
-      waiting = [];
+      waiting = { lastEventAt: 0, apply: [] };
       this.orphans.set(callId, waiting);
     }
-    waiting.push(apply);
+    waiting.lastEventAt = this.now();
+    waiting.apply.push(apply);
   }
 
   onReply(e: ReplyReady): void {

@@ -81,6 +81,19 @@ describe('SegmentCallTracker', () => {
     ]);
   });
 
+  it('lists the calls still waiting for their plan with no event since the given time, not the planned ones', () => {
+    let now = 1_000;
+    const tracker = new SegmentCallTracker(() => now);
+    const started = { ...ex.CallLifecycle, type: 'conference_started' as const };
+    tracker.onLifecycle({ ...started, callId: 'no-plan' });
+    tracker.onAnalyzed({ ...ex.TranscriptAnalyzed, callId: 'no-plan-later' });
+    tracker.onPlanned({ ...ex.CallPlanned, callId: 'planned' });
+    now = 5_000;
+    tracker.onLifecycle({ ...started, callId: 'no-plan-later' });
+    expect(tracker.waitingSince(4_000)).toEqual(['no-plan']);
+    expect(tracker.waitingSince(6_000).sort()).toEqual(['no-plan', 'no-plan-later']);
+  });
+
   it('marks a call that failed to connect as failed, with no end reason or outcome', () => {
     const tracker = new SegmentCallTracker();
     const dataset = new DatasetBuilder();

@@ -214,6 +214,8 @@ interface CallSegmentState {
   started: CallLifecycle | null;
   analyzed: TranscriptAnalyzed | null;
   endedAt: Date | null;
+  /** When this process last saw an event of the call (ms). */
+  lastEventAt: number;
 }
 
 /**
@@ -226,9 +228,17 @@ export class SegmentCallTracker {
   private readonly sent = new Set<string>();
   private readonly forgotten = new Set<string>();
 
+  /** `now` stamps each call's last event (ms), for `waitingSince`. */
+  constructor(private readonly now: () => number = () => Date.now()) {}
+
   /** Calls held in memory now. */
   get size(): number {
     return this.calls.size;
+  }
+
+  /** Message ids sent and remembered (for calls still held). */
+  get sentMessages(): number {
+    return this.sent.size;
   }
 
   /** Drops a call whose Segment calls are all sent; its later events make no more calls in this process. */
@@ -243,6 +253,16 @@ export class SegmentCallTracker {
     }
   }
 
+  /**
+   * Calls still waiting for their plan with no event since before `before` (ms): the plan went to another replica or
+   * was lost. Planned calls are not listed: their end or abandonment is decided from the dataset record.
+   */
+  waitingSince(before: number): string[] {
+    const out: string[] = [];
+    for (const [callId, s] of this.calls) if (!s.planned && s.lastEventAt < before) out.push(callId);
+    return out;
+  }
+
   /** Whether every Segment call of this call went out (identify, Call Started, Call Analyzed, Call Completed). */
   allSent(callId: string): boolean {
     return SEGMENT_MESSAGE_KINDS.every((kind) => this.sent.has(segmentMessageId(callId, kind)));
@@ -251,9 +271,10 @@ export class SegmentCallTracker {
   private state(callId: string): CallSegmentState {
     let s = this.calls.get(callId);
     if (!s) {
-      s = { planned: null, started: null, analyzed: null, endedAt: null };
+      s = { planned: null, started: null, analyzed: null, endedAt: null, lastEventAt: 0 };
       this.calls.set(callId, s);
     }
+    s.lastEventAt = this.now();
     return s;
   }
 
