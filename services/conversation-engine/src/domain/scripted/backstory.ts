@@ -66,7 +66,7 @@ export function backstory(industry: string, slots: Slots, random: Random): strin
 export function articles(text: string): string {
   return (
     text
-      .replace(/\b([Aa]) (?!one|once|eu)(?=[aeio][a-zA-Z]|X-)/g, '$1n ')
+      .replace(/\b([Aa]) (?!one|once|[Ee]u)(?=[aeioAEIO][a-zA-Z]|X-)/g, '$1n ')
       // "an ultrasound", "an urgent care visit", "an update" (not "a unit", "a usual", "a user").
       .replace(/\b([Aa]) (?=(?:ult|urg|umb|up|ug|un(?!i))[a-z])/g, '$1n ')
       // "an $80 fee", "an $11.50 charge", "an $18,000 claim" (eight…, eleven, eighteen).

@@ -70,7 +70,12 @@ const CUSTOMER_ENDS: readonly string[] = [
 ];
 
 function lowerStart(text: string): string {
-  return /^(?:I\b|I'|[A-Z]{2})/.test(text) ? text : text.charAt(0).toLowerCase() + text.slice(1);
+  // "I", acronyms, months and weekdays keep their capital after a lead-in ("As I said, August 11th works").
+  return /^(?:I\b|I'|[A-Z]{2}|(?:January|February|March|April|May|June|July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)/.test(
+    text,
+  )
+    ? text
+    : text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 // A sentence that already opens with one of these gets no second opener ("Okay, so okay.").

@@ -38,7 +38,7 @@ const OPENING: Record<string, readonly string[]> = {
   ],
   account_access: [
     "{I can't|I cannot} {get into|log into} my account{ since [date]|, it keeps telling me no|}.",
-    "{I'm|I am} {locked out|stuck outside} of my account{ since about [clock]| after [count] tries}.",
+    "{I'm|I am} {locked out|shut out} of my account{ since about [clock]| after [count] tries}.",
   ],
   cancellation: [
     '{I want to|I need to} {cancel|close} {something|my [noun]}{ before [when]|, and I want it done properly}.',

@@ -666,7 +666,7 @@ export const CUSTOMER_BEATS = {
   nothingElse: [
     "{Nope|No}, {that's it|that's everything}{, you've been great| for now|}{, thanks [agent]|}.",
     '{I think|I believe} {that covers it|that is all}{, thank you| for today}{. Have a good {day|evening}|}.',
-    '{No thanks|Nothing else}{, that was the main thing| for today|}. {Take care|Thanks again}{, [agent]|}.',
+    '{No, thanks|Nothing else}{, that was the main thing| for today|}. {Take care|Thanks again}{, [agent]|}.',
     "{No|Nope}, {that's all|that's everything}{ for today|}. {Thanks|Thank you}{ again|}{, [agent]|}.",
     "{No, I think|I think} {that covers it|that's it}. {Thank you|Thanks} {so much|for your help}.",
     "{That's all|Nothing else}, {thanks|thank you}. {Could you|Can you} {just|} {email|send} me the reference{, please|}?",

@@ -246,6 +246,16 @@ const PEOPLE = [
   'boss',
 ];
 
+/** A dish as said mid-sentence: lower case but for the names in it ("French toast", "Caesar salad"). */
+function dish(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(
+      /\b(french|caesar|philly|thai|greek|italian|mexican|japanese|chinese|korean|indian|spanish|belgian|swedish|cajun|buffalo|hawaiian|new york|california|peking|hainanese|massaman|pad thai)\b/g,
+      (w) => w.replace(/\b[a-z]/g, (c) => c.toUpperCase()),
+    );
+}
+
 /**
  * Fresh people and places for one line (someone else the caller mentions in passing), drawn from faker's English
  * lists with the line's own seeded source: plain array picks, no faker instance, so it costs nothing per line.
@@ -260,7 +270,7 @@ export function freshSlots(random: Random): Slots {
     pcity: pick(random, CITY_NAMES),
     pstreet: `${pick(random, SURNAMES)} ${pick(random, STREET_KINDS)}`,
     pdog: pick(random, DOGS),
-    pdish: pick(random, DISHES).toLowerCase(),
+    pdish: dish(pick(random, DISHES)),
     pweeks: String(intBetween(random, 2, 9)),
   };
 }
