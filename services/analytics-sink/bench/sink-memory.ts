@@ -6,10 +6,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryEventBus } from '@synthcall/event-bus';
-import { exampleEvents, TOPICS } from '@synthcall/schemas';
 import { DatasetSink } from '../src/dataset-sink.js';
 import type { SegmentMessage } from '../src/domain/segment-events.js';
 import { SegmentPublisher } from '../src/segment-publisher.js';
+import { ALL_CALL_EVENT_PARTS, callEvents, publishCall } from '../src/testing/call-events.js';
 
 const calls = Number(process.argv[2] ?? 5000);
 const quiet = { info() {}, warn() {}, error() {} };
@@ -39,44 +39,18 @@ await publisher.start();
 const before = heapMb();
 const started = performance.now();
 
+// The bench's calls carry no ConversationState: the sink runs without a ground-truth reader here.
+const parts = ALL_CALL_EVENT_PARTS.filter((part) => part !== 'state');
+const line = (call: number, turn: number) =>
+  `Line ${turn} of call ${call}: a sentence of ordinary length, as a caller or an agent would say it.`;
+
 for (let i = 0; i < calls; i++) {
-  const callId = `bench-${i}`;
-  const ev = exampleEvents(callId);
-  await bus.publish(TOPICS.calls, callId, ev.CallPlanned);
-  await bus.publish(TOPICS.callEvents, callId, {
-    ...ev.CallLifecycle,
-    eventId: `${callId}:start`,
-    type: 'conference_started',
+  const events = callEvents(`bench-${i}`, {
+    turns: 12,
+    reply: (turn) => ({ text: line(i, turn) }),
+    heard: (turn) => ({ text: line(i, turn).toLowerCase() }),
   });
-  for (let turn = 0; turn < 12; turn++) {
-    const role = turn % 2 === 0 ? 'agent' : 'customer';
-    const text = `Line ${turn} of call ${i}: a sentence of ordinary length, as a caller or an agent would say it.`;
-    await bus.publish(TOPICS.replies, callId, {
-      ...ev.ReplyReady,
-      eventId: `${callId}:r${turn}`,
-      role,
-      turn,
-      text,
-    });
-    await bus.publish(TOPICS.utterances, callId, {
-      ...ev.UtteranceHeard,
-      eventId: `${callId}:h${turn}`,
-      role: role === 'agent' ? 'customer' : 'agent',
-      turn,
-      text: text.toLowerCase(),
-    });
-  }
-  for (const type of ['call_ended', 'conference_ended'] as const) {
-    await bus.publish(TOPICS.callEvents, callId, {
-      ...ev.CallLifecycle,
-      eventId: `${callId}:${type}`,
-      type,
-      endReason: type === 'call_ended' ? 'resolved' : null,
-      endedBy: type === 'call_ended' ? 'agent' : null,
-    });
-  }
-  await bus.publish(TOPICS.recordings, callId, ev.RecordingCompleted);
-  await bus.publish(TOPICS.transcripts, callId, ev.TranscriptAnalyzed);
+  await publishCall(bus, events, parts);
   if (i % 500 === 499) {
     await bus.idle();
     await sink.flush();

@@ -6,10 +6,10 @@ import type { Env } from '@synthcall/config';
 import { MemoryEventBus } from '@synthcall/event-bus';
 import { createLogger } from '@synthcall/logging';
 import { createMetricsRegistry } from '@synthcall/metrics';
-import { exampleEvents, TOPICS } from '@synthcall/schemas';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from './app.js';
 import { loadAnalyticsSinkConfig } from './config.js';
+import { callEvents, publishCall } from './testing/call-events.js';
 import { type SegmentReceiver, startSegmentReceiver } from './testing/segment-receiver.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -34,17 +34,7 @@ async function runOneCall(env: Env) {
     ownsBus: true,
   });
   await app.start();
-  const ex = exampleEvents('call-0001');
-  await bus.publish(TOPICS.calls, 'call-0001', ex.CallPlanned);
-  await bus.publish(TOPICS.callEvents, 'call-0001', ex.CallLifecycle);
-  await bus.publish(TOPICS.callEvents, 'call-0001', {
-    ...ex.CallLifecycle,
-    eventId: 'call-0001:ended',
-    type: 'call_ended',
-    endReason: 'resolved',
-    endedBy: 'agent',
-  });
-  await bus.publish(TOPICS.transcripts, 'call-0001', ex.TranscriptAnalyzed);
+  await publishCall(bus, callEvents('call-0001'), ['planned', 'started', 'ended', 'analyzed']);
   await bus.idle();
   // The service's shutdown order: dataset, then Segment's closeAndFlush, then the bus.
   for (const step of app.shutdownSteps) await step.run();

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventBus } from '@synthcall/event-bus';
-import { exampleEvents } from '@synthcall/schemas';
 import { freshTopic, integrationEnv, kafkaBusForTest, uniqueName } from '@synthcall/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DatasetSink } from './dataset-sink.js';
+import { callEvents, publishCall } from './testing/call-events.js';
 
 const quiet = { info() {}, warn() {}, error() {} };
 const cleanups: Array<() => Promise<void>> = [];
@@ -53,21 +53,12 @@ describe('DatasetSink on a real broker', () => {
       return sink;
     };
     const callId = uniqueName('call-restart');
-    const ev = exampleEvents(callId);
-    const reply = (turn: number) => ({
-      ...ev.ReplyReady,
-      eventId: `${callId}:r${turn}`,
-      role: turn % 2 === 0 ? ('agent' as const) : ('customer' as const),
-      turn,
-      text: `line ${turn}`,
-    });
+    const ev = callEvents(callId, { turns: 4 });
 
     const first = (await kafkaBusForTest()).bus;
     cleanups.push(() => first.close());
     const sink1 = await start(first);
-    await first.publish(topics.calls, callId, ev.CallPlanned);
-    await first.publish(topics.replies, callId, reply(0));
-    await first.publish(topics.replies, callId, reply(1));
+    await publishCall(first, { ...ev, replies: ev.replies.slice(0, 2) }, ['planned', 'replies'], topics);
     // Long enough for the first sink to consume and commit the plan and two turns, then it stops mid-call.
     await sleep(3_000);
     await sink1.close();
@@ -75,15 +66,7 @@ describe('DatasetSink on a real broker', () => {
 
     const second = (await kafkaBusForTest()).bus;
     cleanups.push(() => second.close());
-    await second.publish(topics.replies, callId, reply(2));
-    await second.publish(topics.replies, callId, reply(3));
-    await second.publish(topics.callEvents, callId, {
-      ...ev.CallLifecycle,
-      eventId: `${callId}:ended`,
-      type: 'call_ended',
-      endReason: 'resolved',
-      endedBy: 'agent',
-    });
+    await publishCall(second, { ...ev, replies: ev.replies.slice(2) }, ['replies', 'ended'], topics);
     const sink2 = await start(second);
     cleanups.push(() => sink2.close());
     const deadline = Date.now() + 30_000;

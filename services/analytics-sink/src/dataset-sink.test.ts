@@ -8,6 +8,7 @@ import type { DatabaseRetryOptions } from './database-retry-queue.js';
 import { type DatasetDatabase, DatasetSink, type DatasetSinkOptions, type Schedule } from './dataset-sink.js';
 import type { CallRows, Row, RunInfo } from './domain/dataset-rows.js';
 import { groundTruthOf } from './ground-truth.js';
+import { ALL_CALL_EVENT_PARTS, type CallEvents, callEvents, publishCall } from './testing/call-events.js';
 
 const quiet = { info() {}, warn() {}, error() {} };
 const dirs: string[] = [];
@@ -62,27 +63,18 @@ async function startSink(dir: string, schedule = manualSchedule(), extra: Partia
   return { bus, sink, schedule };
 }
 
+/** A call's plan, its turns and its end: what the sink needs to write it (no recording, no results yet). */
 async function playCall(bus: MemoryEventBus, callId: string, turns: number) {
-  const ev = exampleEvents(callId);
-  await bus.publish(TOPICS.calls, callId, ev.CallPlanned);
-  for (let turn = 0; turn < turns; turn++) {
-    await bus.publish(TOPICS.replies, callId, {
-      ...ev.ReplyReady,
-      eventId: `${callId}:r${turn}`,
-      role: turn % 2 === 0 ? 'agent' : 'customer',
-      turn,
-      text: `line ${turn}`,
-    });
-  }
-  await bus.publish(TOPICS.callEvents, callId, {
-    ...ev.CallLifecycle,
-    eventId: `${callId}:ended`,
-    type: 'call_ended',
-    endReason: 'resolved',
-    endedBy: 'agent',
-  });
+  await publishCall(bus, callEvents(callId, { turns }), ['planned', 'replies', 'ended']);
   await bus.idle();
 }
+
+/** A call's recording and Voice Intelligence results, which come after the call. */
+const publishResults = (bus: MemoryEventBus, e: CallEvents) => publishCall(bus, e, ['recording', 'analyzed']);
+
+/** A plan and a first turn of a call whose end went to another replica. */
+const publishUnfinished = (bus: MemoryEventBus, callId: string) =>
+  publishCall(bus, callEvents(callId, { turns: 1 }), ['planned', 'replies']);
 
 const lines = async (dir: string) =>
   (await readFile(join(dir, 'calls.jsonl'), 'utf8'))
@@ -151,16 +143,15 @@ describe('DatasetSink', () => {
     await playCall(bus, 'call-vi', 2);
     schedule.elapse();
     await sink.flush();
-    const ev = exampleEvents('call-vi');
-    await bus.publish(TOPICS.recordings, 'call-vi', ev.RecordingCompleted);
-    await bus.publish(TOPICS.transcripts, 'call-vi', ev.TranscriptAnalyzed);
+    const ev = callEvents('call-vi');
+    await publishResults(bus, ev);
     await bus.idle();
     await sink.flush();
     const vi = JSON.parse(await readFile(join(dir, 'intelligence', 'call-vi.json'), 'utf8'));
     expect(vi).toMatchObject({
       callId: 'call-vi',
       synthetic: true,
-      transcriptSid: ev.TranscriptAnalyzed.transcriptSid,
+      transcriptSid: ev.analyzed.transcriptSid,
     });
   });
 
@@ -175,9 +166,7 @@ describe('DatasetSink', () => {
     expect((await lines(dir)).map((r) => r.callId).sort()).toEqual(['call-none', 'call-vi']);
     expect(sink.callsInMemory).toBe(2);
 
-    const ev = exampleEvents('call-vi');
-    await bus.publish(TOPICS.recordings, 'call-vi', ev.RecordingCompleted);
-    await bus.publish(TOPICS.transcripts, 'call-vi', ev.TranscriptAnalyzed);
+    await publishResults(bus, callEvents('call-vi'));
     await bus.idle();
     await sink.flush();
     expect(sink.callsInMemory).toBe(1);
@@ -216,9 +205,7 @@ describe('DatasetSink', () => {
       abandonMs: 60_000,
       now: () => new Date(now),
     });
-    const moved = exampleEvents('call-moved');
-    await bus.publish(TOPICS.calls, 'call-moved', moved.CallPlanned);
-    await bus.publish(TOPICS.replies, 'call-moved', { ...moved.ReplyReady, turn: 0, text: 'Hello.' });
+    await publishUnfinished(bus, 'call-moved');
     await bus.idle();
     expect(sink.callsInMemory).toBe(1);
 
@@ -232,22 +219,12 @@ describe('DatasetSink', () => {
   });
 
   /** Every event of a call but its plan: what a replica gets for a call whose plan went to another one. */
-  async function publishWithoutPlan(bus: MemoryEventBus, callId: string) {
-    const ev = exampleEvents(callId);
-    await bus.publish(TOPICS.callEvents, callId, { ...ev.CallLifecycle, type: 'conference_started' });
-    await bus.publish(TOPICS.replies, callId, { ...ev.ReplyReady, turn: 0, text: 'Hello.' });
-    await bus.publish(TOPICS.utterances, callId, { ...ev.UtteranceHeard, turn: 0, text: 'hello' });
-    await bus.publish(TOPICS.conversationState, callId, ev.ConversationState);
-    await bus.publish(TOPICS.callEvents, callId, {
-      ...ev.CallLifecycle,
-      eventId: `${callId}:ended`,
-      type: 'call_ended',
-      endReason: 'resolved',
-      endedBy: 'agent',
-    });
-    await bus.publish(TOPICS.recordings, callId, ev.RecordingCompleted);
-    await bus.publish(TOPICS.transcripts, callId, ev.TranscriptAnalyzed);
-  }
+  const publishWithoutPlan = (bus: MemoryEventBus, callId: string) =>
+    publishCall(
+      bus,
+      callEvents(callId, { turns: 1 }),
+      ALL_CALL_EVENT_PARTS.filter((part) => part !== 'planned'),
+    );
 
   const nothingHeld = { calls: 0, waitingForPlan: 0, finished: 0, settling: 0, retained: 0, inDatabase: 0 };
 
@@ -262,17 +239,13 @@ describe('DatasetSink', () => {
     });
     for (let i = 0; i < 50; i++) await publishWithoutPlan(bus, `call-orphan-${i}`);
     // Planned here, but its end went to another replica.
-    const moved = exampleEvents('call-moved');
-    await bus.publish(TOPICS.calls, 'call-moved', moved.CallPlanned);
-    await bus.publish(TOPICS.replies, 'call-moved', { ...moved.ReplyReady, turn: 0, text: 'Hello.' });
+    await publishUnfinished(bus, 'call-moved');
     await bus.idle();
     expect(sink.heldCalls()).toMatchObject({ calls: 1, waitingForPlan: 50 });
 
     now += 120_000;
     // Writing a call runs the sweep; this one has its results, so it leaves memory as soon as it is written.
-    const done = exampleEvents('call-done');
-    await bus.publish(TOPICS.recordings, 'call-done', done.RecordingCompleted);
-    await bus.publish(TOPICS.transcripts, 'call-done', done.TranscriptAnalyzed);
+    await publishResults(bus, callEvents('call-done'));
     await playCall(bus, 'call-done', 2);
     schedule.elapse();
     await sink.flush();
@@ -297,7 +270,7 @@ describe('DatasetSink', () => {
     await bus.idle();
     expect(sink.heldCalls()).toEqual({ ...nothingHeld, waitingForPlan: 1 });
     // A plan that comes after its call was dropped does not bring the call back half-built.
-    await bus.publish(TOPICS.calls, 'call-orphan-0', exampleEvents('call-orphan-0').CallPlanned);
+    await publishCall(bus, callEvents('call-orphan-0'), ['planned']);
     await bus.idle();
     await sink.flush();
     expect(sink.heldCalls()).toEqual({ ...nothingHeld, waitingForPlan: 1 });
@@ -431,18 +404,17 @@ describe('DatasetSink with a database', () => {
     await playCall(bus, 'call-s', 2);
     schedule.elapse();
     await sink.flush();
-    const ev = exampleEvents('call-s');
-    await bus.publish(TOPICS.recordings, 'call-s', ev.RecordingCompleted);
-    await bus.publish(TOPICS.transcripts, 'call-s', ev.TranscriptAnalyzed);
+    const ev = callEvents('call-s');
+    await publishResults(bus, ev);
     await bus.idle();
     await sink.flush();
     expect(database.intelligence).toHaveLength(1);
     expect(database.intelligence[0]?.intelligence).toMatchObject({
       call_id: 'call-s',
-      transcript_sid: ev.TranscriptAnalyzed.transcriptSid,
+      transcript_sid: ev.analyzed.transcriptSid,
     });
     expect(database.intelligence[0]?.recording).toMatchObject({
-      recording_sid: ev.RecordingCompleted.recordingSid,
+      recording_sid: ev.recording.recordingSid,
     });
   });
 
@@ -450,10 +422,8 @@ describe('DatasetSink with a database', () => {
     const dir = await tempDir();
     const database = new FakeDatabase();
     const { bus, sink, schedule } = await startSink(dir, manualSchedule(), { database });
-    const ev = exampleEvents('call-t');
     await playCall(bus, 'call-t', 2);
-    await bus.publish(TOPICS.recordings, 'call-t', ev.RecordingCompleted);
-    await bus.publish(TOPICS.transcripts, 'call-t', ev.TranscriptAnalyzed);
+    await publishResults(bus, callEvents('call-t'));
     await bus.idle();
     schedule.elapse();
     await sink.flush();
@@ -615,9 +585,7 @@ describe('DatasetSink retrying PostgreSQL writes', () => {
     database.failNext(1, unreachable());
     const { bus, sink, timers, finish } = await setUp(database);
     await finish('call-v');
-    const ev = exampleEvents('call-v');
-    await bus.publish(TOPICS.recordings, 'call-v', ev.RecordingCompleted);
-    await bus.publish(TOPICS.transcripts, 'call-v', ev.TranscriptAnalyzed);
+    await publishResults(bus, callEvents('call-v'));
     await bus.idle();
     await sink.flush();
     expect(sink.databasePending).toBe(1);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MemoryEventBus } from '@synthcall/event-bus';
 import { ServiceProcess } from '@synthcall/ops-server/testing';
-import { exampleEvents, TOPICS } from '@synthcall/schemas';
+import { exampleEvents } from '@synthcall/schemas';
 import { createTestDatabase, startTestPostgres, type TestPostgres } from '@synthcall/testing';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -18,6 +18,7 @@ import {
 import type { DatabaseRetryOptions } from './database-retry-queue.js';
 import { DatasetSink } from './dataset-sink.js';
 import type { GroundTruth, Labels, Transcript } from './domain/dataset.js';
+import { callEvents, publishCall } from './testing/call-events.js';
 
 // A real PostgreSQL: DATABASE_URL's server, else a throwaway cluster of Debian's postgresql package (packages/testing).
 let server: TestPostgres;
@@ -93,49 +94,18 @@ function truthOf(callId: string): GroundTruth {
 
 /** Every event of one call as the topics carry it, with a recording and Voice Intelligence results. */
 async function playCall(bus: MemoryEventBus, callId: string, turns: number) {
-  const ev = exampleEvents(callId);
-  await bus.publish(TOPICS.calls, callId, ev.CallPlanned);
-  await bus.publish(TOPICS.callEvents, callId, {
-    ...ev.CallLifecycle,
-    eventId: `${callId}:start`,
-    type: 'conference_started',
-    occurredAt: new Date('2026-01-05T09:00:00Z'),
-  });
-  for (let turn = 0; turn < turns; turn++) {
-    const role = turn % 2 === 0 ? 'agent' : 'customer';
-    await bus.publish(TOPICS.replies, callId, {
-      ...ev.ReplyReady,
-      eventId: `${callId}:r${turn}`,
-      role,
-      turn,
-      text: `${callId} line ${turn}`,
-      fallback: turn === 2,
-    });
-    await bus.publish(TOPICS.utterances, callId, {
-      ...ev.UtteranceHeard,
-      eventId: `${callId}:h${turn}`,
-      role: role === 'agent' ? 'customer' : 'agent',
-      turn,
-      text: `${callId} heard ${turn}`,
-      confidence: 0.5 + turn / 100,
-    });
-  }
-  await bus.publish(TOPICS.conversationState, callId, { ...ev.ConversationState, version: 9 });
-  await bus.publish(TOPICS.callEvents, callId, {
-    ...ev.CallLifecycle,
-    eventId: `${callId}:ended`,
-    type: 'call_ended',
-    endReason: 'resolved',
-    endedBy: 'agent',
-  });
-  await bus.publish(TOPICS.callEvents, callId, {
-    ...ev.CallLifecycle,
-    eventId: `${callId}:conf-ended`,
-    type: 'conference_ended',
-    occurredAt: new Date(Date.parse('2026-01-05T09:00:00Z') + turns * 4_500),
-  });
-  await bus.publish(TOPICS.recordings, callId, ev.RecordingCompleted);
-  await bus.publish(TOPICS.transcripts, callId, ev.TranscriptAnalyzed);
+  const start = Date.parse('2026-01-05T09:00:00Z');
+  await publishCall(
+    bus,
+    callEvents(callId, {
+      turns,
+      started: { occurredAt: new Date(start) },
+      reply: (turn) => ({ text: `${callId} line ${turn}`, fallback: turn === 2 }),
+      heard: (turn) => ({ text: `${callId} heard ${turn}`, confidence: 0.5 + turn / 100 }),
+      state: { version: 9 },
+      conferenceEnded: { occurredAt: new Date(start + turns * 4_500) },
+    }),
+  );
   await bus.idle();
 }
 

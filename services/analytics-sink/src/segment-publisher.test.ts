@@ -1,15 +1,10 @@
 import { MemoryEventBus } from '@synthcall/event-bus';
-import {
-  type CallLifecycle,
-  exampleEvents,
-  type ReplyReady,
-  TOPICS,
-  type TranscriptAnalyzed,
-} from '@synthcall/schemas';
+import { exampleEvents, TOPICS } from '@synthcall/schemas';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AnalyticsNodeSegment } from './adapters/segment-analytics-node.js';
 import { identifyOf } from './domain/segment-events.js';
 import { SegmentPublisher, type SegmentPublisherOptions } from './segment-publisher.js';
+import { type CallEventPart, callEvents, publishCall } from './testing/call-events.js';
 import { type SegmentReceiver, startSegmentReceiver } from './testing/segment-receiver.js';
 
 const WRITE_KEY = 'test-write-key';
@@ -17,93 +12,80 @@ const silent = { info: () => {}, warn: () => {}, error: () => {} };
 const start = new Date('2026-01-15T10:00:00.000Z');
 const secondsAfterStart = (s: number) => new Date(start.getTime() + s * 1000);
 
-/** Every event of one finished, analysed call, as the call-loop topics carry them. */
-function callEvents(callId: string) {
+/** One finished, analysed call: a conference of 95 s, four turns, and four Voice Intelligence operators' results. */
+function analysedCall(callId: string) {
   const ex = exampleEvents(callId);
-  const lifecycle = (type: CallLifecycle['type'], sec: number, more: Partial<CallLifecycle> = {}) => ({
-    ...ex.CallLifecycle,
-    eventId: `${callId}:${type}`,
-    type,
-    occurredAt: secondsAfterStart(sec),
-    ...more,
-  });
-  const reply = (turn: number): ReplyReady => ({
-    ...ex.ReplyReady,
-    eventId: `${callId}:reply:${turn}`,
-    role: turn % 2 === 0 ? 'agent' : 'customer',
-    turn,
-    endCall: turn === 3,
-    endReason: turn === 3 ? 'resolved' : null,
-    endedBy: turn === 3 ? 'agent' : null,
-  });
-  const analyzed: TranscriptAnalyzed = {
-    ...ex.TranscriptAnalyzed,
-    analyzedAt: secondsAfterStart(120),
-    operatorResults: [
-      ...ex.TranscriptAnalyzed.operatorResults,
-      {
-        operatorSid: 'LY00000000000000000000000000000002',
-        name: 'Call Reason',
-        operatorType: 'conversation_classify',
-        predictedLabel: 'billing',
-        predictedProbability: 0.9,
-        textResult: null,
-        extractResults: {},
-        rawJson: '{}',
-      },
-      {
-        operatorSid: 'LY00000000000000000000000000000003',
-        name: 'PII Extraction',
-        operatorType: 'pii_extract',
-        predictedLabel: null,
-        predictedProbability: null,
-        textResult: null,
-        extractResults: { PHONE_NUMBER: ['555 0100'], EMAIL_ADDRESS: ['dana@example.com'], SSN: [] },
-        rawJson: '{}',
-      },
-      {
-        operatorSid: 'LY00000000000000000000000000000004',
-        name: 'Summarization',
-        operatorType: 'text_generation',
-        predictedLabel: null,
-        predictedProbability: null,
-        textResult: 'The customer was charged twice; the agent refunded one charge.',
-        extractResults: {},
-        rawJson: '{}',
-      },
-    ],
-  };
-  return {
-    planned: ex.CallPlanned,
-    started: lifecycle('conference_started', 0),
-    replies: [0, 1, 2, 3].map(reply),
-    ended: lifecycle('call_ended', 94, {
-      conferenceSid: null,
-      endReason: 'resolved',
-      endedBy: 'agent',
-      sequenceNumber: null,
+  return callEvents(callId, {
+    started: { occurredAt: secondsAfterStart(0) },
+    reply: (turn) => ({
+      text: ex.ReplyReady.text,
+      endCall: turn === 3,
+      endReason: turn === 3 ? 'resolved' : null,
+      endedBy: turn === 3 ? 'agent' : null,
     }),
-    conferenceEnded: lifecycle('conference_ended', 95, { sequenceNumber: 9, durationSec: 95 }),
-    analyzed,
-  };
+    ended: { occurredAt: secondsAfterStart(94), conferenceSid: null, sequenceNumber: null },
+    conferenceEnded: { occurredAt: secondsAfterStart(95), sequenceNumber: 9, durationSec: 95 },
+    analyzed: {
+      analyzedAt: secondsAfterStart(120),
+      operatorResults: [
+        ...ex.TranscriptAnalyzed.operatorResults,
+        {
+          operatorSid: 'LY00000000000000000000000000000002',
+          name: 'Call Reason',
+          operatorType: 'conversation_classify',
+          predictedLabel: 'billing',
+          predictedProbability: 0.9,
+          textResult: null,
+          extractResults: {},
+          rawJson: '{}',
+        },
+        {
+          operatorSid: 'LY00000000000000000000000000000003',
+          name: 'PII Extraction',
+          operatorType: 'pii_extract',
+          predictedLabel: null,
+          predictedProbability: null,
+          textResult: null,
+          extractResults: { PHONE_NUMBER: ['555 0100'], EMAIL_ADDRESS: ['dana@example.com'], SSN: [] },
+          rawJson: '{}',
+        },
+        {
+          operatorSid: 'LY00000000000000000000000000000004',
+          name: 'Summarization',
+          operatorType: 'text_generation',
+          predictedLabel: null,
+          predictedProbability: null,
+          textResult: 'The customer was charged twice; the agent refunded one charge.',
+          extractResults: {},
+          rawJson: '{}',
+        },
+      ],
+    },
+  });
 }
 
-async function publishCall(bus: MemoryEventBus, callId: string) {
-  await bus.publish(TOPICS.calls, callId, callEvents(callId).planned);
-  await publishWithoutPlan(bus, callId);
-}
+/** The topics the publisher reads: what was heard, the engine's state and the recording are not among them. */
+const SEGMENT_PARTS: CallEventPart[] = [
+  'planned',
+  'started',
+  'replies',
+  'ended',
+  'conferenceEnded',
+  'analyzed',
+];
+
+const publishAnalysedCall = (bus: MemoryEventBus, callId: string) =>
+  publishCall(bus, analysedCall(callId), SEGMENT_PARTS);
 
 /** Every event of a call but its plan: what a replica gets for a call whose plan went to another one. */
-async function publishWithoutPlan(bus: MemoryEventBus, callId: string) {
-  const e = callEvents(callId);
-  await bus.publish(TOPICS.callEvents, callId, e.started);
-  for (const r of e.replies) await bus.publish(TOPICS.replies, callId, r);
-  await bus.publish(TOPICS.callEvents, callId, e.ended);
-  await bus.publish(TOPICS.callEvents, callId, e.conferenceEnded);
-  await bus.publish(TOPICS.transcripts, callId, e.analyzed);
-}
+const publishWithoutPlan = (bus: MemoryEventBus, callId: string) =>
+  publishCall(
+    bus,
+    analysedCall(callId),
+    SEGMENT_PARTS.filter((part) => part !== 'planned'),
+  );
 
-/** Written out by hand from callEvents('call-0001'), not computed by the mapping under test. */
+/** Written out by hand from analysedCall('call-0001'), not computed by the mapping under test. */
 const context = { traits: { synthetic: true }, app: { name: 'synthcall' } };
 const common = {
   callId: 'call-0001',
@@ -236,8 +218,8 @@ const idsOf = (messages: Array<{ messageId: string }>) => messages.map((m) => m.
 describe('SegmentPublisher over @segment/analytics-node', () => {
   it('sends one identify and three tracks per call in Segment batch format, every one synthetic', async () => {
     const { receiver, bus, close } = await setup();
-    await publishCall(bus, 'call-0001');
-    await publishCall(bus, 'call-0002');
+    await publishAnalysedCall(bus, 'call-0001');
+    await publishAnalysedCall(bus, 'call-0002');
     await bus.idle();
     await close();
 
@@ -260,9 +242,9 @@ describe('SegmentPublisher over @segment/analytics-node', () => {
 
   it('sends each messageId once when the bus redelivers every event of a call', async () => {
     const { receiver, bus, close } = await setup();
-    await publishCall(bus, 'call-0001');
+    await publishAnalysedCall(bus, 'call-0001');
     await bus.idle();
-    await publishCall(bus, 'call-0001');
+    await publishAnalysedCall(bus, 'call-0001');
     await bus.idle();
     await close();
 
@@ -273,11 +255,11 @@ describe('SegmentPublisher over @segment/analytics-node', () => {
 
   it('gives a restarted sink the same messageIds for the same events, so Segment can drop the repeats', async () => {
     const first = await setup();
-    await publishCall(first.bus, 'call-0001');
+    await publishAnalysedCall(first.bus, 'call-0001');
     await first.bus.idle();
     await first.close();
     const second = await setup();
-    await publishCall(second.bus, 'call-0001');
+    await publishAnalysedCall(second.bus, 'call-0001');
     await second.bus.idle();
     await second.close();
 
@@ -288,7 +270,7 @@ describe('SegmentPublisher over @segment/analytics-node', () => {
   it('loses nothing when Segment answers 500 and then recovers: the client retries the batch', async () => {
     const { receiver, bus, close } = await setup();
     receiver.failNext(1, 500);
-    await publishCall(bus, 'call-0001');
+    await publishAnalysedCall(bus, 'call-0001');
     await bus.idle();
     await close();
 
@@ -311,7 +293,7 @@ describe('SegmentPublisher over @segment/analytics-node', () => {
       maxRetries: 0,
       logger,
     });
-    const e = callEvents('call-0001');
+    const e = analysedCall('call-0001');
     await segment.send(identifyOf(e.planned));
     await segment.close();
 
@@ -322,7 +304,7 @@ describe('SegmentPublisher over @segment/analytics-node', () => {
 
   it('sends what is queued only at shutdown when no batch filled up and the interval never passed', async () => {
     const { receiver, bus, close } = await setup({ flushAt: 100, flushIntervalMs: 60_000 });
-    await publishCall(bus, 'call-0001');
+    await publishAnalysedCall(bus, 'call-0001');
     await bus.idle();
     // Call Completed waits for its settle period, the other three for a batch: nothing has gone out yet.
     expect(receiver.requests).toEqual([]);
@@ -340,7 +322,7 @@ describe('SegmentPublisher over @segment/analytics-node', () => {
       maxRetries: 0,
       logger: silent,
     });
-    await segment.send(identifyOf(callEvents('call-0001').planned));
+    await segment.send(identifyOf(analysedCall('call-0001').planned));
     await segment.close();
 
     expect(receiver.violations).toEqual(['Authorization is not Basic <writeKey>:']);
@@ -350,7 +332,7 @@ describe('SegmentPublisher over @segment/analytics-node', () => {
 
   it('batches: with flushAt 2, four calls go out in two requests of two', async () => {
     const { receiver, bus, close } = await setup({ flushAt: 2 });
-    await publishCall(bus, 'call-0001');
+    await publishAnalysedCall(bus, 'call-0001');
     await bus.idle();
     await close();
 
@@ -400,16 +382,20 @@ describe('SegmentPublisher timing of Call Completed', () => {
       await bus.close();
     });
     const completed = () => sent.filter((m) => m.messageId.endsWith(':call-completed'));
-    return { bus, clock, publisher, completed };
+    /** Delivers what was published, ends every wait (settle, conference end) and lets the sends go out. */
+    const settle = async () => {
+      await bus.idle();
+      clock.fire();
+      await new Promise((r) => setImmediate(r));
+      await bus.idle();
+    };
+    return { bus, clock, publisher, completed, settle };
   }
 
   it('waits for the conference to end, so the one Call Completed carries the duration', async () => {
     const { bus, clock, completed } = await setupTimed();
-    const e = callEvents('call-0001');
-    await bus.publish(TOPICS.calls, 'call-0001', e.planned);
-    await bus.publish(TOPICS.callEvents, 'call-0001', e.started);
-    for (const r of e.replies) await bus.publish(TOPICS.replies, 'call-0001', r);
-    await bus.publish(TOPICS.callEvents, 'call-0001', e.ended);
+    const e = analysedCall('call-0001');
+    await publishCall(bus, e, ['planned', 'started', 'replies', 'ended']);
     await bus.idle();
     // The conversation ended but the conference did not yet: only the fallback wait is pending.
     expect(clock.timers.map((t) => t.ms)).toEqual([30_000]);
@@ -424,18 +410,13 @@ describe('SegmentPublisher timing of Call Completed', () => {
   });
 
   it('drops a call from memory once its four Segment calls went out, and sends nothing for a later redelivery', async () => {
-    const { bus, clock, publisher, completed } = await setupTimed();
-    await publishCall(bus, 'call-0001');
-    await bus.idle();
-    clock.fire();
-    await new Promise((r) => setImmediate(r));
-    await bus.idle();
+    const { bus, publisher, completed, settle } = await setupTimed();
+    await publishAnalysedCall(bus, 'call-0001');
+    await settle();
     expect(completed()).toHaveLength(1);
     expect(publisher.callsInMemory).toBe(0);
-    await publishCall(bus, 'call-0001');
-    await bus.idle();
-    clock.fire();
-    await new Promise((r) => setImmediate(r));
+    await publishAnalysedCall(bus, 'call-0001');
+    await settle();
     expect(completed()).toHaveLength(1);
     expect(publisher.callsInMemory).toBe(0);
   });
@@ -444,22 +425,19 @@ describe('SegmentPublisher timing of Call Completed', () => {
 
   it('drops the calls that never completed here once abandonMs passed without their events: planned here (partitions moved) or never planned here', async () => {
     let now = Date.parse('2026-01-15T10:00:00Z');
-    const { bus, clock, publisher, completed } = await setupTimed({
+    const { bus, publisher, completed, settle } = await setupTimed({
       abandonMs: 60_000,
       now: () => new Date(now),
     });
-    await bus.publish(TOPICS.calls, 'call-moved', callEvents('call-moved').planned);
+    await bus.publish(TOPICS.calls, 'call-moved', analysedCall('call-moved').planned);
     for (let i = 0; i < 50; i++) await publishWithoutPlan(bus, `call-orphan-${i}`);
     await bus.idle();
     expect(publisher.callsInMemory).toBe(51);
     expect(publisher.heldCalls()).toMatchObject({ tracked: 51, calls: 1, waitingForPlan: 50 });
 
     now += 120_000;
-    await publishCall(bus, 'call-0001');
-    await bus.idle();
-    clock.fire();
-    await new Promise((r) => setImmediate(r));
-    await bus.idle();
+    await publishAnalysedCall(bus, 'call-0001');
+    await settle();
     expect(completed()).toHaveLength(1);
     expect(publisher.callsInMemory).toBe(0);
     expect(publisher.heldCalls()).toEqual(nothingHeld);
@@ -473,17 +451,15 @@ describe('SegmentPublisher timing of Call Completed', () => {
     expect(publisher.heldCalls()).toMatchObject({ tracked: 20, waitingForPlan: 20 });
 
     now += 120_000;
-    await bus.publish(TOPICS.transcripts, 'call-late', callEvents('call-late').analyzed);
+    await bus.publish(TOPICS.transcripts, 'call-late', analysedCall('call-late').analyzed);
     await bus.idle();
     expect(publisher.heldCalls()).toEqual({ ...nothingHeld, tracked: 1 });
   });
 
   it('sends Call Completed without a duration when the conference end never comes, after the longest wait', async () => {
     const { bus, clock, completed } = await setupTimed();
-    const e = callEvents('call-0001');
-    await bus.publish(TOPICS.calls, 'call-0001', e.planned);
-    await bus.publish(TOPICS.callEvents, 'call-0001', e.started);
-    await bus.publish(TOPICS.callEvents, 'call-0001', e.ended);
+    const e = analysedCall('call-0001');
+    await publishCall(bus, e, ['planned', 'started', 'ended']);
     await bus.idle();
     clock.fire();
     await new Promise((r) => setImmediate(r));

@@ -1,0 +1,157 @@
+import type { EventBus } from '@synthcall/event-bus';
+import {
+  type CallLifecycle,
+  type CallPlanned,
+  type ConversationState,
+  exampleEvents,
+  type RecordingCompleted,
+  type ReplyReady,
+  TOPICS,
+  type TopicBinding,
+  type TranscriptAnalyzed,
+  type UtteranceHeard,
+} from '@synthcall/schemas';
+
+/** Every event of one call as the call-loop topics carry it, built on `exampleEvents(callId)`. */
+export interface CallEvents {
+  callId: string;
+  planned: CallPlanned;
+  started: CallLifecycle;
+  /** One reply per turn, agent first, roles alternating. */
+  replies: ReplyReady[];
+  /** What the other leg heard of each turn. */
+  heard: UtteranceHeard[];
+  state: ConversationState;
+  ended: CallLifecycle;
+  conferenceEnded: CallLifecycle;
+  recording: RecordingCompleted;
+  analyzed: TranscriptAnalyzed;
+}
+
+/** Fields that replace the defaults; the per-turn ones get the turn and the role of who spoke. */
+export interface CallEventsOverrides {
+  /** Default 4. */
+  turns?: number;
+  planned?: Partial<CallPlanned>;
+  started?: Partial<CallLifecycle>;
+  reply?: (turn: number, role: ReplyReady['role']) => Partial<ReplyReady>;
+  heard?: (turn: number, role: ReplyReady['role']) => Partial<UtteranceHeard>;
+  state?: Partial<ConversationState>;
+  ended?: Partial<CallLifecycle>;
+  conferenceEnded?: Partial<CallLifecycle>;
+  recording?: Partial<RecordingCompleted>;
+  analyzed?: Partial<TranscriptAnalyzed>;
+}
+
+const speaker = (turn: number): ReplyReady['role'] => (turn % 2 === 0 ? 'agent' : 'customer');
+
+/**
+ * A complete call that ends resolved by the agent: its plan, conference start, each turn's reply and what was heard
+ * of it, the engine's state, the end, the conference end, the recording and its Voice Intelligence results.
+ */
+export function callEvents(callId: string, o: CallEventsOverrides = {}): CallEvents {
+  const ex = exampleEvents(callId);
+  const turns = Array.from({ length: o.turns ?? 4 }, (_, turn) => turn);
+  return {
+    callId,
+    planned: { ...ex.CallPlanned, ...o.planned },
+    started: { ...ex.CallLifecycle, eventId: `${callId}:start`, type: 'conference_started', ...o.started },
+    replies: turns.map((turn) => ({
+      ...ex.ReplyReady,
+      eventId: `${callId}:r${turn}`,
+      role: speaker(turn),
+      turn,
+      text: `line ${turn}`,
+      ...o.reply?.(turn, speaker(turn)),
+    })),
+    heard: turns.map((turn) => ({
+      ...ex.UtteranceHeard,
+      eventId: `${callId}:h${turn}`,
+      role: speaker(turn) === 'agent' ? 'customer' : 'agent',
+      turn,
+      text: `heard ${turn}`,
+      ...o.heard?.(turn, speaker(turn)),
+    })),
+    state: { ...ex.ConversationState, ...o.state },
+    ended: {
+      ...ex.CallLifecycle,
+      eventId: `${callId}:ended`,
+      type: 'call_ended',
+      endReason: 'resolved',
+      endedBy: 'agent',
+      ...o.ended,
+    },
+    conferenceEnded: {
+      ...ex.CallLifecycle,
+      eventId: `${callId}:conf-ended`,
+      type: 'conference_ended',
+      ...o.conferenceEnded,
+    },
+    recording: { ...ex.RecordingCompleted, ...o.recording },
+    analyzed: { ...ex.TranscriptAnalyzed, ...o.analyzed },
+  };
+}
+
+export type CallEventPart =
+  | 'planned'
+  | 'started'
+  | 'replies'
+  | 'heard'
+  | 'state'
+  | 'ended'
+  | 'conferenceEnded'
+  | 'recording'
+  | 'analyzed';
+
+export const ALL_CALL_EVENT_PARTS: readonly CallEventPart[] = [
+  'planned',
+  'started',
+  'replies',
+  'heard',
+  'state',
+  'ended',
+  'conferenceEnded',
+  'recording',
+  'analyzed',
+];
+
+/** The topics a call's events go to; tests with their own topic names pass theirs. */
+export interface CallTopics {
+  calls: TopicBinding<'CallPlanned'>;
+  replies: TopicBinding<'ReplyReady'>;
+  utterances: TopicBinding<'UtteranceHeard'>;
+  callEvents: TopicBinding<'CallLifecycle'>;
+  conversationState: TopicBinding<'ConversationState'>;
+  recordings: TopicBinding<'RecordingCompleted'>;
+  transcripts: TopicBinding<'TranscriptAnalyzed'>;
+}
+
+/**
+ * Publishes the chosen parts of a call in the order a call makes them (plan, start, each turn's reply then what was
+ * heard, state, end, conference end, recording, results), whatever order `parts` lists them in.
+ */
+export async function publishCall(
+  bus: Pick<EventBus, 'publish'>,
+  e: CallEvents,
+  parts: readonly CallEventPart[] = ALL_CALL_EVENT_PARTS,
+  topics: Partial<CallTopics> = {},
+): Promise<void> {
+  const t: CallTopics = { ...TOPICS, ...topics };
+  const has = new Set(parts);
+  const key = e.callId;
+  if (has.has('planned')) await bus.publish(t.calls, key, e.planned);
+  if (has.has('started')) await bus.publish(t.callEvents, key, e.started);
+  // Paired by turn, so a test can publish a slice of the turns (`{...e, replies: e.replies.slice(2)}`).
+  const turns = [...new Set([...e.replies, ...e.heard].map((x) => x.turn))].sort((x, y) => x - y);
+  for (const turn of turns) {
+    if (has.has('replies'))
+      for (const r of e.replies.filter((x) => x.turn === turn)) await bus.publish(t.replies, key, r);
+    if (has.has('heard'))
+      for (const h of e.heard.filter((x) => x.turn === turn)) await bus.publish(t.utterances, key, h);
+  }
+  if (has.has('state')) await bus.publish(t.conversationState, key, e.state);
+  if (has.has('ended')) await bus.publish(t.callEvents, key, e.ended);
+  if (has.has('conferenceEnded')) await bus.publish(t.callEvents, key, e.conferenceEnded);
+  if (has.has('recording')) await bus.publish(t.recordings, key, e.recording);
+  if (has.has('analyzed')) await bus.publish(t.transcripts, key, e.analyzed);
+}

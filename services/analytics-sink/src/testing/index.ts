@@ -1,0 +1,2 @@
+export * from './call-events.js';
+export * from './segment-receiver.js';
