@@ -8,7 +8,7 @@ import { freshSlots } from './world.js';
 // "that's it", a repeat request): a back-story must never read as a demand or a farewell.
 
 const ANY: readonly string[] = [
-  '{My [rel] [relname]|[relname], my [rel],} {noticed|saw} it on [date] at [clock]{ while we were in [pcity]| when we got back from [pcity]|}.',
+  '{My [rel] [relname]|[relname], my [rel],} {noticed|saw} it on [date] at [clock]{ while we were in [city2]| when we got back from [city2]|}.',
   "{I've been|I have been} {a customer|with you} since [since]{, back when I lived on [pstreet] in [city2]|, when I was still in [city2]}.",
   '{My [pwho] [pname]|[pname], my [pwho],} {told me about you|gave me your number} {back in [since]|years ago}{, [ppron] is in [pcity]|}.',
 
@@ -84,7 +84,7 @@ const WORLD_ASIDES: readonly string[] = [
   "{Sorry,|Excuse me,} {my|the} [pdog] {is|keeps} {barking|whining} at {the door|[pname] next door}{, I'm in the middle of making [pdish]|}.",
   '{I was|We were} {halfway through|just sitting down to} [pdish] {when|and then} {I saw|I noticed} {it|this}{ at [clock]|, on [date]}.',
   "{I've got to|I have to|I need to} {pick up|meet} [relname] {at [later]|by [later]} {on [pstreet]|near [pstreet]|in [pcity]}{, so I'm a bit pressed|}.",
-  '{[relname] and I|My [rel] and I} {drove|came} {back|down} from [pcity] on [date]{ and it was like this when we got in|}.',
+  '{[relname] and I|My [rel] and I} {drove|came} {back|down} from [city2] on [date]{ and it was like this when we got in|}.',
 
   '{Sorry,|Excuse me,} [relname] is {talking to me|asking me something|trying to help} {at the same time|in the background}.',
   '{My [rel]|[relname]} had {the same|a similar} {problem|thing} {last [pmonth]|in [since]}{, {relpron} said it took weeks|, it got fixed eventually|}.',

@@ -64,7 +64,7 @@ const BY_CATEGORY: Record<string, readonly string[]> = {
   ],
   technical_support: [
     '{The|A} {light|status light} {is|keeps} {blinking|flashing} {orange|red|amber}{, and the screen says error [code]|}.',
-    '{It|The} {dropped|disconnected} {at|around} [clock]{, [count] times today| again}{, error [code]|}.',
+    '{It|The connection} {dropped|disconnected} {at|around} [clock]{, [count] times today| again}{, error [code]|}.',
   ],
   outage: [
     '{It|The power|The service} {went|has been} out since {about|around} [clock]{, [count] houses on my street|}.',

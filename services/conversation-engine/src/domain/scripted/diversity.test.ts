@@ -71,6 +71,9 @@ describe('scripted dialogue variety', () => {
       /\bfrench\b/,
       /\bof it's overdue\b/,
       /\bThere you're\b/,
+      /\bThe (?:dropped|disconnected)\b/,
+      /\bdo for you with today\b/,
+      /\breset your (?:statement|balance|bill)\b/,
     ];
     const lines = transcripts.flat();
     for (const slip of slips) expect(lines.filter((l) => slip.test(l)).slice(0, 3)).toEqual([]);

@@ -258,7 +258,7 @@ export const CATEGORY_SCRIPTS: Record<string, CategoryScript> = {
       '{Did the {code|link} arrive|Has the {code|link} come through}{, and could you read me the first three characters|}?',
     ],
     fix: [
-      "{I've|I have} {unlocked|reset} your [noun]; {you can|please} {sign in|log in} {now|again} with the temporary code. Reference [ref].",
+      "{I've|I have} {unlocked|reset} your {login|sign-in|portal access}; {you can|please} {sign in|log in} {now|again} with the temporary code. Reference [ref].",
       "{You're|You are} {back in|unlocked}. {I've|I have} {cleared|removed} the {lock|block} and {sent|emailed} a confirmation, reference [ref].",
     ],
     limit: [
@@ -514,7 +514,7 @@ export const AGENT_BEATS = {
   anythingElse: [
     '{Before I let you go|While we are on the line}{, [first]|}, is there anything else {I can look at|you need from us}?',
     '{Anything else|Is there anything else} {I can help with|we should sort out} {today|while you have me}{, [first]|}?',
-    '{Is there|Was there} anything else I can {help|do for you} with today{, [first]|}?',
+    '{Is there|Was there} anything else I can {help with|do for you} today{, [first]|}?',
     '{Anything|Is there anything} else {on your mind|you need} {today|while I have you}?',
   ],
   recap: ['{So, to recap|Just to recap|To sum up}: [recap] Your reference {number |}is [ref].'],

@@ -688,7 +688,8 @@ function whichAnswer(heard: string, cardDigits: boolean): readonly string[] {
       '{The one|The model} {on the page|I saw online} is [code].',
     ];
   if (/\b(change|part)\b/.test(t)) return ['{Just|Mostly} the {date|name|time}{, nothing else|}.'];
-  return ["{It's|That would be} the one {on|from} [date]{, I believe|}."];
+  // A question the caller has no particular answer to: an honest "not sure", not a made-up date.
+  return ["{Hmm, I'm not sure|I can't really tell|I don't know}{, sorry|, to be honest|}."];
 }
 
 function answerTo(
@@ -730,7 +731,7 @@ function answerTo(
         text: say([
           '{It was|That was} {on|around} [date]{, at about [clock]|}.',
           '{I think|Pretty sure} it was [date]{, in the [part]|}.',
-          '{It started|It began} {on|around} [date]{, the day [relname] {came over|visited}|, right after we got back from [city]|}.',
+          '{It started|It began} {on|around} [date]{, the day [relname] {came over|visited}|, right after we got back from [city2]|}.',
           '{Around|About} [clock] on [date]{, I was {at work|at home|in the car}|}.',
         ]),
         detailed: true,
