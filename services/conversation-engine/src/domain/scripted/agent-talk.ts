@@ -115,6 +115,14 @@ const FINDINGS: Record<string, readonly string[]> = {
 
 // A category's findings for a business they do not fit (see BY_CATEGORY_IN in details.ts), "category:industry".
 const FINDINGS_IN: Record<string, readonly string[]> = {
+  'plan_change:utilities': [
+    '{Your|The} last {bill|statement} {was|came to} [money]{, dated [paydate]|}.',
+    '{I see|It looks like} the [noun] is on standard billing{ since [since]|}{, with paper statements|}.',
+  ],
+  'plan_change:insurance': [
+    '{I see|There are} two drivers on the policy{ since [since]|}{, both on the [car]|}.',
+    '{The|Your} {current|monthly} premium {is|shows as} [money]{, renewed on [pmonth] [pday]|}.',
+  ],
   'product_inquiry:banking': [
     '{I see|There is} a certificate {maturing|coming due} on [when]{ at [rate]|}.',
     '{Your|The} {certificate|CD} {balance|value} {is|shows} [balance]{, opened in [since]|}.',

@@ -75,6 +75,14 @@ const BY_CATEGORY: Record<string, readonly string[]> = {
 // A category whose sentences assume one kind of business gets its own for another (a travel cancellation is a
 // booking, not a contract paid monthly). Keyed "category:industry"; looked up before the category's own.
 const BY_CATEGORY_IN: Record<string, readonly string[]> = {
+  'plan_change:utilities': [
+    '{My|The} {winter|last} {bill|statement} {was|came to} [money]{, that is what hurts|}.',
+    "{I'm|I am} {still|} {getting|on} paper bills{, every month|}.",
+  ],
+  'plan_change:insurance': [
+    '{I pay|The policy is} [money] a month {now|right now}{ for the [car]|}.',
+    '{The|Our} [car] is {the one|what} {they will|the new driver will} {drive|use}{, mostly|}.',
+  ],
   'product_inquiry:banking': [
     '{The|My} certificate {matures|comes due} on [when]{, it is about [balance]|}.',
     "{The|My} {current|old} rate is [rate]{, I think|, if I'm reading it right|}.",

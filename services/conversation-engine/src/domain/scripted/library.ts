@@ -760,6 +760,38 @@ export const MONTHS = [
  * CATEGORY_SCRIPTS: a bank's product question is about rates and terms, not a model number in a warehouse.
  */
 export const CATEGORY_SCRIPTS_IN: Record<string, CategoryScript> = {
+  'plan_change:utilities': script({
+    topic: ['the billing change', 'budget billing', 'your billing plan'],
+    steps: [
+      '{Sure|Okay}. {Are you on|Is the [noun] on} {standard billing|the regular monthly billing} {now|today}{, with paper bills|}?',
+      '{And|Okay,} {would you like|do you want} {paperless billing|your bills by email} {as well|too}?',
+      '{When|What month} {would you like budget billing to start|should budget billing start}?',
+    ],
+    fix: [
+      "{Done|All set}: {you're|you are} on budget billing from [when], [amount] a month, {and paperless is on|with bills by email}. Reference [ref].",
+      "{I have|I've} {enrolled you in|set up} budget billing at [amount] a month {from [when]|starting next cycle}{, and switched you to paperless|}. Reference [ref].",
+    ],
+    limit: [
+      "{Unfortunately|I'm afraid} budget billing {needs|requires} {a year of history at this address|the account to be current} {first|before I can set it up}.",
+      "I'm {not able|unable} to {enroll|set up} budget billing {from here|myself} {while|because} the account has a balance.",
+    ],
+  }),
+  'plan_change:insurance': script({
+    topic: ['the policy change', 'adding the driver', 'your policy'],
+    steps: [
+      '{Sure|Of course}. {Who are we adding|Who should I add}, and {how old are they|what is their date of birth}?',
+      '{And|Okay,} {which|what} {vehicle|car} will {they|the new driver} {drive|mostly drive}?',
+      '{When|What date} {should the change take effect|would you like the change to start}?',
+    ],
+    fix: [
+      "{Done|All set}: {the new driver is on the policy|I've added the new driver} from [when]{, on the [car]|}; {the updated declarations page goes|the updated policy documents go} out today. Reference [ref].",
+      "{I've|I have} {added|listed} the new driver {from [when]|as of today}{, and applied the good-student discount|}. {You'll|You will} {get|receive} the new premium by email. Reference [ref].",
+    ],
+    limit: [
+      "I'm {not able|unable} to add a {new|teen} driver {from here|myself}; {it needs|that needs} {an underwriter|underwriting review} {first|before it takes effect}.",
+      "{Unfortunately|I'm afraid} I {can't|cannot} {change|update} the policy {today|over the phone} {without|until I have} {the license number|a copy of the license}.",
+    ],
+  }),
   'product_inquiry:banking': script({
     topic: ['your question', 'the rates question', 'what you wanted to know'],
     steps: [

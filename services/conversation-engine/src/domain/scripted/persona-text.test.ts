@@ -24,6 +24,20 @@ describe('firstPerson', () => {
     );
   });
 
+  it("changes only the caller's own pronouns, not a relative's", () => {
+    expect(
+      firstPerson(
+        "His 16-year-old daughter just got her driver's license and he needs to add her to the auto policy.",
+      ),
+    ).toBe("My 16-year-old daughter just got her driver's license and I need to add her to the auto policy.");
+    expect(
+      firstPerson('Her mother, who uses a wheelchair, is flying alone; she needs assistance for him.'),
+    ).toBe('My mother, who uses a wheelchair, is flying alone; I need assistance for him.');
+    expect(firstPerson('Add her to the policy from today.', { clauses: false, sex: 'male' })).toBe(
+      'Add her to the policy from today.',
+    );
+  });
+
   it('leaves a plural noun after "and" alone', () => {
     expect(firstPerson('Was charged fees and charges she never agreed to.')).toContain('fees and charges');
   });

@@ -73,7 +73,27 @@ function clauseToFirstPerson(clause: string): string {
 }
 
 /** "Was charged a fee on her line; wants it gone" → "I was charged a fee on my line; I want it gone". */
-export function firstPerson(text: string, options: { clauses?: boolean } = {}): string {
+/**
+ * Whom the persona's pronouns describe: the first pronoun of its text ("His 16-year-old daughter just got her
+ * license" is about a man; "her" there is the daughter). Undefined when the text has none.
+ */
+export function personaSex(text: string): 'female' | 'male' | undefined {
+  const first = /\b(she|her|hers|herself|he|his|him|himself)\b/i.exec(text)?.[1]?.toLowerCase();
+  if (!first) return undefined;
+  return first.startsWith('h') && first !== 'her' && first !== 'hers' && first !== 'herself'
+    ? 'male'
+    : 'female';
+}
+
+export function firstPerson(
+  text: string,
+  options: { clauses?: boolean; sex?: 'female' | 'male' | undefined } = {},
+): string {
+  // Only the caller's own pronouns become "I/my/me"; a relative's stay ("add her to the policy").
+  const sex = options.sex ?? personaSex(text);
+  const female = sex !== 'male';
+  const male = sex !== 'female';
+  const isOwn = (word: string) => (/^(?:she|her|herself)$/i.test(word) ? female : male);
   const converted =
     options.clauses === false
       ? text
@@ -83,13 +103,12 @@ export function firstPerson(text: string, options: { clauses?: boolean } = {}): 
           .join('');
   return (
     converted
-      .replace(/\b(?:she|he)\b/g, 'I')
-      .replace(/\b(?:She|He)\b/g, 'I')
+      .replace(/\b(she|he)\b/gi, (w) => (isOwn(w) ? 'I' : w))
       .replace(/\bI's\b/g, "I'm")
-      .replace(/\b(?:herself|himself)\b/g, 'myself')
-      .replace(/\bhim\b/g, 'me')
-      .replace(/\b(?:her|his)\b/g, 'my')
-      .replace(/\b(?:Her|His)\b/g, 'My')
+      .replace(/\b(herself|himself)\b/g, (w) => (isOwn(w) ? 'myself' : w))
+      .replace(/\bhim\b/g, (w) => (male ? 'me' : w))
+      .replace(/\b(her|his)\b/g, (w) => (isOwn(w) ? 'my' : w))
+      .replace(/\b(Her|His)\b/g, (w) => (isOwn(w) ? 'My' : w))
       .replace(/\bI ([a-z']+)\b/g, (whole, verb: string) => {
         const fixed = VERB_FIXES[verb];
         if (fixed) return `I ${fixed}`;
@@ -134,9 +153,12 @@ function lowerFirst(text: string): string {
 }
 
 /** The desired resolution as the caller asks for it: an imperative becomes "I'd like you to …". */
-export function wishOf(desiredResolution: string): { imperative: boolean; text: string } {
+export function wishOf(
+  desiredResolution: string,
+  sex?: 'female' | 'male',
+): { imperative: boolean; text: string } {
   const first = (/^[A-Za-z]+/.exec(desiredResolution)?.[0] ?? '').toLowerCase();
   // A noun phrase ("Enrolled in budget billing") stays one: only its pronouns change.
-  const body = firstPerson(lowerFirst(desiredResolution), { clauses: false }).replace(/[.!]+$/, '');
+  const body = firstPerson(lowerFirst(desiredResolution), { clauses: false, sex }).replace(/[.!]+$/, '');
   return { imperative: IMPERATIVES.has(first), text: body };
 }

@@ -32,10 +32,10 @@ import {
   STAFF_LAST,
   WEEKDAYS,
 } from './library.js';
-import { firstPerson, wishOf } from './persona-text.js';
+import { firstPerson, personaSex, wishOf } from './persona-text.js';
 import { ATTITUDE_FILLERS, DEMEANOR_FILLERS, styleLine } from './speech-style.js';
 import { realise, type Slots, tidy, withSlotsUsed } from './template.js';
-import { type CallWorld, callWorld, worldSlots } from './world.js';
+import { type CallWorld, callWorld, firstName, worldSlots } from './world.js';
 
 /** How the call is meant to end: the planner's ground truth, before ASR noise and the quality gate have a say. */
 export type IntendedOutcome = NaturalEnd;
@@ -184,6 +184,32 @@ function countIn(text: string): string | undefined {
 /** A monthly figure the persona names ("around $150 a month"). */
 function perMonthIn(text: string): string | undefined {
   return /(\$\d[\d,]*(?:\.\d{2})?)(?: or so)? (?:a|per|each|every) month/.exec(text)?.[1];
+}
+
+const RELATIONS: Readonly<Record<string, 'female' | 'male'>> = {
+  daughter: 'female',
+  son: 'male',
+  wife: 'female',
+  husband: 'male',
+  mother: 'female',
+  father: 'male',
+  granddaughter: 'female',
+  grandson: 'male',
+};
+
+/** Slots for a relative the persona's own words name, so the call's back-story agrees with the persona. */
+function personaRelative(context: CallContext): Record<string, string> {
+  const text = `${context.customer.issue} ${context.customer.desiredResolution}`;
+  const relation = /\b(daughter|son|wife|husband|mother|father|granddaughter|grandson)\b/.exec(text)?.[1];
+  if (!relation) return {};
+  const world = context.seed;
+  const sex = RELATIONS[relation] as 'female' | 'male';
+  return {
+    rel: relation,
+    relname: firstName(seededRandom(`${world}:persona-relative`), sex),
+    relpron: sex === 'female' ? 'she' : 'he',
+    relposs: sex === 'female' ? 'her' : 'his',
+  };
 }
 
 /** The call's figures (figures.ts): the figure in question is the caller's own, or the plan amount. */
@@ -338,6 +364,8 @@ function baseSlots(context: CallContext, plan: CallPlan): Record<string, string 
     ...worldSlots(plan.world ?? callWorld(context.seed, context.scenario.industry, MONTHS)),
     ...plan.facts,
     ...figureSlots(figuresOf(context, plan)),
+    // The relative the persona names ("his 16-year-old daughter") is the call's relative, whoever the world drew.
+    ...personaRelative(context),
     // Where a caller who is moving is moving to: the persona's (new) address.
     ...(context.scenario.issueCategory === 'address_change' && c.address ? { city2: c.address.city } : {}),
   };
@@ -593,6 +621,7 @@ type Question =
   | 'when'
   | 'when-bought'
   | 'payday'
+  | 'who'
   | 'from-when'
   | 'amount'
   | 'address'
@@ -615,6 +644,7 @@ export function questionKind(heard: string): Question {
     return 'why';
   if (/\b(how much|amount|how many)\b/.test(question)) return 'amount';
   if (/\bpay ?day\b|\bget paid\b/.test(question)) return 'payday';
+  if (/\bwho (?:are we|should i|is|will) (?:adding|add|drive|the new driver)\b/.test(question)) return 'who';
   if (/\b(when|what (day|date)|which (day|date)|how long|since when)\b/.test(question))
     // "What date should the change start?" asks about the future: the answer is a wish, not a past event.
     return /\b(should|would you like|want|prefer|work for you|best|to start|to begin|schedule|book|need|mature)\b/.test(
@@ -735,6 +765,11 @@ function answerTo(
           '{Around|About} [clock] on [date]{, I was {at work|at home|in the car}|}.',
         ]),
         detailed: true,
+      };
+    case 'who':
+      return {
+        text: say(["{It's|That's} [relname], my [rel]{, [relpron] just got [relposs] license|}."]),
+        detailed: false,
       };
     case 'payday':
       return {
@@ -864,7 +899,7 @@ function customerLine(
   };
 
   const introduce = () => {
-    const wish = wishOf(c.desiredResolution);
+    const wish = wishOf(c.desiredResolution, personaSex(c.issue) ?? personaSex(c.desiredResolution));
     const opener =
       DEMEANOR_OPENERS[context.scenario.demeanor] ?? (DEMEANOR_OPENERS.calm as readonly string[]);
     // The persona's issue verbatim some of the time; otherwise its main clause, the rest told when asked why.

@@ -230,6 +230,11 @@ export function worldSlots(world: CallWorld): Slots {
 
 const FEMALE_NAMES: readonly string[] = en.person?.first_name?.female ?? ['Mary'];
 const MALE_NAMES: readonly string[] = en.person?.first_name?.male ?? ['John'];
+
+/** A first name of the given sex from faker's English lists. */
+export function firstName(random: Random, sex: 'female' | 'male'): string {
+  return pick(random, sex === 'female' ? FEMALE_NAMES : MALE_NAMES);
+}
 /** ~470 surnames and ~1,000 US city names from faker's English data, read as plain lists. */
 export const SURNAMES: readonly string[] = en.person?.last_name?.generic ?? ['Smith'];
 export const CITY_NAMES: readonly string[] = en.location?.city_name ?? ['Springfield'];
@@ -266,7 +271,11 @@ export function freshSlots(random: Random): Slots {
     pname: pick(random, female ? FEMALE_NAMES : MALE_NAMES),
     ppron: female ? 'she' : 'he',
     psurname: pick(random, SURNAMES),
-    pwho: pick(random, PEOPLE),
+    // An in-law's name goes with the word ("my brother-in-law Rosanna" read wrong).
+    pwho: pick(
+      random,
+      PEOPLE.filter((p) => !p.endsWith('-in-law') || p.startsWith(female ? 'sister' : 'brother')),
+    ),
     pcity: pick(random, CITY_NAMES),
     pstreet: `${pick(random, SURNAMES)} ${pick(random, STREET_KINDS)}`,
     pdog: pick(random, DOGS),
