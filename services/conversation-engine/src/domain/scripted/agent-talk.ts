@@ -115,6 +115,18 @@ const FINDINGS: Record<string, readonly string[]> = {
 
 // A category's findings for a business they do not fit (see BY_CATEGORY_IN in details.ts), "category:industry".
 const FINDINGS_IN: Record<string, readonly string[]> = {
+  'technical_support:voicemail': [
+    '{I see|It looks like} voicemail {was never|is not} {activated|set up} on {this|your} line{ since [since]|}.',
+    '{The|Your} mailbox {shows|has} no password{ and no greeting|} on my screen.',
+  ],
+  'technical_support:roaming': [
+    '{I see|There is} {the|an} international day pass {added|on the line} on [date]{ at [clock]|}.',
+    '{The|Your} line {last|most recently} {registered|connected} {on our network|at home} on [date0]{, nothing abroad since|}.',
+  ],
+  'technical_support:app': [
+    '{I see|There are} [count] {failed|rejected} {enrollment attempts|sign-ups} {in the app|from the app} since [date].',
+    '{The|Your} account {is|shows as} {eligible|enrolled in nothing yet}{ for the rebate program|}.',
+  ],
   'plan_change:utilities': [
     '{Your|The} last {bill|statement} {was|came to} [money]{, dated [paydate]|}.',
     '{I see|It looks like} the [noun] is on standard billing{ since [since]|}{, with paper statements|}.',
@@ -148,9 +160,11 @@ export function finding(
   random: Random,
   k: number,
   start: number,
+  /** The call's variant of the category: a topic of the persona's issue ("voicemail") or its industry. */
+  variant: string = industry,
 ): string {
   const templates =
-    FINDINGS_IN[`${category}:${industry}`] ??
+    FINDINGS_IN[`${category}:${variant}`] ??
     FINDINGS[category] ??
     (FINDINGS.product_inquiry as readonly string[]);
   if (k >= templates.length) return '';

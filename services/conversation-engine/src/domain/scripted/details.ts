@@ -75,6 +75,18 @@ const BY_CATEGORY: Record<string, readonly string[]> = {
 // A category whose sentences assume one kind of business gets its own for another (a travel cancellation is a
 // booking, not a contract paid monthly). Keyed "category:industry"; looked up before the category's own.
 const BY_CATEGORY_IN: Record<string, readonly string[]> = {
+  'technical_support:voicemail': [
+    '{Callers|People who call me} {get|hear} {a message that the mailbox is not set up|"this mailbox has not been set up"}{, my [rel] told me|}.',
+    "{I|I've} {pressed|held} the {one|1} key{ like the booklet says|} and {it asks for a password|nothing happens}{, I don't have one|}.",
+  ],
+  'technical_support:roaming': [
+    "{I added|I bought} the {international day pass|travel pass} {before I left|on [date]}{, it's on my bill|}.",
+    '{The|My} phone {says|shows} {No Service|SOS only} {since I landed|since the plane landed}{, roaming is on|}.',
+  ],
+  'technical_support:app': [
+    '{The|Your} app {says|keeps saying} {my account number is invalid|it cannot find my account}{, error [code]|}.',
+    "{I|I've} {typed|entered} {it|the number} {exactly as on the bill|[count] times}{, with and without the dash|}.",
+  ],
   'plan_change:utilities': [
     '{My|The} {winter|last} {bill|statement} {was|came to} [money]{, that is what hurts|}.',
     "{I'm|I am} {still|} {getting|on} paper bills{, every month|}.",
@@ -133,9 +145,11 @@ export function callerDetail(
   random: Random,
   slots: Slots,
   said: readonly number[] = [],
+  /** The call's variant of the category: a topic of the persona's issue ("voicemail") or its industry. */
+  variant: string = industry,
 ): { text: string; index: number } | undefined {
   const templates = [
-    ...(BY_CATEGORY_IN[`${category}:${industry}`] ??
+    ...(BY_CATEGORY_IN[`${category}:${variant}`] ??
       BY_CATEGORY[category] ??
       BY_CATEGORY.product_inquiry ??
       []),

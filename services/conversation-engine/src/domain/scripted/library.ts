@@ -760,6 +760,89 @@ export const MONTHS = [
  * CATEGORY_SCRIPTS: a bank's product question is about rates and terms, not a model number in a warehouse.
  */
 export const CATEGORY_SCRIPTS_IN: Record<string, CategoryScript> = {
+  'technical_support:voicemail': script({
+    topic: ['your voicemail', 'setting up voicemail', 'the voicemail'],
+    answers: {
+      low: [
+        "{Um, |Oh, |}{okay|alright}, {I'm holding it|I pressed it}{... |. }{It says something about a password|It's ringing, I think}{, what now|}?",
+        "{I don't really know|I'm not sure} {which key|what} you mean{, sorry|}. {My [rel] usually does this|The screen went dark}.",
+      ],
+      medium: [
+        '{Okay|Alright}, {done|I did that}. {It asks for|It wants} a {password|PIN}{ now|}.',
+        '{It played|I heard} {a recording|the welcome message}{ and then hung up|}.',
+      ],
+      high: [
+        '{Done|Did that}. {It says the mailbox is not set up|It rejects the default PIN}{, same as before|}.',
+      ],
+    },
+    steps: [
+      "{Let's|Let us} set it up together. {Could you|Can you} {press and hold|hold down} the {1|one} key{ until it calls voicemail|}?",
+      '{Okay|Good}. {Does it ask|Is it asking} for a PIN{ now|}? {The|A} {temporary|default} PIN is in the welcome text we sent.',
+      '{Now|Next}, {could you|can you} {record|say} a {short|simple} greeting{ after the tone|} and press {pound|the hash key}?',
+    ],
+    fix: [
+      '{Voicemail is|Your voicemail is} {set up|active} {now|on the line}{, greeting and all|}; {callers will|people will} {hear your greeting|be able to leave messages}. Reference [ref].',
+      "{I've|I have} {reset|activated} {the mailbox|voicemail} {from here|on my end} and {texted|sent} you the steps{ for the greeting|}. Reference [ref].",
+    ],
+    limit: [
+      "I'm {not able|unable} to {reset|activate} {the mailbox|voicemail} {from here|on my end}; {a technician|the network team} {has to|must} {re-provision|reset} it, {which takes|about} [days] days.",
+      "{Unfortunately|I'm afraid} {the mailbox|voicemail} {can't|cannot} be {reset|set up} {over the phone|from my desk} {today|right now}.",
+    ],
+  }),
+  'technical_support:roaming': script({
+    topic: ['your service abroad', 'the roaming problem', 'the day pass'],
+    answers: {
+      low: [
+        '{Oh, |Um, |}{okay|alright}{, hang on|}. {I think I did it|I turned the airplane on and off}{, it still says No Service|}.',
+      ],
+      medium: [
+        '{Okay|Done}. {Roaming is on|Data roaming is switched on}, and it {still shows|says} {No Service|SOS only}.',
+      ],
+      high: [
+        '{Done|Already did that}. {Manual selection|Picking a network by hand} {shows|lists} [count] networks, {and each one rejects the SIM|but all of them refuse the SIM}.',
+      ],
+    },
+    steps: [
+      "{Let's|Let us} {start simple|try the quick fix}. {Could you|Can you} turn airplane mode on for {ten seconds|a moment}, then off again?",
+      '{Okay|Thanks}. {Is|Is data} roaming {switched on|turned on} {in your settings|under mobile data}?',
+      '{Now|Next}, {could you|can you} {choose the network|pick a network} {by hand|manually} in the settings and {tell me|read me} {which ones|what} you see?',
+    ],
+    fix: [
+      "{I found|There was} {a block|a roaming bar} on {the line|your line} {from the day pass|that the pass did not lift} and {I've|I have} {removed|cleared} it. {Restart|Turn off} the phone{ and on again|}; reference [ref].",
+      "{I've|I have} {re-sent|pushed} the {roaming settings|network profile} to {your phone|the SIM}{, it should connect in a few minutes|}. Reference [ref].",
+    ],
+    limit: [
+      "I'm {not able|unable} to {fix|change} {the roaming|that} {from here|myself}; {our partner network|the network team} {has to|must} {look at|check} it, {usually|about} [days] days.",
+      "{Unfortunately|I'm afraid} I {can't|cannot} {refund|credit} the day pass {myself|from here}{, it needs a review|}.",
+    ],
+  }),
+  'technical_support:app': script({
+    topic: ['the app problem', 'the enrollment', 'your enrollment'],
+    answers: {
+      low: [
+        '{Um, |Oh, |}I {typed|put} it in the way it is on the bill{, I think|}. {It still says invalid|Same message}.',
+      ],
+      medium: [
+        '{Okay|Alright}, {without the dash|with just the digits} it {still says invalid|says the account was not found}.',
+      ],
+      high: [
+        '{Already tried|Did that}: {with and without the dash|digits only}, the latest app version, {same error|still invalid}.',
+      ],
+    },
+    steps: [
+      '{Let me|I will} check how the number {should be|must be} entered. {Are you typing|Did you type} it with the letters and the dash?',
+      '{Okay|Thanks}. {Which|What} {version of the app|app version} {do you have|is it}{, and is it up to date|}?',
+      '{Could you|Can you} {try|enter} {it|the number} {without the dash|with just the digits} {and tell me|and let me know} what it says?',
+    ],
+    fix: [
+      "{I've|I have} {enrolled you|signed you up} {from my end|here}{, the app will show it tomorrow|}; the rebate {applies|starts} {from [when]|next cycle}. Reference [ref].",
+      "{There was|I found} {a mismatch|a formatting problem} {on our side|in our records}{ with your account number|} and {I've|I have} {fixed|corrected} it. {Try again|It should work} {now|in a few minutes}; reference [ref].",
+    ],
+    limit: [
+      "I'm {not able|unable} to {enroll you|do the enrollment} {from here|myself}; {the program team|the rebate team} {has to|must} {approve|check} the {thermostat|device} first, {about|usually} [days] days.",
+      "{Unfortunately|I'm afraid} {that model|your thermostat} {isn't|is not} {on the approved list|eligible} {yet|for the program}.",
+    ],
+  }),
   'plan_change:utilities': script({
     topic: ['the billing change', 'budget billing', 'your billing plan'],
     steps: [

@@ -144,9 +144,24 @@ export function intendedOutcome(context: CallContext, random: Random): IntendedO
   return mayAbandon && chance(random, 0.35) ? 'customer_abandoned' : 'escalated';
 }
 
-function scriptFor(context: CallContext): CategoryScript {
+/**
+ * Which variant of its category a call is: a topic the persona's issue names (a technical problem with voicemail,
+ * roaming or an app is not a dropped connection), else its industry. Keys the `*_IN` tables.
+ */
+export function variantOf(context: CallContext): string {
   const { issueCategory, industry } = context.scenario;
-  return (CATEGORY_SCRIPTS_IN[`${issueCategory}:${industry}`] ??
+  if (issueCategory === 'technical_support') {
+    const issue = context.customer.issue.toLowerCase();
+    if (/\bvoicemail\b/.test(issue)) return 'voicemail';
+    if (/\b(international|roaming|abroad|day pass|landed)\b/.test(issue)) return 'roaming';
+    if (/\b(app|enroll|enrol|rebate)\b/.test(issue)) return 'app';
+  }
+  return industry;
+}
+
+function scriptFor(context: CallContext): CategoryScript {
+  const { issueCategory } = context.scenario;
+  return (CATEGORY_SCRIPTS_IN[`${issueCategory}:${variantOf(context)}`] ??
     CATEGORY_SCRIPTS[issueCategory] ??
     CATEGORY_SCRIPTS.product_inquiry) as CategoryScript;
 }
@@ -485,7 +500,7 @@ function agentLine(
   // A different finding on each step (the per-turn random alone could repeat one).
   const seen = () =>
     chance(random, 0.9)
-      ? `${finding(context.scenario.issueCategory, context.scenario.industry, slots, random, memory.stepsDone - 1, plan.steps)} `
+      ? `${finding(context.scenario.issueCategory, context.scenario.industry, slots, random, memory.stepsDone - 1, plan.steps, variantOf(context))} `
       : '';
   const step = (index: number) =>
     `${lead}${smallTalk}${seen()}${agentFrame(say([script.steps[Math.min(index, script.steps.length - 1)] as string]), random)}`;
@@ -728,6 +743,8 @@ function answerTo(
   customer: CustomerPersona,
   random: Random,
   slots: Slots,
+  /** The call's script: what a technical caller reports after trying a step depends on the problem. */
+  script: CategoryScript,
 ): { text: string; detailed: boolean } {
   const say = (templates: readonly string[]) => realise(pick(random, templates), slots, random);
   const proficiency = customer.technicalProficiency;
@@ -820,7 +837,7 @@ function answerTo(
       return {
         text: say(
           TECHNICAL.has(category)
-            ? (CATEGORY_SCRIPTS.technical_support?.answers[proficiency] ?? ACTION_ANSWERS[proficiency])
+            ? (script.answers[proficiency] ?? ACTION_ANSWERS[proficiency])
             : ACTION_ANSWERS[proficiency],
         ),
         detailed: false,
@@ -941,9 +958,10 @@ function customerLine(
       random,
       slots,
       said,
+      variantOf(context),
     );
     const detail = found?.text ?? '';
-    const core = answerTo(heard, context.scenario.issueCategory, c, random, slots);
+    const core = answerTo(heard, context.scenario.issueCategory, c, random, slots, scriptFor(context));
     const chatty =
       c.conversationLengthPreference === 'long'
         ? 0.45
