@@ -204,3 +204,28 @@ describe('questionKind', () => {
     expect(questionKind(question)).toBe(kind);
   });
 });
+
+describe('yes/no answers', () => {
+  it('answer the kind of question asked: an offer, a contact, something in hand, something done', async () => {
+    // Before, any yes/no question could get "No, nobody has been in touch" ("Did you type it with the dash?").
+    const mismatched: string[] = [];
+    let checked = 0;
+    for (let i = 0; i < 200; i++) {
+      const { lines } = await simulateCall(context(`yesno-${i}`, customerAt(i), agentAt(i * 3)), providers, {
+        voices,
+      });
+      for (const [k, line] of lines.entries()) {
+        const next = lines[k + 1];
+        if (line.role !== 'agent' || !next) continue;
+        const question = line.text.slice(line.text.lastIndexOf('.', line.text.lastIndexOf('?') - 1) + 1);
+        if (/\b(anyone|anybody|someone|somebody)\b/i.test(question)) continue;
+        if (!/^\s*(do|did|have|has|is|are|would)\b/i.test(question)) continue;
+        checked++;
+        if (/\b(nobody|no one) (has called|has been in touch|got back to me)\b/i.test(next.text))
+          mismatched.push(`${question.trim()} → ${next.text}`);
+      }
+    }
+    expect(checked).toBeGreaterThan(50);
+    expect(mismatched).toEqual([]);
+  }, 30_000);
+});

@@ -852,25 +852,49 @@ function answerTo(
         ),
         detailed: false,
       };
-    case 'yesno':
+    case 'yesno': {
+      // The kind of yes/no question decides the answer: an offer, whether someone got in touch, whether the caller
+      // has something with them, or whether they did something.
+      const lower = heard.toLowerCase();
+      const q = lower.slice(Math.max(0, lower.lastIndexOf('.', lower.lastIndexOf('?') - 1) + 1));
+      const yes = chance(random, 0.6);
+      const offer = /\b(would you like|do you want|shall i|should i)\b/.test(q);
+      const contact = /\b(anyone|anybody|someone|somebody)\b.*\b(contact|call|reach|touch|phone)/.test(q);
+      const has = /\b(do you (still )?have|have you got|is it with you)\b/.test(q);
+      const templates = offer
+        ? yes
+          ? ['{Yes|Yeah|Sure}, {please|that would help|go ahead}.']
+          : ["{No|No, thanks}{, that's fine|, I don't need that|}."]
+        : contact
+          ? yes
+            ? [
+                '{Yes|Yeah}, {someone called|I got a call} {on [notedate]|a while ago}{, but nothing happened|}.',
+              ]
+            : [
+                '{No|Nope}{, nobody|, no one} {has called|has been in touch|got back to me}{ since [date]| at all|}.',
+              ]
+          : has
+            ? yes
+              ? ["{Yes|Yeah}, {it's right here|I have it with me|it's in my hand}."]
+              : ["{No|Not on me}, {it's at home|I don't have it with me|I'd have to look}."]
+            : yes
+              ? [
+                  "{Yes|Yeah|Yep}, {I did|I have|that's right|that's correct}.",
+                  '{Yes|Yep}, {this morning|yesterday|a while ago}{, I think|, if I remember|}.',
+                  '{Mm-hm|Yes}, {[relname] did|my [rel] did that|I did that myself}{ last week|}.',
+                  '{I did|Yes, I did}{, twice|, a couple of times|}.',
+                ]
+              : [
+                  "{No|Nope}, {I haven't|not yet|I didn't}.",
+                  "{No|Not really}{, not that I know of|, I don't think so|}.",
+                  '{Not yet|No}, {I was waiting|I wanted to wait} {to talk to you|until I called}{ first|}.',
+                  "{Hmm, no|No}, {[relname] might have|my [rel] might have}{, but I doubt it|, I'd have to ask}.",
+                ];
       return {
-        text: chance(random, 0.6)
-          ? say([
-              "{Yes|Yeah|Yep}, {I did|I have|that's right|that's correct}.",
-              '{Yes|Yeah}{, of course|, definitely|}.',
-              '{Yes|Yep}, {this morning|yesterday|a while ago}{, I think|, if I remember|}.',
-              '{Mm-hm|Yes}, {[relname] did|my [rel] did that|I did that myself}{ on [date]| last week|}.',
-              '{I did|Yes, I did}{, twice|, a couple of times|}{, most recently on [date]|}.',
-            ])
-          : say([
-              "{No|Nope}, {I haven't|not yet|I didn't|nobody has}.",
-              "{No|Not really}{, not that I know of|, I don't think so|}.",
-              '{No|Nope}{, nobody|, no one} {has called|has been in touch|got back to me}{ since [date]| at all|}.',
-              '{Not yet|No}, {I was waiting|I wanted to wait} {to talk to you|until I called}{ first|}.',
-              "{Hmm, no|No}, {[relname] might have|my [rel] might have}{, but I doubt it|, I'd have to ask}.",
-            ]),
+        text: say(templates),
         detailed: false,
       };
+    }
     case 'open':
       return { text: say(GENERIC_PROFICIENCY_ANSWERS[proficiency]), detailed: false };
   }
