@@ -25,7 +25,7 @@ const ACKNOWLEDGEMENTS: readonly string[] = [
   "{That's clear|Understood|Noted|Okay, noted}{, [first]|}.",
   "{Let me|I'll} {note that|write that down|add that to the notes}{, [first]|}.",
   '{Mm-hm|Uh-huh|I see}{, okay|, got it|}.',
-  '{Just|Give me} a {sec|second} {here|while this loads}{, the screen is slow today|}.',
+  '{Just|Give me} a {sec|second} {here|while the screen loads}{, the system is slow today|}.',
   "{Okay|Right}{, that's {clear|what I needed}|}.",
   '{Understood|Makes sense}{, [first]|}. {Next question|One more thing}.',
 ];

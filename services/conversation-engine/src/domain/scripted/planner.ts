@@ -827,7 +827,7 @@ function answerTo(
       return {
         text: say([
           '{Starting|From} [when]{, if that works|, ideally|, please|}.',
-          '{As soon as possible|The sooner the better}{, so [when] if you can|, really|}.',
+          '{As soon as possible|The sooner, the better}{, so [when] if you can|, really|}.',
           '{The start of|From} the next billing {cycle|period}{ would be best| is fine|}.',
           '[when]{ would be great| works for me|, if possible}.',
         ]),
