@@ -99,7 +99,8 @@ export interface CallFigures {
   at: Record<'today' | 'start' | 'date0' | 'date' | 'date2' | 'payDate' | 'noteDate' | 'when', number>;
 }
 
-function dollars(cents: number): string {
+/** "$1,234.56" for a number of cents. */
+export function dollars(cents: number): string {
   const whole = Math.floor(cents / 100);
   return `$${whole.toLocaleString('en-US')}.${String(cents % 100).padStart(2, '0')}`;
 }

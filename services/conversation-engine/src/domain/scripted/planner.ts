@@ -15,7 +15,7 @@ import { type AgentHeard, type CustomerHeard, classifyForAgent, classifyForCusto
 import { agentAside, aside } from './colour.js';
 import { callerDetail, heardDetail, ownFigure } from './details.js';
 import { agentFrame, customerFrame } from './discourse.js';
-import { type CallFigures, callFigures, figureSlots } from './figures.js';
+import { type CallFigures, callFigures, dollars, figureSlots } from './figures.js';
 import { issueInOwnWords, wantInOwnWords } from './issue-talk.js';
 import {
   AGENT_BEATS,
@@ -178,8 +178,7 @@ function largestMoneyIn(text: string): string | undefined {
 
 /** A share of an amount, in dollars and cents. */
 function share(amount: string, fraction: number): string {
-  const cents = Math.round(Number(amount.replace(/[$,]/g, '')) * 100 * fraction);
-  return `$${Math.floor(cents / 100).toLocaleString('en-US')}.${String(cents % 100).padStart(2, '0')}`;
+  return dollars(Math.round(Number(amount.replace(/[$,]/g, '')) * 100 * fraction));
 }
 
 const NUMBER_WORDS: Readonly<Record<string, string>> = {
@@ -217,11 +216,10 @@ function personaRelative(context: CallContext): Record<string, string> {
   const text = `${context.customer.issue} ${context.customer.desiredResolution}`;
   const relation = /\b(daughter|son|wife|husband|mother|father|granddaughter|grandson)\b/.exec(text)?.[1];
   if (!relation) return {};
-  const world = context.seed;
   const sex = RELATIONS[relation] as 'female' | 'male';
   return {
     rel: relation,
-    relname: firstName(seededRandom(`${world}:persona-relative`), sex),
+    relname: firstName(seededRandom(`${context.seed}:persona-relative`), sex),
     relpron: sex === 'female' ? 'she' : 'he',
     relposs: sex === 'female' ? 'her' : 'his',
   };
