@@ -10,7 +10,7 @@ import { realise, type Slots } from './template.js';
 const ACCOUNT_REMARKS: readonly string[] = [
   "{I see|It says} {you've been with us|you've had an account with us} since [since]{, that's a while|, since [pmonth] of that year|}.",
   '{There is|I see} a note from [colleague] on [notedate]{ about an earlier call| on the file|}.',
-  '{Your|The} last {payment|[doc]} {was|came through} on [paydate]{, [lastpay]|, for [lastpay]|}.',
+  '{Your|The} last payment {was|came through} on [paydate]{, [lastpay]|, for [lastpay]|}.',
   '{The|Your} file {lists|shows} [city] as {the|your} {billing|home} city{, still|}.',
   '{Looks like|It looks like} {you|someone} {called|phoned} {us|in} on [notedate]{, [colleague] took that call|}.',
   '{I have|I see} {two|three|a few} {notes|entries} {on the file|on the [noun]} {since [pmonth]|from this year}{, nothing urgent|}.',

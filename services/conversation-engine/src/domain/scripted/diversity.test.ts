@@ -74,6 +74,8 @@ describe('scripted dialogue variety', () => {
       /\bThe (?:dropped|disconnected)\b/,
       /\bdo for you with today\b/,
       /\breset your (?:statement|balance|bill)\b/,
+      /\bslip-up [A-Z]\d/,
+      /\blast (?:itinerary|order confirmation) (?:was|came through) on\b/,
     ];
     const lines = transcripts.flat();
     for (const slip of slips) expect(lines.filter((l) => slip.test(l)).slice(0, 3)).toEqual([]);

@@ -716,7 +716,7 @@ function whichAnswer(heard: string, cardDigits: boolean): readonly string[] {
     return [
       "{It's|I have} {the|my} {employer|work} {plan|insurance}{, through my job|}{, and I think {they're|he's} in network|}.",
     ];
-  if (/\b(certificate|savings|mature|account)\b/.test(t) && !/\bcard\b/.test(t))
+  if (/\b(certificate|savings|mature)\b/.test(t))
     return ["{It's|That's} {the|my} [item]{, the one I opened in [since]|}."];
   if (/\b(card|payment|pay)\b/.test(t))
     return cardDigits

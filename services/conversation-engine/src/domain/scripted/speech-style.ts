@@ -106,7 +106,7 @@ const INTERCHANGEABLE: readonly (readonly string[])[] = [
   ['happened', 'occurred'],
   ['tried', 'attempted'],
   ['looked at', 'checked', 'reviewed'],
-  ['mistake', 'error', 'slip-up'],
+  ['mistake', 'slip-up'],
   ['usually', 'normally', 'typically', 'generally'],
   ['definitely', 'certainly', 'absolutely', 'surely'],
   ['probably', 'likely', 'most likely'],
