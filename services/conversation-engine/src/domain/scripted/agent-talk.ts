@@ -1,4 +1,5 @@
 import { pick, type Random } from '../random.js';
+import { variantEntry } from './library.js';
 import { realise, type Slots } from './template.js';
 
 // What an agent says around the scripted moves: what the account screen shows once the caller is verified, the
@@ -164,9 +165,7 @@ export function finding(
   variant: string = industry,
 ): string {
   const templates =
-    FINDINGS_IN[`${category}:${variant}`] ??
-    FINDINGS[category] ??
-    (FINDINGS.product_inquiry as readonly string[]);
+    variantEntry(FINDINGS_IN, FINDINGS, category, variant) ?? (FINDINGS.product_inquiry as readonly string[]);
   if (k >= templates.length) return '';
   return realise(templates[(start + k) % templates.length] as string, slots, random);
 }

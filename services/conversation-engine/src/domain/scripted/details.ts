@@ -1,5 +1,5 @@
 import { chance, pick, type Random } from '../random.js';
-import { MONTHS } from './library.js';
+import { MONTHS, variantEntry } from './library.js';
 import { realise, type Slots } from './template.js';
 
 // Concrete details a caller reads out while troubleshooting (amounts, dates, codes, readings, flight numbers).
@@ -149,10 +149,7 @@ export function callerDetail(
   variant: string = industry,
 ): { text: string; index: number } | undefined {
   const templates = [
-    ...(BY_CATEGORY_IN[`${category}:${variant}`] ??
-      BY_CATEGORY[category] ??
-      BY_CATEGORY.product_inquiry ??
-      []),
+    ...(variantEntry(BY_CATEGORY_IN, BY_CATEGORY, category, variant) ?? BY_CATEGORY.product_inquiry ?? []),
     ...(industry === 'utilities' ? METER : []),
   ];
   const fresh = templates.map((_t, index) => index).filter((index) => !said.includes(index));

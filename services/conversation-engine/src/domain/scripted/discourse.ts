@@ -1,4 +1,5 @@
 import { pick, type Random } from '../random.js';
+import { lowerStart } from './template.js';
 
 // The words people put around what they actually say: how they start a turn and how they trail off. Chosen
 // independently of the sentence they frame, so the same answer starts and ends differently from call to call. None of
@@ -68,15 +69,6 @@ const CUSTOMER_ENDS: readonly string[] = [
   "I'm pretty sure.",
   'Does that make sense?',
 ];
-
-function lowerStart(text: string): string {
-  // "I", acronyms, months and weekdays keep their capital after a lead-in ("As I said, August 11th works").
-  return /^(?:I\b|I'|[A-Z]{2}|(?:January|February|March|April|May|June|July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)/.test(
-    text,
-  )
-    ? text
-    : text.charAt(0).toLowerCase() + text.slice(1);
-}
 
 // A sentence that already opens with one of these gets no second opener ("Okay, so okay.").
 const OPENS_ALREADY =

@@ -105,7 +105,8 @@ export function dollars(cents: number): string {
   return `$${whole.toLocaleString('en-US')}.${String(cents % 100).padStart(2, '0')}`;
 }
 
-function centsOf(money: string): number | undefined {
+/** The cents of "$1,234.56"; undefined for anything that is not a positive amount. */
+export function centsOf(money: string): number | undefined {
   const value = Number(money.replace(/[$,]/g, ''));
   return Number.isFinite(value) && value > 0 ? Math.round(value * 100) : undefined;
 }

@@ -756,6 +756,19 @@ export const MONTHS = [
 ];
 
 /**
+ * A table's entry for a call: the one for its variant of the category ("cancellation:travel", "technical_support:
+ * voicemail"), else the category's own. One key format for the scripts, the caller's details and the findings.
+ */
+export function variantEntry<T>(
+  byVariant: Readonly<Record<string, T>>,
+  byCategory: Readonly<Record<string, T>>,
+  category: string,
+  variant: string,
+): T | undefined {
+  return byVariant[`${category}:${variant}`] ?? byCategory[category];
+}
+
+/**
  * A category's script for a business it does not fit as written ("category:industry"), looked up before
  * CATEGORY_SCRIPTS: a bank's product question is about rates and terms, not a model number in a warehouse.
  */

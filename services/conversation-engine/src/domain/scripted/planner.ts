@@ -15,7 +15,7 @@ import { type AgentHeard, type CustomerHeard, classifyForAgent, classifyForCusto
 import { agentAside, aside } from './colour.js';
 import { callerDetail, heardDetail, ownFigure } from './details.js';
 import { agentFrame, customerFrame } from './discourse.js';
-import { type CallFigures, callFigures, dollars, figureSlots } from './figures.js';
+import { type CallFigures, callFigures, centsOf, dollars, figureSlots } from './figures.js';
 import { issueInOwnWords, wantInOwnWords } from './issue-talk.js';
 import {
   AGENT_BEATS,
@@ -30,11 +30,12 @@ import {
   MONTHS,
   STAFF_FIRST,
   STAFF_LAST,
+  variantEntry,
   WEEKDAYS,
 } from './library.js';
 import { firstPerson, personaSex, wishOf } from './persona-text.js';
 import { ATTITUDE_FILLERS, DEMEANOR_FILLERS, styleLine } from './speech-style.js';
-import { realise, type Slots, tidy, withSlotsUsed } from './template.js';
+import { lowerStart, realise, type Slots, tidy, withSlotsUsed } from './template.js';
 import { type CallWorld, callWorld, firstName, worldSlots } from './world.js';
 
 /** How the call is meant to end: the planner's ground truth, before ASR noise and the quality gate have a say. */
@@ -161,24 +162,26 @@ export function variantOf(context: CallContext): string {
 
 function scriptFor(context: CallContext): CategoryScript {
   const { issueCategory } = context.scenario;
-  return (CATEGORY_SCRIPTS_IN[`${issueCategory}:${variantOf(context)}`] ??
-    CATEGORY_SCRIPTS[issueCategory] ??
+  return (variantEntry(CATEGORY_SCRIPTS_IN, CATEGORY_SCRIPTS, issueCategory, variantOf(context)) ??
     CATEGORY_SCRIPTS.product_inquiry) as CategoryScript;
 }
 
+/** An amount as personas write it: "$35", "$1,287", "$2,800.50" (a trailing comma is punctuation, not the amount). */
+const MONEY = '\\$\\d+(?:,\\d{3})*(?:\\.\\d{2})?';
+
 function moneyIn(text: string): string | undefined {
-  return /\$\d[\d,]*(?:\.\d{2})?/.exec(text)?.[0];
+  return new RegExp(MONEY).exec(text)?.[0];
 }
 
 /** The largest amount in a text: the disputed one in "my bill jumped from about $90 to $312". */
 function largestMoneyIn(text: string): string | undefined {
-  const all = text.match(/\$\d{1,3}(?:,\d{3})*(?:\.\d{2})?/g) ?? [];
-  return all.sort((a, b) => Number(b.replace(/[$,]/g, '')) - Number(a.replace(/[$,]/g, '')))[0];
+  const all = text.match(new RegExp(MONEY, 'g')) ?? [];
+  return all.sort((a, b) => (centsOf(b) ?? 0) - (centsOf(a) ?? 0))[0];
 }
 
 /** A share of an amount, in dollars and cents. */
 function share(amount: string, fraction: number): string {
-  return dollars(Math.round(Number(amount.replace(/[$,]/g, '')) * 100 * fraction));
+  return dollars(Math.round((centsOf(amount) ?? 0) * fraction));
 }
 
 const NUMBER_WORDS: Readonly<Record<string, string>> = {
@@ -195,9 +198,10 @@ function countIn(text: string): string | undefined {
   return word ? NUMBER_WORDS[word.toLowerCase()] : undefined;
 }
 
-/** A monthly figure the persona names ("around $150 a month"). */
-function perMonthIn(text: string): string | undefined {
-  return /(\$\d[\d,]*(?:\.\d{2})?)(?: or so)? (?:a|per|each|every) month/.exec(text)?.[1];
+/** A monthly figure the persona names ("around $150 a month"), from its wish first, then its issue. */
+function perMonthOf(customer: CustomerPersona): string | undefined {
+  const perMonth = new RegExp(`(${MONEY})(?: or so)? (?:a|per|each|every) month`);
+  return perMonth.exec(customer.desiredResolution)?.[1] ?? perMonth.exec(customer.issue)?.[1];
 }
 
 const RELATIONS: Readonly<Record<string, 'female' | 'male'>> = {
@@ -239,7 +243,7 @@ export function figuresOf(context: CallContext, plan: CallPlan): CallFigures {
     // A subscription's last payment is its monthly price.
     lastPayment: category === 'plan_change' || category === 'cancellation' ? own : undefined,
     contract: category === 'plan_change' || category === 'cancellation' || category === 'payment_arrangement',
-    perMonth: perMonthIn(c.desiredResolution) ?? perMonthIn(c.issue),
+    perMonth: perMonthOf(c),
     balance: category === 'payment_arrangement' ? moneyIn(c.issue) : undefined,
   });
 }
@@ -256,9 +260,7 @@ export function planCall(context: CallContext): CallPlan {
   const persona = `${context.customer.issue} ${context.customer.desiredResolution}`;
   // What the agent's fix names: for a payment arrangement the monthly payment, not the balance owed.
   const monthly =
-    context.scenario.issueCategory === 'payment_arrangement'
-      ? (perMonthIn(context.customer.desiredResolution) ?? perMonthIn(context.customer.issue))
-      : undefined;
+    context.scenario.issueCategory === 'payment_arrangement' ? perMonthOf(context.customer) : undefined;
   const amount =
     monthly ??
     (context.scenario.issueCategory === 'billing_dispute'
@@ -388,14 +390,6 @@ function baseSlots(context: CallContext, plan: CallPlan): Record<string, string 
 function sameStart(a: string, b: string): boolean {
   const start = (t: string) => t.toLowerCase().split(/\s+/).slice(0, 4).join(' ');
   return start(a) === start(b);
-}
-
-function lowerFirst(text: string): string {
-  return /^(?:I\b|(?:January|February|March|April|May|June|July|August|September|October|November|December|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)/.test(
-    text,
-  )
-    ? text
-    : text.charAt(0).toLowerCase() + text.slice(1);
 }
 
 function lastHeard(history: readonly ChatMessage[]): string {
@@ -574,7 +568,7 @@ function agentLine(
       if (!plan.wrapUp) return { text: farewell(), end: 'resolved', memory };
       memory.stage = 'wrapup';
       const recap = chance(random, 0.5)
-        ? `${say(AGENT_BEATS.recap, { recap: `I've taken care of ${lowerFirst(say(script.topic))}.` })} `
+        ? `${say(AGENT_BEATS.recap, { recap: `I've taken care of ${lowerStart(say(script.topic))}.` })} `
         : '';
       return { text: `${recap}${say(AGENT_BEATS.anythingElse)}`, memory };
     }
@@ -644,9 +638,14 @@ type Question =
   | 'open';
 
 /** What kind of question the caller heard, from its first words and a few keywords (robust to a wrong word). */
-export function questionKind(heard: string): Question {
+/** The last sentence of what was heard, lower-cased: the question a reply answers, not the remarks before it. */
+function lastQuestion(heard: string): string {
   const t = heard.toLowerCase();
-  const question = t.slice(Math.max(0, t.lastIndexOf('.', t.lastIndexOf('?') - 1) + 1));
+  return t.slice(Math.max(0, t.lastIndexOf('.', t.lastIndexOf('?') - 1) + 1));
+}
+
+export function questionKind(heard: string): Question {
+  const question = lastQuestion(heard);
   if (/\b(why|what made you|reason)\b/.test(question)) return 'why';
   // "What exactly is wrong with it?", "What happened?": the caller tells the problem.
   if (
@@ -701,8 +700,7 @@ const ACTION_ANSWERS: Record<'low' | 'medium' | 'high', readonly string[]> = {
 
 function whichAnswer(heard: string, cardDigits: boolean): readonly string[] {
   // The question asked, not the remarks before it ("I'll secure the account. Which charges don't you recognise?").
-  const lower = heard.toLowerCase();
-  const t = lower.slice(Math.max(0, lower.lastIndexOf('.', lower.lastIndexOf('?') - 1) + 1));
+  const t = lastQuestion(heard);
   if (/\b(transactions?|charges?)\b/.test(t))
     return ['{The|That} [money] {one|charge} {from|at} [merchant]{ on [date]|}.'];
   if (/\bplan\b/.test(t))
@@ -752,7 +750,7 @@ function answerTo(
       const reason = clauses.length > 1 ? pick(random, clauses.slice(1)) : (clauses[0] ?? customer.issue);
       // A one-clause issue has been said already: the caller says so.
       const lead = clauses.length > 1 ? say(['{Well, |Honestly, |}']) : say(['{Like I said|As I said}, ']);
-      return { text: tidy(`${lead} ${lowerFirst(reason)}.`), detailed: true };
+      return { text: tidy(`${lead} ${lowerStart(reason)}.`), detailed: true };
     }
     case 'amount':
       return {
@@ -853,8 +851,7 @@ function answerTo(
     case 'yesno': {
       // The kind of yes/no question decides the answer: an offer, whether someone got in touch, whether the caller
       // has something with them, or whether they did something.
-      const lower = heard.toLowerCase();
-      const q = lower.slice(Math.max(0, lower.lastIndexOf('.', lower.lastIndexOf('?') - 1) + 1));
+      const q = lastQuestion(heard);
       const yes = chance(random, 0.6);
       const offer = /\b(would you like|do you want|shall i|should i)\b/.test(q);
       const contact = /\b(anyone|anybody|someone|somebody)\b.*\b(contact|call|reach|touch|phone)/.test(q);
@@ -998,7 +995,7 @@ function customerLine(
     const clause = issueClauses(c.issue)[0];
     const untold =
       memory.toldIssue === false && clause
-        ? `${say(['{The thing is|What happened is|Basically|To explain}, [clause].', '[clause-cap], {that is the problem|that is what happened}.'], { clause: lowerFirst(clause), 'clause-cap': clause })} `
+        ? `${say(['{The thing is|What happened is|Basically|To explain}, [clause].', '[clause-cap], {that is the problem|that is what happened}.'], { clause: lowerStart(clause), 'clause-cap': clause })} `
         : '';
     memory.toldIssue = true;
     // A detail that only says the caller's figure again ("I'm on $78.99 a month" after "the plan at $78.99") is dropped.

@@ -1,4 +1,5 @@
 import { pick, type Random } from '../random.js';
+import { MONTHS, WEEKDAYS } from './library.js';
 
 export type Slots = Readonly<Record<string, string | readonly string[]>>;
 
@@ -78,4 +79,14 @@ export function tidy(text: string): string {
     .replace(/^[\s,;:]+/, '')
     .replace(/(^|[.?!]\s+)([a-z])/g, (_m, lead: string, letter: string) => lead + letter.toUpperCase())
     .trim();
+}
+
+/** Words that keep their capital mid-sentence: "I", acronyms, month and weekday names. */
+const KEEPS_CAPITAL = new RegExp(
+  `^(?:I\\b|I'|[A-Z]{2}|(?:${[...MONTHS, ...WEEKDAYS, 'Sunday'].join('|')})\\b)`,
+);
+
+/** A sentence continued after a lead-in ("As I said, " + "August 11th works"): its first letter lowered, unless kept. */
+export function lowerStart(text: string): string {
+  return KEEPS_CAPITAL.test(text) ? text : text.charAt(0).toLowerCase() + text.slice(1);
 }
