@@ -40,8 +40,9 @@ export interface SinkLogger {
 /** Runs `run` after `ms`; returns a cancel function. Injected so tests decide when a settle period is over. */
 export type Schedule = (run: () => void, ms: number) => () => void;
 
-const DEFAULT_RETAIN_MS = 600_000;
-const DEFAULT_ABANDON_MS = 2_700_000;
+/** How long a written call is kept for late results, and when a call that never finished here is dropped. */
+export const DEFAULT_RETAIN_MS = 600_000;
+export const DEFAULT_ABANDON_MS = 2_700_000;
 /** How often incoming events run the abandoned-call sweep at most, so a replica that writes nothing still runs it. */
 export const SWEEP_EVERY_MS = 60_000;
 

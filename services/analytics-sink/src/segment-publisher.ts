@@ -1,6 +1,12 @@
 import type { EventBus, Subscription } from '@synthcall/event-bus';
 import { TOPICS, type TopicBinding } from '@synthcall/schemas';
-import { type Schedule, type SinkLogger, SWEEP_EVERY_MS } from './dataset-sink.js';
+import {
+  DEFAULT_ABANDON_MS,
+  DEFAULT_RETAIN_MS,
+  type Schedule,
+  type SinkLogger,
+  SWEEP_EVERY_MS,
+} from './dataset-sink.js';
 import { DatasetBuilder } from './domain/dataset.js';
 import { SegmentCallTracker, type SegmentMessage } from './domain/segment-events.js';
 
@@ -222,7 +228,8 @@ export class SegmentPublisher {
       this.releaseIfDone(callId);
       this.sweepAbandoned();
       // A call without Voice Intelligence results never sends Call Analyzed: drop it after a while all the same.
-      if (this.dataset.has(callId)) this.schedule(() => this.release(callId), this.o.retainMs ?? 600_000);
+      if (this.dataset.has(callId))
+        this.schedule(() => this.release(callId), this.o.retainMs ?? DEFAULT_RETAIN_MS);
     });
   }
 
@@ -260,7 +267,7 @@ export class SegmentPublisher {
   }
 
   private sweepIfDue(): void {
-    const abandonMs = this.o.abandonMs ?? 2_700_000;
+    const abandonMs = this.o.abandonMs ?? DEFAULT_ABANDON_MS;
     if (this.nowMs() - this.lastSweep >= Math.min(SWEEP_EVERY_MS, abandonMs)) this.sweepAbandoned();
   }
 
@@ -271,7 +278,7 @@ export class SegmentPublisher {
   private sweepAbandoned(): void {
     const now = this.nowMs();
     this.lastSweep = now;
-    const before = now - (this.o.abandonMs ?? 2_700_000);
+    const before = now - (this.o.abandonMs ?? DEFAULT_ABANDON_MS);
     const idle = new Set([...this.dataset.abandoned(before), ...this.tracker.waitingSince(before)]);
     for (const callId of idle) this.release(callId);
   }
