@@ -10,7 +10,7 @@ import type { ConferenceCreated } from './domain/ports.js';
 import { orchestratorMetrics } from './metrics.js';
 import { Orchestrator, type OrchestratorTopics } from './orchestrator.js';
 import { FakeTelephony } from './testing/fake-telephony.js';
-import { callRequest, silentLogger, testConference } from './testing/harness.js';
+import { callRequest, testOrchestratorSettings } from './testing/harness.js';
 
 interface Replica {
   bus: KafkaEventBus;
@@ -67,12 +67,8 @@ function kafkaReplica(options: {
     budget,
     clock: { now: () => new Date() },
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    logger: silentLogger(),
     metrics: orchestratorMetrics(registry),
-    conference: testConference,
-    callMode: 'simulated',
-    twilioCps: 0,
-    maxConcurrentCalls: 0,
+    ...testOrchestratorSettings(),
     instanceId: uniqueName(name),
     topics,
     group,

@@ -39,6 +39,20 @@ export function silentLogger(): Logger {
   });
 }
 
+/** What every test orchestrator shares: a silent logger, simulated calls, no rate or concurrency limit. */
+export function testOrchestratorSettings(): Pick<
+  OrchestratorDeps,
+  'logger' | 'conference' | 'callMode' | 'twilioCps' | 'maxConcurrentCalls'
+> {
+  return {
+    logger: silentLogger(),
+    conference: testConference,
+    callMode: 'simulated',
+    twilioCps: 0,
+    maxConcurrentCalls: 0,
+  };
+}
+
 export interface Harness {
   bus: MemoryEventBus;
   codec: EventCodec;
@@ -69,12 +83,8 @@ export async function startHarness(
     budget,
     clock,
     sleep: clock.sleep,
-    logger: silentLogger(),
     metrics: orchestratorMetrics(registry),
-    conference: testConference,
-    callMode: 'simulated',
-    twilioCps: 0,
-    maxConcurrentCalls: 0,
+    ...testOrchestratorSettings(),
     instanceId: 'test-1',
     ...overrides,
   });
