@@ -13,6 +13,7 @@ export const EVENT_SCHEMA_NAMES = [
   'ConversationState',
   'DeadLetter',
   'CallBudgetClaim',
+  'GroundTruthRecorded',
 ] as const;
 export type EventSchemaName = (typeof EVENT_SCHEMA_NAMES)[number];
 

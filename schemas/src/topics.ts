@@ -13,6 +13,7 @@ export interface EventTypes {
   ConversationState: Events.ConversationState;
   DeadLetter: Events.DeadLetter;
   CallBudgetClaim: Events.CallBudgetClaim;
+  GroundTruthRecorded: Events.GroundTruthRecorded;
 }
 
 /** A topic name bound to the schema of its values. Tests bind the same schema to their own unique topic names. */
@@ -106,6 +107,14 @@ export const TOPICS = {
       'delete.retention.ms': String(DAY_MS),
     },
     doc: "The engine's per-call state changelog (compacted; a tombstone deletes a finished call). engine → engine.",
+  },
+  groundTruth: {
+    name: 'ground-truth',
+    schema: 'GroundTruthRecorded',
+    key: 'callId',
+    partitions: 6,
+    config: { 'retention.ms': String(7 * DAY_MS) },
+    doc: 'Ground truth of each ended call, for every provider: planned moves, spoken PII with offsets, realizedBy per turn. engine → sink.',
   },
   deadLetters: {
     name: 'dead-letters',

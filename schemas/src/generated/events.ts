@@ -387,3 +387,83 @@ export interface CallBudgetClaim {
   /** Which orchestrator instance claimed it; for audit only. */
   claimedBy: null | string;
 }
+
+/** How the director planned the call to end. */
+export const IntendedOutcomeValues = ['resolved', 'escalated', 'customer_abandoned'] as const;
+export type IntendedOutcome = (typeof IntendedOutcomeValues)[number];
+
+/** The customer's demeanor from a turn on. */
+export interface DemeanorPoint {
+  /** Turn of the customer's line. */
+  turn: number;
+  /** Demeanor the director gave that line. */
+  demeanor: string;
+}
+
+/** One occurrence of personal data in a spoken line. */
+export interface SpokenPii {
+  /** person_name, email_address, phone_number, street_address, postal_code or an identifier kind. */
+  type: string;
+  /** The characters spoken, equal to text[start, end) of the line. */
+  value: string;
+  /** Turn of the line. */
+  turn: number;
+  /** Offset of the first character in the line as spoken (UTF-16 code units). */
+  start: number;
+  /** Offset after the last character. */
+  end: number;
+}
+
+/** Who put the move into words. */
+export const RealizedByValues = ['model', 'template', 'fallback'] as const;
+export type RealizedBy = (typeof RealizedByValues)[number];
+
+/** One line of the call as the director planned it and as it was spoken. */
+export interface GroundTruthTurn {
+  /** Turn number. */
+  turn: number;
+  /** Who spoke it. */
+  role: Role;
+  /** The director's move for the line (greet, verify, disclose, step, propose, farewell, …). */
+  move: string;
+  /** model = the language model's wording, checked against the plan; template = the director's own line (the scripted provider, or a model line that contradicted the plan); fallback = a canned line spoken because no line was ready. */
+  realizedBy: RealizedBy;
+  /** The line as spoken. */
+  text: string;
+  /** PII types the plan had this line disclose; a disclosure the words left out is not in pii. */
+  plannedPii: Array<string>;
+}
+
+/** The ground truth of one call, for every dialogue provider: what the director planned and what was actually spoken. Topic ground-truth, key = callId. The engine publishes it when the call ends and again (version + 1) if a later event changes what was spoken; a consumer keeps the highest version. All data is synthetic. */
+export interface GroundTruthRecorded {
+  /** callId:ground_truth:version. */
+  eventId: string;
+  /** synthcall call id. */
+  callId: string;
+  /** 1 for the first record of a call; a re-recorded call counts up. */
+  version: number;
+  /** When this record was produced (UTC). */
+  recordedAt: Date;
+  /** Always true: every person, id and line of the call is synthetic. */
+  synthetic: boolean;
+  /** The dialogue provider that realized the lines (scripted, openai). */
+  provider: string;
+  /** The model name the openai provider asked for; null for the scripted provider. */
+  model: null | string;
+  /** Dialogue seed of the call: the same seed gives the same plan. */
+  seed: string;
+  /** The director's planned outcome. */
+  intendedOutcome: IntendedOutcome;
+  /** The customer's demeanor, one point per customer line. */
+  demeanorTrajectory: Array<DemeanorPoint>;
+  /** Every piece of PII located in the words actually spoken (exact offsets, checked). */
+  pii: Array<SpokenPii>;
+  /** Every line of the call in turn order. */
+  turns: Array<GroundTruthTurn>;
+  /** Why the call ended. */
+  endReason: null | EndReason;
+  /** Who ended the call. */
+  endedBy: null | Role;
+  /** Language-model tokens the call used. */
+  tokensUsed: number;
+}
