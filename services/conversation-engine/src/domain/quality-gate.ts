@@ -9,7 +9,13 @@ export interface GateLine {
   heard?: string | undefined;
 }
 
-export type GateRule = 'repetition' | 'apology_loop' | 'role_reversal' | 'empty_turns';
+export type GateRule =
+  | 'repetition'
+  | 'repetition_in_line'
+  | 'parrot'
+  | 'apology_loop'
+  | 'role_reversal'
+  | 'empty_turns';
 
 export type GateVerdict = { ok: true } | { ok: false; rule: GateRule; turn: number; detail: string };
 
@@ -18,6 +24,14 @@ const REPEATS_TO_FLAG = 2;
 const APOLOGIES_IN_A_ROW = 3;
 const EMPTY_IN_WINDOW = 3;
 const EMPTY_WINDOW = 4;
+// Tuned on scripted calls, which restate a detail twice ("as I said, …") and echo the agent's figures back, but never
+// say one clause three times, nor a sentence twice running, nor answer with most of the agent's line (figures in
+// quality-gate.test.ts).
+const CLAUSE_REPEATS_TO_FLAG = 3;
+const ECHO_MIN_WORDS = 3;
+const LOOP_NGRAM = 4;
+const PARROT_MIN_WORDS = 6;
+const PARROT_SHARE = 0.7;
 
 function words(text: string): string[] {
   return text.toLowerCase().match(/[a-z0-9']+/g) ?? [];
@@ -39,6 +53,73 @@ export function similarity(a: string, b: string): number {
   let common = 0;
   for (const g of x) if (y.has(g)) common++;
   return common / (x.size + y.size - common);
+}
+
+interface Clause {
+  words: string[];
+  /** The clause ends its sentence: nothing follows it before a full stop, question or exclamation mark. */
+  endsSentence: boolean;
+}
+
+function clauses(text: string): Clause[] {
+  const out: Clause[] = [];
+  for (const m of text.matchAll(/([^.!?,;:]*)([.!?,;:]+|$)/g)) {
+    const w = words(m[1] ?? '');
+    if (w.length > 0) out.push({ words: w, endsSentence: !/^[,;:]/.test(m[2] ?? '') });
+  }
+  return out;
+}
+
+/**
+ * Why one line repeats itself the way a looping model does, or null: a clause said three times ("I understand. I
+ * understand. I understand your concern, I understand."), a clause said again straight after itself with nothing
+ * added ("let me check that for you, let me check that for you."), or a run of words looping without punctuation.
+ * A restatement that adds something ("the one on the page is K678. The one on the page is K678, shown at $12"),
+ * a sentence with a number said twice so the listener catches it, and one-word repeats ("no, no, no") pass.
+ */
+export function repeatsWithinLine(text: string): string | null {
+  const parts = clauses(text);
+  const counts = new Map<string, number>();
+  for (const c of parts) {
+    if (c.words.length < 2) continue;
+    const key = c.words.join(' ');
+    const n = (counts.get(key) ?? 0) + 1;
+    counts.set(key, n);
+    if (n >= CLAUSE_REPEATS_TO_FLAG) return `said "${key}" ${n} times in one line`;
+  }
+  for (let i = 1; i < parts.length; i++) {
+    const [prev, cur] = [parts[i - 1] as Clause, parts[i] as Clause];
+    const key = cur.words.join(' ');
+    if (
+      cur.endsSentence &&
+      cur.words.length >= ECHO_MIN_WORDS &&
+      !/\d/.test(key) &&
+      key === prev.words.join(' ')
+    )
+      return `said "${key}" twice in a row`;
+  }
+  const w = words(text);
+  const grams = new Map<string, number>();
+  for (let i = 0; i + LOOP_NGRAM <= w.length; i++) {
+    const key = w.slice(i, i + LOOP_NGRAM).join(' ');
+    const n = (grams.get(key) ?? 0) + 1;
+    grams.set(key, n);
+    if (n >= CLAUSE_REPEATS_TO_FLAG) return `said "${key}" ${n} times in one line`;
+  }
+  return null;
+}
+
+/**
+ * The share of a customer's line taken from the agent's line before it (word bigrams), for lines long enough that
+ * this means parroting rather than reading back a detail ("yes, 4 Elm Street"); 0 for shorter lines.
+ */
+export function parrotShare(agentLine: string, customerLine: string): number {
+  const w = words(customerLine);
+  if (w.length < PARROT_MIN_WORDS) return 0;
+  const agent = bigrams(agentLine);
+  let shared = 0;
+  for (let i = 0; i + 1 < w.length; i++) if (agent.has(`${w[i]} ${w[i + 1]}`)) shared++;
+  return shared / (w.length - 1);
 }
 
 // A real apology, not the "sorry?" of someone who did not hear: loops of these are what models fall into.
@@ -87,6 +168,22 @@ export function assessCall(lines: readonly GateLine[]): GateVerdict {
       turn: last.turn,
       detail: `${last.role} said /${reversal.source}/`,
     };
+
+  const looping = repeatsWithinLine(last.said);
+  if (looping)
+    return { ok: false, rule: 'repetition_in_line', turn: last.turn, detail: `${last.role} ${looping}` };
+
+  const before = lines.at(-2);
+  if (last.role === 'customer' && before?.role === 'agent') {
+    const share = parrotShare(before.said, last.said);
+    if (share >= PARROT_SHARE)
+      return {
+        ok: false,
+        rule: 'parrot',
+        turn: last.turn,
+        detail: `customer repeated ${Math.round(share * 100)}% of the agent's line before it`,
+      };
+  }
 
   const window = lines.slice(-EMPTY_WINDOW);
   const empties = window.filter((l) => isEmpty(l.said) || isEmpty(l.heard)).length;
