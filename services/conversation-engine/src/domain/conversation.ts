@@ -176,7 +176,24 @@ const CUSTOMER_CLOSINGS = [
   "I can't stay on any longer, I'll try again later. Goodbye.",
 ];
 
-/** The line that ends a call the engine stops itself: the agent's own farewell, or a customer's goodbye. */
+// A farewell sentence telling the caller their problem is dealt with ("your issue is resolved", "you're all set",
+// "that's processed"), which is false when the engine cuts a call short.
+const CLAIMS_DONE =
+  /\b(?:resolved|all set|taken care of|processed|good to go|should do it|done|that's everything|noted|confirm\w*|agreed|fixed|sorted)\b|\banything else\b/i;
+const COURTESY = /\b(?:thank|thanks|bye|goodbye|take (?:good )?care|take it easy|have an? |safe travels)/i;
+
+/** The agent persona's own thanks and goodbye, without the sentences of its farewell that say the call's work is done. */
+function courtesyOf(context: CallContext): string {
+  const sentences = agentFarewell(context).match(/[^.!?]+[.!?]*/g) ?? [];
+  const kept = sentences.map((s) => s.trim()).filter((s) => COURTESY.test(s) && !CLAIMS_DONE.test(s));
+  return kept.length > 0 ? kept.join(' ') : 'Goodbye.';
+}
+
+/**
+ * The line that ends a call the engine stops itself (`max_turns`, `loop_detected`, `error`): the agent says why
+ * and closes with its persona's courtesies, never with a farewell claiming the issue is settled; the customer says
+ * goodbye.
+ */
 export function closingLine(context: CallContext, role: Role, reason: CallEnd['reason']): string {
   if (role === 'agent') {
     const lead =
@@ -185,7 +202,7 @@ export function closingLine(context: CallContext, role: Role, reason: CallEnd['r
         : reason === 'loop_detected'
           ? "I think we're going around in circles, so let's stop here and you can reach us again any time."
           : "I'm sorry, something went wrong on our side, so I have to end the call here.";
-    return `${lead} ${agentFarewell(context)}`;
+    return `${lead} ${courtesyOf(context)}`;
   }
   return CUSTOMER_CLOSINGS[context.seed.length % CUSTOMER_CLOSINGS.length] as string;
 }
