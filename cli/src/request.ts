@@ -5,6 +5,7 @@ import {
   ConfluentSchemaRegistry,
   EventCodec,
   type PairingStrategy,
+  requestIdProblem,
   TOPICS,
 } from '@synthcall/schemas';
 
@@ -23,6 +24,14 @@ export interface RequestOptions {
 
 /** Publishes CallRequested messages through the same Kafka adapter and registry codec the services use. */
 export async function requestCalls(o: RequestOptions): Promise<Array<{ requestId: string; count: number }>> {
+  const ids = Array.from({ length: o.requests }, (_, i) =>
+    o.requestId ? (o.requests > 1 ? `${o.requestId}-${i}` : o.requestId) : `req-${randomUUID().slice(0, 8)}`,
+  );
+  // The orchestrator dead-letters a request with an invalid id; saying so here beats printing "requested".
+  for (const id of ids) {
+    const problem = requestIdProblem(id);
+    if (problem) throw Object.assign(new Error(problem), { code: 'SYNTH_REQUEST_ID_INVALID' });
+  }
   const bus = new KafkaEventBus({
     brokers: o.brokers,
     clientId: 'synthcall-cli',
@@ -31,12 +40,7 @@ export async function requestCalls(o: RequestOptions): Promise<Array<{ requestId
   });
   const sent: Array<{ requestId: string; count: number }> = [];
   try {
-    for (let i = 0; i < o.requests; i++) {
-      const requestId = o.requestId
-        ? o.requests > 1
-          ? `${o.requestId}-${i}`
-          : o.requestId
-        : `req-${randomUUID().slice(0, 8)}`;
+    for (const [i, requestId] of ids.entries()) {
       await bus.publish(TOPICS.callRequests, requestId, {
         requestId,
         requestedAt: new Date(),

@@ -12,6 +12,14 @@ export { SchemaError, type SchemaErrorCode } from './errors.js';
 export { exampleEvents } from './examples.js';
 export * from './generated/events.js';
 export {
+  CALL_ID_MAX_LENGTH,
+  callIdProblem,
+  ID_GRAMMAR,
+  ID_PATTERN,
+  REQUEST_ID_MAX_LENGTH,
+  requestIdProblem,
+} from './ids.js';
+export {
   type Compatibility,
   type ConfluentRegistryOptions,
   ConfluentSchemaRegistry,

@@ -22,7 +22,7 @@ export type CallMode = (typeof CallModeValues)[number];
 
 /** A request to generate one or more synthetic calls. Topic call-requests, key = requestId. */
 export interface CallRequested {
-  /** Unique id of this request; also the Kafka key. Re-sending the same requestId must not create calls twice. */
+  /** Unique id of this request; also the Kafka key. Re-sending the same requestId must not create calls twice. Grammar (schemas/src/ids.ts): 1 to 64 ASCII letters, digits, '.', '_' and '-', starting with a letter or digit; a request with any other id is dead-lettered with SYNTH_REQUEST_ID_INVALID. */
   requestId: string;
   /** When the request was made (UTC). */
   requestedAt: Date;

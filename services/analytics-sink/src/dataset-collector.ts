@@ -1,5 +1,5 @@
-import type { EventBus, Subscription } from '@synthcall/event-bus';
-import { TOPICS, type TopicBinding } from '@synthcall/schemas';
+import { type EventBus, PermanentError, type Subscription } from '@synthcall/event-bus';
+import { callIdProblem, requestIdProblem, TOPICS, type TopicBinding } from '@synthcall/schemas';
 import type { DatasetBuilder } from './domain/dataset.js';
 
 export interface CollectorOptions {
@@ -60,6 +60,9 @@ export async function collectDataset(o: CollectorOptions): Promise<DatasetCollec
       fromBeginning,
       ...replay,
       handler: async ({ value }) => {
+        // The plan is what admits a call to the dataset (its id becomes file names): a bad id goes to dead letters.
+        const idProblem = callIdProblem(value.callId) ?? requestIdProblem(value.requestId);
+        if (idProblem) throw new PermanentError('SYNTH_CALL_ID_INVALID', idProblem);
         o.dataset.onPlanned(value, (o.now?.() ?? new Date()).getTime());
         await check(value.callId);
         o.onEvent?.();

@@ -323,6 +323,23 @@ describe('orchestrator on CallRequested', () => {
     expect(h.telephony.created).toHaveLength(0);
   });
 
+  it('dead-letters a request whose id is no valid id (a path, spaces, unicode, too long) and places nothing for it', async () => {
+    const h = await harness();
+    const bad = ['../x', '../../etc/cron.d/x', 'has space', 'caf\u00e9', 'nul\u0000', 'x'.repeat(65)];
+    for (const requestId of bad) {
+      await send(h, callRequest({ requestId }));
+      await h.bus.idle();
+    }
+    const letters = await h.read(TOPICS.deadLetters.name, 'DeadLetter');
+    expect(letters.map((l) => [l.errorCode, l.attempts])).toEqual(
+      bad.map(() => ['SYNTH_REQUEST_ID_INVALID', 1]),
+    );
+    expect(letters[0]?.errorMessage).toContain('requestId "../x" must consist of ASCII letters, digits');
+    expect(await planned(h)).toHaveLength(0);
+    expect(h.telephony.created).toHaveLength(0);
+    expect(await metricValue(h, 'synthcall_calls_started_total', { strategy: 'matched' })).toBe(0);
+  });
+
   it('applies the request filters to the personas it pairs', async () => {
     const h = await harness();
     await send(

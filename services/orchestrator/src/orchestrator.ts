@@ -7,6 +7,7 @@ import {
   type CallPlanned,
   type CallRequested,
   type PersonaRef,
+  requestIdProblem,
   TOPICS,
   type TopicBinding,
 } from '@synthcall/schemas';
@@ -207,6 +208,9 @@ export class Orchestrator {
   }
 
   private pair(request: CallRequested): Pairing[] {
+    // The id becomes call ids, file names in the dataset and webhook parameters: checked before anything is placed.
+    const idProblem = requestIdProblem(request.requestId);
+    if (idProblem) throw new PermanentError('SYNTH_REQUEST_ID_INVALID', idProblem);
     if (!Number.isInteger(request.count) || request.count < 1 || request.count > MAX_CALLS_PER_REQUEST) {
       throw new PermanentError(
         'SYNTH_REQUEST_INVALID',

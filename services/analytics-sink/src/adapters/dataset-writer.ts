@@ -1,6 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { DatasetBuilder } from '../domain/dataset.js';
+import { callFilePath } from './dataset-paths.js';
 
 export interface RunManifest {
   runId: string;
@@ -25,10 +26,15 @@ export class DatasetWriteError extends Error {
 /** The dataset's JSON files: two-space indented, newline-terminated. */
 export const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
-/** One call's transcript, labels and (once Voice Intelligence ran) intelligence files. */
+/**
+ * One call's transcript, labels and (once Voice Intelligence ran) intelligence files. The callId comes from a topic:
+ * a DatasetPathError (SYNTH_DATASET_PATH_INVALID) refuses one that is no valid id, before any file is written.
+ */
 export async function writeCallFiles(out: string, dataset: DatasetBuilder, callId: string): Promise<void> {
-  await writeFile(join(out, 'transcripts', `${callId}.json`), json(dataset.transcript(callId)));
-  await writeFile(join(out, 'labels', `${callId}.json`), json(dataset.labels(callId)));
+  const transcript = callFilePath(out, 'transcripts', callId, 'json');
+  const labels = callFilePath(out, 'labels', callId, 'json');
+  await writeFile(transcript, json(dataset.transcript(callId)));
+  await writeFile(labels, json(dataset.labels(callId)));
   await writeIntelligenceFile(out, dataset, callId);
 }
 
@@ -38,8 +44,9 @@ export async function writeIntelligenceFile(
   dataset: DatasetBuilder,
   callId: string,
 ): Promise<void> {
+  const file = callFilePath(out, 'intelligence', callId, 'json');
   const intelligence = dataset.intelligence(callId);
-  if (intelligence) await writeFile(join(out, 'intelligence', `${callId}.json`), json(intelligence));
+  if (intelligence) await writeFile(file, json(intelligence));
 }
 
 /** Checks up front that the dataset folder can be created and written, so a long run does not fail at the end. */
