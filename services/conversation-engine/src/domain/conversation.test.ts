@@ -1,7 +1,16 @@
 import { type AgentPersona, defaultPersonas } from '@synthcall/personas';
 import { describe, expect, it } from 'vitest';
 import { callContext } from './context.js';
-import { closingLine } from './conversation.js';
+import {
+  applyLine,
+  type CallState,
+  closingLine,
+  newCall,
+  withGatewayFallback,
+  withHeard,
+} from './conversation.js';
+import { NO_TOKENS } from './llm-provider.js';
+import type { Role } from './types.js';
 
 const personas = defaultPersonas();
 
@@ -36,5 +45,74 @@ describe('closing lines', () => {
     expect(renee && closingLine(contextWith(renee), 'agent', 'loop_detected')).toMatch(
       /^I think we're going around in circles, .* Thank you for choosing .+, and have a good day\.$/,
     );
+  });
+});
+
+describe('a run of fallback lines', () => {
+  const agent = personas.agents[0] as AgentPersona;
+  const context = contextWith(agent);
+  const voices = {
+    agent: { voice: 'man', language: 'en-US' },
+    customer: { voice: 'woman', language: 'en-US' },
+  };
+  const start = () =>
+    newCall(context, { scenario: context.scenario, expectedOutcome: 'resolved', voices }, 0);
+  const candidate = (text: string, fallback: boolean) => ({
+    text,
+    fallback,
+    usage: NO_TOKENS,
+    state: null,
+    director: null,
+  });
+  const roleOf = (turn: number): Role => (turn % 2 === 0 ? 'agent' : 'customer');
+
+  /** Plays lines through applyLine as the engine does (each heard by the other role); `F` marks a fallback line. */
+  function play(lines: string[], state: CallState = start(), limits?: { maxFallbackRun: number }) {
+    let s = state;
+    let last: ReturnType<typeof applyLine> | undefined;
+    for (const text of lines) {
+      const turn = s.turn + 1;
+      if (turn > 0) s = withHeard(s, roleOf(turn), turn - 1, 'heard', 0);
+      last = applyLine(
+        s,
+        context,
+        roleOf(turn),
+        turn,
+        candidate(`line ${turn} ${text}`, text === 'F'),
+        0,
+        undefined,
+        limits,
+      );
+      s = last.state;
+    }
+    return last as ReturnType<typeof applyLine>;
+  }
+
+  it('ends the call as error, with the error closing line, on the line after three fallbacks in a row', () => {
+    const applied = play(['hello there', 'F', 'F', 'F', 'a real answer again']);
+    expect(applied.end).toEqual({ reason: 'error', endedBy: 'agent' });
+    expect(applied.text).toBe(closingLine(context, 'agent', 'error'));
+    expect(applied.verdict).toMatchObject({ ok: false, rule: 'fallback_run', turn: 4 });
+    expect(applied.state.status).toBe('ended');
+  });
+
+  it('starts counting again after a real line', () => {
+    expect(play(['hello there', 'F', 'F', 'a real line', 'F', 'F', 'another real line']).end).toBeNull();
+  });
+
+  it('takes its length from the limits it is given', () => {
+    expect(play(['hello there', 'F', 'F', 'F', 'real'], start(), { maxFallbackRun: 4 }).end).toBeNull();
+    expect(play(['F', 'F', 'real'], start(), { maxFallbackRun: 2 }).end).toMatchObject({ reason: 'error' });
+  });
+
+  it("counts the gateway's fallbacks, spoken over a line or waiting for it", () => {
+    let state = play(['hello there', 'real one', 'real two']).state;
+    // The gateway spoke its own line over turns 1 and 2, and will over turn 3 before the engine produces it.
+    for (const turn of [1, 2])
+      state = withGatewayFallback(state, roleOf(turn), turn, `sorry ${turn}`, 0) ?? state;
+    state = withGatewayFallback(state, 'customer', 3, 'sorry 3', 0) ?? state;
+    const ended = play(['real three', 'real four'], state);
+    expect(ended.end).toEqual({ reason: 'error', endedBy: 'agent' });
+    expect(ended.state.histories.customer.find((m) => m.turn === 3)?.content).toBe('sorry 3');
   });
 });

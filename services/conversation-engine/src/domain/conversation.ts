@@ -18,6 +18,29 @@ export interface CallMeta {
   voices: Record<Role, Voice>;
   /** Gateway fallbacks for turns the engine had not produced yet, by turn. */
   pendingFallbacks: Record<string, string>;
+  /** Turns whose spoken line was a fallback (the engine's or the gateway's); absent in states written before it. */
+  fallbackLines?: number[];
+}
+
+/** Limits of the end-of-call rules that come from config rather than from the call. */
+export interface EndLimits {
+  /** This many fallback lines in a row end the call (`error`) on the next line. */
+  maxFallbackRun: number;
+}
+
+export const DEFAULT_END_LIMITS: EndLimits = { maxFallbackRun: 3 };
+
+function withFallbackLine(meta: CallMeta, turn: number): CallMeta {
+  const lines = meta.fallbackLines ?? [];
+  return lines.includes(turn) ? meta : { ...meta, fallbackLines: [...lines, turn] };
+}
+
+/** How many of the call's last lines in a row were fallbacks. */
+export function fallbackRun(state: CallState): number {
+  const lines = new Set(state.meta.fallbackLines ?? []);
+  let run = 0;
+  while (lines.has(state.turn - run)) run++;
+  return run;
 }
 
 /** The engine's state of one call; every change is a new object with `version + 1`. */
@@ -117,7 +140,9 @@ export function withReply(state: CallState, line: ProducedLine, now: number): Ca
     tokensUsed: state.tokensUsed + line.tokens,
     fallbackTurns: state.fallbackTurns + (fallback ? 1 : 0),
     provider: line.provider,
-    meta: { ...state.meta, pendingFallbacks: rest },
+    meta: fallback
+      ? withFallbackLine({ ...state.meta, pendingFallbacks: rest }, line.turn)
+      : { ...state.meta, pendingFallbacks: rest },
     histories: {
       ...state.histories,
       [line.role]: [...state.histories[line.role], { role: 'assistant', content: text, turn: line.turn }],
@@ -144,6 +169,7 @@ export function withGatewayFallback(
     const listener = otherRole(role);
     return bump(state, now, {
       fallbackTurns: state.fallbackTurns + 1,
+      meta: withFallbackLine(state.meta, turn),
       histories: {
         ...state.histories,
         [role]: replace(state.histories[role], 'assistant'),
@@ -207,16 +233,21 @@ export function closingLine(context: CallContext, role: Role, reason: CallEnd['r
   return CUSTOMER_CLOSINGS[context.seed.length % CUSTOMER_CLOSINGS.length] as string;
 }
 
+/** Why the engine ended a call over the provider's line: the quality gate's verdict, or a run of fallback lines. */
+export type RuleVerdict = GateVerdict | { ok: false; rule: 'fallback_run'; turn: number; detail: string };
+
 export interface ReplyDecision {
   text: string;
   end: CallEnd | null;
   /** Why the engine overrode the provider's line, if it did. */
-  verdict?: GateVerdict;
+  verdict?: RuleVerdict;
 }
 
 /**
- * The end-of-call rules applied to a provider's candidate line: a natural end the provider chose stands; a call the
- * quality gate flags ends as `loop_detected`; the line that reaches the turn cap ends as `max_turns`.
+ * The end-of-call rules applied to a provider's candidate line: a natural end the provider chose stands; the line
+ * after `maxFallbackRun` fallback lines in a row ends the call as `error` (a model that keeps failing, or a gateway
+ * that keeps speaking for a late engine, will not recover, and only the caller would notice); a call the quality gate
+ * flags ends as `loop_detected`; the line that reaches the turn cap ends as `max_turns`.
  */
 export function decideReply(
   state: CallState,
@@ -224,8 +255,16 @@ export function decideReply(
   role: Role,
   turn: number,
   candidate: Pick<LineResult, 'text' | 'end'>,
+  limits: EndLimits = DEFAULT_END_LIMITS,
 ): ReplyDecision {
   if (candidate.end) return { text: candidate.text, end: { reason: candidate.end, endedBy: role } };
+  const run = fallbackRun(state);
+  if (run >= limits.maxFallbackRun)
+    return {
+      text: closingLine(context, role, 'error'),
+      end: { reason: 'error', endedBy: role },
+      verdict: { ok: false, rule: 'fallback_run', turn, detail: `${run} fallback lines in a row` },
+    };
   const verdict = assessCall([...transcript(state), { turn, role, said: candidate.text }]);
   if (!verdict.ok)
     return {
@@ -243,7 +282,7 @@ export interface AppliedLine {
   text: string;
   end: CallEnd | null;
   fallback: boolean;
-  verdict?: GateVerdict | undefined;
+  verdict?: RuleVerdict | undefined;
 }
 
 /**
@@ -259,10 +298,11 @@ export function applyLine(
   now: number,
   /** An end the engine imposes regardless of the line (a provider that threw). */
   forced?: CallEnd,
+  limits: EndLimits = DEFAULT_END_LIMITS,
 ): AppliedLine {
   const decision: ReplyDecision = forced
     ? { text: result.text, end: forced }
-    : decideReply(state, context, role, turn, result);
+    : decideReply(state, context, role, turn, result, limits);
   const next = withReply(
     state,
     {
