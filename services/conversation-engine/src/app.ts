@@ -69,19 +69,28 @@ function busFromConfig(config: Config, registry: Registry, logger: Logger): Even
   });
 }
 
+/**
+ * What the SDK is given when OPENAI_API_KEY is unset, which config allows only with OPENAI_BASE_URL: a keyless local
+ * server ignores the Authorization header, and the SDK would otherwise read process.env itself or throw.
+ */
+export const KEYLESS_API_KEY = 'sk-no-key-required';
+
 export function providerFromConfig(
   config: Config,
   deps: { now: () => number; random: Random; metrics: EngineMetrics },
 ): LlmProvider {
   if (config.LLM_PROVIDER === 'scripted') return new ScriptedLlmProvider();
   return new OpenAiLlmProvider({
-    apiKey: config.OPENAI_API_KEY ?? '',
+    apiKey: config.OPENAI_API_KEY ?? KEYLESS_API_KEY,
     baseURL: config.OPENAI_BASE_URL,
     model: config.OPENAI_MODEL,
     timeoutMs: config.OPENAI_TIMEOUT,
     maxRetries: config.OPENAI_MAX_RETRIES,
     breaker: { failureThreshold: config.LLM_BREAKER_FAILURES, cooldownMs: config.LLM_BREAKER_COOLDOWN },
     prices: { prompt: config.LLM_PRICE_PROMPT_PER_MTOK, completion: config.LLM_PRICE_COMPLETION_PER_MTOK },
+    maxTokens: config.LLM_MAX_TOKENS,
+    temperature: config.LLM_TEMPERATURE,
+    maxLineChars: config.LLM_MAX_LINE_CHARS,
     ...deps,
   });
 }

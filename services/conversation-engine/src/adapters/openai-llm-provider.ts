@@ -26,6 +26,7 @@ export interface OpenAiLlmProviderOptions {
   prices: { prompt: number; completion: number };
   maxLineChars?: number;
   maxTokens?: number;
+  temperature?: number;
   now: () => number;
   random: Random;
   sleep?: (ms: number) => Promise<void>;
