@@ -206,6 +206,9 @@ export function exampleEvents(callId = 'call-0001'): EventTypes {
       errorMessage: 'not Confluent wire format',
       attempts: 0,
       failedAt: at,
+      originalValueSize: 3,
+      originalValueSha256: '039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81',
+      truncated: false,
     },
     CallBudgetClaim: {
       callId,

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { BusMetrics } from '@synthcall/metrics';
 import {
   type DeadLetter,
@@ -42,6 +43,78 @@ export interface DeliveryContext<S extends EventSchemaName> {
 export type DeliveryResult = 'ok' | 'dead_lettered';
 
 /**
+ * What of the original message a dead letter keeps, so that it always fits the broker's message limit (Kafka's
+ * default message.max.bytes is 1 MiB): a dead letter that cannot be written blocks its partition for good, because
+ * the message is then never committed. Well under 1 MiB together, with room for the Avro framing and the reason.
+ */
+export const DEAD_LETTER_LIMITS = {
+  /** Bytes of the original value kept; the SHA-256 and the size describe the whole value. */
+  valueBytes: 256 * 1024,
+  /** Bytes of the original key kept (the key is also the dead letter's own Kafka key). */
+  keyBytes: 1024,
+  /** Bytes of header names and values kept, in header order; the headers after the bound are dropped. */
+  headerBytes: 16 * 1024,
+  /** Characters of the error message kept. */
+  errorMessageChars: 4000,
+} as const;
+
+/** Why a message is dead-lettered: what deadLetterOf needs besides the message. */
+export interface DeadLetterReason {
+  group: string;
+  code: string;
+  error: unknown;
+  attempts: number;
+  failedAt: Date;
+}
+
+/**
+ * The dead letter of `msg`, within DEAD_LETTER_LIMITS: the value is cut to its first bytes (with the whole value's
+ * size and SHA-256 beside it), the key and the headers are bounded, and `truncated` says whether anything was cut.
+ * Also returns the Kafka key to publish it under (the original key, bounded the same way).
+ */
+export function deadLetterOf(msg: RawMessage, reason: DeadLetterReason): { key: string; letter: DeadLetter } {
+  let truncated = false;
+  const cut = (bytes: Buffer, max: number): Buffer => {
+    if (bytes.length <= max) return bytes;
+    truncated = true;
+    return bytes.subarray(0, max);
+  };
+  const originalKey = msg.key ? cut(msg.key, DEAD_LETTER_LIMITS.keyBytes) : null;
+  const originalHeaders: Record<string, Buffer> = {};
+  let headerBytes = 0;
+  for (const [name, value] of Object.entries(msg.headers)) {
+    headerBytes += Buffer.byteLength(name) + value.length;
+    if (headerBytes > DEAD_LETTER_LIMITS.headerBytes) {
+      truncated = true;
+      break;
+    }
+    originalHeaders[name] = value;
+  }
+  const originalValue = msg.value ? cut(msg.value, DEAD_LETTER_LIMITS.valueBytes) : null;
+  const message = reason.error instanceof Error ? reason.error.message : String(reason.error);
+  if (message.length > DEAD_LETTER_LIMITS.errorMessageChars) truncated = true;
+  return {
+    key: originalKey?.toString('utf8') ?? '',
+    letter: {
+      originalTopic: msg.topic,
+      originalPartition: msg.partition,
+      originalOffset: msg.offset,
+      originalKey,
+      originalValue,
+      originalHeaders,
+      consumerGroup: reason.group,
+      errorCode: reason.code,
+      errorMessage: message.slice(0, DEAD_LETTER_LIMITS.errorMessageChars),
+      attempts: reason.attempts,
+      failedAt: reason.failedAt,
+      originalValueSize: msg.value ? msg.value.length : null,
+      originalValueSha256: msg.value ? createHash('sha256').update(msg.value).digest('hex') : null,
+      truncated,
+    },
+  };
+}
+
+/**
  * Decodes and handles one message with the bus's delivery rules, shared by both adapters: bounded retries with
  * exponential backoff, then a dead letter carrying the original bytes and the reason. It only throws when the dead
  * letter itself cannot be written, so the caller does not commit and the message is redelivered: nothing is lost.
@@ -68,19 +141,14 @@ export async function deliver<S extends EventSchemaName>(
       'message sent to dead letters',
     );
     try {
-      await ctx.deadLetter(key, {
-        originalTopic: msg.topic,
-        originalPartition: msg.partition,
-        originalOffset: msg.offset,
-        originalKey: msg.key,
-        originalValue: msg.value,
-        originalHeaders: msg.headers,
-        consumerGroup: ctx.group,
-        errorCode: code,
-        errorMessage: message.slice(0, 4000),
+      const dead = deadLetterOf(msg, {
+        group: ctx.group,
+        code,
+        error,
         attempts,
         failedAt: (ctx.now ?? (() => new Date()))(),
       });
+      await ctx.deadLetter(dead.key, dead.letter);
     } catch (cause) {
       throw new BusError(
         'SYNTH_DEAD_LETTER_FAILED',

@@ -1,4 +1,11 @@
-export { type DeliveryResult, deliver, type RawMessage } from './deliver.js';
+export {
+  DEAD_LETTER_LIMITS,
+  type DeadLetterReason,
+  type DeliveryResult,
+  deadLetterOf,
+  deliver,
+  type RawMessage,
+} from './deliver.js';
 export { BusError, type BusErrorCode, failurePolicy, PermanentError } from './errors.js';
 export { KafkaEventBus, type KafkaEventBusOptions, kafkajsLogCreator } from './kafka-event-bus.js';
 export { MemoryEventBus, type MemoryEventBusOptions } from './memory-event-bus.js';

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto';
 import { type DeadLetter, type EventSchemaName, exampleEvents, type TopicBinding } from '@synthcall/schemas';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEAD_LETTER_LIMITS } from '../src/deliver.js';
 import { PermanentError } from '../src/errors.js';
 import type { ConsumedEvent, EventBus } from '../src/port.js';
 
@@ -191,6 +193,37 @@ export function describeEventBusContract(adapter: string, makeHarness: () => Pro
       expect(letters[0]?.errorMessage).toMatch(/magic byte/);
       expect(letters[0]?.originalValue?.toString()).toBe('{"not":"avro"}');
     });
+
+    it('dead-letters a record near the broker’s size limit with its value cut to a bound, its SHA-256, size and offset, and keeps consuming', async () => {
+      const h = await setup();
+      const topic = await h.topic('ReplyReady', 1);
+      const letters = await collectDeadLetters(h);
+      const handled: number[] = [];
+      await h.bus.subscribe({
+        topic,
+        group: h.group(),
+        handler: async (e) => void handled.push(e.value.turn),
+      });
+      // ~1.048 MB: fits Kafka's default 1 MiB message limit by itself, but not wrapped in a dead letter.
+      const huge = Buffer.alloc(1_048_300, 'x');
+      await h.bus.sendRaw(topic.name, 'call-huge', huge, { trace: 'y'.repeat(100) });
+      await h.bus.publish(topic, 'call-huge', { ...exampleEvents('call-huge').ReplyReady, turn: 3 });
+      await eventually(() => {
+        expect(handled).toEqual([3]);
+        expect(letters).toHaveLength(1);
+      }, 60_000);
+      const letter = letters[0];
+      expect(letter).toMatchObject({
+        errorCode: 'SYNTH_DECODE_FAILED',
+        originalOffset: '0',
+        originalValueSize: 1_048_300,
+        originalValueSha256: createHash('sha256').update(huge).digest('hex'),
+        truncated: true,
+      });
+      expect(letter?.originalValue?.length).toBe(DEAD_LETTER_LIMITS.valueBytes);
+      expect(letter?.originalValue?.equals(huge.subarray(0, DEAD_LETTER_LIMITS.valueBytes))).toBe(true);
+      expect(letter?.originalHeaders.trace?.toString()).toBe('y'.repeat(100));
+    }, 90_000);
 
     it('dead-letters at once, without retries, when the handler says the input is permanently wrong', async () => {
       const h = await setup();

@@ -350,7 +350,7 @@ export interface ConversationState {
   providerState: null | string;
 }
 
-/** A message a consumer could not decode or handle after bounded retries. Topic dead-letters, key = the original key. */
+/** A message a consumer could not decode or handle after bounded retries. Topic dead-letters, key = the original key (its first 1,024 bytes). Always well under the broker's 1 MiB message limit: see truncated. */
 export interface DeadLetter {
   /** Topic the message was read from. */
   originalTopic: string;
@@ -358,11 +358,11 @@ export interface DeadLetter {
   originalPartition: number;
   /** Offset it was read at (a decimal string: Kafka offsets are 64-bit). */
   originalOffset: string;
-  /** The original key bytes. */
+  /** The original key bytes (the first 1,024 when longer). */
   originalKey: null | Buffer;
-  /** The original value bytes, unchanged, so the message can be replayed. */
+  /** The original value bytes, unchanged, so the message can be replayed; only its first 262,144 bytes when it was larger (truncated = true, see originalValueSize and originalValueSha256). */
   originalValue: null | Buffer;
-  /** The original headers. */
+  /** The original headers, in order, up to 16,384 bytes of names and values; later ones are dropped. */
   originalHeaders: Record<string, Buffer>;
   /** Consumer group that gave up on the message. */
   consumerGroup: string;
@@ -374,6 +374,12 @@ export interface DeadLetter {
   attempts: number;
   /** When the consumer gave up (UTC). */
   failedAt: Date;
+  /** Size of the whole original value in bytes; null when it had none (a tombstone). */
+  originalValueSize: null | number;
+  /** SHA-256 of the whole original value, lowercase hex; null when it had none. */
+  originalValueSha256: null | string;
+  /** Whether the value, key, headers or error message were cut so the dead letter fits the broker's message limit; the original is then found by originalTopic, originalPartition and originalOffset while the topic retains it. */
+  truncated: boolean;
 }
 
 /** An orchestrator's claim on one call of the daily budget. Topic call-budget (one partition), key = callId. The broker's offset order is the claim order; a call's rank is the number of distinct calls first claimed before it in the UTC day, so a call claimed twice (a redelivered request) takes one slot. */
