@@ -1,5 +1,5 @@
-import { ConfluentSchemaRegistry, EventCodec, type TopicBinding } from '@synthcall/schemas';
-import { freshTopic, integrationEnv, uniqueName } from '@synthcall/testing';
+import { ConfluentSchemaRegistry, type DeadLetter, EventCodec, type TopicBinding } from '@synthcall/schemas';
+import { freshTopic, integrationEnv, kafkaBusForTest, uniqueName } from '@synthcall/testing';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KafkaCallBudget } from './kafka-call-budget.js';
@@ -20,7 +20,10 @@ describe('KafkaCallBudget on a real broker', () => {
     codec = new EventCodec(new ConfluentSchemaRegistry({ url: env.registryUrl }));
   });
 
-  function budget(maxDailyCalls: number): KafkaCallBudget {
+  function budget(
+    maxDailyCalls: number,
+    more: Partial<ConstructorParameters<typeof KafkaCallBudget>[0]> = {},
+  ): KafkaCallBudget {
     const b = new KafkaCallBudget({
       brokers,
       clientId: uniqueName('it-budget'),
@@ -28,6 +31,7 @@ describe('KafkaCallBudget on a real broker', () => {
       topic,
       maxDailyCalls,
       instanceId: uniqueName('replica'),
+      ...more,
     });
     budgets.push(b);
     return b;
@@ -59,6 +63,49 @@ describe('KafkaCallBudget on a real broker', () => {
       granted: true,
     });
   });
+
+  it('skips and dead-letters poison on the topic (garbage bytes, a tombstone) instead of stopping every claim, and spends no slot on it', async () => {
+    topic = await freshTopic(brokers.join(','), 'CallBudgetClaim', 1);
+    const deadLetters = await freshTopic(brokers.join(','), 'DeadLetter', 1);
+    const kafka = new Kafka({ clientId: uniqueName('it-poison'), brokers, logLevel: logLevel.NOTHING });
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    await producer.send({
+      topic: topic.name,
+      acks: -1,
+      messages: [
+        { key: 'poison', value: Buffer.from('{"callId":"not avro"}') },
+        { key: 'tombstone', value: null },
+      ],
+    });
+    await producer.disconnect();
+
+    const now = new Date();
+    const b = budget(2, { deadLetterTopic: deadLetters, readTimeoutMs: 15_000 });
+    expect(await b.claim('call-0', now)).toMatchObject({ rank: 0, granted: true });
+    expect(await b.claim('call-1', now)).toMatchObject({ rank: 1, granted: true });
+    expect(await b.claim('call-2', now)).toMatchObject({ rank: 2, granted: false });
+
+    const { bus } = await kafkaBusForTest();
+    const letters: DeadLetter[] = [];
+    try {
+      await bus.subscribe({
+        topic: deadLetters,
+        group: uniqueName('it-budget-dl'),
+        fromBeginning: true,
+        handler: async (e) => void letters.push(e.value),
+      });
+      const deadline = Date.now() + 30_000;
+      while (letters.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      await bus.close();
+    }
+    expect(letters.map((l) => [l.originalTopic, l.originalOffset, l.errorCode, l.attempts])).toEqual([
+      [topic.name, '0', 'SYNTH_DECODE_FAILED', 0],
+      [topic.name, '1', 'SYNTH_DECODE_FAILED', 0],
+    ]);
+    expect(letters[0]?.originalValue?.toString()).toBe('{"callId":"not avro"}');
+  }, 90_000);
 
   it('counts a call once however often it is claimed: a duplicate on the topic and a claim replayed after a crash', async () => {
     topic = await freshTopic(brokers.join(','), 'CallBudgetClaim', 1);

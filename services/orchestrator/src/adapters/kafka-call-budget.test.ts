@@ -1,4 +1,4 @@
-import { type EventCodec, TOPICS } from '@synthcall/schemas';
+import { type EventCodec, SchemaError, TOPICS } from '@synthcall/schemas';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import { describe, expect, it, vi } from 'vitest';
 import { OrchestratorError } from '../errors.js';
@@ -126,5 +126,40 @@ describe('KafkaCallBudget.close', () => {
     await expectClosedFailure(budget.claim('call-0', now));
     expect(kafka.admin).not.toHaveBeenCalled();
     expect(kafka.consumer).not.toHaveBeenCalled();
+  });
+});
+
+describe('KafkaCallBudget reading claims', () => {
+  it('reads a claim again, never skips it, when it fails to decode because the registry is unreachable', async () => {
+    const { kafka, consumer } = fakeKafka();
+    const outage = new SchemaError('SYNTH_DECODE_FAILED', 'cannot decode a CallBudgetClaim', {
+      cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8080'), { code: 'ECONNREFUSED' }),
+    });
+    const codec = { decode: vi.fn(async () => Promise.reject(outage)) } as unknown as EventCodec;
+    const budget = new KafkaCallBudget({
+      brokers: ['127.0.0.1:1'],
+      clientId: 'unit-budget',
+      codec,
+      topic: TOPICS.callBudget,
+      maxDailyCalls: 10,
+      instanceId: 'unit',
+      kafka: kafka as unknown as Kafka,
+    });
+    const claim = budget.claim('call-0', now);
+    claim.catch(() => {});
+    await settle();
+    const run = consumer.run.mock.calls[0] as unknown as
+      | [{ eachMessage: (p: { message: object }) => Promise<void> }]
+      | undefined;
+    const message = {
+      offset: '0',
+      timestamp: String(now.getTime()),
+      key: null,
+      value: Buffer.from([0, 0, 0, 0, 1]),
+    };
+    // kafkajs retries a message whose handler throws; a skipped claim would have been sent to the producer.
+    await expect(run?.[0].eachMessage({ message })).rejects.toBe(outage);
+    expect(kafka.producer).not.toHaveBeenCalled();
+    await budget.close();
   });
 });

@@ -1,6 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { type BusLogger, kafkajsLogCreator, silentLogger } from '@synthcall/event-bus';
-import type { EventCodec, TopicBinding } from '@synthcall/schemas';
+import {
+  type BusLogger,
+  deadLetterOf,
+  failurePolicy,
+  kafkajsLogCreator,
+  silentLogger,
+} from '@synthcall/event-bus';
+import { type CallBudgetClaim, type EventCodec, TOPICS, type TopicBinding } from '@synthcall/schemas';
 import {
   type Admin,
   type Consumer,
@@ -21,6 +27,8 @@ export interface KafkaCallBudgetOptions {
   codec: EventCodec;
   /** The one-partition call-budget topic (TOPICS.callBudget, or a unique one in tests). */
   topic: TopicBinding<'CallBudgetClaim'>;
+  /** Where a claim that cannot be decoded goes (TOPICS.deadLetters by default). */
+  deadLetterTopic?: TopicBinding<'DeadLetter'>;
   maxDailyCalls: number;
   /** Written into each claim for audit. */
   instanceId: string;
@@ -121,6 +129,7 @@ export class KafkaCallBudget implements CallBudget {
         from: utcMidnight(new Date(at.getTime() - CLOCK_SKEW_MARGIN_MS)),
         readTimeoutMs: this.readTimeoutMs,
         signal: this.closing.signal,
+        deadLetter: (message, code, error) => this.deadLetter(message, code, error),
         onFailed: () => {
           if (this.reader === reader) this.reader = undefined;
         },
@@ -165,6 +174,36 @@ export class KafkaCallBudget implements CallBudget {
     }
   }
 
+  /**
+   * Publishes the dead letter of a claim the reader skips; throws when it cannot, so the claim is read again rather
+   * than skipped unrecorded. Every replica that reads the claim writes one (they cannot know about each other).
+   */
+  private async deadLetter(message: ClaimMessage, code: string, error: unknown): Promise<void> {
+    const dead = deadLetterOf(
+      {
+        topic: this.options.topic.name,
+        partition: 0,
+        offset: message.offset,
+        key: message.key ?? null,
+        value: message.value,
+        headers: Object.fromEntries(
+          Object.entries(message.headers ?? {}).flatMap(([k, v]) =>
+            v === undefined ? [] : [[k, Buffer.isBuffer(v) ? v : Buffer.from(String(v))]],
+          ),
+        ),
+      },
+      { group: `${this.options.clientId}-budget-reader`, code, error, attempts: 0, failedAt: new Date() },
+    );
+    const topic = this.options.deadLetterTopic ?? TOPICS.deadLetters;
+    const value = await this.options.codec.encode(topic, dead.letter);
+    const producer = await this.connectedProducer();
+    await producer.send({ topic: topic.name, acks: -1, messages: [{ key: dead.key, value }] });
+    this.options.logger?.error(
+      { topic: this.options.topic.name, offset: message.offset, code, err: (error as Error).message },
+      'call-budget claim skipped and sent to dead letters',
+    );
+  }
+
   async close(): Promise<void> {
     const { producer, admin, reader } = this;
     this.producer = undefined;
@@ -207,6 +246,25 @@ async function disconnect(pending: Connecting<{ disconnect(): Promise<void> }> |
   await pending.client.disconnect().catch(() => {});
 }
 
+/**
+ * Whether a decode failure came from not reaching the registry rather than from the bytes: the codec reports both as
+ * SYNTH_DECODE_FAILED, and skipping a good claim during an outage would make this replica's count differ.
+ */
+function unreachable(error: unknown): boolean {
+  for (let e = error as { code?: unknown; message?: unknown; cause?: unknown } | undefined; e; ) {
+    if (e.code === 'SYNTH_REGISTRY_UNAVAILABLE') return true;
+    const text = `${String(e.code ?? '')} ${String(e.message ?? '')}`;
+    if (
+      /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|EAI_AGAIN|socket hang up|fetch failed|timed? ?out/i.test(
+        text,
+      )
+    )
+      return true;
+    e = e.cause as typeof e;
+  }
+  return false;
+}
+
 /** Rejects with the signal's reason as soon as it is aborted, whether or not `promise` ever settles. */
 function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(signal.reason);
@@ -236,6 +294,17 @@ interface ClaimReaderOptions {
   signal: AbortSignal;
   /** Called when the consumer stopped for good: the next claim starts a new reader. */
   onFailed: () => void;
+  /** Dead-letters a claim that can never be decoded; throws if that fails. */
+  deadLetter: (message: ClaimMessage, code: string, error: unknown) => Promise<void>;
+}
+
+/** A message of the call-budget topic as kafkajs hands it over. */
+interface ClaimMessage {
+  offset: string;
+  timestamp: string;
+  key?: Buffer | null;
+  value: Buffer | null;
+  headers?: Record<string, Buffer | string | (Buffer | string)[] | undefined>;
 }
 
 interface Waiter {
@@ -309,24 +378,45 @@ class ClaimReader {
     return reader;
   }
 
-  private async read(message: { offset: string; timestamp: string; value: Buffer | null }): Promise<void> {
+  private async read(message: ClaimMessage): Promise<void> {
     const offset = BigInt(message.offset);
     // Before the seek took effect, or read again after a rejoin: already in the ledger.
     if (offset < this.next) return;
-    if (!message.value)
-      throw new Error(`claim at offset ${offset} of ${this.options.topic.name} has no value`);
-    const claim = await this.options.codec.decode(this.options.topic, message.value);
-    // The broker's timestamp (LogAppendTime), not the claimer's day: every replica must put a claim in the same day.
-    const decision = this.ledger.record(claim.callId, utcDay(new Date(Number(message.timestamp))));
-    this.decisions.set(offset, decision);
-    if (this.decisions.size > DECISIONS_KEPT) {
-      const oldest = this.decisions.keys().next().value;
-      if (oldest !== undefined) this.decisions.delete(oldest);
+    const claim = await this.decode(message);
+    if (claim) {
+      // The broker's timestamp (LogAppendTime), not the claimer's day: every replica must put a claim in the same day.
+      const decision = this.ledger.record(claim.callId, utcDay(new Date(Number(message.timestamp))));
+      this.decisions.set(offset, decision);
+      if (this.decisions.size > DECISIONS_KEPT) {
+        const oldest = this.decisions.keys().next().value;
+        if (oldest !== undefined) this.decisions.delete(oldest);
+      }
     }
     this.next = offset + 1n;
     const waiting = this.waiters;
     this.waiters = waiting.filter((w) => w.offset >= this.next);
     for (const w of waiting) if (w.offset < this.next) w.resolve();
+  }
+
+  /**
+   * The claim, or null for one that can never be decoded (no value, not Avro, a schema that does not fit): it is
+   * dead-lettered and counts nothing, the same on every replica, so one bad record cannot stop every claim of the day.
+   * A failure that may pass (the registry unreachable) throws instead, and kafkajs reads the claim again.
+   */
+  private async decode(message: ClaimMessage): Promise<CallBudgetClaim | null> {
+    let failure: unknown;
+    try {
+      if (message.value) return await this.options.codec.decode(this.options.topic, message.value);
+      failure = Object.assign(new Error(`claim at offset ${message.offset} has no value (a tombstone)`), {
+        code: 'SYNTH_DECODE_FAILED',
+      });
+    } catch (error) {
+      failure = error;
+    }
+    const policy = failurePolicy(failure);
+    if (policy.action !== 'dead-letter' || unreachable(failure)) throw failure;
+    await this.options.deadLetter(message, policy.code, failure);
+    return null;
   }
 
   /** Resolves once the claim at `offset` (and all before it) is in the ledger. */
