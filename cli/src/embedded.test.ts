@@ -61,6 +61,16 @@ describe('synthcall generate (embedded, offline)', () => {
       ]);
       const labels = JSON.parse(await readFile(join(o.out, 'labels', `${call.callId}.json`), 'utf8'));
       expect(labels).toMatchObject({ synthetic: true, source: 'provider', endReason: call.endReason });
+      // Every PII label points at the words the transcript records as spoken.
+      for (const p of labels.spokenPii as Array<{
+        value: string;
+        turn: number;
+        start: number;
+        end: number;
+      }>) {
+        const said = t.turns.find((turn: { turn: number }) => turn.turn === p.turn)?.said ?? '';
+        expect(said.slice(p.start, p.end), `${call.callId} turn ${p.turn}`).toBe(p.value);
+      }
     }
     // The Segment calls a live run would make: one identify and three tracks per call, every one synthetic.
     const segment = (await readFile(join(o.out, 'segment.jsonl'), 'utf8'))

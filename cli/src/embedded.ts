@@ -9,7 +9,6 @@ import {
   collectDataset,
   DatasetBuilder,
   ensureWritable,
-  groundTruthOf,
   JsonlSegmentFile,
   PostgresDatasetStore,
   type RunManifest,
@@ -268,7 +267,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
     await engine.start();
     cleanups.push(() => engine.stop());
 
-    const dataset = new DatasetBuilder(groundTruthOf);
+    const dataset = new DatasetBuilder();
     let finished = 0;
     let allDone: () => void = () => undefined;
     const done = new Promise<void>((resolve) => {
@@ -403,6 +402,11 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       await sim.whenIdle();
       await memoryBus?.idle();
     }
+    // The engine publishes a call's ground truth when it ends; over Kafka it may still be on its way (labels from the
+    // plan otherwise). On the memory bus it has been delivered by now if it was published.
+    const groundTruthDeadline = Date.now() + (memoryBus ? 0 : 10_000);
+    while (dataset.withoutGroundTruth().length > 0 && Date.now() < groundTruthDeadline)
+      await new Promise((r) => setTimeout(r, 100));
 
     await o.beforeStop?.({
       sim: { baseUrl: sim.baseUrl, accountSid: SIM_ACCOUNT_SID, authToken: SIM_AUTH_TOKEN },

@@ -106,7 +106,7 @@ describe('synthcall up', () => {
       expect(call.endReason).not.toBeNull();
       expect(call.turnCount).toBeGreaterThanOrEqual(6);
       expect(existsSync(join(dir, 'transcripts', `${call.callId}.json`))).toBe(true);
-      // The scripted provider's own record reached the labels through the conversation-state topic.
+      // The engine's GroundTruthRecorded reached the labels through the ground-truth topic.
       const labels = JSON.parse(await readFile(join(dir, 'labels', `${call.callId}.json`), 'utf8'));
       expect(labels).toMatchObject({ callId: call.callId, synthetic: true, source: 'provider' });
     }

@@ -1,6 +1,6 @@
-// Feeds N complete calls (plan, 12 turns with what was heard, lifecycle, recording, Voice Intelligence results)
-// through the embedded bus into the dataset sink and the Segment publisher, and prints how many calls they still hold
-// and the heap before and after. A sink that keeps every call it saw grows with N; this one should hold none.
+// Feeds N complete calls (plan, 12 turns with what was heard, lifecycle, ground truth, recording, Voice Intelligence
+// results) through the embedded bus into the dataset sink and the Segment publisher, and prints how many calls they
+// still hold and the heap before and after. A sink that keeps every call it saw grows with N; this one should hold none.
 // Usage: npm run bench -w @synthcall/analytics-sink -- [calls=5000]  (node --expose-gc for steadier heap figures)
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -39,8 +39,6 @@ await publisher.start();
 const before = heapMb();
 const started = performance.now();
 
-// The bench's calls carry no ConversationState: the sink runs without a ground-truth reader here.
-const parts = ALL_CALL_EVENT_PARTS.filter((part) => part !== 'state');
 const line = (call: number, turn: number) =>
   `Line ${turn} of call ${call}: a sentence of ordinary length, as a caller or an agent would say it.`;
 
@@ -50,7 +48,7 @@ for (let i = 0; i < calls; i++) {
     reply: (turn) => ({ text: line(i, turn) }),
     heard: (turn) => ({ text: line(i, turn).toLowerCase() }),
   });
-  await publishCall(bus, events, parts);
+  await publishCall(bus, events, ALL_CALL_EVENT_PARTS);
   if (i % 500 === 499) {
     await bus.idle();
     await sink.flush();

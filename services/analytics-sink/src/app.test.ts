@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import { MemoryEventBus } from '@synthcall/event-bus';
 import { createLogger } from '@synthcall/logging';
 import { createMetricsRegistry } from '@synthcall/metrics';
+import { TOPICS } from '@synthcall/schemas';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AnalyticsSinkApp, type AppDeps, createApp } from './app.js';
 import { loadAnalyticsSinkConfig } from './config.js';
@@ -23,9 +24,11 @@ afterEach(async () => {
 async function startApp({
   subscribe = true,
   database,
+  bus = new MemoryEventBus(),
 }: {
   subscribe?: boolean;
   database?: AppDeps['database'];
+  bus?: MemoryEventBus;
 } = {}) {
   const dir = await mkdtemp(join(tmpdir(), 'sink-app-'));
   dirs.push(dir);
@@ -39,7 +42,7 @@ async function startApp({
     config: loadAnalyticsSinkConfig({ DATASET_DIR: dir }),
     logger,
     registry,
-    bus: new MemoryEventBus(),
+    bus,
     ownsBus: true,
     ...(database ? { database, runId: 'run-app' } : {}),
   });
@@ -101,6 +104,26 @@ describe('analytics-sink createApp', () => {
         `synthcall_database_writes_dropped_total{reason="${reason}",service="analytics-sink"} 0\n`,
       );
     }
+  });
+
+  it('takes labels from the ground-truth topic and no longer reads the engine’s conversation state', async () => {
+    const bus = new MemoryEventBus();
+    const topics: string[] = [];
+    const subscribe = bus.subscribe.bind(bus);
+    bus.subscribe = (options) => {
+      topics.push(options.topic.name);
+      return subscribe(options);
+    };
+    const get = await startApp({ bus });
+    expect(topics).toContain(TOPICS.groundTruth.name);
+    expect(topics).not.toContain(TOPICS.conversationState.name);
+    const text = await (await get('/metrics')).text();
+    for (const reason of ['ground_truth_missing', 'call_failed']) {
+      expect(text).toContain(
+        `synthcall_labels_from_plan_total{reason="${reason}",service="analytics-sink"} 0\n`,
+      );
+    }
+    expect(text).toContain('synthcall_labels_pii_dropped_total{service="analytics-sink"} 0\n');
   });
 
   it('registers its run in the database at start and closes the database after the last write on shutdown', async () => {

@@ -7,7 +7,7 @@ import type { Config } from './config.js';
 import { createDatabaseWriteMetrics } from './database-metrics.js';
 import type { DatabaseRetryOptions } from './database-retry-queue.js';
 import { type DatasetDatabase, DatasetSink, type Schedule, type SinkLogger } from './dataset-sink.js';
-import { groundTruthOf } from './ground-truth.js';
+import { createLabelMetrics } from './label-metrics.js';
 import { type SegmentPort, SegmentPublisher } from './segment-publisher.js';
 
 /** Everything the analytics-sink gets from outside; `main.ts` picks the bus, tests pass the in-memory one. */
@@ -48,10 +48,12 @@ export function createApp(deps: AppDeps): AnalyticsSinkApp {
     logger: deps.logger,
     settleMs: config.DATASET_SETTLE_MS,
     replayMs: config.DATASET_REPLAY_MS,
-    groundTruthOf,
+    groundTruthWaitMs: config.DATASET_GROUND_TRUTH_WAIT_MS,
+    labelMetrics: createLabelMetrics(deps.registry),
     manifestConfig: {
       bus: config.SYNTHCALL_BUS,
       settleMs: config.DATASET_SETTLE_MS,
+      groundTruthWaitMs: config.DATASET_GROUND_TRUTH_WAIT_MS,
       replayMs: config.DATASET_REPLAY_MS,
     },
     ...(deps.now ? { now: deps.now } : {}),
@@ -185,10 +187,10 @@ export {
   type CallRecord,
   DatasetBuilder,
   type DemeanorPoint,
-  type GroundTruth,
   type IntelligenceRecord,
   type Labels,
   outcomeOf,
+  type RealizedByCounts,
   type SpokenPii,
   type Transcript,
   type TranscriptTurn,
@@ -230,5 +232,10 @@ export {
   type SegmentTrack,
   segmentMessageId,
 } from './domain/segment-events.js';
-export { groundTruthOf } from './ground-truth.js';
+export {
+  createLabelMetrics,
+  type LabelMetrics,
+  noopLabelMetrics,
+  type PlanLabelsReason,
+} from './label-metrics.js';
 export { type SegmentPort, SegmentPublisher, type SegmentPublisherOptions } from './segment-publisher.js';

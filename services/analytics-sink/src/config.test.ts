@@ -31,6 +31,16 @@ describe('analytics-sink config', () => {
     ).toMatchObject({ SEGMENT_WRITE_KEY: 'wk', SEGMENT_FLUSH_INTERVAL_MS: 2_000 });
   });
 
+  it('waits 30 s for a call’s ground truth by default, and names DATASET_GROUND_TRUTH_WAIT_MS beyond 10 min', () => {
+    expect(loadAnalyticsSinkConfig({}).DATASET_GROUND_TRUTH_WAIT_MS).toBe(30_000);
+    expect(loadAnalyticsSinkConfig({ DATASET_GROUND_TRUTH_WAIT_MS: '5s' }).DATASET_GROUND_TRUTH_WAIT_MS).toBe(
+      5_000,
+    );
+    expect(() => loadAnalyticsSinkConfig({ DATASET_GROUND_TRUTH_WAIT_MS: '11m' })).toThrow(
+      /DATASET_GROUND_TRUTH_WAIT_MS/,
+    );
+  });
+
   it('names SEGMENT_HOST and SEGMENT_FLUSH_AT when they are not a URL and a batch size', () => {
     expect(() => loadAnalyticsSinkConfig({ SEGMENT_HOST: 'segment' })).toThrow(/SEGMENT_HOST/);
     expect(() => loadAnalyticsSinkConfig({ SEGMENT_FLUSH_AT: '0' })).toThrow(/SEGMENT_FLUSH_AT/);

@@ -50,6 +50,13 @@ export const configSchema = z
       .default(2_000)
       .pipe(z.number().int().min(0).max(60_000, 'must be at most 60s')),
     /**
+     * Longest wait for a call's ground truth (the engine's GroundTruthRecorded) after its end; a call without one by
+     * then is written with labels from its plan (`source: "plan"`). At least DATASET_SETTLE_MS in effect.
+     */
+    DATASET_GROUND_TRUTH_WAIT_MS: envDurationMs()
+      .default(30_000)
+      .pipe(z.number().int().min(0).max(600_000, 'must be at most 10m')),
+    /**
      * How much of the call topics to read again whenever the sink (re)joins its groups: a restart then rebuilds the
      * calls in flight from their first event. Longer than the longest call plus its settle time.
      */

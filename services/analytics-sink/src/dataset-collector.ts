@@ -1,5 +1,11 @@
 import { type EventBus, PermanentError, type Subscription } from '@synthcall/event-bus';
-import { callIdProblem, requestIdProblem, TOPICS, type TopicBinding } from '@synthcall/schemas';
+import {
+  callIdProblem,
+  type GroundTruthRecorded,
+  requestIdProblem,
+  TOPICS,
+  type TopicBinding,
+} from '@synthcall/schemas';
 import type { DatasetBuilder } from './domain/dataset.js';
 
 export interface CollectorOptions {
@@ -19,6 +25,8 @@ export interface CollectorOptions {
   onIntelligence?: (callId: string) => void | Promise<void>;
   /** Called for results of a call the builder does not hold (not planned yet, or already dropped from memory). */
   onIntelligenceWithoutCall?: (callId: string) => void;
+  /** Called after a call's ground truth (any version) was applied. */
+  onGroundTruth?: (e: GroundTruthRecorded) => void;
   /** After each event is applied (the sink checks for abandoned calls from here). */
   onEvent?: () => void;
   /** The clock that stamps when a plan was received (DatasetBuilder.abandoned). */
@@ -29,7 +37,9 @@ export interface CollectorOptions {
     replies?: TopicBinding<'ReplyReady'>;
     utterances?: TopicBinding<'UtteranceHeard'>;
     callEvents?: TopicBinding<'CallLifecycle'>;
-    conversationState?: TopicBinding<'ConversationState'>;
+    recordings?: TopicBinding<'RecordingCompleted'>;
+    transcripts?: TopicBinding<'TranscriptAnalyzed'>;
+    groundTruth?: TopicBinding<'GroundTruthRecorded'>;
   };
 }
 
@@ -88,13 +98,15 @@ export async function collectDataset(o: CollectorOptions): Promise<DatasetCollec
         o.onEvent?.();
       },
     }),
+    // Labels come from the engine's published ground truth only, never from its private state.
     await o.bus.subscribe({
-      topic: t.conversationState,
-      group: `${o.group}-state`,
+      topic: t.groundTruth,
+      group: `${o.group}-ground-truth`,
       fromBeginning,
       ...replay,
       handler: async ({ value }) => {
-        o.dataset.onState(value);
+        o.dataset.onGroundTruth(value);
+        o.onGroundTruth?.(value);
         o.onEvent?.();
       },
     }),

@@ -34,7 +34,7 @@ describe('DatasetSink on a real broker', () => {
       replies: await freshTopic(brokers, 'ReplyReady', 2),
       utterances: await freshTopic(brokers, 'UtteranceHeard', 2),
       callEvents: await freshTopic(brokers, 'CallLifecycle', 2),
-      conversationState: await freshTopic(brokers, 'ConversationState', 2),
+      groundTruth: await freshTopic(brokers, 'GroundTruthRecorded', 2),
     };
     const dir = await mkdtemp(join(tmpdir(), 'sink-replay-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
@@ -66,7 +66,12 @@ describe('DatasetSink on a real broker', () => {
 
     const second = (await kafkaBusForTest()).bus;
     cleanups.push(() => second.close());
-    await publishCall(second, { ...ev, replies: ev.replies.slice(2) }, ['replies', 'ended'], topics);
+    await publishCall(
+      second,
+      { ...ev, replies: ev.replies.slice(2) },
+      ['replies', 'ended', 'groundTruth'],
+      topics,
+    );
     const sink2 = await start(second);
     cleanups.push(() => sink2.close());
     const deadline = Date.now() + 30_000;
@@ -75,5 +80,8 @@ describe('DatasetSink on a real broker', () => {
     expect((await callsIn(dir)).map((c) => [c.callId, c.turnCount, c.endReason])).toEqual([
       [callId, 4, 'resolved'],
     ]);
+    // Labelled from the ground truth on its own topic, every turn's realizedBy from it.
+    const labels = JSON.parse(await readFile(join(dir, 'labels', `${callId}.json`), 'utf8'));
+    expect(labels).toMatchObject({ source: 'provider', turnsRealizedBy: { template: 4 } });
   }, 60_000);
 });

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { DatabaseRetryOptions } from './database-retry-queue.js';
 import { type DatasetDatabase, DatasetSink, type DatasetSinkOptions, type Schedule } from './dataset-sink.js';
 import type { CallRows, Row, RunInfo } from './domain/dataset-rows.js';
-import { groundTruthOf } from './ground-truth.js';
+import type { LabelMetrics } from './label-metrics.js';
 import { ALL_CALL_EVENT_PARTS, type CallEvents, callEvents, publishCall } from './testing/call-events.js';
 
 const quiet = { info() {}, warn() {}, error() {} };
@@ -63,9 +63,9 @@ async function startSink(dir: string, schedule = manualSchedule(), extra: Partia
   return { bus, sink, schedule };
 }
 
-/** A call's plan, its turns and its end: what the sink needs to write it (no recording, no results yet). */
+/** A call's plan, its turns, its end and its ground truth: what the sink needs to write it (no results yet). */
 async function playCall(bus: MemoryEventBus, callId: string, turns: number) {
-  await publishCall(bus, callEvents(callId, { turns }), ['planned', 'replies', 'ended']);
+  await publishCall(bus, callEvents(callId, { turns }), ['planned', 'replies', 'ended', 'groundTruth']);
   await bus.idle();
 }
 
@@ -121,7 +121,7 @@ describe('DatasetSink', () => {
       callId: 'call-a',
       synthetic: true,
       endReason: 'resolved',
-      source: 'plan',
+      source: 'provider',
     });
     expect(await readJson(join(dir, 'manifest.json'))).toMatchObject({
       synthetic: true,
@@ -226,7 +226,15 @@ describe('DatasetSink', () => {
       ALL_CALL_EVENT_PARTS.filter((part) => part !== 'planned'),
     );
 
-  const nothingHeld = { calls: 0, waitingForPlan: 0, finished: 0, settling: 0, retained: 0, inDatabase: 0 };
+  const nothingHeld = {
+    calls: 0,
+    waitingForPlan: 0,
+    finished: 0,
+    settling: 0,
+    awaitingGroundTruth: 0,
+    retained: 0,
+    inDatabase: 0,
+  };
 
   it('holds nothing of calls whose plan never came here, nor of written calls, once abandonMs passed without their events', async () => {
     const dir = await tempDir();
@@ -646,11 +654,282 @@ describe('DatasetSink retrying PostgreSQL writes', () => {
   });
 });
 
-describe('groundTruthOf', () => {
-  it('finds no ground truth in a state without a scripted record or with unreadable provider state', () => {
-    const state = exampleEvents('call-g').ConversationState;
-    expect(groundTruthOf({ ...state, providerState: null })).toBeNull();
-    expect(groundTruthOf({ ...state, providerState: '{not json' })).toBeNull();
-    expect(groundTruthOf({ ...state, providerState: JSON.stringify({ provider: { other: 1 } }) })).toBeNull();
+/** Records what the sink reports about the labels it writes. */
+function fakeLabelMetrics() {
+  const fromPlan: string[] = [];
+  let piiDropped = 0;
+  const port: LabelMetrics = {
+    fromPlan: (reason) => fromPlan.push(reason),
+    piiDropped: (n) => {
+      piiDropped += n;
+    },
+  };
+  return { port, fromPlan, piiDropped: () => piiDropped };
+}
+
+/** A schedule that remembers each timer's delay and runs the due ones when the test says so. */
+function delaySchedule() {
+  const timers: Array<{ ms: number; run: () => void; cancelled: boolean; done: boolean }> = [];
+  const schedule: Schedule = (run, ms) => {
+    const timer = { ms, run, cancelled: false, done: false };
+    timers.push(timer);
+    return () => {
+      timer.cancelled = true;
+    };
+  };
+  const live = () => timers.filter((t) => !t.cancelled && !t.done);
+  return {
+    schedule,
+    /** Delays of the timers waiting now. */
+    waiting: () => live().map((t) => t.ms),
+    elapse: () => {
+      for (const t of live()) {
+        t.done = true;
+        t.run();
+      }
+    },
+  };
+}
+
+describe('DatasetSink labels from GroundTruthRecorded', () => {
+  async function setUp(extra: Partial<DatasetSinkOptions> = {}) {
+    const dir = await tempDir();
+    const timers = delaySchedule();
+    const metrics = fakeLabelMetrics();
+    const { lines: logs, logger } = recordingLogger();
+    const started = await startSink(
+      dir,
+      { schedule: timers.schedule, elapse: timers.elapse, waiting: () => timers.waiting().length },
+      { groundTruthWaitMs: 30_000, labelMetrics: metrics.port, logger, ...extra },
+    );
+    const labelsOf = (callId: string) => readJson(join(dir, 'labels', `${callId}.json`));
+    const transcriptOf = (callId: string) => readJson(join(dir, 'transcripts', `${callId}.json`));
+    return { ...started, dir, timers, metrics, logs, labelsOf, transcriptOf };
+  }
+
+  /** A call with a customer line that names the caller, and its ground truth pointing at the name. */
+  const namedCall = (callId: string) =>
+    callEvents(callId, {
+      turns: 4,
+      reply: (turn) => (turn === 1 ? { text: 'Hi, I am Dana Reyes.' } : {}),
+      groundTruth: {
+        provider: 'openai',
+        model: 'smollm2-135m',
+        intendedOutcome: 'escalated',
+        demeanorTrajectory: [{ turn: 1, demeanor: 'anxious' }],
+        pii: [{ type: 'person_name', value: 'Dana Reyes', turn: 1, start: 9, end: 19 }],
+      },
+    });
+
+  it('writes a call whose ground truth came before its end once it has settled, labels and turns from the ground truth', async () => {
+    const { bus, sink, timers, metrics, labelsOf, transcriptOf } = await setUp();
+    const e = namedCall('call-gt');
+    e.groundTruth.turns = e.groundTruth.turns.map((t) =>
+      t.turn === 1 ? { ...t, move: 'disclose', realizedBy: 'model' as const } : t,
+    );
+    await publishCall(bus, e, ['planned', 'replies', 'groundTruth', 'ended']);
+    await bus.idle();
+    expect(timers.waiting()).toEqual([2_000]);
+    timers.elapse();
+    await sink.flush();
+    expect(await labelsOf('call-gt')).toMatchObject({
+      source: 'provider',
+      provider: 'openai',
+      model: 'smollm2-135m',
+      groundTruthVersion: 1,
+      intendedOutcome: 'escalated',
+      demeanor: 'anxious',
+      spokenPii: [{ type: 'person_name', value: 'Dana Reyes', turn: 1, start: 9, end: 19 }],
+      droppedPii: [],
+      turnsRealizedBy: { model: 1, template: 3, fallback: 0 },
+      endReason: 'resolved',
+      endedBy: 'agent',
+      synthetic: true,
+    });
+    expect(
+      (await transcriptOf('call-gt')).turns.map((t: { realizedBy: string; move: string }) => t),
+    ).toMatchObject([
+      { turn: 0, realizedBy: 'template', move: 'step' },
+      { turn: 1, said: 'Hi, I am Dana Reyes.', realizedBy: 'model', move: 'disclose' },
+      { turn: 2, realizedBy: 'template' },
+      { turn: 3, realizedBy: 'template' },
+    ]);
+    expect(metrics.fromPlan).toEqual([]);
+  });
+
+  it('waits past the settle period for a ground truth that comes after the end, and writes the call when it arrives', async () => {
+    const { bus, sink, timers, labelsOf } = await setUp();
+    const e = namedCall('call-late');
+    await publishCall(bus, e, ['planned', 'replies', 'ended']);
+    await bus.idle();
+    timers.elapse();
+    // Settled, but no ground truth yet: nothing written, waiting the rest of groundTruthWaitMs.
+    await expect(readFile(join(sink.dir, 'calls.jsonl'), 'utf8')).rejects.toThrow(/ENOENT/);
+    expect(sink.heldCalls()).toMatchObject({ settling: 1, awaitingGroundTruth: 1 });
+    expect(timers.waiting()).toEqual([28_000]);
+
+    await publishCall(bus, e, ['groundTruth']);
+    await bus.idle();
+    expect(sink.heldCalls()).toMatchObject({ settling: 0, awaitingGroundTruth: 0 });
+    expect(timers.waiting().filter((ms) => ms === 28_000)).toEqual([]);
+    await sink.flush();
+    expect((await lines(sink.dir)).map((r) => r.callId)).toEqual(['call-late']);
+    expect(await labelsOf('call-late')).toMatchObject({
+      source: 'provider',
+      spokenPii: [{ value: 'Dana Reyes' }],
+    });
+  });
+
+  it('keeps the highest version of a call’s ground truth: a redelivered older version is ignored', async () => {
+    const { bus, sink, timers, labelsOf } = await setUp();
+    const e = namedCall('call-v');
+    const v2 = {
+      ...e.groundTruth,
+      eventId: 'call-v:ground_truth:2',
+      version: 2,
+      provider: 'openai',
+      model: 'm2',
+    };
+    const v1 = { ...e.groundTruth, provider: 'scripted', model: null, pii: [] };
+    await publishCall(bus, e, ['planned', 'replies', 'ended']);
+    await bus.publish(TOPICS.groundTruth, 'call-v', v2);
+    await bus.publish(TOPICS.groundTruth, 'call-v', v1);
+    await bus.idle();
+    timers.elapse();
+    await sink.flush();
+    expect(await labelsOf('call-v')).toMatchObject({
+      groundTruthVersion: 2,
+      provider: 'openai',
+      model: 'm2',
+      spokenPii: [{ value: 'Dana Reyes' }],
+    });
+  });
+
+  it('writes a call whose ground truth never arrives after groundTruthWaitMs, labelled from its plan, logged and counted', async () => {
+    const { bus, sink, timers, metrics, logs, labelsOf } = await setUp();
+    const e = namedCall('call-none');
+    await publishCall(bus, e, ['planned', 'replies', 'ended']);
+    await bus.idle();
+    timers.elapse(); // the settle period
+    timers.elapse(); // the rest of the wait
+    await sink.flush();
+    expect((await lines(sink.dir)).map((r) => r.callId)).toEqual(['call-none']);
+    expect(await labelsOf('call-none')).toMatchObject({
+      source: 'plan',
+      provider: null,
+      model: null,
+      groundTruthVersion: null,
+      intendedOutcome: e.planned.expectedOutcome,
+      demeanor: e.planned.scenario.demeanor,
+      spokenPii: [],
+      droppedPii: [],
+    });
+    expect(metrics.fromPlan).toEqual(['ground_truth_missing']);
+    expect(logs.filter((l) => l.level === 'warn').map((l) => [l.msg, l.obj.callId])).toEqual([
+      ['no ground truth arrived for the call; writing it with labels from its plan', 'call-none'],
+    ]);
+
+    // Arriving after all, it is logged: the labels file is not rewritten.
+    await publishCall(bus, e, ['groundTruth']);
+    await bus.idle();
+    expect(logs.at(-1)).toMatchObject({ level: 'warn', obj: { callId: 'call-none', labelledVersion: 0 } });
+    expect(await labelsOf('call-none')).toMatchObject({ source: 'plan' });
+  });
+
+  it('does not wait for the ground truth of a call that failed to start', async () => {
+    const { bus, sink, timers, metrics, labelsOf } = await setUp();
+    const e = callEvents('call-failed', {
+      turns: 0,
+      ended: { type: 'call_failed', endReason: null, endedBy: null },
+    });
+    await publishCall(bus, e, ['planned', 'ended']);
+    await bus.idle();
+    timers.elapse();
+    await sink.flush();
+    expect(await labelsOf('call-failed')).toMatchObject({ source: 'plan' });
+    expect(metrics.fromPlan).toEqual(['call_failed']);
+  });
+
+  it('labels only PII spans the spoken text holds: a gateway fallback turn loses the spans of the engine’s line', async () => {
+    const { bus, sink, timers, metrics, logs, labelsOf, transcriptOf } = await setUp();
+    const engineLine = 'Sure, my number is 555-0142.';
+    const e = callEvents('call-fb', {
+      turns: 4,
+      reply: (turn) =>
+        turn === 1
+          ? // The engine's line for turn 1 was late: the gateway spoke its fallback line first.
+            { text: 'Sorry, could you say that again?', fallback: true }
+          : turn === 3
+            ? { text: 'I am Dana Reyes.' }
+            : {},
+      groundTruth: {
+        pii: [
+          { type: 'phone_number', value: '555-0142', turn: 1, start: 19, end: 27 },
+          { type: 'person_name', value: 'Dana Reyes', turn: 3, start: 5, end: 15 },
+          // Offsets one off in a line that was spoken.
+          { type: 'person_name', value: 'Dana', turn: 3, start: 4, end: 8 },
+        ],
+      },
+    });
+    e.groundTruth.turns = e.groundTruth.turns.map((t) =>
+      t.turn === 1 ? { ...t, text: engineLine, realizedBy: 'model' as const, move: 'disclose' } : t,
+    );
+    await publishCall(bus, e, ['planned', 'replies', 'ended', 'groundTruth']);
+    // The engine's late line for turn 1 arrives too: the first reply of a turn is the one spoken.
+    const [, spoken] = e.replies;
+    if (!spoken) throw new Error('the call has no turn 1');
+    await bus.publish(TOPICS.replies, 'call-fb', {
+      ...spoken,
+      eventId: 'late',
+      text: engineLine,
+      fallback: false,
+    });
+    await bus.idle();
+    timers.elapse();
+    await sink.flush();
+    const labels = await labelsOf('call-fb');
+    expect(labels.spokenPii).toEqual([
+      { type: 'person_name', value: 'Dana Reyes', turn: 3, start: 5, end: 15 },
+    ]);
+    expect(labels.droppedPii).toEqual([
+      { type: 'phone_number', value: '555-0142', turn: 1, start: 19, end: 27 },
+      { type: 'person_name', value: 'Dana', turn: 3, start: 4, end: 8 },
+    ]);
+    expect(labels.turnsRealizedBy).toEqual({ model: 0, template: 3, fallback: 1 });
+    const turn1 = (await transcriptOf('call-fb')).turns[1];
+    expect(turn1).toMatchObject({
+      said: 'Sorry, could you say that again?',
+      fallback: true,
+      realizedBy: 'fallback',
+    });
+    expect(metrics.piiDropped()).toBe(2);
+    expect(logs.find((l) => l.level === 'warn')).toMatchObject({
+      obj: { callId: 'call-fb', dropped: 2, kept: 1 },
+    });
+  });
+
+  it('writes the turns’ realizedBy and move and the labels’ provider, model and dropped spans to the database', async () => {
+    const database = new FakeDatabase();
+    const { bus, sink, timers } = await setUp({ database });
+    const e = namedCall('call-db');
+    e.groundTruth.pii.push({ type: 'person_name', value: 'Dana', turn: 0, start: 0, end: 4 });
+    await publishCall(bus, e, ['planned', 'replies', 'ended', 'groundTruth']);
+    await bus.idle();
+    timers.elapse();
+    await sink.flush();
+    const rows = database.calls[0]?.rows;
+    expect(rows?.turns.map((t) => [t.turn, t.realized_by, t.move])).toEqual([
+      [0, 'template', 'step'],
+      [1, 'template', 'step'],
+      [2, 'template', 'step'],
+      [3, 'template', 'step'],
+    ]);
+    expect(rows?.labels).toMatchObject({
+      source: 'provider',
+      provider: 'openai',
+      model: 'smollm2-135m',
+      dropped_pii: 1,
+    });
+    expect(rows?.spokenPii.map((p) => p.value)).toEqual(['Dana Reyes']);
   });
 });

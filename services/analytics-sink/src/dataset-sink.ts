@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFile, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventBus } from '@synthcall/event-bus';
-import type { ConversationState } from '@synthcall/schemas';
+import type { GroundTruthRecorded } from '@synthcall/schemas';
 import {
   DatasetWriteError,
   ensureWritable,
@@ -12,7 +12,7 @@ import {
 } from './adapters/dataset-writer.js';
 import { type DatabaseRetryOptions, DatabaseRetryQueue } from './database-retry-queue.js';
 import { type CollectorOptions, collectDataset, type DatasetCollector } from './dataset-collector.js';
-import { type CallRecord, DatasetBuilder, type GroundTruth } from './domain/dataset.js';
+import { type CallRecord, DatasetBuilder } from './domain/dataset.js';
 import {
   type CallRows,
   callRowsOf,
@@ -21,6 +21,7 @@ import {
   type RunInfo,
   recordingRowOf,
 } from './domain/dataset-rows.js';
+import { type LabelMetrics, noopLabelMetrics } from './label-metrics.js';
 
 /** Where the dataset also goes when DATABASE_URL is set: `PostgresDatasetStore`, or a fake in tests. */
 export interface DatasetDatabase {
@@ -45,6 +46,8 @@ export const DEFAULT_RETAIN_MS = 600_000;
 export const DEFAULT_ABANDON_MS = 2_700_000;
 /** How often incoming events run the abandoned-call sweep at most, so a replica that writes nothing still runs it. */
 export const SWEEP_EVERY_MS = 60_000;
+/** Longest wait for a call's GroundTruthRecorded after its end; then it is written with labels from its plan. */
+export const DEFAULT_GROUND_TRUTH_WAIT_MS = 30_000;
 
 const realSchedule: Schedule = (run, ms) => {
   const timer = setTimeout(run, ms);
@@ -77,9 +80,16 @@ export interface DatasetSinkOptions {
    * another replica, or waiting for a plan that never came. Default 45 min.
    */
   abandonMs?: number;
+  /**
+   * Longest wait for a call's ground truth (GroundTruthRecorded, published by the engine when the call ends) after
+   * its end is known; at least settleMs. A call whose ground truth has not come by then is written all the same, with
+   * labels from its plan (`source: 'plan'`), logged and counted. Default 30 s.
+   */
+  groundTruthWaitMs?: number;
+  /** Counts calls labelled from their plan and PII spans dropped for not matching the spoken text. */
+  labelMetrics?: LabelMetrics;
   now?: () => Date;
   schedule?: Schedule;
-  groundTruthOf?: (state: ConversationState) => GroundTruth | null;
   topics?: CollectorOptions['topics'];
   /** Written into manifest.json as they are (no secrets here). */
   manifestConfig?: Record<string, unknown>;
@@ -138,7 +148,11 @@ export class DatasetSink {
     outcomes: {},
     requests: {},
   };
+  /** Finished calls not written yet, with the timer that writes them (end of the settle period, or of the wait). */
   private readonly pending = new Map<string, () => void>();
+  /** Of `pending`: calls past their settle period whose ground truth has not arrived, with when they ended (ms). */
+  private readonly awaitingTruth = new Map<string, number>();
+  private readonly labelMetrics: LabelMetrics;
   private readonly now: () => Date;
   private readonly schedule: Schedule;
   private readonly runId: string;
@@ -156,7 +170,8 @@ export class DatasetSink {
 
   constructor(private readonly o: DatasetSinkOptions) {
     this.now = o.now ?? (() => new Date());
-    this.dataset = new DatasetBuilder(o.groundTruthOf, () => this.now().getTime());
+    this.dataset = new DatasetBuilder(() => this.now().getTime());
+    this.labelMetrics = o.labelMetrics ?? noopLabelMetrics;
     this.schedule = o.schedule ?? realSchedule;
     this.runId = o.runId ?? randomUUID();
     if (o.database) {
@@ -220,6 +235,7 @@ export class DatasetSink {
       ...(this.o.topics ? { topics: this.o.topics } : {}),
       onCallFinished: (callId) => this.callFinished(callId),
       onEvent: () => this.sweepIfDue(),
+      onGroundTruth: (e) => this.groundTruthArrived(e),
       now: this.now,
       onIntelligenceWithoutCall: (callId) => {
         if (this.written.has(callId))
@@ -291,6 +307,7 @@ export class DatasetSink {
       waitingForPlan: this.dataset.waitingCalls,
       finished: this.collector?.finishedCalls ?? 0,
       settling: this.pending.size,
+      awaitingGroundTruth: this.awaitingTruth.size,
       retained: this.retained.size,
       inDatabase: this.inDatabase.size,
     };
@@ -373,19 +390,72 @@ export class DatasetSink {
         'calls still settling are left to the replay after restart',
       );
       this.pending.clear();
+      this.awaitingTruth.clear();
     }
     await this.chain;
     await this.retry?.stop();
   }
 
+  /**
+   * A call is written once it has settled and its ground truth is in. A ground truth that has not come when the
+   * settle period ends is waited for up to groundTruthWaitMs after the end; a call that failed to start has none.
+   */
   private callFinished(callId: string): void {
     if (this.written.has(callId) || this.pending.has(callId)) return;
-    const cancel = this.schedule(() => this.enqueue(callId), this.o.settleMs);
-    this.pending.set(callId, cancel);
+    const endedAt = this.now().getTime();
+    const settled = () => {
+      if (this.dataset.groundTruthVersion(callId) !== null || this.dataset.hasFailed(callId)) {
+        this.enqueue(callId);
+        return;
+      }
+      const waitMs = Math.max(
+        0,
+        (this.o.groundTruthWaitMs ?? DEFAULT_GROUND_TRUTH_WAIT_MS) - this.o.settleMs,
+      );
+      this.awaitingTruth.set(callId, endedAt);
+      this.pending.set(
+        callId,
+        this.schedule(() => this.enqueue(callId), waitMs),
+      );
+    };
+    this.pending.set(callId, this.schedule(settled, this.o.settleMs));
+  }
+
+  private groundTruthArrived(e: GroundTruthRecorded): void {
+    const callId = e.callId;
+    // Past its settle period the call has all its turns: with its ground truth in, it is written now.
+    if (this.awaitingTruth.has(callId)) {
+      this.pending.get(callId)?.();
+      this.enqueue(callId);
+      return;
+    }
+    const labelled = this.dataset.labelledVersion(callId);
+    if (labelled !== null && e.version > labelled) {
+      // Not rewritten: a call's files and rows are written once. What was written still points at spoken words (its
+      // spans were checked against the spoken text; fallback turns are marked from the replies themselves).
+      this.o.logger.warn(
+        { callId, version: e.version, labelledVersion: labelled },
+        labelled === 0
+          ? 'ground truth came after the call was written with labels from its plan (raise groundTruthWaitMs)'
+          : 'a newer ground truth came after the call was written; its labels keep the earlier version',
+      );
+    }
   }
 
   private enqueue(callId: string): void {
     this.pending.delete(callId);
+    const endedAt = this.awaitingTruth.get(callId);
+    this.awaitingTruth.delete(callId);
+    if (
+      endedAt !== undefined &&
+      this.dataset.groundTruthVersion(callId) === null &&
+      !this.written.has(callId)
+    ) {
+      this.o.logger.warn(
+        { callId, waitedMs: this.now().getTime() - endedAt },
+        'no ground truth arrived for the call; writing it with labels from its plan',
+      );
+    }
     this.chain = this.chain.then(() =>
       this.writeCall(callId).catch((err: unknown) => {
         // Not retried: its events were consumed already, so the reason must be visible in the log.
@@ -397,6 +467,7 @@ export class DatasetSink {
   private async writeCall(callId: string): Promise<void> {
     if (this.written.has(callId)) return;
     const record = this.dataset.record(callId);
+    const labels = this.dataset.labels(callId);
     try {
       await writeCallFiles(this.out, this.dataset, callId);
       // The calls.jsonl line goes last: it is what marks the call as written across a restart.
@@ -415,6 +486,16 @@ export class DatasetSink {
       { callId, requestId: record.requestId, turns: record.turnCount, endReason: record.endReason },
       'call written to the dataset',
     );
+    this.dataset.markLabelled(callId);
+    if (labels.source === 'plan')
+      this.labelMetrics.fromPlan(this.dataset.hasFailed(callId) ? 'call_failed' : 'ground_truth_missing');
+    if (labels.droppedPii.length > 0) {
+      this.labelMetrics.piiDropped(labels.droppedPii.length);
+      this.o.logger.warn(
+        { callId, dropped: labels.droppedPii.length, kept: labels.spokenPii.length },
+        'PII spans of the ground truth not in the spoken text were left out of the labels',
+      );
+    }
     await this.writeCallToDatabase(callId, record);
     if (this.dataset.intelligence(callId)) this.release(callId);
     else this.retain(callId);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MemoryEventBus } from '@synthcall/event-bus';
 import { ServiceProcess } from '@synthcall/ops-server/testing';
-import { exampleEvents } from '@synthcall/schemas';
+import { exampleEvents, type GroundTruthRecorded } from '@synthcall/schemas';
 import { createTestDatabase, startTestPostgres, type TestPostgres } from '@synthcall/testing';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -17,7 +17,7 @@ import {
 } from './adapters/postgres-dataset-store.js';
 import type { DatabaseRetryOptions } from './database-retry-queue.js';
 import { DatasetSink } from './dataset-sink.js';
-import type { GroundTruth, Labels, Transcript } from './domain/dataset.js';
+import type { Labels, Transcript } from './domain/dataset.js';
 import { callEvents, publishCall } from './testing/call-events.js';
 
 // A real PostgreSQL: DATABASE_URL's server, else a throwaway cluster of Debian's postgresql package (packages/testing).
@@ -72,40 +72,63 @@ async function counts(client: pg.Client): Promise<Record<string, number>> {
   return out;
 }
 
-/** The ground truth the scripted provider would record: varies per call, with spoken PII on customer turns. */
-function truthOf(callId: string): GroundTruth {
+/** PII a call's customer turns disclose: varies per call. */
+const piiOf = (callId: string) => {
+  const n = Number(callId.slice(-1));
+  return Array.from({ length: n % 3 }, (_, i) => ({
+    type: i === 0 ? 'email' : 'phone_number',
+    value: i === 0 ? `caller${n}@example.com` : `+1555010${n}${i}`,
+    turn: 1 + 2 * i,
+  }));
+};
+
+const lineOf = (callId: string, turn: number) => {
+  const pii = piiOf(callId).find((p) => p.turn === turn);
+  return `${callId} line ${turn}${pii ? `: ${pii.value}` : ''}`;
+};
+
+/** The ground truth the engine would record: varies per call, with PII at its offsets in the customer's lines. */
+type Truth = Pick<
+  GroundTruthRecorded,
+  'intendedOutcome' | 'demeanorTrajectory' | 'pii' | 'provider' | 'model'
+>;
+
+function truthOf(callId: string): Truth & { demeanor: string } {
   const n = Number(callId.slice(-1));
   return {
+    provider: 'openai',
+    model: `model-${n}`,
     intendedOutcome: n % 2 === 0 ? 'resolved' : 'escalated',
     demeanor: n % 3 === 0 ? 'angry' : 'calm',
     demeanorTrajectory: [
       { turn: 1, demeanor: n % 3 === 0 ? 'angry' : 'calm' },
       { turn: 3, demeanor: 'relieved' },
     ],
-    spokenPii: Array.from({ length: n % 3 }, (_, i) => ({
-      type: i === 0 ? 'email' : 'phone_number',
-      value: i === 0 ? `caller${n}@example.com` : `+1555010${n}${i}`,
-      turn: 1 + 2 * i,
-      start: 3,
-      end: 20,
-    })),
+    pii: piiOf(callId).map((p) => {
+      const start = lineOf(callId, p.turn).indexOf(p.value);
+      return { ...p, start, end: start + p.value.length };
+    }),
   };
 }
 
-/** Every event of one call as the topics carry it, with a recording and Voice Intelligence results. */
+/** Every event of one call as the topics carry it, with its ground truth, a recording and Voice Intelligence results. */
 async function playCall(bus: MemoryEventBus, callId: string, turns: number) {
   const start = Date.parse('2026-01-05T09:00:00Z');
-  await publishCall(
-    bus,
-    callEvents(callId, {
-      turns,
-      started: { occurredAt: new Date(start) },
-      reply: (turn) => ({ text: `${callId} line ${turn}`, fallback: turn === 2 }),
-      heard: (turn) => ({ text: `${callId} heard ${turn}`, confidence: 0.5 + turn / 100 }),
-      state: { version: 9 },
-      conferenceEnded: { occurredAt: new Date(start + turns * 4_500) },
-    }),
-  );
+  const { demeanor: _, ...truth } = truthOf(callId);
+  const events = callEvents(callId, {
+    turns,
+    started: { occurredAt: new Date(start) },
+    reply: (turn) => ({ text: lineOf(callId, turn), fallback: turn === 2 }),
+    heard: (turn) => ({ text: `${callId} heard ${turn}`, confidence: 0.5 + turn / 100 }),
+    conferenceEnded: { occurredAt: new Date(start + turns * 4_500) },
+    groundTruth: truth,
+  });
+  events.groundTruth.turns = events.groundTruth.turns.map((t) => ({
+    ...t,
+    realizedBy: t.turn === 2 ? 'fallback' : 'model',
+    move: t.turn === 0 ? 'greet' : 'step',
+  }));
+  await publishCall(bus, events);
   await bus.idle();
 }
 
@@ -131,7 +154,6 @@ async function startSink(o: {
       error: (obj: object) => errors.push(obj as Record<string, unknown>),
     },
     settleMs: 0,
-    groundTruthOf: (state) => truthOf(state.callId),
     runId: o.runId,
     ...(database ? { database } : {}),
     ...(o.retry ? { databaseRetry: o.retry } : {}),
@@ -157,7 +179,7 @@ describe('PostgreSQL output of the dataset (real PostgreSQL)', () => {
   it('applies the migrations to an empty database, and a second run applies none', async () => {
     const { url, client } = await freshDatabase();
     const first = await migrate(client, quiet);
-    expect(first).toEqual(['0001_dataset-tables']);
+    expect(first).toEqual(['0001_dataset-tables', '0002_ground-truth-columns']);
     const { rows } = await client.query<{ table_name: string }>(
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1",
     );
@@ -167,14 +189,14 @@ describe('PostgreSQL output of the dataset (real PostgreSQL)', () => {
     // Opening a store migrates too: still nothing to apply, and the bookkeeping has one row.
     await open(url);
     const applied = await client.query(`SELECT name FROM ${MIGRATIONS_TABLE}`);
-    expect(applied.rows).toEqual([{ name: '0001_dataset-tables' }]);
+    expect(applied.rows).toEqual([{ name: '0001_dataset-tables' }, { name: '0002_ground-truth-columns' }]);
   });
 
   it('lets two replicas start at once on an empty database: one migrates, the other waits for its lock', async () => {
     const { url, client } = await freshDatabase();
     await Promise.all([open(url), open(url)]);
     const applied = await client.query(`SELECT name FROM ${MIGRATIONS_TABLE}`);
-    expect(applied.rows).toHaveLength(1);
+    expect(applied.rows).toHaveLength(2);
   });
 
   it('writes every call of the sink with the row counts and values of its files, ground truth included', async () => {
@@ -187,7 +209,8 @@ describe('PostgreSQL output of the dataset (real PostgreSQL)', () => {
     expect(errors).toEqual([]);
 
     const turns = TURNS.reduce((a, b) => a + b, 0);
-    const pii = CALLS.reduce((n, id) => n + truthOf(id).spokenPii.length, 0);
+    const pii = CALLS.reduce((n, id) => n + truthOf(id).pii.length, 0);
+    expect(pii).toBeGreaterThan(0);
     expect(await counts(client)).toEqual({
       runs: 1,
       calls: CALLS.length,
@@ -202,7 +225,7 @@ describe('PostgreSQL output of the dataset (real PostgreSQL)', () => {
     for (const callId of CALLS) {
       const labels = await readJson<Labels>(join(dir, 'labels', `${callId}.json`));
       const { rows: labelRows } = await client.query(
-        'SELECT intended_outcome, demeanor, demeanor_trajectory, source, industry FROM labels WHERE call_id = $1',
+        'SELECT intended_outcome, demeanor, demeanor_trajectory, source, industry, provider, model, dropped_pii FROM labels WHERE call_id = $1',
         [callId],
       );
       expect(labelRows).toEqual([
@@ -212,8 +235,12 @@ describe('PostgreSQL output of the dataset (real PostgreSQL)', () => {
           demeanor_trajectory: truthOf(callId).demeanorTrajectory,
           source: 'provider',
           industry: labels.scenario.industry,
+          provider: 'openai',
+          model: labels.model,
+          dropped_pii: 0,
         },
       ]);
+      expect(labels.model).toBe(truthOf(callId).model);
       const { rows: piiRows } = await client.query(
         'SELECT pii_type AS type, value, turn, start_offset AS start, end_offset AS "end" FROM spoken_pii WHERE call_id = $1 ORDER BY turn',
         [callId],
@@ -222,18 +249,23 @@ describe('PostgreSQL output of the dataset (real PostgreSQL)', () => {
 
       const transcript = await readJson<Transcript>(join(dir, 'transcripts', `${callId}.json`));
       const { rows: turnRows } = await client.query(
-        'SELECT turn, role, said, heard, confidence, fallback FROM turns WHERE call_id = $1 ORDER BY turn',
+        'SELECT turn, role, said, heard, confidence, fallback, realized_by, move FROM turns WHERE call_id = $1 ORDER BY turn',
         [callId],
       );
       expect(turnRows).toEqual(
-        transcript.turns.map(({ turn, role, said, heard, confidence, fallback }) => ({
+        transcript.turns.map(({ turn, role, said, heard, confidence, fallback, realizedBy, move }) => ({
           turn,
           role,
           said,
           heard,
           confidence,
           fallback,
+          realized_by: realizedBy,
+          move,
         })),
+      );
+      expect(turnRows.map((t) => t.realized_by)).toEqual(
+        transcript.turns.map((t) => (t.turn === 2 ? 'fallback' : 'model')),
       );
     }
     const { rows: callRows } = await client.query(
@@ -424,7 +456,7 @@ describe('PostgreSQL output of the dataset (real PostgreSQL)', () => {
       calls: CALLS.length,
       turns,
       labels: CALLS.length,
-      spoken_pii: CALLS.reduce((n, id) => n + truthOf(id).spokenPii.length, 0),
+      spoken_pii: CALLS.reduce((n, id) => n + truthOf(id).pii.length, 0),
       recordings: CALLS.length,
       intelligence: CALLS.length,
     });

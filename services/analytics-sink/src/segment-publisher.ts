@@ -70,7 +70,7 @@ const realSchedule: Schedule = (run, ms) => {
 export class SegmentPublisher {
   private readonly tracker = new SegmentCallTracker(() => this.nowMs());
   // Only for Call Completed: its record joins the plan, replies (turns) and lifecycle (duration, end reason).
-  private readonly dataset = new DatasetBuilder(undefined, () => this.nowMs());
+  private readonly dataset = new DatasetBuilder(() => this.nowMs());
   private readonly finished = new Set<string>();
   private readonly pending = new Map<string, () => void>();
   private readonly schedule: Schedule;

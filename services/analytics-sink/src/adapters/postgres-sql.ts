@@ -1,6 +1,6 @@
 import type { Row } from '../domain/dataset-rows.js';
 
-/** A table of migrations/0001_dataset-tables.sql: its key columns (with their types, for unnest) and the rest. */
+/** A table of migrations/*.sql: its key columns (with their types, for unnest) and the rest. */
 export interface TableSpec {
   name: string;
   key: ReadonlyArray<{ column: string; type: 'text' | 'int' }>;
@@ -58,7 +58,7 @@ export const TABLES = {
       { column: 'call_id', type: 'text' },
       { column: 'turn', type: 'int' },
     ],
-    ['role', 'said', 'heard', 'start_sec', 'end_sec', 'confidence', 'fallback'],
+    ['role', 'said', 'heard', 'start_sec', 'end_sec', 'confidence', 'fallback', 'realized_by', 'move'],
   ),
   labels: spec(
     'labels',
@@ -74,6 +74,9 @@ export const TABLES = {
       'end_reason',
       'ended_by',
       'source',
+      'provider',
+      'model',
+      'dropped_pii',
       'synthetic',
     ],
   ),

@@ -1,13 +1,13 @@
-import { exampleEvents } from '@synthcall/schemas';
+import { exampleEvents, type GroundTruthRecorded } from '@synthcall/schemas';
 import { describe, expect, it } from 'vitest';
-import { DatasetBuilder, type GroundTruth } from './dataset.js';
+import { DatasetBuilder } from './dataset.js';
 import { type CallData, callRowsOf, endedAtOf, runRowOf } from './dataset-rows.js';
 
 const ev = exampleEvents('call-9');
 
 /** A finished call with two turns, a recording, Voice Intelligence results and the provider's ground truth. */
-function callData(truth: GroundTruth | null): CallData {
-  const d = new DatasetBuilder(() => truth);
+function callData(truth: GroundTruthRecorded | null): CallData {
+  const d = new DatasetBuilder();
   d.onPlanned(ev.CallPlanned);
   d.onLifecycle({
     ...ev.CallLifecycle,
@@ -29,7 +29,7 @@ function callData(truth: GroundTruth | null): CallData {
     text: 'My card 4111 1111 1111 1111.',
     fallback: true,
   });
-  d.onState({ ...ev.ConversationState, version: 3 });
+  if (truth) d.onGroundTruth(truth);
   d.onLifecycle({ ...ev.CallLifecycle, type: 'call_ended', endReason: 'escalated', endedBy: 'agent' });
   d.onLifecycle({
     ...ev.CallLifecycle,
@@ -47,17 +47,32 @@ function callData(truth: GroundTruth | null): CallData {
   };
 }
 
-const truth: GroundTruth = {
+const truth: GroundTruthRecorded = {
+  ...ev.GroundTruthRecorded,
+  provider: 'openai',
+  model: 'smollm2-135m',
   intendedOutcome: 'resolved',
-  demeanor: 'anxious',
   demeanorTrajectory: [
     { turn: 1, demeanor: 'anxious' },
     { turn: 5, demeanor: 'calm' },
   ],
-  spokenPii: [
+  pii: [
     { type: 'credit_card', value: '4111 1111 1111 1111', turn: 1, start: 8, end: 27 },
     // The same span reported twice (e.g. by two planner passes) would break a multi-row upsert.
     { type: 'credit_card', value: '4111 1111 1111 1111', turn: 1, start: 8, end: 27 },
+    // Not in the words spoken: left out of spoken_pii, counted in labels.dropped_pii.
+    { type: 'person_name', value: 'Ana', turn: 0, start: 0, end: 3 },
+  ],
+  turns: [
+    {
+      turn: 0,
+      role: 'agent',
+      move: 'greet',
+      realizedBy: 'model',
+      text: 'Hello, this is Ana.',
+      plannedPii: [],
+    },
+    { turn: 1, role: 'customer', move: 'disclose', realizedBy: 'model', text: 'My card.', plannedPii: [] },
   ],
 };
 
@@ -87,9 +102,20 @@ describe('callRowsOf', () => {
 
   it('keeps what was said next to what the other leg heard, one row per turn', () => {
     const rows = callRowsOf(callData(truth), { runId: 'run-1' });
-    expect(rows.turns.map((t) => [t.turn, t.role, t.said, t.heard, t.confidence, t.fallback])).toEqual([
-      [0, 'agent', 'Hello, this is Ana.', 'hello this is anna', 0.91, false],
-      [1, 'customer', 'My card 4111 1111 1111 1111.', null, null, true],
+    expect(
+      rows.turns.map((t) => [
+        t.turn,
+        t.role,
+        t.said,
+        t.heard,
+        t.confidence,
+        t.fallback,
+        t.realized_by,
+        t.move,
+      ]),
+    ).toEqual([
+      [0, 'agent', 'Hello, this is Ana.', 'hello this is anna', 0.91, false, 'model', 'greet'],
+      [1, 'customer', 'My card 4111 1111 1111 1111.', null, null, true, 'fallback', 'disclose'],
     ]);
   });
 
@@ -103,6 +129,9 @@ describe('callRowsOf', () => {
       intended_outcome: 'resolved',
       demeanor: 'anxious',
       source: 'provider',
+      provider: 'openai',
+      model: 'smollm2-135m',
+      dropped_pii: 1,
       synthetic: true,
     });
     expect(JSON.parse(String(rows.labels.demeanor_trajectory))).toEqual(truth.demeanorTrajectory);
@@ -124,6 +153,9 @@ describe('callRowsOf', () => {
       intended_outcome: ev.CallPlanned.expectedOutcome,
       demeanor: ev.CallPlanned.scenario.demeanor,
       source: 'plan',
+      provider: null,
+      model: null,
+      dropped_pii: 0,
     });
     expect(rows.spokenPii).toEqual([]);
   });

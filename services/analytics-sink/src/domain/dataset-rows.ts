@@ -91,6 +91,8 @@ export function callRowsOf(data: CallData, ctx: RowContext): CallRows {
       end_sec: t.endSec,
       confidence: t.confidence,
       fallback: t.fallback,
+      realized_by: t.realizedBy,
+      move: t.move,
     })),
     labels: {
       call_id: callId,
@@ -104,6 +106,9 @@ export function callRowsOf(data: CallData, ctx: RowContext): CallRows {
       end_reason: labels.endReason,
       ended_by: labels.endedBy,
       source: labels.source,
+      provider: labels.provider,
+      model: labels.model,
+      dropped_pii: labels.droppedPii.length,
       synthetic: true,
     },
     spokenPii: uniqueBy(

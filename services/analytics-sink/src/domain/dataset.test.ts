@@ -1,6 +1,6 @@
 import { exampleEvents } from '@synthcall/schemas';
 import { describe, expect, it } from 'vitest';
-import { DatasetBuilder, type GroundTruth, MAX_ORPHAN_CALLS, outcomeOf } from './dataset.js';
+import { DatasetBuilder, MAX_ORPHAN_CALLS, outcomeOf } from './dataset.js';
 
 const ev = exampleEvents('call-7');
 const reply = (turn: number, text: string, extra: Partial<typeof ev.ReplyReady> = {}) => ({
@@ -18,6 +18,12 @@ const heard = (turn: number, text: string) => ({
   text,
   confidence: 0.8,
 });
+
+/** The schema's example ground truth, its name span pointed at 'Dana' in turn 1's line. */
+const truth = {
+  ...ev.GroundTruthRecorded,
+  pii: [{ type: 'person_name', value: 'Dana', turn: 1, start: 9, end: 13 }],
+};
 
 describe('DatasetBuilder', () => {
   it('joins what each role said with what the other heard, keeping the first reply of a turn', () => {
@@ -71,27 +77,122 @@ describe('DatasetBuilder', () => {
     expect(d.record('call-7')).toMatchObject({ durationSec: 94.5, startedAt: '2026-01-01T00:00:00.000Z' });
   });
 
-  it('takes labels from the provider’s ground truth in the newest conversation state, else from the plan', () => {
-    const truth: GroundTruth = {
-      intendedOutcome: 'escalated',
-      demeanor: 'angry',
+  it('takes labels from the highest version of the ground truth, in any arrival order, else from the plan', () => {
+    const d = new DatasetBuilder();
+    d.onPlanned(ev.CallPlanned);
+    d.onReply(reply(0, 'How can I help?'));
+    d.onReply(reply(1, 'Hi, I am Dana and I was charged twice.'));
+    expect(d.labels('call-7')).toMatchObject({
+      source: 'plan',
+      intendedOutcome: 'resolved',
+      demeanor: ev.CallPlanned.scenario.demeanor,
+      spokenPii: [],
+      droppedPii: [],
+      provider: null,
+      model: null,
+      groundTruthVersion: null,
+      turnsRealizedBy: { model: 0, template: 0, fallback: 0 },
+    });
+    const v2 = {
+      ...truth,
+      version: 2,
+      provider: 'openai',
+      model: 'smollm2-135m',
+      intendedOutcome: 'customer_abandoned' as const,
       demeanorTrajectory: [
         { turn: 1, demeanor: 'angry' },
         { turn: 7, demeanor: 'frustrated' },
       ],
-      spokenPii: [{ type: 'account_number', value: '4417', turn: 3, start: 10, end: 14 }],
     };
-    const d = new DatasetBuilder((s) => (s.version >= 2 ? truth : null));
-    d.onPlanned(ev.CallPlanned);
-    expect(d.labels('call-7')).toMatchObject({ source: 'plan', intendedOutcome: 'resolved', spokenPii: [] });
-    d.onState({ ...ev.ConversationState, version: 2 });
-    d.onState({ ...ev.ConversationState, version: 1 });
+    d.onGroundTruth(v2);
+    // A redelivered older version does not replace the newer one.
+    d.onGroundTruth({ ...truth, version: 1, provider: 'scripted' });
     expect(d.labels('call-7')).toMatchObject({
       source: 'provider',
-      intendedOutcome: 'escalated',
+      provider: 'openai',
+      model: 'smollm2-135m',
+      groundTruthVersion: 2,
+      intendedOutcome: 'abandoned',
       demeanor: 'angry',
+      demeanorTrajectory: v2.demeanorTrajectory,
+      spokenPii: truth.pii,
+      droppedPii: [],
+      turnsRealizedBy: { model: 1, template: 1, fallback: 0 },
     });
-    expect(d.labels('call-7').spokenPii).toEqual(truth.spokenPii);
+  });
+
+  it('labels only PII spans whose offsets hold their value in the text spoken, and drops the others', () => {
+    const d = new DatasetBuilder();
+    d.onPlanned(ev.CallPlanned);
+    const line = 'Hi, I am Dana and my account is TC-6112.';
+    d.onReply(reply(1, line));
+    const span = (value: string, start: number, end = start + value.length, turn = 1) => ({
+      type: 'person_name',
+      value,
+      turn,
+      start,
+      end,
+    });
+    const good = [span('Dana', 9), { ...span('TC-6112', 32), type: 'account_number' }];
+    const bad = [
+      span('Dana', 8), // one character off
+      span('Dan', 9, 13), // value and range disagree
+      span('Dana', 38), // past the end of the line
+      span('Dana', 9, 9), // empty range
+      span('Dana', 9, 13, 3), // a turn that was never spoken
+    ];
+    d.onGroundTruth({ ...ev.GroundTruthRecorded, pii: [...good, ...bad], turns: [] });
+    const labels = d.labels('call-7');
+    expect(labels.spokenPii).toEqual(good);
+    expect(labels.droppedPii).toEqual(bad);
+    for (const p of labels.spokenPii) expect(line.slice(p.start, p.end)).toBe(p.value);
+  });
+
+  it('a gateway fallback line loses the spans the engine recorded for its own late line, and counts as fallback', () => {
+    const d = new DatasetBuilder();
+    d.onPlanned(ev.CallPlanned);
+    d.onReply(reply(0, 'How can I help?'));
+    // The gateway spoke a fallback for turn 1 first; the engine's line came too late and was not spoken.
+    d.onReply(reply(1, 'Sorry, could you say that again?', { fallback: true }));
+    d.onReply(reply(1, 'Hi, I am Dana and I was charged twice.'));
+    d.onGroundTruth(truth);
+    const labels = d.labels('call-7');
+    expect(labels.spokenPii).toEqual([]);
+    expect(labels.droppedPii).toEqual(truth.pii);
+    expect(labels.turnsRealizedBy).toEqual({ model: 0, template: 1, fallback: 1 });
+    expect(d.transcript('call-7').turns.map((t) => [t.turn, t.said, t.realizedBy, t.move])).toEqual([
+      [0, 'How can I help?', 'template', 'greet'],
+      [1, 'Sorry, could you say that again?', 'fallback', 'state_issue'],
+    ]);
+  });
+
+  it('marks a turn’s realizedBy unknown when the ground truth recorded other words than those spoken', () => {
+    const d = new DatasetBuilder();
+    d.onPlanned(ev.CallPlanned);
+    d.onReply(reply(1, 'Some other words.'));
+    d.onGroundTruth(truth);
+    expect(d.transcript('call-7').turns).toMatchObject([{ turn: 1, realizedBy: null, move: 'state_issue' }]);
+    expect(d.labels('call-7').turnsRealizedBy).toEqual({ model: 0, template: 0, fallback: 0 });
+  });
+
+  it('lists the calls that ended without a ground truth yet, not those still talking or that failed to start', () => {
+    const d = new DatasetBuilder();
+    for (const callId of ['talking', 'ended', 'labelled', 'failed'])
+      d.onPlanned({ ...ev.CallPlanned, callId });
+    const end = { ...ev.CallLifecycle, type: 'call_ended' as const, endReason: 'resolved' as const };
+    d.onLifecycle({ ...end, callId: 'ended' });
+    d.onLifecycle({ ...end, callId: 'labelled' });
+    d.onLifecycle({ ...ev.CallLifecycle, callId: 'failed', type: 'call_failed' });
+    d.onGroundTruth({ ...truth, callId: 'labelled' });
+    expect(d.withoutGroundTruth()).toEqual(['ended']);
+  });
+
+  it('applies a ground truth that arrives before the call’s plan', () => {
+    const d = new DatasetBuilder();
+    d.onGroundTruth(truth);
+    d.onPlanned(ev.CallPlanned);
+    expect(d.groundTruthVersion('call-7')).toBe(1);
+    expect(d.labels('call-7').source).toBe('provider');
   });
 
   it('maps every end reason to an outcome', () => {
@@ -140,7 +241,7 @@ describe('DatasetBuilder memory', () => {
 
   it('lists as abandoned the unfinished calls, planned or waiting for their plan, with no event since the given time', () => {
     let now = 1_000;
-    const d = new DatasetBuilder(undefined, () => now);
+    const d = new DatasetBuilder(() => now);
     d.onPlanned({ ...ev.CallPlanned, callId: 'quiet' });
     d.onPlanned({ ...ev.CallPlanned, callId: 'talking' });
     d.onReply(reply(0, 'x', { callId: 'no-plan' }));

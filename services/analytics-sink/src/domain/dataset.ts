@@ -1,9 +1,10 @@
 import type {
   CallLifecycle,
   CallPlanned,
-  ConversationState,
   EndReason,
+  GroundTruthRecorded,
   Outcome,
+  RealizedBy,
   RecordingCompleted,
   ReplyReady,
   Role,
@@ -44,6 +45,13 @@ export interface TranscriptTurn {
   endSec: number | null;
   confidence: number | null;
   fallback: boolean;
+  /**
+   * Who put the spoken line into words: `fallback` for a gateway fallback line, else the ground truth's `realizedBy`
+   * when it recorded these very words; null when unknown (no ground truth, or it recorded other words for the turn).
+   */
+  realizedBy: RealizedBy | null;
+  /** The director's move for the turn, from the ground truth; null without one. */
+  move: string | null;
 }
 
 export interface Transcript {
@@ -60,19 +68,16 @@ export interface SpokenPii {
   end: number;
 }
 
-/** The dialogue provider's ground truth for a call, as it recorded it. */
 export interface DemeanorPoint {
   turn: number;
   demeanor: string;
 }
 
-export interface GroundTruth {
-  intendedOutcome: Outcome;
-  demeanor: string;
-  /** How the customer's demeanor moved, from the turn each change was spoken. */
-  demeanorTrajectory: DemeanorPoint[];
-  spokenPii: SpokenPii[];
-  [extra: string]: unknown;
+/** Turns of a call by who put them into words (transcript `realizedBy`); turns of unknown origin are in none. */
+export interface RealizedByCounts {
+  model: number;
+  template: number;
+  fallback: number;
 }
 
 export interface Labels {
@@ -85,8 +90,22 @@ export interface Labels {
   spokenPii: SpokenPii[];
   endReason: EndReason | null;
   endedBy: Role | null;
-  /** Where the ground truth came from: the provider's own record, or only the plan (no provider record seen). */
+  /**
+   * Where the ground truth came from: the engine's GroundTruthRecorded (`provider`), or only the plan (`plan`: none
+   * arrived in time, or the call failed to start).
+   */
   source: 'provider' | 'plan';
+  /** The dialogue provider and model that realized the lines (GroundTruthRecorded); null with `source: 'plan'`. */
+  provider: string | null;
+  model: string | null;
+  /** The GroundTruthRecorded version the labels come from; null with `source: 'plan'`. */
+  groundTruthVersion: number | null;
+  turnsRealizedBy: RealizedByCounts;
+  /**
+   * PII spans of the ground truth that are not in the words the dataset records as spoken (text[start, end) of the
+   * turn differs from value, or the turn was not spoken): left out of spokenPii.
+   */
+  droppedPii: SpokenPii[];
 }
 
 export interface IntelligenceRecord {
@@ -132,8 +151,10 @@ interface CallData {
   endReason: EndReason | null;
   endedBy: Role | null;
   failed: boolean;
-  truth: GroundTruth | null;
-  stateVersion: bigint;
+  /** The highest version of the call's ground truth seen. */
+  truth: GroundTruthRecorded | null;
+  /** The ground truth version the written labels came from (0: the plan only); null until they are written. */
+  labelledVersion: number | null;
   recording: RecordingCompleted | null;
   intelligence: TranscriptAnalyzed | null;
   /** When this process last saw an event of the call (ms), for dropping calls that never finish here. */
@@ -158,7 +179,6 @@ export class DatasetBuilder {
   private readonly forgotten = new Set<string>();
 
   constructor(
-    private readonly groundTruthOf: (state: ConversationState) => GroundTruth | null = () => null,
     /** Stamps each call's last event (ms), for `abandoned`. */
     private readonly now: () => number = () => Date.now(),
   ) {}
@@ -225,7 +245,7 @@ export class DatasetBuilder {
       endedBy: null,
       failed: false,
       truth: null,
-      stateVersion: -1n,
+      labelledVersion: null,
       recording: null,
       intelligence: null,
       lastEventAt: seenAt,
@@ -284,13 +304,39 @@ export class DatasetBuilder {
     });
   }
 
-  onState(e: ConversationState): void {
+  /** The engine re-records a call when what was spoken changed: the highest version wins, in any arrival order. */
+  onGroundTruth(e: GroundTruthRecorded): void {
     this.withCall(e.callId, (c) => {
-      if (BigInt(e.version) <= c.stateVersion) return;
-      c.stateVersion = BigInt(e.version);
-      const truth = this.groundTruthOf(e);
-      if (truth) c.truth = truth;
+      if (c.truth === null || e.version > c.truth.version) c.truth = e;
     });
+  }
+
+  /** The version of the call's ground truth held, or null when none arrived (or the call is not held). */
+  groundTruthVersion(callId: string): number | null {
+    return this.call(callId)?.truth?.version ?? null;
+  }
+
+  /** Remembers that the call's labels were written, and from which ground truth version (0: the plan only). */
+  markLabelled(callId: string): void {
+    const c = this.call(callId);
+    if (c) c.labelledVersion = c.truth?.version ?? 0;
+  }
+
+  /** The ground truth version the call's written labels came from (0: the plan); null when not written here. */
+  labelledVersion(callId: string): number | null {
+    return this.call(callId)?.labelledVersion ?? null;
+  }
+
+  /** Calls that ended (not failed to start) and have no ground truth yet: what a whole-run writer waits for. */
+  withoutGroundTruth(): string[] {
+    return [...this.calls]
+      .filter(([, c]) => c.endReason !== null && !c.failed && c.truth === null)
+      .map(([callId]) => callId);
+  }
+
+  /** Whether the call failed to start (call_failed): it has no conversation, so no ground truth to wait for. */
+  hasFailed(callId: string): boolean {
+    return this.call(callId)?.failed ?? false;
   }
 
   onRecording(e: RecordingCompleted): void {
@@ -378,11 +424,13 @@ export class DatasetBuilder {
 
   transcript(callId: string): Transcript {
     const c = this.mustGet(callId);
+    const planned = new Map((c.truth?.turns ?? []).map((t) => [t.turn, t]));
     const turns = [...c.said.values()]
       .sort((a, b) => a.turn - b.turn)
       .map((r): TranscriptTurn => {
         const heard = c.heard.get(r.turn);
         const timing = c.timing.get(r.turn);
+        const truth = planned.get(r.turn);
         return {
           turn: r.turn,
           role: r.role,
@@ -392,25 +440,49 @@ export class DatasetBuilder {
           endSec: timing?.endSec ?? null,
           confidence: heard?.confidence ?? null,
           fallback: r.fallback,
+          // The reply that was spoken decides: a gateway fallback is one whatever the engine recorded for the turn.
+          realizedBy: r.fallback ? 'fallback' : truth?.text === r.text ? truth.realizedBy : null,
+          move: truth?.move ?? null,
         };
       });
     return { callId, synthetic: true, turns };
   }
 
+  /**
+   * The call's ground truth, pointed at the words the dataset records as spoken (the transcript: first reply per turn,
+   * gateway fallbacks included). A PII span is kept only where that turn's text holds exactly its value at
+   * [start, end); the others go to droppedPii. Without a ground truth, only what the plan says.
+   */
   labels(callId: string): Labels {
     const c = this.mustGet(callId);
     const p = c.planned;
+    const truth = c.truth;
+    const spokenPii: SpokenPii[] = [];
+    const droppedPii: SpokenPii[] = [];
+    for (const s of truth?.pii ?? []) {
+      const span = { type: s.type, value: s.value, turn: s.turn, start: s.start, end: s.end };
+      (spokenAt(c.said.get(s.turn)?.text, span) ? spokenPii : droppedPii).push(span);
+    }
+    const turnsRealizedBy: RealizedByCounts = { model: 0, template: 0, fallback: 0 };
+    for (const t of this.transcript(callId).turns) if (t.realizedBy) turnsRealizedBy[t.realizedBy] += 1;
     return {
       callId,
       synthetic: true,
       scenario: p.scenario,
-      intendedOutcome: c.truth?.intendedOutcome ?? p.expectedOutcome,
-      demeanor: c.truth?.demeanor ?? p.scenario.demeanor,
-      demeanorTrajectory: c.truth?.demeanorTrajectory ?? [{ turn: 0, demeanor: p.scenario.demeanor }],
-      spokenPii: c.truth?.spokenPii ?? [],
+      intendedOutcome: (truth && outcomeOf(truth.intendedOutcome)) ?? p.expectedOutcome,
+      demeanor: truth?.demeanorTrajectory[0]?.demeanor ?? p.scenario.demeanor,
+      demeanorTrajectory: truth
+        ? truth.demeanorTrajectory.map((d) => ({ turn: d.turn, demeanor: d.demeanor }))
+        : [{ turn: 0, demeanor: p.scenario.demeanor }],
+      spokenPii,
       endReason: c.endReason,
       endedBy: c.endedBy,
-      source: c.truth ? 'provider' : 'plan',
+      source: truth ? 'provider' : 'plan',
+      provider: truth?.provider ?? null,
+      model: truth?.model ?? null,
+      groundTruthVersion: truth?.version ?? null,
+      turnsRealizedBy,
+      droppedPii,
     };
   }
 
@@ -419,4 +491,16 @@ export class DatasetBuilder {
     if (!c) throw new Error(`no CallPlanned seen for call ${callId}`);
     return c;
   }
+}
+
+/** Whether `text` holds exactly the span's value at [start, end). */
+function spokenAt(text: string | undefined, s: SpokenPii): boolean {
+  return (
+    text !== undefined &&
+    Number.isInteger(s.start) &&
+    Number.isInteger(s.end) &&
+    s.start >= 0 &&
+    s.start < s.end &&
+    text.slice(s.start, s.end) === s.value
+  );
 }

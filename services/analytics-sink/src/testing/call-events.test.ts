@@ -7,7 +7,6 @@ function recordingBus() {
   const sent: string[] = [];
   const bus: Pick<EventBus, 'publish'> = {
     publish: async (topic, _key, value) => {
-      // ConversationState is a changelog entry: it has no eventId.
       sent.push(`${topic.name} ${'eventId' in value ? value.eventId : '-'}`);
     },
   };
@@ -25,8 +24,8 @@ describe('callEvents fixture', () => {
       `${TOPICS.utterances.name} c:h0`,
       `${TOPICS.replies.name} c:r1`,
       `${TOPICS.utterances.name} c:h1`,
-      `${TOPICS.conversationState.name} -`,
       `${TOPICS.callEvents.name} c:ended`,
+      `${TOPICS.groundTruth.name} c:ground_truth:1`,
       `${TOPICS.callEvents.name} c:conf-ended`,
       `${TOPICS.recordings.name} ${callEvents('c').recording.eventId}`,
       `${TOPICS.transcripts.name} ${callEvents('c').analyzed.eventId}`,

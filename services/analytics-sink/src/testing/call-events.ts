@@ -2,8 +2,8 @@ import type { EventBus } from '@synthcall/event-bus';
 import {
   type CallLifecycle,
   type CallPlanned,
-  type ConversationState,
   exampleEvents,
+  type GroundTruthRecorded,
   type RecordingCompleted,
   type ReplyReady,
   TOPICS,
@@ -21,8 +21,9 @@ export interface CallEvents {
   replies: ReplyReady[];
   /** What the other leg heard of each turn. */
   heard: UtteranceHeard[];
-  state: ConversationState;
   ended: CallLifecycle;
+  /** The engine's ground truth, published when the call ends: by default every reply as a template line, no PII. */
+  groundTruth: GroundTruthRecorded;
   conferenceEnded: CallLifecycle;
   recording: RecordingCompleted;
   analyzed: TranscriptAnalyzed;
@@ -36,8 +37,8 @@ export interface CallEventsOverrides {
   started?: Partial<CallLifecycle>;
   reply?: (turn: number, role: ReplyReady['role']) => Partial<ReplyReady>;
   heard?: (turn: number, role: ReplyReady['role']) => Partial<UtteranceHeard>;
-  state?: Partial<ConversationState>;
   ended?: Partial<CallLifecycle>;
+  groundTruth?: Partial<GroundTruthRecorded>;
   conferenceEnded?: Partial<CallLifecycle>;
   recording?: Partial<RecordingCompleted>;
   analyzed?: Partial<TranscriptAnalyzed>;
@@ -47,23 +48,24 @@ const speaker = (turn: number): ReplyReady['role'] => (turn % 2 === 0 ? 'agent' 
 
 /**
  * A complete call that ends resolved by the agent: its plan, conference start, each turn's reply and what was heard
- * of it, the engine's state, the end, the conference end, the recording and its Voice Intelligence results.
+ * of it, the end, the engine's ground truth, the conference end, the recording and its Voice Intelligence results.
  */
 export function callEvents(callId: string, o: CallEventsOverrides = {}): CallEvents {
   const ex = exampleEvents(callId);
   const turns = Array.from({ length: o.turns ?? 4 }, (_, turn) => turn);
+  const replies: ReplyReady[] = turns.map((turn) => ({
+    ...ex.ReplyReady,
+    eventId: `${callId}:r${turn}`,
+    role: speaker(turn),
+    turn,
+    text: `line ${turn}`,
+    ...o.reply?.(turn, speaker(turn)),
+  }));
   return {
     callId,
     planned: { ...ex.CallPlanned, ...o.planned },
     started: { ...ex.CallLifecycle, eventId: `${callId}:start`, type: 'conference_started', ...o.started },
-    replies: turns.map((turn) => ({
-      ...ex.ReplyReady,
-      eventId: `${callId}:r${turn}`,
-      role: speaker(turn),
-      turn,
-      text: `line ${turn}`,
-      ...o.reply?.(turn, speaker(turn)),
-    })),
+    replies,
     heard: turns.map((turn) => ({
       ...ex.UtteranceHeard,
       eventId: `${callId}:h${turn}`,
@@ -72,7 +74,6 @@ export function callEvents(callId: string, o: CallEventsOverrides = {}): CallEve
       text: `heard ${turn}`,
       ...o.heard?.(turn, speaker(turn)),
     })),
-    state: { ...ex.ConversationState, ...o.state },
     ended: {
       ...ex.CallLifecycle,
       eventId: `${callId}:ended`,
@@ -80,6 +81,19 @@ export function callEvents(callId: string, o: CallEventsOverrides = {}): CallEve
       endReason: 'resolved',
       endedBy: 'agent',
       ...o.ended,
+    },
+    groundTruth: {
+      ...ex.GroundTruthRecorded,
+      pii: [],
+      turns: replies.map((r) => ({
+        turn: r.turn,
+        role: r.role,
+        move: 'step',
+        realizedBy: 'template',
+        text: r.text,
+        plannedPii: [],
+      })),
+      ...o.groundTruth,
     },
     conferenceEnded: {
       ...ex.CallLifecycle,
@@ -97,8 +111,8 @@ export type CallEventPart =
   | 'started'
   | 'replies'
   | 'heard'
-  | 'state'
   | 'ended'
+  | 'groundTruth'
   | 'conferenceEnded'
   | 'recording'
   | 'analyzed';
@@ -108,8 +122,8 @@ export const ALL_CALL_EVENT_PARTS: readonly CallEventPart[] = [
   'started',
   'replies',
   'heard',
-  'state',
   'ended',
+  'groundTruth',
   'conferenceEnded',
   'recording',
   'analyzed',
@@ -121,14 +135,14 @@ export interface CallTopics {
   replies: TopicBinding<'ReplyReady'>;
   utterances: TopicBinding<'UtteranceHeard'>;
   callEvents: TopicBinding<'CallLifecycle'>;
-  conversationState: TopicBinding<'ConversationState'>;
+  groundTruth: TopicBinding<'GroundTruthRecorded'>;
   recordings: TopicBinding<'RecordingCompleted'>;
   transcripts: TopicBinding<'TranscriptAnalyzed'>;
 }
 
 /**
  * Publishes the chosen parts of a call in the order a call makes them (plan, start, each turn's reply then what was
- * heard, state, end, conference end, recording, results), whatever order `parts` lists them in.
+ * heard, end, ground truth, conference end, recording, results), whatever order `parts` lists them in.
  */
 export async function publishCall(
   bus: Pick<EventBus, 'publish'>,
@@ -149,8 +163,8 @@ export async function publishCall(
     if (has.has('heard'))
       for (const h of e.heard.filter((x) => x.turn === turn)) await bus.publish(t.utterances, key, h);
   }
-  if (has.has('state')) await bus.publish(t.conversationState, key, e.state);
   if (has.has('ended')) await bus.publish(t.callEvents, key, e.ended);
+  if (has.has('groundTruth')) await bus.publish(t.groundTruth, key, e.groundTruth);
   if (has.has('conferenceEnded')) await bus.publish(t.callEvents, key, e.conferenceEnded);
   if (has.has('recording')) await bus.publish(t.recordings, key, e.recording);
   if (has.has('analyzed')) await bus.publish(t.transcripts, key, e.analyzed);
