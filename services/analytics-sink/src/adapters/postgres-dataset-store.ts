@@ -90,10 +90,12 @@ export class PostgresDatasetStore {
         { cause },
       );
     }
+    const stopWatching = watchCheckedOut(client, o.logger);
     try {
       await migrate(client, o.logger);
     } catch (cause) {
-      client.release();
+      stopWatching();
+      client.release(cause as Error);
       await pool.end().catch(() => undefined);
       throw new DatasetDatabaseError(
         'SYNTH_DATABASE_MIGRATION_FAILED',
@@ -101,6 +103,7 @@ export class PostgresDatasetStore {
         { cause },
       );
     }
+    stopWatching();
     client.release();
     return new PostgresDatasetStore(pool, o);
   }
@@ -184,11 +187,14 @@ export class PostgresDatasetStore {
         { cause },
       );
     }
+    const stopWatching = watchCheckedOut(client, this.o.logger);
+    let failed: Error | undefined;
     try {
       await client.query('BEGIN');
       for (const s of statements) await client.query(s.text, s.values);
       await client.query('COMMIT');
     } catch (cause) {
+      failed = cause as Error;
       await client.query('ROLLBACK').catch(() => undefined);
       throw new DatasetDatabaseError(
         'SYNTH_DATABASE_WRITE_FAILED',
@@ -196,9 +202,23 @@ export class PostgresDatasetStore {
         { cause },
       );
     } finally {
-      client.release();
+      stopWatching();
+      // Released with the error, the pool discards the connection instead of handing a broken one to the next write.
+      client.release(failed);
     }
   }
+}
+
+/**
+ * Listens for 'error' on a connection taken from the pool until the returned function is called. The pool listens
+ * only on idle connections; a server that ends a session in use (restart, failover, pg_terminate_backend) makes the
+ * client emit 'error' besides failing its query, and an 'error' nobody listens to kills the process. The failed query
+ * carries the error to the caller (and the sink's retry queue); this only logs it.
+ */
+function watchCheckedOut(client: pg.PoolClient, logger: SinkLogger): () => void {
+  const onError = (err: Error) => logger.warn({ err }, 'a PostgreSQL connection in use failed');
+  client.on('error', onError);
+  return () => client.off('error', onError);
 }
 
 /** The call's rows of a child table become exactly `rows`: upsert them, delete the others. */
