@@ -62,3 +62,12 @@ describe('synthcall request', () => {
     );
   });
 });
+
+describe('synthcall request --industry', () => {
+  it('refuses an industry no persona can have before it sends anything, listing the ones there are', async () => {
+    await expect(requestCalls({ ...options, industries: ['banking', 'martian'] })).rejects.toMatchObject({
+      code: 'SYNTH_REQUEST_INVALID',
+      message: expect.stringMatching(/industry "martian"; the industries are telecom, banking,/),
+    });
+  });
+});

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { KafkaEventBus } from '@synthcall/event-bus';
+import { INDUSTRIES } from '@synthcall/personas';
 import {
   type CallMode,
   ConfluentSchemaRegistry,
@@ -27,10 +28,19 @@ export async function requestCalls(o: RequestOptions): Promise<Array<{ requestId
   const ids = Array.from({ length: o.requests }, (_, i) =>
     o.requestId ? (o.requests > 1 ? `${o.requestId}-${i}` : o.requestId) : `req-${randomUUID().slice(0, 8)}`,
   );
-  // The orchestrator dead-letters a request with an invalid id; saying so here beats printing "requested".
+  // The orchestrator dead-letters these requests; saying so here beats printing "requested".
   for (const id of ids) {
     const problem = requestIdProblem(id);
     if (problem) throw Object.assign(new Error(problem), { code: 'SYNTH_REQUEST_ID_INVALID' });
+  }
+  const unknown = o.industries.filter((i) => !(INDUSTRIES as readonly string[]).includes(i));
+  if (unknown.length > 0) {
+    throw Object.assign(
+      new Error(
+        `no customer persona can have industry ${unknown.map((i) => JSON.stringify(i)).join(', ')}; the industries are ${INDUSTRIES.join(', ')}`,
+      ),
+      { code: 'SYNTH_REQUEST_INVALID' },
+    );
   }
   const bus = new KafkaEventBus({
     brokers: o.brokers,
