@@ -19,7 +19,7 @@ import { createEngineMetrics, type EngineMetrics } from './engine-metrics.js';
 export { BusChangelogStateStore } from './adapters/bus-changelog-state-store.js';
 export { MemoryStateStore } from './adapters/memory-state-store.js';
 export { OpenAiLlmProvider } from './adapters/openai-llm-provider.js';
-export { ScriptedLlmProvider, scriptedLabels } from './adapters/scripted-llm-provider.js';
+export { ScriptedLlmProvider } from './adapters/scripted-llm-provider.js';
 export type { CallState } from './domain/conversation.js';
 export type { LlmProvider } from './domain/llm-provider.js';
 export type { GroundTruth, PiiSpan } from './domain/scripted/planner.js';
@@ -34,6 +34,11 @@ export {
 } from './engine.js';
 export { createEngineMetrics, type EngineMetrics, noopEngineMetrics } from './engine-metrics.js';
 export { fromRecord, toRecord } from './state-codec.js';
+export {
+  LINE_TIMING_VARIABLES,
+  type LineTimingConfig,
+  worstCaseLineMs,
+} from './timing.js';
 
 /**
  * Everything the conversation-engine gets from outside. Each port is optional: missing ones are built from config
@@ -131,6 +136,7 @@ export async function createApp(deps: AppDeps): Promise<ConversationEngineApp> {
     now,
     logger,
     metrics,
+    limits: { maxFallbackRun: config.LLM_MAX_FALLBACK_RUN },
     ...(deps.topics ? { topics: deps.topics } : {}),
   });
   await engine.start();

@@ -11,6 +11,8 @@ export interface EngineMetrics {
   breakerState(provider: string, state: 0 | 1 | 2): void;
   callEnded(endReason: string, endedBy: string): void;
   fallbackTurn(): void;
+  /** A line the engine produced, by who put it into words (model, template, fallback) and why not the model. */
+  lineRealized(realizedBy: string, templateReason?: string | undefined): void;
   activeCalls(count: number): void;
 }
 
@@ -22,6 +24,7 @@ export const noopEngineMetrics: EngineMetrics = {
   breakerState() {},
   callEnded() {},
   fallbackTurn() {},
+  lineRealized() {},
   activeCalls() {},
 };
 
@@ -109,6 +112,17 @@ export function createEngineMetrics(registry: Registry): EngineMetrics {
         registers,
       }),
   );
+  const realized = get(
+    registry,
+    'synthcall_lines_realized_total',
+    () =>
+      new Counter({
+        name: 'synthcall_lines_realized_total',
+        help: "Lines the engine produced, by who worded them (model, template, fallback) and why a model's wording was not used.",
+        labelNames: ['realized_by', 'reason'],
+        registers,
+      }),
+  );
   const active = get(
     registry,
     'synthcall_active_calls',
@@ -130,6 +144,7 @@ export function createEngineMetrics(registry: Registry): EngineMetrics {
     breakerState: (provider, state) => breaker.set({ provider }, state),
     callEnded: (endReason, endedBy) => ended.inc({ end_reason: endReason, ended_by: endedBy }),
     fallbackTurn: () => fallbacks.inc(),
+    lineRealized: (realizedBy, reason) => realized.inc({ realized_by: realizedBy, reason: reason ?? 'none' }),
     activeCalls: (n) => active.set(n),
   };
 }

@@ -7,7 +7,13 @@ import {
   defaultPersonas,
   fillPlaceholders,
 } from '@synthcall/personas';
-import type { CallLifecycle, CallPlanned, ReplyReady, UtteranceHeard } from '@synthcall/schemas';
+import type {
+  CallLifecycle,
+  CallPlanned,
+  GroundTruthRecorded,
+  ReplyReady,
+  UtteranceHeard,
+} from '@synthcall/schemas';
 import { TOPICS } from '@synthcall/schemas';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BusChangelogStateStore } from './adapters/bus-changelog-state-store.js';
@@ -31,6 +37,7 @@ const silent = createLogger({
 /** A provider that speaks whatever the test scripted for (role, turn), or a distinct plain line. */
 class LinesProvider implements LlmProvider {
   readonly name = 'lines';
+  readonly model = null;
   readonly requests: LineRequest[] = [];
   constructor(private readonly lines: Partial<Record<string, string>> = {}) {}
   async nextLine(request: LineRequest): Promise<LineResult> {
@@ -38,7 +45,7 @@ class LinesProvider implements LlmProvider {
     const text =
       this.lines[`${request.role}:${request.turn}`] ??
       `${request.role} line ${request.turn}: ${['billing', 'router', 'refund', 'meter', 'booking', 'policy', 'parcel', 'claim', 'statement', 'card', 'plan', 'visit'][request.turn % 12]} details number ${request.turn * 7}`;
-    return { text, usage: { prompt: 0, completion: 0 }, fallback: false, state: null };
+    return { text, realizedBy: 'model', usage: { prompt: 0, completion: 0 }, requests: 1 };
   }
 }
 
@@ -295,6 +302,53 @@ describe('conversation engine', () => {
     await h.hear('agent', 1, '');
     await h.hear('customer', 2, '');
     expect(h.replies.at(-1)).toMatchObject({ turn: 3, endCall: true, endReason: 'loop_detected' });
+  });
+
+  it('publishes the ground truth of an ended call from the words spoken, and again when a fallback changes them', async () => {
+    const h = await harness();
+    const truths: GroundTruthRecorded[] = [];
+    await h.bus.subscribe({
+      topic: TOPICS.groundTruth,
+      group: 'test-truth',
+      handler: async (e) => void truths.push(e.value),
+    });
+    await h.plan();
+    for (let turn = 0; turn < 40 && !h.replies.at(-1)?.endCall; turn++) {
+      const last = h.replies.at(-1) as ReplyReady;
+      await h.hear(last.role === 'agent' ? 'customer' : 'agent', last.turn, last.text);
+    }
+    expect(h.replies.at(-1)?.endCall).toBe(true);
+    expect(truths).toHaveLength(1);
+    const first = truths[0] as GroundTruthRecorded;
+    expect(first).toMatchObject({
+      callId: 'call-1',
+      version: 1,
+      provider: 'scripted',
+      model: null,
+      synthetic: true,
+    });
+    expect(first.turns.map((t) => t.text)).toEqual(h.replies.map((r) => r.text));
+    expect(first.turns.every((t) => t.realizedBy === 'template')).toBe(true);
+    expect(first.pii.length).toBeGreaterThan(0);
+    for (const span of first.pii)
+      expect(first.turns[span.turn]?.text.slice(span.start, span.end)).toBe(span.value);
+    // The gateway spoke its own line for the customer's first turn (which named the caller): the labels follow it.
+    const named = first.pii.find((p) => p.turn === 1);
+    expect(named).toBeDefined();
+    await h.bus.publish(TOPICS.replies, 'call-1', {
+      ...(h.reply('customer', 1) as ReplyReady),
+      text: 'Sorry, you broke up there. Could you say that again?',
+      fallback: true,
+    });
+    await h.bus.idle();
+    expect(truths).toHaveLength(2);
+    const second = truths[1] as GroundTruthRecorded;
+    expect(second.version).toBe(2);
+    expect(second.turns[1]).toMatchObject({
+      realizedBy: 'fallback',
+      text: 'Sorry, you broke up there. Could you say that again?',
+    });
+    expect(second.pii.filter((p) => p.turn === 1)).toEqual([]);
   });
 
   it('replaces a line with the gateway fallback in both histories and counts it', async () => {

@@ -11,18 +11,19 @@ import {
   type UtteranceHeard,
 } from '@synthcall/schemas';
 import {
-  type AppliedLine,
-  applyLine,
   type CallState,
   classifyHeard,
-  closingLine,
+  type EndLimits,
   newCall,
   withGatewayFallback,
   withHeard,
 } from './domain/conversation.js';
-import { type LineResult, type LlmProvider, NO_TOKENS } from './domain/llm-provider.js';
+import { parseDirectorState, recordRespoken } from './domain/director/director.js';
+import { groundTruthRecord } from './domain/director/ground-truth.js';
+import type { JsonValue, LlmProvider } from './domain/llm-provider.js';
 import { type GroundTruth, scriptedGroundTruth } from './domain/scripted/planner.js';
 import type { StateStore } from './domain/state-store.js';
+import { produceTurn } from './domain/turn.js';
 import type { CallContext, CallEnd, Role } from './domain/types.js';
 import { type EngineMetrics, noopEngineMetrics } from './engine-metrics.js';
 import { fromRecord } from './state-codec.js';
@@ -32,6 +33,7 @@ export interface EngineTopics {
   utterances: TopicBinding<'UtteranceHeard'>;
   replies: TopicBinding<'ReplyReady'>;
   callEvents: TopicBinding<'CallLifecycle'>;
+  groundTruth: TopicBinding<'GroundTruthRecorded'>;
 }
 
 export const DEFAULT_ENGINE_TOPICS: EngineTopics = {
@@ -39,6 +41,7 @@ export const DEFAULT_ENGINE_TOPICS: EngineTopics = {
   utterances: TOPICS.utterances,
   replies: TOPICS.replies,
   callEvents: TOPICS.callEvents,
+  groundTruth: TOPICS.groundTruth,
 };
 
 export interface EngineDeps {
@@ -52,6 +55,8 @@ export interface EngineDeps {
   topics?: Partial<EngineTopics>;
   /** Consumer group prefix; the engine uses one group per topic under it. */
   group?: string;
+  /** The end-of-call limits (a run of fallback lines); conversation.ts's defaults otherwise. */
+  limits?: EndLimits;
 }
 
 /** Ground truth of one call, as the dataset's labels file wants it. */
@@ -69,9 +74,9 @@ export interface CallLabels {
   tokensUsed: number;
 }
 
-/** The labels of a call from its state: scripted calls add intended outcome, demeanor trajectory and spoken PII. */
+/** The labels of a call from its state: the director's intended outcome and demeanor trajectory, and spoken PII. */
 export function labelsOf(state: CallState): CallLabels {
-  const truth = scriptedGroundTruth(state.provider);
+  const truth = scriptedGroundTruth(state.director);
   return {
     callId: state.callId,
     scenario: state.meta.scenario,
@@ -243,45 +248,69 @@ export class ConversationEngine {
     await this.exclusive(reply.callId, async () => {
       const state = this.deps.store.get(reply.callId);
       if (!state) return;
-      const next = withGatewayFallback(state, reply.role, reply.turn, reply.text, this.deps.now());
-      if (!next) return;
+      const changed = withGatewayFallback(state, reply.role, reply.turn, reply.text, this.deps.now());
+      if (!changed) return;
+      const context = this.context(changed);
+      // The words heard were the gateway's: the labels of that turn follow them (a pending fallback is recorded
+      // when the engine's own line for the turn arrives).
+      const spoken = changed.histories[reply.role].some(
+        (m) => m.role === 'assistant' && m.turn === reply.turn,
+      );
+      const next: CallState = spoken
+        ? {
+            ...changed,
+            director: recordRespoken(
+              parseDirectorState(changed.director, context),
+              context,
+              reply.role,
+              reply.turn,
+              reply.text,
+            ) as unknown as JsonValue,
+          }
+        : changed;
       await this.deps.store.put(next);
       if (next.fallbackTurns > state.fallbackTurns) this.metrics.fallbackTurn();
       callLogger(this.deps.logger, reply.callId).info(
         { role: reply.role, turn: reply.turn },
         'gateway fallback recorded',
       );
+      // A call whose ground truth is out already is recorded again, so the labels match what was heard.
+      if (next.status === 'ended' && spoken) await this.publishGroundTruth(next, context);
+    });
+  }
+
+  private async publishGroundTruth(state: CallState, context: CallContext): Promise<void> {
+    const director = parseDirectorState(state.director, context);
+    const version = (director.truthVersion ?? 0) + 1;
+    await this.deps.bus.publish(
+      this.topics.groundTruth,
+      state.callId,
+      groundTruthRecord(state, context, this.deps.provider, version, this.deps.now()),
+    );
+    await this.deps.store.put({
+      ...state,
+      director: { ...director, truthVersion: version } as unknown as JsonValue,
     });
   }
 
   private async produce(state: CallState, context: CallContext, role: Role, turn: number, started: number) {
-    let applied: AppliedLine;
-    try {
-      const result = await this.deps.provider.nextLine({
-        context,
-        role,
-        turn,
-        history: state.histories[role],
-        state: state.provider,
-      });
-      applied = applyLine(state, context, role, turn, result, this.deps.now());
-    } catch (err) {
-      // Providers turn the failures they expect into fallback lines; anything thrown ends the call cleanly.
+    const applied = await produceTurn({
+      state,
+      context,
+      role,
+      turn,
+      provider: this.deps.provider,
+      now: this.deps.now,
+      ...(this.deps.limits ? { limits: this.deps.limits } : {}),
+    });
+    if (applied.failure)
       callLogger(this.deps.logger, state.callId).error(
-        { err, role, turn },
-        'provider failed; ending the call',
+        { err: applied.failure.error, role, turn },
+        applied.failure.stage === 'provider'
+          ? 'provider failed; the move is spoken in its own words'
+          : 'director failed; ending the call',
       );
-      const result: LineResult = {
-        text: closingLine(context, role, 'error'),
-        usage: NO_TOKENS,
-        fallback: true,
-        state: state.provider,
-      };
-      applied = applyLine(state, context, role, turn, result, this.deps.now(), {
-        reason: 'error',
-        endedBy: role,
-      });
-    }
+    if (applied.result) this.metrics.lineRealized(applied.realizedBy, applied.result.templateReason);
     const now = this.deps.now();
     const voice = state.meta.voices[role];
     const reply: ReplyReady = {
@@ -329,6 +358,7 @@ export class ConversationEngine {
             : null,
       };
       await this.deps.bus.publish(this.topics.callEvents, state.callId, ended);
+      await this.publishGroundTruth(applied.state, context);
       this.metrics.callEnded(applied.end.reason, applied.end.endedBy);
       log.info({ endReason: applied.end.reason, endedBy: applied.end.endedBy, turn }, 'call ended');
     }

@@ -5,12 +5,14 @@ import type { JsonValue } from './domain/llm-provider.js';
 interface Envelope {
   v: 1;
   meta: CallMeta;
-  provider: JsonValue | null;
+  director?: JsonValue | null;
+  /** Written by engines before the director: the scripted planner's state, which the director reads as its own. */
+  provider?: JsonValue | null;
 }
 
 /** CallState → the ConversationState changelog record. What the schema has no field for rides in providerState. */
 export function toRecord(state: CallState): ConversationState {
-  const envelope: Envelope = { v: 1, meta: state.meta, provider: state.provider };
+  const envelope: Envelope = { v: 1, meta: state.meta, director: state.director };
   return {
     callId: state.callId,
     version: state.version,
@@ -71,6 +73,6 @@ export function fromRecord(record: ConversationState): CallState {
     tokensUsed: record.tokensUsed,
     fallbackTurns: record.fallbackTurns,
     meta: envelope.meta,
-    provider: envelope.provider,
+    director: envelope.director ?? envelope.provider ?? null,
   };
 }

@@ -1,19 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
-import { MemoryEventBus } from '@synthcall/event-bus';
-import { createLogger } from '@synthcall/logging';
 import { type AgentPersona, type CustomerPersona, defaultPersonas } from '@synthcall/personas';
-import { type ReplyReady, TOPICS } from '@synthcall/schemas';
 import { afterEach, describe, expect, it } from 'vitest';
 import { callContext } from '../domain/context.js';
+import { groundTruthRecord } from '../domain/director/ground-truth.js';
+import type { Move } from '../domain/director/move.js';
 import type { LineRequest } from '../domain/llm-provider.js';
 import { systemPrompt } from '../domain/prompt.js';
 import { seededRandom } from '../domain/random.js';
-import { ConversationEngine } from '../engine.js';
+import { simulateCall } from '../domain/simulate.js';
 import { type EngineMetrics, noopEngineMetrics } from '../engine-metrics.js';
-import { MemoryStateStore } from './memory-state-store.js';
 import { OpenAiLlmProvider, type OpenAiLlmProviderOptions } from './openai-llm-provider.js';
+import { ScriptedLlmProvider } from './scripted-llm-provider.js';
 
 type Responder = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -21,7 +19,12 @@ interface FakeModelServer {
   url: string;
   requests: Array<{
     path: string;
-    body: { model: string; messages: Array<{ role: string; content: string }> };
+    body: {
+      model: string;
+      messages: Array<{ role: string; content: string }>;
+      response_format?: { type: string };
+      seed?: number;
+    };
   }>;
   /** Responders used in order; the last one repeats. */
   respond(...responders: Responder[]): void;
@@ -86,26 +89,37 @@ function status(code: number, headers: Record<string, string> = {}): Responder {
 }
 
 const set = defaultPersonas();
-const context = callContext({
-  callId: 'call-1',
-  seed: 's',
-  maxTurns: 24,
-  customer: set.customers[0] as CustomerPersona,
-  agent: set.agents[0] as AgentPersona,
-});
+const customer = set.customers[0] as CustomerPersona;
+const agent = set.agents[0] as AgentPersona;
+const context = callContext({ callId: 'call-1', seed: 's', maxTurns: 24, customer, agent });
+const first = customer.name.split(' ')[0] as string;
 
-function request(turn = 1): LineRequest {
+/** The customer's first line as the director might plan it: a name and a figure, which a model must keep. */
+const move: Move = {
+  role: 'customer',
+  turn: 1,
+  kind: 'state_issue',
+  line: `Hi, this is ${customer.name}. I was charged twice for the same order, $48.20 each time.`,
+  mood: 'frustrated',
+  names: [],
+  plannedPii: [{ type: 'person_name', value: customer.name }],
+};
+
+function request(overrides: Partial<Move> = {}): LineRequest {
   return {
     context,
     role: 'customer',
-    turn,
+    turn: 1,
     history: [
       { role: 'system', content: systemPrompt(context, 'customer'), turn: -1 },
       { role: 'user', content: 'Thank you for calling, who am I speaking with?', turn: 0 },
     ],
-    state: null,
+    move: { ...move, ...overrides },
   };
 }
+
+const line = (text: string) => completion(JSON.stringify({ line: text }));
+const GOOD = `${first} here, and I got charged $48.20 twice for one order.`;
 
 interface Recorded {
   sleeps: number[];
@@ -145,211 +159,242 @@ function provider(server: FakeModelServer, overrides: Partial<OpenAiLlmProviderO
   return { llm, recorded };
 }
 
-describe('openai provider against a local OpenAI-compatible server', () => {
-  it('returns the model line and counts its tokens and estimated cost', async () => {
+describe("openai provider: a model rewords the director's move", () => {
+  it("speaks the model's wording when it keeps to the move, and counts its tokens and estimated cost", async () => {
     const server = await fakeModelServer();
-    server.respond(completion('Hi, this is Dana Whitfield. I was charged a fee I should not have been.'));
+    server.respond(line(GOOD));
     const { llm, recorded } = provider(server);
-    const line = await llm.nextLine(request());
-    expect(line).toMatchObject({
-      text: 'Hi, this is Dana Whitfield. I was charged a fee I should not have been.',
-      fallback: false,
-      usage: { prompt: 120, completion: 18 },
-    });
-    expect(server.requests[0]?.path).toBe('/v1/chat/completions');
-    expect(server.requests[0]?.body.model).toBe('gpt-4o-mini');
-    expect(server.requests[0]?.body.messages.map((m) => m.role)).toEqual(['system', 'user']);
+    const result = await llm.nextLine(request());
+    expect(result).toMatchObject({ text: GOOD, realizedBy: 'model', requests: 1 });
+    expect(result.usage).toEqual({ prompt: 120, completion: 18 });
     expect(recorded.tokens).toEqual([
       ['prompt', 120],
       ['completion', 18],
     ]);
-    expect(recorded.cost).toBeCloseTo((120 * 0.15 + 18 * 0.6) / 1e6, 12);
-    expect(recorded.requests).toEqual([['openai', 'ok']]);
+    expect(recorded.cost).toBeCloseTo((120 * 0.15 + 18 * 0.6) / 1_000_000, 12);
+    const sent = server.requests[0]?.body;
+    // The prompt carries the persona, the role's own history and the move; the answer is asked for as JSON.
+    expect(sent?.messages[0]?.content).toContain(customer.name);
+    expect(sent?.messages.map((m) => m.content)).toContain('Thank you for calling, who am I speaking with?');
+    expect(sent?.messages.at(-1)?.content).toContain(move.line);
+    expect(sent?.response_format?.type).toBe('json_schema');
+    expect(typeof sent?.seed).toBe('number');
+  });
+
+  it('asks for plain text with a LINE: tag when structured output is off', async () => {
+    const server = await fakeModelServer();
+    server.respond(completion(`LINE: ${GOOD}`));
+    const { llm } = provider(server, { responseFormat: 'text' });
+    const result = await llm.nextLine(request());
+    expect(result).toMatchObject({ text: GOOD, realizedBy: 'model' });
+    expect(server.requests[0]?.body.response_format).toBeUndefined();
+    expect(server.requests[0]?.body.messages[0]?.content).toContain('LINE:');
   });
 
   it('waits as long as Retry-After asks after a 429, then uses the answer', async () => {
     const server = await fakeModelServer();
-    server.respond(
-      status(429, { 'retry-after': '3' }),
-      completion('Sure, my account number is on the bill.'),
-    );
+    server.respond(status(429, { 'retry-after': '3' }), line(GOOD));
     const { llm, recorded } = provider(server);
-    const line = await llm.nextLine(request());
-    expect(line.fallback).toBe(false);
-    expect(server.requests).toHaveLength(2);
-    expect(recorded.sleeps).toHaveLength(1);
-    expect(recorded.sleeps[0]).toBeGreaterThanOrEqual(3_000);
-    expect(recorded.requests).toEqual([
-      ['openai', 'rate_limited'],
-      ['openai', 'ok'],
-    ]);
+    const result = await llm.nextLine(request());
+    expect(result).toMatchObject({ text: GOOD, realizedBy: 'model' });
+    expect(recorded.sleeps).toEqual([3_000]);
+    expect(recorded.requests.map(([, o]) => o)).toEqual(['rate_limited', 'ok']);
   });
 
-  it('backs off exponentially on 500s, falls back, and stops calling once the breaker opens', async () => {
+  it("speaks the move's own line when Retry-After is longer than a line may wait", async () => {
+    const server = await fakeModelServer();
+    server.respond(status(429, { 'retry-after': '120' }));
+    const { llm, recorded } = provider(server);
+    const result = await llm.nextLine(request());
+    expect(result).toMatchObject({
+      text: move.line,
+      realizedBy: 'template',
+      templateReason: 'SYNTH_LLM_RATE_LIMITED',
+    });
+    expect(recorded.sleeps).toEqual([]);
+  });
+
+  it("backs off exponentially on 500s, speaks the move's own line, and stops asking once the breaker opens", async () => {
     const server = await fakeModelServer();
     server.respond(status(500));
-    const { llm, recorded } = provider(server, {
-      maxRetries: 1,
-      breaker: { failureThreshold: 2, cooldownMs: 60_000 },
-    });
-    const first = await llm.nextLine(request(1));
-    const second = await llm.nextLine(request(3));
-    expect([first.fallback, second.fallback]).toEqual([true, true]);
-    expect(first.fallbackReason).toBe('SYNTH_LLM_SERVER_ERROR');
-    expect(server.requests).toHaveLength(4);
+    const { llm, recorded } = provider(server);
+    for (let i = 0; i < 3; i++) {
+      const result = await llm.nextLine(request());
+      expect(result).toMatchObject({
+        text: move.line,
+        realizedBy: 'template',
+        templateReason: 'SYNTH_LLM_SERVER_ERROR',
+      });
+    }
+    // 3 lines × (1 + 2 retries); full jitter stays under the doubling caps.
+    expect(server.requests).toHaveLength(9);
+    expect(recorded.sleeps.every((ms, i) => ms <= 250 * 2 ** (i % 2))).toBe(true);
     expect(llm.breakerState).toBe('open');
-    expect(recorded.breaker.at(-1)).toBe(2);
-    const third = await llm.nextLine(request(5));
-    expect(third).toMatchObject({ fallback: true, fallbackReason: 'SYNTH_LLM_CIRCUIT_OPEN' });
-    expect(server.requests).toHaveLength(4);
-    expect(recorded.sleeps.every((ms) => ms >= 0 && ms <= 250)).toBe(true);
+    const result = await llm.nextLine(request());
+    expect(result).toMatchObject({ realizedBy: 'template', templateReason: 'SYNTH_LLM_CIRCUIT_OPEN' });
+    expect(server.requests).toHaveLength(9);
   });
 
   it('lets one trial request through after the cooldown and closes the breaker when it succeeds', async () => {
     const server = await fakeModelServer();
-    server.respond(status(503), completion('Okay, thank you.'));
+    server.respond(status(500), status(500), status(500), line(GOOD));
     let now = 0;
-    const { llm } = provider(server, {
-      maxRetries: 0,
-      now: () => now,
-      breaker: { failureThreshold: 1, cooldownMs: 1_000 },
-    });
-    expect((await llm.nextLine(request(1))).fallback).toBe(true);
+    const { llm } = provider(server, { maxRetries: 0, now: () => now });
+    for (let i = 0; i < 3; i++) await llm.nextLine(request());
     expect(llm.breakerState).toBe('open');
-    now = 1_000;
-    expect(llm.breakerState).toBe('half_open');
-    expect((await llm.nextLine(request(3))).fallback).toBe(false);
+    now = 60_001;
+    expect(await llm.nextLine(request())).toMatchObject({ text: GOOD, realizedBy: 'model' });
     expect(llm.breakerState).toBe('closed');
   });
 
-  it('falls back when the server sends garbage instead of JSON', async () => {
-    const server = await fakeModelServer();
-    server.respond((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{"choices": [ this is not json');
-    });
-    const { llm } = provider(server);
-    expect(await llm.nextLine(request())).toMatchObject({
-      fallback: true,
-      fallbackReason: 'SYNTH_LLM_INVALID_RESPONSE',
-    });
-    expect(server.requests).toHaveLength(1);
-  });
-
-  it('falls back when the server does not answer in time', async () => {
+  it("speaks the move's own line when the server does not answer in time", async () => {
     const server = await fakeModelServer();
     server.respond(() => {}); // never answers
-    const { llm } = provider(server, { timeoutMs: 150, maxRetries: 1 });
-    const line = await llm.nextLine(request());
-    expect(line).toMatchObject({ fallback: true, fallbackReason: 'SYNTH_LLM_TIMEOUT' });
-    expect(server.requests).toHaveLength(2);
-    expect(line.text.length).toBeGreaterThan(0);
+    const { llm, recorded } = provider(server, { timeoutMs: 100, maxRetries: 1 });
+    const result = await llm.nextLine(request());
+    expect(result).toMatchObject({
+      text: move.line,
+      realizedBy: 'template',
+      templateReason: 'SYNTH_LLM_TIMEOUT',
+    });
+    expect(recorded.requests.map(([, o]) => o)).toEqual(['timeout', 'timeout']);
   });
 
-  it('falls back on nonsense: an empty line, an endless line, a line that speaks for the other side', async () => {
+  it('asks once more after an empty answer, and uses the second when it is good', async () => {
     const server = await fakeModelServer();
-    server.respond(
-      completion('   '),
-      completion('word '.repeat(200)),
-      completion('Thank you for calling! How can I help you today?'),
-    );
+    server.respond(line(''), line(GOOD));
     const { llm } = provider(server);
-    for (let turn = 1; turn <= 5; turn += 2)
-      expect(await llm.nextLine(request(turn))).toMatchObject({
-        fallback: true,
-        fallbackReason: 'SYNTH_LLM_NONSENSE',
-      });
+    expect(await llm.nextLine(request())).toMatchObject({ text: GOOD, realizedBy: 'model', requests: 2 });
+    expect(server.requests[1]?.body.messages.at(-1)?.content).toContain('could not be used');
+  });
+
+  it.each([
+    ['garbage instead of JSON', completion('Sure! Here is the line you asked for')],
+    ['JSON cut off', completion('{"line": "I was charged')],
+    ['JSON without a line', completion('{"text": "hello"}')],
+    [
+      'no message at all',
+      (_req: IncomingMessage, res: ServerResponse) => res.end(JSON.stringify({ choices: [] })),
+    ],
+  ])("speaks the move's own line after two unreadable answers: %s", async (_name, responder) => {
+    const server = await fakeModelServer();
+    server.respond(responder as Responder);
+    const { llm } = provider(server);
+    const result = await llm.nextLine(request());
+    expect(result).toMatchObject({ text: move.line, realizedBy: 'template', requests: 2 });
+    expect(server.requests).toHaveLength(2);
     expect(llm.breakerState).toBe('closed');
   });
 
-  it('reads the end tag as a natural end and strips it from the spoken line', async () => {
+  it.each([
+    ['a line in the other role', 'Thank you for calling, how can I help you today?', 'wrong_role'],
+    ['a made-up figure', `${first} here, I was charged $99.99 twice.`, 'made_up_figure'],
+    [
+      'a made-up email',
+      `${first} here, my email is nobody@example.org and I was charged $48.20 twice.`,
+      'made_up_contact',
+    ],
+    [
+      'a made-up name',
+      `This is ${first}, and my neighbour Jessica says I was charged $48.20 twice.`,
+      'made_up_name',
+    ],
+    [
+      'a goodbye the plan does not have',
+      `${first} here, I was charged $48.20 twice. Goodbye!`,
+      'premature_goodbye',
+    ],
+    [
+      'a line that repeats itself',
+      'I was charged twice. I was charged twice. I was charged twice.',
+      'repetition',
+    ],
+    ['a line about something else', 'The weather is lovely today and my garden looks beautiful.', 'off_move'],
+    ['talk about the task', `Here is a rephrase of the line: ${GOOD}`, 'meta_talk'],
+  ])("asks once more, then speaks the move's own line, for %s", async (_name, wording, problem) => {
     const server = await fakeModelServer();
-    server.respond(completion("That's everything, thanks so much. Goodbye! [END:resolved]"));
-    const { llm } = provider(server);
-    expect(await llm.nextLine(request())).toMatchObject({
-      text: "That's everything, thanks so much. Goodbye!",
-      end: 'resolved',
-      fallback: false,
-    });
+    server.respond(line(wording));
+    const { llm, recorded } = provider(server);
+    const result = await llm.nextLine(request());
+    expect(result).toMatchObject({ text: move.line, realizedBy: 'template', requests: 2 });
+    expect(result.templateReason).toContain(problem);
+    expect(recorded.requests.map(([, o]) => o)).toContain(`rejected_${problem}`);
+    expect(server.requests[1]?.body.messages.at(-1)?.content).toContain(problem);
   });
 
   it('greets with the agent persona introduction without calling the model', async () => {
     const server = await fakeModelServer();
     const { llm } = provider(server);
-    const line = await llm.nextLine({ ...request(0), role: 'agent', history: [] });
-    expect(line.text).toContain('Renee');
+    const result = await llm.nextLine({
+      ...request(),
+      role: 'agent',
+      turn: 0,
+      move: { ...move, role: 'agent', turn: 0, kind: 'greet', line: 'Thank you for calling, this is Renee.' },
+    });
+    expect(result).toMatchObject({ text: 'Thank you for calling, this is Renee.', realizedBy: 'template' });
     expect(server.requests).toHaveLength(0);
   });
 });
 
-describe('openai provider in the engine', () => {
-  it('adds each line tokens to the call state and labels a failed line as a fallback reply', async () => {
+describe('labels for every provider', () => {
+  it('labels a model-worded call from its spoken words, with the same structure as the scripted call of the same plan', async () => {
     const server = await fakeModelServer();
-    server.respond(
-      completion('Hi, this is Dana. I was charged twice.', { prompt_tokens: 100, completion_tokens: 20 }),
-      status(400),
-    );
+    server.respond((_req, res) => {
+      const body = server.requests.at(-1)?.body;
+      const ask = body?.messages.at(-1)?.content ?? '';
+      const planned = /Next, you say: "([\s\S]*)"/.exec(ask)?.[1] ?? '';
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          choices: [
+            {
+              index: 0,
+              message: { role: 'assistant', content: JSON.stringify({ line: `Okay. ${planned}` }) },
+            },
+          ],
+          usage: { prompt_tokens: 50, completion_tokens: 10 },
+        }),
+      );
+    });
     const { llm } = provider(server);
-    const bus = new MemoryEventBus();
-    const replies: ReplyReady[] = [];
-    await bus.subscribe({
-      topic: TOPICS.replies,
-      group: 't',
-      handler: async (e) => void replies.push(e.value),
-    });
-    const engine = new ConversationEngine({
-      bus,
-      store: new MemoryStateStore(),
-      provider: llm,
-      personas: set,
-      now: () => 0,
-      logger: createLogger({
-        service: 't',
-        version: 't',
-        destination: new Writable({ write: (_c, _e, d) => d() }),
-      }),
-    });
-    await engine.start();
-    const customer = set.customers[0] as CustomerPersona;
-    const agent = set.agents[0] as AgentPersona;
-    await bus.publish(TOPICS.calls, 'call-1', {
-      eventId: 'p',
-      callId: 'call-1',
-      requestId: 'r',
-      plannedAt: new Date(0),
-      customer: { id: customer.id, name: customer.name, voice: 'woman', language: 'en-US' },
-      agent: { id: agent.id, name: agent.name, voice: 'man', language: 'en-US' },
-      scenario: context.scenario,
-      strategy: 'matched',
-      pairingScore: 1,
-      expectedOutcome: 'resolved',
-      seed: 's',
-      mode: 'simulated',
-      maxTurns: 24,
-      twilio: { conferenceName: 'c', conferenceSid: null, agentCallSid: null, customerCallSid: null },
-    });
-    await bus.idle();
-    const heard = (role: 'agent' | 'customer', turn: number, text: string) => ({
-      eventId: `call-1:heard:${role}:${turn}`,
-      callId: 'call-1',
-      role,
-      turn,
-      text,
-      confidence: 0.9,
-      callSid: 'CA1',
-      heardAt: new Date(0),
-    });
-    await bus.publish(TOPICS.utterances, 'call-1', heard('customer', 0, replies[0]?.text ?? ''));
-    await bus.idle();
-    expect(engine.state('call-1')?.tokensUsed).toBe(120);
-    await bus.publish(
-      TOPICS.utterances,
-      'call-1',
-      heard('agent', 1, 'Hi, this is Dana. I was charged twice.'),
-    );
-    await bus.idle();
-    expect(replies.at(-1)).toMatchObject({ role: 'agent', turn: 2, fallback: true, endCall: false });
-    expect(engine.state('call-1')).toMatchObject({ tokensUsed: 120, fallbackTurns: 1 });
-    await engine.stop();
+    const voices = {
+      agent: { voice: 'man', language: 'en-US' },
+      customer: { voice: 'woman', language: 'en-US' },
+    };
+    for (let i = 0; i < 10; i++) {
+      const plan = callContext({
+        callId: `call-${i}`,
+        seed: `side-by-side-${i}`,
+        maxTurns: 24,
+        customer: set.customers[i % set.customers.length] as CustomerPersona,
+        agent: set.agents[i % set.agents.length] as AgentPersona,
+      });
+      const scripted = await simulateCall(
+        plan,
+        { agent: new ScriptedLlmProvider(), customer: new ScriptedLlmProvider() },
+        { voices },
+      );
+      const model = await simulateCall(plan, { agent: llm, customer: llm }, { voices });
+      const a = groundTruthRecord(scripted.state, plan, { name: 'scripted', model: null }, 1, 0);
+      const b = groundTruthRecord(model.state, plan, { name: 'openai', model: 'gpt-4o-mini' }, 1, 0);
+      // Same plan, same moves, same outcome; only the words (and so the offsets) differ.
+      expect(Object.keys(b).sort()).toEqual(Object.keys(a).sort());
+      expect(b.intendedOutcome).toBe(a.intendedOutcome);
+      expect(b.turns.map((t) => [t.role, t.move])).toEqual(a.turns.map((t) => [t.role, t.move]));
+      expect(b.demeanorTrajectory).toEqual(a.demeanorTrajectory);
+      expect(b.pii.map((p) => [p.turn, p.type, p.value])).toEqual(
+        a.pii.map((p) => [p.turn, p.type, p.value]),
+      );
+      expect(b.endReason).toBe(a.endReason);
+      expect(a.turns.every((t) => t.realizedBy === 'template')).toBe(true);
+      expect(b.turns.filter((t) => t.realizedBy !== 'model').map((t) => [t.move, t.text])).toEqual([
+        ['greet', a.turns[0]?.text],
+      ]);
+      for (const record of [a, b])
+        for (const span of record.pii) {
+          const spoken = record.turns.find((t) => t.turn === span.turn)?.text ?? '';
+          expect(spoken.slice(span.start, span.end)).toBe(span.value);
+        }
+    }
   });
 });

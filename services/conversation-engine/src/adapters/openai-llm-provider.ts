@@ -1,16 +1,16 @@
 import OpenAI from 'openai';
 import { type BreakerState, CircuitBreaker } from '../domain/circuit-breaker.js';
-import type { LineRequest, LineResult, LlmProvider, NaturalEnd, TokenUsage } from '../domain/llm-provider.js';
+import { checkRealized, knownText } from '../domain/director/check.js';
+import type { LineRequest, LineResult, LlmProvider, TokenUsage } from '../domain/llm-provider.js';
 import { NO_TOKENS } from '../domain/llm-provider.js';
-import { agentIntroduction, END_TAG } from '../domain/prompt.js';
-import { breaksRole } from '../domain/quality-gate.js';
+import { realizerMessages } from '../domain/prompt.js';
 import type { Random } from '../domain/random.js';
-import type { Role } from '../domain/types.js';
 import { type EngineMetrics, noopEngineMetrics } from '../engine-metrics.js';
 
 export interface OpenAiLlmProviderOptions {
+  /** Keyless local servers ignore it; the SDK wants a string, so a placeholder is passed when none is set. */
   apiKey: string;
-  /** An OpenAI-compatible server (vLLM, Ollama, LM Studio, a test double); the SDK default otherwise. */
+  /** An OpenAI-compatible server (llama.cpp's llama-server, vLLM, Ollama, a test double); the SDK default otherwise. */
   baseURL?: string | undefined;
   model: string;
   /** Per HTTP attempt. */
@@ -19,7 +19,7 @@ export interface OpenAiLlmProviderOptions {
   maxRetries: number;
   initialBackoffMs?: number;
   maxBackoffMs?: number;
-  /** A Retry-After longer than this is not waited for: the line falls back instead (the gateway will not wait). */
+  /** A Retry-After longer than this is not waited for: the move's own line is spoken instead. */
   maxRetryAfterMs?: number;
   breaker: { failureThreshold: number; cooldownMs: number };
   /** US dollars per million tokens, for the cost estimate. */
@@ -27,6 +27,13 @@ export interface OpenAiLlmProviderOptions {
   maxLineChars?: number;
   maxTokens?: number;
   temperature?: number;
+  /**
+   * json_schema = ask for {"line": "..."} through `response_format` (OpenAI and llama-server constrain the output to
+   * the schema); text = plain text, the line after a `LINE:` tag, for servers without structured output.
+   */
+  responseFormat?: 'json_schema' | 'text';
+  /** How many of the role's latest history messages the prompt carries (a small model reads short prompts better). */
+  historyMessages?: number;
   now: () => number;
   random: Random;
   sleep?: (ms: number) => Promise<void>;
@@ -43,7 +50,8 @@ export type LlmErrorCode =
   | 'SYNTH_LLM_CONNECTION'
   | 'SYNTH_LLM_INVALID_RESPONSE'
   | 'SYNTH_LLM_CIRCUIT_OPEN'
-  | 'SYNTH_LLM_NONSENSE';
+  | 'SYNTH_LLM_NONSENSE'
+  | 'SYNTH_LLM_CONTRADICTS_PLAN';
 
 export class LlmError extends Error {
   override readonly name = 'LlmError';
@@ -58,17 +66,6 @@ export class LlmError extends Error {
   }
 }
 
-const FALLBACK_LINES: Record<Role, readonly string[]> = {
-  agent: [
-    'Sorry, my system is a little slow right now. Could you bear with me for a moment?',
-    'Apologies, I lost my screen for a second. Could you tell me that once more?',
-  ],
-  customer: [
-    'Sorry, you broke up a little there. Could you say that again?',
-    'Hello? Sorry, could you repeat that?',
-  ],
-};
-
 const OUTCOME_BY_CODE: Record<LlmErrorCode, string> = {
   SYNTH_LLM_TIMEOUT: 'timeout',
   SYNTH_LLM_RATE_LIMITED: 'rate_limited',
@@ -78,6 +75,7 @@ const OUTCOME_BY_CODE: Record<LlmErrorCode, string> = {
   SYNTH_LLM_INVALID_RESPONSE: 'invalid_response',
   SYNTH_LLM_CIRCUIT_OPEN: 'circuit_open',
   SYNTH_LLM_NONSENSE: 'nonsense',
+  SYNTH_LLM_CONTRADICTS_PLAN: 'contradicts_plan',
 };
 
 const BREAKER_GAUGE: Record<BreakerState, 0 | 1 | 2> = { closed: 0, half_open: 1, open: 2 };
@@ -133,10 +131,30 @@ function classify(err: unknown, now: number): LlmError {
   );
 }
 
+/** Model requests per line: the first wording, and once more when it contradicts the plan. */
+const ATTEMPTS = 2;
+
+const LINE_SCHEMA = {
+  type: 'object',
+  properties: { line: { type: 'string', minLength: 1 } },
+  required: ['line'],
+  additionalProperties: false,
+} as const;
+
+/** A stable 31-bit seed for one request, so the same call asks the model the same way on a rerun. */
+function requestSeed(text: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  return (h >>> 0) % 2147483647;
+}
+
 /**
- * The `openai` provider: chat completions through the official SDK (any OpenAI-compatible server via baseURL).
- * Retries and the breaker are ours, not the SDK's, so every attempt is measured and a seed fixes the jitter.
- * Whatever goes wrong, the call gets a line: a fallback, labelled as such.
+ * The `openai` provider: a model rewords the director's move through the official SDK's chat completions (any
+ * OpenAI-compatible server via baseURL). The prompt carries the persona, the role's recent history and this turn's
+ * move; the answer is checked against the plan (director/check.ts) and asked for once more when it contradicts it,
+ * then the move's own line is spoken — so a model that is slow, down or talking nonsense never costs the call a line,
+ * and the data says which lines the model worded. Retries and the breaker are ours, not the SDK's, so every attempt
+ * is measured and a seed fixes the jitter.
  */
 export class OpenAiLlmProvider implements LlmProvider {
   readonly name = 'openai';
@@ -163,54 +181,126 @@ export class OpenAiLlmProvider implements LlmProvider {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
   }
 
+  get model(): string {
+    return this.options.model;
+  }
+
   get breakerState(): BreakerState {
     return this.breaker.state;
   }
 
   async nextLine(request: LineRequest): Promise<LineResult> {
+    const { move } = request;
+    const template = (reason: string, usage: TokenUsage, requests: number): LineResult => ({
+      text: move.line,
+      realizedBy: 'template',
+      usage,
+      templateReason: reason,
+      requests,
+    });
     // The greeting is the agent persona's own introduction, word for word; no model call needed.
-    if (request.turn === 0 && request.role === 'agent')
-      return {
-        text: agentIntroduction(request.context),
-        usage: NO_TOKENS,
-        fallback: false,
-        state: request.state,
-      };
-    if (!this.breaker.tryAcquire())
-      return this.fallback(request, new LlmError('SYNTH_LLM_CIRCUIT_OPEN', 'circuit open', false), NO_TOKENS);
+    if (move.kind === 'greet')
+      return { text: move.line, realizedBy: 'template', usage: NO_TOKENS, requests: 0 };
+    const known = knownText(request.context, request.history, move);
+    const lastHeard = [...request.history].reverse().find((m) => m.role === 'user')?.content;
     let usage: TokenUsage = NO_TOKENS;
-    try {
-      const completion = await this.complete(request);
-      usage = {
-        prompt: completion.usage?.prompt_tokens ?? 0,
-        completion: completion.usage?.completion_tokens ?? 0,
-      };
-      this.countTokens(usage);
-      const raw = completion.choices?.[0]?.message?.content;
-      if (typeof raw !== 'string')
-        throw new LlmError('SYNTH_LLM_INVALID_RESPONSE', 'no message in the answer', false);
-      const line = this.vet(request.role, raw);
-      this.breaker.success();
-      return { text: line.text, end: line.end, usage, fallback: false, state: request.state };
-    } catch (err) {
-      const error = classify(err, this.options.now());
-      // Nonsense is the model's fault, not the server's: it does not count toward opening the circuit.
-      if (error.code === 'SYNTH_LLM_NONSENSE') this.breaker.success();
-      else this.breaker.failure();
-      return this.fallback(request, error, usage);
+    let problem = '';
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      if (!this.breaker.tryAcquire()) return template('SYNTH_LLM_CIRCUIT_OPEN', usage, attempt);
+      try {
+        const completion = await this.complete(request, attempt, problem);
+        const used = {
+          prompt: completion.usage?.prompt_tokens ?? 0,
+          completion: completion.usage?.completion_tokens ?? 0,
+        };
+        usage = { prompt: usage.prompt + used.prompt, completion: usage.completion + used.completion };
+        this.countTokens(used);
+        this.breaker.success();
+        const text = this.lineOf(completion.choices?.[0]?.message?.content);
+        const check = checkRealized(move, text, known, {
+          maxLineChars: this.options.maxLineChars ?? 400,
+          lastHeard,
+        });
+        if (check.ok) return { text, realizedBy: 'model', usage, requests: attempt + 1 };
+        problem = `${check.problem}: ${check.detail}`;
+        this.metrics.llmRequest(this.name, `rejected_${check.problem}`, 0);
+      } catch (err) {
+        const error = classify(err, this.options.now());
+        // An unreadable answer is the model's fault, not the server's: it does not count toward opening the circuit.
+        if (error.code === 'SYNTH_LLM_NONSENSE' || error.code === 'SYNTH_LLM_INVALID_RESPONSE') {
+          this.breaker.success();
+          problem = error.message;
+          continue;
+        }
+        this.breaker.failure();
+        return template(error.code, usage, attempt + 1);
+      }
     }
+    return template(`SYNTH_LLM_CONTRADICTS_PLAN (${problem})`, usage, ATTEMPTS);
   }
 
-  private async complete(request: LineRequest): Promise<OpenAI.Chat.Completions.ChatCompletion> {
-    const messages = request.history.map((m) => ({ role: m.role, content: m.content }));
-    for (let attempt = 0; ; attempt++) {
+  /** The spoken line out of the model's answer: the JSON field, or the text after the tag; tidied. */
+  private lineOf(raw: unknown): string {
+    if (typeof raw !== 'string')
+      throw new LlmError('SYNTH_LLM_INVALID_RESPONSE', 'no message in the answer', false);
+    let line: unknown = raw;
+    if ((this.options.responseFormat ?? 'json_schema') === 'json_schema') {
+      try {
+        line = (JSON.parse(raw) as { line?: unknown }).line;
+      } catch (cause) {
+        throw new LlmError(
+          'SYNTH_LLM_INVALID_RESPONSE',
+          'the answer is not the JSON asked for',
+          false,
+          undefined,
+          {
+            cause,
+          },
+        );
+      }
+    } else {
+      const tagged = /LINE:\s*([^\n]*)/i.exec(raw);
+      line = tagged ? tagged[1] : raw;
+    }
+    if (typeof line !== 'string')
+      throw new LlmError('SYNTH_LLM_INVALID_RESPONSE', 'the answer has no line', false);
+    const text = line
+      .replace(/^\s*(?:agent|customer|assistant|line)\s*:\s*/i, '')
+      .replace(/^["'\s]+|["'\s]+$/g, '')
+      .replace(/\s+/g, ' ')
+      .trim();
+    if (text === '') throw new LlmError('SYNTH_LLM_NONSENSE', 'empty line', false);
+    return text;
+  }
+
+  private async complete(
+    request: LineRequest,
+    attempt: number,
+    problem: string,
+  ): Promise<OpenAI.Chat.Completions.ChatCompletion> {
+    const messages = realizerMessages(request, {
+      historyMessages: this.options.historyMessages ?? 6,
+      format: this.options.responseFormat ?? 'json_schema',
+      problem,
+    });
+    const seed = requestSeed(`${request.context.seed}:${request.turn}:${attempt}`);
+    for (let retry = 0; ; retry++) {
       const started = this.options.now();
       try {
         const completion = await this.client.chat.completions.create({
           model: this.options.model,
           messages,
           max_tokens: this.options.maxTokens ?? 160,
-          temperature: 0.8,
+          temperature: this.options.temperature ?? 0.8,
+          seed,
+          ...((this.options.responseFormat ?? 'json_schema') === 'json_schema'
+            ? {
+                response_format: {
+                  type: 'json_schema' as const,
+                  json_schema: { name: 'line', strict: true, schema: LINE_SCHEMA },
+                },
+              }
+            : {}),
         });
         this.metrics.llmRequest(this.name, 'ok', (this.options.now() - started) / 1000);
         return completion;
@@ -221,8 +311,8 @@ export class OpenAiLlmProvider implements LlmProvider {
           OUTCOME_BY_CODE[error.code],
           (this.options.now() - started) / 1000,
         );
-        if (!error.retryable || attempt >= this.options.maxRetries) throw error;
-        const wait = this.backoff(attempt, error.retryAfterMs);
+        if (!error.retryable || retry >= this.options.maxRetries) throw error;
+        const wait = this.backoff(retry, error.retryAfterMs);
         if (wait === undefined) throw error;
         await this.sleep(wait);
       }
@@ -239,37 +329,10 @@ export class OpenAiLlmProvider implements LlmProvider {
     return Math.max(retryAfter, jittered);
   }
 
-  private vet(role: Role, raw: string): { text: string; end?: NaturalEnd } {
-    const tag = END_TAG.exec(raw);
-    const text = raw
-      .replace(END_TAG, '')
-      .replace(/^\s*(?:agent|customer|assistant)\s*:\s*/i, '')
-      .replace(/\s+/g, ' ')
-      .trim();
-    if (text === '') throw new LlmError('SYNTH_LLM_NONSENSE', 'empty line', false);
-    if (text.length > (this.options.maxLineChars ?? 400))
-      throw new LlmError('SYNTH_LLM_NONSENSE', `line of ${text.length} characters`, false);
-    if (breaksRole(role, text))
-      throw new LlmError('SYNTH_LLM_NONSENSE', `the ${role} spoke as the other side`, false);
-    return tag ? { text, end: tag[1] as NaturalEnd } : { text };
-  }
-
   private countTokens(usage: TokenUsage): void {
     this.metrics.llmTokens(this.name, 'prompt', usage.prompt);
     this.metrics.llmTokens(this.name, 'completion', usage.completion);
     const { prompt, completion } = this.options.prices;
     this.metrics.llmCost(this.name, (usage.prompt * prompt + usage.completion * completion) / 1_000_000);
-  }
-
-  private fallback(request: LineRequest, error: LlmError, usage: TokenUsage): LineResult {
-    const lines = FALLBACK_LINES[request.role];
-    return {
-      // A role speaks every other turn: step through its own lines, not the call's.
-      text: lines[Math.floor(request.turn / 2) % lines.length] as string,
-      usage,
-      fallback: true,
-      fallbackReason: error.code,
-      state: request.state,
-    };
   }
 }

@@ -1,4 +1,16 @@
-import type { JsonValue, LineResult } from './llm-provider.js';
+import type { JsonValue, NaturalEnd, TokenUsage } from './llm-provider.js';
+
+/** A line on its way into the call: its words, the end the director planned, and the director's state after it. */
+export interface CandidateLine {
+  text: string;
+  end?: NaturalEnd | undefined;
+  usage: TokenUsage;
+  /** True when the line is a canned fallback, not a move of the call. */
+  fallback: boolean;
+  /** The director's state after this line (director/director.ts). */
+  director: JsonValue | null;
+}
+
 import { agentFarewell, systemPrompt } from './prompt.js';
 import { assessCall, type GateLine, type GateVerdict } from './quality-gate.js';
 import type { CallContext, CallEnd, ChatMessage, Role, Scenario } from './types.js';
@@ -60,7 +72,8 @@ export interface CallState {
   tokensUsed: number;
   fallbackTurns: number;
   meta: CallMeta;
-  provider: JsonValue | null;
+  /** The director's plan, memories and ground truth of the call (director/director.ts), whatever the provider. */
+  director: JsonValue | null;
 }
 
 export function newCall(
@@ -86,7 +99,7 @@ export function newCall(
     tokensUsed: 0,
     fallbackTurns: 0,
     meta: { ...meta, pendingFallbacks: {} },
-    provider: null,
+    director: null,
   };
 }
 
@@ -125,7 +138,7 @@ export interface ProducedLine {
   fallback: boolean;
   tokens: number;
   end: CallEnd | null;
-  provider: JsonValue | null;
+  director: JsonValue | null;
 }
 
 export function withReply(state: CallState, line: ProducedLine, now: number): CallState {
@@ -139,7 +152,7 @@ export function withReply(state: CallState, line: ProducedLine, now: number): Ca
     end: line.end,
     tokensUsed: state.tokensUsed + line.tokens,
     fallbackTurns: state.fallbackTurns + (fallback ? 1 : 0),
-    provider: line.provider,
+    director: line.director,
     meta: fallback
       ? withFallbackLine({ ...state.meta, pendingFallbacks: rest }, line.turn)
       : { ...state.meta, pendingFallbacks: rest },
@@ -254,7 +267,7 @@ export function decideReply(
   context: CallContext,
   role: Role,
   turn: number,
-  candidate: Pick<LineResult, 'text' | 'end'>,
+  candidate: Pick<CandidateLine, 'text' | 'end'>,
   limits: EndLimits = DEFAULT_END_LIMITS,
 ): ReplyDecision {
   if (candidate.end) return { text: candidate.text, end: { reason: candidate.end, endedBy: role } };
@@ -294,7 +307,7 @@ export function applyLine(
   context: CallContext,
   role: Role,
   turn: number,
-  result: LineResult,
+  result: CandidateLine,
   now: number,
   /** An end the engine imposes regardless of the line (a provider that threw). */
   forced?: CallEnd,
@@ -312,7 +325,7 @@ export function applyLine(
       fallback: result.fallback,
       tokens: result.usage.prompt + result.usage.completion,
       end: decision.end,
-      provider: result.state,
+      director: result.director,
     },
     now,
   );

@@ -1,3 +1,5 @@
+import type { RealizedBy } from './director/director.js';
+import type { Move } from './director/move.js';
 import type { CallContext, ChatMessage, Role } from './types.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -9,7 +11,7 @@ export interface TokenUsage {
 
 export const NO_TOKENS: TokenUsage = { prompt: 0, completion: 0 };
 
-/** Ends a provider may choose; the engine adds `max_turns`, `loop_detected` and `error` itself. */
+/** Ends the director may plan; the engine adds `max_turns`, `loop_detected` and `error` itself. */
 export type NaturalEnd = 'resolved' | 'escalated' | 'customer_abandoned';
 
 export interface LineRequest {
@@ -18,23 +20,30 @@ export interface LineRequest {
   turn: number;
   /** The speaking role's own history: its system message, what it said (assistant), what it heard (user). */
   history: readonly ChatMessage[];
-  /** This provider's own state of the call as it last returned it (null on the first line). */
-  state: JsonValue | null;
+  /** The director's move for this line: what to say, ask or disclose, the mood, whether it ends the call. */
+  move: Move;
 }
 
 export interface LineResult {
+  /** The words to speak. */
   text: string;
-  end?: NaturalEnd | undefined;
+  /** model = the provider's own wording, checked against the plan; template = the move's own line. */
+  realizedBy: Extract<RealizedBy, 'model' | 'template'>;
   usage: TokenUsage;
-  /** True when the provider could not produce a real line and spoke a canned one instead. */
-  fallback: boolean;
-  /** Why the line is a fallback (an error code), for logs and metrics. */
-  fallbackReason?: string | undefined;
-  state: JsonValue | null;
+  /** Why a model's wording was not used (an error code or a failed check), for logs and metrics. */
+  templateReason?: string | undefined;
+  /** Model requests this line took (0 for a template line that asked no model). */
+  requests: number;
 }
 
-/** The port the engine asks for each next line: `scripted` offline, `openai` for a real model. */
+/**
+ * The port the engine asks to put the director's move into words: `scripted` speaks the move's own line, `openai`
+ * has a model reword it and falls back to the move's line when the model fails or contradicts the plan. A provider
+ * decides nothing about the call: the director decides moves and ends, the engine applies the end-of-call rules.
+ */
 export interface LlmProvider {
   readonly name: string;
+  /** The model asked for, or null for a provider that uses none. */
+  readonly model: string | null;
   nextLine(request: LineRequest): Promise<LineResult>;
 }

@@ -52,10 +52,10 @@ describe('system prompts', () => {
     expect(prompt).not.toContain('{company}');
   });
 
-  it('carry the plan: scenario, turn cap and how to mark the end', () => {
+  it("carry the plan: scenario and turn cap (ends are the director's, so no end tag)", () => {
     const prompt = systemPrompt(context, 'agent');
     expect(prompt).toContain(context.scenario.summary);
     expect(prompt).toContain('24 lines');
-    expect(prompt).toContain('[END:resolved]');
+    expect(prompt).not.toContain('[END:');
   });
 });

@@ -1,8 +1,6 @@
 import { COMPETENCE_LABELS, fillPlaceholders } from '@synthcall/personas';
-import type { CallContext, Role } from './types.js';
-
-/** How a model marks the line that ends the call; the provider strips it before the line is spoken. */
-export const END_TAG = /\s*\[END:(resolved|escalated|customer_abandoned)\]\s*$/;
+import type { LineRequest } from './llm-provider.js';
+import type { CallContext, ChatMessage, Role } from './types.js';
 
 export function companyOf(context: CallContext): string {
   return fillPlaceholders('{company}', context.customer.company ? { company: context.customer.company } : {});
@@ -65,7 +63,6 @@ function planLines(context: CallContext, role: Role): string[] {
     `Scenario: ${s.summary}`,
     `The call must end within ${context.maxTurns} lines in total.`,
     'Speak only your own next line: one to three spoken sentences, no stage directions, no speaker names.',
-    'When your line ends the call, finish it with [END:resolved], [END:escalated] or [END:customer_abandoned].',
   ];
   if (role === 'agent') lines.push(`Expected outcome for this pairing: ${context.expectedOutcome}.`);
   return lines;
@@ -74,4 +71,60 @@ function planLines(context: CallContext, role: Role): string[] {
 /** The one `system` message of a role's history: its persona and the plan. Every persona field reaches it. */
 export function systemPrompt(context: CallContext, role: Role): string {
   return role === 'agent' ? agentPrompt(context) : customerPrompt(context);
+}
+
+/** Who a role is, in two sentences: a small model follows a short brief better than the whole persona. */
+function brief(request: LineRequest): string {
+  const { context, move } = request;
+  const company = companyOf(context);
+  if (move.role === 'customer') {
+    const c = context.customer;
+    return [
+      `You are ${c.name}, a customer on the phone with ${company}.`,
+      `Your problem: ${c.issue}`,
+      `You want: ${c.desiredResolution}`,
+      `Right now you feel ${move.mood ?? c.demeanor}; your technical proficiency is ${c.technicalProficiency}.`,
+    ].join(' ');
+  }
+  const a = context.agent;
+  return [
+    `You are ${a.name}, a contact-center agent at ${company}, talking to ${context.customer.name} on the phone.`,
+    `Your manner: ${a.attitude}${a.attitudeNote ? ` (${a.attitudeNote})` : ''}. ${a.characteristics}`,
+  ].join(' ');
+}
+
+/**
+ * The chat messages that ask a model to put the director's move into words: the role's brief and the rules, the
+ * role's latest history (what it said and heard), and the move's own line to reword. `problem` says what was wrong
+ * with the previous attempt, so the second request is not the same question.
+ */
+export function realizerMessages(
+  request: LineRequest,
+  options: { historyMessages: number; format: 'json_schema' | 'text'; problem?: string },
+): Array<{ role: 'system' | 'user' | 'assistant'; content: string }> {
+  const { move } = request;
+  const rules = [
+    brief(request),
+    'You will be told what you say next. Say it in your own words, the way this person talks on the phone.',
+    'Keep every number, amount, date, name and code exactly as given. Add no new facts, names or numbers.',
+    'Speak only for yourself, in one to three short sentences.',
+    move.end ? 'This line ends the call.' : 'The call goes on after this line: do not say goodbye.',
+    options.format === 'json_schema'
+      ? 'Answer with JSON only: {"line": "what you say"}'
+      : 'Answer with one line that starts with LINE: and then what you say.',
+  ].join('\n');
+  const recent: ChatMessage[] = request.history
+    .filter((m) => m.role !== 'system')
+    .slice(-options.historyMessages);
+  const ask = [
+    `Next, you say: "${move.line}"`,
+    options.problem ? `(Your previous answer could not be used: ${options.problem}. Keep to the line.)` : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
+  return [
+    { role: 'system', content: rules },
+    ...recent.map((m) => ({ role: m.role, content: m.content })),
+    { role: 'user', content: ask },
+  ];
 }

@@ -194,7 +194,7 @@ describe('quality gate', () => {
     expect(lines).toBeGreaterThan(3000);
     expect(flagged).toEqual([]);
     expect(loops).toEqual([]);
-  });
+  }, 60_000);
 
   it('measures near-duplicates by shared word bigrams', () => {
     expect(similarity('please restart the router now', 'please restart the router now')).toBe(1);

@@ -1,5 +1,6 @@
-import { applyLine, type CallState, classifyHeard, newCall, type Voice, withHeard } from './conversation.js';
+import { type CallState, classifyHeard, newCall, type Voice, withHeard } from './conversation.js';
 import type { LlmProvider } from './llm-provider.js';
+import { produceTurn } from './turn.js';
 import type { CallContext, Role } from './types.js';
 import { otherRole } from './types.js';
 
@@ -39,14 +40,7 @@ export async function simulateCall(
   const lines: SimulatedLine[] = [];
   let role: Role = 'agent';
   for (let turn = 0; ; turn++) {
-    const result = await providers[role].nextLine({
-      context,
-      role,
-      turn,
-      history: state.histories[role],
-      state: state.provider,
-    });
-    const applied = applyLine(state, context, role, turn, result, now());
+    const applied = await produceTurn({ state, context, role, turn, provider: providers[role], now });
     state = applied.state;
     lines.push({ turn, role, text: applied.text });
     if (applied.end || turn > context.maxTurns) break;

@@ -54,7 +54,7 @@ describe('a scripted call reads one set of figures', () => {
       const agent = set.agents[(i * 7) % set.agents.length] as AgentPersona;
       const context = callContext({ callId: `c-${i}`, seed: `figures-${i}`, maxTurns: 24, customer, agent });
       const { lines, state } = await simulateCall(context, { agent: provider, customer: provider });
-      const plan = (state.provider as unknown as ScriptedState).plan;
+      const plan = (state.director as unknown as ScriptedState).plan;
       const f = figuresOf(context, plan);
       const persona = [
         customer.issue,

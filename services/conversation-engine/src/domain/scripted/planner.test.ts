@@ -118,7 +118,7 @@ describe('scripted dialogue planner', () => {
       const { lines, state } = await simulateCall(context(`pii-${i}`, customerAt(i), agentAt(i)), providers, {
         voices,
       });
-      const truth = scriptedGroundTruth(state.provider);
+      const truth = scriptedGroundTruth(state.director);
       for (const span of truth?.pii ?? []) {
         const line = lines.find((l) => l.turn === span.turn);
         expect(line?.text.slice(span.start, span.end)).toBe(span.value);
@@ -137,8 +137,8 @@ describe('scripted dialogue planner', () => {
     for (let i = 0; i < 40; i++) {
       const ctx = context(`names-${i}`, customerAt(i), agentAt(i));
       const { lines, state } = await simulateCall(ctx, providers, { voices });
-      const truth = scriptedGroundTruth(state.provider);
-      const plan = (state.provider as unknown as ScriptedState).plan;
+      const truth = scriptedGroundTruth(state.director);
+      const plan = (state.director as unknown as ScriptedState).plan;
       const names = (truth?.pii ?? []).filter((p) => p.type === 'person_name');
       const agentFirst = ctx.agent.name.split(' ')[0] as string;
       if (lines[0]?.text.includes(agentFirst)) {
@@ -160,7 +160,7 @@ describe('scripted dialogue planner', () => {
     const { lines, state } = await simulateCall(context('truth', customerAt(5), agentAt(5)), providers, {
       voices,
     });
-    const truth = scriptedGroundTruth(state.provider);
+    const truth = scriptedGroundTruth(state.director);
     expect(['resolved', 'escalated', 'customer_abandoned']).toContain(truth?.intendedOutcome);
     expect(truth?.demeanorTrajectory.map((p) => p.turn)).toEqual(
       lines.filter((l) => l.role === 'customer').map((l) => l.turn),

@@ -1,4 +1,5 @@
 import type { CustomerPersona } from '@synthcall/personas';
+import type { MoveKind } from '../director/move.js';
 import type { JsonValue, NaturalEnd } from '../llm-provider.js';
 import { agentFarewell, agentIntroduction, companyOf } from '../prompt.js';
 import { chance, intBetween, pick, type Random, seededRandom } from '../random.js';
@@ -84,7 +85,7 @@ export interface GroundTruth {
 
 type AgentStage = 'greeted' | 'verifying' | 'working' | 'proposed' | 'limited' | 'offered_case' | 'wrapup';
 
-interface AgentMemory {
+export interface AgentMemory {
   stage: AgentStage;
   stepsDone: number;
   reprompts: number;
@@ -95,7 +96,7 @@ interface AgentMemory {
   lastBeat: string;
 }
 
-interface CustomerMemory {
+export interface CustomerMemory {
   mood: string;
   stepsHeard: number;
   agentFirst: string;
@@ -117,8 +118,15 @@ export interface ScriptedState {
 
 export interface ScriptedLine {
   text: string;
+  /** Which move the line makes (director/move.ts). */
+  move: MoveKind;
   end?: NaturalEnd;
+  /** The plan and both roles' memories after this line; `truth` is left as it was (the director records it). */
   state: ScriptedState;
+  /** People other than the caller the line may name (the agent, and everyone its slots put in). */
+  names: string[];
+  /** The customer's demeanor for this line; null for the agent. */
+  mood: string | null;
 }
 
 const TENSE = new Set(['skeptical', 'impatient', 'frustrated', 'angry']);
@@ -311,7 +319,7 @@ export function parseScriptedState(json: JsonValue | null, context: CallContext)
 }
 
 /** The caller's PII as it may be spoken, most specific first, so a full name wins over the first name inside it. */
-function piiValues(customer: CustomerPersona): Array<{ type: string; value: string }> {
+export function piiValues(customer: CustomerPersona): Array<{ type: string; value: string }> {
   const first = customer.name.split(' ')[0] ?? customer.name;
   const values = [
     { type: 'person_name', value: customer.name },
@@ -440,11 +448,12 @@ function agentLine(
   state: ScriptedState,
   history: readonly ChatMessage[],
   turn: number,
-): { text: string; end?: NaturalEnd; memory: AgentMemory } {
+): { text: string; move: MoveKind; end?: NaturalEnd; memory: AgentMemory } {
   const random = seededRandom(`${context.seed}:agent:${turn}`);
   const plan = state.plan;
   if (turn === 0 || !state.agent) {
     return {
+      move: 'greet',
       text: agentIntroduction(context),
       memory: {
         stage: 'greeted',
@@ -500,15 +509,24 @@ function agentLine(
 
   if ((intent === 'empty' || intent === 'unclear') && memory.reprompts < 2) {
     memory.reprompts++;
-    return { text: say(AGENT_BEATS.reprompt), memory };
+    return { move: 'reprompt', text: say(AGENT_BEATS.reprompt), memory };
   }
   if (intent === 'supervisor') {
     // A transfer in the first exchanges is rare in real calls: the agent first tries to keep the caller, and the
     // call always has room for the issue, one attempt and the transfer (no call shorter than MIN_TRANSFER_TURN).
     if (turn < MIN_TRANSFER_TURN) {
-      return { text: say(AGENT_BEATS.deescalate), memory: { ...memory, lastBeat: 'deescalate' } };
+      return {
+        move: 'deescalate',
+        text: say(AGENT_BEATS.deescalate),
+        memory: { ...memory, lastBeat: 'deescalate' },
+      };
     }
-    return { text: say(AGENT_BEATS.transfer), end: 'escalated', memory: { ...memory, lastBeat: 'transfer' } };
+    return {
+      move: 'transfer',
+      text: say(AGENT_BEATS.transfer),
+      end: 'escalated',
+      memory: { ...memory, lastBeat: 'transfer' },
+    };
   }
   switch (memory.stage) {
     case 'greeted': {
@@ -522,6 +540,7 @@ function agentLine(
       const ask = asked.charAt(0).toLowerCase() + asked.slice(1);
       memory.stage = 'verifying';
       return {
+        move: 'verify',
         text: `${echo}${say(AGENT_BEATS.verify, {
           ask,
           opener: say([pick(random, slots.opener as readonly string[])]),
@@ -532,49 +551,56 @@ function agentLine(
     case 'verifying': {
       if (intent !== 'identifier' && memory.verifyTries < 1) {
         memory.verifyTries++;
-        return { text: say(AGENT_BEATS.reverify), memory };
+        return { move: 'reverify', text: say(AGENT_BEATS.reverify), memory };
       }
       const confirmed =
         intent === 'identifier' && idDigits ? say(AGENT_BEATS.confirmed) : say(AGENT_BEATS.confirmedWithout);
       memory.stage = 'working';
       memory.stepsDone = 1;
       const remark = chance(random, 0.85) ? ` ${accountRemark(slots, random)}` : '';
-      return { text: `${confirmed}${remark} ${step(0)}`, memory };
+      return { move: 'confirm_identity', text: `${confirmed}${remark} ${step(0)}`, memory };
     }
     case 'working': {
       if (plan.holdAtStep === memory.stepsDone && !memory.held) {
         memory.held = true;
-        return { text: say(AGENT_BEATS.hold), memory };
+        return { move: 'hold', text: say(AGENT_BEATS.hold), memory };
       }
       if (memory.stepsDone < plan.steps) {
         memory.stepsDone++;
-        return { text: step(memory.stepsDone - 1), memory };
+        return { move: 'step', text: step(memory.stepsDone - 1), memory };
       }
       memory.stage = plan.intendedOutcome === 'resolved' ? 'proposed' : 'limited';
-      return { text: proposal(), memory };
+      return {
+        text: proposal(),
+        move: plan.intendedOutcome === 'resolved' ? 'propose_fix' : 'state_limit',
+        memory,
+      };
     }
     case 'proposed': {
       if (intent === 'goodbye')
         return {
+          move: 'farewell',
           text: farewell(chance(random, 0.5) ? referenceAgain(slots, random) : ''),
           end: 'resolved',
           memory,
         };
       if (intent === 'reject') {
         memory.rejections++;
-        if (memory.rejections >= 2) return { text: say(AGENT_BEATS.transfer), end: 'escalated', memory };
-        return { text: `${say(AGENT_BEATS.rejected)} ${proposal()}`, memory };
+        if (memory.rejections >= 2)
+          return { move: 'transfer', text: say(AGENT_BEATS.transfer), end: 'escalated', memory };
+        return { move: 'propose_again', text: `${say(AGENT_BEATS.rejected)} ${proposal()}`, memory };
       }
-      if (!plan.wrapUp) return { text: farewell(), end: 'resolved', memory };
+      if (!plan.wrapUp) return { move: 'farewell', text: farewell(), end: 'resolved', memory };
       memory.stage = 'wrapup';
       const recap = chance(random, 0.5)
         ? `${say(AGENT_BEATS.recap, { recap: `I've taken care of ${lowerStart(say(script.topic))}.` })} `
         : '';
-      return { text: `${recap}${say(AGENT_BEATS.anythingElse)}`, memory };
+      return { move: 'anything_else', text: `${recap}${say(AGENT_BEATS.anythingElse)}`, memory };
     }
     case 'limited': {
       memory.stage = 'offered_case';
       return {
+        move: 'offer_case',
         text: say([
           "{What I can do|The best I can do} is {open|log} a {case|ticket} {for review|with the back office}; {it's|the reference is} [ref]{, and someone calls you within [days] days|}.",
         ]),
@@ -582,11 +608,11 @@ function agentLine(
       };
     }
     case 'offered_case':
-      return { text: say(AGENT_BEATS.transfer), end: 'escalated', memory };
+      return { move: 'transfer', text: say(AGENT_BEATS.transfer), end: 'escalated', memory };
     case 'wrapup': {
       const answer = intent === 'question' ? say(AGENT_BEATS.answerExtra) : '';
       const again = chance(random, 0.6) ? referenceAgain(slots, random) : '';
-      return { text: farewell(`${answer} ${again}`), end: 'resolved', memory };
+      return { move: 'farewell', text: farewell(`${answer} ${again}`), end: 'resolved', memory };
     }
   }
 }
@@ -900,7 +926,7 @@ function customerLine(
   state: ScriptedState,
   history: readonly ChatMessage[],
   turn: number,
-): { text: string; end?: NaturalEnd; memory: CustomerMemory } {
+): { text: string; move: MoveKind; end?: NaturalEnd; memory: CustomerMemory } {
   const random = seededRandom(`${context.seed}:customer:${turn}`);
   const plan = state.plan;
   const c = context.customer;
@@ -1013,25 +1039,25 @@ function customerLine(
 
   if (!state.customer) {
     memory.lastBeat = 'introduce';
-    return { text: introduce(), memory };
+    return { move: 'state_issue', text: introduce(), memory };
   }
   let intent: CustomerHeard = classifyForCustomer(heard);
   if (intent === 'unclear') {
     const beat = memory.lastBeat;
     intent = beat === 'give_id' ? 'ask_identity' : beat === 'introduce' ? 'other' : 'step';
-    if (beat === 'introduce') return { text: introduce(), memory };
+    if (beat === 'introduce') return { move: 'state_issue', text: introduce(), memory };
   }
   switch (intent) {
     case 'empty':
       memory.unclear++;
-      return { text: say(CUSTOMER_BEATS.unclear), memory };
+      return { move: 'ask_repeat', text: say(CUSTOMER_BEATS.unclear), memory };
     case 'transfer':
-      return { text: say(CUSTOMER_BEATS.acknowledgeTransfer), memory };
+      return { move: 'accept_transfer', text: say(CUSTOMER_BEATS.acknowledgeTransfer), memory };
     case 'ask_identity':
       memory.lastBeat = 'give_id';
-      return { text: giveId(), memory };
+      return { move: 'give_identity', text: giveId(), memory };
     case 'hold':
-      return { text: say(CUSTOMER_BEATS.holdOk), memory };
+      return { move: 'accept_hold', text: say(CUSTOMER_BEATS.holdOk), memory };
     case 'proposal':
       memory.mood = CALMER[memory.mood] ?? memory.mood;
       memory.lastBeat = 'accept';
@@ -1040,28 +1066,42 @@ function customerLine(
         const readBack = figure
           ? `${say(['{So|Okay, so|Alright, so} [detail]{, got it|, great|, okay|}.', '[detail]{, right|, okay|, good}.'], { detail: figure.text })} `
           : '';
-        return { text: `${readBack}${say(CUSTOMER_BEATS.accept[tone(memory.mood)])}`, memory };
+        return {
+          move: 'accept_fix',
+          text: `${readBack}${say(CUSTOMER_BEATS.accept[tone(memory.mood)])}`,
+          memory,
+        };
       }
     case 'limitation':
     case 'farewell': {
       memory.mood = TENSER[memory.mood] ?? memory.mood;
       if (plan.intendedOutcome === 'customer_abandoned')
-        return { text: say(CUSTOMER_BEATS.abandon[tone(memory.mood)]), end: 'customer_abandoned', memory };
+        return {
+          move: 'abandon',
+          text: say(CUSTOMER_BEATS.abandon[tone(memory.mood)]),
+          end: 'customer_abandoned',
+          memory,
+        };
       memory.lastBeat = 'supervisor';
-      return { text: say(CUSTOMER_BEATS.supervisor[tone(memory.mood)]), memory };
+      return { move: 'ask_supervisor', text: say(CUSTOMER_BEATS.supervisor[tone(memory.mood)]), memory };
     }
     case 'anything_else':
       memory.lastBeat = 'done';
-      return { text: say(CUSTOMER_BEATS.nothingElse), memory };
+      return { move: 'nothing_else', text: say(CUSTOMER_BEATS.nothingElse), memory };
     case 'step':
     case 'other': {
       memory.stepsHeard++;
       if (plan.abandonAfterSteps !== null && memory.stepsHeard > plan.abandonAfterSteps) {
         memory.mood = TENSER[memory.mood] ?? memory.mood;
-        return { text: say(CUSTOMER_BEATS.abandon[tone(memory.mood)]), end: 'customer_abandoned', memory };
+        return {
+          move: 'abandon',
+          text: say(CUSTOMER_BEATS.abandon[tone(memory.mood)]),
+          end: 'customer_abandoned',
+          memory,
+        };
       }
       memory.lastBeat = 'answer';
-      return { text: answer(), memory };
+      return { move: 'answer', text: answer(), memory };
     }
   }
 }
@@ -1121,19 +1161,18 @@ export function scriptedLine(
       }),
     ),
   );
-  const truth: GroundTruth = {
-    ...state.truth,
-    pii: [...state.truth.pii, ...findPii(text, context.customer, turn, names)],
-    demeanorTrajectory:
-      role === 'customer'
-        ? [...state.truth.demeanorTrajectory, { turn, demeanor: (produced.memory as CustomerMemory).mood }]
-        : state.truth.demeanorTrajectory,
-  };
   const next: ScriptedState =
     role === 'agent'
-      ? { ...state, agent: produced.memory as AgentMemory, truth }
-      : { ...state, customer: produced.memory as CustomerMemory, truth };
-  return { text, ...(produced.end ? { end: produced.end } : {}), state: next };
+      ? { ...state, agent: produced.memory as AgentMemory }
+      : { ...state, customer: produced.memory as CustomerMemory };
+  return {
+    text,
+    move: produced.move,
+    ...(produced.end ? { end: produced.end } : {}),
+    state: next,
+    names,
+    mood: role === 'customer' ? mood : null,
+  };
 }
 
 /** The ground truth recorded so far in a scripted call's provider state, or null for another provider's state. */

@@ -1,0 +1,193 @@
+import { breaksRole } from '../quality-gate.js';
+import { MONTHS, WEEKDAYS } from '../scripted/library.js';
+import type { CallContext, ChatMessage } from '../types.js';
+import type { Move } from './move.js';
+
+/** Why a realized line was not accepted for its move. */
+export type RealizationProblem =
+  | 'empty'
+  | 'too_long'
+  | 'meta_talk'
+  | 'wrong_role'
+  | 'made_up_figure'
+  | 'made_up_contact'
+  | 'made_up_id'
+  | 'made_up_name'
+  | 'premature_goodbye'
+  | 'repetition'
+  | 'parrot'
+  | 'off_move';
+
+export type RealizationCheck = { ok: true } | { ok: false; problem: RealizationProblem; detail: string };
+
+/**
+ * Everything a line of this call may mention without making it up: the move's own line, what was said and heard so
+ * far, and the speaking role's persona facts (for the customer their own details; for the agent the company).
+ */
+export function knownText(context: CallContext, history: readonly ChatMessage[], move: Move): string {
+  const c = context.customer;
+  const persona =
+    move.role === 'customer'
+      ? [
+          c.name,
+          c.email,
+          c.phone,
+          c.issue,
+          c.desiredResolution,
+          c.company ?? '',
+          ...c.identifiers.map((i) => i.value),
+          c.address
+            ? `${c.address.street} ${c.address.city} ${c.address.region} ${c.address.postalCode}`
+            : '',
+        ]
+      : [context.agent.name, c.company ?? ''];
+  return [
+    move.line,
+    ...move.names,
+    ...persona,
+    ...history.filter((m) => m.role !== 'system').map((m) => m.content),
+  ].join('\n');
+}
+
+const CAPITALISED_WORDS = new Set([
+  'I',
+  "I'm",
+  "I'll",
+  "I've",
+  "I'd",
+  'OK',
+  'Okay',
+  'Mr',
+  'Mrs',
+  'Ms',
+  'Dr',
+  'Sir',
+  'Ma',
+  'AM',
+  'PM',
+  'US',
+  ...MONTHS,
+  ...WEEKDAYS,
+]);
+
+const META =
+  /\b(?:as an ai|language model|ai assistant|rewrite|rephrase|reword|paraphrase|original line|in your own words|json|here(?: is|'s) (?:a|the|my|your) (?:line|sentence|version|response))\b/i;
+/\b(?:as an ai|language model|ai assistant|rewrite|rephrase|reword|paraphrase|original line|json|the line)\b/i;
+const GOODBYE =
+  /\b(?:good ?bye|bye(?: now)?|have a (?:good|great|nice|wonderful|lovely) (?:day|one|evening|night|afternoon|weekend)|take care)\b/i;
+const STOP = new Set(
+  'that this with have your from they will would could there their about just what when which been were into them than then also some very okay yeah well right sure please thank thanks'.split(
+    ' ',
+  ),
+);
+
+function figures(text: string): string[] {
+  return [...text.matchAll(/\$?\d[\d,]*(?:\.\d+)?/g)]
+    .map((m) => m[0])
+    .filter((f) => f.startsWith('$') || f.replace(/\D/g, '').length >= 2)
+    .map((f) => f.replace(/[$,]/g, '').replace(/\.0+$/, '').replace(/\.$/, ''));
+}
+
+function contentWords(text: string): string[] {
+  return (text.toLowerCase().match(/[a-z][a-z']{3,}/g) ?? []).filter((w) => !STOP.has(w));
+}
+
+function normal(text: string): string {
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9 ]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** A sentence said twice in one line, or one three-word phrase said three times. */
+function repeatsItself(text: string): string | null {
+  const sentences = text
+    .split(/(?<=[.!?])\s+/)
+    .map(normal)
+    .filter((s) => s.split(' ').length >= 3);
+  const seen = new Set<string>();
+  for (const s of sentences) {
+    if (seen.has(s)) return `"${s}" twice`;
+    seen.add(s);
+  }
+  const words = normal(text).split(' ');
+  const counts = new Map<string, number>();
+  for (let i = 0; i + 3 <= words.length; i++) {
+    const gram = words.slice(i, i + 3).join(' ');
+    const n = (counts.get(gram) ?? 0) + 1;
+    if (n >= 3) return `"${gram}" three times`;
+    counts.set(gram, n);
+  }
+  return null;
+}
+
+function overlap(of: readonly string[], inText: readonly string[]): number {
+  if (of.length === 0) return 1;
+  const have = new Set(inText);
+  return of.filter((w) => have.has(w)).length / of.length;
+}
+
+/**
+ * Whether a line a model wrote realizes its move without contradicting the plan: the right role, no figure, id,
+ * contact or name the call does not know, no goodbye the director did not plan, not a copy of what was just heard,
+ * and still about what the move says. Pure; a failed check is asked for once more, then the move's own line is used.
+ */
+export function checkRealized(
+  move: Move,
+  text: string,
+  known: string,
+  options: { maxLineChars: number; lastHeard?: string | undefined },
+): RealizationCheck {
+  const fail = (problem: RealizationProblem, detail: string): RealizationCheck => ({
+    ok: false,
+    problem,
+    detail,
+  });
+  const words = text.split(/\s+/).filter(Boolean);
+  if (words.length === 0 || (words.length < 2 && move.line.split(/\s+/).length > 3))
+    return fail('empty', `${words.length} words`);
+  // A long move may be worded at its own length and a little more; a short one up to the configured limit.
+  const limit = Math.max(options.maxLineChars, Math.round(move.line.length * 1.25));
+  if (text.length > limit) return fail('too_long', `${text.length} characters`);
+  const meta = META.exec(text) ?? /[{}[\]<>*#]|\n/.exec(text);
+  if (meta) return fail('meta_talk', `"${meta[0]}"`);
+  if (breaksRole(move.role, text)) return fail('wrong_role', `the ${move.role} spoke as the other side`);
+
+  const knownFigures = new Set(figures(known));
+  const figure = figures(text).find((f) => !knownFigures.has(f));
+  if (figure !== undefined) return fail('made_up_figure', figure);
+  const email = [...text.matchAll(/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g)].find((m) => !known.includes(m[0]));
+  if (email) return fail('made_up_contact', email[0]);
+  const id = [...text.matchAll(/\b(?=[A-Za-z-]*\d)(?=[\d-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)+\b/g)].find(
+    (m) => !known.includes(m[0]),
+  );
+  if (id) return fail('made_up_id', id[0]);
+  const knownWords = new Set(
+    (known.match(/\p{L}[\p{L}'-]*/gu) ?? []).flatMap((w) => [w, w.replace(/'s$/, '')]),
+  );
+  // A capitalised word inside a sentence is a name (or a place, a brand); the call must already know it.
+  for (const sentence of text.split(/(?<=[.!?])\s+/))
+    for (const raw of sentence.split(/\s+/).slice(1)) {
+      if (/\d/.test(raw)) continue; // ids and figures are checked above
+      const word = raw.replace(/^[^\p{L}]+|[^\p{L}'-]+$/gu, '').replace(/'s$/, '');
+      if (/^\p{Lu}/u.test(word) && !CAPITALISED_WORDS.has(word) && !knownWords.has(word))
+        return fail('made_up_name', word);
+    }
+  if (!move.end && GOODBYE.test(text) && !GOODBYE.test(move.line))
+    return fail('premature_goodbye', GOODBYE.exec(text)?.[0] ?? '');
+  const repeated = repeatsItself(text);
+  if (repeated && !repeatsItself(move.line)) return fail('repetition', repeated);
+
+  const own = contentWords(text);
+  const planned = contentWords(move.line);
+  if (options.lastHeard) {
+    const heard = contentWords(options.lastHeard);
+    const copied = overlap(own, heard);
+    if (own.length >= 4 && copied >= 0.8 && overlap(own, planned) < copied)
+      return fail('parrot', `${Math.round(copied * 100)}% of its words are the other side's`);
+  }
+  if (planned.length >= 4 && overlap(planned, own) < 0.2)
+    return fail('off_move', `${Math.round(overlap(planned, own) * 100)}% of the move's words`);
+  return { ok: true };
+}

@@ -1,0 +1,165 @@
+import type { JsonValue } from '../llm-provider.js';
+import {
+  findPii,
+  type GroundTruth,
+  type PiiSpan,
+  parseScriptedState,
+  type ScriptedState,
+  scriptedLine,
+} from '../scripted/planner.js';
+import type { CallContext, ChatMessage, Role } from '../types.js';
+import type { Move, MoveKind } from './move.js';
+
+/** Who put a move into words: a model (checked against the plan), the director's own line, or a canned fallback. */
+export type RealizedBy = 'model' | 'template' | 'fallback';
+
+/** One line as it was spoken, beside the move it realized. */
+export interface SpokenTurn {
+  turn: number;
+  role: Role;
+  move: MoveKind;
+  realizedBy: RealizedBy;
+  text: string;
+  /** PII types the move planned to disclose. */
+  plannedPii: string[];
+  /** People other than the caller the line was allowed to name, kept so a re-spoken line is labelled alike. */
+  names: string[];
+}
+
+/**
+ * The director's per-call state (CallState.director): the plan and both roles' memories (the scripted planner's), and
+ * the ground truth of what was actually spoken. Provider-independent: every provider's call carries one.
+ */
+export interface DirectorState extends ScriptedState {
+  turns: SpokenTurn[];
+  /** The version of the last GroundTruthRecorded published for the call (absent before the first). */
+  truthVersion?: number;
+}
+
+export function parseDirectorState(json: JsonValue | null, context: CallContext): DirectorState {
+  const state = parseScriptedState(json, context) as ScriptedState & { turns?: SpokenTurn[] };
+  return { ...state, turns: state.turns ?? [] };
+}
+
+/**
+ * The director's next move for `role` at `turn`. It reads only the role's own history (what it heard, which may be
+ * misrecognised and, with a model, worded freely) and the plan; the same seed and the same heard lines give the same
+ * move. The ground truth is not touched here: it is recorded from the words spoken (`recordSpoken`).
+ */
+export function nextMove(
+  context: CallContext,
+  role: Role,
+  turn: number,
+  history: readonly ChatMessage[],
+  json: JsonValue | null,
+): { move: Move; state: DirectorState } {
+  const before = parseDirectorState(json, context);
+  const line = scriptedLine(context, role, turn, history, before as unknown as JsonValue);
+  const plannedPii = findPii(line.text, context.customer, turn, line.names).map(({ type, value }) => ({
+    type,
+    value,
+  }));
+  return {
+    move: {
+      role,
+      turn,
+      kind: line.move,
+      line: line.text,
+      ...(line.end ? { end: line.end } : {}),
+      mood: line.mood,
+      names: line.names,
+      plannedPii,
+    },
+    state: { ...line.state, turns: before.turns },
+  };
+}
+
+/** PII located in the words spoken, each span checked to cover exactly its value. */
+export function spokenPii(
+  text: string,
+  context: CallContext,
+  turn: number,
+  names: readonly string[],
+): PiiSpan[] {
+  return findPii(text, context.customer, turn, names).filter((s) => text.slice(s.start, s.end) === s.value);
+}
+
+function withTurn(
+  state: DirectorState,
+  context: CallContext,
+  spoken: SpokenTurn,
+  mood: string | null,
+): DirectorState {
+  const turns = [...state.turns.filter((t) => t.turn !== spoken.turn), spoken].sort(
+    (a, b) => a.turn - b.turn,
+  );
+  const pii = [
+    ...state.truth.pii.filter((s) => s.turn !== spoken.turn),
+    ...spokenPii(spoken.text, context, spoken.turn, spoken.names),
+  ].sort((a, b) => a.turn - b.turn || a.start - b.start);
+  const demeanorTrajectory =
+    spoken.role === 'customer' && mood !== null
+      ? [
+          ...state.truth.demeanorTrajectory.filter((p) => p.turn !== spoken.turn),
+          { turn: spoken.turn, demeanor: mood },
+        ].sort((a, b) => a.turn - b.turn)
+      : state.truth.demeanorTrajectory;
+  const truth: GroundTruth = { ...state.truth, pii, demeanorTrajectory };
+  return { ...state, turns, truth };
+}
+
+/**
+ * Records the line actually spoken for a move: its PII is located in these words (a planned disclosure the words left
+ * out is not labelled), and the turn is marked with who realized it.
+ */
+export function recordSpoken(
+  state: DirectorState,
+  context: CallContext,
+  move: Move,
+  text: string,
+  realizedBy: RealizedBy,
+): DirectorState {
+  return withTurn(
+    state,
+    context,
+    {
+      turn: move.turn,
+      role: move.role,
+      move: move.kind,
+      realizedBy,
+      text,
+      plannedPii: [...new Set(move.plannedPii.map((p) => p.type))],
+      names: move.names,
+    },
+    move.mood,
+  );
+}
+
+/**
+ * A turn whose words were replaced after the fact (the gateway spoke its own fallback): the labels follow the words
+ * that were heard, not the ones the engine had produced.
+ */
+export function recordRespoken(
+  state: DirectorState,
+  context: CallContext,
+  role: Role,
+  turn: number,
+  text: string,
+): DirectorState {
+  const previous = state.turns.find((t) => t.turn === turn);
+  const mood = state.truth.demeanorTrajectory.find((p) => p.turn === turn)?.demeanor ?? null;
+  return withTurn(
+    state,
+    context,
+    {
+      turn,
+      role,
+      move: previous?.move ?? (role === 'agent' ? 'step' : 'answer'),
+      realizedBy: 'fallback',
+      text,
+      plannedPii: previous?.plannedPii ?? [],
+      names: previous?.names ?? [],
+    },
+    mood,
+  );
+}

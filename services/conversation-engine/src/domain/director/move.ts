@@ -1,0 +1,61 @@
+import type { NaturalEnd } from '../llm-provider.js';
+import type { Role } from '../types.js';
+
+/**
+ * What a role does with its next line, as the director decides it. The kinds name the call's structure (greeting,
+ * verification, disclosure, troubleshooting steps, the proposal, the farewell) so a reader of the ground truth sees
+ * which move each spoken line realized.
+ */
+export type MoveKind =
+  // agent
+  | 'greet'
+  | 'reprompt'
+  | 'deescalate'
+  | 'verify'
+  | 'reverify'
+  | 'confirm_identity'
+  | 'hold'
+  | 'step'
+  | 'propose_fix'
+  | 'propose_again'
+  | 'state_limit'
+  | 'offer_case'
+  | 'anything_else'
+  | 'farewell'
+  | 'transfer'
+  // customer
+  | 'state_issue'
+  | 'ask_repeat'
+  | 'accept_transfer'
+  | 'give_identity'
+  | 'accept_hold'
+  | 'accept_fix'
+  | 'ask_supervisor'
+  | 'abandon'
+  | 'nothing_else'
+  | 'answer';
+
+export interface PlannedPii {
+  type: string;
+  value: string;
+}
+
+/** The director's next move for one role: what to say (in its own wording), the mood, and whether it ends the call. */
+export interface Move {
+  role: Role;
+  turn: number;
+  kind: MoveKind;
+  /**
+   * The director's own wording of the move. It carries every fact the move needs (figures, ids, names); the scripted
+   * realizer speaks it as it is, a model rewords it.
+   */
+  line: string;
+  /** Set when this line ends the call: the director alone decides ends. */
+  end?: NaturalEnd;
+  /** The customer's demeanor for this line; null for the agent. */
+  mood: string | null;
+  /** People other than the caller the line may name (the agent, relatives, colleagues, a supervisor). */
+  names: string[];
+  /** Personal data the move discloses, as planned (located in the spoken words afterwards, never assumed). */
+  plannedPii: PlannedPii[];
+}

@@ -1,0 +1,117 @@
+import {
+  type AppliedLine,
+  applyLine,
+  type CallState,
+  closingLine,
+  DEFAULT_END_LIMITS,
+  type EndLimits,
+} from './conversation.js';
+import { nextMove, type RealizedBy, recordSpoken } from './director/director.js';
+import type { Move } from './director/move.js';
+import { type JsonValue, type LineResult, type LlmProvider, NO_TOKENS } from './llm-provider.js';
+import type { CallContext, Role } from './types.js';
+
+export interface ProducedTurn extends AppliedLine {
+  move: Move | null;
+  /** Who put the spoken words together: the model, the director's template (or the engine's closing line), a fallback. */
+  realizedBy: RealizedBy;
+  result: LineResult | null;
+  /** What went wrong, when the provider or the director threw (the line is then the template or a closing line). */
+  failure?: { stage: 'director' | 'provider'; error: unknown };
+}
+
+/**
+ * One line of a call, the same in the service and in the offline generator: the director decides the move, the
+ * provider puts it into words, the end-of-call rules apply, and the ground truth records the words that will be
+ * spoken. A provider that throws costs the call nothing: the move's own line is spoken. A director that throws ends
+ * the call (`error`), since no one knows what the next move is.
+ */
+export async function produceTurn(input: {
+  state: CallState;
+  context: CallContext;
+  role: Role;
+  turn: number;
+  provider: LlmProvider;
+  now: () => number;
+  limits?: EndLimits;
+}): Promise<ProducedTurn> {
+  const { state, context, role, turn, provider, now } = input;
+  const limits = input.limits ?? DEFAULT_END_LIMITS;
+  let directed: ReturnType<typeof nextMove>;
+  try {
+    directed = nextMove(context, role, turn, state.histories[role], state.director);
+  } catch (error) {
+    const applied = applyLine(
+      state,
+      context,
+      role,
+      turn,
+      {
+        text: closingLine(context, role, 'error'),
+        usage: NO_TOKENS,
+        fallback: true,
+        director: state.director,
+      },
+      now(),
+      { reason: 'error', endedBy: role },
+      limits,
+    );
+    return {
+      ...applied,
+      move: null,
+      realizedBy: 'fallback',
+      result: null,
+      failure: { stage: 'director', error },
+    };
+  }
+  const { move } = directed;
+  let result: LineResult;
+  let failure: ProducedTurn['failure'];
+  try {
+    result = await provider.nextLine({ context, role, turn, history: state.histories[role], move });
+  } catch (error) {
+    failure = { stage: 'provider', error };
+    result = {
+      text: move.line,
+      realizedBy: 'template',
+      usage: NO_TOKENS,
+      templateReason: 'provider_failed',
+      requests: 0,
+    };
+  }
+  const applied = applyLine(
+    state,
+    context,
+    role,
+    turn,
+    {
+      text: result.text,
+      end: move.end,
+      usage: result.usage,
+      fallback: false,
+      director: directed.state as unknown as JsonValue,
+    },
+    now(),
+    undefined,
+    limits,
+  );
+  // The engine may have replaced the words: a gateway fallback already spoken for this turn, or a closing line.
+  const realizedBy: RealizedBy = applied.fallback
+    ? 'fallback'
+    : applied.text === result.text
+      ? result.realizedBy
+      : 'template';
+  const spokenMove: Move =
+    applied.text === result.text || applied.fallback
+      ? move
+      : { ...move, kind: role === 'agent' ? 'farewell' : 'abandon', plannedPii: [] };
+  const director = recordSpoken(directed.state, context, spokenMove, applied.text, realizedBy);
+  return {
+    ...applied,
+    state: { ...applied.state, director: director as unknown as JsonValue },
+    move: spokenMove,
+    realizedBy,
+    result,
+    ...(failure ? { failure } : {}),
+  };
+}
