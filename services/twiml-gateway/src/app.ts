@@ -9,7 +9,14 @@ import { createGateway, type Gateway, type GatewayTopics } from './gateway.js';
 import type { VoiceIntelligence } from './voice-intelligence.js';
 
 export { CallBook } from './call-book.js';
-export { type Config, configSchema, loadTwimlGatewayConfig } from './config.js';
+export {
+  type Config,
+  checkReplyWait,
+  configSchema,
+  gatherTimeoutSec,
+  loadTwimlGatewayConfig,
+  replyTimeoutFor,
+} from './config.js';
 export {
   createGateway,
   DEFAULT_TOPICS,

@@ -31,7 +31,7 @@ describe('CallBook', () => {
     b.offerReply(
       replyEvent('c1', 'agent', 6, 'bye', { endCall: true, endReason: 'resolved', endedBy: 'agent' }),
     );
-    expect(b.call('c1')).toMatchObject({ ended: true, endedByEngine: true });
+    expect(b.call('c1')).toMatchObject({ ended: true, endDecided: true });
   });
 
   it('wakes a waiter when its reply arrives and not for another turn', async () => {

@@ -8,8 +8,14 @@ export interface CallInfo {
   voices: Partial<Record<Role, Voice>>;
   /** The engine ended the conversation (an endCall reply), or the conference ended. */
   ended: boolean;
-  endedByEngine: boolean;
+  /** The end was decided by an endCall reply (the engine's, or the gateway's after a run of fallbacks). */
+  endDecided: boolean;
+  /** Gateway fallback lines in a row, counted in `replies` order so every replica counts the same. */
+  fallbackRun: number;
 }
+
+/** Who produced a reply: the engine, or a gateway replica that spoke a fallback because the engine was late. */
+export type ReplyOrigin = 'engine' | 'gateway';
 
 export interface CallBookOptions {
   ttlMs: number;
@@ -53,24 +59,44 @@ export class CallBook {
     this.wake(callWaitKey(planned.callId));
   }
 
-  /** Records a reply unless the key already has one; returns the reply that holds the key. */
-  offerReply(reply: ReplyReady): { winner: ReplyReady; accepted: boolean } {
+  /**
+   * Records a reply unless the key already has one; returns the reply that holds the key. A late reply that ends the
+   * call still ends it: the line already spoken for its turn stands, and the call's next webhook hangs up.
+   */
+  offerReply(reply: ReplyReady, origin: ReplyOrigin = 'engine'): { winner: ReplyReady; accepted: boolean } {
     const key = turnKey(reply.callId, reply.role, reply.turn);
     const existing = this.replies.get(key);
-    if (existing) return { winner: existing, accepted: false };
+    if (existing) {
+      if (reply.endCall && !existing.endCall) this.endByDecision(reply.callId);
+      return { winner: existing, accepted: false };
+    }
     this.replies.set(key, reply);
     const info = this.info(reply.callId);
+    info.fallbackRun = origin === 'gateway' ? info.fallbackRun + 1 : 0;
     // A plan's voice wins over a fallback's guessed one; an engine reply is authoritative for its role.
     if (!reply.fallback || !info.voices[reply.role])
       info.voices[reply.role] = { voice: reply.voice, language: reply.language };
     if (reply.endCall) {
       info.ended = true;
-      info.endedByEngine = true;
+      info.endDecided = true;
     }
     this.calls.set(reply.callId, info);
     this.wake(key);
     this.wake(callWaitKey(reply.callId));
     return { winner: reply, accepted: true };
+  }
+
+  /** An end decided after the turn was spoken: every webhook of the call parked here answers now (a hang-up). */
+  private endByDecision(callId: string): void {
+    const info = this.info(callId);
+    if (info.ended && info.endDecided) return;
+    info.ended = true;
+    info.endDecided = true;
+    this.calls.set(callId, info);
+    // Reply waits are keyed by turnKey, which starts with the callId.
+    for (const key of [...this.waiters.keys()]) {
+      if (key === callWaitKey(callId) || key.startsWith(`${callId}\u0000`)) this.wake(key, true);
+    }
   }
 
   reply(callId: string, role: Role, turn: number): ReplyReady | undefined {
@@ -124,7 +150,15 @@ export class CallBook {
   }
 
   private info(callId: string): CallInfo {
-    return this.calls.get(callId) ?? { planned: false, voices: {}, ended: false, endedByEngine: false };
+    return (
+      this.calls.get(callId) ?? {
+        planned: false,
+        voices: {},
+        ended: false,
+        endDecided: false,
+        fallbackRun: 0,
+      }
+    );
   }
 
   private wake(key: string, release = false): void {

@@ -1,6 +1,6 @@
 import { ConfigError } from '@synthcall/config';
 import { describe, expect, it } from 'vitest';
-import { loadTwimlGatewayConfig } from './config.js';
+import { checkReplyWait, gatherTimeoutSec, loadTwimlGatewayConfig, replyTimeoutFor } from './config.js';
 
 const required = { GATEWAY_PUBLIC_URL: 'https://gw.example.test/', TWILIO_AUTH_TOKEN: 'token' };
 
@@ -14,6 +14,7 @@ describe('twiml-gateway config', () => {
       SYNTHCALL_BUS: 'memory',
       REPLY_HOLD_MS: 2000,
       REPLY_TIMEOUT_MS: 8000,
+      FALLBACK_RUN_LIMIT: 3,
       BODY_LIMIT: '64kb',
     });
   });
@@ -51,6 +52,29 @@ describe('twiml-gateway config', () => {
       }),
     ).toMatchObject({ REPLY_HOLD_MS: 1500, REPLY_TIMEOUT_MS: 10_000, BODY_LIMIT: '128kb' });
     expect(() => loadTwimlGatewayConfig({ ...required, BODY_LIMIT: 'lots' })).toThrow(/BODY_LIMIT/);
+  });
+
+  it('fails start-up naming REPLY_TIMEOUT_MS and the engine variables when the engine may take longer per line', () => {
+    const config = loadTwimlGatewayConfig(required);
+    const engine = { lineMs: 38_000, variables: ['OPENAI_TIMEOUT', 'OPENAI_MAX_RETRIES'] };
+    try {
+      checkReplyWait(config, engine);
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).issues).toEqual([
+        { variable: 'REPLY_TIMEOUT_MS', reason: expect.stringMatching(/OPENAI_TIMEOUT, OPENAI_MAX_RETRIES/) },
+      ]);
+    }
+    expect(() =>
+      checkReplyWait(loadTwimlGatewayConfig({ ...required, REPLY_TIMEOUT_MS: '40s' }), engine),
+    ).not.toThrow();
+  });
+
+  it('derives the reply wait from the engine line and the Gather timeout from the reply wait', () => {
+    expect(replyTimeoutFor(38_000)).toBe(40_000);
+    expect(replyTimeoutFor(1_000)).toBe(8_000);
+    expect(gatherTimeoutSec({ REPLY_TIMEOUT_MS: 40_000 })).toBe(45);
   });
 
   it('names KAFKA_BROKERS and SCHEMA_REGISTRY_URL when the kafka bus is chosen without them', () => {

@@ -1,7 +1,9 @@
 import {
   busEnv,
+  ConfigError,
   type Env,
   envDurationMs,
+  envInt,
   envPort,
   envUrl,
   loadConfig,
@@ -12,6 +14,7 @@ import { z } from 'zod';
 
 export const DEFAULT_OPS_PORT = 9462;
 export const DEFAULT_WEBHOOK_PORT = 3000;
+export const DEFAULT_REPLY_TIMEOUT_MS = 8_000;
 
 /** A size as express/body-parser reads it: `65536`, `64kb`, `1mb`. */
 const BODY_SIZE = /^\d+\s*(b|kb|mb)?$/i;
@@ -43,7 +46,10 @@ export const configSchema = z
     REPLY_HOLD_MS: envDurationMs()
       .default(2_000)
       .pipe(z.number().int().min(0).max(10_000, 'must be at most 10s (Twilio allows 15s per webhook)')),
-    REPLY_TIMEOUT_MS: envDurationMs().default(8_000).pipe(z.number().int().min(1)),
+    // At least the engine's worst-case line time (`checkReplyWait`): a slower engine is talked over by fallbacks.
+    REPLY_TIMEOUT_MS: envDurationMs().default(DEFAULT_REPLY_TIMEOUT_MS).pipe(z.number().int().min(1)),
+    /** Gateway fallback lines in a row after which the call ends (the last one says goodbye): a dead engine. */
+    FALLBACK_RUN_LIMIT: envInt({ min: 1, max: 50 }).default(3),
     /** How long replies and call knowledge stay in memory after their last use. */
     CALL_TTL_MS: envDurationMs()
       .default(2 * 60 * 60 * 1000)
@@ -57,6 +63,47 @@ export const configSchema = z
   .superRefine(requireKafkaSettings);
 
 export type Config = z.output<typeof configSchema>;
+
+/**
+ * Time a reply needs on top of the engine's line: its trip over the bus to the gateway, and the engine's own
+ * bookkeeping around the provider call.
+ */
+export const REPLY_MARGIN_MS = 2_000;
+
+/**
+ * What a listening leg's `<Gather timeout>` adds to the reply wait: the other leg's end-of-speech detection, the
+ * fallback's echo wait, the last redirect's pause and the network. The other leg speaks before this runs out.
+ */
+export const GATHER_SLACK_MS = 5_000;
+
+/** The reply wait that covers an engine line of `lineMs` (never below the default). */
+export function replyTimeoutFor(lineMs: number): number {
+  return Math.max(DEFAULT_REPLY_TIMEOUT_MS, Math.ceil(lineMs) + REPLY_MARGIN_MS);
+}
+
+/** Seconds a leg's `<Gather>` waits for the other leg to start speaking: the whole reply wait, and then some. */
+export function gatherTimeoutSec(config: Pick<Config, 'REPLY_TIMEOUT_MS'>): number {
+  return Math.ceil((config.REPLY_TIMEOUT_MS + GATHER_SLACK_MS) / 1000);
+}
+
+/**
+ * Start-up check against the engine: a reply wait shorter than the engine's worst-case line (`worstCaseLineMs` of
+ * its config) makes the gateway speak fallbacks over lines the engine is still producing. `engine.variables` are
+ * the engine settings the line time comes from, named in the error with REPLY_TIMEOUT_MS.
+ */
+export function checkReplyWait(
+  config: Pick<Config, 'REPLY_TIMEOUT_MS'>,
+  engine: { lineMs: number; variables: readonly string[] },
+): void {
+  const needed = Math.ceil(engine.lineMs) + REPLY_MARGIN_MS;
+  if (config.REPLY_TIMEOUT_MS >= needed) return;
+  throw new ConfigError([
+    {
+      variable: 'REPLY_TIMEOUT_MS',
+      reason: `must be at least ${needed} ms: the engine may take ${Math.ceil(engine.lineMs)} ms per line (${engine.variables.join(', ')}) plus ${REPLY_MARGIN_MS} ms; raise it or lower those`,
+    },
+  ]);
+}
 
 export function loadTwimlGatewayConfig(env?: Env): Config {
   return loadConfig(configSchema, env);

@@ -140,6 +140,8 @@ describe('twiml-gateway: answering legs', () => {
     });
     expect(verbs[1]?.attributes).toEqual({
       input: 'speech',
+      // The whole reply wait (the harness's 1.5 s) and 5 s more: the customer's line starts before this runs out.
+      timeout: '7',
       speechTimeout: 'auto',
       actionOnEmptyResult: 'true',
       action: `${PUBLIC_URL}/twilio/gather?callId=call-1&role=agent&heard=1`,
@@ -212,6 +214,7 @@ describe('twiml-gateway: answering legs', () => {
     const h = await harness();
     await h.plan('call-1');
     await fakeEngine(h, () => 'Are you still there?');
+    await h.reply('call-1', 'customer', 1, 'I was charged twice.');
     await twiml(await h.post(gatherPath('call-1', 'agent', 1), { CallSid: AGENT_SID }));
     expect(await h.published(TOPICS.utterances)).toEqual([
       expect.objectContaining({ role: 'agent', turn: 1, text: '', confidence: null }),
@@ -397,6 +400,134 @@ describe('twiml-gateway: answering legs', () => {
     expect((await twiml(a))[0]?.name).toBe('Pause');
     expect((await twiml(b))[0]?.name).toBe('Pause');
     expect(await h.published(TOPICS.utterances)).toHaveLength(1);
+  });
+});
+
+describe('twiml-gateway: a slow or silent engine', () => {
+  const CONFERENCE_SID = 'CF00000000000000000000000000000c0e';
+  const conferenceEnd = (h: Harness) =>
+    h.post('/twilio/status/conference', {
+      ConferenceSid: CONFERENCE_SID,
+      FriendlyName: 'synthcall-call-1',
+      StatusCallbackEvent: 'conference-end',
+      SequenceNumber: '9',
+      ReasonConferenceEnded: 'participant-with-end-conference-on-exit-left',
+    });
+
+  it('waits for the other leg as long as the reply wait: the Gather timeout follows REPLY_TIMEOUT_MS', async () => {
+    const h = await harness({ env: { REPLY_TIMEOUT_MS: '40s' } });
+    await h.plan('call-1');
+    const verbs = await twiml(
+      await h.post('/twilio/voice?callId=call-1&role=customer', { CallSid: CUSTOMER_SID }),
+    );
+    expect(verbs[0]?.attributes.timeout).toBe('45');
+  });
+
+  it('listens again, publishing nothing, when a Gather heard nothing before the line it waits for was made', async () => {
+    const h = await harness();
+    await h.plan('call-1');
+    // The agent spoke turn 0 and listens for the customer's turn 1, which the engine is still producing.
+    const verbs = await twiml(await h.post(gatherPath('call-1', 'agent', 1), { CallSid: AGENT_SID }));
+    expect(verbs.map((v) => v.name)).toEqual(['Gather']);
+    expect(verbs[0]?.attributes.action).toBe(`${PUBLIC_URL}/twilio/gather?callId=call-1&role=agent&heard=1`);
+    expect(await h.published(TOPICS.utterances)).toEqual([]);
+    expect(await h.published(TOPICS.replies)).toEqual([]);
+  });
+
+  it('honours a late end of call: the fallback already spoken stands and the next webhook hangs up', async () => {
+    const h = await harness({ env: { REPLY_HOLD_MS: '100', REPLY_TIMEOUT_MS: '300' } });
+    await h.plan('call-1');
+    const first = await twiml(
+      await h.post(gatherPath('call-1', 'agent', 1), { CallSid: AGENT_SID, SpeechResult: 'Thanks, bye.' }),
+    );
+    const { verbs } = await followRedirects(h, first);
+    expect(verbs.map((v) => v.name)).toEqual(['Say', 'Gather']);
+
+    // The engine's farewell for that turn comes after the fallback was spoken.
+    await h.reply('call-1', 'agent', 2, 'Glad I could help, goodbye!', {
+      endCall: true,
+      endReason: 'resolved',
+      endedBy: 'agent',
+    });
+    const after = await twiml(
+      await h.post(gatherPath('call-1', 'customer', 2), { CallSid: CUSTOMER_SID, SpeechResult: 'Sorry?' }),
+    );
+    expect(after.map((v) => v.name)).toEqual(['Hangup']);
+    expect((await h.published(TOPICS.utterances)).map((u) => u.turn)).toEqual([1]);
+    // The conference ending now is the decided end, not an unplanned one.
+    expect((await conferenceEnd(h)).status).toBe(204);
+    expect((await h.published(TOPICS.callEvents)).filter((e) => e.type === 'call_ended')).toEqual([]);
+  });
+
+  it('releases a leg parked for its next line as soon as a late end of call arrives', async () => {
+    const h = await harness({ env: { REPLY_HOLD_MS: '5000', REPLY_TIMEOUT_MS: '20000' } });
+    await h.plan('call-1');
+    await h.reply('call-1', 'agent', 2, 'A fallback already spoken.', { fallback: true });
+    const parked = h.post(gatherPath('call-1', 'customer', 2), {
+      CallSid: CUSTOMER_SID,
+      SpeechResult: 'Okay.',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = Date.now();
+    await h.reply('call-1', 'agent', 2, 'Goodbye!', {
+      endCall: true,
+      endReason: 'resolved',
+      endedBy: 'agent',
+    });
+    expect((await twiml(await parked)).map((v) => v.name)).toEqual(['Hangup']);
+    expect(Date.now() - started).toBeLessThan(4_000);
+  });
+
+  it('ends the call after FALLBACK_RUN_LIMIT fallback lines in a row, saying goodbye, with reason error', async () => {
+    const h = await harness({
+      env: { REPLY_HOLD_MS: '50', REPLY_TIMEOUT_MS: '150', FALLBACK_RUN_LIMIT: '3' },
+    });
+    await h.plan('call-1');
+    const turn = async (role: 'agent' | 'customer', heard: number, sid: string) => {
+      const first = await twiml(
+        await h.post(gatherPath('call-1', role, heard), { CallSid: sid, SpeechResult: 'Hello?' }),
+      );
+      return (await followRedirects(h, first)).verbs;
+    };
+    expect((await turn('agent', 1, AGENT_SID)).map((v) => v.name)).toEqual(['Say', 'Gather']);
+    expect((await turn('customer', 2, CUSTOMER_SID)).map((v) => v.name)).toEqual(['Say', 'Gather']);
+    const last = await turn('agent', 3, AGENT_SID);
+    expect(last.map((v) => v.name)).toEqual(['Say', 'Hangup']);
+    expect(last[0]?.text).toMatch(/goodbye/i);
+
+    const replies = await h.published(TOPICS.replies);
+    expect(replies.map((r) => [r.turn, r.fallback, r.endCall])).toEqual([
+      [2, true, false],
+      [3, true, false],
+      [4, true, true],
+    ]);
+    expect(replies[2]).toMatchObject({ endReason: 'error', endedBy: 'agent' });
+    const ended = (await h.published(TOPICS.callEvents)).filter((e) => e.type === 'call_ended');
+    expect(ended).toEqual([
+      expect.objectContaining({ callId: 'call-1', endReason: 'error', endedBy: 'agent' }),
+    ]);
+    expect(ended[0]?.detail).toMatch(/3 fallback lines in a row/);
+    // The conference that ends next is that decided end, not a second, unplanned one.
+    await conferenceEnd(h);
+    expect((await h.published(TOPICS.callEvents)).filter((e) => e.type === 'call_ended')).toHaveLength(1);
+  });
+
+  it('starts the run of fallbacks over after an engine line', async () => {
+    const h = await harness({
+      env: { REPLY_HOLD_MS: '50', REPLY_TIMEOUT_MS: '150', FALLBACK_RUN_LIMIT: '2' },
+    });
+    await h.plan('call-1');
+    const fallbackTurn = async (role: 'agent' | 'customer', heard: number, sid: string) => {
+      const first = await twiml(
+        await h.post(gatherPath('call-1', role, heard), { CallSid: sid, SpeechResult: 'Hi.' }),
+      );
+      return (await followRedirects(h, first)).verbs.map((v) => v.name);
+    };
+    expect(await fallbackTurn('agent', 1, AGENT_SID)).toEqual(['Say', 'Gather']);
+    await h.reply('call-1', 'customer', 3, 'An engine line.');
+    expect(await fallbackTurn('customer', 2, CUSTOMER_SID)).toEqual(['Say', 'Gather']);
+    expect(await fallbackTurn('customer', 4, CUSTOMER_SID)).toEqual(['Say', 'Gather']);
+    expect(await fallbackTurn('agent', 5, AGENT_SID)).toEqual(['Say', 'Hangup']);
   });
 });
 

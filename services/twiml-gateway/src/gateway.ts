@@ -14,10 +14,11 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import twilio from 'twilio';
 import type { z } from 'zod';
 import { CallBook } from './call-book.js';
-import type { Config } from './config.js';
+import { type Config, gatherTimeoutSec } from './config.js';
 import {
   callLifecycle,
   conferenceLifecycle,
+  gatewayEnd,
   recordingCompleted,
   unplannedEnd,
 } from './domain/status-events.js';
@@ -53,6 +54,7 @@ export type GatewayConfig = Pick<
   | 'TWILIO_AUTH_TOKEN'
   | 'REPLY_HOLD_MS'
   | 'REPLY_TIMEOUT_MS'
+  | 'FALLBACK_RUN_LIMIT'
   | 'CALL_TTL_MS'
   | 'BODY_LIMIT'
 >;
@@ -131,6 +133,9 @@ const ROUTES: Readonly<Record<string, RouteLabel>> = {
 const ECHO_WAIT_MS = 1_000;
 const UNKNOWN_CALL_LINE = 'Sorry, this call is not recognised. Goodbye.';
 const CONFERENCE_PREFIX = 'synthcall-';
+/** Marks the fallbacks a gateway publishes on `replies`, so replicas count runs of them apart from engine lines. */
+const ORIGIN_HEADER = 'synthcall-origin';
+const GATEWAY_ORIGIN = 'twiml-gateway';
 
 class BadWebhook extends Error {
   override readonly name = 'BadWebhook';
@@ -167,13 +172,18 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
         group: groups.replies,
         ephemeral: true,
         fromBeginning: false,
-        handler: async ({ value }) => {
-          const { accepted } = book.offerReply(value);
-          if (!accepted)
-            callLogger(logger, value.callId).debug(
-              { role: value.role, turn: value.turn, fallback: value.fallback },
-              'reply ignored: the turn already has one',
+        handler: async ({ value, headers }) => {
+          const origin = headers[ORIGIN_HEADER] === GATEWAY_ORIGIN ? 'gateway' : 'engine';
+          const { accepted, winner } = book.offerReply(value, origin);
+          if (accepted) return;
+          const log = callLogger(logger, value.callId);
+          const fields = { role: value.role, turn: value.turn, fallback: value.fallback };
+          if (value.endCall && !winner.endCall)
+            log.info(
+              { ...fields, endReason: value.endReason },
+              'late end of call: the line already spoken stands, the call ends',
             );
+          else log.debug(fields, 'reply ignored: the turn already has one');
         },
       }),
     );
@@ -217,10 +227,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     }
     if (p.role === 'agent') return sendTwiml(res, await turns.answer(p.callId, 'agent', 0, 0, started));
     if (book.call(p.callId)?.ended) return sendTwiml(res, hangupTwiml());
-    return sendTwiml(
-      res,
-      listenTwiml(urls.gather(p.callId, 'customer', 0), book.listeningLanguage(p.callId, 'customer')),
-    );
+    return sendTwiml(res, turns.listen(p.callId, 'customer', 0));
   });
 
   app.post(WEBHOOK_PATHS.gather, guard, async (req: Request, res: Response) => {
@@ -234,6 +241,10 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     if (decided) return sendTwiml(res, turns.speak(decided, 0));
     // After the end the other leg may still hear the farewell: nothing to publish, nothing to say.
     if (book.call(p.callId)?.ended) return sendTwiml(res, hangupTwiml());
+    // Silence while the line this leg waits for is not produced yet: the other leg is still waiting for it, so this
+    // one listens again. Reported, the empty turn would answer a line the engine has not made (a deadlock).
+    if (!p.SpeechResult && book.call(p.callId) && !book.reply(p.callId, speakerOf(p.heard), p.heard))
+      return sendTwiml(res, turns.listen(p.callId, p.role, p.heard));
 
     const key = turnKey(p.callId, p.role, p.heard);
     let published = utterances.get(key);
@@ -284,7 +295,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
       if (event.type === 'conference_started') metrics.conferenceStarted();
       if (event.type === 'conference_ended') {
         metrics.conferenceEnded();
-        if (!book.call(callId)?.endedByEngine) {
+        if (!book.call(callId)?.endDecided) {
           callLogger(logger, callId).warn(
             { reason: p.ReasonConferenceEnded },
             'conference ended before the conversation did',
@@ -470,10 +481,20 @@ class TurnResponder {
 
   speak(reply: ReplyReady, waitedMs: number): string {
     this.d.metrics.observeReplyWait(Math.max(0, waitedMs) / 1000);
-    return replyTwiml(reply, {
-      gatherAction: this.d.urls.gather(reply.callId, reply.role, heardAfterSpeaking(reply.turn)),
-      listenLanguage: this.d.book.listeningLanguage(reply.callId, reply.role),
-    });
+    return replyTwiml(reply, this.listening(reply.callId, reply.role, heardAfterSpeaking(reply.turn)));
+  }
+
+  /** A leg that only listens (the customer before the greeting, or a leg whose line is still being made). */
+  listen(callId: string, role: Role, heard: number): string {
+    return listenTwiml(this.listening(callId, role, heard));
+  }
+
+  private listening(callId: string, role: Role, heard: number) {
+    return {
+      action: this.d.urls.gather(callId, role, heard),
+      language: this.d.book.listeningLanguage(callId, role),
+      timeoutSec: gatherTimeoutSec(this.d.config),
+    };
   }
 
   private async fallback(callId: string, role: Role, turn: number, waitedMs: number): Promise<string> {
@@ -484,18 +505,23 @@ class TurnResponder {
       log.warn({ role, turn }, 'no plan and no reply for this call: hanging up');
       return hangupTwiml(UNKNOWN_CALL_LINE);
     }
+    // A run of fallbacks means the engine stopped answering: the last one says goodbye instead of apologising on.
+    const closing = (book.call(callId)?.fallbackRun ?? 0) + 1 >= this.d.config.FALLBACK_RUN_LIMIT;
     const candidate = fallbackReply({
       callId,
       role,
       turn,
       voice: book.voiceOf(callId, role),
       producedAt: new Date(now()),
+      closing,
     });
     // The `replies` partition decides who was first, for every replica and the engine alike: publish the fallback and
     // speak whatever comes back first for this key (an engine reply already on its way wins over our fallback).
     let winner: ReplyReady | undefined;
     try {
-      await this.d.bus.publish(this.d.topics.replies, callId, candidate);
+      await this.d.bus.publish(this.d.topics.replies, callId, candidate, {
+        [ORIGIN_HEADER]: GATEWAY_ORIGIN,
+      });
       winner = await book.waitForReply(
         callId,
         role,
@@ -507,10 +533,18 @@ class TurnResponder {
       log.error({ err, role, turn }, 'could not publish the fallback reply');
     }
     // No echo in time (consumer lagging) or no bus: decide locally, first reply still wins on this replica.
-    winner ??= book.offerReply(candidate).winner;
+    winner ??= book.offerReply(candidate, 'gateway').winner;
     if (winner.fallback) {
       this.d.metrics.fallbackTurn(role);
       log.warn({ role, turn, waitedMs }, 'no reply in time: speaking the fallback line');
+    }
+    // Our closing line won (it came back through `replies`, or was decided here): the gateway ended the call.
+    if (closing && winner.fallback && winner.endCall && winner.text === candidate.text) {
+      const detail = `${this.d.config.FALLBACK_RUN_LIMIT} fallback lines in a row: the conversation engine stopped answering`;
+      log.error({ role, turn, endReason: candidate.endReason }, `ending the call: ${detail}`);
+      await this.d.bus
+        .publish(this.d.topics.callEvents, callId, gatewayEnd(candidate, detail))
+        .catch((err: unknown) => log.error({ err }, 'could not publish the end of the call'));
     }
     return this.speak(winner, waitedMs);
   }

@@ -14,9 +14,18 @@ function sayAttributes(voice: string, language: string): SayAttributes {
   return { voice: voice as SayAttributes['voice'], language: language as SayAttributes['language'] };
 }
 
-function gatherAttributes(action: string, language: string): GatherAttributes {
+/** Where a leg's next Gather posts, what it listens for, and how long it waits for the other leg to start. */
+export interface Listen {
+  action: string;
+  language: string;
+  /** `<Gather timeout>`: seconds until speech must start (`gatherTimeoutSec`), else an empty result is posted. */
+  timeoutSec: number;
+}
+
+function gatherAttributes({ action, language, timeoutSec }: Listen): GatherAttributes {
   return {
     input: ['speech'],
+    timeout: timeoutSec,
     speechTimeout: 'auto',
     actionOnEmptyResult: true,
     action,
@@ -26,21 +35,18 @@ function gatherAttributes(action: string, language: string): GatherAttributes {
 }
 
 /** A reply: its line, then either the next Gather (one webhook per turn) or the hang-up that ends the call. */
-export function replyTwiml(
-  reply: ReplyReady,
-  next: { gatherAction: string; listenLanguage: string },
-): string {
+export function replyTwiml(reply: ReplyReady, next: Listen): string {
   const response = new VoiceResponse();
   response.say(sayAttributes(reply.voice, reply.language), reply.text);
   if (reply.endCall) response.hangup();
-  else response.gather(gatherAttributes(next.gatherAction, next.listenLanguage));
+  else response.gather(gatherAttributes(next));
   return response.toString();
 }
 
-/** The customer listens first: a Gather and nothing else. */
-export function listenTwiml(gatherAction: string, language: string): string {
+/** A Gather and nothing else: the customer listens first, and a leg listens again for a line not yet spoken. */
+export function listenTwiml(listen: Listen): string {
   const response = new VoiceResponse();
-  response.gather(gatherAttributes(gatherAction, language));
+  response.gather(gatherAttributes(listen));
   return response.toString();
 }
 

@@ -1,4 +1,4 @@
-import type { CallLifecycle, ChannelRole, RecordingCompleted, Role } from '@synthcall/schemas';
+import type { CallLifecycle, ChannelRole, RecordingCompleted, ReplyReady, Role } from '@synthcall/schemas';
 
 /**
  * Twilio status callbacks → synthcall lifecycle and recording events. Pure: the HTTP layer validates the parameters
@@ -79,6 +79,25 @@ export function unplannedEnd(cb: ConferenceCallback): CallLifecycle {
     endReason: 'error',
     endedBy: null,
     detail: `conference ended without an end of conversation (${cb.ReasonConferenceEnded ?? 'no reason given'})`,
+  };
+}
+
+/** The gateway ended the call itself (its closing fallback line was spoken): the engine stopped answering. */
+export function gatewayEnd(reply: ReplyReady, detail: string): CallLifecycle {
+  return {
+    eventId: `${reply.callId}:call_ended:gateway`,
+    callId: reply.callId,
+    type: 'call_ended',
+    occurredAt: reply.producedAt,
+    conferenceSid: null,
+    callSid: null,
+    role: reply.role,
+    sequenceNumber: null,
+    callStatus: null,
+    durationSec: null,
+    endReason: reply.endReason,
+    endedBy: reply.endedBy,
+    detail,
   };
 }
 

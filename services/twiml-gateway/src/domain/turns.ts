@@ -1,4 +1,4 @@
-import type { ReplyReady, Role } from '@synthcall/schemas';
+import type { EndReason, ReplyReady, Role } from '@synthcall/schemas';
 
 /**
  * The turn rules of docs/call-protocol.md as the gateway applies them. Turn 0 is the agent's greeting; the agent
@@ -70,6 +70,19 @@ export function fallbackLine(role: Role, turn: number): string {
     : 'Sorry, could you say that again?';
 }
 
+/**
+ * The last of a run of fallback lines: the engine has not answered for several lines, so the leg says goodbye and
+ * the call ends rather than apologising until the conference's time limit.
+ */
+export function closingFallbackLine(role: Role): string {
+  return role === 'agent'
+    ? 'I am sorry, our systems are not working properly right now. Please call us back later. Goodbye.'
+    : 'Sorry, this line is too bad to go on. I will call back later. Goodbye.';
+}
+
+/** Why the gateway ends a call whose engine stopped answering. */
+export const ENGINE_SILENT_END: EndReason = 'error';
+
 export interface Voice {
   voice: string;
   language: string;
@@ -84,18 +97,20 @@ export function fallbackReply(args: {
   turn: number;
   voice: Voice;
   producedAt: Date;
+  /** The last line of a run of fallbacks: it says goodbye and ends the call. */
+  closing?: boolean;
 }): ReplyReady {
   return {
     eventId: replyEventId(args.callId, args.role, args.turn),
     callId: args.callId,
     role: args.role,
     turn: args.turn,
-    text: fallbackLine(args.role, args.turn),
+    text: args.closing ? closingFallbackLine(args.role) : fallbackLine(args.role, args.turn),
     voice: args.voice.voice,
     language: args.voice.language,
-    endCall: false,
-    endReason: null,
-    endedBy: null,
+    endCall: args.closing ?? false,
+    endReason: args.closing ? ENGINE_SILENT_END : null,
+    endedBy: args.closing ? args.role : null,
     fallback: true,
     producedAt: args.producedAt,
   };
