@@ -46,7 +46,7 @@ function printSummary(s: GenerateSummary): void {
       .join(', ') || 'none';
   const lines = [
     '',
-    `calls        ${s.finished} of ${s.requested}${s.timedOut ? ' (stopped at the time limit)' : ''}`,
+    `calls        ${s.finished} of ${s.requested}${s.timedOut ? ' (stopped at the time limit)' : ''}${s.unfinished ? `, ${s.unfinished} unfinished` : ''}`,
     `turns        ${s.turns} (${s.finished ? (s.turns / s.finished).toFixed(1) : 0} per call, ${s.fallbackTurns} fallback)`,
     `end reasons  ${mix(s.endReasons)}`,
     `outcomes     ${mix(s.outcomes)}`,

@@ -19,7 +19,11 @@ import {
   BusChangelogStateStore,
   ConversationEngine,
   createEngineMetrics,
+  LINE_TIMING_VARIABLES,
+  type LineTimingConfig,
+  type LlmProvider,
   ScriptedLlmProvider,
+  worstCaseLineMs,
 } from '@synthcall/conversation-engine';
 import { type EventBus, KafkaEventBus, MemoryEventBus } from '@synthcall/event-bus';
 import { createLogger } from '@synthcall/logging';
@@ -42,7 +46,13 @@ import {
 import { provision } from '@synthcall/stack';
 import { createTwilioClient } from '@synthcall/twilio-client';
 import { startTwilioSim } from '@synthcall/twilio-sim';
-import { createGateway, loadTwimlGatewayConfig, TwilioVoiceIntelligence } from '@synthcall/twiml-gateway';
+import {
+  createGateway,
+  loadTwimlGatewayConfig,
+  replyTimeoutFor,
+  TwilioVoiceIntelligence,
+} from '@synthcall/twiml-gateway';
+import { holdClockWhileHandling } from './engine-clock.js';
 import { connectSimToGateway } from './sim-gateway.js';
 
 export interface GenerateOptions {
@@ -57,6 +67,15 @@ export interface GenerateOptions {
   audio?: boolean;
   /** Longest the whole run may take before it stops with what it has. */
   timeoutMs: number;
+  /**
+   * The engine settings that bound one line (`worstCaseLineMs`): the gateway's reply wait and how long the simulated
+   * clock waits for the engine derive from them. Default: the scripted provider's.
+   */
+  lineTiming?: LineTimingConfig;
+  /** Tests: a dialogue provider to use instead of the scripted one (e.g. a deliberately slow one). */
+  testProvider?: LlmProvider;
+  /** Tests: how long the gateway holds a webhook before a Pause + Redirect (scaled down with the provider). */
+  replyHoldMs?: number;
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug';
   onProgress?: (finished: number, total: number) => void;
   version: string;
@@ -97,11 +116,13 @@ export interface GenerateSummary {
   finished: number;
   turns: number;
   fallbackTurns: number;
-  endReasons: Partial<Record<EndReason | 'failed', number>>;
+  endReasons: Partial<Record<EndReason | 'failed' | 'unfinished', number>>;
   outcomes: Partial<Record<Outcome, number>>;
   wallSec: number;
   callsPerMin: number;
   timedOut: boolean;
+  /** Requested calls without an end when the run stopped (placed and cut off, or never placed). */
+  unfinished: number;
   /** Heard → reply: from the gateway publishing UtteranceHeard to the reply reaching a consumer, in ms. */
   turnLatencyMs: { p50: number; p99: number; samples: number };
   /** Calls written to PostgreSQL and how long that took, when a database URL was given. */
@@ -113,6 +134,13 @@ const SIM_ACCOUNT_SID = 'AC5e1ec7ed5e1ec7ed5e1ec7ed5e1ec7ed';
 const SIM_AUTH_TOKEN = 'synthcall-embedded-sim-token';
 const FROM = '+15005550006';
 const SIMULATED_DAY_START = Date.UTC(2026, 0, 5, 9, 0, 0);
+/** How long a timed-out run waits for the in-memory bus to drain at the end. */
+const PARKED_DRAIN_MS = 1_000;
+const SCRIPTED_TIMING: LineTimingConfig = {
+  LLM_PROVIDER: 'scripted',
+  OPENAI_TIMEOUT: 0,
+  OPENAI_MAX_RETRIES: 0,
+};
 
 const increment = <K extends string>(counts: Partial<Record<K, number>>, key: K) => {
   counts[key] = (counts[key] ?? 0) + 1;
@@ -125,6 +153,18 @@ const increment = <K extends string>(counts: Partial<Record<K, number>>, key: K)
  */
 export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
   const started = Date.now();
+  const deadline = started + o.timeoutMs;
+  // The engine's worst-case line bounds the gateway's reply wait and how long the simulated clock waits for a line.
+  const lineMs = worstCaseLineMs(o.lineTiming ?? SCRIPTED_TIMING);
+  const replyTimeoutMs = replyTimeoutFor(lineMs);
+  if (o.timeoutMs < replyTimeoutMs) {
+    throw Object.assign(
+      new Error(
+        `--timeout must be at least ${Math.ceil(replyTimeoutMs / 1000)} s: one line may take ${Math.ceil(lineMs / 1000)} s (${LINE_TIMING_VARIABLES.join(', ')})`,
+      ),
+      { code: 'SYNTH_CONFIG_INVALID' },
+    );
+  }
   const startedAt = new Date(started).toISOString();
   const out = await ensureWritable(o.out);
   const logger = createLogger({
@@ -172,8 +212,16 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
   }
   const personas = defaultPersonas();
   const cleanups: Array<() => Promise<void>> = [];
+  // After the deadline the whole shutdown gets one line's wait (a line still being produced may need it), and no
+  // step may take longer than `boundMs`: --timeout bounds the run, shutdown included.
+  let shutdownBy: number | undefined;
+  const stop = async (step: () => Promise<unknown>, boundMs = Number.POSITIVE_INFINITY) => {
+    const stopping = step().catch(() => undefined);
+    if (shutdownBy === undefined) await stopping;
+    else await beforeDeadline(stopping, Math.min(shutdownBy, Date.now() + boundMs));
+  };
   const cleanup = async () => {
-    for (const step of cleanups.splice(0).reverse()) await step().catch(() => undefined);
+    for (const step of cleanups.splice(0).reverse()) await stop(step);
   };
 
   try {
@@ -211,7 +259,12 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       name: 'synthcall',
     });
     const gateway = await createGateway({
-      config: loadTwimlGatewayConfig({ GATEWAY_PUBLIC_URL: gatewayUrl, TWILIO_AUTH_TOKEN: SIM_AUTH_TOKEN }),
+      config: loadTwimlGatewayConfig({
+        GATEWAY_PUBLIC_URL: gatewayUrl,
+        TWILIO_AUTH_TOKEN: SIM_AUTH_TOKEN,
+        REPLY_TIMEOUT_MS: String(replyTimeoutMs),
+        ...(o.replyHoldMs !== undefined ? { REPLY_HOLD_MS: String(o.replyHoldMs) } : {}),
+      }),
       logger,
       registry,
       bus: busFor('twiml-gateway'),
@@ -242,7 +295,9 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       await new Promise((resolve) => server.close(resolve));
     });
 
-    const engineBus = busFor('conversation-engine');
+    const engineBus = holdClockWhileHandling(busFor('conversation-engine'), () =>
+      sim.holdClock(replyTimeoutMs),
+    );
     const engine = new ConversationEngine({
       bus: engineBus,
       store: new BusChangelogStateStore({
@@ -251,7 +306,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
         instanceId: group('embedded'),
         groupPrefix: group('conversation-engine-state'),
       }),
-      provider: new ScriptedLlmProvider(),
+      provider: o.testProvider ?? new ScriptedLlmProvider(),
       personas,
       now: Date.now,
       logger,
@@ -350,6 +405,8 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       maxConcurrentCalls: o.concurrency,
       instanceId: group('embedded'),
       group: group('orchestrator'),
+      // A timed-out run stops with requests waiting for a call slot; they are not waited for.
+      stopGraceMs: 1_000,
       topics: { requests: topics.callRequests, calls: topics.calls, callEvents: topics.callEvents },
     });
     await orchestrator.start();
@@ -381,32 +438,30 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       requestedBy: 'synthcall generate',
     });
 
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = await Promise.race([
-      done.then(() => false),
-      new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(true), o.timeoutMs);
-      }),
-    ]);
-    clearTimeout(timer);
+    // Every wait from here on stops at the deadline: what finished by then is written, the rest is reported.
+    let timedOut = !(await beforeDeadline(done, deadline));
     if (requestFailed) throw new Error(`the call request was refused: ${requestFailed}`);
-    await sim.whenIdle();
-    await memoryBus?.idle();
+    const settle = async () => {
+      await sim.whenIdle();
+      await memoryBus?.idle();
+    };
+    if (!timedOut) timedOut = !(await beforeDeadline(settle(), deadline));
     // Voice Intelligence results come after the call (the recording is transcribed once it is complete).
-    const intelligenceDeadline = Date.now() + 60_000;
+    const intelligenceDeadline = Math.min(Date.now() + 60_000, deadline);
     while (
+      !timedOut &&
       !dataset.callIds().every((id) => dataset.hasIntelligenceOrNone(id)) &&
       Date.now() < intelligenceDeadline
     ) {
       await new Promise((r) => setTimeout(r, 100));
-      await sim.whenIdle();
-      await memoryBus?.idle();
+      timedOut = !(await beforeDeadline(settle(), deadline));
     }
     // The engine publishes a call's ground truth when it ends; over Kafka it may still be on its way (labels from the
     // plan otherwise). On the memory bus it has been delivered by now if it was published.
-    const groundTruthDeadline = Date.now() + (memoryBus ? 0 : 10_000);
+    const groundTruthDeadline = Math.min(Date.now() + (memoryBus ? 0 : 10_000), deadline);
     while (dataset.withoutGroundTruth().length > 0 && Date.now() < groundTruthDeadline)
       await new Promise((r) => setTimeout(r, 100));
+    if (timedOut) shutdownBy = Date.now() + replyTimeoutMs;
 
     await o.beforeStop?.({
       sim: { baseUrl: sim.baseUrl, accountSid: SIM_ACCOUNT_SID, authToken: SIM_AUTH_TOKEN },
@@ -443,6 +498,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
         requested: summary.requested,
         turns: summary.turns,
         fallbackTurns: summary.fallbackTurns,
+        unfinished: summary.unfinished,
         endReasons: summary.endReasons as Record<string, number>,
         outcomes: summary.outcomes as Record<string, number>,
       },
@@ -460,12 +516,29 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
     return summary;
   } finally {
     await cleanup();
-    await memoryBus?.close();
-    await Promise.all(buses.map((b) => b.close().catch(() => undefined)));
+    // A request still waiting for a call slot is parked for good by the orchestrator's stop (it would be redelivered
+    // after a restart), so after a timeout the in-memory bus never drains: the data is written, stop waiting soon.
+    if (memoryBus) await stop(() => memoryBus.close(), PARKED_DRAIN_MS);
+    await Promise.all(buses.map((b) => stop(() => b.close())));
   }
 }
 
 type Topics = typeof TOPICS;
+
+/** Waits for `work` until `deadline` (epoch ms): true when it finished in time. */
+async function beforeDeadline(work: Promise<unknown>, deadline: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work.then(() => true),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /**
  * Fetches each call's dual-channel WAV from twilio-sim (Basic auth, as from Twilio) into recordings/<callId>.wav.
@@ -543,10 +616,11 @@ function summarize(
   let finished = 0;
   for (const id of dataset.callIds()) {
     const r = dataset.record(id);
-    if (dataset.isFinished(id)) finished += 1;
+    const ended = dataset.isFinished(id);
+    if (ended) finished += 1;
     turns += r.turnCount;
     fallbackTurns += r.fallbackTurns;
-    increment(endReasons, r.endReason ?? 'failed');
+    increment(endReasons, r.endReason ?? (ended ? 'failed' : 'unfinished'));
     if (r.outcome) increment(outcomes, r.outcome);
   }
   const wallSec = (Date.now() - started) / 1000;
@@ -561,5 +635,6 @@ function summarize(
     wallSec,
     callsPerMin: wallSec > 0 ? (finished / wallSec) * 60 : 0,
     timedOut,
+    unfinished: o.calls - finished,
   };
 }
