@@ -7,6 +7,7 @@ import { loadTwimlGatewayConfig } from '@synthcall/twiml-gateway';
 import { describe, expect, it } from 'vitest';
 import {
   type Child,
+  gatewayReplyTimeout,
   prefixLine,
   readyLines,
   SERVICES,
@@ -63,6 +64,31 @@ describe('serviceEnvs', () => {
     expect(gateway.TWILIO_AUTH_TOKEN).toBe(orchestrator.TWILIO_AUTH_TOKEN);
     expect(orchestrator.MAX_CONCURRENT_CALLS).toBe(4);
     expect(sink.DATASET_DIR).toBe('/tmp/some-dataset');
+  });
+});
+
+describe('gatewayReplyTimeout', () => {
+  const openai = {
+    LLM_PROVIDER: 'openai',
+    OPENAI_API_KEY: 'k',
+    OPENAI_TIMEOUT: '5s',
+    OPENAI_MAX_RETRIES: '1',
+  };
+
+  it("derives the gateway's reply wait from the engine's worst-case line", () => {
+    // Two requests per line, each two 5 s attempts and 10 s between them; 2 s of margin.
+    expect(gatewayReplyTimeout(openai, envs)).toBe(2 * (2 * 5_000 + 10_000) + 2_000);
+    expect(gatewayReplyTimeout({}, envs)).toBe(8_000);
+  });
+
+  it("keeps a REPLY_TIMEOUT_MS that covers the engine's line", () => {
+    expect(gatewayReplyTimeout({ ...openai, REPLY_TIMEOUT_MS: '60s' }, envs)).toBe(60_000);
+  });
+
+  it('refuses start-up with a shorter REPLY_TIMEOUT_MS, naming it and the engine settings', () => {
+    expect(() => gatewayReplyTimeout({ ...openai, REPLY_TIMEOUT_MS: '8s' }, envs)).toThrow(
+      /REPLY_TIMEOUT_MS[\s\S]*OPENAI_TIMEOUT, OPENAI_MAX_RETRIES/,
+    );
   });
 });
 

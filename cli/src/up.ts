@@ -4,7 +4,13 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { ensureWritable } from '@synthcall/analytics-sink';
+import {
+  LINE_TIMING_VARIABLES,
+  loadConversationEngineConfig,
+  worstCaseLineMs,
+} from '@synthcall/conversation-engine';
 import { freePort, StackError, type StackUp, startLocalStack, stopLocalStack } from '@synthcall/stack';
+import { checkReplyWait, loadTwimlGatewayConfig, replyTimeoutFor } from '@synthcall/twiml-gateway';
 import { connectSimToGateway } from './sim-gateway.js';
 
 // Credentials of the offline Twilio that `up` starts; a local process, nothing here reaches Twilio.
@@ -90,6 +96,22 @@ export interface Child {
 /** Prefixes a child's line with its name, padded so the columns line up. */
 export function prefixLine(name: string, line: string): string {
   return `${name.padEnd(19)} | ${line}`;
+}
+
+/**
+ * The gateway's reply wait for a run of these services: the engine's worst-case line (from its own settings) and a
+ * margin. A REPLY_TIMEOUT_MS set in the environment is kept if it covers that line; a shorter one stops start-up with
+ * an error naming REPLY_TIMEOUT_MS and the engine settings, as does a wrong engine setting.
+ */
+export function gatewayReplyTimeout(
+  env: NodeJS.ProcessEnv,
+  envs: Record<ServiceName, Record<string, string>>,
+): number {
+  const lineMs = worstCaseLineMs(loadConversationEngineConfig({ ...env, ...envs['conversation-engine'] }));
+  if (!env.REPLY_TIMEOUT_MS?.trim()) return replyTimeoutFor(lineMs);
+  const gateway = loadTwimlGatewayConfig({ ...env, ...envs['twiml-gateway'] });
+  checkReplyWait(gateway, { lineMs, variables: LINE_TIMING_VARIABLES });
+  return gateway.REPLY_TIMEOUT_MS;
 }
 
 /** The environment of each service: the bus, its ports, and how it reaches the others. */
@@ -349,6 +371,7 @@ export async function startUp(o: UpOptions): Promise<Up> {
       logLevel: o.logLevel,
       maxConcurrentCalls: o.maxConcurrentCalls,
     });
+    envs['twiml-gateway'].REPLY_TIMEOUT_MS = String(gatewayReplyTimeout(o.baseEnv, envs));
     const services = SERVICES.map((name) =>
       startChild(
         name,
