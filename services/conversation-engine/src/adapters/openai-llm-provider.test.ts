@@ -175,7 +175,7 @@ describe("openai provider: a model rewords the director's move", () => {
     const sent = server.requests[0]?.body;
     // The prompt carries the persona, the role's own history and the move; the answer is asked for as JSON.
     expect(sent?.messages[0]?.content).toContain(customer.name);
-    expect(sent?.messages.map((m) => m.content)).toContain('Thank you for calling, who am I speaking with?');
+    expect(sent?.messages.at(-1)?.content).toContain('Agent: Thank you for calling, who am I speaking with?');
     expect(sent?.messages.at(-1)?.content).toContain(move.line);
     expect(sent?.response_format?.type).toBe('json_schema');
     expect(typeof sent?.seed).toBe('number');
@@ -304,11 +304,6 @@ describe("openai provider: a model rewords the director's move", () => {
       `${first} here, I was charged $48.20 twice. Goodbye!`,
       'premature_goodbye',
     ],
-    [
-      'a line that repeats itself',
-      'I was charged twice. I was charged twice. I was charged twice.',
-      'repetition',
-    ],
     ['a line about something else', 'The weather is lovely today and my garden looks beautiful.', 'off_move'],
     ['talk about the task', `Here is a rephrase of the line: ${GOOD}`, 'meta_talk'],
   ])("asks once more, then speaks the move's own line, for %s", async (_name, wording, problem) => {
@@ -320,6 +315,18 @@ describe("openai provider: a model rewords the director's move", () => {
     expect(result.templateReason).toContain(problem);
     expect(recorded.requests.map(([, o]) => o)).toContain(`rejected_${problem}`);
     expect(server.requests[1]?.body.messages.at(-1)?.content).toContain(problem);
+  });
+
+  it.each([
+    ['sentences', `${GOOD} I was charged twice. I was charged twice. I was charged twice.`],
+    ['JSON cut off mid-loop', `{"line": "${GOOD} I'm sorry, I'm sorry, I'm sorry, I'm sorry, I'm sorr`],
+  ])('keeps a model line that starts well and then loops only up to the loop (%s)', async (_name, answer) => {
+    const server = await fakeModelServer();
+    server.respond(answer.startsWith('{') ? completion(answer) : line(answer));
+    const { llm } = provider(server);
+    expect((await llm.nextLine(request())).text).toBe(
+      answer.startsWith('{') ? GOOD : `${GOOD} I was charged twice.`,
+    );
   });
 
   it('greets with the agent persona introduction without calling the model', async () => {
@@ -342,7 +349,7 @@ describe('labels for every provider', () => {
     server.respond((_req, res) => {
       const body = server.requests.at(-1)?.body;
       const ask = body?.messages.at(-1)?.content ?? '';
-      const planned = /Next, you say: "([\s\S]*)"/.exec(ask)?.[1] ?? '';
+      const planned = /Say this in your own words: "([\s\S]*)"/.exec(ask)?.[1] ?? '';
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(
         JSON.stringify({

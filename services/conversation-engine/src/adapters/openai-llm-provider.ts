@@ -27,6 +27,8 @@ export interface OpenAiLlmProviderOptions {
   maxLineChars?: number;
   maxTokens?: number;
   temperature?: number;
+  /** OpenAI's frequency_penalty (-2..2): a small model falls into "I'm sorry, I'm sorry, …" without one. */
+  frequencyPenalty?: number;
   /**
    * json_schema = ask for {"line": "..."} through `response_format` (OpenAI and llama-server constrain the output to
    * the schema); text = plain text, the line after a `LINE:` tag, for servers without structured output.
@@ -141,6 +143,56 @@ const LINE_SCHEMA = {
   additionalProperties: false,
 } as const;
 
+/** The text of a {"line": "…"} answer cut off before its closing quote (the model ran out of tokens). */
+function cutOffJsonLine(raw: string): string | undefined {
+  const open = /^\s*\{\s*"line"\s*:\s*"/.exec(raw);
+  if (!open) return undefined;
+  const body = raw.slice(open[0].length).replace(/\\$/, '');
+  try {
+    return JSON.parse(`"${body.replace(/"\s*\}?\s*$/, '')}"`) as string;
+  } catch {
+    return undefined;
+  }
+}
+
+function fourGrams(text: string): string[] {
+  const words = text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim()
+    .split(' ');
+  return words.slice(0, -3).map((_, i) => words.slice(i, i + 4).join(' '));
+}
+
+/**
+ * The line up to its first complete sentence that repeats an earlier one, or whose words loop; only whole sentences.
+ * What the move's own line repeats is the plan's wording, not a loop.
+ */
+function untilItRepeats(text: string, planned: string): string {
+  const plannedGrams = fourGrams(planned);
+  const repeatedInPlan = new Set(plannedGrams.filter((g, i) => plannedGrams.indexOf(g) !== i));
+  const sentences = text.match(/[^.!?]+[.!?]+|[^.!?]+$/g) ?? [];
+  const kept: string[] = [];
+  const seen = new Set<string>();
+  const grams = new Set<string>();
+  for (const sentence of sentences) {
+    const key = sentence
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, ' ')
+      .trim();
+    const words = key.split(' ');
+    const own = words.slice(0, -3).map((_, i) => words.slice(i, i + 4).join(' '));
+    const loops = own.some((g, i) => !repeatedInPlan.has(g) && (grams.has(g) || own.indexOf(g) !== i));
+    if ((words.length >= 3 && seen.has(key)) || loops) break;
+    seen.add(key);
+    for (const g of own) grams.add(g);
+    kept.push(sentence);
+  }
+  // An unfinished last sentence is dropped unless it is all there is.
+  const whole = kept.filter((s, i) => /[.!?]$/.test(s.trim()) || (i === 0 && kept.length === 1));
+  return whole.join('').trim();
+}
+
 /** A stable 31-bit seed for one request, so the same call asks the model the same way on a rerun. */
 function requestSeed(text: string): number {
   let h = 2166136261;
@@ -216,7 +268,7 @@ export class OpenAiLlmProvider implements LlmProvider {
         usage = { prompt: usage.prompt + used.prompt, completion: usage.completion + used.completion };
         this.countTokens(used);
         this.breaker.success();
-        const text = this.lineOf(completion.choices?.[0]?.message?.content);
+        const text = this.lineOf(completion.choices?.[0]?.message?.content, move.line);
         const check = checkRealized(move, text, known, {
           maxLineChars: this.options.maxLineChars ?? 400,
           lastHeard,
@@ -239,8 +291,12 @@ export class OpenAiLlmProvider implements LlmProvider {
     return template(`SYNTH_LLM_CONTRADICTS_PLAN (${problem})`, usage, ATTEMPTS);
   }
 
-  /** The spoken line out of the model's answer: the JSON field, or the text after the tag; tidied. */
-  private lineOf(raw: unknown): string {
+  /**
+   * The spoken line out of the model's answer: the JSON field, or the text after the tag; tidied. A small model often
+   * starts well and then loops ("Fine. I'm fine. I'm fine. …") until it runs out of tokens, which also cuts its JSON
+   * off: the line is its words up to where they start repeating (still checked against the plan afterwards).
+   */
+  private lineOf(raw: unknown, planned: string): string {
     if (typeof raw !== 'string')
       throw new LlmError('SYNTH_LLM_INVALID_RESPONSE', 'no message in the answer', false);
     let line: unknown = raw;
@@ -248,15 +304,17 @@ export class OpenAiLlmProvider implements LlmProvider {
       try {
         line = (JSON.parse(raw) as { line?: unknown }).line;
       } catch (cause) {
-        throw new LlmError(
-          'SYNTH_LLM_INVALID_RESPONSE',
-          'the answer is not the JSON asked for',
-          false,
-          undefined,
-          {
-            cause,
-          },
-        );
+        line = cutOffJsonLine(raw);
+        if (line === undefined)
+          throw new LlmError(
+            'SYNTH_LLM_INVALID_RESPONSE',
+            'the answer is not the JSON asked for',
+            false,
+            undefined,
+            {
+              cause,
+            },
+          );
       }
     } else {
       const tagged = /LINE:\s*([^\n]*)/i.exec(raw);
@@ -264,11 +322,14 @@ export class OpenAiLlmProvider implements LlmProvider {
     }
     if (typeof line !== 'string')
       throw new LlmError('SYNTH_LLM_INVALID_RESPONSE', 'the answer has no line', false);
-    const text = line
-      .replace(/^\s*(?:agent|customer|assistant|line)\s*:\s*/i, '')
-      .replace(/^["'\s]+|["'\s]+$/g, '')
-      .replace(/\s+/g, ' ')
-      .trim();
+    const text = untilItRepeats(
+      line
+        .replace(/^\s*(?:agent|customer|assistant|line)\s*:\s*/i, '')
+        .replace(/^["'\s]+|["'\s]+$/g, '')
+        .replace(/\s+/g, ' ')
+        .trim(),
+      planned,
+    );
     if (text === '') throw new LlmError('SYNTH_LLM_NONSENSE', 'empty line', false);
     return text;
   }
@@ -279,7 +340,7 @@ export class OpenAiLlmProvider implements LlmProvider {
     problem: string,
   ): Promise<OpenAI.Chat.Completions.ChatCompletion> {
     const messages = realizerMessages(request, {
-      historyMessages: this.options.historyMessages ?? 6,
+      historyMessages: this.options.historyMessages ?? 2,
       format: this.options.responseFormat ?? 'json_schema',
       problem,
     });
@@ -290,8 +351,10 @@ export class OpenAiLlmProvider implements LlmProvider {
         const completion = await this.client.chat.completions.create({
           model: this.options.model,
           messages,
-          max_tokens: this.options.maxTokens ?? 160,
+          // A rewording is about as long as its line: a cap near that length stops a small model rambling on.
+          max_tokens: Math.min(this.options.maxTokens ?? 160, Math.ceil(request.move.line.length / 2.5) + 40),
           temperature: this.options.temperature ?? 0.8,
+          frequency_penalty: this.options.frequencyPenalty ?? 0,
           seed,
           ...((this.options.responseFormat ?? 'json_schema') === 'json_schema'
             ? {

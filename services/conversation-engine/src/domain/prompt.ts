@@ -93,10 +93,27 @@ function brief(request: LineRequest): string {
   ].join(' ');
 }
 
+/** Two worked examples: a small model copies a pattern it has seen far better than it follows a rule. */
+const EXAMPLES: ReadonlyArray<{ line: string; worded: string }> = [
+  {
+    line: 'I can see the charge of $42.10 from March 3rd. Let me check why it posted twice.',
+    worded: 'Okay, I see that $42.10 charge from March 3rd. Let me look into why it went through twice.',
+  },
+  { line: 'Sure, the account number is KT-5521-093.', worded: "Yes, it's KT-5521-093." },
+];
+
+function answer(worded: string, format: 'json_schema' | 'text'): string {
+  return format === 'json_schema' ? JSON.stringify({ line: worded }) : `LINE: ${worded}`;
+}
+
+function ask(line: string): string {
+  return `Say this in your own words: "${line}"`;
+}
+
 /**
- * The chat messages that ask a model to put the director's move into words: the role's brief and the rules, the
- * role's latest history (what it said and heard), and the move's own line to reword. `problem` says what was wrong
- * with the previous attempt, so the second request is not the same question.
+ * The chat messages that ask a model to put the director's move into words: the role's brief and the rules, two
+ * worked examples, the role's latest history (what it said and heard, as a short transcript) and the move's own line
+ * to reword. `problem` says what was wrong with the previous attempt, so the second request is not the same question.
  */
 export function realizerMessages(
   request: LineRequest,
@@ -105,26 +122,29 @@ export function realizerMessages(
   const { move } = request;
   const rules = [
     brief(request),
-    'You will be told what you say next. Say it in your own words, the way this person talks on the phone.',
+    'You are told what you say next. Say it in your own words, the way this person talks on the phone.',
     'Keep every number, amount, date, name and code exactly as given. Add no new facts, names or numbers.',
-    'Speak only for yourself, in one to three short sentences.',
     move.end ? 'This line ends the call.' : 'The call goes on after this line: do not say goodbye.',
     options.format === 'json_schema'
-      ? 'Answer with JSON only: {"line": "what you say"}'
+      ? 'Answer with JSON only: {"line": "..."}'
       : 'Answer with one line that starts with LINE: and then what you say.',
   ].join('\n');
-  const recent: ChatMessage[] = request.history
-    .filter((m) => m.role !== 'system')
-    .slice(-options.historyMessages);
-  const ask = [
-    `Next, you say: "${move.line}"`,
+  const other = move.role === 'agent' ? 'Caller' : 'Agent';
+  const recent: ChatMessage[] = request.history.filter((m) => m.role !== 'system').slice(-options.historyMessages);
+  const transcript = recent.map((m) => `${m.role === 'assistant' ? 'You' : other}: ${m.content}`).join('\n');
+  const final = [
+    transcript ? `The call so far:\n${transcript}\n` : '',
+    ask(move.line),
     options.problem ? `(Your previous answer could not be used: ${options.problem}. Keep to the line.)` : '',
   ]
     .filter(Boolean)
     .join('\n');
   return [
     { role: 'system', content: rules },
-    ...recent.map((m) => ({ role: m.role, content: m.content })),
-    { role: 'user', content: ask },
+    ...EXAMPLES.flatMap((e) => [
+      { role: 'user' as const, content: ask(e.line) },
+      { role: 'assistant' as const, content: answer(e.worded, options.format) },
+    ]),
+    { role: 'user', content: final },
   ];
 }

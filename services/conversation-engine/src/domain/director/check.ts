@@ -100,7 +100,7 @@ function normal(text: string): string {
     .trim();
 }
 
-/** A sentence said twice in one line, or one three-word phrase said three times. */
+/** A sentence said twice in one line, or one four-word phrase said twice. */
 function repeatsItself(text: string): string | null {
   const sentences = text
     .split(/(?<=[.!?])\s+/)
@@ -113,10 +113,10 @@ function repeatsItself(text: string): string | null {
   }
   const words = normal(text).split(' ');
   const counts = new Map<string, number>();
-  for (let i = 0; i + 3 <= words.length; i++) {
-    const gram = words.slice(i, i + 3).join(' ');
+  for (let i = 0; i + 4 <= words.length; i++) {
+    const gram = words.slice(i, i + 4).join(' ');
     const n = (counts.get(gram) ?? 0) + 1;
-    if (n >= 3) return `"${gram}" three times`;
+    if (n >= 2 && i >= 1) return `"${gram}" twice`;
     counts.set(gram, n);
   }
   return null;
@@ -187,7 +187,13 @@ export function checkRealized(
     if (own.length >= 4 && copied >= 0.8 && overlap(own, planned) < copied)
       return fail('parrot', `${Math.round(copied * 100)}% of its words are the other side's`);
   }
-  if (planned.length >= 4 && overlap(planned, own) < 0.2)
-    return fail('off_move', `${Math.round(overlap(planned, own) * 100)}% of the move's words`);
+  const kept = overlap(planned, own);
+  if (planned.length >= 2 && kept < 0.34) return fail('off_move', `${Math.round(kept * 100)}% of the move's words`);
+  if (words.length < move.line.split(/\s+/).length * 0.4) return fail('off_move', `${words.length} words`);
+  // New words are fine (that is what rewording is); a line mostly of words neither the move nor the call has is not.
+  const knownLower = known.toLowerCase();
+  const novel = own.filter((w) => !knownLower.includes(w));
+  if (own.length >= 4 && novel.length / own.length > 0.6)
+    return fail('off_move', `${novel.length} of ${own.length} words are new to the call`);
   return { ok: true };
 }
