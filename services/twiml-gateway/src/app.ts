@@ -6,8 +6,10 @@ import type { Registry } from '@synthcall/metrics';
 import { createOpsServer, type ServiceApp, type ShutdownStep } from '@synthcall/ops-server';
 import type { Config } from './config.js';
 import { createGateway, type Gateway, type GatewayTopics } from './gateway.js';
+import type { CallRecords } from './reconciler.js';
 import type { VoiceIntelligence } from './voice-intelligence.js';
 
+export { TwilioCallRecords } from './adapters/twilio-call-records.js';
 export { CallBook } from './call-book.js';
 export {
   type Config,
@@ -26,6 +28,7 @@ export {
   type GatewayTopics,
   WEBHOOK_PATHS,
 } from './gateway.js';
+export { type CallRecords, Reconciler } from './reconciler.js';
 export { TwilioVoiceIntelligence, type VoiceIntelligence } from './voice-intelligence.js';
 
 /** Everything the twiml-gateway gets from outside. */
@@ -40,6 +43,8 @@ export interface AppDeps {
   instanceId?: string;
   topics?: GatewayTopics;
   intelligence?: VoiceIntelligence;
+  /** Twilio's REST API for reconciling calls whose callbacks were lost (`reconciler.ts`). */
+  callRecords?: CallRecords;
 }
 
 export interface TwimlGatewayApp extends ServiceApp {

@@ -59,6 +59,20 @@ export const configSchema = z
       .trim()
       .regex(BODY_SIZE, 'must be a size such as 65536, 64kb or 1mb')
       .default('64kb'),
+    /**
+     * Reconciliation (needs TWILIO_ACCOUNT_SID): how often calls in flight are checked, how long a call must have had
+     * no news before its conference, recordings and transcript are looked up over the REST API, and how much of the
+     * call topics a restarted gateway reads again to learn which calls were in flight (docs/reliability.md).
+     */
+    RECONCILE_INTERVAL_MS: envDurationMs()
+      .default(30_000)
+      .pipe(z.number().int().min(10, 'must be at least 10ms')),
+    RECONCILE_QUIET_MS: envDurationMs()
+      .default(120_000)
+      .pipe(z.number().int().min(10, 'must be at least 10ms')),
+    RECONCILE_LOOKBACK_MS: envDurationMs()
+      .default(2 * 60 * 60 * 1000)
+      .pipe(z.number().int().min(1_000, 'must be at least 1s')),
   })
   .superRefine(requireKafkaSettings);
 

@@ -44,6 +44,7 @@ import {
   waitParams,
 } from './http/webhook-schemas.js';
 import { createGatewayMetrics, type GatewayMetrics, type RouteLabel } from './metrics.js';
+import { type CallRecords, Reconciler } from './reconciler.js';
 import { checkSignature } from './signature.js';
 import { hangupTwiml, holdTwiml, listenTwiml, replyTwiml } from './twiml.js';
 import type { VoiceIntelligence } from './voice-intelligence.js';
@@ -57,7 +58,8 @@ export type GatewayConfig = Pick<
   | 'FALLBACK_RUN_LIMIT'
   | 'CALL_TTL_MS'
   | 'BODY_LIMIT'
->;
+> &
+  Partial<Pick<Config, 'RECONCILE_INTERVAL_MS' | 'RECONCILE_QUIET_MS' | 'RECONCILE_LOOKBACK_MS'>>;
 
 /** The topics the gateway reads and writes; tests and embedded runs may bind the same schemas to other names. */
 export interface GatewayTopics {
@@ -93,6 +95,11 @@ export interface GatewayDeps {
    * callId) and the transcript-available webhook becomes a TranscriptAnalyzed event. Unset: recordings only.
    */
   intelligence?: VoiceIntelligence;
+  /**
+   * Twilio's REST API: when set, calls whose callbacks were lost are reconciled from it (`reconciler.ts`), including
+   * every call in flight when this gateway starts. Unset: callbacks only.
+   */
+  callRecords?: CallRecords;
 }
 
 export interface Gateway {
@@ -105,6 +112,8 @@ export interface Gateway {
   ready(): boolean;
   /** Lets every held webhook answer at once (with a redirect, usually): first shutdown step. */
   releaseHeldWebhooks(): void;
+  /** The reconciler, when `callRecords` was given. */
+  readonly reconciler: Reconciler | undefined;
   /** Leaves the consumer groups. */
   close(): Promise<void>;
 }
@@ -199,6 +208,27 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   } catch (err) {
     await Promise.allSettled(subscriptions.map((s) => s.close()));
     throw err;
+  }
+  let reconciler: Reconciler | undefined;
+  if (deps.callRecords) {
+    reconciler = new Reconciler({
+      bus,
+      topics,
+      records: deps.callRecords,
+      logger,
+      now,
+      intervalMs: config.RECONCILE_INTERVAL_MS ?? 30_000,
+      quietMs: config.RECONCILE_QUIET_MS ?? 120_000,
+      lookbackMs: config.RECONCILE_LOOKBACK_MS ?? 2 * 60 * 60 * 1000,
+      intelligence: deps.intelligence,
+      transcribed,
+    });
+    try {
+      await reconciler.start();
+    } catch (err) {
+      await Promise.allSettled(subscriptions.map((s) => s.close()));
+      throw err;
+    }
   }
   let open = true;
 
@@ -295,7 +325,8 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
       if (event.type === 'conference_started') metrics.conferenceStarted();
       if (event.type === 'conference_ended') {
         metrics.conferenceEnded();
-        if (!book.call(callId)?.endDecided) {
+        // After a restart the book does not know ends decided before it; the reconciler read them from call-events.
+        if (!book.call(callId)?.endDecided && !reconciler?.endKnown(callId)) {
           callLogger(logger, callId).warn(
             { reason: p.ReasonConferenceEnded },
             'conference ended before the conversation did',
@@ -414,13 +445,14 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     handler: app,
     book,
     groups,
+    reconciler,
     ready: () => open,
     releaseHeldWebhooks: () => book.close(),
     async close() {
       if (!open) return;
       open = false;
       book.close();
-      await Promise.all(subscriptions.map((s) => s.close()));
+      await Promise.all([...subscriptions.map((s) => s.close()), reconciler?.close()]);
     },
   };
 }

@@ -41,8 +41,12 @@ export function conferenceLifecycle(cb: ConferenceCallback): CallLifecycle | nul
   const type = CONFERENCE_TYPES[cb.StatusCallbackEvent];
   if (!type) return null;
   const concernsLeg = type === 'participant_joined' || type === 'participant_left';
-  // SequenceNumber orders a conference's callbacks and makes a redelivered callback the same event.
-  const position = cb.SequenceNumber ?? `${cb.StatusCallbackEvent}:${cb.CallSid ?? ''}`;
+  // A conference starts and ends once: those events are named by what happened, so the event reconciliation builds
+  // from the REST API (which knows no SequenceNumber) is the same event as the callback's. A participant event is
+  // named by its SequenceNumber, which makes a redelivered callback the same event.
+  const position = concernsLeg
+    ? (cb.SequenceNumber ?? `${cb.StatusCallbackEvent}:${cb.CallSid ?? ''}`)
+    : cb.StatusCallbackEvent;
   return {
     eventId: `${cb.callId}:conference:${cb.ConferenceSid}:${position}`,
     callId: cb.callId,
@@ -64,7 +68,7 @@ export function conferenceLifecycle(cb: ConferenceCallback): CallLifecycle | nul
  * The conference ended but the engine never ended the conversation (no `endCall` reply): synthcall's own record
  * of the end, so the dataset never holds a call without an end reason.
  */
-export function unplannedEnd(cb: ConferenceCallback): CallLifecycle {
+export function unplannedEnd(cb: ConferenceCallback, detail?: string): CallLifecycle {
   return {
     eventId: `${cb.callId}:call_ended:gateway`,
     callId: cb.callId,
@@ -78,7 +82,9 @@ export function unplannedEnd(cb: ConferenceCallback): CallLifecycle {
     durationSec: null,
     endReason: 'error',
     endedBy: null,
-    detail: `conference ended without an end of conversation (${cb.ReasonConferenceEnded ?? 'no reason given'})`,
+    detail:
+      detail ??
+      `conference ended without an end of conversation (${cb.ReasonConferenceEnded ?? 'no reason given'})`,
   };
 }
 
