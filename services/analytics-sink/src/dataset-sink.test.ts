@@ -198,14 +198,16 @@ describe('DatasetSink', () => {
     expect((await lines(dir2)).map((r) => r.callId)).toEqual(['call-settling']);
   });
 
-  it('drops a call that never finishes here (its partitions moved to another replica) after abandonMs', async () => {
+  it('writes a call that never ended (its end lost) with end reason error when abandonMs passed, instead of dropping it', async () => {
     const dir = await tempDir();
     let now = Date.parse('2026-02-01T10:00:00Z');
+    const warnings: Array<{ obj: object; msg?: string }> = [];
     const { bus, sink, schedule } = await startSink(dir, manualSchedule(), {
       abandonMs: 60_000,
       now: () => new Date(now),
+      logger: { ...quiet, warn: (obj, msg) => warnings.push({ obj, ...(msg ? { msg } : {}) }) },
     });
-    await publishUnfinished(bus, 'call-moved');
+    await publishUnfinished(bus, 'call-lost');
     await bus.idle();
     expect(sink.callsInMemory).toBe(1);
 
@@ -213,9 +215,24 @@ describe('DatasetSink', () => {
     await playCall(bus, 'call-done', 2);
     schedule.elapse();
     await sink.flush();
-    // The finished call is written (and held for its results); the one that never ended here is gone.
-    expect((await lines(dir)).map((r) => r.callId)).toEqual(['call-done']);
-    expect(sink.callsInMemory).toBe(1);
+    // The sweep runs on the first event after abandonMs (here, call-done's plan): the lost call is written first.
+    const written = await lines(dir);
+    expect(written.map((r) => [r.callId, r.endReason])).toEqual([
+      ['call-lost', 'error'],
+      ['call-done', 'resolved'],
+    ]);
+    expect(JSON.parse(await readFile(join(dir, 'labels', 'call-lost.json'), 'utf8'))).toMatchObject({
+      endReason: 'error',
+    });
+    expect(warnings).toContainEqual({
+      obj: expect.objectContaining({ callId: 'call-lost', detail: expect.stringMatching(/^never ended/) }),
+      msg: 'a call never ended: writing it as ended by error',
+    });
+    // Its end arriving late writes nothing twice.
+    await publishCall(bus, callEvents('call-lost', { turns: 1 }), ['ended']);
+    schedule.elapse();
+    await sink.flush();
+    expect((await lines(dir)).map((r) => r.callId)).toEqual(['call-lost', 'call-done']);
   });
 
   /** Every event of a call but its plan: what a replica gets for a call whose plan went to another one. */
@@ -246,10 +263,8 @@ describe('DatasetSink', () => {
       database: db,
     });
     for (let i = 0; i < 50; i++) await publishWithoutPlan(bus, `call-orphan-${i}`);
-    // Planned here, but its end went to another replica.
-    await publishUnfinished(bus, 'call-moved');
     await bus.idle();
-    expect(sink.heldCalls()).toMatchObject({ calls: 1, waitingForPlan: 50 });
+    expect(sink.heldCalls()).toMatchObject({ calls: 0, waitingForPlan: 50 });
 
     now += 120_000;
     // Writing a call runs the sweep; this one has its results, so it leaves memory as soon as it is written.

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFile, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventBus } from '@synthcall/event-bus';
-import type { GroundTruthRecorded } from '@synthcall/schemas';
+import type { CallLifecycle, GroundTruthRecorded } from '@synthcall/schemas';
 import {
   DatasetWriteError,
   ensureWritable,
@@ -126,6 +126,25 @@ type Summary = Pick<
   CallRecord,
   'callId' | 'requestId' | 'turnCount' | 'fallbackTurns' | 'endReason' | 'outcome' | 'startedAt'
 >;
+
+/** The sink's own record of an end that never came: the call is written, with the reason, instead of dropped. */
+function sweptEnd(callId: string, at: Date, detail: string): CallLifecycle {
+  return {
+    eventId: `${callId}:call_ended:analytics-sink`,
+    callId,
+    type: 'call_ended',
+    occurredAt: at,
+    conferenceSid: null,
+    callSid: null,
+    role: null,
+    sequenceNumber: null,
+    callStatus: null,
+    durationSec: null,
+    endReason: 'error',
+    endedBy: null,
+    detail,
+  };
+}
 
 const bump = (counts: Record<string, number>, key: string) => {
   counts[key] = (counts[key] ?? 0) + 1;
@@ -336,21 +355,29 @@ export class DatasetSink {
   }
 
   /**
-   * Drops calls that never finished here and had no event for abandonMs: planned here but their partitions moved to
-   * another replica (a rebalance) or their end never came, or waiting for a plan that went elsewhere or was lost.
-   * Without this every rebalance would leave their state in memory for good.
+   * Ends calls planned here that had no event for abandonMs and never ended (their end was lost, or their partitions
+   * moved to another replica): each is written with end reason `error`, never dropped silently. Drops the events of
+   * calls waiting for a plan that went elsewhere or was lost. Without this every rebalance would leave their state in
+   * memory for good.
    */
   private sweepAbandoned(): void {
     const now = this.now().getTime();
     this.lastSweep = now;
     let waiting = 0;
-    for (const callId of this.dataset.abandoned(now - (this.o.abandonMs ?? DEFAULT_ABANDON_MS))) {
+    const abandonMs = this.o.abandonMs ?? DEFAULT_ABANDON_MS;
+    for (const callId of this.dataset.abandoned(now - abandonMs)) {
       if (this.dataset.has(callId)) {
-        this.o.logger.info(
-          { callId },
-          'dropping a call that never finished here (moved to another replica, or lost)',
+        const detail = `never ended: no call_ended and no event for ${Math.round(abandonMs / 60_000)} min; written by the analytics-sink's sweep`;
+        this.o.logger.warn(
+          { callId, endReason: 'error', detail },
+          'a call never ended: writing it as ended by error',
         );
-      } else waiting += 1;
+        this.dataset.onLifecycle(sweptEnd(callId, new Date(now), detail));
+        this.pending.get(callId)?.();
+        this.enqueue(callId);
+        continue;
+      }
+      waiting += 1;
       this.release(callId);
     }
     if (waiting > 0) {
