@@ -16,7 +16,9 @@ import twilio from 'twilio';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TwilioCallRecords } from './adapters/twilio-call-records.js';
 import { loadTwimlGatewayConfig } from './config.js';
-import { createGateway, type Gateway } from './gateway.js';
+import { TtlMap } from './domain/ttl-map.js';
+import { createGateway, DEFAULT_TOPICS, type Gateway } from './gateway.js';
+import { type CallRecords, type ConferenceRecord, Reconciler } from './reconciler.js';
 import { replyEvent } from './test-support/harness.js';
 import { TwilioVoiceIntelligence } from './voice-intelligence.js';
 
@@ -249,4 +251,97 @@ describe('twiml-gateway reconciliation against the REST API', () => {
     expect([callEvents.length, recordings.length, transcripts.length]).toEqual(counts);
     expect(new Set(callEvents.map((e) => e.eventId)).size).toBe(callEvents.length);
   }, 60_000);
+});
+
+/** A hand-written fake of the REST port: one conference, whatever the test sets. */
+class FakeCallRecords implements CallRecords {
+  conferenceNow: ConferenceRecord | null = null;
+  lookups = 0;
+  async conference(): Promise<ConferenceRecord | null> {
+    this.lookups += 1;
+    return this.conferenceNow;
+  }
+  async recordings() {
+    return [];
+  }
+  async leg() {
+    return null;
+  }
+  async transcriptOf() {
+    return null;
+  }
+}
+
+describe('Reconciler, with a fake REST API', () => {
+  async function setup() {
+    const bus = new MemoryEventBus();
+    cleanups.push(() => bus.close());
+    const callEvents = await collect(bus, TOPICS.callEvents);
+    let now = Date.parse('2026-02-01T10:00:00Z');
+    const records = new FakeCallRecords();
+    const reconciler = new Reconciler({
+      bus,
+      topics: DEFAULT_TOPICS,
+      records,
+      logger: createLogger({
+        service: 'twiml-gateway',
+        version: 'test',
+        destination: new Writable({ write: (_chunk, _encoding, done) => done() }),
+      }),
+      now: () => now,
+      intervalMs: 60_000,
+      quietMs: 120_000,
+      lookbackMs: 3_600_000,
+      transcribed: new TtlMap(3_600_000, () => now),
+    });
+    await reconciler.start();
+    cleanups.push(() => reconciler.close());
+    const advance = (ms: number) => {
+      now += ms;
+    };
+    return { bus, callEvents, records, reconciler, advance };
+  }
+
+  it('leaves a call whose conference is still running alone, and asks again only after another quiet period', async () => {
+    const { bus, callEvents, records, reconciler, advance } = await setup();
+    await bus.publish(TOPICS.calls, CALL_ID, exampleEvents(CALL_ID).CallPlanned);
+    await bus.idle();
+    records.conferenceNow = {
+      sid: `CF${'1'.repeat(32)}`,
+      status: 'in-progress',
+      reasonEnded: null,
+      createdAt: new Date(),
+      updatedAt: new Date(),
+    };
+    await reconciler.pass(); // the first pass after start checks every call in flight
+    expect(records.lookups).toBe(1);
+    advance(60_000);
+    await reconciler.pass();
+    expect(records.lookups).toBe(1);
+    advance(60_000);
+    await reconciler.pass();
+    expect(records.lookups).toBe(2);
+    expect(callEvents).toHaveLength(0);
+    expect(reconciler.watching).toBe(1);
+  });
+
+  it('ends a planned call with no conference as error only once the quiet time has passed since its plan', async () => {
+    const { bus, callEvents, reconciler, advance } = await setup();
+    await bus.publish(TOPICS.calls, CALL_ID, exampleEvents(CALL_ID).CallPlanned);
+    await bus.idle();
+    await reconciler.pass();
+    expect(callEvents).toHaveLength(0); // the orchestrator may still be dialling
+    advance(120_000);
+    await reconciler.pass();
+    await bus.idle();
+    expect(callEvents).toEqual([
+      expect.objectContaining({
+        eventId: `${CALL_ID}:call_ended:gateway`,
+        type: 'call_ended',
+        endReason: 'error',
+        detail: expect.stringContaining('Twilio has no conference for the call'),
+      }),
+    ]);
+    expect(reconciler.watching).toBe(0);
+  });
 });

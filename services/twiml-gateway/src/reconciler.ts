@@ -256,6 +256,11 @@ export class Reconciler {
       sid: w.conferenceSid,
       friendlyName: `${CONFERENCE_PREFIX}${w.callId}`,
     });
+    if (!conference && this.o.now() - w.firstSeenAt < this.o.quietMs) {
+      // The orchestrator may still be dialling (it plans before it creates the conference): asked again later.
+      w.lastNewsAt = this.o.now();
+      return;
+    }
     if (!conference) {
       if (!w.ended && !w.failed) {
         log.warn({ reconciled: true }, 'no conference exists for the planned call: ending it');
