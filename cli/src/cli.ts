@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { databaseUrlProblem } from '@synthcall/analytics-sink';
+import { loadConversationEngineConfig } from '@synthcall/conversation-engine';
 import cliProgress from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { type GenerateSummary, generate } from './embedded.js';
@@ -38,6 +39,55 @@ function httpUrl(raw: string): string {
   throw new InvalidArgumentError(`must be an http(s) URL such as https://api.segment.io, got "${raw}".`);
 }
 
+/** The server `npm run model:up` starts (tools/model/model.sh): its address and model alias. */
+const LOCAL_MODEL = { port: '8088', model: 'smollm2-135m-instruct' };
+
+/**
+ * `--provider openai` with neither OPENAI_BASE_URL nor OPENAI_API_KEY set means the local model of `npm run model:up`
+ * (nothing else could answer): its address, and settings measured to suit a small model on a small machine
+ * (docs/benchmarks.md). Each stays overridable by its variable.
+ */
+function localModelDefaults(env: NodeJS.ProcessEnv): Record<string, string> {
+  if (env.OPENAI_BASE_URL || env.OPENAI_API_KEY) return {};
+  const url = `http://127.0.0.1:${env.SYNTHCALL_MODEL_PORT ?? LOCAL_MODEL.port}/v1`;
+  process.stderr.write(
+    `--provider openai: no OPENAI_BASE_URL or OPENAI_API_KEY, so the local model server at ${url}\n`,
+  );
+  return {
+    OPENAI_BASE_URL: url,
+    OPENAI_MODEL: env.OPENAI_MODEL ?? LOCAL_MODEL.model,
+    LLM_TEMPERATURE: env.LLM_TEMPERATURE ?? '0.3',
+    OPENAI_TIMEOUT: env.OPENAI_TIMEOUT ?? '20s',
+    OPENAI_MAX_RETRIES: env.OPENAI_MAX_RETRIES ?? '1',
+  };
+}
+
+/** Fails before any call is placed when the model server does not answer, instead of wording every line by template. */
+async function checkModelServer(engine: {
+  OPENAI_BASE_URL?: string | undefined;
+  OPENAI_API_KEY?: string | undefined;
+}) {
+  const base = (engine.OPENAI_BASE_URL ?? 'https://api.openai.com/v1').replace(/\/$/, '');
+  let status = 0;
+  try {
+    const res = await fetch(`${base}/models`, {
+      headers: engine.OPENAI_API_KEY ? { authorization: `Bearer ${engine.OPENAI_API_KEY}` } : {},
+      signal: AbortSignal.timeout(5_000),
+    });
+    status = res.status;
+    await res.body?.cancel();
+  } catch {}
+  if (status >= 200 && status < 300) return;
+  throw Object.assign(
+    new Error(
+      status === 0
+        ? `no model server answers at ${base}: start the local one with \`npm run model:up\`, or set OPENAI_BASE_URL`
+        : `the model server at ${base} answered ${status} to GET /models: check OPENAI_API_KEY and OPENAI_BASE_URL`,
+    ),
+    { code: 'SYNTH_LLM_CONNECTION' },
+  );
+}
+
 function printSummary(s: GenerateSummary): void {
   const mix = (counts: Record<string, number | undefined>) =>
     Object.entries(counts)
@@ -52,6 +102,8 @@ function printSummary(s: GenerateSummary): void {
     `outcomes     ${mix(s.outcomes)}`,
     `wall time    ${s.wallSec.toFixed(1)} s (${s.callsPerMin.toFixed(1)} calls/min)`,
     `turn latency heard → reply p50 ${s.turnLatencyMs.p50} ms, p99 ${s.turnLatencyMs.p99} ms (${s.turnLatencyMs.samples} turns)`,
+    `worded by    ${s.provider.name}${s.provider.model ? ` (${s.provider.model})` : ''}: model ${s.realizedBy.model}, template ${s.realizedBy.template}, fallback ${s.realizedBy.fallback} lines`,
+    `llm tokens   prompt ${s.llmTokens.prompt}, completion ${s.llmTokens.completion}`,
     `dataset      ${s.out}`,
     ...(s.database
       ? [`postgres     ${s.database.calls} calls written in ${s.database.sec.toFixed(1)} s`]
@@ -72,6 +124,15 @@ export function buildProgram(): Command {
     .command('generate')
     .description(
       'Run calls end to end in this process on the offline defaults (twilio-sim, scripted dialogue, embedded bus) and write a dataset.',
+    )
+    .addOption(
+      new Option(
+        '--provider <name>',
+        "who words the director's moves: scripted (offline templates) or openai (a model at OPENAI_BASE_URL, model OPENAI_MODEL; LLM_* settings)",
+      )
+        .choices(['scripted', 'openai'])
+        .env('LLM_PROVIDER')
+        .default('scripted'),
     )
     .option('-n, --calls <n>', 'number of calls', positiveInt('--calls', 100_000), 10)
     .option(
@@ -142,7 +203,7 @@ export function buildProgram(): Command {
     )
     .addHelpText(
       'after',
-      '\nExamples:\n  npx synthcall generate --calls 100 --seed demo --out ./data\n  DATABASE_URL=postgres://user:password@127.0.0.1:5432/synthcall npx synthcall generate --calls 10\n\nWrites <out>/manifest.json, calls.jsonl, transcripts/<callId>.json and labels/<callId>.json (and, with a\ndatabase URL, the same calls into its runs, calls, turns, labels, spoken_pii, recordings and intelligence tables).',
+      '\nExamples:\n  npx synthcall generate --calls 100 --seed demo --out ./data\n  npm run model:up && npx synthcall generate --calls 20 --provider openai   # the local model, no account\n  DATABASE_URL=postgres://user:password@127.0.0.1:5432/synthcall npx synthcall generate --calls 10\n\nWrites <out>/manifest.json, calls.jsonl, transcripts/<callId>.json and labels/<callId>.json (and, with a\ndatabase URL, the same calls into its runs, calls, turns, labels, spoken_pii, recordings and intelligence tables).',
     )
     .action(async (opts) => {
       // Checked here, not by a commander parser: its error would print the URL, password included.
@@ -152,6 +213,15 @@ export function buildProgram(): Command {
           code: 'SYNTH_CONFIG_INVALID',
         });
       }
+      // The engine's own config loader: the same variables and checks as the conversation-engine service.
+      const engine = loadConversationEngineConfig({
+        ...process.env,
+        ...(opts.provider === 'openai' ? localModelDefaults(process.env) : {}),
+        LLM_PROVIDER: opts.provider,
+        SYNTHCALL_BUS: 'memory',
+        ENGINE_STATE_STORE: 'memory',
+      });
+      if (engine.LLM_PROVIDER === 'openai') await checkModelServer(engine);
       const interactive = process.stderr.isTTY;
       const bar = interactive
         ? new cliProgress.SingleBar(
@@ -171,6 +241,7 @@ export function buildProgram(): Command {
         asrWer: opts.asrWer,
         audio: Boolean(opts.audio),
         timeoutMs: opts.timeout * 1000,
+        engine,
         logLevel: opts.logLevel,
         version,
         ...(opts.databaseUrl ? { databaseUrl: String(opts.databaseUrl) } : {}),

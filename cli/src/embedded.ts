@@ -18,16 +18,19 @@ import {
 import {
   BusChangelogStateStore,
   ConversationEngine,
+  type ConversationEngineConfig,
   createEngineMetrics,
   LINE_TIMING_VARIABLES,
   type LineTimingConfig,
   type LlmProvider,
+  providerFromConfig,
   ScriptedLlmProvider,
+  seededRandom,
   worstCaseLineMs,
 } from '@synthcall/conversation-engine';
 import { type EventBus, KafkaEventBus, MemoryEventBus } from '@synthcall/event-bus';
 import { createLogger } from '@synthcall/logging';
-import { createBusMetrics, createMetricsRegistry } from '@synthcall/metrics';
+import { createBusMetrics, createMetricsRegistry, type Registry } from '@synthcall/metrics';
 import {
   MemoryCallBudget,
   Orchestrator,
@@ -72,7 +75,12 @@ export interface GenerateOptions {
    * clock waits for the engine derive from them. Default: the scripted provider's.
    */
   lineTiming?: LineTimingConfig;
-  /** Tests: a dialogue provider to use instead of the scripted one (e.g. a deliberately slow one). */
+  /**
+   * The conversation-engine's own config (`loadConversationEngineConfig`): which provider words the director's moves
+   * (LLM_PROVIDER, OPENAI_*, LLM_*) and the line timing derived from it. Default: the scripted provider.
+   */
+  engine?: ConversationEngineConfig;
+  /** Tests: a dialogue provider to use instead of the one the engine config names (e.g. a deliberately slow one). */
   testProvider?: LlmProvider;
   /** Tests: how long the gateway holds a webhook before a Pause + Redirect (scaled down with the provider). */
   replyHoldMs?: number;
@@ -127,6 +135,12 @@ export interface GenerateSummary {
   turnLatencyMs: { p50: number; p99: number; samples: number };
   /** Calls written to PostgreSQL and how long that took, when a database URL was given. */
   database?: { calls: number; sec: number };
+  /** Who worded the director's moves. */
+  provider: { name: string; model: string | null };
+  /** Spoken lines by who worded them: the model (checked against the plan), the director's template, a fallback. */
+  realizedBy: { model: number; template: number; fallback: number };
+  /** Language-model tokens of the run (0 for the scripted provider). */
+  llmTokens: { prompt: number; completion: number };
 }
 
 // Credentials of the offline Twilio; it is a local process, nothing here reaches Twilio.
@@ -155,7 +169,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
   const started = Date.now();
   const deadline = started + o.timeoutMs;
   // The engine's worst-case line bounds the gateway's reply wait and how long the simulated clock waits for a line.
-  const lineMs = worstCaseLineMs(o.lineTiming ?? SCRIPTED_TIMING);
+  const lineMs = worstCaseLineMs(o.lineTiming ?? o.engine ?? SCRIPTED_TIMING);
   const replyTimeoutMs = replyTimeoutFor(lineMs);
   if (o.timeoutMs < replyTimeoutMs) {
     throw Object.assign(
@@ -298,6 +312,16 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
     const engineBus = holdClockWhileHandling(busFor('conversation-engine'), () =>
       sim.holdClock(replyTimeoutMs),
     );
+    const engineMetrics = createEngineMetrics(registry);
+    const provider =
+      o.testProvider ??
+      (o.engine
+        ? providerFromConfig(o.engine, {
+            now: Date.now,
+            random: seededRandom(`${o.seed}:llm-jitter`),
+            metrics: engineMetrics,
+          })
+        : new ScriptedLlmProvider());
     const engine = new ConversationEngine({
       bus: engineBus,
       store: new BusChangelogStateStore({
@@ -306,16 +330,18 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
         instanceId: group('embedded'),
         groupPrefix: group('conversation-engine-state'),
       }),
-      provider: o.testProvider ?? new ScriptedLlmProvider(),
+      provider,
       personas,
       now: Date.now,
       logger,
-      metrics: createEngineMetrics(registry),
+      metrics: engineMetrics,
+      ...(o.engine ? { limits: { maxFallbackRun: o.engine.LLM_MAX_FALLBACK_RUN } } : {}),
       topics: {
         calls: topics.calls,
         utterances: topics.utterances,
         replies: topics.replies,
         callEvents: topics.callEvents,
+        groundTruth: topics.groundTruth,
       },
       group: group('conversation-engine'),
     });
@@ -476,6 +502,8 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
     const summary = {
       ...summarize(dataset, o, out, started, timedOut),
       turnLatencyMs: latency.percentiles(),
+      provider: { name: provider.name, model: provider.model },
+      llmTokens: await tokensUsed(registry),
     };
     const manifest: RunManifest = {
       runId: randomUUID(),
@@ -488,7 +516,8 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
         asrWer: o.asrWer,
         audio: o.audio ?? false,
         telephony: 'twilio-sim',
-        provider: 'scripted',
+        provider: provider.name,
+        model: provider.model,
         bus: transport.kind,
       },
       versions: { synthcall: o.version, node: process.version },
@@ -608,14 +637,17 @@ function summarize(
   out: string,
   started: number,
   timedOut: boolean,
-): Omit<GenerateSummary, 'turnLatencyMs'> {
+): Omit<GenerateSummary, 'turnLatencyMs' | 'provider' | 'llmTokens'> {
   const endReasons: GenerateSummary['endReasons'] = {};
   const outcomes: GenerateSummary['outcomes'] = {};
   let turns = 0;
   let fallbackTurns = 0;
   let finished = 0;
+  const realizedBy = { model: 0, template: 0, fallback: 0 };
   for (const id of dataset.callIds()) {
     const r = dataset.record(id);
+    const counts = dataset.labels(id).turnsRealizedBy;
+    for (const key of ['model', 'template', 'fallback'] as const) realizedBy[key] += counts[key];
     const ended = dataset.isFinished(id);
     if (ended) finished += 1;
     turns += r.turnCount;
@@ -636,5 +668,17 @@ function summarize(
     callsPerMin: wallSec > 0 ? (finished / wallSec) * 60 : 0,
     timedOut,
     unfinished: o.calls - finished,
+    realizedBy,
   };
+}
+
+/** The run's language-model tokens, from the engine's own counter (what its metrics export). */
+async function tokensUsed(registry: Registry): Promise<{ prompt: number; completion: number }> {
+  const metric = registry.getSingleMetric('synthcall_llm_tokens_total');
+  const tokens = { prompt: 0, completion: 0 };
+  for (const v of (await metric?.get())?.values ?? []) {
+    const kind = v.labels.kind;
+    if (kind === 'prompt' || kind === 'completion') tokens[kind] += v.value;
+  }
+  return tokens;
 }

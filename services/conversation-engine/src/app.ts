@@ -20,9 +20,10 @@ export { BusChangelogStateStore } from './adapters/bus-changelog-state-store.js'
 export { MemoryStateStore } from './adapters/memory-state-store.js';
 export { OpenAiLlmProvider } from './adapters/openai-llm-provider.js';
 export { ScriptedLlmProvider } from './adapters/scripted-llm-provider.js';
-export { loadConversationEngineConfig } from './config.js';
+export { type Config as ConversationEngineConfig, loadConversationEngineConfig } from './config.js';
 export type { CallState } from './domain/conversation.js';
 export type { LlmProvider } from './domain/llm-provider.js';
+export { seededRandom } from './domain/random.js';
 export type { GroundTruth, PiiSpan } from './domain/scripted/planner.js';
 export { simulateCall } from './domain/simulate.js';
 export type { StateStore } from './domain/state-store.js';
