@@ -257,6 +257,9 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       audio: o.audio ?? false,
       // The simulated day starts at a fixed instant, so call times in the dataset do not depend on when it ran.
       startTimeMs: SIMULATED_DAY_START,
+      // Simulated time moves only when every part of the run is waiting on it: the engine and the orchestrator hold
+      // the clock while they work, so no real-time window decides when a call starts (same seed, same dataset).
+      clockQuietMs: 0,
       onError: (err: unknown) => logger.error({ err }, 'twilio-sim background error'),
     });
     cleanups.push(() => sim.close());
@@ -433,6 +436,8 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       group: group('orchestrator'),
       // A timed-out run stops with requests waiting for a call slot; they are not waited for.
       stopGraceMs: 1_000,
+      // Bounded by two REST timeouts: a hung Twilio request cannot freeze the sim.
+      holdClock: () => sim.holdClock(30_000),
       topics: { requests: topics.callRequests, calls: topics.calls, callEvents: topics.callEvents },
     });
     await orchestrator.start();

@@ -36,6 +36,11 @@ export interface ConcurrencyGateOptions {
   clock: Clock;
   sleep: Sleep;
   onLeaseExpired?: (callId: string) => void;
+  /**
+   * Called when a caller starts waiting for a slot; the function it returns is called once, synchronously, when the
+   * caller is woken (or its wait otherwise ends). The orchestrator uses it to say when it is idle.
+   */
+  onWait?: () => () => void;
 }
 
 /**
@@ -64,7 +69,10 @@ export class ConcurrencyGate {
     const { max, leaseMs = 0, clock, sleep } = this.options;
     for (;;) {
       // After close a waiter never returns: its message stays uncommitted and is redelivered after the restart.
-      if (this.closed) await new Promise<never>(() => {});
+      if (this.closed) {
+        this.options.onWait?.();
+        await new Promise<never>(() => {});
+      }
       if (max <= 0 || this.active.size < max) break;
       if (leaseMs <= 0) {
         await this.nextRelease();
@@ -73,7 +81,7 @@ export class ConcurrencyGate {
       const now = clock.now().getTime();
       const oldest = Math.min(...this.active.values());
       if (oldest + leaseMs > now) {
-        await Promise.race([this.nextRelease(), sleep(oldest + leaseMs - now)]);
+        await this.nextRelease(sleep(oldest + leaseMs - now));
         continue;
       }
       for (const [id, since] of this.active) {
@@ -86,8 +94,25 @@ export class ConcurrencyGate {
     this.active.set(callId, clock.now().getTime());
   }
 
-  private nextRelease(): Promise<void> {
-    return new Promise<void>((wake) => this.waiters.push(wake));
+  private async nextRelease(timeout?: Promise<void>): Promise<void> {
+    const resume = this.options.onWait?.();
+    let resumed = false;
+    const resumeOnce = () => {
+      if (resumed) return;
+      resumed = true;
+      resume?.();
+    };
+    const released = new Promise<void>((wake) =>
+      this.waiters.push(() => {
+        resumeOnce();
+        wake();
+      }),
+    );
+    try {
+      await (timeout ? Promise.race([released, timeout]) : released);
+    } finally {
+      resumeOnce();
+    }
   }
 
   release(callId: string): boolean {

@@ -4,7 +4,9 @@ import { startTwilioSim, type TwilioSim } from '@synthcall/twilio-sim';
 import twilio from 'twilio';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BaseUrlHttpClient, TwilioTelephony } from './adapters/twilio-telephony.js';
+import type { Telephony } from './domain/ports.js';
 import { orchestratorMetrics } from './metrics.js';
+import type { OrchestratorDeps } from './orchestrator.js';
 import { startGatewayStub } from './testing/gateway-stub.js';
 import { callRequest, type Harness, startHarness, testConference } from './testing/harness.js';
 
@@ -30,7 +32,10 @@ describe('orchestrator placing calls on twilio-sim through the SDK', () => {
     await new Promise((resolve) => gateway.server.close(resolve));
   });
 
-  async function orchestratorOnSim(): Promise<Harness> {
+  async function orchestratorOnSim(
+    options: { wrap?: (t: Telephony) => Telephony } & Pick<Partial<OrchestratorDeps>, 'holdClock'> = {},
+  ): Promise<Harness> {
+    const { wrap = (t: Telephony) => t, ...overrides } = options;
     const sdk = twilio(ACCOUNT_SID, AUTH_TOKEN, { httpClient: new BaseUrlHttpClient(sim.baseUrl) });
     const app = await sdk.applications.create({ friendlyName: 'gateway', voiceUrl: `${gateway.url}/voice` });
     const registry = createMetricsRegistry({
@@ -46,13 +51,14 @@ describe('orchestrator placing calls on twilio-sim through the SDK', () => {
       metrics: orchestratorMetrics(registry),
     });
     const h = await startHarness({
-      telephony,
+      telephony: wrap(telephony),
       conference: {
         ...testConference,
         customerTo: `app:${app.sid}`,
         agentTo: `app:${app.sid}`,
         gatewayPublicUrl: gateway.url,
       },
+      ...overrides,
     });
     harnesses.push(h);
     return h;
@@ -83,5 +89,37 @@ describe('orchestrator placing calls on twilio-sim through the SDK', () => {
     await sim.whenIdle();
     expect(await conferenceNames()).toHaveLength(3);
     expect(await second.read(TOPICS.calls.name, 'CallPlanned')).toHaveLength(0);
+  });
+
+  it('places the calls of a request at one simulated instant however slowly the machine runs its REST calls', async () => {
+    // A busy machine: every REST call of the orchestrator, and every leg it dials, starts 60 ms of real time late.
+    const late = () => new Promise((r) => setTimeout(r, 60));
+    const h = await orchestratorOnSim({
+      wrap: (t) => ({
+        conferenceExists: async (name) => {
+          await late();
+          return t.conferenceExists(name);
+        },
+        createConference: (request, pace) =>
+          t.createConference(request, async () => {
+            await late();
+            await pace();
+          }),
+      }),
+      holdClock: () => sim.holdClock(10_000),
+    });
+    await h.bus.publish(TOPICS.callRequests, 'req-slow', callRequest({ requestId: 'req-slow', count: 3 }));
+    await h.bus.idle();
+    await sim.whenIdle();
+    const sdk = twilio(ACCOUNT_SID, AUTH_TOKEN, { httpClient: new BaseUrlHttpClient(sim.baseUrl) });
+    const created = (await sdk.conferences.list()).map((c) => c.dateCreated.toISOString());
+    expect(created).toHaveLength(3);
+    expect(new Set(created).size).toBe(1);
+    // Both legs of each call were dialled at that instant too.
+    const started = (await sdk.calls.list())
+      .filter((c) => c.direction === 'outbound-api')
+      .map((c) => c.dateCreated.toISOString());
+    expect(started).toHaveLength(6);
+    expect(new Set(started).size).toBe(1);
   });
 });

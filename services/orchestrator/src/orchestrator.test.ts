@@ -226,6 +226,36 @@ describe('orchestrator on CallRequested', () => {
     ]);
   });
 
+  it('holds the simulated clock while it works on a request, not while it waits for a slot, and again from the moment a slot frees', async () => {
+    const seen: string[] = [];
+    let held = 0;
+    const h = await harness({
+      maxConcurrentCalls: 1,
+      holdClock: () => {
+        held += 1;
+        seen.push(`hold with ${h.telephony.created.length} placed`);
+        return () => {
+          held -= 1;
+          seen.push(`release with ${h.telephony.created.length} placed`);
+        };
+      },
+    });
+    await send(h, callRequest({ count: 2 }));
+    await vi.waitFor(() => expect(seen).toHaveLength(2));
+    expect(held).toBe(0);
+    // The slot's release takes the hold before anything else can run: no moment in between for the clock to move.
+    h.orchestrator.handleLifecycle(ended('req-a-0000'));
+    expect(held).toBe(1);
+    await h.bus.idle();
+    expect(held).toBe(0);
+    expect(seen).toEqual([
+      'hold with 0 placed',
+      'release with 1 placed',
+      'hold with 1 placed',
+      'release with 2 placed',
+    ]);
+  });
+
   it('spaces every dialled leg by the CPS limit on the injected clock', async () => {
     const h = await harness({ twilioCps: 1 });
     const start = h.clock.ms;

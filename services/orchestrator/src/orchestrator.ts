@@ -60,6 +60,12 @@ export interface OrchestratorDeps {
   topics?: Partial<OrchestratorTopics>;
   /** Consumer group on call-requests (shared by every replica). */
   group?: string;
+  /**
+   * A simulated run's clock hold (twilio-sim's `holdClock`): taken while the orchestrator works on a request and
+   * released while it waits for a call slot, so the simulated clock never runs on between a request (or a freed
+   * slot) and the calls it places. Without it, how fast this process answers decides when calls start.
+   */
+  holdClock?: () => () => void;
 }
 
 /** What became of one request (also logged). */
@@ -98,6 +104,9 @@ export class Orchestrator {
   /** Calls a handler is placing right now. */
   private readonly placing = new Set<string>();
   private subscriptions: Subscription[] = [];
+  /** Request handlers working right now (not waiting for a slot); the clock is held while any is. */
+  private working = 0;
+  private releaseClock: (() => void) | undefined;
 
   constructor(private readonly deps: OrchestratorDeps) {
     this.topics = {
@@ -111,6 +120,11 @@ export class Orchestrator {
       leaseMs: deps.slotLeaseMs ?? 0,
       clock: deps.clock,
       sleep: deps.sleep,
+      // A handler waiting for a slot is idle; the release that wakes it makes it busy again at once.
+      onWait: () => {
+        this.leave();
+        return () => this.enter();
+      },
       onLeaseExpired: (callId) =>
         deps.logger.warn({ callId }, 'no end event for this call within its lease; slot taken back'),
     });
@@ -169,6 +183,26 @@ export class Orchestrator {
   }
 
   async handleRequest(request: CallRequested): Promise<RequestSummary> {
+    this.enter();
+    try {
+      return await this.handleRequestHeld(request);
+    } finally {
+      this.leave();
+    }
+  }
+
+  private enter(): void {
+    if (this.working++ === 0) this.releaseClock = this.deps.holdClock?.();
+  }
+
+  private leave(): void {
+    if (--this.working > 0) return;
+    const release = this.releaseClock;
+    this.releaseClock = undefined;
+    release?.();
+  }
+
+  private async handleRequestHeld(request: CallRequested): Promise<RequestSummary> {
     const log = this.deps.logger.child({ requestId: request.requestId });
     const pairings = this.pair(request);
     const summary: RequestSummary = {

@@ -43,6 +43,12 @@ export interface TwilioSimOptions {
   conferenceHoldMs?: number;
   /** TwiML run by the far end of a call to a number the sim does not own (default: silence for an hour). */
   defaultAnswerTwiml?: string;
+  /**
+   * Fast clock only: real ms the clock stays still after serving a REST request, so a client's next request lands
+   * at the same simulated instant (default 20). A guess about how fast the client is: a client in the same process
+   * sets 0 and holds the clock itself (`holdClock`) while it works, so no real time decides when simulated time moves.
+   */
+  clockQuietMs?: number;
   /** Start of the virtual clock (epoch ms); defaults to the wall clock at start. */
   startTimeMs?: number;
   timing?: SpeechTiming;
@@ -98,7 +104,10 @@ export async function startTwilioSim(options: TwilioSimOptions): Promise<TwilioS
       ? options.clock
       : options.clock === 'realtime'
         ? new RealtimeClock()
-        : new VirtualClock({ startMs: options.startTimeMs ?? Date.now() });
+        : new VirtualClock({
+            startMs: options.startTimeMs ?? Date.now(),
+            ...(options.clockQuietMs !== undefined ? { quietMs: options.clockQuietMs } : {}),
+          });
   let baseUrl = '';
   const telephony = new Telephony({
     accountSid: options.accountSid,
