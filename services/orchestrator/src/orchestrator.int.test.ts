@@ -154,7 +154,7 @@ describe('an orchestrator that crashes after claiming a call, on a real broker',
     const replica = (name: string, telephony: FakeTelephony, bus: KafkaEventBus) =>
       kafkaReplica({ name, bus, telephony, topics, budgetTopic, group, cap });
 
-    // The group has consumed everything before the request (a new group would start at the end of the topic).
+    // The group has consumed everything before the request.
     const admin = new Kafka({
       clientId: uniqueName('it-admin'),
       brokers: brokers.split(','),
@@ -226,5 +226,87 @@ describe('an orchestrator that crashes after claiming a call, on a real broker',
       rank: 2,
       granted: false,
     });
+  });
+});
+
+/** Twilio as a replica that dies after placing `placeBeforeDying` calls sees it: the next call never returns. */
+class DiesAfter extends FakeTelephony {
+  private died = () => {};
+  readonly dead = new Promise<void>((resolve) => {
+    this.died = resolve;
+  });
+
+  constructor(private readonly placeBeforeDying: number) {
+    super();
+  }
+
+  override createConference(
+    ...args: Parameters<FakeTelephony['createConference']>
+  ): Promise<ConferenceCreated> {
+    if (this.created.length < this.placeBeforeDying) return super.createConference(...args);
+    this.died();
+    return new Promise(() => {});
+  }
+}
+
+/** The same Twilio account seen from another replica: conferences the first one created exist here too. */
+class SameAccount extends FakeTelephony {
+  constructor(private readonly other: FakeTelephony) {
+    super();
+  }
+
+  override async conferenceExists(conferenceName: string): Promise<boolean> {
+    return (
+      (await super.conferenceExists(conferenceName)) ||
+      this.other.created.some((c) => c.conferenceName === conferenceName)
+    );
+  }
+}
+
+describe('an orchestrator restarted during a request, on a partition its group never committed', () => {
+  it('reads the request from the earliest record and places only the calls not placed yet', async () => {
+    const { brokers } = integrationEnv();
+    const topics: OrchestratorTopics = {
+      requests: await freshTopic(brokers, 'CallRequested', 1),
+      calls: await freshTopic(brokers, 'CallPlanned', 1),
+      callEvents: await freshTopic(brokers, 'CallLifecycle', 1),
+    };
+    const budgetTopic: TopicBinding<'CallBudgetClaim'> = await freshTopic(brokers, 'CallBudgetClaim', 1);
+    // A group that never committed anything: the partition holding the request has no offset for it.
+    const group = uniqueName('it-orchestrator');
+    const request = callRequest({ requestId: uniqueName('restart'), count: 5 });
+    const replica = (name: string, telephony: FakeTelephony, bus: KafkaEventBus) =>
+      kafkaReplica({ name, bus, telephony, topics, budgetTopic, group, cap: 100 });
+
+    // The first orchestrator is handed the request, places two of its five calls and dies before committing.
+    const { bus: busA } = await kafkaBusForTest();
+    await busA.publish(topics.requests, request.requestId, request);
+    const twilioA = new DiesAfter(2);
+    const a = replica('replica-a', twilioA, busA);
+    void a.orchestrator.handleRequest(request);
+    await twilioA.dead;
+    await a.budget.close();
+    await busA.close();
+
+    // Its replacement joins the same group after the request was written.
+    const { bus: busB } = await kafkaBusForTest();
+    const twilioB = new SameAccount(twilioA);
+    const b = replica('replica-b', twilioB, busB);
+    closers.push(
+      () => busB.close(),
+      () => b.budget.close(),
+      () => b.orchestrator.stop(),
+    );
+    await b.orchestrator.start();
+
+    const ids = (from: number, to: number) =>
+      Array.from(
+        { length: to - from },
+        (_, i) => `${request.requestId}-${String(from + i).padStart(4, '0')}`,
+      );
+    await vi.waitFor(() => expect(twilioB.created).toHaveLength(3), { timeout: 30_000, interval: 200 });
+    expect(twilioA.created.map((c) => c.callId)).toEqual(ids(0, 2));
+    expect(twilioB.created.map((c) => c.callId)).toEqual(ids(2, 5));
+    expect(await rejected(b.registry, 'duplicate')).toBe(2);
   });
 });

@@ -149,6 +149,10 @@ export class Orchestrator {
       await this.deps.bus.subscribe({
         topic: this.topics.requests,
         group: this.deps.group ?? 'orchestrator',
+        // A command: a partition the group never committed must be read from its first record, or a request
+        // written before this replica joined (or in progress when the last one died) is skipped for good. Calls a
+        // re-read request already placed are found on Twilio and skipped (placeCall).
+        fromBeginning: true,
         handler: async ({ value }) => {
           await this.handleRequest(value);
         },
