@@ -31,6 +31,7 @@ export {
   bindTopic,
   type EventOf,
   type EventTypes,
+  SPOKEN_HEADER,
   TOPICS,
   type TopicBinding,
   type TopicKey,

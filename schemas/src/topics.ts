@@ -36,6 +36,13 @@ export interface TopicSpec<S extends EventSchemaName = EventSchemaName> extends 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
+ * Header of a `replies` record that the twiml-gateway publishes after it spoke a fallback line: the words the leg
+ * heard for that (callId, role, turn). Partition order cannot say it (the engine's late line may precede it after a
+ * broker outage or a gateway restart), so readers that record what was said take this record over any other reply.
+ */
+export const SPOKEN_HEADER = 'synthcall-spoken';
+
+/**
  * THE topic manifest: every topic, its value schema, partitions and configs, declared once. `npm run stack:up`
  * creates topics from it, the services bind to it, and deploy/k8s generates its KafkaTopic resources from it.
  */

@@ -3,6 +3,7 @@ import {
   callIdProblem,
   type GroundTruthRecorded,
   requestIdProblem,
+  SPOKEN_HEADER,
   TOPICS,
   type TopicBinding,
 } from '@synthcall/schemas';
@@ -83,8 +84,8 @@ export async function collectDataset(o: CollectorOptions): Promise<DatasetCollec
       group: `${o.group}-replies`,
       fromBeginning,
       ...replay,
-      handler: async ({ value }) => {
-        o.dataset.onReply(value);
+      handler: async ({ value, headers }) => {
+        o.dataset.onReply(value, headers[SPOKEN_HEADER] === 'true');
         o.onEvent?.();
       },
     }),

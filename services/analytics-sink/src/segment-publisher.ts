@@ -1,5 +1,5 @@
 import type { EventBus, Subscription } from '@synthcall/event-bus';
-import { TOPICS, type TopicBinding } from '@synthcall/schemas';
+import { SPOKEN_HEADER, TOPICS, type TopicBinding } from '@synthcall/schemas';
 import {
   DEFAULT_ABANDON_MS,
   DEFAULT_RETAIN_MS,
@@ -117,8 +117,8 @@ export class SegmentPublisher {
         group: `${group}-replies`,
         fromBeginning,
         ...replay,
-        handler: async ({ value }) => {
-          this.dataset.onReply(value);
+        handler: async ({ value, headers }) => {
+          this.dataset.onReply(value, headers[SPOKEN_HEADER] === 'true');
           this.sweepIfDue();
         },
       }),

@@ -1,5 +1,5 @@
 import { type EventBus, MemoryEventBus } from '@synthcall/event-bus';
-import { TOPICS } from '@synthcall/schemas';
+import { SPOKEN_HEADER, TOPICS } from '@synthcall/schemas';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   AGENT_SID,
@@ -271,8 +271,10 @@ describe('twiml-gateway: answering legs', () => {
     const { verbs, hops } = await followRedirects(h, first);
     expect(hops).toBeGreaterThan(0);
 
+    // Published to ask the topic who was first, then recorded as the line spoken (SpokenLines).
     const replies = await h.published(TOPICS.replies);
-    expect(replies).toHaveLength(1);
+    expect(replies).toHaveLength(2);
+    expect(replies[1]).toEqual(replies[0]);
     const fallback = replies[0];
     expect(fallback).toMatchObject({
       eventId: 'call-1:reply:agent:2',
@@ -335,6 +337,44 @@ describe('twiml-gateway: answering legs', () => {
     const verbs = await twiml(await pending);
     expect(verbs[0]?.text).toBe('The engine line.');
     expect(await h.metric('synthcall_fallback_turns_total')).toBe(0);
+  });
+
+  it('records the fallback it spoke when the topic holds the engine line first but its echo came too late', async () => {
+    let openGate = () => {};
+    const gate = new Promise<void>((resolve) => {
+      openGate = resolve;
+    });
+    // A broker restart: the engine's line is first on the topic, but the gateway's consumer gets nothing in time.
+    const stalled = (bus: MemoryEventBus): EventBus => ({
+      publish: (topic, key, value, headers) => bus.publish(topic, key, value, headers),
+      subscribe: (options) =>
+        bus.subscribe({
+          ...options,
+          handler: async (event) => {
+            if (options.topic.name === TOPICS.replies.name) await gate;
+            await options.handler(event);
+          },
+        }),
+      close: () => bus.close(),
+    });
+    const h = await harness({ env: { REPLY_HOLD_MS: '200', REPLY_TIMEOUT_MS: '1000' }, gatewayBus: stalled });
+    await h.plan('call-1');
+    await h.bus.publish(TOPICS.replies, 'call-1', replyEvent('call-1', 'customer', 1, 'The engine line.'));
+
+    const verbs = await twiml(
+      await h.post('/twilio/wait?callId=call-1&role=customer&turn=1&waited=1000', { CallSid: CUSTOMER_SID }),
+    );
+    openGate();
+    expect(verbs[0]?.text).not.toBe('The engine line.');
+    // What the leg heard is on the topic, marked as spoken, after the engine line that was first.
+    await vi.waitFor(() =>
+      expect(
+        h.bus.messages(TOPICS.replies.name).filter((m) => m.headers[SPOKEN_HEADER]?.toString() === 'true'),
+      ).toHaveLength(1),
+    );
+    const replies = await h.published(TOPICS.replies);
+    expect(replies[0]?.text).toBe('The engine line.');
+    expect(replies.at(-1)).toMatchObject({ role: 'customer', turn: 1, fallback: true, text: verbs[0]?.text });
   });
 
   it('falls back for the greeting too when the engine never sends turn 0', async () => {
@@ -495,13 +535,17 @@ describe('twiml-gateway: a slow or silent engine', () => {
     expect(last.map((v) => v.name)).toEqual(['Say', 'Hangup']);
     expect(last[0]?.text).toMatch(/goodbye/i);
 
+    // Each fallback twice: published to ask the topic who was first, then recorded as the line spoken.
     const replies = await h.published(TOPICS.replies);
     expect(replies.map((r) => [r.turn, r.fallback, r.endCall])).toEqual([
       [2, true, false],
+      [2, true, false],
+      [3, true, false],
       [3, true, false],
       [4, true, true],
+      [4, true, true],
     ]);
-    expect(replies[2]).toMatchObject({ endReason: 'error', endedBy: 'agent' });
+    expect(replies[4]).toMatchObject({ endReason: 'error', endedBy: 'agent' });
     const ended = (await h.published(TOPICS.callEvents)).filter((e) => e.type === 'call_ended');
     expect(ended).toEqual([
       expect.objectContaining({ callId: 'call-1', endReason: 'error', endedBy: 'agent' }),

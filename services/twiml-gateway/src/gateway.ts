@@ -46,6 +46,7 @@ import {
 import { createGatewayMetrics, type GatewayMetrics, type RouteLabel } from './metrics.js';
 import { type CallRecords, Reconciler } from './reconciler.js';
 import { checkSignature } from './signature.js';
+import { SpokenLines } from './spoken-lines.js';
 import { hangupTwiml, holdTwiml, listenTwiml, replyTwiml } from './twiml.js';
 import type { VoiceIntelligence } from './voice-intelligence.js';
 
@@ -233,7 +234,13 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   let open = true;
 
   const urls = webhookUrls(config.GATEWAY_PUBLIC_URL);
-  const turns = new TurnResponder({ config, book, bus, topics, metrics, logger, now, urls });
+  const spoken = new SpokenLines({
+    bus,
+    replies: topics.replies,
+    logger,
+    headers: { [ORIGIN_HEADER]: GATEWAY_ORIGIN },
+  });
+  const turns = new TurnResponder({ config, book, bus, topics, metrics, logger, now, urls, spoken });
 
   const app = express();
   app.disable('x-powered-by');
@@ -452,7 +459,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
       if (!open) return;
       open = false;
       book.close();
-      await Promise.all([...subscriptions.map((s) => s.close()), reconciler?.close()]);
+      await Promise.all([...subscriptions.map((s) => s.close()), reconciler?.close(), spoken.close()]);
     },
   };
 }
@@ -482,6 +489,7 @@ interface TurnResponderDeps {
   logger: Logger;
   now: () => number;
   urls: WebhookUrls;
+  spoken: SpokenLines;
 }
 
 /** Answers "what does this leg say at this turn": the reply, a hold-and-redirect, or the fallback line. */
@@ -513,6 +521,8 @@ class TurnResponder {
 
   speak(reply: ReplyReady, waitedMs: number): string {
     this.d.metrics.observeReplyWait(Math.max(0, waitedMs) / 1000);
+    // The topic's first reply for the turn need not be this one (see SpokenLines): say which words the leg heard.
+    if (reply.fallback) this.d.spoken.record(reply);
     return replyTwiml(reply, this.listening(reply.callId, reply.role, heardAfterSpeaking(reply.turn)));
   }
 

@@ -46,6 +46,28 @@ describe('DatasetBuilder', () => {
     });
   });
 
+  it('records the fallback the gateway says it spoke over an engine line that came first on the topic, in any order', () => {
+    // After a broker restart the engine's late line for turn 1 is first on `replies`; the gateway had already spoken
+    // its fallback (its echo never came back in time) and records what it spoke.
+    const engineLine = reply(1, 'The engine line nobody heard.');
+    const spoken = reply(1, 'Sorry, could you say that again?', { fallback: true });
+    for (const order of [
+      [engineLine, spoken],
+      [spoken, engineLine],
+    ]) {
+      const d = new DatasetBuilder();
+      d.onPlanned(ev.CallPlanned);
+      d.onReply(reply(0, 'Hello, Marcus speaking.'));
+      for (const r of order) d.onReply(r, r === spoken);
+      const t = d.transcript('call-7');
+      expect(t.turns.map((x) => [x.turn, x.said, x.fallback])).toEqual([
+        [0, 'Hello, Marcus speaking.', false],
+        [1, 'Sorry, could you say that again?', true],
+      ]);
+      expect(d.record('call-7').fallbackTurns).toBe(1);
+    }
+  });
+
   it('applies events that arrive before their call was planned', () => {
     const d = new DatasetBuilder();
     d.onReply(reply(0, 'Early line.'));

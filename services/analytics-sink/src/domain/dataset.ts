@@ -142,7 +142,10 @@ export const MAX_FORGOTTEN = 100_000;
 
 interface CallData {
   planned: CallPlanned;
-  /** First reply per turn wins, as in the gateway: that is the line that was spoken. */
+  /**
+   * The line spoken per turn: the gateway's record of a line it spoke (`onReply`'s `spoken`) if any, else the
+   * first reply, as in the gateway.
+   */
   said: Map<number, ReplyReady>;
   heard: Map<number, UtteranceHeard>;
   timing: Map<number, { startSec: number; endSec: number }>;
@@ -280,9 +283,13 @@ export class DatasetBuilder {
     waiting.apply.push(apply);
   }
 
-  onReply(e: ReplyReady): void {
+  /**
+   * `spoken`: the record carries SPOKEN_HEADER, the gateway's word for what the leg heard. It replaces the turn's
+   * line in any arrival order: after a broker restart the engine's late line can be first on the topic.
+   */
+  onReply(e: ReplyReady, spoken = false): void {
     this.withCall(e.callId, (c) => {
-      if (!c.said.has(e.turn)) c.said.set(e.turn, e);
+      if (spoken || !c.said.has(e.turn)) c.said.set(e.turn, e);
     });
   }
 
