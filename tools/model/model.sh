@@ -11,6 +11,8 @@
 #   down    stop the server started by `up` (by its pid file)
 #   status  print whether it runs and where
 #   env     print the OPENAI_BASE_URL / OPENAI_MODEL lines to export for `synthcall generate --provider openai`
+# env: SYNTHCALL_MODEL_CACHE, SYNTHCALL_MODEL_PORT (8088), SYNTHCALL_MODEL_THREADS (2), SYNTHCALL_MODEL_PARALLEL (4),
+#      SYNTHCALL_MODEL_CTX (8192), SYNTHCALL_MODEL_NO_BUILD (set: fail instead of building; tests use it)
 set -euo pipefail
 
 LLAMA_CPP_PYTHON_VERSION=0.3.36
@@ -26,8 +28,8 @@ PARALLEL=${SYNTHCALL_MODEL_PARALLEL:-4}
 CTX=${SYNTHCALL_MODEL_CTX:-8192}
 BIN="$CACHE/bin/llama-server"
 GGUF="$CACHE/models/$MODEL_FILE"
-PIDFILE="$CACHE/run/llama-server.pid"
-LOGFILE="$CACHE/run/llama-server.log"
+PIDFILE="$CACHE/run/llama-server-$PORT.pid"
+LOGFILE="$CACHE/run/llama-server-$PORT.log"
 
 log() { printf '[model] %s\n' "$*" >&2; }
 die() { printf '[model] error: %s\n' "$*" >&2; exit 1; }
@@ -42,6 +44,9 @@ python_bin() {
 
 build_server() {
   if [ -x "$BIN" ]; then return 0; fi
+  if [ -n "${SYNTHCALL_MODEL_NO_BUILD:-}" ]; then
+    die "llama-server is not built in $CACHE: run \`npm run model:up\` (or tools/model/model.sh build) once first"
+  fi
   need cmake "apt-get install cmake"
   need g++ "apt-get install g++"
   local py; py=$(python_bin)
@@ -143,12 +148,14 @@ env_lines() {
   echo "export OPENAI_MODEL=$MODEL_ALIAS"
 }
 
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
+
 case "${1:-}" in
   build) build_server; fetch_model; log "cached in $CACHE" ;;
   up) up ;;
   down) down ;;
   status) if pid=$(running_pid); then echo "running (pid $pid) on http://$HOST:$PORT/v1"; else echo "not running"; exit 3; fi ;;
   env) env_lines ;;
-  -h|--help|help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' ;;
-  *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  -h|--help|help) usage ;;
+  *) usage >&2; exit 2 ;;
 esac

@@ -113,6 +113,7 @@ export async function kafkaBusForTest(overrides: Partial<KafkaEventBusOptions> =
   return { bus, deadLetters, brokers, registryUrl };
 }
 
+export { startTestModel, type TestModel } from './model.js';
 export {
   createTestDatabase,
   findPostgresBinDir,

@@ -98,6 +98,7 @@ export function providerFromConfig(
     maxTokens: config.LLM_MAX_TOKENS,
     temperature: config.LLM_TEMPERATURE,
     maxLineChars: config.LLM_MAX_LINE_CHARS,
+    responseFormat: config.LLM_RESPONSE_FORMAT,
     ...deps,
   });
 }

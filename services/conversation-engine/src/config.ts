@@ -48,6 +48,8 @@ export const configSchema = z
     LLM_TEMPERATURE: temperature.default(0.8),
     /** A longer line is nonsense for a phone call and is replaced (the provider's check). */
     LLM_MAX_LINE_CHARS: envInt({ min: 40, max: 4_000 }).default(400),
+    /** json_schema = {"line": …} through response_format (OpenAI, llama-server); text = a LINE: tag, for other servers. */
+    LLM_RESPONSE_FORMAT: envEnum(['json_schema', 'text'] as const).default('json_schema'),
     /** This many fallback lines in a row end the call as `error` on the next line (domain/conversation.ts). */
     LLM_MAX_FALLBACK_RUN: envInt({ min: 1, max: 100 }).default(3),
     /** changelog = the compacted conversation-state topic (survives restarts); memory = this process only. */

@@ -1,0 +1,106 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConversationEngineConfig } from '@synthcall/conversation-engine';
+import { startTestModel, type TestModel } from '@synthcall/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type GenerateSummary, generate } from './embedded.js';
+import { testGenerateOptions } from './testing/generate-options.js';
+
+// `synthcall generate --provider openai` against a real model: llama.cpp's llama-server with SmolLM2-135M-Instruct
+// (tools/model), reached through the openai SDK exactly as OpenAI would be. Not a stub: every "model" line below is
+// words that model produced and the engine checked against the call's plan.
+let model: TestModel;
+let out: string;
+let summary: GenerateSummary;
+
+interface Turn {
+  turn: number;
+  role: string;
+  said: string;
+  realizedBy: string | null;
+}
+interface Labels {
+  callId: string;
+  source: string;
+  provider: string | null;
+  model: string | null;
+  endReason: string | null;
+  spokenPii: Array<{ type: string; value: string; turn: number; start: number; end: number }>;
+  droppedPii: unknown[];
+  turnsRealizedBy: { model: number; template: number; fallback: number };
+}
+
+const CALLS = 5;
+
+beforeAll(async () => {
+  model = await startTestModel();
+  console.log(`[model] ${model.source}`);
+  out = await mkdtemp(join(tmpdir(), 'synthcall-gen-openai-'));
+  const engine = loadConversationEngineConfig({
+    LLM_PROVIDER: 'openai',
+    OPENAI_BASE_URL: model.url,
+    OPENAI_MODEL: model.model,
+    LLM_TEMPERATURE: '0.3',
+    OPENAI_TIMEOUT: '20s',
+    OPENAI_MAX_RETRIES: '1',
+    SYNTHCALL_BUS: 'memory',
+    ENGINE_STATE_STORE: 'memory',
+  });
+  // Short calls keep the run to a few minutes on two cores: each line is a model request or two.
+  summary = await generate(
+    testGenerateOptions(out, {
+      calls: CALLS,
+      seed: 'openai-ci',
+      maxTurns: 12,
+      engine,
+      timeoutMs: 1_500_000,
+    }),
+  );
+  console.log(
+    `[model] ${summary.finished} calls, ${summary.turns} turns in ${summary.wallSec.toFixed(1)} s: model ${summary.realizedBy.model}, template ${summary.realizedBy.template}, fallback ${summary.realizedBy.fallback}; tokens ${summary.llmTokens.prompt}+${summary.llmTokens.completion}; heard→reply p50 ${summary.turnLatencyMs.p50} ms p99 ${summary.turnLatencyMs.p99} ms`,
+  );
+}, 1_800_000);
+
+afterAll(async () => {
+  await model?.stop();
+  if (out) await rm(out, { recursive: true, force: true });
+});
+
+async function readJson<T>(path: string): Promise<T> {
+  return JSON.parse(await readFile(path, 'utf8')) as T;
+}
+
+describe('synthcall generate --provider openai against a real local model', () => {
+  it('ends every call with a reason and labels every call, from the words spoken, as the openai provider', async () => {
+    expect(summary.finished).toBe(CALLS);
+    expect(summary.timedOut).toBe(false);
+    const files = await readdir(join(out, 'labels'));
+    expect(files).toHaveLength(CALLS);
+    for (const file of files) {
+      const labels = await readJson<Labels>(join(out, 'labels', file));
+      expect(labels.endReason).not.toBeNull();
+      expect(labels).toMatchObject({ source: 'provider', provider: 'openai', model: model.model });
+      const transcript = await readJson<{ turns: Turn[] }>(join(out, 'transcripts', file));
+      // Every PII span points at the words spoken in its turn; none had to be dropped.
+      expect(labels.droppedPii).toEqual([]);
+      for (const span of labels.spokenPii) {
+        const said = transcript.turns.find((t) => t.turn === span.turn)?.said ?? '';
+        expect(said.slice(span.start, span.end)).toBe(span.value);
+      }
+      expect(transcript.turns.every((t) => t.realizedBy !== null)).toBe(true);
+    }
+  });
+
+  it('has the model word a real share of the lines, few fallbacks and few loops', () => {
+    const { model: byModel, template, fallback } = summary.realizedBy;
+    const lines = byModel + template + fallback;
+    expect(lines).toBe(summary.turns);
+    // The issue's target is half; SmolLM2-135M measured 37-45% (docs/benchmarks.md). This floor catches a realizer
+    // that stopped reaching or trusting the model; it is not the target.
+    expect(byModel / lines).toBeGreaterThanOrEqual(0.25);
+    expect(fallback / lines).toBeLessThanOrEqual(0.2);
+    expect((summary.endReasons.loop_detected ?? 0) / CALLS).toBeLessThanOrEqual(0.1);
+    expect(summary.llmTokens.completion).toBeGreaterThan(0);
+  });
+});
