@@ -171,7 +171,7 @@ export function exampleEvents(callId = 'call-0001'): EventTypes {
       seed: 'seed-1',
       intendedOutcome: 'resolved',
       demeanorTrajectory: [{ turn: 1, demeanor: 'frustrated' }],
-      pii: [{ type: 'person_name', value: 'Dana', turn: 1, start: 8, end: 12 }],
+      pii: [{ type: 'person_name', value: 'Dana', turn: 1, start: 9, end: 13 }],
       turns: [
         {
           turn: 0,
