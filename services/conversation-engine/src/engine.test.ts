@@ -433,6 +433,49 @@ describe('conversation engine', () => {
     expect(after?.histories.agent.slice(0, before?.histories.agent.length)).toEqual(before?.histories.agent);
   });
 
+  it('re-records the ground truth of an ended call at a higher version after a restart, never reusing a version', async () => {
+    const bus = new MemoryEventBus();
+    const replies: ReplyReady[] = [];
+    const truths: GroundTruthRecorded[] = [];
+    await bus.subscribe({
+      topic: TOPICS.replies,
+      group: 'test',
+      handler: async (e) => void replies.push(e.value),
+    });
+    await bus.subscribe({
+      topic: TOPICS.groundTruth,
+      group: 'test-truth',
+      handler: async (e) => void truths.push(e.value),
+    });
+    const first = await startEngine(bus, new BusChangelogStateStore({ bus }), new ScriptedLlmProvider());
+    await bus.publish(TOPICS.calls, 'call-1', plannedCall());
+    await bus.idle();
+    for (let i = 0; i < 40 && !replies.at(-1)?.endCall; i++) {
+      const last = replies.at(-1) as ReplyReady;
+      await bus.publish(
+        TOPICS.utterances,
+        'call-1',
+        heard(last.role === 'agent' ? 'customer' : 'agent', last.turn, last.text),
+      );
+      await bus.idle();
+    }
+    expect(truths.map((t) => t.version)).toEqual([1]);
+    await first.stop();
+    engines.splice(engines.indexOf(first), 1);
+
+    const second = await startEngine(bus, new BusChangelogStateStore({ bus }), new ScriptedLlmProvider());
+    const customerLine = replies.find((r) => r.role === 'customer' && r.turn === 1) as ReplyReady;
+    await bus.publish(TOPICS.replies, 'call-1', {
+      ...customerLine,
+      text: 'Sorry, you broke up there. Could you say that again?',
+      fallback: true,
+    });
+    await bus.idle();
+    expect(second.state('call-1')?.status).toBe('ended');
+    expect(truths.map((t) => t.version)).toEqual([1, 2]);
+    expect(new Set(truths.map((t) => t.eventId)).size).toBe(2);
+  });
+
   it('refuses a CallPlanned naming a persona it does not have by dead-lettering it', async () => {
     const h = await harness();
     await h.plan({ customer: { id: 'cust-nobody', name: 'Nobody', voice: 'woman', language: 'en-US' } });

@@ -287,8 +287,12 @@ export class ConversationEngine {
       state.callId,
       groundTruthRecord(state, context, this.deps.provider, version, this.deps.now()),
     );
+    // A new state version: a changelog rebuilt after a restart keeps the first record of a version, and would lose
+    // truthVersion (the next record of the call would then reuse version 1).
     await this.deps.store.put({
       ...state,
+      version: state.version + 1,
+      updatedAt: this.deps.now(),
       director: { ...director, truthVersion: version } as unknown as JsonValue,
     });
   }
