@@ -1,5 +1,4 @@
 import { breaksRole } from '../quality-gate.js';
-import { MONTHS, WEEKDAYS } from '../scripted/library.js';
 import type { CallContext, ChatMessage } from '../types.js';
 import type { Move } from './move.js';
 
@@ -66,8 +65,6 @@ const CAPITALISED_WORDS = new Set([
   'AM',
   'PM',
   'US',
-  ...MONTHS,
-  ...WEEKDAYS,
 ]);
 
 const META =
@@ -81,11 +78,76 @@ const STOP = new Set(
   ),
 );
 
-function figures(text: string): string[] {
-  return [...text.matchAll(/\$?\d[\d,]*(?:\.\d+)?/g)]
-    .map((m) => m[0])
-    .filter((f) => f.startsWith('$') || f.replace(/\D/g, '').length >= 2)
-    .map((f) => f.replace(/[$,]/g, '').replace(/\.0+$/, '').replace(/\.$/, ''));
+const UNITS =
+  'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen'.split(
+    ' ',
+  );
+const TENS = 'twenty thirty forty fifty sixty seventy eighty ninety'.split(' ');
+const UNIT_ORDINALS =
+  'zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth'.split(
+    ' ',
+  );
+const TENS_ORDINALS = 'twentieth thirtieth fortieth fiftieth sixtieth seventieth eightieth ninetieth'.split(
+  ' ',
+);
+
+function numberWord(word: string): { value: number; scale?: number } | undefined {
+  const unit = Math.max(UNITS.indexOf(word), UNIT_ORDINALS.indexOf(word));
+  if (unit >= 0) return { value: unit };
+  const tens = Math.max(TENS.indexOf(word), TENS_ORDINALS.indexOf(word));
+  if (tens >= 0) return { value: (tens + 2) * 10 };
+  if (word === 'hundred' || word === 'hundredth') return { value: 0, scale: 100 };
+  if (word === 'thousand' || word === 'thousandth') return { value: 0, scale: 1000 };
+  return undefined;
+}
+
+// Words that are numbers only now and then ("one moment", "first, …", "just a second"): a line may add them freely.
+const IDIOMATIC = new Set(['one', 'first', 'second']);
+
+/** The numbers a text spells out ("one hundred and fifty", "twenty-five", "the fourteenth"), as digits. */
+function spelledNumbers(text: string, all: boolean): string[] {
+  const found: string[] = [];
+  let current: number | undefined;
+  let total = 0;
+  let words = 0;
+  let lastWord = '';
+  const flush = () => {
+    if (current !== undefined && (all || words > 1 || !IDIOMATIC.has(lastWord)))
+      found.push(String(total + current));
+    current = undefined;
+    total = 0;
+    words = 0;
+  };
+  for (const word of text.toLowerCase().match(/[a-z]+/g) ?? []) {
+    const n = numberWord(word);
+    if (!n) {
+      if (word !== 'and' || current === undefined) flush();
+      continue;
+    }
+    if (n.scale === 1000) {
+      total += (current || 1) * 1000;
+      current = 0;
+    } else if (n.scale === 100) current = (current || 1) * 100;
+    else if (current !== undefined && (current % 100 !== 0 ? current % 10 !== 0 || n.value >= 10 : false)) {
+      flush();
+      current = n.value;
+    } else current = (current ?? 0) + n.value;
+    words++;
+    lastWord = word;
+  }
+  flush();
+  return found;
+}
+
+/**
+ * The figures a text says, in digits or in words. Every figure counts, a single digit too ("7 days" for the plan's
+ * 5, "3 pm" for its 9 am, "the 4th"); only "one", "first" and "second" alone are let through as ordinary words.
+ */
+function figures(text: string, all = false): string[] {
+  const digits = [...text.matchAll(/\$?\d[\d,]*(?:\.\d+)?/g)].map((m) =>
+    m[0].replace(/[$,]/g, '').replace(/\.0+$/, '').replace(/\.$/, ''),
+  );
+  return [...digits, ...spelledNumbers(text, all)];
 }
 
 function contentWords(text: string): string[] {
@@ -154,7 +216,7 @@ export function checkRealized(
   if (meta) return fail('meta_talk', `"${meta[0]}"`);
   if (breaksRole(move.role, text)) return fail('wrong_role', `the ${move.role} spoke as the other side`);
 
-  const knownFigures = new Set(figures(known));
+  const knownFigures = new Set(figures(known, true));
   const figure = figures(text).find((f) => !knownFigures.has(f));
   if (figure !== undefined) return fail('made_up_figure', figure);
   const email = [...text.matchAll(/[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g)].find((m) => !known.includes(m[0]));
@@ -188,7 +250,8 @@ export function checkRealized(
       return fail('parrot', `${Math.round(copied * 100)}% of its words are the other side's`);
   }
   const kept = overlap(planned, own);
-  if (planned.length >= 2 && kept < 0.34) return fail('off_move', `${Math.round(kept * 100)}% of the move's words`);
+  if (planned.length >= 2 && kept < 0.34)
+    return fail('off_move', `${Math.round(kept * 100)}% of the move's words`);
   if (words.length < move.line.split(/\s+/).length * 0.4) return fail('off_move', `${words.length} words`);
   // New words are fine (that is what rewording is); a line mostly of words neither the move nor the call has is not.
   const knownLower = known.toLowerCase();

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { checkRealized } from './check.js';
+import type { Move } from './move.js';
+
+function move(line: string, role: Move['role'] = 'agent'): Move {
+  return { role, turn: 4, kind: 'step', line, mood: null, names: [], plannedPii: [] };
+}
+
+const check = (line: string, text: string) => checkRealized(move(line), text, line, { maxLineChars: 400 });
+
+describe('the plan check of a model-worded line', () => {
+  it.each([
+    [
+      'a single-digit figure',
+      'Your refund will reach your card within 5 business days.',
+      'Your refund will reach your card within 7 business days.',
+    ],
+    [
+      'a time of day',
+      'A technician can come on Tuesday at 9 am to look at it.',
+      'A technician can come on Tuesday at 3 pm to look at it.',
+    ],
+    [
+      'a day of the month',
+      'A technician can come on Tuesday to look at the router.',
+      'A technician can come on the 4th to look at the router.',
+    ],
+    [
+      'a spelled-out amount',
+      'Your refund of $120 will arrive on your card soon.',
+      'Your refund of one hundred and fifty dollars will arrive on your card soon.',
+    ],
+    [
+      'a spelled-out count',
+      'Your refund will reach your card within 5 business days.',
+      'Your refund will reach your card within seven business days.',
+    ],
+    [
+      'a spelled-out date',
+      'Your next bill is due on the 12th of the month.',
+      'Your next bill is due on the fourteenth of the month.',
+    ],
+    ['a month', 'Your next bill is due on June 12 as usual.', 'Your next bill is due on March 12 as usual.'],
+    [
+      'a weekday',
+      'A technician can come on Tuesday to look at the router.',
+      'A technician can come on Friday to look at the router.',
+    ],
+  ])('rejects %s the plan does not have', (_what, line, text) => {
+    expect(check(line, text)).toMatchObject({ ok: false });
+  });
+
+  it.each([
+    [
+      'digits for a spelled number',
+      'Your refund will reach your card within five business days.',
+      'Your refund will reach your card within 5 business days.',
+    ],
+    [
+      'a spelled number for digits',
+      'Your refund will reach your card within 5 business days.',
+      'Your refund will reach your card within five business days.',
+    ],
+    [
+      '"one" as a word',
+      'Let me check the account for you, just a moment.',
+      'One moment, let me check the account for you.',
+    ],
+    [
+      'a known month and weekday',
+      'Your next bill is due on Tuesday, June 12.',
+      'Your next bill is due Tuesday, June 12.',
+    ],
+  ])('accepts %s', (_what, line, text) => {
+    expect(check(line, text)).toEqual({ ok: true });
+  });
+});
