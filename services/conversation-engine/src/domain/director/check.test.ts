@@ -46,6 +46,16 @@ describe('the plan check of a model-worded line', () => {
       'A technician can come on Tuesday to look at the router.',
       'A technician can come on Friday to look at the router.',
     ],
+    [
+      'a name at the start of a sentence',
+      'Someone from our billing team will call you back.',
+      'Sarah from our billing team will call you back.',
+    ],
+    [
+      'a weekday at the start of a sentence',
+      'A technician can come on Tuesday to look at the router.',
+      'Friday works for a technician to look at the router.',
+    ],
   ])('rejects %s the plan does not have', (_what, line, text) => {
     expect(check(line, text)).toMatchObject({ ok: false });
   });
@@ -70,6 +80,21 @@ describe('the plan check of a model-worded line', () => {
       'a known month and weekday',
       'Your next bill is due on Tuesday, June 12.',
       'Your next bill is due Tuesday, June 12.',
+    ],
+    [
+      'a sentence that starts with "Will"',
+      'Please restart the router now.',
+      'Will you please restart the router now?',
+    ],
+    [
+      'a sentence that starts with "May"',
+      'I need your account number, please.',
+      'May I have your account number, please?',
+    ],
+    [
+      'a known name at the start',
+      'Your technician is Sarah and she will call you back.',
+      'Sarah will call you back, she is your technician.',
     ],
   ])('accepts %s', (_what, line, text) => {
     expect(check(line, text)).toEqual({ ok: true });

@@ -1,4 +1,6 @@
 import { breaksRole } from '../quality-gate.js';
+import { MONTHS, STAFF_FIRST, WEEKDAYS } from '../scripted/library.js';
+import { FIRST_NAMES } from '../scripted/world.js';
 import type { CallContext, ChatMessage } from '../types.js';
 import type { Move } from './move.js';
 
@@ -66,6 +68,16 @@ const CAPITALISED_WORDS = new Set([
   'PM',
   'US',
 ]);
+
+// A sentence's first word is capitalised anyway: it is a name only when it is a month, a weekday or a first name, and
+// not one of the first names that are also words a sentence starts with ("Will you…", "May I…", "Hope that helps").
+const DATE_WORDS = new Set<string>([...MONTHS, ...WEEKDAYS]);
+const NAMES = new Set([...FIRST_NAMES, ...STAFF_FIRST]);
+const WORDS_NOT_NAMES = new Set(
+  'Will May Hope Mark Bill Grant Major Price Green Stone Chase Max Sunny Joy June April August Faith Grace Rich Frank Sandy Summer Art Guy Name King Queen Noble Justice Royal Ray Miles Dawn Rose Penny Misty Lyric Brain Judge Reed Gene Dale Glen Heath Lance Jack Drew Sim Dock Buck Bud Buddy Coy Curt Rod Rusty Hardy Ford Stan Don'.split(
+    ' ',
+  ),
+);
 
 const META =
   /\b(?:as an ai|language model|ai assistant|rewrite|rephrase|reword|paraphrase|original line|in your own words|json|here(?: is|'s) (?:a|the|my|your) (?:line|sentence|version|response))\b/i;
@@ -230,11 +242,15 @@ export function checkRealized(
   );
   // A capitalised word inside a sentence is a name (or a place, a brand); the call must already know it.
   for (const sentence of text.split(/(?<=[.!?])\s+/))
-    for (const raw of sentence.split(/\s+/).slice(1)) {
+    for (const [i, raw] of sentence.split(/\s+/).entries()) {
       if (/\d/.test(raw)) continue; // ids and figures are checked above
       const word = raw.replace(/^[^\p{L}]+|[^\p{L}'-]+$/gu, '').replace(/'s$/, '');
-      if (/^\p{Lu}/u.test(word) && !CAPITALISED_WORDS.has(word) && !knownWords.has(word))
-        return fail('made_up_name', word);
+      if (!/^\p{Lu}/u.test(word) || knownWords.has(word)) continue;
+      const name =
+        i === 0
+          ? (DATE_WORDS.has(word) || NAMES.has(word)) && !WORDS_NOT_NAMES.has(word)
+          : !CAPITALISED_WORDS.has(word);
+      if (name) return fail('made_up_name', word);
     }
   if (!move.end && GOODBYE.test(text) && !GOODBYE.test(move.line))
     return fail('premature_goodbye', GOODBYE.exec(text)?.[0] ?? '');

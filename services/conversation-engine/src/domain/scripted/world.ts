@@ -231,6 +231,9 @@ export function worldSlots(world: CallWorld): Slots {
 const FEMALE_NAMES: readonly string[] = en.person?.first_name?.female ?? ['Mary'];
 const MALE_NAMES: readonly string[] = en.person?.first_name?.male ?? ['John'];
 
+/** Every first name of faker's English lists (the names a model reaches for, too). */
+export const FIRST_NAMES: ReadonlySet<string> = new Set([...FEMALE_NAMES, ...MALE_NAMES]);
+
 /** A first name of the given sex from faker's English lists. */
 export function firstName(random: Random, sex: 'female' | 'male'): string {
   return pick(random, sex === 'female' ? FEMALE_NAMES : MALE_NAMES);
