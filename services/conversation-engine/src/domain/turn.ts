@@ -6,7 +6,7 @@ import {
   DEFAULT_END_LIMITS,
   type EndLimits,
 } from './conversation.js';
-import { nextMove, type RealizedBy, recordSpoken } from './director/director.js';
+import { nextMove, parseDirectorState, type RealizedBy, recordSpoken } from './director/director.js';
 import type { Move } from './director/move.js';
 import { type JsonValue, type LineResult, type LlmProvider, NO_TOKENS } from './llm-provider.js';
 import type { CallContext, Role } from './types.js';
@@ -56,8 +56,30 @@ export async function produceTurn(input: {
       { reason: 'error', endedBy: role },
       limits,
     );
+    // The closing line is spoken like any other: the ground truth lists it (a state the director cannot read at all
+    // stays as it was).
+    let recorded = applied.state.director;
+    try {
+      const closing: Move = {
+        role,
+        turn,
+        kind: role === 'agent' ? 'farewell' : 'abandon',
+        line: applied.text,
+        mood: null,
+        names: [],
+        plannedPii: [],
+      };
+      recorded = recordSpoken(
+        parseDirectorState(state.director, context),
+        context,
+        closing,
+        applied.text,
+        'fallback',
+      ) as unknown as JsonValue;
+    } catch {}
     return {
       ...applied,
+      state: { ...applied.state, director: recorded },
       move: null,
       realizedBy: 'fallback',
       result: null,
