@@ -73,6 +73,35 @@ export function fromRecord(record: ConversationState): CallState {
     tokensUsed: record.tokensUsed,
     fallbackTurns: record.fallbackTurns,
     meta: envelope.meta,
-    director: envelope.director ?? envelope.provider ?? null,
+    director:
+      envelope.director !== undefined ? envelope.director : fromPlanner(envelope.provider ?? null, record),
   };
+}
+
+/**
+ * A record written before the director keeps the scripted planner's state (plan, memories, PII spans) but no spoken
+ * turns: they are read back from the histories, or the ground truth would list only the lines after the restart.
+ * The move of a line is not known then (only the greeting's); every line of that engine was the planner's own.
+ */
+function fromPlanner(provider: JsonValue | null, record: ConversationState): JsonValue | null {
+  if (provider === null || typeof provider !== 'object' || Array.isArray(provider) || !('plan' in provider))
+    return provider;
+  if ('turns' in provider) return provider;
+  const truth = provider.truth as { pii?: Array<{ turn: number; type: string }> } | undefined;
+  const spoken = [
+    ...record.agentHistory.map((m) => ({ ...m, speaker: 'agent' as const })),
+    ...record.customerHistory.map((m) => ({ ...m, speaker: 'customer' as const })),
+  ].filter((m) => m.role === 'assistant');
+  const turns = spoken
+    .sort((a, b) => a.turn - b.turn)
+    .map((m) => ({
+      turn: m.turn,
+      role: m.speaker,
+      move: m.turn === 0 ? 'greet' : m.speaker === 'agent' ? 'step' : 'answer',
+      realizedBy: 'template',
+      text: m.content,
+      plannedPii: [...new Set((truth?.pii ?? []).filter((p) => p.turn === m.turn).map((p) => p.type))],
+      names: [],
+    }));
+  return { ...provider, turns };
 }
