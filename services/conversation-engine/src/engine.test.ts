@@ -476,6 +476,60 @@ describe('conversation engine', () => {
     expect(new Set(truths.map((t) => t.eventId)).size).toBe(2);
   });
 
+  it('publishes the ground truth of a call whose first attempt failed after the end was stored, when the utterance is redelivered', async () => {
+    const bus = new MemoryEventBus();
+    const truths: GroundTruthRecorded[] = [];
+    await bus.subscribe({
+      topic: TOPICS.groundTruth,
+      group: 'test-truth',
+      handler: async (e) => void truths.push(e.value),
+    });
+    const replies: ReplyReady[] = [];
+    await bus.subscribe({
+      topic: TOPICS.replies,
+      group: 'test',
+      handler: async (e) => void replies.push(e.value),
+    });
+    let failTruth = true;
+    const flaky = new Proxy(bus, {
+      get(target, prop, receiver) {
+        if (prop === 'publish')
+          return async (...args: Parameters<MemoryEventBus['publish']>) => {
+            if (args[0].name === TOPICS.groundTruth.name && failTruth) {
+              failTruth = false;
+              throw new Error('broker unavailable');
+            }
+            return target.publish(...args);
+          };
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+    const engine = new ConversationEngine({
+      bus: flaky,
+      store: new MemoryStateStore(),
+      provider: new ScriptedLlmProvider(),
+      personas,
+      now: () => 1_700_000_000_000,
+      logger: silent,
+    });
+    engines.push(engine);
+    await engine.start();
+    await bus.publish(TOPICS.calls, 'call-1', plannedCall());
+    await bus.idle();
+    for (let i = 0; i < 40 && !replies.at(-1)?.endCall; i++) {
+      const last = replies.at(-1) as ReplyReady;
+      await bus.publish(
+        TOPICS.utterances,
+        'call-1',
+        heard(last.role === 'agent' ? 'customer' : 'agent', last.turn, last.text),
+      );
+      await bus.idle();
+    }
+    expect(replies.at(-1)?.endCall).toBe(true);
+    expect(failTruth).toBe(false);
+    expect(truths.map((t) => t.version)).toEqual([1]);
+  });
+
   it('refuses a CallPlanned naming a persona it does not have by dead-lettering it', async () => {
     const h = await harness();
     await h.plan({ customer: { id: 'cust-nobody', name: 'Nobody', voice: 'woman', language: 'en-US' } });

@@ -230,6 +230,13 @@ export class ConversationEngine {
           `utterance for call ${heard.callId}, which was never planned here`,
         );
       const decision = classifyHeard(state, heard.role, heard.turn);
+      // An ended call whose ground truth never went out (the publish failed after the end was stored): this
+      // redelivery is the only event left that can still publish it.
+      if (decision === 'after_end' && state.end) {
+        const context = this.context(state);
+        if (parseDirectorState(state.director, context).truthVersion === undefined)
+          await this.publishGroundTruth(state, context);
+      }
       if (decision !== 'reply') {
         log[decision === 'not_next' ? 'warn' : 'info'](
           { role: heard.role, turn: heard.turn, lastTurn: state.turn, decision },
