@@ -199,6 +199,14 @@ export class Orchestrator {
     if (this.working++ === 0) this.releaseClock = this.deps.holdClock?.();
   }
 
+  /** The hold's real-time bound is per call placed, not per request: a request of many calls keeps the clock still. */
+  private renewHold(): void {
+    const old = this.releaseClock;
+    if (!old || !this.deps.holdClock) return;
+    this.releaseClock = this.deps.holdClock();
+    old();
+  }
+
   private leave(): void {
     if (--this.working > 0) return;
     const release = this.releaseClock;
@@ -219,6 +227,7 @@ export class Orchestrator {
     for (const pairing of pairings) {
       const callId = callIdFor(request.requestId, pairing.index);
       const outcome = await this.placeCall(request, pairing, callId);
+      this.renewHold();
       if (outcome === 'capped') {
         // Claims are ranked, so once one is refused every later one today is too: stop claiming.
         summary.capped = pairings.length - pairing.index;
