@@ -80,7 +80,10 @@ const lines = async (dir: string) =>
   (await readFile(join(dir, 'calls.jsonl'), 'utf8'))
     .split('\n')
     .filter(Boolean)
-    .map((l) => JSON.parse(l) as { callId: string; turnCount: number; synthetic: boolean });
+    .map(
+      (l) =>
+        JSON.parse(l) as { callId: string; turnCount: number; synthetic: boolean; endReason: string | null },
+    );
 const readJson = async (path: string) => JSON.parse(await readFile(path, 'utf8'));
 
 describe('DatasetSink', () => {

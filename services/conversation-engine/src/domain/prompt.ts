@@ -130,7 +130,9 @@ export function realizerMessages(
       : 'Answer with one line that starts with LINE: and then what you say.',
   ].join('\n');
   const other = move.role === 'agent' ? 'Caller' : 'Agent';
-  const recent: ChatMessage[] = request.history.filter((m) => m.role !== 'system').slice(-options.historyMessages);
+  const recent: ChatMessage[] = request.history
+    .filter((m) => m.role !== 'system')
+    .slice(-options.historyMessages);
   const transcript = recent.map((m) => `${m.role === 'assistant' ? 'You' : other}: ${m.content}`).join('\n');
   const final = [
     transcript ? `The call so far:\n${transcript}\n` : '',
