@@ -659,6 +659,14 @@ function verifySignature(config: GatewayConfig, metrics: GatewayMetrics, logger:
   };
 }
 
+/** Our own words for the body refusals, so the answer never carries text we did not write. */
+const BODY_REFUSED: Readonly<Record<number, string>> = {
+  400: 'webhook body unreadable',
+  403: 'webhook body refused',
+  413: 'webhook body too large',
+  415: 'webhook body encoding unsupported',
+};
+
 function errorHandler(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     const route = routeOf(req);
@@ -667,14 +675,30 @@ function errorHandler(logger: Logger) {
       res.status(400).type('text/plain').send(`malformed webhook: ${err.message}`);
       return;
     }
-    // body-parser's errors carry an HTTP status (413 too large, 415 charset, 400 unparsable).
-    const status = (err as { status?: unknown }).status;
-    if (typeof status === 'number' && status >= 400 && status < 500) {
-      logger.warn({ route, status, type: (err as { type?: unknown }).type }, 'webhook body refused');
+    // body-parser's errors (http-errors: `expose` and a `type`) carry the status of the caller's own mistake (413 too
+    // large, 415 charset, 400 unparsable). Any other error with a status came from upstream (a Twilio RestException
+    // has one too): its status and text are Twilio's, not the caller's business, so neither reaches the answer.
+    const { status, expose, type } = err as { status?: unknown; expose?: unknown; type?: unknown };
+    if (
+      typeof status === 'number' &&
+      status >= 400 &&
+      status < 500 &&
+      expose === true &&
+      typeof type === 'string'
+    ) {
+      logger.warn({ route, status, type }, 'webhook body refused');
       res
         .status(status)
         .type('text/plain')
-        .send((err as Error).message);
+        .send(BODY_REFUSED[status] ?? 'webhook body refused');
+      return;
+    }
+    if (typeof status === 'number') {
+      logger.error(
+        { route, code: 'SYNTH_UPSTREAM_FAILED', upstreamStatus: status, err },
+        'an upstream request failed while answering a webhook',
+      );
+      if (!res.headersSent) res.status(502).type('text/plain').send('upstream request failed');
       return;
     }
     logger.error({ route, err }, 'webhook failed');

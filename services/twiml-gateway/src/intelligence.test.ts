@@ -12,12 +12,15 @@ class FakeIntelligence implements VoiceIntelligence {
   readonly serviceSid = SERVICE_SID;
   created: Array<{ callId: string; recordingSid: string }> = [];
   failCreate = false;
+  /** Thrown by `analyzed`: shaped like the SDK's RestException for an upstream 404. */
+  analyzeError: Error | undefined;
   async createTranscript(o: { callId: string; recordingSid: string }): Promise<string> {
     this.created.push(o);
     if (this.failCreate) throw new Error('Twilio said 500');
     return TRANSCRIPT_SID;
   }
   async analyzed(o: { callId: string; transcriptSid: string; now: Date }): Promise<TranscriptAnalyzed> {
+    if (this.analyzeError) throw this.analyzeError;
     return {
       ...exampleEvents(o.callId).TranscriptAnalyzed,
       transcriptSid: o.transcriptSid,
@@ -91,6 +94,23 @@ describe('twiml-gateway and Voice Intelligence', () => {
         .status,
     ).toBe(403);
     expect(await h.published(TOPICS.transcripts)).toEqual([]);
+  });
+
+  it('answers an upstream 404 with its own short message, never the upstream status or body, and publishes nothing', async () => {
+    const failing = new FakeIntelligence();
+    failing.analyzeError = Object.assign(
+      new Error(
+        `The requested resource /v2/Transcripts/${TRANSCRIPT_SID} was not found (secret-upstream-detail)`,
+      ),
+      { status: 404, code: 20404, moreInfo: 'https://www.twilio.com/docs/errors/20404' },
+    );
+    const { h } = await harness(failing);
+    const res = await h.postJson('/twilio/intelligence', transcriptAvailable('call-9'));
+    expect(res.status).toBe(502);
+    const text = await res.text();
+    expect(text).toBe('upstream request failed');
+    expect(await h.published(TOPICS.transcripts)).toEqual([]);
+    expect(h.logLines.some((l) => l.code === 'SYNTH_UPSTREAM_FAILED' && l.upstreamStatus === 404)).toBe(true);
   });
 
   it('refuses a transcript webhook without a transcript SID or customer key with 400 naming the field', async () => {
