@@ -9,7 +9,7 @@ export type TwilioClient = ReturnType<typeof twilio>;
  * The SDK's edge/region settings would only change the twilio.com host name, so they cannot point anywhere else.
  */
 export class BaseUrlHttpClient extends twilio.RequestClient {
-  private readonly origin: URL;
+  readonly origin: URL;
 
   constructor(baseUrl: string, options: RequestClient.RequestClientOptions = {}) {
     super(options);
@@ -32,6 +32,14 @@ export interface TwilioClientOptions {
   timeoutMs: number;
   /** Twilio's own retry of 429s, bounded. */
   maxRetries?: number;
+}
+
+/** Twilio's REST API origin: where a real account's recordings live. */
+export const TWILIO_API_ORIGIN = 'https://api.twilio.com';
+
+/** The REST API origin a client sends its requests to: twilio-sim's when built with `apiBaseUrl`, else Twilio's. */
+export function apiOriginOf(client: TwilioClient): string {
+  return client.httpClient instanceof BaseUrlHttpClient ? client.httpClient.origin.origin : TWILIO_API_ORIGIN;
 }
 
 /** The official SDK client; against twilio-sim purely by `apiBaseUrl`. */

@@ -756,7 +756,7 @@ describe('twiml-gateway: status callbacks', () => {
     const h = await harness();
     const res = await h.post('/twilio/status/recording?callId=call-1', {
       RecordingSid: RECORDING_SID,
-      RecordingUrl: `https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/${RECORDING_SID}`,
+      RecordingUrl: `https://api.twilio.com/2010-04-01/Accounts/AC${'0'.repeat(32)}/Recordings/${RECORDING_SID}`,
       RecordingStatus: 'completed',
       RecordingDuration: '95',
       // As Twilio documents a conference recording's callback; the stored file is dual-channel.
@@ -786,7 +786,7 @@ describe('twiml-gateway: status callbacks', () => {
     await conference(h, 'conference-start', 1);
     await h.post('/twilio/status/recording', {
       RecordingSid: RECORDING_SID,
-      RecordingUrl: `https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/${RECORDING_SID}`,
+      RecordingUrl: `https://api.twilio.com/2010-04-01/Accounts/AC${'0'.repeat(32)}/Recordings/${RECORDING_SID}`,
       RecordingStatus: 'completed',
       RecordingDuration: '10',
       RecordingChannels: '2',

@@ -10,6 +10,7 @@ import {
   type TopicBinding,
   type UtteranceHeard,
 } from '@synthcall/schemas';
+import { TWILIO_API_ORIGIN } from '@synthcall/twilio-client';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import twilio from 'twilio';
 import type { z } from 'zod';
@@ -60,7 +61,12 @@ export type GatewayConfig = Pick<
   | 'CALL_TTL_MS'
   | 'BODY_LIMIT'
 > &
-  Partial<Pick<Config, 'RECONCILE_INTERVAL_MS' | 'RECONCILE_QUIET_MS' | 'RECONCILE_LOOKBACK_MS'>>;
+  Partial<
+    Pick<
+      Config,
+      'RECONCILE_INTERVAL_MS' | 'RECONCILE_QUIET_MS' | 'RECONCILE_LOOKBACK_MS' | 'TWILIO_API_BASE_URL'
+    >
+  >;
 
 /** The topics the gateway reads and writes; tests and embedded runs may bind the same schemas to other names. */
 export interface GatewayTopics {
@@ -149,8 +155,16 @@ const GATEWAY_ORIGIN = 'twiml-gateway';
 
 class BadWebhook extends Error {
   override readonly name = 'BadWebhook';
-  readonly code = 'SYNTH_WEBHOOK_INVALID';
+  constructor(
+    message: string,
+    readonly code = 'SYNTH_WEBHOOK_INVALID',
+  ) {
+    super(message);
+  }
 }
+
+/** Where Twilio (and twilio-sim) keep a call's recordings: `<api origin>/2010-04-01/Accounts/<AC…>/Recordings/<RE…>`. */
+const RECORDING_PATH = /^\/2010-04-01\/Accounts\/AC[0-9a-fA-F]{32}\/Recordings\/RE[0-9a-fA-F]{32}$/;
 
 /**
  * Builds the gateway: the express app for every Twilio webhook and the `replies` / `calls` subscriptions that let
@@ -234,6 +248,11 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   let open = true;
 
   const urls = webhookUrls(config.GATEWAY_PUBLIC_URL);
+  // A recording callback's URL is published for others to fetch: only the API this gateway is configured for may
+  // serve it (never a file:, an internal host, or any other origin a signed-but-wrong callback could name).
+  const recordingOrigin = new URL(
+    config.TWILIO_API_BASE_URL ?? deps.intelligence?.apiOrigin ?? TWILIO_API_ORIGIN,
+  ).origin;
   const spoken = new SpokenLines({
     bus,
     replies: topics.replies,
@@ -357,6 +376,12 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     const p = parse(recordingStatusParams, req);
     const callId = p.callId ?? (p.ConferenceSid ? book.callIdOfConference(p.ConferenceSid) : undefined);
     if (!callId) throw new BadWebhook('callId: missing (no callId parameter and no known ConferenceSid)');
+    const recordingUrl = new URL(p.RecordingUrl);
+    if (recordingUrl.origin !== recordingOrigin || !RECORDING_PATH.test(recordingUrl.pathname))
+      throw new BadWebhook(
+        `RecordingUrl: must be a recording on ${recordingOrigin} (/2010-04-01/Accounts/AC…/Recordings/RE…)`,
+        'SYNTH_RECORDING_URL_INVALID',
+      );
     const event = recordingCompleted({
       ...p,
       callId,

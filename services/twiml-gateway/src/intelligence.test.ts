@@ -31,7 +31,7 @@ class FakeIntelligence implements VoiceIntelligence {
 
 const recordingCallback = {
   RecordingSid: RECORDING_SID,
-  RecordingUrl: `https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/${RECORDING_SID}`,
+  RecordingUrl: `https://api.twilio.com/2010-04-01/Accounts/AC${'0'.repeat(32)}/Recordings/${RECORDING_SID}`,
   RecordingStatus: 'completed',
   RecordingDuration: '95',
   RecordingChannels: '1',
@@ -74,6 +74,42 @@ describe('twiml-gateway and Voice Intelligence', () => {
     expect((await h.post('/twilio/status/recording?callId=call-9', recordingCallback)).status).toBe(204);
     expect(await h.published(TOPICS.recordings)).toHaveLength(1);
     expect(h.logLines.some((l) => l.code === 'SYNTH_TRANSCRIPT_FAILED')).toBe(true);
+  });
+
+  it.each([
+    'file:///etc/passwd',
+    `http://169.254.169.254/2010-04-01/Accounts/AC${'0'.repeat(32)}/Recordings/${RECORDING_SID}`,
+    `https://api.twilio.com.evil.test/2010-04-01/Accounts/AC${'0'.repeat(32)}/Recordings/${RECORDING_SID}`,
+    `http://api.twilio.com/2010-04-01/Accounts/AC${'0'.repeat(32)}/Recordings/${RECORDING_SID}`,
+    'https://api.twilio.com/../../etc/passwd',
+  ])(
+    'refuses a recording callback whose RecordingUrl is %s with 400 SYNTH_RECORDING_URL_INVALID, publishing and fetching nothing',
+    async (url) => {
+      const { h, intelligence } = await harness();
+      const res = await h.post('/twilio/status/recording?callId=call-9', {
+        ...recordingCallback,
+        RecordingUrl: url,
+      });
+      expect(res.status).toBe(400);
+      expect(await res.text()).toMatch(/RecordingUrl/);
+      expect(h.logLines.some((l) => l.code === 'SYNTH_RECORDING_URL_INVALID')).toBe(true);
+      expect(await h.published(TOPICS.recordings)).toEqual([]);
+      expect(intelligence.created).toEqual([]);
+    },
+  );
+
+  it('takes recordings from the API origin it is configured for (TWILIO_API_BASE_URL), and only from there', async () => {
+    const h = await startHarness({
+      intelligence: new FakeIntelligence(),
+      env: { TWILIO_API_BASE_URL: 'http://twilio-sim:8080' },
+    });
+    harnesses.push(h);
+    const simUrl = `http://twilio-sim:8080/2010-04-01/Accounts/AC${'0'.repeat(32)}/Recordings/${RECORDING_SID}`;
+    const post = (RecordingUrl: string) =>
+      h.post('/twilio/status/recording?callId=call-9', { ...recordingCallback, RecordingUrl });
+    expect((await post(simUrl)).status).toBe(204);
+    expect((await post(recordingCallback.RecordingUrl)).status).toBe(400);
+    expect(await h.published(TOPICS.recordings)).toHaveLength(1);
   });
 
   it('turns the signed transcript-available webhook into a TranscriptAnalyzed for the call in customer_key', async () => {

@@ -60,6 +60,7 @@ async function collect<S extends EventSchemaName>(bus: MemoryEventBus, topic: To
 
 async function startGatewayOnPort(
   bus: MemoryEventBus,
+  simUrl: string,
 ): Promise<{ gateway: Gateway; url: string; registry: Registry }> {
   // Listen first: the public URL (what the sim signs) must carry the port the OS picked.
   const server: Server = createServer();
@@ -76,6 +77,8 @@ async function startGatewayOnPort(
       GATEWAY_PUBLIC_URL: url,
       TWILIO_AUTH_TOKEN: AUTH_TOKEN,
       REPLY_HOLD_MS: '100',
+      // Recording callbacks name the sim's API: the gateway accepts recordings from the API it is configured for.
+      TWILIO_API_BASE_URL: simUrl,
     }),
     logger: createLogger({
       service: 'twiml-gateway',
@@ -146,7 +149,7 @@ describe('twiml-gateway with twilio-sim: a two-leg conference call', () => {
     const replies = await collect(bus, TOPICS.replies);
     const callEvents = await collect(bus, TOPICS.callEvents);
     const recordings = await collect(bus, TOPICS.recordings);
-    const { url, registry } = await startGatewayOnPort(bus);
+    const { url, registry } = await startGatewayOnPort(bus, sim.baseUrl);
     await startScriptedEngine(bus);
 
     // The orchestrator's part: an app answered by the gateway, the plan, then both labelled participants.

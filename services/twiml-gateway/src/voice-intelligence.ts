@@ -1,9 +1,11 @@
 import type { TranscriptAnalyzed } from '@synthcall/schemas';
-import type { TwilioClient } from '@synthcall/twilio-client';
+import { apiOriginOf, type TwilioClient } from '@synthcall/twilio-client';
 
 /** What the gateway needs from Voice Intelligence: create a transcript of a recording, then read its results. */
 export interface VoiceIntelligence {
   readonly serviceSid: string;
+  /** The REST API origin it talks to (Twilio's, or twilio-sim's): recordings it can transcribe live there. */
+  readonly apiOrigin?: string;
   /** Transcribes a dual-channel call recording (channel 1 customer, 2 agent), keyed back to the call. */
   createTranscript(o: { callId: string; recordingSid: string }): Promise<string>;
   /** Sentences and operator results of a completed transcript, as the TranscriptAnalyzed event carries them. */
@@ -19,10 +21,14 @@ const numberOrNull = (v: unknown): number | null => {
 
 /** Voice Intelligence through the official SDK (real Twilio, or twilio-sim through the client's base URL). */
 export class TwilioVoiceIntelligence implements VoiceIntelligence {
+  readonly apiOrigin: string;
+
   constructor(
     private readonly client: TwilioClient,
     readonly serviceSid: string,
-  ) {}
+  ) {
+    this.apiOrigin = apiOriginOf(client);
+  }
 
   async createTranscript(o: { callId: string; recordingSid: string }): Promise<string> {
     const created = await this.client.intelligence.v2.transcripts.create({
