@@ -103,6 +103,20 @@ describe('parsePersonas on our format', () => {
     );
   });
 
+  it('refuses a 100,000-character name, naming the field', () => {
+    const error = errorOf(() =>
+      parsePersonas(customersWith(customer({ name: 'A'.repeat(100_000) })), { file: FILE }),
+    );
+    expect(error.message).toMatch(/customers\[1\] ".*": name: must be at most 100 characters$/);
+  });
+
+  it('refuses a file that says its people are not synthetic', () => {
+    const error = errorOf(() =>
+      parsePersonas({ synthetic: false, customers: [customer({ phone: '+13125551234' })] }, { file: FILE }),
+    );
+    expect(error.message).toContain('synthetic: must be true: persona files hold synthetic people only');
+  });
+
   it('names file, entry and field for a missing field', () => {
     const bad = customer();
     delete bad.escalationTrigger;
@@ -268,6 +282,15 @@ describe('loading persona files from disk', () => {
     expect(error.message).toBe(
       `${missing}: cannot read the persona file (ENOENT: ${(error.cause as Error).message})`,
     );
+  });
+
+  it('refuses a file that is not UTF-8 (latin-1 bytes) instead of reading U+FFFD into a name', async () => {
+    const latin1 = join(dir, 'latin1.json');
+    const json = JSON.stringify({ synthetic: true, customers: [customer({ name: 'Zoë Müller' })] });
+    await writeFile(latin1, Buffer.from(json, 'latin1'));
+    const error = await asyncErrorOf(() => loadPersonaFile(latin1));
+    expect(error.reason).toBe('invalid_json');
+    expect(error.message).toBe(`${latin1}: the file is not UTF-8 text (save it as UTF-8)`);
   });
 
   it('names a file holding invalid JSON', async () => {

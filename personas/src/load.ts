@@ -252,15 +252,24 @@ function unreadable(file: string, error: unknown): never {
   );
 }
 
+/** The file's text; bytes that are not UTF-8 (a latin-1 export, say) are refused rather than turned into U+FFFD. */
+function utf8(file: string, bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return fail(file, 'invalid_json', [{ message: 'the file is not UTF-8 text (save it as UTF-8)' }]);
+  }
+}
+
 export async function loadPersonaFile(path: string | URL): Promise<PersonaFileContents> {
   const file = labelFor(path);
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (error) {
     unreadable(file, error);
   }
-  return parsePersonas(text, { file });
+  return parsePersonas(utf8(file, bytes), { file });
 }
 
 function requireBoth(
@@ -295,13 +304,13 @@ export async function loadPersonas(options: LoadPersonasOptions = {}): Promise<P
 export function defaultPersonas(): PersonaSet {
   const read = (url: URL): PersonaFileContents => {
     const file = labelFor(url);
-    let text: string;
+    let bytes: Uint8Array;
     try {
-      text = readFileSync(url, 'utf8');
+      bytes = readFileSync(url);
     } catch (error) {
       unreadable(file, error);
     }
-    return parsePersonas(text, { file });
+    return parsePersonas(utf8(file, bytes), { file });
   };
   return requireBoth(
     EMBEDDED_CUSTOMERS_FILE,

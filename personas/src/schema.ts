@@ -131,7 +131,12 @@ function expected(text: string) {
   return { error: (issue: { input?: unknown }) => (issue.input === undefined ? REQUIRED : text) };
 }
 
-const text = z.string(expected('expected a string')).regex(/\S/, 'must not be blank');
+const text = z
+  .string(expected('expected a string'))
+  .regex(/\S/, 'must not be blank')
+  .max(4_000, 'must be at most 4,000 characters');
+/** A person's name as said on a call: a name, not a paragraph. */
+const personName = text.max(100, 'must be at most 100 characters');
 
 const idSchema = z
   .string(expected('expected a string'))
@@ -190,7 +195,7 @@ export type PersonaAddress = z.output<typeof addressSchema>;
 
 export const customerPersonaSchema = z.strictObject({
   id: idSchema,
-  name: text,
+  name: personName,
   email: emailSchema,
   phone: phoneSchema,
   /** The business the customer is calling; fills `{company}` in the agent's lines. */
@@ -230,7 +235,7 @@ export type AgentSkills = z.output<typeof agentSkillsSchema>;
 
 export const agentPersonaSchema = z.strictObject({
   id: idSchema,
-  name: text,
+  name: personName,
   /** May contain `{company}`; filled with the customer's company at call time. */
   scriptedIntroduction: agentLine,
   responseToIssue: text,
@@ -259,7 +264,10 @@ export type PersonaSet = z.output<typeof personaSetSchema>;
  */
 export const personaFileSchema = z.strictObject({
   $schema: z.string().optional(),
-  synthetic: z.boolean(expected('expected true or false')).optional(),
+  // synthcall only ever works with made-up people: a file that says otherwise is refused, not used.
+  synthetic: z
+    .literal(true, expected('must be true: persona files hold synthetic people only, never real ones'))
+    .optional(),
   version: z
     .union(
       [z.int().positive('expected a positive version number'), z.string().regex(/\S/)],
