@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { exampleEvents } from '@synthcall/schemas';
 import { describe, expect, it } from 'vitest';
 import { DatasetBuilder } from '../domain/dataset.js';
-import { DatasetWriteError, writeDataset } from './dataset-writer.js';
+import { DatasetWriteError, ensureWritable, writeDataset } from './dataset-writer.js';
 
 const manifest = {
   runId: 'run-1',
@@ -61,4 +61,16 @@ describe('writeDataset', () => {
     expect((err as DatasetWriteError).code).toBe('SYNTH_DATASET_WRITE_FAILED');
     expect((err as DatasetWriteError).message).toContain(target);
   });
+});
+
+describe('ensureWritable', () => {
+  it('creates missing parents and fails at once, with the reason, where a folder cannot exist (/proc)', async () => {
+    const parent = await mkdtemp(join(tmpdir(), 'synthcall-writable-'));
+    expect(await ensureWritable(join(parent, 'a', 'b'))).toBe(join(parent, 'a', 'b'));
+    expect(await readdir(join(parent, 'a', 'b'))).toEqual(['intelligence', 'labels', 'transcripts']);
+    // Node's recursive mkdir never returns for a path under /proc: this call hung before.
+    const err = await ensureWritable('/proc/synthcall-nope/out').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DatasetWriteError);
+    expect((err as DatasetWriteError).message).toContain("mkdir '/proc/synthcall-nope'");
+  }, 10_000);
 });

@@ -1,5 +1,5 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { DatasetBuilder } from '../domain/dataset.js';
 import { callFilePath } from './dataset-paths.js';
 
@@ -50,9 +50,28 @@ export async function writeIntelligenceFile(
 }
 
 /** Checks up front that the dataset folder can be created and written, so a long run does not fail at the end. */
+/**
+ * mkdir -p, one level at a time: Node's recursive mkdir never returns for a path under /proc (it retries the parent
+ * forever), so `--out /proc/nope` hung with no output; a plain mkdir fails at once with the system's reason.
+ */
+async function makeDirs(dir: string): Promise<void> {
+  try {
+    await mkdir(dir);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return;
+    if (code !== 'ENOENT' || dirname(dir) === dir) throw err;
+    await makeDirs(dirname(dir));
+    await mkdir(dir).catch((again: NodeJS.ErrnoException) => {
+      if (again.code !== 'EEXIST') throw again;
+    });
+  }
+}
+
 export async function ensureWritable(dir: string): Promise<string> {
   const out = resolve(dir);
   try {
+    await makeDirs(out);
     await mkdir(join(out, 'transcripts'), { recursive: true });
     await mkdir(join(out, 'labels'), { recursive: true });
     await mkdir(join(out, 'intelligence'), { recursive: true });
