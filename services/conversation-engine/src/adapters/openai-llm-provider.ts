@@ -272,6 +272,7 @@ export class OpenAiLlmProvider implements LlmProvider {
         const check = checkRealized(move, text, known, {
           maxLineChars: this.options.maxLineChars ?? 400,
           lastHeard,
+          history: request.history,
         });
         if (check.ok) return { text, realizedBy: 'model', usage, requests: attempt + 1 };
         problem = `${check.problem}: ${check.detail}`;

@@ -100,3 +100,25 @@ describe('the plan check of a model-worded line', () => {
     expect(check(line, text)).toEqual({ ok: true });
   });
 });
+
+describe('the plan check and the quality gate', () => {
+  it('refuses a wording the quality gate would end the call on, when the move itself would not be', () => {
+    const history = [
+      { role: 'system' as const, content: 'persona', turn: -1 },
+      { role: 'assistant' as const, content: "I'm so sorry about the wait on this.", turn: 4 },
+      { role: 'user' as const, content: 'Okay, what happens now?', turn: 5 },
+      { role: 'assistant' as const, content: "I'm really sorry, I apologize for the trouble.", turn: 6 },
+      { role: 'user' as const, content: 'Fine. Go on.', turn: 7 },
+    ];
+    const planned = {
+      ...move('I have updated the address on the account and sent you a confirmation.'),
+      turn: 8,
+    };
+    const apology = "I'm so sorry, I have updated the address on the account and sent you a confirmation.";
+    const verdict = checkRealized(planned, apology, planned.line, { maxLineChars: 400, history });
+    expect(verdict).toMatchObject({ ok: false, problem: 'would_end_call' });
+    expect(checkRealized(planned, planned.line, planned.line, { maxLineChars: 400, history })).toEqual({
+      ok: true,
+    });
+  });
+});

@@ -1,7 +1,8 @@
-import { breaksRole } from '../quality-gate.js';
+import { assessCall, breaksRole, type GateLine } from '../quality-gate.js';
 import { MONTHS, STAFF_FIRST, WEEKDAYS } from '../scripted/library.js';
 import { FIRST_NAMES } from '../scripted/world.js';
 import type { CallContext, ChatMessage } from '../types.js';
+import { otherRole } from '../types.js';
 import type { Move } from './move.js';
 
 /** Why a realized line was not accepted for its move. */
@@ -17,7 +18,8 @@ export type RealizationProblem =
   | 'premature_goodbye'
   | 'repetition'
   | 'parrot'
-  | 'off_move';
+  | 'off_move'
+  | 'would_end_call';
 
 export type RealizationCheck = { ok: true } | { ok: false; problem: RealizationProblem; detail: string };
 
@@ -211,7 +213,12 @@ export function checkRealized(
   move: Move,
   text: string,
   known: string,
-  options: { maxLineChars: number; lastHeard?: string | undefined },
+  options: {
+    maxLineChars: number;
+    lastHeard?: string | undefined;
+    /** The role's own history: the call so far as this role knows it, for the quality gate's verdict. */
+    history?: readonly ChatMessage[] | undefined;
+  },
 ): RealizationCheck {
   const fail = (problem: RealizationProblem, detail: string): RealizationCheck => ({
     ok: false,
@@ -274,5 +281,19 @@ export function checkRealized(
   const novel = own.filter((w) => !knownLower.includes(w));
   if (own.length >= 4 && novel.length / own.length > 0.6)
     return fail('off_move', `${novel.length} of ${own.length} words are new to the call`);
+  // The engine's quality gate would end the call on this line (a repeat of an earlier line, parroting, an apology
+  // loop): a wording the gate refuses is no realization of the move, so it is asked for again instead.
+  if (options.history) {
+    const lines: GateLine[] = options.history
+      .filter((m) => m.role !== 'system')
+      .map((m) => ({
+        turn: m.turn,
+        role: m.role === 'assistant' ? move.role : otherRole(move.role),
+        said: m.content,
+      }));
+    const verdict = assessCall([...lines, { turn: move.turn, role: move.role, said: text }]);
+    if (!verdict.ok && assessCall([...lines, { turn: move.turn, role: move.role, said: move.line }]).ok)
+      return fail('would_end_call', `${verdict.rule}: ${verdict.detail}`);
+  }
   return { ok: true };
 }
