@@ -19,6 +19,7 @@ export {
   REQUEST_ID_MAX_LENGTH,
   requestIdProblem,
 } from './ids.js';
+export { unseenCallEnd } from './lifecycle.js';
 export {
   type Compatibility,
   type ConfluentRegistryOptions,

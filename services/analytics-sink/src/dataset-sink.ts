@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { appendFile, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventBus } from '@synthcall/event-bus';
-import type { CallLifecycle, GroundTruthRecorded } from '@synthcall/schemas';
+import { type GroundTruthRecorded, unseenCallEnd } from '@synthcall/schemas';
 import {
   DatasetWriteError,
   ensureWritable,
@@ -126,25 +126,6 @@ type Summary = Pick<
   CallRecord,
   'callId' | 'requestId' | 'turnCount' | 'fallbackTurns' | 'endReason' | 'outcome' | 'startedAt'
 >;
-
-/** The sink's own record of an end that never came: the call is written, with the reason, instead of dropped. */
-function sweptEnd(callId: string, at: Date, detail: string): CallLifecycle {
-  return {
-    eventId: `${callId}:call_ended:analytics-sink`,
-    callId,
-    type: 'call_ended',
-    occurredAt: at,
-    conferenceSid: null,
-    callSid: null,
-    role: null,
-    sequenceNumber: null,
-    callStatus: null,
-    durationSec: null,
-    endReason: 'error',
-    endedBy: null,
-    detail,
-  };
-}
 
 const bump = (counts: Record<string, number>, key: string) => {
   counts[key] = (counts[key] ?? 0) + 1;
@@ -372,7 +353,7 @@ export class DatasetSink {
           { callId, endReason: 'error', detail },
           'a call never ended: writing it as ended by error',
         );
-        this.dataset.onLifecycle(sweptEnd(callId, new Date(now), detail));
+        this.dataset.onLifecycle(unseenCallEnd(callId, 'analytics-sink', new Date(now), detail));
         this.pending.get(callId)?.();
         this.enqueue(callId);
         continue;

@@ -1,6 +1,6 @@
 import type { EventBus, Subscription } from '@synthcall/event-bus';
 import { callLogger, type Logger } from '@synthcall/logging';
-import type { CallLifecycle, Role } from '@synthcall/schemas';
+import { type CallLifecycle, type Role, unseenCallEnd } from '@synthcall/schemas';
 import {
   callLifecycle,
   conferenceLifecycle,
@@ -265,7 +265,7 @@ export class Reconciler {
       if (!w.ended && !w.failed) {
         log.warn({ reconciled: true }, 'no conference exists for the planned call: ending it');
         await this.publishLifecycle(w, {
-          ...endOf(w.callId, new Date(this.o.now())),
+          ...unseenCallEnd(w.callId, 'gateway', new Date(this.o.now()), null),
           detail: `reconciled (${quietSec}): Twilio has no conference for the call; it was never placed`,
         });
       }
@@ -451,23 +451,4 @@ export class Reconciler {
     this.watches.delete(w.callId);
     this.settled.set(w.callId, true);
   }
-}
-
-/** The gateway's record of an end it did not see decided: the same event id as the conference-end callback's. */
-function endOf(callId: string, at: Date): CallLifecycle {
-  return {
-    eventId: `${callId}:call_ended:gateway`,
-    callId,
-    type: 'call_ended',
-    occurredAt: at,
-    conferenceSid: null,
-    callSid: null,
-    role: null,
-    sequenceNumber: null,
-    callStatus: null,
-    durationSec: null,
-    endReason: 'error',
-    endedBy: null,
-    detail: null,
-  };
 }
