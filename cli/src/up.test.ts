@@ -7,6 +7,7 @@ import { loadTwimlGatewayConfig } from '@synthcall/twiml-gateway';
 import { describe, expect, it } from 'vitest';
 import {
   type Child,
+  Children,
   gatewayReplyTimeout,
   prefixLine,
   readyLines,
@@ -153,6 +154,35 @@ describe('stopping children', () => {
     await stopChild(child, 200);
     expect(await child.exited).toEqual({ code: null, signal: 'SIGKILL' });
     // Starting a Node child took over 5 s beside two CPU hogs: an honest budget, not vitest's default.
+  }, 30_000);
+});
+
+describe('children of up', () => {
+  const spawnNode = (name: string, code: string): Child =>
+    startChild(name, ['-e', code], { PATH: process.env.PATH ?? '' }, () => undefined);
+
+  it('crashes a child on purpose without reporting it, and still reports the next child that exits on its own', async () => {
+    const children = new Children();
+    const victim = spawnNode('conversation-engine', 'setInterval(() => {}, 1000)');
+    const survivor = spawnNode('twilio-sim', 'setInterval(() => {}, 1000)');
+    children.add(victim);
+    children.add(survivor);
+    let reported: unknown;
+    void children.exited.then((exit) => {
+      reported = exit;
+    });
+
+    const pid = await children.crash('conversation-engine');
+    expect(pid).toBe(victim.proc.pid);
+    expect(await victim.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(children.pids()).toEqual([survivor.proc.pid]);
+    await expect(children.crash('conversation-engine')).rejects.toMatchObject({ code: 'SYNTH_UP_OPTIONS' });
+
+    const crasher = spawnNode('analytics-sink', 'process.exit(3)');
+    children.add(crasher);
+    expect(await children.exited).toEqual({ name: 'analytics-sink', code: 3, signal: null });
+    expect(reported).toEqual({ name: 'analytics-sink', code: 3, signal: null });
+    await stopChild(survivor, 10_000);
   }, 30_000);
 });
 

@@ -65,10 +65,15 @@ export interface UpAddresses {
 
 export interface Up {
   addresses: UpAddresses;
-  /** Pids of the children (twilio-sim and the four services). */
-  pids: number[];
-  /** Resolves when a child exits on its own (a crash): its name and exit status. */
+  /** Pids of the running children (twilio-sim and the four services); a restarted service has its new pid here. */
+  readonly pids: number[];
+  /** Resolves when a child exits on its own (a crash, not a `crashAndRestart`): its name and exit status. */
   childExited: Promise<{ name: string; code: number | null; signal: NodeJS.Signals | null }>;
+  /**
+   * Crashes one service on purpose: SIGKILL (no shutdown step runs), then starts it again with the same arguments,
+   * environment and ports; resolves once its /readyz answers, with the pid killed and the new one.
+   */
+  crashAndRestart(name: ServiceName): Promise<{ killed: number; started: number }>;
   /** Stops the children (services first, the sim last), and the stack when asked and started here. */
   stop(): Promise<void>;
 }
@@ -207,6 +212,48 @@ export function startChild(
   return { name, proc, exited, tail, isRunning: () => running };
 }
 
+export type ChildExit = { name: string; code: number | null; signal: NodeJS.Signals | null };
+
+/** The children of one `up`: which run, the first exit nobody asked for, and crashing one on purpose. */
+export class Children {
+  private readonly all: Child[] = [];
+  private readonly crashedOnPurpose = new WeakSet<Child>();
+  private report: (exit: ChildExit) => void = () => undefined;
+  /** Resolves with the first child that exits on its own (not one `crash` killed). */
+  readonly exited = new Promise<ChildExit>((done) => {
+    this.report = done;
+  });
+
+  add(child: Child): void {
+    this.all.push(child);
+    void child.exited.then((status) => {
+      if (!this.crashedOnPurpose.has(child)) this.report({ name: child.name, ...status });
+    });
+  }
+
+  running(): Child[] {
+    return this.all.filter((c) => c.isRunning());
+  }
+
+  pids(): number[] {
+    return this.running()
+      .map((c) => c.proc.pid)
+      .filter((pid): pid is number => pid !== undefined);
+  }
+
+  /** SIGKILL the running child of that name (no shutdown step runs) and forget it; resolves with its pid once gone. */
+  async crash(name: string): Promise<number> {
+    const child = this.all.find((c) => c.name === name && c.isRunning());
+    const pid = child?.proc.pid;
+    if (!child || pid === undefined) throw new UpError('SYNTH_UP_OPTIONS', `${name} is not running`);
+    this.crashedOnPurpose.add(child);
+    child.proc.kill('SIGKILL');
+    await child.exited;
+    this.all.splice(this.all.indexOf(child), 1);
+    return pid;
+  }
+}
+
 /** SIGTERM, then SIGKILL once `graceMs` has passed; resolves when the process is gone. */
 export async function stopChild(child: Pick<Child, 'proc' | 'exited' | 'isRunning'>, graceMs: number) {
   if (!child.isRunning()) return;
@@ -290,20 +337,20 @@ export async function startUp(o: UpOptions): Promise<Up> {
   }
 
   throwIfAborted(o.signal);
-  const children: Child[] = [];
+  const children = new Children();
+  const track = (child: Child) => children.add(child);
   // The children run in their own process groups, so they would outlive an `up` that dies without stop().
   const killOnExit = () => {
-    for (const c of children) if (c.isRunning()) c.proc.kill('SIGKILL');
+    for (const c of children.running()) c.proc.kill('SIGKILL');
   };
   process.on('exit', killOnExit);
   const stop = async () => {
     process.off('exit', killOnExit);
     // Services first (the orchestrator stops placing calls, the sink flushes), the sim they talk to last.
-    const services = children.filter((c) => c.name !== 'twilio-sim');
+    const running = children.running();
+    const services = running.filter((c) => c.name !== 'twilio-sim');
     await Promise.all(services.map((c) => stopChild(c, o.stopGraceMs)));
-    await Promise.all(
-      children.filter((c) => c.name === 'twilio-sim').map((c) => stopChild(c, o.stopGraceMs)),
-    );
+    await Promise.all(running.filter((c) => c.name === 'twilio-sim').map((c) => stopChild(c, o.stopGraceMs)));
     if (stack && !stack.alreadyRunning && o.stopStack) {
       o.print('stopping the local stack (--stop-stack)…');
       await stopLocalStack({
@@ -333,7 +380,7 @@ export async function startUp(o: UpOptions): Promise<Up> {
       o.baseEnv,
       o.print,
     );
-    children.push(sim);
+    track(sim);
     let simListening = false;
     sim.proc.stdout?.on('data', (chunk: Buffer) => {
       if (chunk.toString().includes('listening on')) simListening = true;
@@ -372,26 +419,26 @@ export async function startUp(o: UpOptions): Promise<Up> {
       maxConcurrentCalls: o.maxConcurrentCalls,
     });
     envs['twiml-gateway'].REPLY_TIMEOUT_MS = String(gatewayReplyTimeout(o.baseEnv, envs));
-    const services = SERVICES.map((name) =>
-      startChild(
+    const launch = (name: ServiceName) => {
+      const child = startChild(
         name,
         ['--conditions=@synthcall/source', '--import', 'tsx', `services/${name}/src/main.ts`],
         { ...o.baseEnv, ...envs[name] },
         o.print,
-      ),
-    );
-    children.push(...services);
-    await Promise.all(
-      services.map((child) =>
-        waitFor(
-          child,
-          answers(`http://127.0.0.1:${opsPorts[child.name as ServiceName]}/readyz`),
-          deadline,
-          `Check that Kafka at ${brokers} and the schema registry at ${registryUrl} answer (npm run stack:up starts both).`,
-          o.signal,
-        ),
-      ),
-    );
+      );
+      track(child);
+      return child;
+    };
+    const ready = (child: Child, until: number, signal: AbortSignal | undefined) =>
+      waitFor(
+        child,
+        answers(`http://127.0.0.1:${opsPorts[child.name as ServiceName]}/readyz`),
+        until,
+        `Check that Kafka at ${brokers} and the schema registry at ${registryUrl} answer (npm run stack:up starts both).`,
+        signal,
+      );
+    const services = SERVICES.map(launch);
+    await Promise.all(services.map((child) => ready(child, deadline, o.signal)));
 
     const ops = Object.fromEntries(SERVICES.map((n) => [n, `http://127.0.0.1:${opsPorts[n]}`])) as Record<
       ServiceName,
@@ -408,10 +455,16 @@ export async function startUp(o: UpOptions): Promise<Up> {
         datasetDir,
         ops,
       },
-      pids: children.map((c) => c.proc.pid).filter((pid): pid is number => pid !== undefined),
-      childExited: Promise.race(
-        children.map((c) => c.exited.then((status) => ({ name: c.name, ...status }))),
-      ),
+      get pids() {
+        return children.pids();
+      },
+      childExited: children.exited,
+      async crashAndRestart(name) {
+        const killed = await children.crash(name);
+        const child = launch(name);
+        await ready(child, Date.now() + o.readyTimeoutMs, undefined);
+        return { killed, started: child.proc.pid ?? 0 };
+      },
       stop,
     };
   } catch (err) {

@@ -16,7 +16,10 @@ export {
   type StackState,
   type StackUp,
   startLocalStack,
+  startStackBroker,
   startThrowawayStack,
   stopLocalStack,
+  stopStackBroker,
+  type ThrowawayStack,
 } from './stack.js';
 export { APICURIO_VERSION, KAFKA_VERSION } from './versions.js';

@@ -208,6 +208,49 @@ export async function stopLocalStack(
   }
 }
 
+/**
+ * Stops only the broker of a running stack (SIGTERM: Kafka's controlled shutdown, SIGKILL after 15 s); its data
+ * directory, its ports and the registry stay, so `startStackBroker` brings the same broker back. For tests that
+ * take the broker away from running clients.
+ */
+export async function stopStackBroker(
+  options: { dir?: string; log?: (line: string) => void } = {},
+): Promise<void> {
+  const dir = resolve(options.dir ?? DEFAULT_STACK_DIR);
+  const state = readState(dir);
+  if (!state) throw new StackError('SYNTH_STACK_NOT_FOUND', `no stack state in ${dir}: nothing to stop`);
+  if (state.kafkaPid > 0 && isOurs(state.kafkaPid, dir)) {
+    const how = await stopPid(state.kafkaPid);
+    options.log?.(`kafka (pid ${state.kafkaPid}) ${how}`);
+  }
+  writeFileSync(stateFile(dir), `${JSON.stringify({ ...state, kafkaPid: 0 }, null, 2)}\n`);
+}
+
+/**
+ * Starts the broker of a stack again after `stopStackBroker`: same ports, same data (topics, offsets and committed
+ * groups survive). Resolves once the broker answers a metadata request; returns its new pid.
+ */
+export async function startStackBroker(
+  options: { dir?: string; javaHome?: string; log?: (line: string) => void } = {},
+): Promise<number> {
+  const dir = resolve(options.dir ?? DEFAULT_STACK_DIR);
+  const state = readState(dir);
+  if (!state) throw new StackError('SYNTH_STACK_NOT_FOUND', `no stack state in ${dir}: nothing to start`);
+  if (state.kafkaPid > 0 && isOurs(state.kafkaPid, dir)) return state.kafkaPid;
+  const java = findJava(KAFKA_MIN_JAVA, [options.javaHome]);
+  const artifacts = await fetchArtifacts();
+  const started = await startKafka({
+    javaBin: java.bin,
+    libsDir: artifacts.kafkaLibs,
+    dir: join(dir, 'kafka'),
+    port: state.ports.kafka,
+    controllerPort: state.ports.controller,
+  });
+  writeFileSync(stateFile(dir), `${JSON.stringify({ ...state, kafkaPid: started.pid }, null, 2)}\n`);
+  options.log?.(`kafka (pid ${started.pid}) started again on ${state.brokers}`);
+  return started.pid;
+}
+
 /** Four free loopback ports for a stack that must not meet another one (tests, benchmarks). */
 export async function freeStackPorts(): Promise<StackPorts> {
   return {
@@ -218,16 +261,32 @@ export async function freeStackPorts(): Promise<StackPorts> {
   };
 }
 
+export interface ThrowawayStack extends StackUp {
+  /** Stops its processes and removes its directory. */
+  stop(): Promise<void>;
+  /** Takes only the broker away (`stopStackBroker`); the same broker comes back with `startBroker`. */
+  stopBroker(): Promise<void>;
+  /** Starts the stopped broker again on the same ports and data; resolves with its pid once it answers. */
+  startBroker(): Promise<number>;
+}
+
 /**
  * A throwaway stack for tests and benchmarks: its own temporary directory and free ports, so it never touches the
  * stack of `npm run stack:up`. `stop()` stops its processes and removes the directory.
  */
 export async function startThrowawayStack(
   options: Omit<StackOptions, 'dir' | 'ports'> & { prefix?: string } = {},
-): Promise<StackUp & { stop(): Promise<void> }> {
+): Promise<ThrowawayStack> {
   const dir = await mkdtemp(join(tmpdir(), options.prefix ?? 'synthcall-stack-'));
   const up = await startLocalStack({ ...options, dir, ports: await freeStackPorts() });
-  return { ...up, stop: () => stopLocalStack({ dir, ...(options.log ? { log: options.log } : {}) }) };
+  const log = options.log ? { log: options.log } : {};
+  return {
+    ...up,
+    stop: () => stopLocalStack({ dir, ...log }),
+    stopBroker: () => stopStackBroker({ dir, ...log }),
+    startBroker: () =>
+      startStackBroker({ dir, ...(options.javaHome ? { javaHome: options.javaHome } : {}), ...log }),
+  };
 }
 
 /**
