@@ -728,6 +728,7 @@ describe('twiml-gateway: status callbacks', () => {
 
   it('publishes a redelivered conference callback once', async () => {
     const h = await harness();
+    await h.plan('call-1');
     await conference(h, 'conference-start', 1);
     await conference(h, 'conference-start', 1);
     expect(await h.published(TOPICS.callEvents)).toHaveLength(1);
@@ -736,6 +737,7 @@ describe('twiml-gateway: status callbacks', () => {
 
   it('maps call status callbacks to call_completed / call_failed and ignores progress', async () => {
     const h = await harness();
+    await h.plan('call-1');
     const post = (status: string, extra: Record<string, string> = {}) =>
       h.post('/twilio/status/call?callId=call-1&role=agent', {
         CallSid: AGENT_SID,
@@ -754,6 +756,7 @@ describe('twiml-gateway: status callbacks', () => {
 
   it('publishes a conference RecordingCompleted as dual-channel, channel 1 = customer and 2 = agent, though the callback says 1', async () => {
     const h = await harness();
+    await h.plan('call-1');
     const res = await h.post('/twilio/status/recording?callId=call-1', {
       RecordingSid: RECORDING_SID,
       RecordingUrl: `https://api.twilio.com/2010-04-01/Accounts/AC${'0'.repeat(32)}/Recordings/${RECORDING_SID}`,
@@ -783,6 +786,7 @@ describe('twiml-gateway: status callbacks', () => {
 
   it('finds the call of a recording callback without callId through its conference', async () => {
     const h = await harness();
+    await h.plan('call-1');
     await conference(h, 'conference-start', 1);
     await h.post('/twilio/status/recording', {
       RecordingSid: RECORDING_SID,

@@ -247,6 +247,33 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   }
   let open = true;
 
+  // Only a call this system placed may publish anything: a signed webhook naming a call nobody placed (a forged or
+  // replayed request made with a leaked auth token) is answered, logged and dropped. A call is known when this
+  // replica's book holds it, when the reconciler read its CallPlanned (replayed after a restart, so calls in flight
+  // across a gateway restart stay known), or, last, when Twilio's REST API knows the conference or leg the webhook
+  // names. A lookup that fails propagates (502/500): nothing is published on a guess.
+  const vouched = new TtlMap<true>(config.CALL_TTL_MS, now);
+  async function placedByUs(
+    callId: string,
+    sids: { callSid?: string | undefined; conferenceSid?: string | undefined },
+  ): Promise<boolean> {
+    if (book.call(callId) || vouched.has(callId) || reconciler?.knows(callId)) return true;
+    if (await book.waitForCall(callId, config.REPLY_HOLD_MS)) return true;
+    const records = deps.callRecords;
+    let found = false;
+    if (records && sids.conferenceSid)
+      found = (await records.conference({ sid: sids.conferenceSid, friendlyName: '' })) !== null;
+    if (records && !found && sids.callSid) found = (await records.leg(sids.callSid)) !== null;
+    if (found) vouched.set(callId, true);
+    return found;
+  }
+  function unknownCall(callId: string, route: string): void {
+    callLogger(logger, callId).warn(
+      { route, code: 'SYNTH_UNKNOWN_CALL' },
+      'signed webhook for a call nobody placed: nothing published',
+    );
+  }
+
   const urls = webhookUrls(config.GATEWAY_PUBLIC_URL);
   // A recording callback's URL is published for others to fetch: only the API this gateway is configured for may
   // serve it (never a file:, an internal host, or any other origin a signed-but-wrong callback could name).
@@ -292,6 +319,10 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     if (speakerOf(p.heard) === p.role)
       throw new BadWebhook(`heard: turn ${p.heard} is spoken by the ${p.role}, who cannot hear it`);
     const replyTurn = replyTurnAfter(p.heard);
+    if (!(await placedByUs(p.callId, { callSid: p.CallSid }))) {
+      unknownCall(p.callId, 'gather');
+      return sendTwiml(res, hangupTwiml(UNKNOWN_CALL_LINE));
+    }
     // A duplicate of a webhook already answered: the same line again, nothing published.
     const decided = book.reply(p.callId, p.role, replyTurn);
     if (decided) return sendTwiml(res, turns.speak(decided, 0));
@@ -329,6 +360,10 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     const p = parse(waitParams, req);
     if (speakerOf(p.turn) !== p.role)
       throw new BadWebhook(`turn: turn ${p.turn} is spoken by the ${speakerOf(p.turn)}, not the ${p.role}`);
+    if (!(await placedByUs(p.callId, { callSid: p.CallSid }))) {
+      unknownCall(p.callId, 'wait');
+      return sendTwiml(res, hangupTwiml(UNKNOWN_CALL_LINE));
+    }
     return sendTwiml(res, await turns.answer(p.callId, p.role, p.turn, p.waited, started));
   });
 
@@ -338,6 +373,10 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
       p.callId ?? callIdFromConferenceName(p.FriendlyName) ?? book.callIdOfConference(p.ConferenceSid);
     if (!callId)
       throw new BadWebhook('callId: missing (no callId parameter and no synthcall- conference name)');
+    if (!(await placedByUs(callId, { conferenceSid: p.ConferenceSid, callSid: p.CallSid }))) {
+      unknownCall(callId, 'status/conference');
+      return res.status(404).type('text/plain').send('unknown call');
+    }
     book.rememberConference(p.ConferenceSid, callId);
     const callback = { ...p, callId, occurredAt: p.Timestamp ?? new Date(now()) };
     const event = conferenceLifecycle(callback);
@@ -367,6 +406,10 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
 
   app.post(WEBHOOK_PATHS.statusCall, guard, async (req: Request, res: Response) => {
     const p = parse(callStatusParams, req);
+    if (!(await placedByUs(p.callId, { callSid: p.CallSid }))) {
+      unknownCall(p.callId, 'status/call');
+      return res.status(404).type('text/plain').send('unknown call');
+    }
     const event = callLifecycle({ ...p, role: p.role ?? null, occurredAt: p.Timestamp ?? new Date(now()) });
     if (event) await publishLifecycle(event);
     res.status(204).end();
@@ -382,6 +425,10 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
         `RecordingUrl: must be a recording on ${recordingOrigin} (/2010-04-01/Accounts/AC…/Recordings/RE…)`,
         'SYNTH_RECORDING_URL_INVALID',
       );
+    if (!(await placedByUs(callId, { conferenceSid: p.ConferenceSid }))) {
+      unknownCall(callId, 'status/recording');
+      return res.status(404).type('text/plain').send('unknown call');
+    }
     const event = recordingCompleted({
       ...p,
       callId,

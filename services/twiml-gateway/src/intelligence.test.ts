@@ -53,6 +53,7 @@ afterEach(async () => {
 async function harness(intelligence = new FakeIntelligence()) {
   const h = await startHarness({ intelligence });
   harnesses.push(h);
+  await h.plan('call-9');
   return { h, intelligence };
 }
 
@@ -104,6 +105,7 @@ describe('twiml-gateway and Voice Intelligence', () => {
       env: { TWILIO_API_BASE_URL: 'http://twilio-sim:8080' },
     });
     harnesses.push(h);
+    await h.plan('call-9');
     const simUrl = `http://twilio-sim:8080/2010-04-01/Accounts/AC${'0'.repeat(32)}/Recordings/${RECORDING_SID}`;
     const post = (RecordingUrl: string) =>
       h.post('/twilio/status/recording?callId=call-9', { ...recordingCallback, RecordingUrl });

@@ -200,6 +200,11 @@ export class Reconciler {
     return this.watches.get(callId)?.ended ?? this.settled.has(callId);
   }
 
+  /** Whether a CallPlanned for this call was read (replayed over `lookbackMs` after a restart). */
+  knows(callId: string): boolean {
+    return this.watches.has(callId) || this.settled.has(callId);
+  }
+
   /** Calls followed now (tests, metrics). */
   get watching(): number {
     return this.watches.size;

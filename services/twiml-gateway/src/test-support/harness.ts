@@ -16,6 +16,7 @@ import {
 import twilio from 'twilio';
 import { createApp, type TwimlGatewayApp } from '../app.js';
 import { loadTwimlGatewayConfig } from '../config.js';
+import type { CallRecords } from '../reconciler.js';
 import type { VoiceIntelligence } from '../voice-intelligence.js';
 
 export const PUBLIC_URL = 'https://gateway.example.test';
@@ -31,6 +32,8 @@ export interface HarnessOptions {
   /** Wraps the bus the gateway sees (tests slow its consumers down with it). */
   gatewayBus?: (bus: MemoryEventBus) => EventBus;
   intelligence?: VoiceIntelligence;
+  /** Twilio's REST API as the reconciler and the known-call check see it. */
+  callRecords?: CallRecords;
 }
 
 export interface Harness {
@@ -116,6 +119,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     bus: options.gatewayBus ? options.gatewayBus(bus) : bus,
     instanceId,
     ...(options.intelligence ? { intelligence: options.intelligence } : {}),
+    ...(options.callRecords ? { callRecords: options.callRecords } : {}),
   });
   const { port } = await app.listen(0);
 
