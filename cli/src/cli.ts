@@ -5,7 +5,7 @@ import cliProgress from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { type GenerateSummary, generate } from './embedded.js';
 import { summaryLines, writeReport } from './report.js';
-import { requestCalls } from './request.js';
+import { requestCalls, type SentRequest } from './request.js';
 import { readyLines, startUp, UP_STACK_NOTE } from './up.js';
 
 const version = (
@@ -22,6 +22,38 @@ function positiveInt(name: string, max: number) {
     }
     return n;
   };
+}
+
+function wholeSeconds(name: string, max: number) {
+  return (raw: string): number => {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 0 || n > max) {
+      throw new InvalidArgumentError(
+        `${name} must be a whole number of seconds from 0 to ${max}, got "${raw}".`,
+      );
+    }
+    return n;
+  };
+}
+
+/** One line per request: what the orchestrator made of it. */
+export function verdictLines(sent: SentRequest[], waitSec: number): string[] {
+  return sent.map(({ requestId, count, verdict }) => {
+    const head = `${count} call(s), requestId ${requestId}`;
+    switch (verdict.outcome) {
+      case 'accepted':
+        return `requested ${head}: accepted, the orchestrator planned ${verdict.firstCallId}`;
+      case 'rejected':
+        return `refused ${head}: the orchestrator dead-lettered it, ${verdict.code}: ${verdict.reason}`;
+      case 'unanswered':
+        return (
+          `sent ${head}: no call planned within ${waitSec} s; it waits on call-requests until an orchestrator reads it ` +
+          '(is `synthcall up` or the cluster running? a requestId sent before places nothing new)'
+        );
+      default:
+        return `sent ${head} (not waiting for the orchestrator: --wait 0)`;
+    }
+  });
 }
 
 function rate(raw: string): number {
@@ -287,6 +319,12 @@ export function buildProgram(): Command {
       '--request-id <id>',
       'id of the (first) request; re-sending the same id does not create calls twice',
     )
+    .option(
+      '--wait <seconds>',
+      "seconds to wait for the orchestrator's verdict (a planned call, or a refusal with its reason); 0 sends only",
+      wholeSeconds('--wait', 3_600),
+      30,
+    )
     .addOption(
       new Option('--brokers <list>', 'Kafka bootstrap servers')
         .env('KAFKA_BROKERS')
@@ -309,8 +347,10 @@ export function buildProgram(): Command {
         requestId: opts.requestId,
         brokers: opts.brokers.split(','),
         registryUrl: opts.registry,
+        waitMs: opts.wait * 1000,
       });
-      for (const r of sent) process.stdout.write(`requested ${r.count} call(s): requestId ${r.requestId}\n`);
+      for (const line of verdictLines(sent, opts.wait)) process.stdout.write(`${line}\n`);
+      if (sent.some((r) => r.verdict.outcome === 'rejected')) process.exitCode = 1;
     });
 
   program

@@ -1,6 +1,19 @@
-import { describe, expect, it } from 'vitest';
-import { main } from './cli.js';
-import { type RequestOptions, requestCalls } from './request.js';
+import { Writable } from 'node:stream';
+import { MemoryEventBus } from '@synthcall/event-bus';
+import { createLogger } from '@synthcall/logging';
+import { createMetricsRegistry } from '@synthcall/metrics';
+import {
+  type ConferenceCreated,
+  type ConferenceRequest,
+  MemoryCallBudget,
+  Orchestrator,
+  orchestratorMetrics,
+  type Telephony,
+} from '@synthcall/orchestrator';
+import { defaultPersonas } from '@synthcall/personas';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { main, verdictLines } from './cli.js';
+import { type RequestOptions, requestCalls, sendRequests } from './request.js';
 
 // Port 1 on loopback: nothing listens, so a request that got as far as Kafka would fail with SYNTH_REQUEST_FAILED.
 const options: RequestOptions = {
@@ -69,5 +82,130 @@ describe('synthcall request --industry', () => {
       code: 'SYNTH_REQUEST_INVALID',
       message: expect.stringMatching(/industry "martian"; the industries are telecom, banking,/),
     });
+  });
+});
+
+/** Twilio that accepts every conference (the orchestrator's side of a request is what these tests watch). */
+class AcceptingTelephony implements Telephony {
+  private n = 0;
+  async createConference(_request: ConferenceRequest, pace: () => Promise<void>): Promise<ConferenceCreated> {
+    await pace();
+    const id = String(++this.n).padStart(31, '0');
+    return { conferenceSid: `CF${id}0`, customerCallSid: `CA${id}c`, agentCallSid: `CA${id}a` };
+  }
+  async conferenceExists(): Promise<boolean> {
+    return false;
+  }
+}
+
+describe('synthcall request: the verdict of the orchestrator', () => {
+  const closers: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+  });
+
+  /** A real orchestrator placing simulated calls, on a memory bus with its dead-letter path. */
+  async function simulatedOrchestrator(): Promise<MemoryEventBus> {
+    const bus = new MemoryEventBus();
+    const logger = createLogger({
+      service: 'orchestrator',
+      version: 'test',
+      destination: new Writable({ write: (_c, _e, done) => done() }),
+    });
+    const orchestrator = new Orchestrator({
+      bus,
+      personas: defaultPersonas(),
+      telephony: new AcceptingTelephony(),
+      budget: new MemoryCallBudget(1_000),
+      clock: { now: () => new Date() },
+      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+      logger,
+      metrics: orchestratorMetrics(
+        createMetricsRegistry({ service: 'orchestrator', version: 'test', defaultMetrics: false }),
+      ),
+      conference: {
+        from: '+15005550006',
+        customerTo: 'app:AP0000000000000000000000000000c001',
+        agentTo: 'app:AP0000000000000000000000000000a001',
+        gatewayPublicUrl: 'https://gateway.example.test',
+        timeLimitSec: 300,
+      },
+      callMode: 'simulated',
+      twilioCps: 0,
+      maxConcurrentCalls: 0,
+      instanceId: 'request-test',
+    });
+    await orchestrator.start();
+    closers.push(async () => {
+      await orchestrator.stop();
+      await bus.close();
+    });
+    return bus;
+  }
+
+  it('reports a live request to a simulated orchestrator as refused, with its code and reason, and exit 1 follows', async () => {
+    const bus = await simulatedOrchestrator();
+    const sent = await sendRequests(bus, { ...options, mode: 'live', waitMs: 10_000 }, ['live-1']);
+    expect(sent).toEqual([
+      {
+        requestId: 'live-1',
+        count: 1,
+        verdict: {
+          outcome: 'rejected',
+          code: 'SYNTH_REQUEST_INVALID',
+          reason: 'request asks for live calls but this orchestrator places simulated calls',
+        },
+      },
+    ]);
+    expect(verdictLines(sent, 10)).toEqual([
+      'refused 1 call(s), requestId live-1: the orchestrator dead-lettered it, SYNTH_REQUEST_INVALID: request asks for live calls but this orchestrator places simulated calls',
+    ]);
+  });
+
+  it('says "requested" only for a request the orchestrator planned a call of, naming the call', async () => {
+    const bus = await simulatedOrchestrator();
+    const sent = await sendRequests(bus, { ...options, calls: 2, requests: 2, waitMs: 10_000 }, [
+      'ok-0',
+      'ok-1',
+    ]);
+    expect(sent.map((r) => r.verdict)).toEqual([
+      { outcome: 'accepted', firstCallId: 'ok-0-0000' },
+      { outcome: 'accepted', firstCallId: 'ok-1-0000' },
+    ]);
+    expect(verdictLines(sent, 10)[0]).toBe(
+      'requested 2 call(s), requestId ok-0: accepted, the orchestrator planned ok-0-0000',
+    );
+  });
+
+  it('says nobody answered when no orchestrator reads the topic within the wait, and that it waits there', async () => {
+    const bus = new MemoryEventBus();
+    closers.push(() => bus.close());
+    const sent = await sendRequests(bus, { ...options, waitMs: 200 }, ['nobody-1']);
+    expect(sent[0]?.verdict).toEqual({ outcome: 'unanswered' });
+    expect(verdictLines(sent, 0.2)[0]).toMatch(/no call planned within 0.2 s; it waits on call-requests/);
+  });
+
+  it('does not listen at all with --wait 0', async () => {
+    const bus = new MemoryEventBus();
+    closers.push(() => bus.close());
+    const subscribe = vi.spyOn(bus, 'subscribe');
+    const sent = await sendRequests(bus, { ...options, waitMs: 0 }, ['fire-1']);
+    expect(sent[0]?.verdict).toEqual({ outcome: 'not-waited' });
+    expect(subscribe).not.toHaveBeenCalled();
+  });
+
+  it('refuses --wait that is not a whole number of seconds before sending anything', async () => {
+    const written: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((chunk: string) => {
+      written.push(String(chunk));
+      return true;
+    }) as typeof process.stderr.write;
+    try {
+      expect(await main(['node', 'synthcall', 'request', '--wait', '1.5'])).not.toBe(0);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(written.join('')).toMatch(/--wait must be a whole number of seconds from 0 to 3600, got "1.5"/);
   });
 });
