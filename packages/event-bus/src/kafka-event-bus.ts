@@ -35,7 +35,8 @@ export function kafkajsLogCreator(
 ): KafkaConfig['logCreator'] {
   return () =>
     ({ level, log, namespace }: LogEntry) => {
-      const { message, ...extra } = log;
+      // kafkajs attaches a stack to every failed connection attempt; its message and broker say all a reader needs.
+      const { message, stack: _stack, ...extra } = log;
       const entry = { kafkajs: namespace, ...fields, ...extra };
       if (level === logLevel.ERROR) logger.error(entry, message);
       else logger.warn(entry, message);

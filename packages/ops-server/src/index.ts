@@ -16,3 +16,4 @@ export {
   type ServiceContext,
   type ShutdownStep,
 } from './run-service.js';
+export { type StartFailureContext, startFailureLine } from './start-failure.js';

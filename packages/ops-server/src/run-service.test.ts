@@ -119,21 +119,49 @@ describe('runService', () => {
     const { port } = await blocker.listen(0);
     try {
       const exits: number[] = [];
+      const stderr: string[] = [];
       const { destination, lines } = logSink();
       await runService({
         service: 's',
         version: 'v',
         loadConfig: () => ({ ...config, OPS_PORT: port }),
         createApp: (context) => ({ ops: createOpsServer({ registry: context.registry }), shutdownSteps: [] }),
+        writeStderr: (text) => stderr.push(text),
         exit: (code) => exits.push(code),
         signalSource: new EventEmitter() as EventEmitter & SignalSource,
         logDestination: destination,
       });
       expect(exits).toEqual([1]);
       expect(lines.find((line) => line.level === 'fatal')?.msg).toBe('ops server could not start');
+      expect(stderr).toEqual([
+        `s: cannot listen on 127.0.0.1:${port}: the port is in use. Stop what listens there or choose another port (PORT, OPS_PORT).\n`,
+      ]);
     } finally {
       await blocker.close();
     }
+  });
+});
+
+describe('runService: a createApp that fails', () => {
+  it('prints one line with the reason (no stack) and exits 1, never an unhandled rejection', async () => {
+    const exits: number[] = [];
+    const stderr: string[] = [];
+    const { destination, lines } = logSink();
+    await runService({
+      service: 'orchestrator',
+      version: 'v',
+      loadConfig: () => config,
+      createApp: () => {
+        throw Object.assign(new Error('agents.json is not UTF-8 text'), { code: 'SYNTH_PERSONA_INVALID' });
+      },
+      writeStderr: (text) => stderr.push(text),
+      exit: (code) => exits.push(code),
+      signalSource: new EventEmitter() as EventEmitter & SignalSource,
+      logDestination: destination,
+    });
+    expect(exits).toEqual([1]);
+    expect(stderr).toEqual(['orchestrator: SYNTH_PERSONA_INVALID: agents.json is not UTF-8 text\n']);
+    expect(lines.find((line) => line.level === 'fatal')?.msg).toBe('service could not start');
   });
 });
 

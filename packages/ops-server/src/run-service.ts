@@ -4,6 +4,7 @@ import { createLogger, type Logger, type LogLevel } from '@synthcall/logging';
 import { createMetricsRegistry, type Registry } from '@synthcall/metrics';
 import { ShutdownManager, type SignalSource, type StepOptions } from '@synthcall/shutdown';
 import type { OpsServer } from './ops-server.js';
+import { type StartFailureContext, startFailureLine } from './start-failure.js';
 
 /** The config every service has (from `serviceEnv`). */
 export interface BaseServiceConfig {
@@ -80,7 +81,20 @@ export async function runService<C extends BaseServiceConfig>({
     ...(logDestination ? { destination: logDestination } : {}),
   });
   const registry = createMetricsRegistry({ service, version });
-  const app = await createApp({ config, logger, registry });
+  // A failure to start (a port in use, Kafka or the registry unreachable, a bad persona file) ends the process with
+  // one line on stderr saying what to do, as a bad variable does; the log keeps the details.
+  const failStart = (err: unknown, what: string) => {
+    logger.fatal({ err }, what);
+    writeStderr(`${startFailureLine(service, err, config as StartFailureContext)}\n`);
+  };
+  let app: ServiceApp;
+  try {
+    app = await createApp({ config, logger, registry });
+  } catch (err) {
+    failStart(err, 'service could not start');
+    exit(1);
+    return;
+  }
 
   const shutdown = new ShutdownManager({ logger });
   shutdown.add('mark not ready', () => app.ops.markShuttingDown(), { timeoutMs: 1_000 });
@@ -92,7 +106,7 @@ export async function runService<C extends BaseServiceConfig>({
     const { address, port } = await app.ops.listen(config.OPS_PORT, config.OPS_HOST);
     logger.info({ host: address, port }, 'ops server listening');
   } catch (err) {
-    logger.fatal({ err }, 'ops server could not start');
+    failStart(err, 'ops server could not start');
     await shutdown.shutdown('startup failed');
     exit(1);
   }

@@ -57,13 +57,4 @@ await runService({
     );
     return app;
   },
-}).catch((error: unknown) => {
-  // Start-up failures after config (an unwritable dataset folder, an unreachable broker) end the process with the
-  // reason on stderr, as a bad variable does.
-  const code = (error as { code?: unknown }).code;
-  const prefix = typeof code === 'string' && code.startsWith('SYNTH_') ? `${code}: ` : '';
-  process.stderr.write(
-    `analytics-sink: ${prefix}${error instanceof Error ? error.message : String(error)}\n`,
-  );
-  process.exit(1);
 });

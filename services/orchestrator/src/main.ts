@@ -60,9 +60,4 @@ await runService({
     );
     return app;
   },
-}).catch((error: unknown) => {
-  // Start-up failures after config (an invalid persona file, an unreachable registry) end the process with the
-  // reason on stderr, as a bad variable does.
-  process.stderr.write(`orchestrator: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
 });
