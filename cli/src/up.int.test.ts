@@ -80,7 +80,7 @@ describe('synthcall up', () => {
     expect(up.pids).toHaveLength(5);
 
     const requestId = uniqueName('up-it');
-    await requestCalls({
+    const sent = await requestCalls({
       calls: CALLS,
       seed: requestId,
       strategy: 'matched',
@@ -91,6 +91,28 @@ describe('synthcall up', () => {
       requestId,
       brokers: env.brokers.split(','),
       registryUrl: env.registryUrl,
+      waitMs: 60_000,
+    });
+    // `synthcall request` says "requested" once the orchestrator planned a call of it.
+    expect(sent.map((r) => r.verdict)).toEqual([{ outcome: 'accepted', firstCallId: `${requestId}-0000` }]);
+    // Only the orchestrator knows its call mode: a live request to this simulated one comes back refused, with why.
+    const [live] = await requestCalls({
+      calls: 1,
+      seed: requestId,
+      strategy: 'matched',
+      maxTurns: 24,
+      mode: 'live',
+      industries: [],
+      requests: 1,
+      requestId: `${requestId}-live`,
+      brokers: env.brokers.split(','),
+      registryUrl: env.registryUrl,
+      waitMs: 60_000,
+    });
+    expect(live?.verdict).toEqual({
+      outcome: 'rejected',
+      code: 'SYNTH_REQUEST_INVALID',
+      reason: 'request asks for live calls but this orchestrator places simulated calls',
     });
 
     const deadline = Date.now() + 240_000;
