@@ -36,9 +36,11 @@ export interface TopicSpec<S extends EventSchemaName = EventSchemaName> extends 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
- * Header of a `replies` record that the twiml-gateway publishes after it spoke a fallback line: the words the leg
- * heard for that (callId, role, turn). Partition order cannot say it (the engine's late line may precede it after a
- * broker outage or a gateway restart), so readers that record what was said take this record over any other reply.
+ * Header of a `replies` record that the twiml-gateway publishes as it gives a line (the engine's or its own fallback)
+ * to a leg: the words the leg heard for that (callId, role, turn). Readers that record what was said use these
+ * records only: partition order cannot say which reply was spoken (the engine's late line may precede the fallback
+ * after a broker outage), and a line the engine produced was never spoken when no gateway answered with it (a
+ * gateway that crashed while holding the webhook, a call Twilio had already ended).
  */
 export const SPOKEN_HEADER = 'synthcall-spoken';
 

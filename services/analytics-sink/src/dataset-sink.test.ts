@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryEventBus } from '@synthcall/event-bus';
-import { exampleEvents, TOPICS } from '@synthcall/schemas';
+import { exampleEvents, SPOKEN_HEADER, TOPICS } from '@synthcall/schemas';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DatabaseRetryOptions } from './database-retry-queue.js';
 import { type DatasetDatabase, DatasetSink, type DatasetSinkOptions, type Schedule } from './dataset-sink.js';
@@ -106,7 +106,12 @@ describe('DatasetSink', () => {
     await expect(readFile(join(dir, 'calls.jsonl'), 'utf8')).rejects.toThrow(/ENOENT/);
 
     const ev = exampleEvents('call-a');
-    await bus.publish(TOPICS.replies, 'call-a', { ...ev.ReplyReady, eventId: 'late', turn: 3, text: 'Bye.' });
+    await bus.publish(
+      TOPICS.replies,
+      'call-a',
+      { ...ev.ReplyReady, eventId: 'late', turn: 3, text: 'Bye.' },
+      { [SPOKEN_HEADER]: 'true' },
+    );
     await bus.idle();
     schedule.elapse();
     await sink.flush();
@@ -893,7 +898,7 @@ describe('DatasetSink labels from GroundTruthRecorded', () => {
       t.turn === 1 ? { ...t, text: engineLine, realizedBy: 'model' as const, move: 'disclose' } : t,
     );
     await publishCall(bus, e, ['planned', 'replies', 'ended', 'groundTruth']);
-    // The engine's late line for turn 1 arrives too: the first reply of a turn is the one spoken.
+    // The engine's late line for turn 1 arrives too; no gateway recorded it as spoken.
     const [, spoken] = e.replies;
     if (!spoken) throw new Error('the call has no turn 1');
     await bus.publish(TOPICS.replies, 'call-fb', {

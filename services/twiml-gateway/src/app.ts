@@ -19,6 +19,7 @@ export {
   loadTwimlGatewayConfig,
   replyTimeoutFor,
 } from './config.js';
+export { FALLBACK_WORDINGS } from './domain/turns.js';
 export {
   createGateway,
   DEFAULT_TOPICS,

@@ -245,7 +245,12 @@ describe('twiml-gateway: answering legs', () => {
     const verbs = await twiml(await h.post(waitUrl.pathname + waitUrl.search, { CallSid: AGENT_SID }));
     expect(verbs[0]).toMatchObject({ name: 'Say', text: reply.text });
     expect(verbs[1]?.attributes.action).toBe(`${PUBLIC_URL}/twilio/gather?callId=call-1&role=agent&heard=3`);
-    expect(await h.published(TOPICS.replies)).toEqual([reply]);
+    // The engine's line, then the gateway's record that the leg was given it, written before the answer was.
+    expect(h.bus.messages(TOPICS.replies.name).map((m) => m.headers[SPOKEN_HEADER]?.toString())).toEqual([
+      undefined,
+      'true',
+    ]);
+    expect(await h.published(TOPICS.replies)).toEqual([reply, reply]);
   });
 
   it('answers a held webhook as soon as the reply arrives during the hold', async () => {
@@ -414,6 +419,34 @@ describe('twiml-gateway: answering legs', () => {
     expect((await h.published(TOPICS.utterances)).map((u) => u.turn)).toEqual([]);
   });
 
+  it('does not count another replica’s record of an engine line it spoke as a fallback of the run', async () => {
+    const h = await harness();
+    await h.plan('call-1');
+    const spokenElsewhere = { 'synthcall-origin': 'twiml-gateway', [SPOKEN_HEADER]: 'true' };
+    await h.bus.publish(
+      TOPICS.replies,
+      'call-1',
+      replyEvent('call-1', 'agent', 0, 'Hello.'),
+      spokenElsewhere,
+    );
+    await h.bus.publish(
+      TOPICS.replies,
+      'call-1',
+      replyEvent('call-1', 'agent', 2, 'Sorry, one moment.', { fallback: true }),
+      spokenElsewhere,
+    );
+    await h.bus.idle();
+    expect(h.app.gateway.book.call('call-1')?.fallbackRun).toBe(1);
+    await h.bus.publish(
+      TOPICS.replies,
+      'call-1',
+      replyEvent('call-1', 'agent', 4, 'Found it.'),
+      spokenElsewhere,
+    );
+    await h.bus.idle();
+    expect(h.app.gateway.book.call('call-1')?.fallbackRun).toBe(0);
+  });
+
   it('answers a duplicate Gather webhook with the same line and publishes one UtteranceHeard', async () => {
     const h = await harness();
     await h.plan('call-1');
@@ -428,7 +461,12 @@ describe('twiml-gateway: answering legs', () => {
     const heard = await h.published(TOPICS.utterances);
     expect(heard).toHaveLength(1);
     expect(heard[0]).toMatchObject({ eventId: 'call-1:heard:agent:1', text: 'My bill is wrong.' });
-    expect(await h.published(TOPICS.replies)).toHaveLength(1);
+    // One engine line; each answer records the same line as spoken.
+    const replies = h.bus.messages(TOPICS.replies.name);
+    expect(replies.filter((m) => m.headers[SPOKEN_HEADER] === undefined)).toHaveLength(1);
+    expect(new Set((await h.published(TOPICS.replies)).map((r) => r.text))).toEqual(
+      new Set(['agent line 2']),
+    );
   });
 
   it('publishes a duplicate webhook once even when both copies arrive before the reply', async () => {

@@ -145,6 +145,8 @@ const ROUTES: Readonly<Record<string, RouteLabel>> = {
   [WEBHOOK_PATHS.intelligence]: 'intelligence',
 };
 
+/** Longest a line waits for its spoken record to be written before the leg hears it anyway (a broker away). */
+const SPOKEN_WAIT_MS = 1_000;
 /** Longest a fallback waits to come back through `replies` before it is spoken anyway. */
 const ECHO_WAIT_MS = 1_000;
 const UNKNOWN_CALL_LINE = 'Sorry, this call is not recognised. Goodbye.';
@@ -197,7 +199,8 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
         ephemeral: true,
         fromBeginning: false,
         handler: async ({ value, headers }) => {
-          const origin = headers[ORIGIN_HEADER] === GATEWAY_ORIGIN ? 'gateway' : 'engine';
+          // A gateway also records the engine lines it spoke (SpokenLines): only its fallbacks make a run of them.
+          const origin = headers[ORIGIN_HEADER] === GATEWAY_ORIGIN && value.fallback ? 'gateway' : 'engine';
           const { accepted, winner } = book.offerReply(value, origin);
           if (accepted) return;
           const log = callLogger(logger, value.callId);
@@ -325,7 +328,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     }
     // A duplicate of a webhook already answered: the same line again, nothing published.
     const decided = book.reply(p.callId, p.role, replyTurn);
-    if (decided) return sendTwiml(res, turns.speak(decided, 0));
+    if (decided) return sendTwiml(res, await turns.speak(decided, 0));
     // After the end the other leg may still hear the farewell: nothing to publish, nothing to say.
     if (book.call(p.callId)?.ended) return sendTwiml(res, hangupTwiml());
     // Silence while the line this leg waits for is not produced yet: the other leg is still waiting for it, so this
@@ -591,10 +594,10 @@ class TurnResponder {
     return this.fallback(callId, role, turn, waitedMs + (now() - started));
   }
 
-  speak(reply: ReplyReady, waitedMs: number): string {
+  async speak(reply: ReplyReady, waitedMs: number): Promise<string> {
     this.d.metrics.observeReplyWait(Math.max(0, waitedMs) / 1000);
-    // The topic's first reply for the turn need not be this one (see SpokenLines): say which words the leg heard.
-    if (reply.fallback) this.d.spoken.record(reply);
+    // The dataset records what the leg heard from these records alone (see SpokenLines), written before the answer.
+    await this.d.spoken.record(reply, SPOKEN_WAIT_MS);
     return replyTwiml(reply, this.listening(reply.callId, reply.role, heardAfterSpeaking(reply.turn)));
   }
 

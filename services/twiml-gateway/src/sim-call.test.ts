@@ -8,6 +8,7 @@ import {
   type EventSchemaName,
   type EventTypes,
   exampleEvents,
+  SPOKEN_HEADER,
   TOPICS,
   type TopicBinding,
 } from '@synthcall/schemas';
@@ -185,7 +186,17 @@ describe('twiml-gateway with twilio-sim: a two-leg conference call', () => {
       ['agent', 3],
     ]);
     for (const u of heard) expect(words(u.text)).toBe(words(SCRIPT[u.turn] ?? ''));
-    expect(replies.map((r) => [r.turn, r.fallback])).toEqual(SCRIPT.map((_, turn) => [turn, false]));
+    // Every line the legs said is recorded as spoken once, after the engine's line for it.
+    const spoken = bus
+      .messages(TOPICS.replies.name)
+      .filter((m) => m.headers[SPOKEN_HEADER]?.toString() === 'true');
+    expect(spoken).toHaveLength(SCRIPT.length);
+    expect(replies.map((r) => [r.turn, r.fallback])).toEqual(
+      SCRIPT.flatMap((_, turn) => [
+        [turn, false],
+        [turn, false],
+      ]),
+    );
 
     // The slow turn was held and redirected through the wait route at least once, and still spoken as the engine's.
     const waits = (await registry.getSingleMetric('synthcall_webhooks_total')?.get())?.values.filter(

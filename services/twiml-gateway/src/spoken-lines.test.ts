@@ -75,4 +75,26 @@ describe('SpokenLines', () => {
       turn: 3,
     });
   });
+
+  it('resolves once the record is written, or after its wait while the broker is away and keeps trying', async () => {
+    const up = failingBus(0);
+    const written = new SpokenLines({ bus: up.bus, replies: TOPICS.replies, logger, headers: {} });
+    await written.record(replyEvent('call-3', 'agent', 0, 'Hello.'), 1_000);
+    expect(up.sent.map((r) => r.text)).toEqual(['Hello.']);
+
+    const away = failingBus(1);
+    const waiting = new SpokenLines({
+      bus: away.bus,
+      replies: TOPICS.replies,
+      logger,
+      headers: {},
+      retryDelaysMs: [200],
+    });
+    const started = Date.now();
+    await waiting.record(replyEvent('call-3', 'customer', 1, 'Hi.'), 50);
+    expect(Date.now() - started).toBeLessThan(200);
+    expect(away.sent).toEqual([]);
+    await vi.waitFor(() => expect(away.sent.map((r) => r.text)).toEqual(['Hi.']));
+    await Promise.all([written.close(), waiting.close()]);
+  });
 });

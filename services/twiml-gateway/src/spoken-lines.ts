@@ -15,10 +15,12 @@ export interface SpokenLinesDeps {
 }
 
 /**
- * Records on `replies` each fallback line this gateway spoke, marked with SPOKEN_HEADER, so the dataset holds the
- * words the leg heard even where the topic's order says otherwise (the engine's line for the turn published first,
- * then held up by a broker restart, or missed by a replica that had just started). Recorded in the background: the
- * leg is answered at once, and a publish that fails while the broker is away is tried again.
+ * Records on `replies` each line this gateway hands to Twilio, marked with SPOKEN_HEADER: the dataset's transcript is
+ * made of these records only, so it holds the words the leg heard, never a line the engine produced that no leg
+ * said (a gateway that crashed while holding the webhook, a call Twilio had already ended) and never the engine's
+ * line where a fallback was spoken (the engine's line first on the topic after a broker restart). The leg is
+ * answered once the record is written or after `waitMs` at most; a publish that fails while the broker is away is
+ * tried again in the background.
  */
 export class SpokenLines {
   private readonly pending = new Set<Promise<void>>();
@@ -30,9 +32,17 @@ export class SpokenLines {
 
   constructor(private readonly d: SpokenLinesDeps) {}
 
-  record(reply: ReplyReady): void {
+  /**
+   * Resolves once the record is written, or after `waitMs` while it keeps trying in the background. Written before
+   * the leg is answered, a crash of this gateway can only lose a line that was not said yet.
+   */
+  async record(reply: ReplyReady, waitMs = 0): Promise<void> {
     const work: Promise<void> = this.publish(reply).finally(() => this.pending.delete(work));
     this.pending.add(work);
+    if (waitMs <= 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([work, new Promise((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+    clearTimeout(timer);
   }
 
   private async publish(reply: ReplyReady): Promise<void> {
@@ -48,7 +58,7 @@ export class SpokenLines {
         if (delay === undefined || this.isClosed) {
           log.error(
             { err, role: reply.role, turn: reply.turn, code: 'SYNTH_SPOKEN_LINE_LOST' },
-            'could not record the fallback line spoken: the dataset may hold the engine line for this turn',
+            'could not record the line spoken: the dataset will miss this turn',
           );
           return;
         }

@@ -7,6 +7,7 @@ export type {
   SpeechTiming,
   TranscriptAnalyzer,
 } from './engine/ports.js';
+export { APPLICATION_ERROR_TEXT } from './engine/runner.js';
 export { SimError, type SimErrorCode } from './errors.js';
 export { SimHttpClient } from './sdk-client.js';
 export { startTwilioSim, type TwilioSim, type TwilioSimOptions } from './sim.js';

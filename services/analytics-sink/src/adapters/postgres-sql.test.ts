@@ -34,7 +34,7 @@ describe('upsertStatement', () => {
   it('has exactly the columns the row mapping fills, for every table', () => {
     const d = new DatasetBuilder();
     d.onPlanned(ev.CallPlanned);
-    d.onReply(ev.ReplyReady);
+    d.onReply(ev.ReplyReady, true);
     d.onRecording(ev.RecordingCompleted);
     d.onTranscript(ev.TranscriptAnalyzed);
     const rows = callRowsOf(

@@ -14,7 +14,7 @@ function callData(truth: GroundTruthRecorded | null): CallData {
     type: 'conference_started',
     occurredAt: new Date('2026-01-05T09:00:00Z'),
   });
-  d.onReply({ ...ev.ReplyReady, turn: 0, role: 'agent', text: 'Hello, this is Ana.', fallback: false });
+  d.onReply({ ...ev.ReplyReady, turn: 0, role: 'agent', text: 'Hello, this is Ana.', fallback: false }, true);
   d.onHeard({
     ...ev.UtteranceHeard,
     turn: 0,
@@ -22,13 +22,16 @@ function callData(truth: GroundTruthRecorded | null): CallData {
     text: 'hello this is anna',
     confidence: 0.91,
   });
-  d.onReply({
-    ...ev.ReplyReady,
-    turn: 1,
-    role: 'customer',
-    text: 'My card 4111 1111 1111 1111.',
-    fallback: true,
-  });
+  d.onReply(
+    {
+      ...ev.ReplyReady,
+      turn: 1,
+      role: 'customer',
+      text: 'My card 4111 1111 1111 1111.',
+      fallback: true,
+    },
+    true,
+  );
   if (truth) d.onGroundTruth(truth);
   d.onLifecycle({ ...ev.CallLifecycle, type: 'call_ended', endReason: 'escalated', endedBy: 'agent' });
   d.onLifecycle({

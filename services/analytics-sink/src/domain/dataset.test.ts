@@ -26,12 +26,12 @@ const truth = {
 };
 
 describe('DatasetBuilder', () => {
-  it('joins what each role said with what the other heard, keeping the first reply of a turn', () => {
+  it('joins what each role said with what the other heard, the lines being those the gateway recorded as spoken', () => {
     const d = new DatasetBuilder();
     d.onPlanned(ev.CallPlanned);
-    d.onReply(reply(0, 'Hello, Marcus speaking.'));
+    d.onReply(reply(0, 'Hello, Marcus speaking.'), true);
     d.onHeard(heard(0, 'hello marcus speaking'));
-    d.onReply(reply(1, 'I was billed twice.', { fallback: true }));
+    d.onReply(reply(1, 'I was billed twice.', { fallback: true }), true);
     d.onReply(reply(1, 'A late engine line that was never spoken.'));
     const t = d.transcript('call-7');
     expect(t.turns.map((x) => [x.turn, x.role, x.said, x.heard, x.fallback])).toEqual([
@@ -46,6 +46,17 @@ describe('DatasetBuilder', () => {
     });
   });
 
+  it('leaves out a line the engine produced that no gateway recorded as spoken, however it ended', () => {
+    // The gateway crashed while holding the greeting's webhook; Twilio said its application error and hung up, and
+    // the engine's greeting arrived on the topic anyway. Nobody heard it, so it is no line of the transcript.
+    const d = new DatasetBuilder();
+    d.onPlanned(ev.CallPlanned);
+    d.onReply(reply(0, 'Hello, Marcus speaking.'));
+    d.onLifecycle({ ...ev.CallLifecycle, type: 'call_ended', endReason: 'error', endedBy: null });
+    expect(d.transcript('call-7').turns).toEqual([]);
+    expect(d.record('call-7')).toMatchObject({ turnCount: 0, fallbackTurns: 0, endReason: 'error' });
+  });
+
   it('records the fallback the gateway says it spoke over an engine line that came first on the topic, in any order', () => {
     // After a broker restart the engine's late line for turn 1 is first on `replies`; the gateway had already spoken
     // its fallback (its echo never came back in time) and records what it spoke.
@@ -57,7 +68,7 @@ describe('DatasetBuilder', () => {
     ]) {
       const d = new DatasetBuilder();
       d.onPlanned(ev.CallPlanned);
-      d.onReply(reply(0, 'Hello, Marcus speaking.'));
+      d.onReply(reply(0, 'Hello, Marcus speaking.'), true);
       for (const r of order) d.onReply(r, r === spoken);
       const t = d.transcript('call-7');
       expect(t.turns.map((x) => [x.turn, x.said, x.fallback])).toEqual([
@@ -70,7 +81,7 @@ describe('DatasetBuilder', () => {
 
   it('applies events that arrive before their call was planned', () => {
     const d = new DatasetBuilder();
-    d.onReply(reply(0, 'Early line.'));
+    d.onReply(reply(0, 'Early line.'), true);
     d.onLifecycle({ ...ev.CallLifecycle, type: 'call_ended', endReason: 'escalated', endedBy: 'agent' });
     expect(d.callIds()).toEqual([]);
     d.onPlanned(ev.CallPlanned);
@@ -102,8 +113,8 @@ describe('DatasetBuilder', () => {
   it('takes labels from the highest version of the ground truth, in any arrival order, else from the plan', () => {
     const d = new DatasetBuilder();
     d.onPlanned(ev.CallPlanned);
-    d.onReply(reply(0, 'How can I help?'));
-    d.onReply(reply(1, 'Hi, I am Dana and I was charged twice.'));
+    d.onReply(reply(0, 'How can I help?'), true);
+    d.onReply(reply(1, 'Hi, I am Dana and I was charged twice.'), true);
     expect(d.labels('call-7')).toMatchObject({
       source: 'plan',
       intendedOutcome: 'resolved',
@@ -147,7 +158,7 @@ describe('DatasetBuilder', () => {
     const d = new DatasetBuilder();
     d.onPlanned(ev.CallPlanned);
     const line = 'Hi, I am Dana and my account is TC-6112.';
-    d.onReply(reply(1, line));
+    d.onReply(reply(1, line), true);
     const span = (value: string, start: number, end = start + value.length, turn = 1) => ({
       type: 'person_name',
       value,
@@ -173,9 +184,9 @@ describe('DatasetBuilder', () => {
   it('a gateway fallback line loses the spans the engine recorded for its own late line, and counts as fallback', () => {
     const d = new DatasetBuilder();
     d.onPlanned(ev.CallPlanned);
-    d.onReply(reply(0, 'How can I help?'));
+    d.onReply(reply(0, 'How can I help?'), true);
     // The gateway spoke a fallback for turn 1 first; the engine's line came too late and was not spoken.
-    d.onReply(reply(1, 'Sorry, could you say that again?', { fallback: true }));
+    d.onReply(reply(1, 'Sorry, could you say that again?', { fallback: true }), true);
     d.onReply(reply(1, 'Hi, I am Dana and I was charged twice.'));
     d.onGroundTruth(truth);
     const labels = d.labels('call-7');
@@ -191,7 +202,7 @@ describe('DatasetBuilder', () => {
   it('marks a turn’s realizedBy unknown when the ground truth recorded other words than those spoken', () => {
     const d = new DatasetBuilder();
     d.onPlanned(ev.CallPlanned);
-    d.onReply(reply(1, 'Some other words.'));
+    d.onReply(reply(1, 'Some other words.'), true);
     d.onGroundTruth(truth);
     expect(d.transcript('call-7').turns).toMatchObject([{ turn: 1, realizedBy: null, move: 'state_issue' }]);
     expect(d.labels('call-7').turnsRealizedBy).toEqual({ model: 0, template: 0, fallback: 0 });
@@ -240,11 +251,11 @@ describe('DatasetBuilder memory', () => {
   it('drops a forgotten call and ignores its later events, so a redelivery does not bring it back', () => {
     const d = new DatasetBuilder();
     d.onPlanned(ev.CallPlanned);
-    d.onReply(reply(0, 'Hello.'));
+    d.onReply(reply(0, 'Hello.'), true);
     expect(d.size).toBe(1);
     d.forget('call-7');
     d.onPlanned(ev.CallPlanned);
-    d.onReply(reply(1, 'Hi.'));
+    d.onReply(reply(1, 'Hi.'), true);
     expect(d.size).toBe(0);
     expect(d.waitingCalls).toBe(0);
     expect(d.has('call-7')).toBe(false);
@@ -252,7 +263,7 @@ describe('DatasetBuilder memory', () => {
 
   it('holds events of calls whose plan never comes for at most MAX_ORPHAN_CALLS calls, dropping the oldest', () => {
     const d = new DatasetBuilder();
-    for (let i = 0; i <= MAX_ORPHAN_CALLS; i++) d.onReply(reply(0, 'x', { callId: `lost-${i}` }));
+    for (let i = 0; i <= MAX_ORPHAN_CALLS; i++) d.onReply(reply(0, 'x', { callId: `lost-${i}` }), true);
     expect(d.waitingCalls).toBe(MAX_ORPHAN_CALLS);
     // The oldest was dropped: its plan arriving now finds no turns; the newest kept its turn.
     d.onPlanned({ ...ev.CallPlanned, callId: 'lost-0' });
@@ -266,8 +277,8 @@ describe('DatasetBuilder memory', () => {
     const d = new DatasetBuilder(() => now);
     d.onPlanned({ ...ev.CallPlanned, callId: 'quiet' });
     d.onPlanned({ ...ev.CallPlanned, callId: 'talking' });
-    d.onReply(reply(0, 'x', { callId: 'no-plan' }));
-    d.onReply(reply(0, 'x', { callId: 'no-plan-talking' }));
+    d.onReply(reply(0, 'x', { callId: 'no-plan' }), true);
+    d.onReply(reply(0, 'x', { callId: 'no-plan-talking' }), true);
     d.onPlanned({ ...ev.CallPlanned, callId: 'ended' });
     d.onLifecycle({
       ...ev.CallLifecycle,
@@ -277,8 +288,8 @@ describe('DatasetBuilder memory', () => {
       endedBy: 'agent',
     });
     now = 5_000;
-    d.onReply(reply(1, 'y', { callId: 'talking' }));
-    d.onReply(reply(1, 'y', { callId: 'no-plan-talking' }));
+    d.onReply(reply(1, 'y', { callId: 'talking' }), true);
+    d.onReply(reply(1, 'y', { callId: 'no-plan-talking' }), true);
     expect(d.abandoned(4_000).sort()).toEqual(['no-plan', 'quiet']);
     expect(d.abandoned(6_000).sort()).toEqual(['no-plan', 'no-plan-talking', 'quiet', 'talking']);
     d.forget('no-plan');

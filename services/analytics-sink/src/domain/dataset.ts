@@ -143,8 +143,7 @@ export const MAX_FORGOTTEN = 100_000;
 interface CallData {
   planned: CallPlanned;
   /**
-   * The line spoken per turn: the gateway's record of a line it spoke (`onReply`'s `spoken`) if any, else the
-   * first reply, as in the gateway.
+   * The line spoken per turn: the gateway's record of the line it gave the leg (`onReply`'s `spoken`).
    */
   said: Map<number, ReplyReady>;
   heard: Map<number, UtteranceHeard>;
@@ -172,7 +171,7 @@ interface WaitingCall {
 
 /**
  * Builds the dataset of a run from the call-loop events, in whatever order they arrive: pure, no I/O. Duplicate
- * deliveries are harmless (keyed by callId and turn; the first reply for a turn is the spoken one).
+ * deliveries are harmless (keyed by callId and turn; a turn's line is the gateway's record of the line it spoke).
  */
 export class DatasetBuilder {
   private readonly calls = new Map<string, CallData>();
@@ -284,12 +283,14 @@ export class DatasetBuilder {
   }
 
   /**
-   * `spoken`: the record carries SPOKEN_HEADER, the gateway's word for what the leg heard. It replaces the turn's
-   * line in any arrival order: after a broker restart the engine's late line can be first on the topic.
+   * `spoken`: the record carries SPOKEN_HEADER, the gateway's word that it gave this line to the leg. Only such
+   * records are lines of the transcript: a line the engine produced is not spoken until a gateway answered a webhook
+   * with it (a gateway that crashed while holding the webhook, or a call Twilio had already ended, never speaks it),
+   * and the topic's first reply for a turn need not be the one spoken (after a broker restart).
    */
   onReply(e: ReplyReady, spoken = false): void {
     this.withCall(e.callId, (c) => {
-      if (spoken || !c.said.has(e.turn)) c.said.set(e.turn, e);
+      if (spoken) c.said.set(e.turn, e);
     });
   }
 

@@ -1,28 +1,31 @@
 import type { EventBus } from '@synthcall/event-bus';
-import { TOPICS } from '@synthcall/schemas';
+import { SPOKEN_HEADER, TOPICS } from '@synthcall/schemas';
 import { describe, expect, it } from 'vitest';
 import { callEvents, publishCall } from './call-events.js';
 
 function recordingBus() {
   const sent: string[] = [];
   const bus: Pick<EventBus, 'publish'> = {
-    publish: async (topic, _key, value) => {
-      sent.push(`${topic.name} ${'eventId' in value ? value.eventId : '-'}`);
+    publish: async (topic, _key, value, headers = {}) => {
+      const spoken = headers[SPOKEN_HEADER] === 'true' ? ' (spoken)' : '';
+      sent.push(`${topic.name} ${'eventId' in value ? value.eventId : '-'}${spoken}`);
     },
   };
   return { bus, sent };
 }
 
 describe('callEvents fixture', () => {
-  it('publishes a call in the order a call makes its events, each turn’s reply before what was heard of it', async () => {
+  it('publishes a call in the order a call makes its events, each turn’s reply and the gateway’s record of speaking it before what was heard of it', async () => {
     const { bus, sent } = recordingBus();
     await publishCall(bus, callEvents('c', { turns: 2 }));
     expect(sent).toEqual([
       `${TOPICS.calls.name} c:planned`,
       `${TOPICS.callEvents.name} c:start`,
       `${TOPICS.replies.name} c:r0`,
+      `${TOPICS.replies.name} c:r0 (spoken)`,
       `${TOPICS.utterances.name} c:h0`,
       `${TOPICS.replies.name} c:r1`,
+      `${TOPICS.replies.name} c:r1 (spoken)`,
       `${TOPICS.utterances.name} c:h1`,
       `${TOPICS.callEvents.name} c:ended`,
       `${TOPICS.groundTruth.name} c:ground_truth:1`,
@@ -41,6 +44,14 @@ describe('callEvents fixture', () => {
       'heard',
       'replies',
     ]);
-    expect(sent.map((line) => line.split(' ')[1])).toEqual(['c:r2', 'c:h2', 'c:r3', 'c:h3', 'c:ended']);
+    expect(sent.map((line) => line.split(' ')[1])).toEqual([
+      'c:r2',
+      'c:r2',
+      'c:h2',
+      'c:r3',
+      'c:r3',
+      'c:h3',
+      'c:ended',
+    ]);
   });
 });

@@ -6,6 +6,7 @@ import {
   type GroundTruthRecorded,
   type RecordingCompleted,
   type ReplyReady,
+  SPOKEN_HEADER,
   TOPICS,
   type TopicBinding,
   type TranscriptAnalyzed,
@@ -158,8 +159,12 @@ export async function publishCall(
   // Paired by turn, so a test can publish a slice of the turns (`{...e, replies: e.replies.slice(2)}`).
   const turns = [...new Set([...e.replies, ...e.heard].map((x) => x.turn))].sort((x, y) => x - y);
   for (const turn of turns) {
+    // As in a run: the engine's line, then the gateway's record that it gave the line to the leg.
     if (has.has('replies'))
-      for (const r of e.replies.filter((x) => x.turn === turn)) await bus.publish(t.replies, key, r);
+      for (const r of e.replies.filter((x) => x.turn === turn)) {
+        await bus.publish(t.replies, key, r);
+        await bus.publish(t.replies, key, r, { [SPOKEN_HEADER]: 'true' });
+      }
     if (has.has('heard'))
       for (const h of e.heard.filter((x) => x.turn === turn)) await bus.publish(t.utterances, key, h);
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  FALLBACK_WORDINGS,
   fallbackReply,
   heardAfterSpeaking,
   PAUSE_MS,
@@ -69,5 +70,17 @@ describe('fallbackReply', () => {
     const greeting = fallbackReply({ callId: 'c', role: 'agent', turn: 0, voice, producedAt: new Date(0) });
     const later = fallbackReply({ callId: 'c', role: 'agent', turn: 2, voice, producedAt: new Date(0) });
     expect(greeting.text).not.toBe(later.text);
+  });
+
+  it('says only wordings listed in FALLBACK_WORDINGS, for every role, turn and closing line', () => {
+    const voice = { voice: 'v', language: 'en-US' };
+    for (const role of ['agent', 'customer'] as const)
+      for (const turn of [0, 1, 2, 3, 10, 11])
+        for (const closing of [false, true]) {
+          if (speakerOf(turn) !== role) continue;
+          const reply = fallbackReply({ callId: 'c', role, turn, voice, producedAt: new Date(0), closing });
+          expect(FALLBACK_WORDINGS.has(reply.text), `${role} ${turn} ${closing}`).toBe(true);
+        }
+    expect(FALLBACK_WORDINGS.size).toBe(5);
   });
 });

@@ -80,6 +80,15 @@ export function closingFallbackLine(role: Role): string {
     : 'Sorry, this line is too bad to go on. I will call back later. Goodbye.';
 }
 
+/** Every wording `fallbackLine` and `closingFallbackLine` produce: how a listener tells a gateway fallback apart. */
+export const FALLBACK_WORDINGS: ReadonlySet<string> = new Set([
+  fallbackLine('agent', 0),
+  fallbackLine('agent', 2),
+  fallbackLine('customer', 1),
+  closingFallbackLine('agent'),
+  closingFallbackLine('customer'),
+]);
+
 /** Why the gateway ends a call whose engine stopped answering. */
 export const ENGINE_SILENT_END: EndReason = 'error';
 
