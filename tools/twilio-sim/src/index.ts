@@ -2,6 +2,7 @@ export { twilioSignature } from './domain/signature.js';
 export type { Clock } from './engine/clock.js';
 export { RealtimeClock, VirtualClock } from './engine/clock.js';
 export type {
+  RecordingMedia,
   RecordingRenderer,
   SpeechRecognizer,
   SpeechTiming,

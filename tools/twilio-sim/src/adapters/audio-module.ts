@@ -1,7 +1,7 @@
 import { applyAsrNoise } from '../audio/asr-noise.js';
 import { speakingSeconds } from '../audio/speech-timing.js';
-import { renderConferenceRecording, type Synthesizer } from '../audio/wav.js';
-import type { RecordingRenderer, SpeechRecognizer, SpeechTiming } from '../engine/ports.js';
+import { renderConferenceRecording, type Synthesizer, silentWav } from '../audio/wav.js';
+import type { RecordingMedia, RecordingRenderer, SpeechRecognizer, SpeechTiming } from '../engine/ports.js';
 
 /** Words-per-minute per voice, from the audio module. */
 export const audioSpeechTiming: SpeechTiming = {
@@ -16,10 +16,20 @@ export const audioRecognizer: SpeechRecognizer = {
   },
 };
 
-/** Dual-channel WAV: espeak-ng speech when `audio` is on, else silence of the right length and shape. */
+/**
+ * Dual-channel WAV: espeak-ng speech when `audio` is on (rendered when the recording completes, as Twilio's is), else
+ * silence of the right length and shape, made only when the media is fetched.
+ */
 export function audioRecordingRenderer(audio: boolean, synthesize?: Synthesizer): RecordingRenderer {
   return {
-    render: (segments, durationSec) =>
-      renderConferenceRecording(segments, durationSec, synthesize ? { audio, synthesize } : { audio }),
+    async render(segments, durationSec): Promise<RecordingMedia> {
+      if (!audio) return { wav: () => silentWav(durationSec, 2) };
+      const bytes = await renderConferenceRecording(
+        segments,
+        durationSec,
+        synthesize ? { audio, synthesize } : { audio },
+      );
+      return { wav: () => bytes };
+    },
   };
 }

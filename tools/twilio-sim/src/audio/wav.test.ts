@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import wavefile from 'wavefile';
 import { AudioError } from './errors.js';
 import {
   type DecodedWav,
@@ -82,6 +83,28 @@ describe('encodeWav / decodeWav', () => {
     ];
     const decoded = decodeWav(encodeWav(channels, 8000));
     expect(decoded.channels.map((c) => [...c])).toEqual(channels.map((c) => [...c]));
+  });
+
+  it('writes the very bytes wavefile writes for the same samples (1 and 2 channels, 8 and 16 kHz)', () => {
+    let x = 12345;
+    const noise = (n: number) =>
+      Int16Array.from({ length: n }, () => {
+        x = (x * 1103515245 + 12345) % 2 ** 31;
+        return (x % 65536) - 32768;
+      });
+    for (const [count, rate] of [
+      [1, 8000],
+      [2, 8000],
+      [2, 16000],
+    ] as const) {
+      const channels = Array.from({ length: count }, () => noise(4001));
+      const reference = new wavefile.WaveFile();
+      reference.fromScratch(count, rate, '16', count === 1 ? (channels[0] as Int16Array) : channels);
+      expect(encodeWav(channels, rate).equals(Buffer.from(reference.toBuffer()))).toBe(true);
+    }
+    const silent = new wavefile.WaveFile();
+    silent.fromScratch(2, 8000, '16', [new Int16Array(12000), new Int16Array(12000)]);
+    expect(silentWav(1.5, 2).equals(Buffer.from(silent.toBuffer()))).toBe(true);
   });
 
   it('rejects channels of different lengths with a typed error', () => {

@@ -1,5 +1,5 @@
 import type { HttpMethod } from '../domain/twiml.js';
-import type { RecordedSegment } from './ports.js';
+import type { RecordedSegment, RecordingMedia } from './ports.js';
 
 export type CallStatus =
   | 'queued'
@@ -81,7 +81,7 @@ export interface RecordingRecord {
   status: 'in-progress' | 'processing' | 'completed' | 'absent' | 'failed';
   channels: number;
   source: 'Conference' | 'OutboundAPI';
-  media: Buffer | undefined;
+  media: RecordingMedia | undefined;
   /** What was said on each channel: what Voice Intelligence transcribes. */
   segments: RecordedSegment[];
 }

@@ -21,9 +21,17 @@ export interface RecordedSegment {
   voice: string;
 }
 
+/**
+ * A finished recording's audio, as its media URL serves it. Silence is made when it is fetched (most runs never
+ * fetch it, and a call's silent WAV is megabytes); rendered speech is held once made.
+ */
+export interface RecordingMedia {
+  wav(): Buffer;
+}
+
 /** Turns what was said during a conference into a dual-channel WAV. */
 export interface RecordingRenderer {
-  render(segments: readonly RecordedSegment[], durationSec: number): Promise<Buffer>;
+  render(segments: readonly RecordedSegment[], durationSec: number): Promise<RecordingMedia>;
 }
 
 /** What one channel said, as the transcript sees it (after recognition). */

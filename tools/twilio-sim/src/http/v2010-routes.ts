@@ -126,7 +126,8 @@ export function v2010Routes(t: Telephony): Route[] {
       throw badRequest(20001, `RequestedChannels must be 1 or 2, got ${requested}`);
     }
     const dual = r.channels === 2 && (r.source !== 'Conference' || requested === '2');
-    const body = r.channels === 2 && !dual ? downmixWav(r.media) : r.media;
+    const wav = r.media.wav();
+    const body = r.channels === 2 && !dual ? downmixWav(wav) : wav;
     return { status: 200, body, contentType: 'audio/x-wav' };
   };
 
