@@ -36,6 +36,11 @@ const PROGRESS_BETWEEN = 3;
 const BUDGET_MS = 9 * 60_000;
 /** How long the broker stays away: long enough for every client to notice, shorter than a call. */
 const BROKER_DOWN_MS = 5_000;
+/**
+ * How long the conversation engine stays dead before it starts again: with its start-up, longer than the gateway's
+ * reply wait (8 s), so the legs in flight hear fallback lines, and some calls end after a run of them.
+ */
+const ENGINE_DOWN_MS = 10_000;
 
 const lines: string[] = [];
 let stack: ThrowawayStack | undefined;
@@ -144,7 +149,7 @@ describe('chaos', () => {
           await sleep(BROKER_DOWN_MS);
           await stack.startBroker();
         } else {
-          await up.crashAndRestart(what);
+          await up.crashAndRestart(what, { downMs: what === 'conversation-engine' ? ENGINE_DOWN_MS : 0 });
         }
         done.push({ what, atEnded: ended.length, ms: Date.now() - t0 });
         lines.push(`chaos | ${what} back after ${Date.now() - t0} ms`);

@@ -70,10 +70,13 @@ export interface Up {
   /** Resolves when a child exits on its own (a crash, not a `crashAndRestart`): its name and exit status. */
   childExited: Promise<{ name: string; code: number | null; signal: NodeJS.Signals | null }>;
   /**
-   * Crashes one service on purpose: SIGKILL (no shutdown step runs), then starts it again with the same arguments,
-   * environment and ports; resolves once its /readyz answers, with the pid killed and the new one.
+   * Crashes one service on purpose: SIGKILL (no shutdown step runs), then, after `downMs` (0 by default), starts it
+   * again with the same arguments, environment and ports; resolves once its /readyz answers, with both pids.
    */
-  crashAndRestart(name: ServiceName): Promise<{ killed: number; started: number }>;
+  crashAndRestart(
+    name: ServiceName,
+    options?: { downMs?: number },
+  ): Promise<{ killed: number; started: number }>;
   /** Stops the children (services first, the sim last), and the stack when asked and started here. */
   stop(): Promise<void>;
 }
@@ -459,8 +462,9 @@ export async function startUp(o: UpOptions): Promise<Up> {
         return children.pids();
       },
       childExited: children.exited,
-      async crashAndRestart(name) {
+      async crashAndRestart(name, options = {}) {
         const killed = await children.crash(name);
+        if (options.downMs) await sleep(options.downMs);
         const child = launch(name);
         await ready(child, Date.now() + o.readyTimeoutMs, undefined);
         return { killed, started: child.proc.pid ?? 0 };
