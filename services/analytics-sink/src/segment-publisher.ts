@@ -74,6 +74,8 @@ export class SegmentPublisher {
   private readonly finished = new Set<string>();
   private readonly pending = new Map<string, () => void>();
   private readonly schedule: Schedule;
+  /** Calls sent in full but kept a while for a late Call Analyzed: the cancel of each one's release timer. */
+  private readonly retained = new Map<string, () => void>();
   private subs: Subscription[] = [];
   private chain: Promise<void> = Promise.resolve();
   private started = false;
@@ -170,6 +172,9 @@ export class SegmentPublisher {
     if (!this.o.replayMs) await this.flush();
     else this.abandonPending();
     await this.chain;
+    // Nothing is released after close: the timers that would do it go too, so none outlives the publisher.
+    for (const cancel of this.retained.values()) cancel();
+    this.retained.clear();
     await this.o.segment.close();
   }
 
@@ -228,8 +233,11 @@ export class SegmentPublisher {
       this.releaseIfDone(callId);
       this.sweepAbandoned();
       // A call without Voice Intelligence results never sends Call Analyzed: drop it after a while all the same.
-      if (this.dataset.has(callId))
-        this.schedule(() => this.release(callId), this.o.retainMs ?? DEFAULT_RETAIN_MS);
+      if (this.dataset.has(callId) && !this.closed)
+        this.retained.set(
+          callId,
+          this.schedule(() => this.release(callId), this.o.retainMs ?? DEFAULT_RETAIN_MS),
+        );
     });
   }
 
@@ -257,6 +265,8 @@ export class SegmentPublisher {
   }
 
   private release(callId: string): void {
+    this.retained.get(callId)?.();
+    this.retained.delete(callId);
     this.tracker.forget(callId);
     this.dataset.forget(callId);
     this.finished.delete(callId);

@@ -219,6 +219,12 @@ export class VoiceIntelligence {
     const url = new URL(service.webhookUrl);
     url.searchParams.set('bodySHA256', createHash('sha256').update(body).digest('hex'));
     const signed = url.toString();
+    // Cleared once answered: AbortSignal.timeout's timer would outlive every webhook by the full timeout.
+    const abort = new AbortController();
+    const timer = setTimeout(
+      () => abort.abort(new DOMException('webhook timed out', 'TimeoutError')),
+      this.t.options.webhookTimeoutMs,
+    );
     const send = fetch(signed, {
       method: 'POST',
       headers: {
@@ -227,7 +233,7 @@ export class VoiceIntelligence {
         'User-Agent': 'TwilioProxy/1.1',
       },
       body,
-      signal: AbortSignal.timeout(this.t.options.webhookTimeoutMs),
+      signal: abort.signal,
     })
       .then(async (res) => {
         await res.arrayBuffer();
@@ -248,7 +254,8 @@ export class VoiceIntelligence {
           { url: signed, method: 'POST' },
           true,
         );
-      });
+      })
+      .finally(() => clearTimeout(timer));
     await this.t.clock.track(send);
   }
 }
