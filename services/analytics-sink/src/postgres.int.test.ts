@@ -331,7 +331,7 @@ describe('PostgreSQL output of the dataset (real PostgreSQL)', () => {
     const builder = new d.DatasetBuilder();
     const ev = exampleEvents('call-5');
     builder.onPlanned(ev.CallPlanned);
-    builder.onReply({ ...ev.ReplyReady, turn: 0, text: 'only line' });
+    builder.onReply({ ...ev.ReplyReady, turn: 0, text: 'only line' }, true);
     const { callRowsOf } = await import('./domain/dataset-rows.js');
     await store.writeCall(
       callRowsOf(
