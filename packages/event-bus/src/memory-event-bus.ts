@@ -35,10 +35,18 @@ interface Group {
   pumps: Array<Promise<void> | undefined>;
 }
 
+/** A partition's log: `messages[i]` has offset `base + i` (`base` moves when consumed messages are dropped). */
+interface Log {
+  base: number;
+  messages: RawMessage[];
+}
+
 interface Topic {
-  partitions: RawMessage[][];
+  partitions: Log[];
   groups: Map<string, Group>;
 }
+
+const end = (log: Log) => log.base + log.messages.length;
 
 /** When each message was appended (Kafka's record timestamp), for `replayMs`. */
 const publishedAt = new WeakMap<RawMessage, number>();
@@ -53,6 +61,13 @@ export interface MemoryEventBusOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Where undeliverable messages go; defaults to the manifest's dead-letters topic. */
   deadLetterTopic?: TopicBinding<'DeadLetter'>;
+  /**
+   * Drop a message once every consumer group of its topic has committed it (as if Kafka's retention were instant),
+   * so a long run holds only messages still waiting for a consumer. Off by default: with it on, a group that
+   * subscribes later with `fromBeginning` or `replayMs` starts at the oldest message still held, and `messages()`
+   * lists only those. Topics no group has subscribed to keep every message.
+   */
+  dropConsumed?: boolean;
 }
 
 /**
@@ -80,7 +95,7 @@ export class MemoryEventBus implements EventBus {
     let t = this.topics.get(name);
     if (!t) {
       const n = this.declaredPartitions.get(name) ?? this.options.defaultPartitions ?? 3;
-      t = { partitions: Array.from({ length: n }, () => []), groups: new Map() };
+      t = { partitions: Array.from({ length: n }, () => ({ base: 0, messages: [] })), groups: new Map() };
       this.topics.set(name, t);
     }
     return t;
@@ -116,16 +131,16 @@ export class MemoryEventBus implements EventBus {
   ): void {
     const t = this.topic(topicName);
     const partition = partitionFor(key, t.partitions.length);
-    const log = t.partitions[partition] as RawMessage[];
+    const log = t.partitions[partition] as Log;
     const message: RawMessage = {
       topic: topicName,
       partition,
-      offset: String(log.length),
+      offset: String(end(log)),
       key,
       value,
       headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, Buffer.from(v)])),
     };
-    log.push(message);
+    log.messages.push(message);
     publishedAt.set(message, Date.now());
     this.metrics.produced(topicName);
     for (const group of t.groups.values()) this.pump(t, group, partition);
@@ -147,7 +162,7 @@ export class MemoryEventBus implements EventBus {
     let group = t.groups.get(options.group);
     if (!group) {
       group = {
-        offsets: t.partitions.map((p) => (options.fromBeginning ? 0 : p.length)),
+        offsets: t.partitions.map((p) => (options.fromBeginning ? p.base : end(p))),
         members: [],
         pumps: t.partitions.map(() => undefined),
       };
@@ -157,8 +172,8 @@ export class MemoryEventBus implements EventBus {
       const since = Date.now() - options.replayMs;
       const g = group;
       t.partitions.forEach((log, p) => {
-        const first = log.findIndex((m) => (publishedAt.get(m) ?? 0) >= since);
-        const from = first === -1 ? log.length : first;
+        const first = log.messages.findIndex((m) => (publishedAt.get(m) ?? 0) >= since);
+        const from = first === -1 ? end(log) : log.base + first;
         if (from < (g.offsets[p] as number)) g.offsets[p] = from;
       });
     }
@@ -184,11 +199,11 @@ export class MemoryEventBus implements EventBus {
   private pump(t: Topic, group: Group, partition: number): void {
     if (group.pumps[partition] || group.members.length === 0) return;
     const run = async () => {
-      const log = t.partitions[partition] as RawMessage[];
-      while (group.members.length > 0 && (group.offsets[partition] as number) < log.length) {
+      const log = t.partitions[partition] as Log;
+      while (group.members.length > 0 && (group.offsets[partition] as number) < end(log)) {
         // Partition → member assignment by index, like a range assignor: stable while membership is stable.
         const member = group.members[partition % group.members.length] as Member;
-        const msg = log[group.offsets[partition] as number] as RawMessage;
+        const msg = log.messages[(group.offsets[partition] as number) - log.base] as RawMessage;
         try {
           await member.run(msg);
         } catch (err) {
@@ -200,12 +215,13 @@ export class MemoryEventBus implements EventBus {
           return;
         }
         group.offsets[partition] = (group.offsets[partition] as number) + 1;
+        if (this.options.dropConsumed) dropConsumed(t, log, partition);
       }
     };
     group.pumps[partition] = run().finally(() => {
       group.pumps[partition] = undefined;
-      const log = t.partitions[partition] as RawMessage[];
-      if (group.members.length > 0 && (group.offsets[partition] as number) < log.length)
+      const log = t.partitions[partition] as Log;
+      if (group.members.length > 0 && (group.offsets[partition] as number) < end(log))
         this.pump(t, group, partition);
     });
   }
@@ -223,7 +239,7 @@ export class MemoryEventBus implements EventBus {
 
   /** Messages currently stored in a topic, decoded bytes untouched (for tests and inspection). */
   messages(topicName: string): RawMessage[] {
-    return (this.topics.get(topicName)?.partitions ?? []).flat();
+    return (this.topics.get(topicName)?.partitions ?? []).flatMap((log) => log.messages);
   }
 
   async close(): Promise<void> {
@@ -231,4 +247,17 @@ export class MemoryEventBus implements EventBus {
     for (const t of this.topics.values()) for (const g of t.groups.values()) g.members = [];
     await this.idle();
   }
+}
+
+/** Drops the head of a partition's log that every group of the topic has committed. */
+function dropConsumed(t: Topic, log: Log, partition: number): void {
+  let committed = Number.POSITIVE_INFINITY;
+  for (const g of t.groups.values()) committed = Math.min(committed, g.offsets[partition] as number);
+  const consumed = committed - log.base;
+  if (consumed <= 0) return;
+  // Dropping everything is the common case (consumers keep up); a partial drop is batched to keep splices rare.
+  if (consumed === log.messages.length) log.messages = [];
+  else if (consumed >= 64) log.messages.splice(0, consumed);
+  else return;
+  log.base = committed;
 }
