@@ -44,11 +44,14 @@ describe('twilio-sim CLI', () => {
       '<Response><Say>Hello?</Say></Response>',
       '--conference-hold',
       '5000',
+      '--retain-finished',
+      '50',
     ]);
     expect(options).toMatchObject({
       defaultAnswerTwiml: '<Response><Say>Hello?</Say></Response>',
       webhookTimeoutMs: 15_000,
       conferenceHoldMs: 5_000,
+      retainFinished: 50,
       ringMs: 1_000,
       port: 4010,
       clock: 'fast',

@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { startTwilioSim, type TwilioSimOptions } from './sim.js';
+import { DEFAULT_RETAIN_FINISHED, startTwilioSim, type TwilioSimOptions } from './sim.js';
 
 function port(value: string): number {
   const n = Number(value);
@@ -18,6 +18,12 @@ function millis(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0)
     throw new InvalidArgumentError('expected a positive integer (milliseconds)');
+  return n;
+}
+
+function count(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
   return n;
 }
 
@@ -52,6 +58,12 @@ export function buildCommand(run: (options: TwilioSimOptions) => Promise<void>):
       2_000,
     )
     .option(
+      '--retain-finished <n>',
+      'finished calls, conferences, recordings and transcripts kept for REST, newest first (each kind)',
+      count,
+      DEFAULT_RETAIN_FINISHED,
+    )
+    .option(
       '--default-answer-twiml <twiml>',
       'TwiML that answers calls to numbers the sim does not own',
       '<Response><Pause length="3600"/></Response>',
@@ -72,6 +84,7 @@ export function buildCommand(run: (options: TwilioSimOptions) => Promise<void>):
         defaultAnswerTwiml: opts.defaultAnswerTwiml as string,
         ringMs: opts.ring as number,
         conferenceHoldMs: opts.conferenceHold as number,
+        retainFinished: opts.retainFinished as number,
       });
     });
 }

@@ -49,6 +49,11 @@ export interface TwilioSimOptions {
    * sets 0 and holds the clock itself (`holdClock`) while it works, so no real time decides when simulated time moves.
    */
   clockQuietMs?: number;
+  /**
+   * How many finished things of each kind stay answerable over REST: ended calls, completed conferences, recordings
+   * and transcripts, notifications (default 1,000 each). Older ones are forgotten, newest kept; see README, "Retention".
+   */
+  retainFinished?: number;
   /** Start of the virtual clock (epoch ms); defaults to the wall clock at start. */
   startTimeMs?: number;
   timing?: SpeechTiming;
@@ -86,6 +91,13 @@ export function validateOptions(options: TwilioSimOptions): void {
       status: 0,
     });
   }
+  const keep = options.retainFinished ?? DEFAULT_RETAIN_FINISHED;
+  if (!(keep === Number.POSITIVE_INFINITY || (Number.isInteger(keep) && keep >= 1))) {
+    throw new SimError('SYNTH_SIM_CONFIG_INVALID', 'retainFinished must be a positive integer or Infinity', {
+      twilioCode: 0,
+      status: 0,
+    });
+  }
   const wer = options.asrWer ?? 0.05;
   if (!(wer >= 0 && wer <= 1)) {
     throw new SimError('SYNTH_SIM_CONFIG_INVALID', 'asrWer must be between 0 and 1', {
@@ -96,6 +108,9 @@ export function validateOptions(options: TwilioSimOptions): void {
 }
 
 /** Starts an offline Twilio on 127.0.0.1: REST (v2010 + Intelligence v2), webhooks, TwiML, conferences. */
+/** Finished calls, conferences, recordings, transcripts and notifications kept by default, each. */
+export const DEFAULT_RETAIN_FINISHED = 1_000;
+
 export async function startTwilioSim(options: TwilioSimOptions): Promise<TwilioSim> {
   validateOptions(options);
   const seed = String(options.seed ?? 'twilio-sim');
@@ -125,6 +140,7 @@ export async function startTwilioSim(options: TwilioSimOptions): Promise<TwilioS
     defaultAnswerTwiml: options.defaultAnswerTwiml ?? '<Response><Pause length="3600"/></Response>',
     baseUrl: () => baseUrl,
     onError: options.onError,
+    retainFinished: options.retainFinished ?? DEFAULT_RETAIN_FINISHED,
   });
   const intelligence = new VoiceIntelligence(
     telephony,

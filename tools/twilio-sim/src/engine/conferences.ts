@@ -373,6 +373,10 @@ export class Conferences {
     }
     conference.room.deactivate();
     this.refreshHold(conference);
+    const sid = conference.record.sid;
+    this.t.retention.conferences.finish(sid, () => {
+      if (this.map.get(sid) === conference) this.map.delete(sid);
+    });
     if (started) {
       const params: Record<string, string> = { ReasonConferenceEnded: reason, Reason: reasonText(reason) };
       if (by) params.CallSidEndingConference = by.callSid;
@@ -408,6 +412,9 @@ export class Conferences {
       );
     }
     r.dateUpdated = this.t.now();
+    this.t.retention.recordings.finish(r.sid, () => {
+      if (this.t.recordings.get(r.sid) === r) this.t.recordings.delete(r.sid);
+    });
     this.recordingEvent(conference, r.status === 'completed' ? 'completed' : 'failed');
   }
 

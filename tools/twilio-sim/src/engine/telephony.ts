@@ -20,6 +20,7 @@ import type {
   RecordingRecord,
 } from './model.js';
 import type { RecordingRenderer, SpeechRecognizer, SpeechTiming } from './ports.js';
+import { Retention } from './retention.js';
 import { Room } from './room.js';
 import { TwimlRunner } from './runner.js';
 import { WebhookClient, type WebhookOutcome } from './webhooks.js';
@@ -45,6 +46,11 @@ export interface TelephonyOptions {
   baseUrl: () => string;
   /** Internal errors of background work (a sim bug, not a Twilio behaviour). */
   onError?: (error: unknown) => void;
+  /**
+   * How many finished things of each kind are kept for REST and inspection (ended legs, completed conferences,
+   * recordings and transcripts, notifications): the newest ones; older ones are forgotten (404, as if deleted).
+   */
+  retainFinished: number;
 }
 
 export interface CreateCallInput {
@@ -71,6 +77,8 @@ export class Telephony {
   readonly applications = new Map<string, ApplicationRecord>();
   readonly recordings = new Map<string, RecordingRecord>();
   readonly notifications: NotificationRecord[] = [];
+  /** Finished things kept for REST, each kind bounded by `retainFinished` (README, "Retention"). */
+  readonly retention: Record<'legs' | 'conferences' | 'recordings' | 'transcripts', Retention>;
   readonly webhooks: WebhookClient;
   readonly callbacks: CallbackSender;
   private readonly runner: TwimlRunner;
@@ -88,6 +96,13 @@ export class Telephony {
     );
     this.runner = new TwimlRunner(this);
     this.conferences = new Conferences(this);
+    const keep = options.retainFinished;
+    this.retention = {
+      legs: new Retention(keep),
+      conferences: new Retention(keep),
+      recordings: new Retention(keep),
+      transcripts: new Retention(keep),
+    };
   }
 
   get clock(): Clock {
@@ -126,6 +141,8 @@ export class Telephony {
       dateCreated: this.now(),
     };
     this.notifications.push(record);
+    const over = this.notifications.length - this.options.retainFinished;
+    if (over > 0) this.notifications.splice(0, over);
     if (leg) this.log(leg, { type: 'notification', code, message, warning, url: request.url });
   }
 
@@ -465,6 +482,10 @@ export class Telephony {
     leg.room?.leave(leg);
     if (leg.participant) this.conferences.leaveConference(leg);
     for (const fn of leg.onEnd.splice(0)) fn();
+    const sid = leg.call.sid;
+    this.retention.legs.finish(sid, () => {
+      if (this.calls.get(sid) === leg) this.calls.delete(sid);
+    });
     if (leg.peer && !leg.peer.ended) this.endLeg(leg.peer, reason);
     if (![...this.calls.values()].some((l) => !l.ended)) {
       const waiters = this.idleWaiters;

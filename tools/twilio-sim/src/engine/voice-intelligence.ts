@@ -198,6 +198,9 @@ export class VoiceIntelligence {
       );
     }
     transcript.dateUpdated = this.t.now();
+    this.t.retention.transcripts.finish(transcript.sid, () => {
+      if (this.transcripts.get(transcript.sid) === transcript) this.transcripts.delete(transcript.sid);
+    });
     if (transcript.status === 'completed') await this.sendWebhook(service, transcript);
   }
 
