@@ -61,4 +61,43 @@ describe('bus changelog state store', () => {
     expect(written).toHaveLength(1);
     await store.close();
   });
+
+  it('holds every active call but only the newest retainEnded ended ones, also when rebuilt', async () => {
+    const bus = new MemoryEventBus();
+    const store = new BusChangelogStateStore({ bus, retainEnded: 2 });
+    await store.load();
+    const call = (id: string) => ({
+      ...newCall(
+        { ...context, callId: id },
+        { scenario: context.scenario, expectedOutcome: 'resolved', voices },
+        1,
+      ),
+      callId: id,
+    });
+    for (const id of ['live-1', 'live-2', 'a', 'b', 'c', 'd']) await store.put(call(id));
+    for (const id of ['a', 'b', 'c', 'd']) {
+      const ended = { ...call(id), status: 'ended' as const, version: 2 };
+      await store.put(ended);
+      await store.put({ ...ended, version: 3 }); // the ground truth's version: still one ended call
+    }
+    expect(store.size).toBe(4);
+    expect(['live-1', 'live-2', 'a', 'b', 'c', 'd'].map((id) => store.get(id)?.status)).toEqual([
+      'active',
+      'active',
+      undefined,
+      undefined,
+      'ended',
+      'ended',
+    ]);
+    await store.close();
+
+    // A store rebuilt from the changelog reads every call but keeps the same bound (which ended calls it keeps
+    // depends on the order it reads the partitions in).
+    const rebuilt = new BusChangelogStateStore({ bus, retainEnded: 2 });
+    await rebuilt.load();
+    expect(rebuilt.size).toBe(4);
+    expect(['a', 'b', 'c', 'd'].filter((id) => rebuilt.get(id)?.version === 3)).toHaveLength(2);
+    expect(rebuilt.active().map((s) => s.callId)).toEqual(['live-1', 'live-2']);
+    await rebuilt.close();
+  });
 });

@@ -17,7 +17,15 @@ export interface BusChangelogStateStoreOptions {
   instanceId?: string;
   now?: () => number;
   onInvalid?: (callId: string, error: unknown) => void;
+  /**
+   * Ended calls held in memory, newest first (default 1,000): a late or redelivered event of a recently ended call
+   * still finds its state (no second greeting, a late fallback still relabels the call); older ones are dropped, so
+   * memory does not grow with the calls handled. The changelog topic keeps every call either way.
+   */
+  retainEnded?: number;
 }
+
+export const DEFAULT_RETAIN_ENDED = 1_000;
 
 /**
  * State on the compacted `conversation-state` topic, keyed by callId. `load` reads it from the beginning under an
@@ -26,6 +34,8 @@ export interface BusChangelogStateStoreOptions {
  */
 export class BusChangelogStateStore implements StateStore {
   private readonly states = new Map<string, CallState>();
+  /** Ended calls in the order they ended: the first is dropped when there are more than `retainEnded`. */
+  private readonly ended = new Set<string>();
   private readonly topic: TopicBinding<'ConversationState'>;
   private readonly partitions: number;
   private readonly instanceId: string;
@@ -81,7 +91,19 @@ export class BusChangelogStateStore implements StateStore {
       return;
     }
     const held = this.states.get(state.callId);
-    if (!held || held.version < state.version) this.states.set(state.callId, state);
+    if (!held || held.version < state.version) this.hold(state);
+  }
+
+  private hold(state: CallState): void {
+    this.states.set(state.callId, state);
+    if (state.status !== 'ended' || this.ended.has(state.callId)) return;
+    this.ended.add(state.callId);
+    const limit = this.options.retainEnded ?? DEFAULT_RETAIN_ENDED;
+    for (const oldest of this.ended) {
+      if (this.ended.size <= limit) break;
+      this.ended.delete(oldest);
+      this.states.delete(oldest);
+    }
   }
 
   get(callId: string): CallState | undefined {
@@ -89,8 +111,13 @@ export class BusChangelogStateStore implements StateStore {
   }
 
   async put(state: CallState): Promise<void> {
-    this.states.set(state.callId, state);
+    this.hold(state);
     await this.options.bus.publish(this.topic, state.callId, toRecord(state));
+  }
+
+  /** Calls held in memory: every active one and the newest `retainEnded` ended ones. */
+  get size(): number {
+    return this.states.size;
   }
 
   active(): CallState[] {
