@@ -253,6 +253,8 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       : undefined;
     if (database) cleanups.push(() => database.close());
 
+    // How many finished calls the sim and the engine keep for late lookups and events: far more than are in flight.
+    const retainFinished = Math.max(200, 8 * o.concurrency);
     const sim = await startTwilioSim({
       accountSid: SIM_ACCOUNT_SID,
       authToken: SIM_AUTH_TOKEN,
@@ -266,7 +268,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       clockQuietMs: 0,
       // Ended calls, conferences, recordings and transcripts the gateway may still look up are the last few dozen;
       // older ones are forgotten so memory does not grow with the run. --audio downloads every recording at the end.
-      retainFinished: o.audio ? Number.POSITIVE_INFINITY : Math.max(200, 8 * o.concurrency),
+      retainFinished: o.audio ? Number.POSITIVE_INFINITY : retainFinished,
       onError: (err: unknown) => logger.error({ err }, 'twilio-sim background error'),
     });
     cleanups.push(() => sim.close());
@@ -339,6 +341,8 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
         topic: topics.conversationState,
         instanceId: group('embedded'),
         groupPrefix: group('conversation-engine-state'),
+        // Late events of an ended call come within a few calls; the window matches the sim's.
+        retainEnded: retainFinished,
       }),
       provider,
       personas,
