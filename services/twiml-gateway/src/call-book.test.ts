@@ -51,6 +51,37 @@ describe('CallBook', () => {
     expect(await call).toBe(false);
   });
 
+  it('forgets the replies, voices and conferences of ended calls beyond retainEnded, oldest first', () => {
+    const b = new CallBook({ ttlMs: 60_000, now: () => 0, retainEnded: 2 });
+    b.plan(exampleEvents('live').CallPlanned);
+    b.offerReply(replyEvent('live', 'agent', 0, 'still talking'));
+    const ids = ['c1', 'c2', 'c3', 'c4'];
+    for (const [i, id] of ids.entries()) {
+      b.plan(exampleEvents(id).CallPlanned);
+      b.rememberConference(`CF${i}`, id);
+      b.offerReply(replyEvent(id, 'agent', 0, 'hello'));
+      // Two ways a call ends: the engine's endCall reply, or the conference's end.
+      if (i % 2 === 0)
+        b.offerReply(
+          replyEvent(id, 'customer', 1, 'bye', { endCall: true, endReason: 'resolved', endedBy: 'customer' }),
+        );
+      else b.markEnded(id);
+    }
+    expect(b.size).toBe(3);
+    expect(b.call('live')?.ended).toBe(false);
+    expect(b.reply('live', 'agent', 0)?.text).toBe('still talking');
+    for (const id of ['c1', 'c2']) {
+      expect(b.call(id)).toBeUndefined();
+      expect(b.reply(id, 'agent', 0)).toBeUndefined();
+    }
+    expect(b.callIdOfConference('CF0')).toBeUndefined();
+    expect(b.callIdOfConference('CF1')).toBeUndefined();
+    // The newest ended calls still answer a late webhook: ended, with the line already spoken.
+    expect(b.call('c4')?.ended).toBe(true);
+    expect(b.reply('c3', 'customer', 1)?.text).toBe('bye');
+    expect(b.callIdOfConference('CF3')).toBe('c4');
+  });
+
   it('forgets calls after the TTL', () => {
     let now = 0;
     const b = book(() => now);

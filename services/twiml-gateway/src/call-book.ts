@@ -20,6 +20,12 @@ export type ReplyOrigin = 'engine' | 'gateway';
 export interface CallBookOptions {
   ttlMs: number;
   now: () => number;
+  /**
+   * Ended calls kept (their replies, voices and conferences), newest first: a late webhook of a recently ended call
+   * is still answered from the book (a hang-up, the line already spoken). Older ones are forgotten at once instead
+   * of after `ttlMs`. Default: no bound but the TTL.
+   */
+  retainEnded?: number;
 }
 
 interface Waiter {
@@ -38,9 +44,14 @@ interface Waiter {
  * for that key are ignored, so a duplicate webhook is always answered with the line already spoken.
  */
 export class CallBook {
-  private readonly replies: TtlMap<ReplyReady>;
+  /** A call's replies by turnKey, kept together so that forgetting a call forgets them all. */
+  private readonly replies: TtlMap<Map<string, ReplyReady>>;
   private readonly calls: TtlMap<CallInfo>;
   private readonly conferences: TtlMap<string>;
+  private readonly conferencesOf: TtlMap<string[]>;
+  /** Ended calls in the order they ended; the oldest is forgotten beyond `retainEnded`. */
+  private readonly ended = new Set<string>();
+  private readonly retainEnded: number;
   private readonly waiters = new Map<string, Set<Waiter>>();
   private closed = false;
 
@@ -48,6 +59,27 @@ export class CallBook {
     this.replies = new TtlMap(options.ttlMs, options.now);
     this.calls = new TtlMap(options.ttlMs, options.now);
     this.conferences = new TtlMap(options.ttlMs, options.now);
+    this.conferencesOf = new TtlMap(options.ttlMs, options.now);
+    this.retainEnded = options.retainEnded ?? Number.POSITIVE_INFINITY;
+  }
+
+  /** Calls the book holds (ended ones within `retainEnded` and the TTL, live ones within the TTL). */
+  get size(): number {
+    return this.calls.size;
+  }
+
+  /** Counts an ended call once; forgets the oldest ended calls beyond `retainEnded`. */
+  private finished(callId: string): void {
+    if (this.ended.has(callId)) return;
+    this.ended.add(callId);
+    for (const oldest of this.ended) {
+      if (this.ended.size <= this.retainEnded) break;
+      this.ended.delete(oldest);
+      this.calls.delete(oldest);
+      this.replies.delete(oldest);
+      for (const sid of this.conferencesOf.get(oldest) ?? []) this.conferences.delete(sid);
+      this.conferencesOf.delete(oldest);
+    }
   }
 
   plan(planned: CallPlanned): void {
@@ -65,12 +97,14 @@ export class CallBook {
    */
   offerReply(reply: ReplyReady, origin: ReplyOrigin = 'engine'): { winner: ReplyReady; accepted: boolean } {
     const key = turnKey(reply.callId, reply.role, reply.turn);
-    const existing = this.replies.get(key);
+    const existing = this.replies.get(reply.callId)?.get(key);
     if (existing) {
       if (reply.endCall && !existing.endCall) this.endByDecision(reply.callId);
       return { winner: existing, accepted: false };
     }
-    this.replies.set(key, reply);
+    const replies = this.replies.get(reply.callId) ?? new Map<string, ReplyReady>();
+    replies.set(key, reply);
+    this.replies.set(reply.callId, replies);
     const info = this.info(reply.callId);
     info.fallbackRun = origin === 'gateway' ? info.fallbackRun + 1 : 0;
     // A plan's voice wins over a fallback's guessed one; an engine reply is authoritative for its role.
@@ -83,6 +117,7 @@ export class CallBook {
     this.calls.set(reply.callId, info);
     this.wake(key);
     this.wake(callWaitKey(reply.callId));
+    if (info.ended) this.finished(reply.callId);
     return { winner: reply, accepted: true };
   }
 
@@ -97,10 +132,11 @@ export class CallBook {
     for (const key of [...this.waiters.keys()]) {
       if (key === callWaitKey(callId) || key.startsWith(`${callId}\u0000`)) this.wake(key, true);
     }
+    this.finished(callId);
   }
 
   reply(callId: string, role: Role, turn: number): ReplyReady | undefined {
-    return this.replies.get(turnKey(callId, role, turn));
+    return this.replies.get(callId)?.get(turnKey(callId, role, turn));
   }
 
   call(callId: string): CallInfo | undefined {
@@ -111,6 +147,7 @@ export class CallBook {
     const info = this.info(callId);
     info.ended = true;
     this.calls.set(callId, info);
+    this.finished(callId);
   }
 
   /** The voice a role speaks with: from the plan or its last reply; a default only for a call never seen. */
@@ -127,6 +164,9 @@ export class CallBook {
 
   rememberConference(conferenceSid: string, callId: string): void {
     this.conferences.set(conferenceSid, callId);
+    const sids = this.conferencesOf.get(callId) ?? [];
+    if (!sids.includes(conferenceSid)) sids.push(conferenceSid);
+    this.conferencesOf.set(callId, sids);
   }
 
   callIdOfConference(conferenceSid: string): string | undefined {

@@ -54,6 +54,8 @@ export const configSchema = z
     CALL_TTL_MS: envDurationMs()
       .default(2 * 60 * 60 * 1000)
       .pipe(z.number().int().min(1_000)),
+    /** Ended calls whose replies and voices stay in memory (newest first), within CALL_TTL_MS. */
+    CALL_RETAIN_ENDED: envInt({ min: 1, max: 1_000_000 }).default(1_000),
     BODY_LIMIT: z
       .string()
       .trim()

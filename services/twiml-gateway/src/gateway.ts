@@ -61,6 +61,7 @@ export type GatewayConfig = Pick<
   | 'CALL_TTL_MS'
   | 'BODY_LIMIT'
 > &
+  Partial<Pick<Config, 'CALL_RETAIN_ENDED'>> &
   Partial<
     Pick<
       Config,
@@ -178,7 +179,11 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   const topics = deps.topics ?? DEFAULT_TOPICS;
   const instanceId = deps.instanceId ?? randomUUID();
   const metrics = createGatewayMetrics(deps.registry);
-  const book = new CallBook({ ttlMs: config.CALL_TTL_MS, now });
+  const book = new CallBook({
+    ttlMs: config.CALL_TTL_MS,
+    now,
+    ...(config.CALL_RETAIN_ENDED !== undefined ? { retainEnded: config.CALL_RETAIN_ENDED } : {}),
+  });
   // What this replica published per (callId, role, heard): a retried Gather webhook reuses it, never a new event.
   const utterances = new TtlMap<Promise<UtteranceHeard>>(config.CALL_TTL_MS, now);
   const lifecycleSeen = new TtlMap<true>(config.CALL_TTL_MS, now);
