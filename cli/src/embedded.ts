@@ -289,6 +289,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
         GATEWAY_PUBLIC_URL: gatewayUrl,
         TWILIO_AUTH_TOKEN: SIM_AUTH_TOKEN,
         REPLY_TIMEOUT_MS: String(replyTimeoutMs),
+        CALL_RETAIN_ENDED: String(retainFinished),
         ...(o.replyHoldMs !== undefined ? { REPLY_HOLD_MS: String(o.replyHoldMs) } : {}),
       }),
       logger,
