@@ -52,7 +52,13 @@ describe('CallBook', () => {
   });
 
   it('forgets the replies, voices and conferences of ended calls beyond retainEnded, oldest first', () => {
-    const b = new CallBook({ ttlMs: 60_000, now: () => 0, retainEnded: 2 });
+    const forgotten: string[] = [];
+    const b = new CallBook({
+      ttlMs: 60_000,
+      now: () => 0,
+      retainEnded: 2,
+      onForget: (id) => forgotten.push(id),
+    });
     b.plan(exampleEvents('live').CallPlanned);
     b.offerReply(replyEvent('live', 'agent', 0, 'still talking'));
     const ids = ['c1', 'c2', 'c3', 'c4'];
@@ -68,6 +74,7 @@ describe('CallBook', () => {
       else b.markEnded(id);
     }
     expect(b.size).toBe(3);
+    expect(forgotten).toEqual(['c1', 'c2']);
     expect(b.call('live')?.ended).toBe(false);
     expect(b.reply('live', 'agent', 0)?.text).toBe('still talking');
     for (const id of ['c1', 'c2']) {

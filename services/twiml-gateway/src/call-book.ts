@@ -26,6 +26,8 @@ export interface CallBookOptions {
    * of after `ttlMs`. Default: no bound but the TTL.
    */
   retainEnded?: number;
+  /** Called when an ended call is forgotten, so what others keep per call goes with it. */
+  onForget?: (callId: string) => void;
 }
 
 interface Waiter {
@@ -52,6 +54,7 @@ export class CallBook {
   /** Ended calls in the order they ended; the oldest is forgotten beyond `retainEnded`. */
   private readonly ended = new Set<string>();
   private readonly retainEnded: number;
+  private readonly onForget: (callId: string) => void;
   private readonly waiters = new Map<string, Set<Waiter>>();
   private closed = false;
 
@@ -61,6 +64,7 @@ export class CallBook {
     this.conferences = new TtlMap(options.ttlMs, options.now);
     this.conferencesOf = new TtlMap(options.ttlMs, options.now);
     this.retainEnded = options.retainEnded ?? Number.POSITIVE_INFINITY;
+    this.onForget = options.onForget ?? (() => undefined);
   }
 
   /** Calls the book holds (ended ones within `retainEnded` and the TTL, live ones within the TTL). */
@@ -79,6 +83,7 @@ export class CallBook {
       this.replies.delete(oldest);
       for (const sid of this.conferencesOf.get(oldest) ?? []) this.conferences.delete(sid);
       this.conferencesOf.delete(oldest);
+      this.onForget(oldest);
     }
   }
 

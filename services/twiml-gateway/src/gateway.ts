@@ -179,14 +179,23 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   const topics = deps.topics ?? DEFAULT_TOPICS;
   const instanceId = deps.instanceId ?? randomUUID();
   const metrics = createGatewayMetrics(deps.registry);
+  // What this replica published per call and (role, heard): a retried Gather webhook reuses it, never a new event.
+  const utterances = new TtlMap<Map<string, Promise<UtteranceHeard>>>(config.CALL_TTL_MS, now);
+  // Lifecycle event ids this replica published, per call.
+  const lifecycleSeen = new TtlMap<Set<string>>(config.CALL_TTL_MS, now);
+  // Calls Twilio's REST API confirmed this system placed (see placedByUs).
+  const vouched = new TtlMap<true>(config.CALL_TTL_MS, now);
   const book = new CallBook({
     ttlMs: config.CALL_TTL_MS,
     now,
     ...(config.CALL_RETAIN_ENDED !== undefined ? { retainEnded: config.CALL_RETAIN_ENDED } : {}),
+    // An ended call the book forgets takes what the webhooks kept of it along.
+    onForget: (callId) => {
+      utterances.delete(callId);
+      lifecycleSeen.delete(callId);
+      vouched.delete(callId);
+    },
   });
-  // What this replica published per (callId, role, heard): a retried Gather webhook reuses it, never a new event.
-  const utterances = new TtlMap<Promise<UtteranceHeard>>(config.CALL_TTL_MS, now);
-  const lifecycleSeen = new TtlMap<true>(config.CALL_TTL_MS, now);
   // Recordings this replica asked Voice Intelligence to transcribe: a redelivered callback asks once.
   const transcribed = new TtlMap<true>(config.CALL_TTL_MS, now);
 
@@ -260,7 +269,6 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   // replica's book holds it, when the reconciler read its CallPlanned (replayed after a restart, so calls in flight
   // across a gateway restart stay known), or, last, when Twilio's REST API knows the conference or leg the webhook
   // names. A lookup that fails propagates (502/500): nothing is published on a guess.
-  const vouched = new TtlMap<true>(config.CALL_TTL_MS, now);
   async function placedByUs(
     callId: string,
     sids: { callSid?: string | undefined; conferenceSid?: string | undefined },
@@ -342,7 +350,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
       return sendTwiml(res, turns.listen(p.callId, p.role, p.heard));
 
     const key = turnKey(p.callId, p.role, p.heard);
-    let published = utterances.get(key);
+    let published = utterances.get(p.callId)?.get(key);
     if (!published) {
       const event: UtteranceHeard = {
         eventId: utteranceEventId(p.callId, p.role, p.heard),
@@ -355,9 +363,11 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
         heardAt: new Date(started),
       };
       published = bus.publish(topics.utterances, p.callId, event).then(() => event);
-      utterances.set(key, published);
+      const ofCall = utterances.get(p.callId) ?? new Map<string, Promise<UtteranceHeard>>();
+      ofCall.set(key, published);
+      utterances.set(p.callId, ofCall);
       // A failed publish must not stick: Twilio's retry of this webhook gets to try again.
-      published.catch(() => utterances.delete(key));
+      published.catch(() => utterances.get(p.callId)?.delete(key));
     }
     await published;
     return sendTwiml(res, await turns.answer(p.callId, p.role, replyTurn, 0, started));
@@ -388,11 +398,13 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     book.rememberConference(p.ConferenceSid, callId);
     const callback = { ...p, callId, occurredAt: p.Timestamp ?? new Date(now()) };
     const event = conferenceLifecycle(callback);
-    if (event && !lifecycleSeen.has(event.eventId)) {
+    if (event && !lifecycleSeen.get(callId)?.has(event.eventId)) {
       // Claimed before publishing so a concurrent duplicate cannot count the conference twice; released on failure.
-      lifecycleSeen.set(event.eventId, true);
+      const seen = lifecycleSeen.get(callId) ?? new Set<string>();
+      seen.add(event.eventId);
+      lifecycleSeen.set(callId, seen);
       await publishLifecycle(event).catch((err: unknown) => {
-        lifecycleSeen.delete(event.eventId);
+        lifecycleSeen.get(callId)?.delete(event.eventId);
         throw err;
       });
       if (event.type === 'conference_started') metrics.conferenceStarted();
