@@ -122,7 +122,7 @@ export function realizerMessages(
   const { move } = request;
   const rules = [
     brief(request),
-    'You are told what you say next. Say it in your own words, the way this person talks on the phone.',
+    'You are told what you say next. Say it in your own words, the way this person talks on the phone: change the wording, do not repeat the line as given.',
     'Keep every number, amount, date, name and code exactly as given. Add no new facts, names or numbers.',
     move.end ? 'This line ends the call.' : 'The call goes on after this line: do not say goodbye.',
     options.format === 'json_schema'
@@ -137,7 +137,11 @@ export function realizerMessages(
   const final = [
     transcript ? `The call so far:\n${transcript}\n` : '',
     ask(move.line),
-    options.problem ? `(Your previous answer could not be used: ${options.problem}. Keep to the line.)` : '',
+    options.problem?.startsWith('copied')
+      ? '(Your previous answer repeated the line nearly word for word. Say it differently, in your own words.)'
+      : options.problem
+        ? `(Your previous answer could not be used: ${options.problem}. Keep to the line.)`
+        : '',
   ]
     .filter(Boolean)
     .join('\n');

@@ -64,12 +64,12 @@ describe('the plan check of a model-worded line', () => {
     [
       'digits for a spelled number',
       'Your refund will reach your card within five business days.',
-      'Your refund will reach your card within 5 business days.',
+      'Within 5 business days you will see the refund back on your card.',
     ],
     [
       'a spelled number for digits',
       'Your refund will reach your card within 5 business days.',
-      'Your refund will reach your card within five business days.',
+      'Within five business days you will see the refund back on your card.',
     ],
     [
       '"one" as a word',
@@ -79,7 +79,7 @@ describe('the plan check of a model-worded line', () => {
     [
       'a known month and weekday',
       'Your next bill is due on Tuesday, June 12.',
-      'Your next bill is due Tuesday, June 12.',
+      'The next bill comes due Tuesday, June 12, same as always.',
     ],
     [
       'a sentence that starts with "Will"',
@@ -101,6 +101,43 @@ describe('the plan check of a model-worded line', () => {
   });
 });
 
+describe('the plan check of a line handed back as given', () => {
+  it.each([
+    [
+      'word for word',
+      'Sure, the account number is KT-5521-093, one moment.',
+      'Sure, the account number is KT-5521-093, one moment.',
+    ],
+    [
+      'with other punctuation',
+      'Sure, the account number is KT-5521-093, one moment.',
+      'Sure. The account number is KT-5521-093... one moment!',
+    ],
+    [
+      'with one word changed',
+      'Yes, one second. The account number is TC-61129930.',
+      'Yeah, one second. The account number is TC-61129930.',
+    ],
+    [
+      'with a word in front of a long line',
+      'I can see the charge of $42.10 from March 3rd and the second one from March 4th, and I will check why it posted twice.',
+      'Okay, I can see the charge of $42.10 from March 3rd and the second one from March 4th, and I will check why it posted twice.',
+    ],
+  ])('refuses it %s as the model’s wording', (_how, line, text) => {
+    expect(check(line, text)).toMatchObject({ ok: false, problem: 'copied' });
+  });
+
+  it('accepts a short line given back as is, and a rewording of a long one', () => {
+    expect(check("Yes, that's right.", "Yes, that's right.")).toEqual({ ok: true });
+    expect(
+      check(
+        'I can see the charge of $42.10 from March 3rd. Let me check why it posted twice.',
+        'Okay, I see that $42.10 charge from March 3rd. Let me look into why it went through twice.',
+      ),
+    ).toEqual({ ok: true });
+  });
+});
+
 describe('the plan check and the quality gate', () => {
   it('refuses a wording the quality gate would end the call on, when the move itself would not be', () => {
     const history = [
@@ -117,8 +154,7 @@ describe('the plan check and the quality gate', () => {
     const apology = "I'm so sorry, I have updated the address on the account and sent you a confirmation.";
     const verdict = checkRealized(planned, apology, planned.line, { maxLineChars: 400, history });
     expect(verdict).toMatchObject({ ok: false, problem: 'would_end_call' });
-    expect(checkRealized(planned, planned.line, planned.line, { maxLineChars: 400, history })).toEqual({
-      ok: true,
-    });
+    const plain = 'The address on the account is updated now, and a confirmation is on its way to you.';
+    expect(checkRealized(planned, plain, planned.line, { maxLineChars: 400, history })).toEqual({ ok: true });
   });
 });

@@ -19,7 +19,8 @@ export type RealizationProblem =
   | 'repetition'
   | 'parrot'
   | 'off_move'
-  | 'would_end_call';
+  | 'would_end_call'
+  | 'copied';
 
 export type RealizationCheck = { ok: true } | { ok: false; problem: RealizationProblem; detail: string };
 
@@ -198,6 +199,39 @@ function repeatsItself(text: string): string | null {
   return null;
 }
 
+/** Lower-case words, punctuation dropped: what a listener hears of a line. */
+function spokenWords(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}]+(?:['.-][\p{L}\p{N}]+)*/gu) ?? [];
+}
+
+/** Word-level edit distance (insertions, deletions, substitutions). */
+function wordDistance(a: readonly string[], b: readonly string[]): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(
+        (prev[j] as number) + 1,
+        (row[j - 1] as number) + 1,
+        (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    prev = row;
+  }
+  return prev[b.length] as number;
+}
+
+/**
+ * A model that hands the move's line back (nearly) word for word has worded nothing: the line is the director's, and
+ * a dataset that counted it as the model's would overstate how little of the call is scripted. A line of 4 words or
+ * more counts as copied when fewer than a fifth of its words (and fewer than 2) changed. Returns the count if copied.
+ */
+export function wordsChanged(line: string, text: string): { changed: number; of: number } | undefined {
+  const planned = spokenWords(line);
+  if (planned.length < 4) return undefined;
+  const changed = wordDistance(planned, spokenWords(text));
+  return changed < Math.max(2, Math.ceil(planned.length * 0.2)) ? { changed, of: planned.length } : undefined;
+}
+
 function overlap(of: readonly string[], inText: readonly string[]): number {
   if (of.length === 0) return 1;
   const have = new Set(inText);
@@ -206,8 +240,8 @@ function overlap(of: readonly string[], inText: readonly string[]): number {
 
 /**
  * Whether a line a model wrote realizes its move without contradicting the plan: the right role, no figure, id,
- * contact or name the call does not know, no goodbye the director did not plan, not a copy of what was just heard,
- * and still about what the move says. Pure; a failed check is asked for once more, then the move's own line is used.
+ * contact or name the call does not know, no goodbye the director did not plan, not a copy of what was just heard
+ * nor of the move's own line, and still about what the move says. Pure; a failed check is asked for once more, then the move's own line is used.
  */
 export function checkRealized(
   move: Move,
@@ -229,6 +263,8 @@ export function checkRealized(
   if (words.length === 0 || (words.length < 2 && move.line.split(/\s+/).length > 3))
     return fail('empty', `${words.length} words`);
   // A long move may be worded at its own length and a little more; a short one up to the configured limit.
+  const changed = wordsChanged(move.line, text);
+  if (changed !== undefined) return fail('copied', `${changed.changed} of ${changed.of} words changed`);
   const limit = Math.max(options.maxLineChars, Math.round(move.line.length * 1.25));
   if (text.length > limit) return fail('too_long', `${text.length} characters`);
   const meta = META.exec(text) ?? /[{}[\]<>*#]|\n/.exec(text);
