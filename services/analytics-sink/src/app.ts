@@ -138,6 +138,7 @@ export {
   DatasetWriteError,
   ensureWritable,
   type RunManifest,
+  writeCallFiles,
   writeDataset,
 } from './adapters/dataset-writer.js';
 export {

@@ -1,6 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import type { DatasetBuilder } from '../domain/dataset.js';
+import type { CallRecord, DatasetBuilder } from '../domain/dataset.js';
 import { callFilePath } from './dataset-paths.js';
 
 export interface RunManifest {
@@ -95,13 +95,20 @@ export async function writeDataset(
   dir: string,
   dataset: DatasetBuilder,
   manifest: RunManifest,
+  /** Calls whose files were written before (`writeCallFiles`) and that the dataset no longer holds: their lines. */
+  earlier: ReadonlyMap<string, CallRecord> = new Map(),
 ): Promise<void> {
   const out = await ensureWritable(dir);
   try {
     const ids = dataset.callIds();
+    const records = new Map(earlier);
+    for (const id of ids) records.set(id, dataset.record(id));
     await writeFile(
       join(out, 'calls.jsonl'),
-      ids.map((id) => `${JSON.stringify(dataset.record(id))}\n`).join(''),
+      [...records.keys()]
+        .sort()
+        .map((id) => `${JSON.stringify(records.get(id))}\n`)
+        .join(''),
     );
     for (const id of ids) await writeCallFiles(out, dataset, id);
     await writeFile(join(out, 'manifest.json'), json({ ...manifest, synthetic: true }));
