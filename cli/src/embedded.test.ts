@@ -18,6 +18,30 @@ async function files(dir: string): Promise<Record<string, string>> {
 }
 
 describe('synthcall generate (embedded, offline)', () => {
+  it('writes each complete call during the run and holds only the calls not complete yet', async () => {
+    const o = await base({ calls: 20, concurrency: 2, seed: 'release' });
+    let held = -1;
+    const summary = await generate({
+      ...o,
+      beforeStop: async ({ dataset }) => {
+        held = dataset.size;
+      },
+    });
+    expect(summary).toMatchObject({ requested: 20, finished: 20, timedOut: false });
+    // Every call but the last few was written and dropped as soon as its Voice Intelligence results came.
+    expect(held).toBeGreaterThanOrEqual(0);
+    expect(held).toBeLessThanOrEqual(10);
+    const lines = (await readFile(join(o.out, 'calls.jsonl'), 'utf8')).trim().split('\n');
+    const calls = lines.map((l) => JSON.parse(l) as { callId: string; turnCount: number });
+    expect(calls.map((c) => c.callId)).toEqual([...calls.map((c) => c.callId)].sort());
+    expect(new Set(calls.map((c) => c.callId)).size).toBe(20);
+    expect(summary.turns).toBe(calls.reduce((n, c) => n + c.turnCount, 0));
+    for (const folder of ['transcripts', 'labels', 'intelligence'])
+      expect((await readdir(join(o.out, folder))).sort(), folder).toEqual(
+        calls.map((c) => `${c.callId}.json`),
+      );
+  }, 120_000);
+
   it('runs every call to an explicit end and writes a dataset whose turns alternate, agent first', async () => {
     const o = await base();
     const summary = await generate(o);

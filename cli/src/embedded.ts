@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import {
   AnalyticsNodeSegment,
+  type CallRecord,
   collectDataset,
   DatasetBuilder,
   ensureWritable,
@@ -13,6 +14,7 @@ import {
   PostgresDatasetStore,
   type RunManifest,
   SegmentPublisher,
+  writeCallFiles,
   writeDataset,
 } from '@synthcall/analytics-sink';
 import {
@@ -112,6 +114,7 @@ export interface GenerateOptions {
 export interface InspectContext {
   sim: { baseUrl: string; accountSid: string; authToken: string };
   engine: ConversationEngine;
+  /** On the memory bus, calls already written (complete, see `generate`) are no longer held here. */
   dataset: DatasetBuilder;
   /** The analytics side's bus and the run's topics, for tests that consume them again (a forced redelivery). */
   bus: EventBus;
@@ -364,6 +367,23 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
     cleanups.push(() => engine.stop());
 
     const dataset = new DatasetBuilder();
+    // On the memory bus a call's files are written once it is complete and the call is dropped from memory, so a run
+    // does not hold its whole dataset; with --audio or a database the dataset is written from memory at the end.
+    const written = new Map<string, WrittenCall>();
+    const writeEarly = memoryBus !== undefined && !o.audio && !o.databaseUrl;
+    let writing = Promise.resolve();
+    const writeCompleteCalls = () => {
+      writing = writing.then(async () => {
+        for (const id of dataset.callIds()) {
+          if (!isComplete(dataset, id)) continue;
+          await writeCallFiles(out, dataset, id);
+          written.set(id, { record: dataset.record(id), realizedBy: dataset.labels(id).turnsRealizedBy });
+          dataset.forget(id);
+        }
+      });
+      // A failed write fails the run where it is awaited (before the summary), not the bus handler that started it.
+      writing.catch(() => undefined);
+    };
     let finished = 0;
     let allDone: () => void = () => undefined;
     const done = new Promise<void>((resolve) => {
@@ -381,6 +401,8 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
         finished += 1;
         o.onProgress?.(finished, o.calls);
         if (finished >= o.calls) allDone();
+        // Calls that ended before this one have had time to complete (intelligence, ground truth) by now.
+        if (writeEarly) writeCompleteCalls();
       },
     });
     cleanups.push(() => collector.close());
@@ -516,8 +538,9 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
     if (o.audio) await downloadRecordings(out, dataset, sim.baseUrl);
     segmentClosed = true;
     await segment.close();
+    await writing;
     const summary = {
-      ...summarize(dataset, o, out, started, timedOut),
+      ...summarize(dataset, written, o, out, started, timedOut),
       turnLatencyMs: latency.percentiles(),
       provider: { name: provider.name, model: provider.model },
       llmTokens: await tokensUsed(registry),
@@ -551,7 +574,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       startedAt,
       finishedAt: new Date().toISOString(),
     };
-    await writeDataset(out, dataset, manifest);
+    await writeDataset(out, dataset, manifest, new Map([...written].map(([id, call]) => [id, call.record])));
     if (database) {
       const writeStarted = Date.now();
       const calls = await database.writeDataset(dataset, manifest, (callId) =>
@@ -570,6 +593,27 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
 }
 
 type Topics = typeof TOPICS;
+
+/** A call whose files were written during the run: what calls.jsonl and the summary still need of it. */
+interface WrittenCall {
+  record: CallRecord;
+  realizedBy: { model: number; template: number; fallback: number };
+}
+
+/**
+ * Whether nothing more can change what a call's files say: it ended, its ground truth and its recording's Voice
+ * Intelligence results are in, and no gateway fallback was spoken (a late fallback re-records the ground truth).
+ */
+function isComplete(dataset: DatasetBuilder, callId: string): boolean {
+  return (
+    dataset.isFinished(callId) &&
+    !dataset.hasFailed(callId) &&
+    dataset.groundTruthVersion(callId) !== null &&
+    dataset.recordingOf(callId) !== null &&
+    dataset.hasIntelligenceOrNone(callId) &&
+    dataset.record(callId).fallbackTurns === 0
+  );
+}
 
 /** Waits for `work` until `deadline` (epoch ms): true when it finished in time. */
 async function beforeDeadline(work: Promise<unknown>, deadline: number): Promise<boolean> {
@@ -650,6 +694,7 @@ async function observeTurnLatency(bus: EventBus, topics: Topics, groupName: stri
 
 function summarize(
   dataset: DatasetBuilder,
+  written: ReadonlyMap<string, WrittenCall>,
   o: GenerateOptions,
   out: string,
   started: number,
@@ -661,11 +706,16 @@ function summarize(
   let fallbackTurns = 0;
   let finished = 0;
   const realizedBy = { model: 0, template: 0, fallback: 0 };
-  for (const id of dataset.callIds()) {
-    const r = dataset.record(id);
-    const counts = dataset.labels(id).turnsRealizedBy;
+  const calls = [
+    ...[...written.values()].map((c) => ({ ...c, ended: true })),
+    ...dataset.callIds().map((id) => ({
+      record: dataset.record(id),
+      realizedBy: dataset.labels(id).turnsRealizedBy,
+      ended: dataset.isFinished(id),
+    })),
+  ];
+  for (const { record: r, realizedBy: counts, ended } of calls) {
     for (const key of ['model', 'template', 'fallback'] as const) realizedBy[key] += counts[key];
-    const ended = dataset.isFinished(id);
     if (ended) finished += 1;
     turns += r.turnCount;
     fallbackTurns += r.fallbackTurns;
