@@ -71,24 +71,50 @@ function httpUrl(raw: string): string {
   throw new InvalidArgumentError(`must be an http(s) URL such as https://api.segment.io, got "${raw}".`);
 }
 
-/** The server `npm run model:up` starts (tools/model/model.sh): its address and model alias. */
-const LOCAL_MODEL = { port: '8088', model: 'smollm2-135m-instruct' };
+/**
+ * The server `npm run model:up` starts (tools/model/model.sh): its address, default model alias, and the calls in
+ * flight that suit it: 2 calls are 4 conversations for its 4 slots, so each keeps its prompt cached in a slot (8 calls
+ * made the same 2 cores word ~5.8 lines/min instead of ~10.8 with Qwen2.5-Coder-1.5B; docs/benchmarks.md).
+ */
+const LOCAL_MODEL = { port: '8088', model: 'qwen2.5-coder-1.5b-instruct', concurrency: 2 };
+
+/**
+ * The temperature measured to suit each local model (docs/benchmarks.md): Qwen2.5-Coder-1.5B hands the director's line
+ * back word for word at 0.3 (24 of 104 lines its own) and rewords it at 0.8 (52 of 104); SmolLM2-135M rambles at 0.8.
+ */
+const LOCAL_TEMPERATURE: Record<string, string> = {
+  'qwen2.5-coder-1.5b-instruct': '0.8',
+  'smollm2-135m-instruct': '0.3',
+};
+
+/** The model the local server says it serves (`SYNTHCALL_MODEL` chooses it at `model:up`), so labels name the right one. */
+async function servedModel(url: string): Promise<string | undefined> {
+  try {
+    const res = await fetch(`${url}/models`, { signal: AbortSignal.timeout(5_000) });
+    const body = (await res.json()) as { data?: Array<{ id?: unknown }> };
+    const ids = (body.data ?? []).map((m) => m.id).filter((id): id is string => typeof id === 'string');
+    return ids.length === 1 ? ids[0] : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * `--provider openai` with neither OPENAI_BASE_URL nor OPENAI_API_KEY set means the local model of `npm run model:up`
  * (nothing else could answer): its address, and settings measured to suit a small model on a small machine
  * (docs/benchmarks.md). Each stays overridable by its variable.
  */
-function localModelDefaults(env: NodeJS.ProcessEnv): Record<string, string> {
+async function localModelDefaults(env: NodeJS.ProcessEnv): Promise<Record<string, string>> {
   if (env.OPENAI_BASE_URL || env.OPENAI_API_KEY) return {};
   const url = `http://127.0.0.1:${env.SYNTHCALL_MODEL_PORT ?? LOCAL_MODEL.port}/v1`;
   process.stderr.write(
     `--provider openai: no OPENAI_BASE_URL or OPENAI_API_KEY, so the local model server at ${url}\n`,
   );
+  const model = env.OPENAI_MODEL ?? (await servedModel(url)) ?? LOCAL_MODEL.model;
   return {
     OPENAI_BASE_URL: url,
-    OPENAI_MODEL: env.OPENAI_MODEL ?? LOCAL_MODEL.model,
-    LLM_TEMPERATURE: env.LLM_TEMPERATURE ?? '0.3',
+    OPENAI_MODEL: model,
+    LLM_TEMPERATURE: env.LLM_TEMPERATURE ?? LOCAL_TEMPERATURE[model] ?? '0.8',
     OPENAI_TIMEOUT: env.OPENAI_TIMEOUT ?? '20s',
     OPENAI_MAX_RETRIES: env.OPENAI_MAX_RETRIES ?? '1',
   };
@@ -177,7 +203,12 @@ export function buildProgram(): Command {
         .choices(STRATEGIES)
         .default('matched'),
     )
-    .option('-c, --concurrency <n>', 'calls in flight at once', positiveInt('--concurrency', 500), 8)
+    .option(
+      '-c, --concurrency <n>',
+      'calls in flight at once (2 with the local model of `npm run model:up`)',
+      positiveInt('--concurrency', 500),
+      8,
+    )
     .option('-o, --out <dir>', 'dataset folder (created if missing)', 'synthcall-dataset')
     .option('--max-turns <n>', 'hard cap on turns per call', positiveInt('--max-turns', 200), 24)
     .option('--audio', 'render real speech (espeak-ng, one voice per role) and write recordings/<callId>.wav')
@@ -237,7 +268,7 @@ export function buildProgram(): Command {
       'after',
       '\nExamples:\n  npx synthcall generate --calls 100 --seed demo --out ./data\n  npm run model:up && npx synthcall generate --calls 20 --provider openai   # the local model, no account\n  DATABASE_URL=postgres://user:password@127.0.0.1:5432/synthcall npx synthcall generate --calls 10\n\nWrites <out>/manifest.json, calls.jsonl, transcripts/<callId>.json and labels/<callId>.json (and, with a\ndatabase URL, the same calls into its runs, calls, turns, labels, spoken_pii, recordings and intelligence tables).',
     )
-    .action(async (opts) => {
+    .action(async (opts, cmd: Command) => {
       // Checked here, not by a commander parser: its error would print the URL, password included.
       const problem = opts.databaseUrl ? databaseUrlProblem(String(opts.databaseUrl)) : undefined;
       if (problem) {
@@ -246,9 +277,10 @@ export function buildProgram(): Command {
         });
       }
       // The engine's own config loader: the same variables and checks as the conversation-engine service.
+      const local = opts.provider === 'openai' ? await localModelDefaults(process.env) : {};
       const engine = loadConversationEngineConfig({
         ...process.env,
-        ...(opts.provider === 'openai' ? localModelDefaults(process.env) : {}),
+        ...local,
         LLM_PROVIDER: opts.provider,
         SYNTHCALL_BUS: 'memory',
         ENGINE_STATE_STORE: 'memory',
@@ -267,7 +299,10 @@ export function buildProgram(): Command {
         calls: opts.calls,
         seed: opts.seed,
         strategy: opts.strategy,
-        concurrency: opts.concurrency,
+        concurrency:
+          Object.keys(local).length > 0 && cmd.getOptionValueSource('concurrency') === 'default'
+            ? LOCAL_MODEL.concurrency
+            : opts.concurrency,
         out: opts.out,
         maxTurns: opts.maxTurns,
         asrWer: opts.asrWer,

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GenerateSummary, generate } from './embedded.js';
 import { testGenerateOptions } from './testing/generate-options.js';
 
-// `synthcall generate --provider openai` against a real model: llama.cpp's llama-server with SmolLM2-135M-Instruct
+// `synthcall generate --provider openai` against a real model: llama.cpp's llama-server with Qwen2.5-Coder-1.5B-Instruct
 // (tools/model), reached through the openai SDK exactly as OpenAI would be. Not a stub: every "model" line below is
 // words that model produced and the engine checked against the call's plan.
 let model: TestModel;
@@ -41,7 +41,7 @@ beforeAll(async () => {
     LLM_PROVIDER: 'openai',
     OPENAI_BASE_URL: model.url,
     OPENAI_MODEL: model.model,
-    LLM_TEMPERATURE: '0.3',
+    LLM_TEMPERATURE: '0.8',
     // A busy CI machine is waited for (simulated time holds while the engine works): a timeout would only turn model
     // lines into template lines and make the share below depend on the machine's load. Beside two CPU hogs and the
     // rest of the suite a request took up to 120 s; a retry after a timeout would only wait as long again.
@@ -56,6 +56,8 @@ beforeAll(async () => {
       calls: CALLS,
       seed: 'openai-ci',
       maxTurns: 12,
+      // Two calls are four conversations for the server's four slots: each keeps its prompt cached.
+      concurrency: 2,
       engine,
       timeoutMs: 2_400_000,
     }),
@@ -99,10 +101,11 @@ describe('synthcall generate --provider openai against a real local model', () =
     const { model: byModel, template, fallback } = summary.realizedBy;
     const lines = byModel + template + fallback;
     expect(lines).toBe(summary.turns);
-    // The issue's target is half; SmolLM2-135M measured 34-45% at moderate load and 22% with two CPU hogs and the
-    // rest of the suite beside it (docs/benchmarks.md). This floor catches a realizer that stopped reaching or
-    // trusting the model; it is not the target.
-    expect(byModel / lines).toBeGreaterThanOrEqual(0.2);
+    // The issue's target is half. Qwen2.5-Coder-1.5B at temperature 0.8 worded 52 of 104 lines in an 8-call run (the
+    // 8 greetings are always the persona's own), a line handed back nearly word for word counting as the director's
+    // (check.ts `wordsChanged`). Over 5 short calls the share varies, so this floor sits below the target; it catches
+    // a realizer that stopped reaching or trusting the model. No timeout is in play (above), so load does not move it.
+    expect(byModel / lines).toBeGreaterThanOrEqual(0.4);
     expect(fallback / lines).toBeLessThanOrEqual(0.2);
     // The issue's bound is 10% of 20 calls. Over 5 calls that is none; a wording the quality gate would end the call
     // on is refused by the plan check (director/check.ts), but a call can still loop on its own lines, so this run

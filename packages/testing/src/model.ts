@@ -17,16 +17,23 @@ export interface TestModel {
 
 /**
  * A real language model behind an OpenAI-compatible API for integration tests: the server at SYNTHCALL_MODEL_URL
- * when set, else llama-server with SmolLM2-135M-Instruct started by tools/model/model.sh on a free 127.0.0.1 port.
+ * when set, else llama-server with tools/model/model.sh's default model (Qwen2.5-Coder-1.5B-Instruct) on a free
+ * 127.0.0.1 port.
  * It is never built here (a cold build takes tens of minutes): `.ci/run` and `npm run model:up` build it into the
  * cache first; without it the test fails with that instruction, it never skips.
  */
 export async function startTestModel(env: NodeJS.ProcessEnv = process.env): Promise<TestModel> {
-  const model = env.SYNTHCALL_MODEL_NAME ?? 'smollm2-135m-instruct';
+  const model = env.SYNTHCALL_MODEL_NAME ?? 'qwen2.5-coder-1.5b-instruct';
   if (env.SYNTHCALL_MODEL_URL)
     return { url: env.SYNTHCALL_MODEL_URL, model, source: 'SYNTHCALL_MODEL_URL', stop: async () => {} };
   const port = String(await freePort());
-  const scriptEnv = { ...env, SYNTHCALL_MODEL_PORT: port, SYNTHCALL_MODEL_NO_BUILD: '1' };
+  // The CI model is the default one whatever SYNTHCALL_MODEL the shell chose for `model:up`.
+  const scriptEnv = {
+    ...env,
+    SYNTHCALL_MODEL: 'qwen2.5-coder-1.5b',
+    SYNTHCALL_MODEL_PORT: port,
+    SYNTHCALL_MODEL_NO_BUILD: '1',
+  };
   try {
     await run('bash', [SCRIPT, 'up'], { env: scriptEnv, timeout: 120_000 });
   } catch (err) {
