@@ -42,6 +42,8 @@ export class BusChangelogStateStore implements StateStore {
   private subscription: Subscription | undefined;
   private pendingMarkers = new Set<string>();
   private caughtUp: (() => void) | undefined;
+  /** True while `load` reads the changelog back. */
+  private loading = false;
 
   constructor(private readonly options: BusChangelogStateStoreOptions) {
     this.topic = options.topic ?? TOPICS.conversationState;
@@ -62,6 +64,7 @@ export class BusChangelogStateStore implements StateStore {
   async load(): Promise<void> {
     const keys = this.markerKeys();
     this.pendingMarkers = new Set(keys);
+    this.loading = true;
     const done = new Promise<void>((resolve) => {
       this.caughtUp = resolve;
     });
@@ -79,7 +82,11 @@ export class BusChangelogStateStore implements StateStore {
 
   private apply(key: string, value: ConversationState): void {
     if (key.startsWith(SYNC_PREFIX)) {
-      if (this.pendingMarkers.delete(key) && this.pendingMarkers.size === 0) this.caughtUp?.();
+      if (this.pendingMarkers.delete(key) && this.pendingMarkers.size === 0) {
+        this.loading = false;
+        this.trimToNewestEnded();
+        this.caughtUp?.();
+      }
       return;
     }
     let state: CallState;
@@ -98,11 +105,27 @@ export class BusChangelogStateStore implements StateStore {
     this.states.set(state.callId, state);
     if (state.status !== 'ended' || this.ended.has(state.callId)) return;
     this.ended.add(state.callId);
+    // While the changelog is read back, records arrive in partition order, not in the order calls ended: nothing is
+    // dropped until the store has caught up, and then the calls that ended last are the ones kept.
+    if (this.loading) return;
     const limit = this.options.retainEnded ?? DEFAULT_RETAIN_ENDED;
     for (const oldest of this.ended) {
       if (this.ended.size <= limit) break;
       this.ended.delete(oldest);
       this.states.delete(oldest);
+    }
+  }
+
+  /** After the rebuild: the newest `retainEnded` ended calls by their last update, in that order. */
+  private trimToNewestEnded(): void {
+    const limit = this.options.retainEnded ?? DEFAULT_RETAIN_ENDED;
+    const byAge = [...this.ended].sort(
+      (a, b) => (this.states.get(a)?.updatedAt ?? 0) - (this.states.get(b)?.updatedAt ?? 0),
+    );
+    this.ended.clear();
+    for (const [i, id] of byAge.entries()) {
+      if (i < byAge.length - limit) this.states.delete(id);
+      else this.ended.add(id);
     }
   }
 
