@@ -371,8 +371,12 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
     // does not hold its whole dataset; with --audio or a database the dataset is written from memory at the end.
     const written = new Map<string, WrittenCall>();
     const writeEarly = memoryBus !== undefined && !o.audio && !o.databaseUrl;
+    // Cleared before the final write: a call ending after that (a run past its --timeout) must not be written and
+    // forgotten while writeDataset reads the dataset.
+    let writingEarly = writeEarly;
     let writing = Promise.resolve();
     const writeCompleteCalls = () => {
+      if (!writingEarly) return;
       writing = writing.then(async () => {
         for (const id of dataset.callIds()) {
           if (!isComplete(dataset, id)) continue;
@@ -402,7 +406,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
         o.onProgress?.(finished, o.calls);
         if (finished >= o.calls) allDone();
         // Calls that ended before this one have had time to complete (intelligence, ground truth) by now.
-        if (writeEarly) writeCompleteCalls();
+        writeCompleteCalls();
       },
     });
     cleanups.push(() => collector.close());
@@ -538,6 +542,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
     if (o.audio) await downloadRecordings(out, dataset, sim.baseUrl);
     segmentClosed = true;
     await segment.close();
+    writingEarly = false;
     await writing;
     const summary = {
       ...summarize(dataset, written, o, out, started, timedOut),
