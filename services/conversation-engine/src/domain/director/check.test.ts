@@ -123,6 +123,11 @@ describe('the plan check of a line handed back as given', () => {
       'I can see the charge of $42.10 from March 3rd and the second one from March 4th, and I will check why it posted twice.',
       'Okay, I can see the charge of $42.10 from March 3rd and the second one from March 4th, and I will check why it posted twice.',
     ],
+    [
+      'with curly apostrophes',
+      "I'm sorry, I can't find the booking under that name.",
+      'I’m sorry, I can’t find the booking under that name.',
+    ],
   ])('refuses it %s as the model’s wording', (_how, line, text) => {
     expect(check(line, text)).toMatchObject({ ok: false, problem: 'copied' });
   });

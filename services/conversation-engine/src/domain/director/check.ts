@@ -201,7 +201,12 @@ function repeatsItself(text: string): string | null {
 
 /** Lower-case words, punctuation dropped: what a listener hears of a line. */
 function spokenWords(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}]+(?:['.-][\p{L}\p{N}]+)*/gu) ?? [];
+  return (
+    text
+      .toLowerCase()
+      .replace(/[\u2018\u2019]/g, "'")
+      .match(/[\p{L}\p{N}]+(?:['.-][\p{L}\p{N}]+)*/gu) ?? []
+  );
 }
 
 /** Word-level edit distance (insertions, deletions, substitutions). */
@@ -223,7 +228,8 @@ function wordDistance(a: readonly string[], b: readonly string[]): number {
 /**
  * A model that hands the move's line back (nearly) word for word has worded nothing: the line is the director's, and
  * a dataset that counted it as the model's would overstate how little of the call is scripted. A line of 4 words or
- * more counts as copied when fewer than a fifth of its words (and fewer than 2) changed. Returns the count if copied.
+ * more counts as copied when fewer than 2 of its words changed, or fewer than a fifth of them on a longer line.
+ * Returns the count if copied.
  */
 export function wordsChanged(line: string, text: string): { changed: number; of: number } | undefined {
   const planned = spokenWords(line);
