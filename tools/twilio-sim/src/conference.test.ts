@@ -1,12 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeWav } from './audio/wav.js';
-import { ACCOUNT_SID, AUTH_TOKEN, type Harness, startHarness, validSignature } from './test-support/setup.js';
+import {
+  ACCOUNT_SID,
+  AGENT_NUMBER,
+  AUTH_TOKEN,
+  answerNumbers,
+  CUSTOMER_NUMBER,
+  type Harness,
+  startHarness,
+  validSignature,
+} from './test-support/setup.js';
 
 const GREETING = 'Thank you for calling Acme support, how can I help you today?';
 const PROBLEM = 'My internet has been down since this morning.';
 const FAREWELL = 'I have reset your line, goodbye.';
-const AGENT_NUMBER = '+15550001000';
-const CUSTOMER_NUMBER = '+15550002000';
 const CALLER_ID = '+15550009999';
 
 /** The TwiML of both legs: the agent greets, the customer states the problem, the agent says goodbye. */
@@ -38,14 +45,7 @@ describe('a two-leg conference placed through the official SDK', () => {
   });
 
   async function placeConference(pauseBetweenMs = 0) {
-    await h.client.incomingPhoneNumbers.create({
-      phoneNumber: AGENT_NUMBER,
-      voiceUrl: h.app.url('/agent?role=agent'),
-    });
-    await h.client.incomingPhoneNumbers.create({
-      phoneNumber: CUSTOMER_NUMBER,
-      voiceUrl: h.app.url('/customer?role=customer'),
-    });
+    await answerNumbers(h, '/agent?role=agent', '/customer?role=customer');
     const common = {
       from: CALLER_ID,
       statusCallback: h.app.url('/call-status'),
@@ -232,11 +232,7 @@ describe('a two-leg conference placed through the official SDK', () => {
     h.app
       .on('/agent', '<Response><Pause length="60"/></Response>')
       .on('/customer', '<Response><Pause length="60"/></Response>');
-    await h.client.incomingPhoneNumbers.create({ phoneNumber: AGENT_NUMBER, voiceUrl: h.app.url('/agent') });
-    await h.client.incomingPhoneNumbers.create({
-      phoneNumber: CUSTOMER_NUMBER,
-      voiceUrl: h.app.url('/customer'),
-    });
+    await answerNumbers(h);
     const first = await h.client
       .conferences('room-a')
       .participants.create({ from: CALLER_ID, to: CUSTOMER_NUMBER, label: 'customer' });
@@ -267,11 +263,7 @@ describe('a two-leg conference placed through the official SDK', () => {
         '<Response><Gather input="speech" action="/customer-turn" speechTimeout="1" timeout="30"/></Response>',
       )
       .on('/customer-turn', '<Response><Hangup/></Response>');
-    await h.client.incomingPhoneNumbers.create({ phoneNumber: AGENT_NUMBER, voiceUrl: h.app.url('/agent') });
-    await h.client.incomingPhoneNumbers.create({
-      phoneNumber: CUSTOMER_NUMBER,
-      voiceUrl: h.app.url('/customer'),
-    });
+    await answerNumbers(h);
     await h.client
       .conferences('redirect')
       .participants.create({ from: CALLER_ID, to: CUSTOMER_NUMBER, label: 'customer' });
@@ -327,11 +319,7 @@ describe('a two-leg conference placed through the official SDK', () => {
       .on('/customer', '<Response><Pause length="600"/></Response>')
       .on('/agent-heard', '<Response><Hangup/></Response>')
       .on('/conf', '');
-    await h.client.incomingPhoneNumbers.create({ phoneNumber: AGENT_NUMBER, voiceUrl: h.app.url('/agent') });
-    await h.client.incomingPhoneNumbers.create({
-      phoneNumber: CUSTOMER_NUMBER,
-      voiceUrl: h.app.url('/customer'),
-    });
+    await answerNumbers(h);
     const common = {
       from: CALLER_ID,
       conferenceStatusCallback: h.app.url('/conf'),

@@ -1,8 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from './test-support/setup.js';
-
-const AGENT_NUMBER = '+15550001000';
-const CUSTOMER_NUMBER = '+15550002000';
+import {
+  AGENT_NUMBER,
+  answerNumbers,
+  CUSTOMER_NUMBER,
+  type Harness,
+  startHarness,
+} from './test-support/setup.js';
 
 describe('retention: what the sim keeps of finished calls', () => {
   let h: Harness;
@@ -19,11 +22,7 @@ describe('retention: what the sim keeps of finished calls', () => {
       )
       .on('/customer-turn', '<Response><Say>My order never arrived.</Say><Pause length="30"/></Response>')
       .on('/agent-turn', '<Response><Say>I will refund it. Goodbye.</Say><Hangup/></Response>');
-    await h.client.incomingPhoneNumbers.create({ phoneNumber: AGENT_NUMBER, voiceUrl: h.app.url('/agent') });
-    await h.client.incomingPhoneNumbers.create({
-      phoneNumber: CUSTOMER_NUMBER,
-      voiceUrl: h.app.url('/customer'),
-    });
+    await answerNumbers(h);
   });
   afterEach(async () => {
     await h.close();

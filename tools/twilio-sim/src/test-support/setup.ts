@@ -5,6 +5,9 @@ import { TwimlApp } from './twiml-app.js';
 
 export const ACCOUNT_SID = `AC${'1234567890abcdef'.repeat(2)}`;
 export const AUTH_TOKEN = 'sim-test-token';
+/** The two numbers of a conference call: the agent's line and the customer's. */
+export const AGENT_NUMBER = '+15550001000';
+export const CUSTOMER_NUMBER = '+15550002000';
 
 export interface Harness {
   sim: TwilioSim;
@@ -38,6 +41,19 @@ export async function startHarness(options: Partial<TwilioSimOptions> = {}): Pro
         throw new AggregateError(internalErrors, 'twilio-sim reported internal errors');
     },
   };
+}
+
+/** Buys the agent's and the customer's numbers, each answered by its path on the harness's TwiML app. */
+export async function answerNumbers(
+  h: Harness,
+  agentPath = '/agent',
+  customerPath = '/customer',
+): Promise<void> {
+  await h.client.incomingPhoneNumbers.create({ phoneNumber: AGENT_NUMBER, voiceUrl: h.app.url(agentPath) });
+  await h.client.incomingPhoneNumbers.create({
+    phoneNumber: CUSTOMER_NUMBER,
+    voiceUrl: h.app.url(customerPath),
+  });
 }
 
 /** True when the webhook's X-Twilio-Signature is valid for the URL it was sent to, per the official SDK. */
