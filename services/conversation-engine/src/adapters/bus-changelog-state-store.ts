@@ -107,7 +107,11 @@ export class BusChangelogStateStore implements StateStore {
     this.ended.add(state.callId);
     // While the changelog is read back, records arrive in partition order, not in the order calls ended: nothing is
     // dropped until the store has caught up, and then the calls that ended last are the ones kept.
-    if (this.loading) return;
+    if (!this.loading) this.dropOldestEnded();
+  }
+
+  /** Drops the first-ended calls beyond `retainEnded` (`ended` is in the order calls ended). */
+  private dropOldestEnded(): void {
     const limit = this.options.retainEnded ?? DEFAULT_RETAIN_ENDED;
     for (const oldest of this.ended) {
       if (this.ended.size <= limit) break;
@@ -116,17 +120,14 @@ export class BusChangelogStateStore implements StateStore {
     }
   }
 
-  /** After the rebuild: the newest `retainEnded` ended calls by their last update, in that order. */
+  /** After the rebuild: `ended` put in the order of the calls' last update, then the oldest dropped. */
   private trimToNewestEnded(): void {
-    const limit = this.options.retainEnded ?? DEFAULT_RETAIN_ENDED;
     const byAge = [...this.ended].sort(
       (a, b) => (this.states.get(a)?.updatedAt ?? 0) - (this.states.get(b)?.updatedAt ?? 0),
     );
     this.ended.clear();
-    for (const [i, id] of byAge.entries()) {
-      if (i < byAge.length - limit) this.states.delete(id);
-      else this.ended.add(id);
-    }
+    for (const id of byAge) this.ended.add(id);
+    this.dropOldestEnded();
   }
 
   get(callId: string): CallState | undefined {
