@@ -104,12 +104,12 @@ async function servedModel(url: string): Promise<string | undefined> {
  * (nothing else could answer): its address, and settings measured to suit a small model on a small machine
  * (docs/benchmarks.md). Each stays overridable by its variable.
  */
-async function localModelDefaults(env: NodeJS.ProcessEnv): Promise<Record<string, string>> {
+async function localModelDefaults(env: NodeJS.ProcessEnv): Promise<Record<string, string> | undefined> {
   const url = `http://127.0.0.1:${env.SYNTHCALL_MODEL_PORT ?? LOCAL_MODEL.port}/v1`;
   // `model:up` prints `export OPENAI_BASE_URL=<this url>`: a shell that exported it still means the local server.
   const local =
     !env.OPENAI_API_KEY && (!env.OPENAI_BASE_URL || env.OPENAI_BASE_URL.replace(/\/+$/, '') === url);
-  if (!local) return {};
+  if (!local) return undefined;
   process.stderr.write(
     `--provider openai: the local model server at ${url} (npm run model:up), with the settings measured for it\n`,
   );
@@ -280,7 +280,7 @@ export function buildProgram(): Command {
         });
       }
       // The engine's own config loader: the same variables and checks as the conversation-engine service.
-      const local = opts.provider === 'openai' ? await localModelDefaults(process.env) : {};
+      const local = opts.provider === 'openai' ? await localModelDefaults(process.env) : undefined;
       const engine = loadConversationEngineConfig({
         ...process.env,
         ...local,
@@ -303,7 +303,7 @@ export function buildProgram(): Command {
         seed: opts.seed,
         strategy: opts.strategy,
         concurrency:
-          Object.keys(local).length > 0 && cmd.getOptionValueSource('concurrency') === 'default'
+          local && cmd.getOptionValueSource('concurrency') === 'default'
             ? LOCAL_MODEL.concurrency
             : opts.concurrency,
         out: opts.out,

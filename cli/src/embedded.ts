@@ -370,10 +370,9 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
     // On the memory bus a call's files are written once it is complete and the call is dropped from memory, so a run
     // does not hold its whole dataset; with --audio or a database the dataset is written from memory at the end.
     const written = new Map<string, WrittenCall>();
-    const writeEarly = memoryBus !== undefined && !o.audio && !o.databaseUrl;
     // Cleared before the final write: a call ending after that (a run past its --timeout) must not be written and
     // forgotten while writeDataset reads the dataset.
-    let writingEarly = writeEarly;
+    let writingEarly = memoryBus !== undefined && !o.audio && !o.databaseUrl;
     let writing = Promise.resolve();
     const writeCompleteCalls = () => {
       if (!writingEarly) return;
