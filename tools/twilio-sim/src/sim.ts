@@ -78,6 +78,9 @@ export interface TwilioSim {
   close(): Promise<void>;
 }
 
+/** Finished calls, conferences, recordings, transcripts and notifications kept by default, each. */
+export const DEFAULT_RETAIN_FINISHED = 1_000;
+
 export function validateOptions(options: TwilioSimOptions): void {
   if (!isSid(options.accountSid, 'AC') && !/^AC[0-9a-fA-F]{32}$/.test(options.accountSid)) {
     throw new SimError('SYNTH_SIM_CONFIG_INVALID', 'accountSid must be AC followed by 32 hex digits', {
@@ -108,9 +111,6 @@ export function validateOptions(options: TwilioSimOptions): void {
 }
 
 /** Starts an offline Twilio on 127.0.0.1: REST (v2010 + Intelligence v2), webhooks, TwiML, conferences. */
-/** Finished calls, conferences, recordings, transcripts and notifications kept by default, each. */
-export const DEFAULT_RETAIN_FINISHED = 1_000;
-
 export async function startTwilioSim(options: TwilioSimOptions): Promise<TwilioSim> {
   validateOptions(options);
   const seed = String(options.seed ?? 'twilio-sim');
