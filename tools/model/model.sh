@@ -173,17 +173,14 @@ healthy() {
 
 up() {
   # A server that already runs is checked first: no build or 1.1 GB fetch just to find the port taken.
-  if pid=$(running_pid) && [ "$(running_alias)" != "$MODEL_ALIAS" ]; then
-    die "$(running_alias) already runs on port $PORT (pid $pid); \`npm run model:down\` first to start $MODEL_ALIAS"
-  fi
-  build_server
-  fetch_model
   if pid=$(running_pid); then
     local running; running=$(running_alias)
     [ "$running" = "$MODEL_ALIAS" ] || die "$running already runs on port $PORT (pid $pid); \`npm run model:down\` first to start $MODEL_ALIAS"
     log "already running (pid $pid) on http://$HOST:$PORT/v1 ($MODEL_ALIAS)"
     return 0
   fi
+  build_server
+  fetch_model
   if healthy; then die "port $PORT already serves something else; set SYNTHCALL_MODEL_PORT"; fi
   mkdir -p "$CACHE/run"
   log "starting llama-server on http://$HOST:$PORT/v1 ($MODEL_ALIAS, $THREADS threads, $PARALLEL slots)"
