@@ -231,7 +231,7 @@ function wordDistance(a: readonly string[], b: readonly string[]): number {
  * more counts as copied when fewer than 2 of its words changed, or fewer than a fifth of them on a longer line.
  * Returns the count if copied.
  */
-export function wordsChanged(line: string, text: string): { changed: number; of: number } | undefined {
+function wordsChanged(line: string, text: string): { changed: number; of: number } | undefined {
   const planned = spokenWords(line);
   if (planned.length < 4) return undefined;
   const changed = wordDistance(planned, spokenWords(text));
