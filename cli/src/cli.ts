@@ -165,6 +165,7 @@ function printSummary(s: GenerateSummary): void {
     `turn latency heard → reply p50 ${s.turnLatencyMs.p50} ms, p99 ${s.turnLatencyMs.p99} ms (${s.turnLatencyMs.samples} turns)`,
     `worded by    ${s.provider.name}${s.provider.model ? ` (${s.provider.model})` : ''}: model ${s.realizedBy.model}, template ${s.realizedBy.template}, fallback ${s.realizedBy.fallback} lines`,
     `llm tokens   prompt ${s.llmTokens.prompt}, completion ${s.llmTokens.completion}`,
+    ...(Object.keys(s.templateReasons).length > 0 ? [`template why ${mix(s.templateReasons)}`] : []),
     `dataset      ${s.out}`,
     ...(s.database
       ? [`postgres     ${s.database.calls} calls written in ${s.database.sec.toFixed(1)} s`]

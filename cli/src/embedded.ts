@@ -144,6 +144,8 @@ export interface GenerateSummary {
   realizedBy: { model: number; template: number; fallback: number };
   /** Language-model tokens of the run (0 for the scripted provider). */
   llmTokens: { prompt: number; completion: number };
+  /** Why lines were spoken in the director's own words instead of a model's (`greeting`, `…:copied`, an error code). */
+  templateReasons: Record<string, number>;
 }
 
 // Credentials of the offline Twilio; it is a local process, nothing here reaches Twilio.
@@ -548,6 +550,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       turnLatencyMs: latency.percentiles(),
       provider: { name: provider.name, model: provider.model },
       llmTokens: await tokensUsed(registry),
+      templateReasons: await templateReasons(registry),
     };
     const manifest: RunManifest = {
       runId: randomUUID(),
@@ -703,7 +706,7 @@ function summarize(
   out: string,
   started: number,
   timedOut: boolean,
-): Omit<GenerateSummary, 'turnLatencyMs' | 'provider' | 'llmTokens'> {
+): Omit<GenerateSummary, 'turnLatencyMs' | 'provider' | 'llmTokens' | 'templateReasons'> {
   const endReasons: GenerateSummary['endReasons'] = {};
   const outcomes: GenerateSummary['outcomes'] = {};
   let turns = 0;
@@ -741,6 +744,18 @@ function summarize(
     unfinished: o.calls - finished,
     realizedBy,
   };
+}
+
+/** Template lines by why the model's wording was not used, from the engine's own counter (what its metrics export). */
+async function templateReasons(registry: Registry): Promise<Record<string, number>> {
+  const metric = registry.getSingleMetric('synthcall_lines_realized_total');
+  const reasons: Record<string, number> = {};
+  for (const v of (await metric?.get())?.values ?? []) {
+    const reason = v.labels.reason;
+    if (v.labels.realized_by === 'template' && typeof reason === 'string' && reason !== 'none' && v.value > 0)
+      reasons[reason] = (reasons[reason] ?? 0) + v.value;
+  }
+  return reasons;
 }
 
 /** The run's language-model tokens, from the engine's own counter (what its metrics export). */

@@ -63,7 +63,7 @@ beforeAll(async () => {
     }),
   );
   console.log(
-    `[model] ${summary.finished} calls, ${summary.turns} turns in ${summary.wallSec.toFixed(1)} s: model ${summary.realizedBy.model}, template ${summary.realizedBy.template}, fallback ${summary.realizedBy.fallback}; tokens ${summary.llmTokens.prompt}+${summary.llmTokens.completion}; heard→reply p50 ${summary.turnLatencyMs.p50} ms p99 ${summary.turnLatencyMs.p99} ms`,
+    `[model] ${summary.finished} calls, ${summary.turns} turns in ${summary.wallSec.toFixed(1)} s: model ${summary.realizedBy.model}, template ${summary.realizedBy.template}, fallback ${summary.realizedBy.fallback}; tokens ${summary.llmTokens.prompt}+${summary.llmTokens.completion}; heard→reply p50 ${summary.turnLatencyMs.p50} ms p99 ${summary.turnLatencyMs.p99} ms; template why ${JSON.stringify(summary.templateReasons)}`,
   );
 }, 2_700_000);
 
@@ -113,5 +113,8 @@ describe('synthcall generate --provider openai against a real local model', () =
     // that check; not yet explained).
     expect(summary.endReasons.loop_detected ?? 0).toBeLessThanOrEqual(1);
     expect(summary.llmTokens.completion).toBeGreaterThan(0);
+    // Why lines were the director's: bounded codes (they are metric labels), never a line's own words.
+    for (const reason of Object.keys(summary.templateReasons))
+      expect(reason).toMatch(/^(greeting|provider_failed|SYNTH_LLM_[A-Z_]+(:[a-z_]+)?)$/);
   });
 });

@@ -24,6 +24,7 @@ interface FakeModelServer {
       messages: Array<{ role: string; content: string }>;
       response_format?: { type: string };
       seed?: number;
+      temperature?: number;
     };
   }>;
   /** Responders used in order; the last one repeats. */
@@ -315,6 +316,26 @@ describe("openai provider: a model rewords the director's move", () => {
     expect(result.templateReason).toContain(problem);
     expect(recorded.requests.map(([, o]) => o)).toContain(`rejected_${problem}`);
     expect(server.requests[1]?.body.messages.at(-1)?.content).toContain(problem);
+  });
+
+  it('asks again hotter only after a copy of the move, and names the problem by its code alone', async () => {
+    const copied = await fakeModelServer();
+    copied.respond(line(move.line));
+    const copying = await provider(copied, { temperature: 0.8 }).llm.nextLine(request());
+    expect(copied.requests.map((r) => r.body.temperature)).toEqual([0.8, 0.8 + 0.4]);
+    // A metric label: the code, not the line's words.
+    expect(copying.templateReason).toBe('SYNTH_LLM_CONTRADICTS_PLAN:copied');
+
+    const madeUp = await fakeModelServer();
+    madeUp.respond(line(`${first} here, I was charged $99.99 twice.`));
+    const result = await provider(madeUp, { temperature: 1.3 }).llm.nextLine(request());
+    expect(madeUp.requests.map((r) => r.body.temperature)).toEqual([1.3, 1.3]);
+    expect(result.templateReason).toBe('SYNTH_LLM_CONTRADICTS_PLAN:made_up_figure');
+
+    const hot = await fakeModelServer();
+    hot.respond(line(move.line));
+    await provider(hot, { temperature: 1.3 }).llm.nextLine(request());
+    expect(hot.requests.map((r) => r.body.temperature)).toEqual([1.3, 1.5]);
   });
 
   it.each([
