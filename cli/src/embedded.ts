@@ -30,7 +30,7 @@ import {
   seededRandom,
   worstCaseLineMs,
 } from '@synthcall/conversation-engine';
-import { type EventBus, KafkaEventBus, MemoryEventBus } from '@synthcall/event-bus';
+import { busFromConfig, type EventBus, MemoryEventBus } from '@synthcall/event-bus';
 import { createLogger } from '@synthcall/logging';
 import { createBusMetrics, createMetricsRegistry, type Registry } from '@synthcall/metrics';
 import {
@@ -40,14 +40,7 @@ import {
   TwilioTelephony,
 } from '@synthcall/orchestrator';
 import { defaultPersonas } from '@synthcall/personas';
-import {
-  ConfluentSchemaRegistry,
-  type EndReason,
-  EventCodec,
-  type Outcome,
-  type PairingStrategy,
-  TOPICS,
-} from '@synthcall/schemas';
+import { type EndReason, type Outcome, type PairingStrategy, TOPICS } from '@synthcall/schemas';
 import { provision } from '@synthcall/stack';
 import { createTwilioClient } from '@synthcall/twilio-client';
 import { startTwilioSim } from '@synthcall/twilio-sim';
@@ -214,14 +207,15 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
   const busFor = (service: string): EventBus => {
     if (memoryBus) return memoryBus;
     const kafka = transport as { brokers: string[]; registryUrl: string };
-    const bus = new KafkaEventBus({
-      brokers: kafka.brokers,
-      clientId: group(`synthcall-${service}`),
-      codec: new EventCodec(new ConfluentSchemaRegistry({ url: kafka.registryUrl })),
-      metrics: busMetrics,
-      logger,
-      deadLetterTopic: topics.deadLetters,
-    });
+    const bus = busFromConfig(
+      { SYNTHCALL_BUS: 'kafka', KAFKA_BROKERS: kafka.brokers, SCHEMA_REGISTRY_URL: kafka.registryUrl },
+      {
+        clientId: group(`synthcall-${service}`),
+        metrics: busMetrics,
+        logger,
+        deadLetterTopic: topics.deadLetters,
+      },
+    );
     buses.push(bus);
     return bus;
   };

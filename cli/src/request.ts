@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { type EventBus, KafkaEventBus, type Subscription } from '@synthcall/event-bus';
+import { busFromConfig, type EventBus, type Subscription } from '@synthcall/event-bus';
 import { INDUSTRIES } from '@synthcall/personas';
-import {
-  type CallMode,
-  ConfluentSchemaRegistry,
-  EventCodec,
-  type PairingStrategy,
-  requestIdProblem,
-  TOPICS,
-} from '@synthcall/schemas';
+import { type CallMode, type PairingStrategy, requestIdProblem, TOPICS } from '@synthcall/schemas';
 
 export interface RequestOptions {
   calls: number;
@@ -62,12 +55,10 @@ export async function requestCalls(o: RequestOptions): Promise<SentRequest[]> {
       { code: 'SYNTH_REQUEST_INVALID' },
     );
   }
-  const bus = new KafkaEventBus({
-    brokers: o.brokers,
-    clientId: 'synthcall-cli',
-    codec: new EventCodec(new ConfluentSchemaRegistry({ url: o.registryUrl })),
-    kafkaConfig: { retry: { retries: 2 }, connectionTimeout: 3000 },
-  });
+  const bus = busFromConfig(
+    { SYNTHCALL_BUS: 'kafka', KAFKA_BROKERS: o.brokers, SCHEMA_REGISTRY_URL: o.registryUrl },
+    { clientId: 'synthcall-cli', kafkaConfig: { retry: { retries: 2 }, connectionTimeout: 3000 } },
+  );
   try {
     return await sendRequests(bus, o, ids);
   } catch (cause) {

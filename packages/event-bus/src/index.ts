@@ -7,6 +7,7 @@ export {
   type RawMessage,
 } from './deliver.js';
 export { BusError, type BusErrorCode, failurePolicy, PermanentError } from './errors.js';
+export { type BusConfig, type BusOptions, busFromConfig } from './from-config.js';
 export { KafkaEventBus, type KafkaEventBusOptions, kafkajsLogCreator } from './kafka-event-bus.js';
 export { MemoryEventBus, type MemoryEventBusOptions } from './memory-event-bus.js';
 export { partitionFor } from './partitioner.js';

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
-import { type EventBus, KafkaEventBus, MemoryEventBus } from '@synthcall/event-bus';
+import { busFromConfig } from '@synthcall/event-bus';
 import { createBusMetrics } from '@synthcall/metrics';
 import { readPackageVersion, runService } from '@synthcall/ops-server';
-import { ConfluentSchemaRegistry, EventCodec } from '@synthcall/schemas';
 import { PostgresDatasetStore } from './adapters/postgres-dataset-store.js';
 import { createApp } from './app.js';
 import { loadAnalyticsSinkConfig } from './config.js';
@@ -15,17 +14,11 @@ await runService({
   loadConfig: () => loadAnalyticsSinkConfig(),
   createApp: async (context) => {
     const { config, logger, registry } = context;
-    const metrics = createBusMetrics(registry);
-    const bus: EventBus =
-      config.SYNTHCALL_BUS === 'kafka'
-        ? new KafkaEventBus({
-            brokers: config.KAFKA_BROKERS ?? [],
-            clientId: config.KAFKA_CLIENT_ID ?? 'analytics-sink',
-            codec: new EventCodec(new ConfluentSchemaRegistry({ url: config.SCHEMA_REGISTRY_URL ?? '' })),
-            metrics,
-            logger,
-          })
-        : new MemoryEventBus({ metrics, logger });
+    const bus = busFromConfig(config, {
+      clientId: 'analytics-sink',
+      metrics: createBusMetrics(registry),
+      logger,
+    });
     // Connects and migrates before anything is consumed: an unreachable database stops start-up with its reason.
     const database =
       config.DATABASE_URL === undefined

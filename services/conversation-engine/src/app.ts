@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { type EventBus, KafkaEventBus, MemoryEventBus } from '@synthcall/event-bus';
+import { busFromConfig, type EventBus } from '@synthcall/event-bus';
 import type { Logger } from '@synthcall/logging';
 import { createBusMetrics, type Registry } from '@synthcall/metrics';
 import { createOpsServer, type ReadinessCheck, type ServiceApp } from '@synthcall/ops-server';
 import { loadPersonas, type PersonaSet } from '@synthcall/personas';
-import { ConfluentSchemaRegistry, EventCodec } from '@synthcall/schemas';
 import { BusChangelogStateStore } from './adapters/bus-changelog-state-store.js';
 import { MemoryStateStore } from './adapters/memory-state-store.js';
 import { OpenAiLlmProvider } from './adapters/openai-llm-provider.js';
@@ -64,18 +63,6 @@ export interface ConversationEngineApp extends ServiceApp {
   bus: EventBus;
 }
 
-function busFromConfig(config: Config, registry: Registry, logger: Logger): EventBus {
-  const metrics = createBusMetrics(registry);
-  if (config.SYNTHCALL_BUS === 'memory') return new MemoryEventBus({ metrics, logger });
-  return new KafkaEventBus({
-    brokers: config.KAFKA_BROKERS ?? [],
-    clientId: config.KAFKA_CLIENT_ID ?? 'conversation-engine',
-    codec: new EventCodec(new ConfluentSchemaRegistry({ url: config.SCHEMA_REGISTRY_URL ?? '' })),
-    metrics,
-    logger,
-  });
-}
-
 /**
  * What the SDK is given when OPENAI_API_KEY is unset, which config allows only with OPENAI_BASE_URL: a keyless local
  * server ignores the Authorization header, and the SDK would otherwise read process.env itself or throw.
@@ -112,7 +99,9 @@ export async function createApp(deps: AppDeps): Promise<ConversationEngineApp> {
   const now = deps.now ?? (() => Date.now());
   const metrics = createEngineMetrics(registry);
   const ownBus = deps.bus === undefined;
-  const bus = deps.bus ?? busFromConfig(config, registry, logger);
+  const bus =
+    deps.bus ??
+    busFromConfig(config, { clientId: 'conversation-engine', metrics: createBusMetrics(registry), logger });
   const store =
     deps.store ??
     (config.ENGINE_STATE_STORE === 'memory'

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { type EventBus, KafkaEventBus, MemoryEventBus } from '@synthcall/event-bus';
+import { busFromConfig } from '@synthcall/event-bus';
 import { createBusMetrics } from '@synthcall/metrics';
 import { readPackageVersion, runService } from '@synthcall/ops-server';
 import { loadPersonas } from '@synthcall/personas';
@@ -24,27 +24,24 @@ await runService({
       ...(config.PERSONAS_CUSTOMERS_FILE ? { customersFile: config.PERSONAS_CUSTOMERS_FILE } : {}),
       ...(config.PERSONAS_AGENTS_FILE ? { agentsFile: config.PERSONAS_AGENTS_FILE } : {}),
     });
-    const busMetrics = createBusMetrics(registry);
-    let bus: EventBus;
-    let budget: CallBudget;
-    if (config.SYNTHCALL_BUS === 'kafka') {
-      const brokers = config.KAFKA_BROKERS ?? [];
-      const clientId = config.KAFKA_CLIENT_ID ?? 'orchestrator';
-      const codec = new EventCodec(new ConfluentSchemaRegistry({ url: config.SCHEMA_REGISTRY_URL ?? '' }));
-      bus = new KafkaEventBus({ brokers, clientId, codec, metrics: busMetrics, logger });
-      budget = new KafkaCallBudget({
-        brokers,
-        clientId: `${clientId}-budget`,
-        codec,
-        topic: TOPICS.callBudget,
-        maxDailyCalls: config.MAX_DAILY_CALLS,
-        instanceId,
-        logger,
-      });
-    } else {
-      bus = new MemoryEventBus({ metrics: busMetrics, logger });
-      budget = new MemoryCallBudget(config.MAX_DAILY_CALLS);
-    }
+    const bus = busFromConfig(config, {
+      clientId: 'orchestrator',
+      metrics: createBusMetrics(registry),
+      logger,
+    });
+    // The daily budget is a compacted Kafka topic beside the bus (its own client), or a counter on the memory bus.
+    const budget: CallBudget =
+      config.SYNTHCALL_BUS === 'kafka'
+        ? new KafkaCallBudget({
+            brokers: config.KAFKA_BROKERS ?? [],
+            clientId: `${config.KAFKA_CLIENT_ID ?? 'orchestrator'}-budget`,
+            codec: new EventCodec(new ConfluentSchemaRegistry({ url: config.SCHEMA_REGISTRY_URL ?? '' })),
+            topic: TOPICS.callBudget,
+            maxDailyCalls: config.MAX_DAILY_CALLS,
+            instanceId,
+            logger,
+          })
+        : new MemoryCallBudget(config.MAX_DAILY_CALLS);
     const telephony = new TwilioTelephony({
       accountSid: config.TWILIO_ACCOUNT_SID,
       authToken: config.TWILIO_AUTH_TOKEN,
