@@ -19,14 +19,13 @@ import {
 } from '@synthcall/analytics-sink';
 import {
   BusChangelogStateStore,
-  ConversationEngine,
+  type ConversationEngineApp,
   type ConversationEngineConfig,
-  createEngineMetrics,
+  createApp as createEngineApp,
   LINE_TIMING_VARIABLES,
   type LineTimingConfig,
   type LlmProvider,
-  providerFromConfig,
-  ScriptedLlmProvider,
+  loadConversationEngineConfig,
   seededRandom,
   worstCaseLineMs,
 } from '@synthcall/conversation-engine';
@@ -34,8 +33,9 @@ import { busFromConfig, type EventBus, MemoryEventBus } from '@synthcall/event-b
 import { createLogger } from '@synthcall/logging';
 import { createBusMetrics, createMetricsRegistry, type Registry } from '@synthcall/metrics';
 import {
+  createApp as createOrchestratorApp,
+  loadOrchestratorConfig,
   MemoryCallBudget,
-  Orchestrator,
   orchestratorMetrics,
   TwilioTelephony,
 } from '@synthcall/orchestrator';
@@ -45,7 +45,7 @@ import { provision } from '@synthcall/stack';
 import { createTwilioClient } from '@synthcall/twilio-client';
 import { startTwilioSim } from '@synthcall/twilio-sim';
 import {
-  createGateway,
+  createApp as createGatewayApp,
   loadTwimlGatewayConfig,
   replyTimeoutFor,
   TwilioVoiceIntelligence,
@@ -106,7 +106,7 @@ export interface GenerateOptions {
 
 export interface InspectContext {
   sim: { baseUrl: string; accountSid: string; authToken: string };
-  engine: ConversationEngine;
+  engine: ConversationEngineApp['engine'];
   /** On the memory bus, calls already written (complete, see `generate`) are no longer held here. */
   dataset: DatasetBuilder;
   /** The analytics side's bus and the run's topics, for tests that consume them again (a forced redelivery). */
@@ -283,7 +283,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       gatewayUrl,
       name: 'synthcall',
     });
-    const gateway = await createGateway({
+    const gatewayApp = await createGatewayApp({
       config: loadTwimlGatewayConfig({
         GATEWAY_PUBLIC_URL: gatewayUrl,
         TWILIO_AUTH_TOKEN: SIM_AUTH_TOKEN,
@@ -314,9 +314,9 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
         wiring.intelligenceServiceSid,
       ),
     });
-    server.on('request', gateway.handler);
+    server.on('request', gatewayApp.gateway.handler);
     cleanups.push(async () => {
-      await gateway.close();
+      await runSteps(gatewayApp.shutdownSteps);
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     });
@@ -324,17 +324,10 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
     const engineBus = holdClockWhileHandling(busFor('conversation-engine'), () =>
       sim.holdClock(replyTimeoutMs),
     );
-    const engineMetrics = createEngineMetrics(registry);
-    const provider =
-      o.testProvider ??
-      (o.engine
-        ? providerFromConfig(o.engine, {
-            now: Date.now,
-            random: seededRandom(`${o.seed}:llm-jitter`),
-            metrics: engineMetrics,
-          })
-        : new ScriptedLlmProvider());
-    const engine = new ConversationEngine({
+    const engineApp = await createEngineApp({
+      config: o.engine ?? loadConversationEngineConfig({}),
+      logger,
+      registry,
       bus: engineBus,
       store: new BusChangelogStateStore({
         bus: engineBus,
@@ -344,12 +337,10 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
         // Late events of an ended call come within a few calls; the window matches the sim's.
         retainEnded: retainFinished,
       }),
-      provider,
+      ...(o.testProvider ? { provider: o.testProvider } : {}),
       personas,
       now: Date.now,
-      logger,
-      metrics: engineMetrics,
-      ...(o.engine ? { limits: { maxFallbackRun: o.engine.LLM_MAX_FALLBACK_RUN } } : {}),
+      random: seededRandom(`${o.seed}:llm-jitter`),
       topics: {
         calls: topics.calls,
         utterances: topics.utterances,
@@ -359,8 +350,8 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       },
       group: group('conversation-engine'),
     });
-    await engine.start();
-    cleanups.push(() => engine.stop());
+    const { engine, provider } = engineApp;
+    cleanups.push(() => runSteps(engineApp.shutdownSteps));
 
     const dataset = new DatasetBuilder();
     // On the memory bus a call's files are written once it is complete and the call is dropped from memory, so a run
@@ -437,9 +428,21 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       if (!segmentClosed) await segment.close();
     });
 
-    const metrics = orchestratorMetrics(registry);
     const orchestratorBus = busFor('orchestrator');
-    const orchestrator = new Orchestrator({
+    const orchestratorApp = createOrchestratorApp({
+      config: loadOrchestratorConfig({
+        TWILIO_ACCOUNT_SID: SIM_ACCOUNT_SID,
+        TWILIO_AUTH_TOKEN: SIM_AUTH_TOKEN,
+        TWILIO_API_BASE_URL: sim.baseUrl,
+        TWILIO_FROM: FROM,
+        TWILIO_CUSTOMER_TO: `app:${wiring.appSid}`,
+        TWILIO_AGENT_TO: `app:${wiring.appSid}`,
+        GATEWAY_PUBLIC_URL: gatewayUrl,
+        CONFERENCE_TIME_LIMIT_SEC: '300',
+        MAX_CONCURRENT_CALLS: String(o.concurrency),
+      }),
+      logger,
+      registry,
       bus: orchestratorBus,
       personas,
       telephony: new TwilioTelephony({
@@ -447,34 +450,22 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
         authToken: SIM_AUTH_TOKEN,
         apiBaseUrl: sim.baseUrl,
         timeoutMs: 15_000,
-        metrics,
+        metrics: orchestratorMetrics(registry),
       }),
       // No daily cap offline: the cap protects Twilio spend, and there is none here.
       budget: new MemoryCallBudget(Number.MAX_SAFE_INTEGER),
-      clock: { now: () => new Date() },
-      sleep: (ms: number) => new Promise((r) => setTimeout(r, ms)),
-      logger,
-      metrics,
-      conference: {
-        from: FROM,
-        customerTo: `app:${wiring.appSid}`,
-        agentTo: `app:${wiring.appSid}`,
-        gatewayPublicUrl: gatewayUrl,
-        timeLimitSec: 300,
-      },
-      callMode: 'simulated',
-      twilioCps: 0,
-      maxConcurrentCalls: o.concurrency,
       instanceId: group('embedded'),
       group: group('orchestrator'),
       // A timed-out run stops with requests waiting for a call slot; they are not waited for.
       stopGraceMs: 1_000,
+      // Every call of a run ends (the sim's time limit at worst): no slot lease, so no timer outlives a run.
+      slotLeaseMs: 0,
       // Bounded by two REST timeouts: a hung Twilio request cannot freeze the sim.
       holdClock: () => sim.holdClock(30_000),
       topics: { requests: topics.callRequests, calls: topics.calls, callEvents: topics.callEvents },
     });
-    await orchestrator.start();
-    cleanups.push(() => orchestrator.stop());
+    await orchestratorApp.orchestrator.start();
+    cleanups.push(() => runSteps(orchestratorApp.shutdownSteps));
 
     // A request id from the seed: the same seed gives the same call ids, pairs and dialogue.
     const requestId = `gen-${o.seed}`;
@@ -614,6 +605,11 @@ function isComplete(dataset: DatasetBuilder, callId: string): boolean {
     dataset.hasIntelligenceOrNone(callId) &&
     dataset.record(callId).fallbackTurns === 0
   );
+}
+
+/** A service's own ordered shutdown steps (its `createApp`'s), one after the other. */
+async function runSteps(steps: readonly { run: () => Promise<void> | void }[]): Promise<void> {
+  for (const step of steps) await step.run();
 }
 
 /** Waits for `work` until `deadline` (epoch ms): true when it finished in time. */

@@ -56,11 +56,15 @@ export interface AppDeps {
   now?: () => number;
   random?: Random;
   topics?: Partial<EngineTopics>;
+  /** Prefix of the engine's consumer groups (a run with its own topics gives its own groups). */
+  group?: string;
 }
 
 export interface ConversationEngineApp extends ServiceApp {
   engine: ConversationEngine;
   bus: EventBus;
+  /** Who words the director's moves (its name and model go into a run's manifest). */
+  provider: LlmProvider;
 }
 
 /**
@@ -130,6 +134,7 @@ export async function createApp(deps: AppDeps): Promise<ConversationEngineApp> {
     metrics,
     limits: { maxFallbackRun: config.LLM_MAX_FALLBACK_RUN },
     ...(deps.topics ? { topics: deps.topics } : {}),
+    ...(deps.group ? { group: deps.group } : {}),
   });
   await engine.start();
   logger.info(
@@ -144,6 +149,7 @@ export async function createApp(deps: AppDeps): Promise<ConversationEngineApp> {
     ops,
     engine,
     bus,
+    provider,
     shutdownSteps: [
       { name: 'stop engine intake and drain', run: () => engine.stop(), timeoutMs: 10_000 },
       { name: 'close state store', run: () => store.close(), timeoutMs: 5_000 },

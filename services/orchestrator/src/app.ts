@@ -50,6 +50,16 @@ export interface AppDeps extends ServiceContext<Config> {
   sleep?: Sleep;
   randomFor?: (seed: string) => Random;
   topics?: Partial<OrchestratorTopics>;
+  /** Closed on shutdown after intake stops when true (main.ts owns the bus it built; an embedded run shares one). */
+  ownsBus?: boolean;
+  /** The call-events consumer group (a run with its own topics gives its own group). */
+  group?: string;
+  /** Longest `stop` waits for requests still waiting for a call slot. */
+  stopGraceMs?: number;
+  /** A slot whose call sent no end event is taken back after this; default: the time limit + 60 s. 0 = never. */
+  slotLeaseMs?: number;
+  /** A simulated run's clock hold (twilio-sim's `holdClock`), taken while a request is worked on. */
+  holdClock?: () => () => void;
 }
 
 export interface OrchestratorApp extends ServiceApp {
@@ -82,10 +92,13 @@ export function createApp(deps: AppDeps): OrchestratorApp {
     twilioCps: effectiveCps(config),
     maxConcurrentCalls: config.MAX_CONCURRENT_CALLS,
     // Twilio's time limit ends every leg by then; a slot still held after it lost its end event.
-    slotLeaseMs: (config.CONFERENCE_TIME_LIMIT_SEC + 60) * 1000,
+    slotLeaseMs: deps.slotLeaseMs ?? (config.CONFERENCE_TIME_LIMIT_SEC + 60) * 1000,
     instanceId: deps.instanceId,
     ...(deps.randomFor ? { randomFor: deps.randomFor } : {}),
     ...(deps.topics ? { topics: deps.topics } : {}),
+    ...(deps.group ? { group: deps.group } : {}),
+    ...(deps.stopGraceMs !== undefined ? { stopGraceMs: deps.stopGraceMs } : {}),
+    ...(deps.holdClock ? { holdClock: deps.holdClock } : {}),
   });
   const ops = createOpsServer({ registry: deps.registry, checks: {}, logger: deps.logger });
   return {
@@ -95,7 +108,7 @@ export function createApp(deps: AppDeps): OrchestratorApp {
     shutdownSteps: [
       { name: 'stop call intake', run: () => orchestrator.stop(), timeoutMs: 10_000 },
       { name: 'close call budget', run: () => deps.budget.close(), timeoutMs: 5_000 },
-      { name: 'close event bus', run: () => deps.bus.close(), timeoutMs: 10_000 },
+      ...(deps.ownsBus ? [{ name: 'close event bus', run: () => deps.bus.close(), timeoutMs: 10_000 }] : []),
     ],
   };
 }

@@ -49,7 +49,7 @@ await runService({
       timeoutMs: config.TWILIO_TIMEOUT,
       metrics: orchestratorMetrics(registry),
     });
-    const app = createApp({ ...context, bus, personas, telephony, budget, instanceId });
+    const app = createApp({ ...context, bus, ownsBus: true, personas, telephony, budget, instanceId });
     await app.orchestrator.start();
     logger.info(
       { instanceId, customers: personas.customers.length, agents: personas.agents.length },
