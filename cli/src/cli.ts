@@ -118,7 +118,10 @@ async function localModelDefaults(env: NodeJS.ProcessEnv): Promise<Record<string
     OPENAI_BASE_URL: url,
     OPENAI_MODEL: model,
     LLM_TEMPERATURE: env.LLM_TEMPERATURE ?? LOCAL_TEMPERATURE[model] ?? '0.8',
-    OPENAI_TIMEOUT: env.OPENAI_TIMEOUT ?? '20s',
+    // A 1.5B model on two busy cores takes 20–40 s for a cold prompt: at 20 s (the old default) a run beside other work
+    // timed out 5 requests, opened the circuit and spoke all 256 lines by template. A simulated call waits for the
+    // engine, so a long bound costs nothing but wall time.
+    OPENAI_TIMEOUT: env.OPENAI_TIMEOUT ?? '90s',
     OPENAI_MAX_RETRIES: env.OPENAI_MAX_RETRIES ?? '1',
   };
 }
