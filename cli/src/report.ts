@@ -26,7 +26,7 @@ export class ReportError extends Error {
   }
 }
 
-async function readJsonOrNull<T>(path: string): Promise<T | null> {
+export async function readJsonOrNull<T>(path: string): Promise<T | null> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -42,8 +42,11 @@ async function readJsonOrNull<T>(path: string): Promise<T | null> {
   }
 }
 
-/** Reads a dataset folder written by `synthcall generate` or the analytics-sink into fidelity inputs. */
-export async function readDataset(dir: string): Promise<FidelityCall[]> {
+/**
+ * The call records of a dataset folder written by `synthcall generate` or the analytics-sink (calls.jsonl), one per
+ * call: the sink appends a line per finished call, so a re-delivered call may appear twice and the last line wins.
+ */
+export async function readCallRecords(dir: string): Promise<CallRecord[]> {
   const isDir = await stat(dir).then(
     (s) => s.isDirectory(),
     () => false,
@@ -60,7 +63,6 @@ export async function readDataset(dir: string): Promise<FidelityCall[]> {
       { cause: err },
     );
   }
-  // The sink appends a line per finished call, so a re-delivered call may appear twice: the last line wins.
   const records = new Map<string, CallRecord>();
   text.split('\n').forEach((line, i) => {
     if (line.trim() === '') return;
@@ -79,8 +81,14 @@ export async function readDataset(dir: string): Promise<FidelityCall[]> {
       );
     records.set(record.callId, record);
   });
+  return [...records.values()];
+}
+
+/** Reads a dataset folder written by `synthcall generate` or the analytics-sink into fidelity inputs. */
+export async function readDataset(dir: string): Promise<FidelityCall[]> {
+  const records = await readCallRecords(dir);
   return Promise.all(
-    [...records.values()].map(async (record) => ({
+    records.map(async (record) => ({
       record,
       labels: await readJsonOrNull<Labels>(join(dir, 'labels', `${record.callId}.json`)),
       intelligence: await readJsonOrNull<IntelligenceRecord>(

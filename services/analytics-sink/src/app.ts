@@ -214,6 +214,8 @@ export {
   ISSUE_CATEGORY_TO_CALL_REASON,
   NOT_ENDED,
   normalisePii,
+  OPERATOR_NAMES,
+  operatorTypeOfSpoken,
   type PiiTypeScore,
   SPOKEN_PII_TO_OPERATOR_TYPE,
   UNSCORED_OPERATOR_PII_TYPES,
