@@ -1,8 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { databaseUrlProblem } from '@synthcall/analytics-sink';
 import { loadConversationEngineConfig } from '@synthcall/conversation-engine';
+import type { EventBus } from '@synthcall/event-bus';
+import type { TOPICS } from '@synthcall/schemas';
 import cliProgress from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { addConsoleCommand, consolePort, DEFAULT_CONSOLE_PORT, untilSignalled } from './console/command.js';
+import { watchBus } from './console/live.js';
+import { type RunningConsole, startConsole } from './console/start.js';
 import { type GenerateSummary, generate } from './embedded.js';
 import { summaryLines, writeReport } from './report.js';
 import { requestCalls, type SentRequest } from './request.js';
@@ -271,6 +276,16 @@ export function buildProgram(): Command {
         .choices(['silent', 'error', 'warn', 'info', 'debug'])
         .default('silent'),
     )
+    .option(
+      '--console',
+      'serve the web console on 127.0.0.1 while the run goes (Live view) and after it (Calls, Report) until Ctrl-C',
+    )
+    .option(
+      '--console-port <port>',
+      'with --console: its port (0 = any free port)',
+      consolePort,
+      DEFAULT_CONSOLE_PORT,
+    )
     .addHelpText(
       'after',
       '\nExamples:\n  npx synthcall generate --calls 100 --seed demo --out ./data\n  npm run model:up && npx synthcall generate --calls 20 --provider openai   # the local model, no account\n  DATABASE_URL=postgres://user:password@127.0.0.1:5432/synthcall npx synthcall generate --calls 10\n\nWrites <out>/manifest.json, calls.jsonl, transcripts/<callId>.json and labels/<callId>.json (and, with a\ndatabase URL, the same calls into its runs, calls, turns, labels, spoken_pii, recordings and intelligence tables).',
@@ -300,6 +315,7 @@ export function buildProgram(): Command {
             cliProgress.Presets.shades_classic,
           )
         : undefined;
+      let consoleServer: RunningConsole | undefined;
       bar?.start(opts.calls, 0);
       let lastPrinted = 0;
       const summary = await generate({
@@ -331,6 +347,23 @@ export function buildProgram(): Command {
                 ...(opts.isolated ? { topicSuffix: `run-${Date.now().toString(36)}` } : {}),
               }
             : { kind: 'memory' },
+        ...(opts.console
+          ? {
+              // The console follows the run on its own bus group and serves the dataset folder as calls are written.
+              watch: async (bus: EventBus, topics: typeof TOPICS) => {
+                const live = await watchBus({ bus, topics, group: 'console', source: opts.bus });
+                consoleServer = await startConsole({
+                  dataset: opts.out,
+                  datasetMustExist: false,
+                  live,
+                  host: '127.0.0.1',
+                  port: opts.consolePort,
+                });
+                process.stderr.write(`console      ${consoleServer.url}\n`);
+                return live;
+              },
+            }
+          : {}),
         onProgress: (finished, total) => {
           if (bar) bar.update(finished);
           else if (finished === total || finished - lastPrinted >= Math.max(1, Math.floor(total / 10))) {
@@ -338,9 +371,21 @@ export function buildProgram(): Command {
             process.stderr.write(`calls ${finished}/${total}\n`);
           }
         },
-      }).finally(() => bar?.stop());
+      })
+        .catch(async (err: unknown) => {
+          await consoleServer?.close();
+          throw err;
+        })
+        .finally(() => bar?.stop());
       printSummary(summary);
       if (summary.timedOut || summary.finished < summary.requested) process.exitCode = 1;
+      if (consoleServer) {
+        process.stdout.write(
+          `console      ${consoleServer.url} (the run is over; Ctrl-C stops the console)\n`,
+        );
+        await untilSignalled();
+        await consoleServer.close();
+      }
     });
 
   program
@@ -495,6 +540,8 @@ export function buildProgram(): Command {
       }
       print('stopped.');
     });
+
+  addConsoleCommand(program);
 
   program
     .command('report')

@@ -85,6 +85,11 @@ export interface GenerateOptions {
   /** Called after the calls finished and before anything is stopped: tests inspect the sim and the engine here. */
   beforeStop?: (ctx: InspectContext) => Promise<void>;
   /**
+   * Called once the services are up and before the first call, with a bus of its own (the shared one in memory) and
+   * the run's topics: `synthcall generate --console` follows the run here. Its `close` runs at shutdown.
+   */
+  watch?: (bus: EventBus, topics: typeof TOPICS) => Promise<{ close(): Promise<void> }>;
+  /**
    * Send the Segment calls to a Segment-compatible HTTP API through analytics-node instead of writing
    * `<out>/segment.jsonl` (the offline default). Every message is marked synthetic either way.
    */
@@ -380,6 +385,10 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       allDone = resolve;
     });
     const observerBus = busFor('analytics-sink');
+    if (o.watch) {
+      const watching = await o.watch(busFor('console'), topics);
+      cleanups.push(() => watching.close());
+    }
     const latency = await observeTurnLatency(observerBus, topics, group('turn-latency'));
     cleanups.push(() => latency.close());
     const collector = await collectDataset({
