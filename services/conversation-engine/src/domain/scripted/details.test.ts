@@ -32,6 +32,25 @@ describe('heardDetail', () => {
     }
     expect(kinds).toEqual(new Set(['place:Findlay', 'name:Kiara']));
   });
+
+  it('does not take the company the caller is with for a person', () => {
+    for (let i = 0; i < 40; i++) {
+      expect(
+        heardDetail(
+          "I've been with Tri-County Power & Gas for 14 years.",
+          seededRandom(`c-${i}`),
+          'Tri-County Power & Gas',
+        ),
+      ).toBeUndefined();
+      expect(
+        heardDetail(
+          'I have been with Lakeshore Mutual since May.',
+          seededRandom(`m-${i}`),
+          'Lakeshore Mutual',
+        ),
+      ).toBeUndefined();
+    }
+  });
 });
 
 describe('questionKind', () => {

@@ -188,17 +188,24 @@ export interface HeardDetail {
   kind: 'figure' | 'name' | 'place';
 }
 
-export function heardDetail(heard: string, random: Random): HeardDetail | undefined {
+export function heardDetail(heard: string, random: Random, company = ''): HeardDetail | undefined {
   const found = [
     ...heard.matchAll(
       /\$\d[\d,]*(?:\.\d{2})?|\b[A-Z]{1,3}\d{3,}\b|\b\d{1,2}:\d{2} ?[ap]m\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|December) \d{1,2}(?:st|nd|rd|th)?\b/g,
     ),
   ].map((m): HeardDetail => ({ text: m[0], kind: 'figure' }));
-  // Names and places the caller mentioned ("my daughter Kiara", "from Eau Claire"): agents repeat them back.
+  // Names and places the caller mentioned ("my daughter Kiara", "from Eau Claire"): agents repeat them back. Not a
+  // word that runs on into a hyphenated name, nor one of the company's: "I've been with Tri-County Power & Gas" named
+  // no one called "Tri", whom the agent then greeted and the labels called a person.
+  const companyWords = new Set(company.split(/[^A-Za-z]+/).filter((w) => w.length > 0));
   for (const m of heard.matchAll(
-    /\b(in|from|named|daughter|son|wife|husband|friend|at|with) ([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b/g,
+    /\b(in|from|named|daughter|son|wife|husband|friend|at|with) ([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b(?!-)/g,
   ))
-    if (m[2] && !NOT_A_NAME.has(m[2].split(' ')[0] ?? ''))
+    if (
+      m[2] &&
+      !NOT_A_NAME.has(m[2].split(' ')[0] ?? '') &&
+      !m[2].split(' ').some((w) => companyWords.has(w))
+    )
       found.push({ text: m[2], kind: m[1] === 'in' || m[1] === 'from' || m[1] === 'at' ? 'place' : 'name' });
   if (found.length === 0 || !chance(random, 0.8)) return undefined;
   return pick(random, found);

@@ -485,7 +485,7 @@ function agentLine(
     tidy(
       `${lead} ${chance(random, 0.75) ? thanksBeforeFarewell(slots, random) : ''} ${agentFarewell(context)}`,
     );
-  const readBack = heardDetail(heard, random);
+  const readBack = heardDetail(heard, random, companyOf(context));
   const echo = !readBack
     ? ''
     : readBack.kind === 'name'
