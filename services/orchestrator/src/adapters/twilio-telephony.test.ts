@@ -92,6 +92,8 @@ describe('TwilioTelephony through the official SDK against twilio-sim', () => {
     expect(new Set(legs.map((h) => `${h.query.role}:${h.params.CallSid}`))).toEqual(
       new Set([`customer:${created.customerCallSid}`, `agent:${created.agentCallSid}`]),
     );
+    // Only the callbacks the gateway uses are asked for: each leg's end, none of its progress.
+    expect(legs.map((h) => h.params.CallStatus)).toEqual(['completed', 'completed']);
 
     const recordings = gateway.hooks.filter((h) => h.path === '/twilio/status/recording');
     expect(

@@ -1,4 +1,9 @@
-import { BaseUrlHttpClient, createTwilioClient, type TwilioClient } from '@synthcall/twilio-client';
+import {
+  BaseUrlHttpClient,
+  createTwilioClient,
+  type InProcessTwilio,
+  type TwilioClient,
+} from '@synthcall/twilio-client';
 import type { ConferenceCreated, ConferenceRequest, ParticipantRequest, Telephony } from '../domain/ports.js';
 import { OrchestratorError } from '../errors.js';
 import type { OrchestratorMetrics } from '../metrics.js';
@@ -11,6 +16,8 @@ export interface TwilioTelephonyOptions {
   authToken: string;
   /** Origin replacing https://api.twilio.com (twilio-sim); unset = real Twilio. */
   apiBaseUrl?: string | undefined;
+  /** With `apiBaseUrl`: twilio-sim in the same process, reached without a socket (`generate`). */
+  inProcess?: InProcessTwilio | undefined;
   timeoutMs: number;
   metrics: Pick<OrchestratorMetrics, 'twilioRequests' | 'twilioDuration'>;
 }
@@ -27,6 +34,7 @@ export class TwilioTelephony implements Telephony {
       accountSid: options.accountSid,
       authToken: options.authToken,
       apiBaseUrl: options.apiBaseUrl,
+      inProcess: options.inProcess,
       timeoutMs: options.timeoutMs,
       maxRetries: MAX_RETRIES,
     });
@@ -70,7 +78,9 @@ export class TwilioTelephony implements Telephony {
         label: leg.label,
         statusCallback: leg.statusCallbackUrl,
         statusCallbackMethod: 'POST',
-        statusCallbackEvent: ['initiated', 'ringing', 'answered', 'completed'],
+        // Only the end of a leg: the gateway publishes nothing for initiated, ringing or answered, so asking for
+        // them cost six webhooks a call (a failed leg is reported under 'completed' too).
+        statusCallbackEvent: ['completed'],
         timeLimit: request.timeLimitSec,
         beep: 'false',
         startConferenceOnEnter: true,
