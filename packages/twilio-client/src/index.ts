@@ -24,6 +24,60 @@ export class BaseUrlHttpClient extends twilio.RequestClient {
   }
 }
 
+/** A REST request handed to a Twilio stand-in in the same process, exactly as the SDK would send it. */
+export interface InProcessRequest {
+  method: string;
+  /** Path and query, as on the wire. */
+  url: string;
+  authorization: string | undefined;
+  /** The SDK's form-encoded body (POST). */
+  body: string | undefined;
+}
+
+export interface InProcessResponse {
+  status: number;
+  contentType: string | undefined;
+  body: Buffer | string;
+}
+
+/** Serves the SDK's requests without a socket (twilio-sim's `request`). */
+export type InProcessTwilio = (request: InProcessRequest) => Promise<InProcessResponse>;
+
+type AxiosAdapter = Extract<
+  NonNullable<InstanceType<typeof twilio.RequestClient>['axios']['defaults']['adapter']>,
+  (...args: never[]) => unknown
+>;
+
+/**
+ * The SDK's own request client (auth header, form encoding, retries of 429s, status handling) with its transport
+ * swapped: each request goes to a Twilio stand-in in the same process instead of over a socket.
+ */
+export class InProcessHttpClient extends BaseUrlHttpClient {
+  /** `baseUrl`: the stand-in's origin, which its recording URLs carry (`apiOriginOf`). */
+  constructor(baseUrl: string, serve: InProcessTwilio, options: RequestClient.RequestClientOptions = {}) {
+    super(baseUrl, options);
+    const adapter: AxiosAdapter = async (config) => {
+      const uri = new URL(this.axios.getUri(config));
+      const authorization = config.headers.get('Authorization');
+      const res = await serve({
+        method: (config.method ?? 'get').toUpperCase(),
+        url: `${uri.pathname}${uri.search}`,
+        authorization: typeof authorization === 'string' ? authorization : undefined,
+        body: typeof config.data === 'string' ? config.data : undefined,
+      });
+      return {
+        data: res.body,
+        status: res.status,
+        statusText: '',
+        headers: res.contentType ? { 'content-type': res.contentType } : {},
+        config,
+        request: {},
+      };
+    };
+    this.axios.defaults.adapter = adapter;
+  }
+}
+
 export interface TwilioClientOptions {
   accountSid: string;
   authToken: string;
@@ -32,6 +86,8 @@ export interface TwilioClientOptions {
   timeoutMs: number;
   /** Twilio's own retry of 429s, bounded. */
   maxRetries?: number;
+  /** With `apiBaseUrl`: the stand-in at that URL, in the same process, serves every request without a socket. */
+  inProcess?: InProcessTwilio | undefined;
 }
 
 /** Twilio's REST API origin: where a real account's recordings live. */
@@ -45,8 +101,10 @@ export function apiOriginOf(client: TwilioClient): string {
 /** The official SDK client; against twilio-sim purely by `apiBaseUrl`. */
 export function createTwilioClient(o: TwilioClientOptions): TwilioClient {
   const clientOptions = { timeout: o.timeoutMs, autoRetry: true, maxRetries: o.maxRetries ?? 3 };
-  return twilio(o.accountSid, o.authToken, {
-    ...clientOptions,
-    ...(o.apiBaseUrl ? { httpClient: new BaseUrlHttpClient(o.apiBaseUrl, clientOptions) } : {}),
-  });
+  const httpClient = o.apiBaseUrl
+    ? o.inProcess
+      ? new InProcessHttpClient(o.apiBaseUrl, o.inProcess, clientOptions)
+      : new BaseUrlHttpClient(o.apiBaseUrl, clientOptions)
+    : undefined;
+  return twilio(o.accountSid, o.authToken, { ...clientOptions, ...(httpClient ? { httpClient } : {}) });
 }

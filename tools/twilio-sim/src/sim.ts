@@ -12,10 +12,18 @@ import type {
 } from './engine/ports.js';
 import { Telephony } from './engine/telephony.js';
 import { VoiceIntelligence } from './engine/voice-intelligence.js';
+import { fetchTransport, type WebhookTransport } from './engine/webhooks.js';
 import { SimError } from './errors.js';
 import { intelligenceRoutes } from './http/intelligence-routes.js';
 import { Router } from './http/router.js';
-import { createSimServer } from './http/server.js';
+import {
+  createSimServer,
+  encodeResponse,
+  type SimHttpRequest,
+  type SimHttpResponse,
+  type SimServerOptions,
+  serveRequest,
+} from './http/server.js';
 import { simRoutes } from './http/sim-routes.js';
 import { v2010Routes } from './http/v2010-routes.js';
 
@@ -35,6 +43,11 @@ export interface TwilioSimOptions {
   asrWer?: number;
   /** Render real speech with espeak-ng into recordings (default: silent WAVs of the right length). */
   audio?: boolean;
+  /**
+   * How webhooks reach the application: HTTP (default). A runner with the application in the same process passes
+   * its handler here, so the same signed requests arrive without a socket.
+   */
+  webhookTransport?: WebhookTransport;
   /** Twilio's webhook limit is 15 s; tests shorten it. */
   webhookTimeoutMs?: number;
   /** Clock time from dialling to the far end's first webhook (default 1000 ms). */
@@ -68,6 +81,11 @@ export interface TwilioSim {
   readonly baseUrl: string;
   readonly port: number;
   readonly telephony: Telephony;
+  /**
+   * Serves a REST request without a socket, for a client in the same process: the same authentication, routes,
+   * Twilio error bodies and clock tracking as over HTTP.
+   */
+  request(request: SimHttpRequest): Promise<SimHttpResponse>;
   /** Resolves when no call is live and every callback has been delivered. */
   whenIdle(): Promise<void>;
   /**
@@ -135,6 +153,7 @@ export async function startTwilioSim(options: TwilioSimOptions): Promise<TwilioS
     recognizer: options.recognizer ?? audioRecognizer,
     renderer: options.renderer ?? audioRecordingRenderer(options.audio ?? false),
     webhookTimeoutMs: options.webhookTimeoutMs ?? 15_000,
+    webhookTransport: options.webhookTransport ?? fetchTransport,
     ringMs: options.ringMs ?? 1000,
     conferenceHoldMs: options.conferenceHoldMs ?? 2000,
     defaultAnswerTwiml: options.defaultAnswerTwiml ?? '<Response><Pause length="3600"/></Response>',
@@ -152,14 +171,15 @@ export async function startTwilioSim(options: TwilioSimOptions): Promise<TwilioS
     ...intelligenceRoutes(intelligence),
     ...simRoutes(telephony),
   ]);
-  const server = createSimServer({
+  const serverOptions: SimServerOptions = {
     accountSid: options.accountSid,
     authToken: options.authToken,
     clock,
     router,
     isPublic: (path) => path.startsWith('/_sim/'),
     onError: options.onError,
-  });
+  };
+  const server = createSimServer(serverOptions);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
@@ -173,6 +193,7 @@ export async function startTwilioSim(options: TwilioSimOptions): Promise<TwilioS
     baseUrl,
     port,
     telephony,
+    request: async (request) => encodeResponse(await serveRequest(serverOptions, request)),
     whenIdle: () => telephony.whenIdle(),
     holdClock: (maxRealMs = 5_000) => clock.hold(maxRealMs),
     async close() {

@@ -23,7 +23,7 @@ import type { RecordingRenderer, SpeechRecognizer, SpeechTiming } from './ports.
 import { Retention } from './retention.js';
 import { Room } from './room.js';
 import { TwimlRunner } from './runner.js';
-import { WebhookClient, type WebhookOutcome } from './webhooks.js';
+import { WebhookClient, type WebhookOutcome, type WebhookTransport } from './webhooks.js';
 
 export interface TelephonyOptions {
   accountSid: string;
@@ -36,6 +36,8 @@ export interface TelephonyOptions {
   recognizer: SpeechRecognizer;
   renderer: RecordingRenderer;
   webhookTimeoutMs: number;
+  /** How webhooks reach the application (HTTP unless the application runs in the same process). */
+  webhookTransport: WebhookTransport;
   /** Clock time between dialling and the far end's first webhook. */
   ringMs: number;
   /** Real ms the fast clock waits for a conference's next participant before moving on without it. */
@@ -90,6 +92,7 @@ export class Telephony {
       authToken: options.authToken,
       clock: options.clock,
       timeoutMs: options.webhookTimeoutMs,
+      transport: options.webhookTransport,
     });
     this.callbacks = new CallbackSender(this.webhooks, (stream, url, params, outcome) =>
       this.onCallbackSent(stream, url, params, outcome),

@@ -228,19 +228,20 @@ export class VoiceIntelligence {
       () => abort.abort(new DOMException('webhook timed out', 'TimeoutError')),
       this.t.options.webhookTimeoutMs,
     );
-    const send = fetch(signed, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/json',
-        'X-Twilio-Signature': twilioSignature(this.t.options.authToken, signed, {}),
-        'User-Agent': 'TwilioProxy/1.1',
-      },
-      body,
-      signal: abort.signal,
-    })
-      .then(async (res) => {
-        await res.arrayBuffer();
-        if (!res.ok)
+    const send = this.t.options
+      .webhookTransport({
+        url: signed,
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'X-Twilio-Signature': twilioSignature(this.t.options.authToken, signed, {}),
+          'User-Agent': 'TwilioProxy/1.1',
+        },
+        body,
+        signal: abort.signal,
+      })
+      .then((res) => {
+        if (res.status < 200 || res.status >= 300)
           this.t.notify(
             undefined,
             11200,

@@ -12,8 +12,44 @@ export type WebhookOutcome =
   | { ok: true; status: number; contentType: string; body: string; url: string }
   | { ok: false; code: 11200 | 11205; message: string; url: string; status: number | undefined };
 
+/** One signed webhook request, ready to send: the URL, headers and body Twilio would put on the wire. */
+export interface WebhookHttpRequest {
+  url: string;
+  method: HttpMethod;
+  headers: Record<string, string>;
+  body?: string | undefined;
+  /** Aborted when the webhook's time is up. */
+  signal: AbortSignal;
+}
+
+export interface WebhookHttpResponse {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+/**
+ * How the sim's webhooks reach the application: `fetchTransport` (HTTP, as Twilio) by default; a runner with the
+ * application in the same process hands the same signed requests to its handler directly.
+ */
+export type WebhookTransport = (request: WebhookHttpRequest) => Promise<WebhookHttpResponse>;
+
+/** Webhooks over HTTP, following redirects as Twilio does. */
+export const fetchTransport: WebhookTransport = async (request) => {
+  const res = await fetch(request.url, {
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+    redirect: 'follow',
+    signal: request.signal,
+  });
+  const body = await res.text();
+  return { status: res.status, contentType: res.headers.get('content-type') ?? '', body };
+};
+
 export interface WebhookClientOptions {
   authToken: string;
+  transport: WebhookTransport;
   clock: Clock;
   /** Twilio gives a webhook 15 s in total; tests inject a shorter limit. */
   timeoutMs: number;
@@ -55,14 +91,13 @@ export class WebhookClient {
         timeoutMs,
       );
       try {
-        const res = await fetch(url, {
+        const res = await this.options.transport({
+          url,
           method: request.method,
           headers,
           body,
-          redirect: 'follow',
           signal: abort.signal,
         });
-        const text = await res.text();
         if (res.status < 200 || res.status >= 300) {
           return {
             ok: false,
@@ -72,13 +107,7 @@ export class WebhookClient {
             status: res.status,
           };
         }
-        return {
-          ok: true,
-          status: res.status,
-          contentType: res.headers.get('content-type') ?? '',
-          body: text,
-          url,
-        };
+        return { ok: true, status: res.status, contentType: res.contentType, body: res.body, url };
       } catch (error) {
         const timedOut =
           error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
