@@ -43,7 +43,7 @@ import { defaultPersonas } from '@synthcall/personas';
 import { type EndReason, type Outcome, type PairingStrategy, TOPICS } from '@synthcall/schemas';
 import { provision } from '@synthcall/stack';
 import { createTwilioClient } from '@synthcall/twilio-client';
-import { startTwilioSim } from '@synthcall/twilio-sim';
+import { handlerTransport, type RequestHandler, startTwilioSim } from '@synthcall/twilio-sim';
 import {
   createApp as createGatewayApp,
   loadTwimlGatewayConfig,
@@ -150,6 +150,8 @@ export interface GenerateSummary {
 const SIM_ACCOUNT_SID = 'AC5e1ec7ed5e1ec7ed5e1ec7ed5e1ec7ed';
 const SIM_AUTH_TOKEN = 'synthcall-embedded-sim-token';
 const FROM = '+15005550006';
+/** The gateway's URL when the sim calls its handler directly: what webhooks are signed for; no socket has it. */
+const IN_PROCESS_GATEWAY_URL = 'http://twiml-gateway.in-process';
 const SIMULATED_DAY_START = Date.UTC(2026, 0, 5, 9, 0, 0);
 /** How long a timed-out run waits for the in-memory bus to drain at the end. */
 const PARKED_DRAIN_MS = 1_000;
@@ -259,7 +261,15 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
 
     // How many finished calls the sim and the engine keep for late lookups and events: far more than are in flight.
     const retainFinished = Math.max(200, 8 * o.concurrency);
+    // On the memory bus the sim and the services meet in this process: the sim hands its signed webhooks to the
+    // gateway's handler, and the SDK clients' REST requests go to the sim's, without a socket. Over Kafka, as
+    // between separate processes, they use HTTP.
+    const inProcess = memoryBus !== undefined;
+    let gatewayHandler: RequestHandler | undefined;
     const sim = await startTwilioSim({
+      ...(inProcess
+        ? { webhookTransport: handlerTransport((req, res) => (gatewayHandler as RequestHandler)(req, res)) }
+        : {}),
       accountSid: SIM_ACCOUNT_SID,
       authToken: SIM_AUTH_TOKEN,
       seed: o.seed,
@@ -277,16 +287,23 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
     });
     cleanups.push(() => sim.close());
 
-    // The gateway listens first: the URL the sim signs must carry the port the OS picked.
-    const server: Server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const gatewayUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // Over HTTP the gateway listens first: the URL the sim signs must carry the port the OS picked.
+    let server: Server | undefined;
+    let gatewayUrl = IN_PROCESS_GATEWAY_URL;
+    if (!inProcess) {
+      const listening = createServer();
+      server = listening;
+      await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
+      gatewayUrl = `http://127.0.0.1:${(listening.address() as AddressInfo).port}`;
+    }
+    const simRequest = inProcess ? sim.request : undefined;
     const wiring = await connectSimToGateway({
       simUrl: sim.baseUrl,
       accountSid: SIM_ACCOUNT_SID,
       authToken: SIM_AUTH_TOKEN,
       gatewayUrl,
       name: 'synthcall',
+      inProcess: simRequest,
     });
     const gatewayApp = await createGatewayApp({
       config: loadTwimlGatewayConfig({
@@ -314,16 +331,19 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
           accountSid: SIM_ACCOUNT_SID,
           authToken: SIM_AUTH_TOKEN,
           apiBaseUrl: sim.baseUrl,
+          inProcess: simRequest,
           timeoutMs: 15_000,
         }),
         wiring.intelligenceServiceSid,
       ),
     });
-    server.on('request', gatewayApp.gateway.handler);
+    gatewayHandler = gatewayApp.gateway.handler;
+    server?.on('request', gatewayApp.gateway.handler);
     cleanups.push(async () => {
       await runSteps(gatewayApp.shutdownSteps);
+      if (!server) return;
       server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
+      await new Promise((resolve) => server?.close(resolve));
     });
 
     const engineBus = holdClockWhileHandling(busFor('conversation-engine'), () =>
@@ -458,6 +478,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
         accountSid: SIM_ACCOUNT_SID,
         authToken: SIM_AUTH_TOKEN,
         apiBaseUrl: sim.baseUrl,
+        inProcess: simRequest,
         timeoutMs: 15_000,
         metrics: orchestratorMetrics(registry),
       }),

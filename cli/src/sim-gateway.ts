@@ -1,6 +1,5 @@
-import { SimHttpClient } from '@synthcall/twilio-sim';
+import { createTwilioClient, type InProcessTwilio } from '@synthcall/twilio-client';
 import { WEBHOOK_PATHS } from '@synthcall/twiml-gateway';
-import twilio from 'twilio';
 
 /**
  * Points twilio-sim at a gateway, through the official SDK as an operator would configure Twilio: a TwiML app whose
@@ -13,8 +12,16 @@ export async function connectSimToGateway(o: {
   authToken: string;
   gatewayUrl: string;
   name: string;
+  /** The sim in this process, reached without a socket. */
+  inProcess?: InProcessTwilio | undefined;
 }): Promise<{ appSid: string; intelligenceServiceSid: string }> {
-  const client = twilio(o.accountSid, o.authToken, { httpClient: new SimHttpClient(o.simUrl) });
+  const client = createTwilioClient({
+    accountSid: o.accountSid,
+    authToken: o.authToken,
+    apiBaseUrl: o.simUrl,
+    inProcess: o.inProcess,
+    timeoutMs: 15_000,
+  });
   const app = await client.applications.create({
     friendlyName: `${o.name} gateway`,
     voiceUrl: `${o.gatewayUrl}${WEBHOOK_PATHS.voice}`,
