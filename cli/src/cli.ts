@@ -9,6 +9,7 @@ import { addConsoleCommand, consolePort, DEFAULT_CONSOLE_PORT, untilSignalled } 
 import { watchBus } from './console/live.js';
 import { type RunningConsole, startConsole } from './console/start.js';
 import { type GenerateSummary, generate } from './embedded.js';
+import { realismLines } from './realism.js';
 import { summaryLines, writeReport } from './report.js';
 import { requestCalls, type SentRequest } from './request.js';
 import { readyLines, startUp, UP_STACK_NOTE } from './up.js';
@@ -547,7 +548,8 @@ export function buildProgram(): Command {
     .command('report')
     .description(
       'Compare what Voice Intelligence observed with the ground-truth labels of a dataset: sentiment vs demeanor, ' +
-        'call reason vs issue category, PII precision/recall, outcome vs intended outcome.',
+        'call reason vs issue category, PII precision/recall, outcome vs intended outcome; and how much the calls are ' +
+        'shaped like recorded calls (turn length, fillers, repairs, holds, recogniser errors, …), against targets.',
     )
     .argument('<dir>', 'dataset folder written by `synthcall generate` (or the analytics-sink)')
     .option('-o, --out <prefix>', 'write <prefix>.md and <prefix>.html instead of <dir>/report.md and .html')
@@ -556,8 +558,12 @@ export function buildProgram(): Command {
       '\nExample:\n  npx synthcall generate --calls 100 --out ./data && npx synthcall report ./data',
     )
     .action(async (dir: string, opts: { out?: string }) => {
-      const { report, markdownPath, htmlPath } = await writeReport(dir, opts.out);
-      const lines = [...summaryLines(report), `report       ${markdownPath}, ${htmlPath}`];
+      const { report, realism, markdownPath, htmlPath } = await writeReport(dir, opts.out);
+      const lines = [
+        ...summaryLines(report),
+        ...realismLines(realism),
+        `report       ${markdownPath}, ${htmlPath}`,
+      ];
       process.stdout.write(`${lines.join('\n')}\n`);
     });
 

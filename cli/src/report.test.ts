@@ -90,6 +90,8 @@ describe('writeReport on a crafted dataset', () => {
     const md = await readFile(markdownPath, 'utf8');
     expect(section(md, 'Coverage')).toContain('`call-b`');
     expect(section(md, '2. Call reason')).toContain('**100.0%**');
+    // Without transcripts the realism measures have nothing to read: shown as such, not as zeros that pass.
+    expect(section(md, '5. Realism')).toContain('| words per turn (median) | n/a');
     expect(await readFile(htmlPath, 'utf8')).toContain('call-b');
   });
 });

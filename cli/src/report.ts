@@ -12,8 +12,10 @@ import {
   type Labels,
   type PiiTypeScore,
   SPOKEN_PII_TO_OPERATOR_TYPE,
+  type Transcript,
   UNSCORED_OPERATOR_PII_TYPES,
 } from '@synthcall/analytics-sink';
+import { computeRealism, type RealismReport, realismTable } from './realism.js';
 
 export class ReportError extends Error {
   override readonly name = 'ReportError';
@@ -84,8 +86,16 @@ export async function readCallRecords(dir: string): Promise<CallRecord[]> {
   return [...records.values()];
 }
 
-/** Reads a dataset folder written by `synthcall generate` or the analytics-sink into fidelity inputs. */
-export async function readDataset(dir: string): Promise<FidelityCall[]> {
+/** One call of a dataset: the fidelity inputs and the transcript the realism measures read. */
+export interface DatasetCall extends FidelityCall {
+  record: CallRecord;
+  labels: Labels | null;
+  intelligence: IntelligenceRecord | null;
+  transcript: Transcript | null;
+}
+
+/** Reads a dataset folder written by `synthcall generate` or the analytics-sink into fidelity and realism inputs. */
+export async function readDataset(dir: string): Promise<DatasetCall[]> {
   const records = await readCallRecords(dir);
   return Promise.all(
     records.map(async (record) => ({
@@ -94,6 +104,7 @@ export async function readDataset(dir: string): Promise<FidelityCall[]> {
       intelligence: await readJsonOrNull<IntelligenceRecord>(
         join(dir, 'intelligence', `${record.callId}.json`),
       ),
+      transcript: await readJsonOrNull<Transcript>(join(dir, 'transcripts', `${record.callId}.json`)),
     })),
   );
 }
@@ -186,7 +197,10 @@ const PII_ALIGNMENT = `Spoken PII types (the dialogue's vocabulary) are mapped t
   ', ',
 )} has no spoken counterpart and is not scored. Per call and type, distinct values are compared after normalisation (case, spaces and punctuation ignored; phone numbers by digits, a leading +1 ignored). Labels record the caller's PII and the name of every other person a line mentions (the agent, relatives, colleagues, a supervisor); places and businesses are not PII labels, so a city or shop the operator takes for a name counts as a false positive.`;
 
-export function renderMarkdown(r: FidelityReport, meta: ReportMeta): string {
+const REALISM_NOTE =
+  "Measured on the dataset alone, against the ranges of issue 14 (typical of recorded contact-center calls). Words are the spoken line's (`said`); a recogniser substitution is a word of the alignment of `said` with `heard` that differs, and a non-word when it is none of the 50,000 most frequent English words, a number or a word said in the dataset; a hold is a silence of 30 s or more between two sentences of the Voice Intelligence transcript; a question is a turn ending in one, answered when the other role's next turn gives a yes/no, a figure or a date where one was asked, or any statement otherwise (\"I don't know\" and \"sorry?\" deflect it); \"another industry's things\" are terms only one industry's calls have reason to say (router, boarding pass, copay, …). ✓/✗: the dataset's figure is inside/outside the target; calls outside: the share of calls whose own figure is outside it.";
+
+export function renderMarkdown(r: FidelityReport, meta: ReportMeta, realism?: RealismReport): string {
   const s = r.sentiment;
   const out: string[] = [
     '# Label fidelity report',
@@ -259,6 +273,7 @@ export function renderMarkdown(r: FidelityReport, meta: ReportMeta): string {
     '',
     mdConfusion(r.resolution.confusion, 'intended \\ actual'),
     '',
+    ...(realism ? ['## 5. Realism', '', REALISM_NOTE, '', realismTable(realism), ''] : []),
   ];
   return out.join('\n').replace(/\n{3,}/g, '\n\n');
 }
@@ -346,7 +361,7 @@ function htmlTable(header: string[], rows: string[][]): string {
     .join('')}</tbody></table>`;
 }
 
-export function renderHtml(r: FidelityReport, meta: ReportMeta): string {
+export function renderHtml(r: FidelityReport, meta: ReportMeta, realism?: RealismReport): string {
   const s = r.sentiment;
   const sentimentAgrees = (d: string, p: string) =>
     (DEMEANOR_TO_SENTIMENT[d]?.accepted as readonly string[] | undefined)?.includes(p) ?? false;
@@ -397,24 +412,41 @@ ${htmlTable(['type', 'TP', 'FP', 'FN', 'precision', 'recall'], piiRows([...r.pii
 <h2>4. Resolution vs intended outcome</h2>
 <p><span class="kpi">${pct(r.resolution.confusion.agreement)}</span> agreement over ${r.resolution.confusion.total} labelled calls. Rows: intended outcome; columns: actual outcome (not_ended = no end recorded).</p>
 ${heatmapSvg(r.resolution.confusion, same)}
+${
+  realism
+    ? `<h2>5. Realism</h2><p>${escapeHtml(REALISM_NOTE.replace(/`/g, ''))}</p>${htmlTable(
+        ['measure', 'value', 'target', 'calls outside', 'over'],
+        realism.measures.map((m) => [
+          m.name,
+          `${m.value}${m.met === null ? '' : m.met ? ' ✓' : ' ✗'}`,
+          m.target,
+          m.callsOutside === null ? '—' : pct(m.callsOutside),
+          m.basis,
+        ]),
+      )}`
+    : ''
+}
 </body></html>
 `;
 }
 
 export interface ReportResult {
   report: FidelityReport;
+  realism: RealismReport;
   markdownPath: string;
   htmlPath: string;
 }
 
 /** Reads DIR, computes the fidelity report and writes `<prefix>.md` and `<prefix>.html` (default DIR/report). */
 export async function writeReport(dir: string, outPrefix = join(dir, 'report')): Promise<ReportResult> {
-  const report = computeFidelity(await readDataset(dir));
+  const calls = await readDataset(dir);
+  const report = computeFidelity(calls);
+  const realism = computeRealism(calls);
   const meta = { dir };
   const markdownPath = `${outPrefix}.md`;
   const htmlPath = `${outPrefix}.html`;
   await mkdir(dirname(markdownPath), { recursive: true });
-  await writeFile(markdownPath, renderMarkdown(report, meta));
-  await writeFile(htmlPath, renderHtml(report, meta));
-  return { report, markdownPath, htmlPath };
+  await writeFile(markdownPath, renderMarkdown(report, meta, realism));
+  await writeFile(htmlPath, renderHtml(report, meta, realism));
+  return { report, realism, markdownPath, htmlPath };
 }

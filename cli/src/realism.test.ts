@@ -1,0 +1,176 @@
+import type { CallRecord, Transcript, TranscriptTurn } from '@synthcall/analytics-sink';
+import { describe, expect, it } from 'vitest';
+import {
+  answers,
+  computeRealism,
+  isWord,
+  type RealismCall,
+  realismLines,
+  substitutions,
+  tokens,
+} from './realism.js';
+
+function turn(n: number, said: string, extra: Partial<TranscriptTurn> = {}): TranscriptTurn {
+  return {
+    turn: n,
+    role: n % 2 === 0 ? 'agent' : 'customer',
+    said,
+    heard: said,
+    startSec: null,
+    endSec: null,
+    confidence: 0.9,
+    fallback: false,
+    realizedBy: 'template',
+    move: null,
+    ...extra,
+  };
+}
+
+function call(id: string, turns: TranscriptTurn[], over: Partial<CallRecord> = {}): RealismCall {
+  const transcript: Transcript = { callId: id, synthetic: true, turns };
+  return {
+    record: {
+      callId: id,
+      requestId: 'r',
+      customerId: 'c',
+      agentId: 'a',
+      scenario: {
+        industry: 'banking',
+        issueCategory: 'fraud',
+        issueComplexity: 2,
+        demeanor: 'calm',
+        summary: 'Three charges I never made showed up on my debit card last week.',
+      },
+      strategy: 'matched',
+      pairingScore: 1,
+      expectedOutcome: 'resolved',
+      outcome: 'resolved',
+      endReason: 'resolved',
+      endedBy: 'agent',
+      turnCount: turns.length,
+      startedAt: null,
+      durationSec: null,
+      fallbackTurns: 0,
+      synthetic: true,
+      ...over,
+    },
+    labels: { spokenPii: [] },
+    intelligence: null,
+    transcript,
+  };
+}
+
+const measure = (calls: RealismCall[], name: string) => {
+  const m = computeRealism(calls).measures.find((x) => x.name.startsWith(name));
+  if (!m) throw new Error(`no measure ${name}`);
+  return m;
+};
+
+describe('recogniser substitutions', () => {
+  it('aligns said with heard and keeps only the words that differ', () => {
+    expect(substitutions(tokens('I have a card for you'), tokens('I have the cart four you'))).toEqual([
+      ['a', 'the'],
+      ['card', 'cart'],
+      ['for', 'four'],
+    ]);
+    expect(substitutions(tokens('it is late'), tokens('it late'))).toEqual([]);
+  });
+
+  it('tells real words, numbers and contractions from forms no recogniser outputs', () => {
+    const none = new Set<string>();
+    for (const w of ['cart', 'four', "you're", "didn't", '$12.50', '3rd', 'e-mail'])
+      expect(isWord(w, none)).toBe(true);
+    for (const w of ['yous', "i'ms", 'withs', "you'v", 'befor']) expect(isWord(w, none)).toBe(false);
+    expect(isWord('autopay', new Set(['autopay']))).toBe(true);
+  });
+
+  it('counts the share of substitutions that are not words', () => {
+    const calls = [call('a', [turn(0, 'thank you for calling', { heard: 'thank yous four calling' })])];
+    expect(measure(calls, 'recogniser substitutions').value).toBe('50.0%');
+  });
+});
+
+describe('question–answer fit', () => {
+  it('wants a yes or no for a yes/no question, a figure for a how-much question', () => {
+    expect(answers('do you have the card with you?', 'Yes, right here.')).toBe(true);
+    expect(answers('how much was the charge?', 'It was $40.')).toBe(true);
+    expect(answers('how long will this take?', 'Would you like autopay on it?')).toBe(false);
+    expect(answers('how long will this take?', "I'm afraid I can't say.")).toBe(true);
+    expect(answers('what happened?', 'Is that important?')).toBe(false);
+  });
+});
+
+describe('computeRealism', () => {
+  const turns = [
+    turn(0, 'Thank you for calling, how can I help?', { move: 'greet' }),
+    turn(1, 'Um, yeah, three charges I never made showed up on my debit card last week.'),
+    turn(2, 'Sorry, could you say that again?', { move: 'reprompt' }),
+    turn(3, 'Okay.'),
+  ];
+
+  it('measures turn length, short turns, fillers and repairs from the spoken words', () => {
+    const calls = [call('a', turns)];
+    expect(measure(calls, 'words per turn').value).toBe('7');
+    expect(measure(calls, 'turns of ≤ 2 words').value).toBe('25.0%');
+    expect(measure(calls, 'fillers').value).toBe((100 / 30).toFixed(2));
+    expect(measure(calls, 'calls with a repair').value).toBe('100.0%');
+  });
+
+  it("finds the persona's issue spoken word for word, and a line from another industry", () => {
+    const calls = [
+      call('a', turns),
+      call('b', [turn(0, 'Hello.'), turn(1, 'My router keeps dropping.')], {
+        scenario: {
+          industry: 'travel',
+          issueCategory: 'fraud',
+          issueComplexity: 1,
+          demeanor: 'calm',
+          summary: 'x',
+        },
+      }),
+    ];
+    expect(measure(calls, "calls speaking ≥ 8 words of the persona's issue").value).toBe('50.0%');
+    expect(measure(calls, "lines naming another industry's").value).toBe('1');
+  });
+
+  it('finds holds in the silences of the recording, and turns without timing', () => {
+    const held = call('a', turns);
+    held.intelligence = {
+      sentences: [
+        { index: 0, channel: 1, role: 'agent', startSec: 0, endSec: 2, text: 'One moment.', confidence: 0.9 },
+        {
+          index: 1,
+          channel: 1,
+          role: 'agent',
+          startSec: 47,
+          endSec: 49,
+          text: 'Thanks for waiting.',
+          confidence: 0.9,
+        },
+      ],
+    };
+    const m = measure([held, call('b', turns)], 'calls with a hold');
+    expect(m.value).toMatch(/^100\.0%/);
+    expect(measure([held], 'turns with startSec').value).toBe('0.0%');
+  });
+
+  it('scores outcome agreement on matched calls only, and checks every PII span against the spoken words', () => {
+    const good = call('a', turns);
+    good.labels = { spokenPii: [{ type: 'card_last4', value: 'debit', turn: 1, start: 53, end: 58 }] };
+    const bad = call('b', turns, { outcome: 'escalated' });
+    bad.labels = { spokenPii: [{ type: 'person_name', value: 'Ann', turn: 1, start: 0, end: 3 }] };
+    const other = call('c', turns, { strategy: 'random', outcome: 'escalated' });
+    expect(measure([good, bad, other], 'expected = actual').value).toBe('50.0%');
+    const pii = measure([good, bad], 'PII spans');
+    expect(pii.value).toBe('50.0% (1 of 2)');
+    expect(pii.met).toBe(false);
+  });
+
+  it('prints each measure with its target and the share of calls outside it', () => {
+    const lines = realismLines(computeRealism([call('a', turns)]));
+    expect(lines[0]).toBe('realism (1 calls)');
+    expect(lines.find((l) => l.includes('words per turn'))).toMatch(
+      /7 {2}\[target ≤ 8; 0\.0% of calls outside\]/,
+    );
+  });
+});

@@ -1,0 +1,494 @@
+import type {
+  CallRecord,
+  IntelligenceRecord,
+  Labels,
+  Transcript,
+  TranscriptTurn,
+} from '@synthcall/analytics-sink';
+import { words as popularWords } from 'popular-english-words/words.js';
+
+/**
+ * How much a dataset's calls are shaped like recorded phone calls (issue 14): each measure is computed from the
+ * dataset alone (calls.jsonl, transcripts/, labels/, intelligence/), printed beside the range the issue sets for
+ * it, with the share of calls outside that range.
+ */
+
+export interface RealismCall {
+  record: CallRecord;
+  labels: Pick<Labels, 'spokenPii'> | null;
+  intelligence: Pick<IntelligenceRecord, 'sentences'> | null;
+  transcript: Transcript | null;
+}
+
+export interface RealismMeasure {
+  name: string;
+  /** The dataset's figure, formatted. */
+  value: string;
+  /** The issue's target, formatted ("≤ 8", "15–25%"); "—" where the issue sets none. */
+  target: string;
+  /** Whether the dataset's figure is within the target; null without a target or without data. */
+  met: boolean | null;
+  /** Share of the calls measured whose own figure is outside the target; null where the target is on the dataset. */
+  callsOutside: number | null;
+  /** How many calls (or turns, sentences, spans) the figure was computed over. */
+  basis: string;
+}
+
+export interface RealismReport {
+  calls: number;
+  measures: RealismMeasure[];
+}
+
+/** A recogniser outputs words: the 50,000 most frequent English words count as words (a rare form like "yous" does not). */
+const DICTIONARY_SIZE = 50_000;
+let dictionary: ReadonlySet<string> | undefined;
+function commonWords(): ReadonlySet<string> {
+  dictionary ??= new Set(popularWords.slice(0, DICTIONARY_SIZE));
+  return dictionary;
+}
+const CONTRACTION_ENDINGS = new Set(['s', 't', 're', 've', 'll', 'd', 'm']);
+
+/** Word tokens of a line, lower case, punctuation around them dropped (inner apostrophes and hyphens kept). */
+export function tokens(text: string): string[] {
+  return text
+    .toLowerCase()
+    .replace(/[‘’]/g, "'")
+    .split(/\s+/)
+    .map((w) => w.replace(/^[^\p{L}\p{N}$]+|[^\p{L}\p{N}]+$/gu, ''))
+    .filter((w) => /[\p{L}\p{N}]/u.test(w));
+}
+
+/** Whether a recognised token is a word: common English, a number or amount, a word said in the dataset, or their contraction. */
+export function isWord(token: string, spoken: ReadonlySet<string>): boolean {
+  if (/^[$]?[\d.,:/-]+(?:st|nd|rd|th|am|pm|s)?$/.test(token)) return true;
+  const dict = commonWords();
+  const known = (w: string) => dict.has(w) || spoken.has(w);
+  if (known(token)) return true;
+  if (token.includes('-'))
+    return (
+      known(token.replace(/-/g, '')) || token.split('-').every((p) => p === '' || known(p) || /^\d+$/.test(p))
+    );
+  const apostrophe = token.indexOf("'");
+  if (apostrophe > 0) {
+    const base = token.slice(0, apostrophe);
+    const ending = token.slice(apostrophe + 1);
+    if (token === "can't" || token === "won't" || token === "ain't") return true;
+    if (ending === 't') return base.endsWith('n') && known(base.slice(0, -1));
+    return CONTRACTION_ENDINGS.has(ending) && known(base);
+  }
+  return false;
+}
+
+/** The substitutions of a word-level alignment of what was said with what was heard (minimum edit distance). */
+export function substitutions(said: string[], heard: string[]): Array<[string, string]> {
+  const n = said.length;
+  const m = heard.length;
+  const d: number[][] = Array.from({ length: n + 1 }, (_, i) =>
+    Array.from({ length: m + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  const at = (i: number, j: number) => d[i]?.[j] ?? Number.POSITIVE_INFINITY;
+  for (let i = 1; i <= n; i++)
+    for (let j = 1; j <= m; j++) {
+      const row = d[i] as number[];
+      row[j] = Math.min(
+        at(i - 1, j) + 1,
+        at(i, j - 1) + 1,
+        at(i - 1, j - 1) + (said[i - 1] === heard[j - 1] ? 0 : 1),
+      );
+    }
+  const out: Array<[string, string]> = [];
+  let i = n;
+  let j = m;
+  while (i > 0 && j > 0) {
+    const same = said[i - 1] === heard[j - 1];
+    if (at(i, j) === at(i - 1, j - 1) + (same ? 0 : 1)) {
+      if (!same) out.push([said[i - 1] as string, heard[j - 1] as string]);
+      i--;
+      j--;
+    } else if (at(i, j) === at(i - 1, j) + 1) i--;
+    else j--;
+  }
+  return out.reverse();
+}
+
+const FILLERS = new Set(['um', 'uh', 'uhm', 'umm', 'er', 'erm', 'hmm', 'mm']);
+
+/** Moves that start a repair: the hearer asks again, or the agent asks for the identity again. */
+const REPAIR_MOVES = new Set(['ask_repeat', 'reprompt', 'reverify', 'read_back', 'correct']);
+
+const YES_NO_START =
+  /^(?:do|does|did|is|are|was|were|can|could|would|will|have|has|had|should|shall|may|am|isn't|aren't|don't|didn't|won't|wouldn't|can't)\b/;
+const YES_NO_ANSWER =
+  /\b(?:yes|yeah|yep|yup|no|nope|nah|sure|okay|ok|alright|right|correct|exactly|absolutely|definitely|please|not|don't|didn't|haven't|hasn't|isn't|wasn't|can't|never|fine|perfect|great|thanks|thank|that's|it's|i'd|i|mm-hm|uh-huh|nothing|that should do)\b/;
+const DEFLECTION =
+  /\b(?:i don't know|not sure|no idea|can't remember|don't remember|rather not|would rather|let me check|hold on|one moment|one second|sorry\??|pardon|say that again|repeat that|come again|can't give|cannot give|unable to|not able to|i'm afraid|unfortunately|won't let me)\b/;
+const FIGURE_ASKED = /\b(?:how much|how many|how long|what (?:day|date|time)|which (?:day|date)|when)\b/;
+const FIGURE_ANSWER =
+  /\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|hundred|thousand|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|today|yesterday|tomorrow|week|weeks|month|months|year|years|day|days|morning|afternoon|evening|ago|last|since|noon|asap|soon|sooner|now|immediately|next|later|minute|minutes|hour|hours)\b/;
+
+/** The last sentence of a turn when it is a question (what the next turn of the other role has to answer). */
+export function finalQuestion(text: string): string | null {
+  const trimmed = text.trim();
+  if (!trimmed.endsWith('?')) return null;
+  const sentences = trimmed.split(/(?<=[.!?])\s+/);
+  return (sentences.at(-1) ?? trimmed).toLowerCase();
+}
+
+/**
+ * Whether `reply` answers `question` or explicitly deflects it: a yes/no question gets a yes, a no or an assent; a
+ * question about a figure or a time gets a number, a date or a duration; any other question gets a reply that is
+ * not only a question back. A reply asking to repeat or saying "I don't know" deflects.
+ */
+export function answers(question: string, reply: string): boolean {
+  const r = reply.toLowerCase().trim();
+  if (r === '') return false;
+  if (DEFLECTION.test(r)) return true;
+  if (FIGURE_ASKED.test(question) && !YES_NO_START.test(question)) return FIGURE_ANSWER.test(r);
+  if (YES_NO_START.test(question)) return YES_NO_ANSWER.test(r) || FIGURE_ANSWER.test(r);
+  const sentences = r.split(/(?<=[.!?])\s+/);
+  return sentences.some((s) => !s.endsWith('?'));
+}
+
+/**
+ * Terms that belong to one industry's calls only: a line of another industry's call that says one came from the
+ * wrong script. Kept to words no other industry's caller has a reason to say.
+ */
+export const INDUSTRY_MARKERS: Readonly<Record<string, readonly string[]>> = {
+  telecom: ['router', 'modem', 'sim card', 'handset', 'roaming', 'voicemail', 'data plan', 'cell tower'],
+  banking: [
+    'debit card',
+    'online banking',
+    'overdraft',
+    'checking account',
+    'savings account',
+    'wire transfer',
+  ],
+  ecommerce: ['order number', 'tracking number', 'parcel', 'checkout', 'courier'],
+  travel: ['boarding pass', 'itinerary', 'layover', 'e-ticket', 'booking reference', 'departure gate'],
+  utilities: ['meter reading', 'smart meter', 'thermostat', 'circuit breaker', 'disconnection notice'],
+  healthcare_billing: ['copay', 'explanation of benefits', 'patient portal', 'itemized bill', 'billing code'],
+  insurance: ['declarations page', 'policyholder', 'policy number', 'claim number'],
+};
+
+function foreignMarker(text: string, industry: string): string | null {
+  const t = text.toLowerCase();
+  const own = new Set(INDUSTRY_MARKERS[industry] ?? []);
+  for (const [other, markers] of Object.entries(INDUSTRY_MARKERS)) {
+    if (other === industry) continue;
+    for (const m of markers)
+      if (!own.has(m) && new RegExp(`\\b${m.replace(/[-/\\^$*+?.()|[\]{}]/g, '\\$&')}\\b`).test(t)) return m;
+  }
+  return null;
+}
+
+function median(xs: readonly number[]): number | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
+}
+
+/** Shared n-grams of `n` words between two token lists (the persona's text said word for word). */
+function sharesRun(a: readonly string[], b: readonly string[], n: number): boolean {
+  if (a.length < n || b.length < n) return false;
+  const grams = new Set<string>();
+  for (let i = 0; i + n <= a.length; i++) grams.add(a.slice(i, i + n).join(' '));
+  for (let i = 0; i + n <= b.length; i++) if (grams.has(b.slice(i, i + n).join(' '))) return true;
+  return false;
+}
+
+const pct = (x: number | null) => (x === null ? 'n/a' : `${(x * 100).toFixed(1)}%`);
+const share = (n: number, of: number) => (of === 0 ? null : n / of);
+
+/** Sentences a caller or an agent could say in any call are long ones only: "Thank you." in every call is real. */
+const REPEATED_MIN_WORDS = 6;
+const REPEATED_MIN_CALLS = 10;
+const VERBATIM_WORDS = 8;
+const HOLD_SEC = 30;
+
+export function computeRealism(calls: readonly RealismCall[]): RealismReport {
+  const withTurns = calls.filter(
+    (c): c is RealismCall & { transcript: Transcript } =>
+      Array.isArray(c.transcript?.turns) && (c.transcript?.turns.length ?? 0) > 0,
+  );
+  const turnsOf = (c: { transcript: Transcript }) => c.transcript.turns;
+  const wordCount = (t: TranscriptTurn) => tokens(t.said).length;
+  const spokenVocabulary = new Set(withTurns.flatMap((c) => turnsOf(c).flatMap((t) => tokens(t.said))));
+  const measures: RealismMeasure[] = [];
+  const n = withTurns.length;
+  const basis = `${n} calls with a transcript`;
+
+  // Words per turn.
+  const allWords = withTurns.flatMap((c) => turnsOf(c).map(wordCount));
+  const medianWords = median(allWords);
+  const callMedians = withTurns.map((c) => median(turnsOf(c).map(wordCount)) ?? 0);
+  measures.push({
+    name: 'words per turn (median)',
+    value: medianWords === null ? 'n/a' : String(medianWords),
+    target: '≤ 8',
+    met: medianWords === null ? null : medianWords <= 8,
+    callsOutside: share(callMedians.filter((m) => m > 8).length, n),
+    basis: `${allWords.length} turns`,
+  });
+
+  // Short turns.
+  const shortShare = share(allWords.filter((w) => w <= 2).length, allWords.length);
+  const callShort = withTurns.map(
+    (c) => turnsOf(c).filter((t) => wordCount(t) <= 2).length / turnsOf(c).length,
+  );
+  measures.push({
+    name: 'turns of ≤ 2 words',
+    value: pct(shortShare),
+    target: '15–25%',
+    met: shortShare === null ? null : shortShare >= 0.15 && shortShare <= 0.25,
+    callsOutside: share(callShort.filter((s) => s < 0.15 || s > 0.25).length, n),
+    basis: `${allWords.length} turns`,
+  });
+
+  // Fillers.
+  const fillerCount = (c: { transcript: Transcript }) =>
+    turnsOf(c).reduce((k, t) => k + tokens(t.said).filter((w) => FILLERS.has(w)).length, 0);
+  const totalWords = allWords.reduce((a, b) => a + b, 0);
+  const fillersPer100 =
+    totalWords === 0 ? null : (100 * withTurns.reduce((k, c) => k + fillerCount(c), 0)) / totalWords;
+  const callFillers = withTurns.map((c) => {
+    const w = turnsOf(c).reduce((k, t) => k + wordCount(t), 0);
+    return w === 0 ? 0 : (100 * fillerCount(c)) / w;
+  });
+  measures.push({
+    name: 'fillers (um, uh, …) per 100 words',
+    value: fillersPer100 === null ? 'n/a' : fillersPer100.toFixed(2),
+    target: '1–3',
+    met: fillersPer100 === null ? null : fillersPer100 >= 1 && fillersPer100 <= 3,
+    callsOutside: share(callFillers.filter((f) => f < 1 || f > 3).length, n),
+    basis: `${totalWords} words`,
+  });
+
+  // Repairs: a repair-initiating move, or a repair the ground truth records.
+  const hasRepair = (c: RealismCall & { transcript: Transcript }) =>
+    ((c.labels as { repairs?: unknown[] } | null)?.repairs?.length ?? 0) > 0 ||
+    turnsOf(c).some((t, i) => t.move !== null && REPAIR_MOVES.has(t.move) && i + 1 < turnsOf(c).length);
+  const repairShare = share(withTurns.filter(hasRepair).length, n);
+  measures.push({
+    name: 'calls with a repair sequence',
+    value: pct(repairShare),
+    target: '≥ 20%',
+    met: repairShare === null ? null : repairShare >= 0.2,
+    callsOutside: null,
+    basis,
+  });
+
+  // Holds that take call time: a silence of ≥ 30 s between two sentences of the recording.
+  const timed = calls.filter((c) => (c.intelligence?.sentences?.length ?? 0) > 1);
+  const longestGap = (c: RealismCall) => {
+    const s = [...(c.intelligence?.sentences ?? [])].sort((a, b) => a.startSec - b.startSec);
+    return s.reduce(
+      (g, x, i) => (i === 0 ? g : Math.max(g, x.startSec - (s[i - 1]?.endSec ?? x.startSec))),
+      0,
+    );
+  };
+  const gaps = timed.map(longestGap);
+  const holdShare = share(gaps.filter((g) => g >= HOLD_SEC).length, timed.length);
+  const holdMoves = withTurns.filter((c) => turnsOf(c).some((t) => t.move === 'hold')).length;
+  measures.push({
+    name: `calls with a hold ≥ ${HOLD_SEC} s of call time`,
+    value: `${pct(holdShare)} (hold moves in ${pct(share(holdMoves, n))}; longest gap median ${(median(gaps) ?? 0).toFixed(1)} s)`,
+    target: '≥ 20%',
+    met: holdShare === null ? null : holdShare >= 0.2,
+    callsOutside: null,
+    basis: `${timed.length} calls with Voice Intelligence sentences`,
+  });
+
+  // Turn timing.
+  const allTurns = withTurns.flatMap(turnsOf);
+  const timedTurns = allTurns.filter((t) => t.startSec !== null && t.endSec !== null).length;
+  measures.push({
+    name: 'turns with startSec/endSec',
+    value: pct(share(timedTurns, allTurns.length)),
+    target: '100%',
+    met: allTurns.length === 0 ? null : timedTurns === allTurns.length,
+    callsOutside: share(
+      withTurns.filter((c) => turnsOf(c).some((t) => t.startSec === null || t.endSec === null)).length,
+      n,
+    ),
+    basis: `${allTurns.length} turns`,
+  });
+
+  // Recogniser substitutions that are not words.
+  const callSubs = withTurns.map((c) =>
+    turnsOf(c).flatMap((t) => (t.heard === null ? [] : substitutions(tokens(t.said), tokens(t.heard)))),
+  );
+  const subs = callSubs.flat();
+  const nonWord = (s: [string, string]) => !isWord(s[1], spokenVocabulary);
+  const nonWordShare = share(subs.filter(nonWord).length, subs.length);
+  measures.push({
+    name: 'recogniser substitutions that are non-words',
+    value: pct(nonWordShare),
+    target: '< 5%',
+    met: nonWordShare === null ? null : nonWordShare < 0.05,
+    callsOutside: share(
+      callSubs.filter((s) => s.length > 0 && s.filter(nonWord).length / s.length >= 0.05).length,
+      n,
+    ),
+    basis: `${subs.length} substitutions`,
+  });
+
+  // Question–answer fit.
+  let questions = 0;
+  let fitted = 0;
+  const callFit = withTurns.map((c) => {
+    let q = 0;
+    let a = 0;
+    const turns = turnsOf(c);
+    turns.forEach((t, i) => {
+      const question = finalQuestion(t.said);
+      const reply = turns.slice(i + 1).find((u) => u.role !== t.role);
+      if (question === null || reply === undefined) return;
+      q++;
+      if (answers(question, reply.said)) a++;
+    });
+    questions += q;
+    fitted += a;
+    return q === 0 ? 1 : a / q;
+  });
+  const fit = share(fitted, questions);
+  measures.push({
+    name: 'question–answer fit',
+    value: pct(fit),
+    target: '≥ 95%',
+    met: fit === null ? null : fit >= 0.95,
+    callsOutside: share(callFit.filter((f) => f < 0.95).length, n),
+    basis: `${questions} questions`,
+  });
+
+  // Cross-call repetition.
+  const sentenceCalls = new Map<string, Set<string>>();
+  let sentenceCount = 0;
+  const callSentences = withTurns.map((c) => {
+    const list = turnsOf(c)
+      .flatMap((t) => t.said.split(/(?<=[.!?])\s+/))
+      .map((s) => tokens(s).join(' '))
+      .filter((s) => s.split(' ').length >= REPEATED_MIN_WORDS);
+    for (const s of list) {
+      const set = sentenceCalls.get(s) ?? new Set<string>();
+      set.add(c.record.callId);
+      sentenceCalls.set(s, set);
+    }
+    sentenceCount += list.length;
+    return list;
+  });
+  const repeated = (s: string) => (sentenceCalls.get(s)?.size ?? 0) >= REPEATED_MIN_CALLS;
+  measures.push({
+    name: `sentences (≥ ${REPEATED_MIN_WORDS} words) said in ≥ ${REPEATED_MIN_CALLS} calls`,
+    value: pct(share(callSentences.flat().filter(repeated).length, sentenceCount)),
+    target: '—',
+    met: null,
+    callsOutside: null,
+    basis: `${sentenceCount} sentences`,
+  });
+
+  // Persona issue text spoken word for word.
+  const verbatim = withTurns.filter((c) => {
+    const issue = tokens(c.record.scenario.summary ?? '');
+    return turnsOf(c).some((t) => t.role === 'customer' && sharesRun(issue, tokens(t.said), VERBATIM_WORDS));
+  }).length;
+  const verbatimShare = share(verbatim, n);
+  measures.push({
+    name: `calls speaking ≥ ${VERBATIM_WORDS} words of the persona's issue verbatim`,
+    value: pct(verbatimShare),
+    target: '≤ 10%',
+    met: verbatimShare === null ? null : verbatimShare <= 0.1,
+    callsOutside: null,
+    basis,
+  });
+
+  // Lines from another industry's script.
+  const foreign = withTurns.map(
+    (c) => turnsOf(c).filter((t) => foreignMarker(t.said, c.record.scenario.industry) !== null).length,
+  );
+  const foreignLines = foreign.reduce((a, b) => a + b, 0);
+  measures.push({
+    name: "lines naming another industry's things",
+    value: String(foreignLines),
+    target: '0',
+    met: n === 0 ? null : foreignLines === 0,
+    callsOutside: share(foreign.filter((k) => k > 0).length, n),
+    basis: `${allTurns.length} turns`,
+  });
+
+  // Fresh calls that open as if transferred.
+  const transferOpenings = withTurns.filter((c) =>
+    /\bthank you for holding\b/i.test(turnsOf(c).find((t) => t.role === 'agent')?.said ?? ''),
+  ).length;
+  measures.push({
+    name: 'calls opening "thank you for holding" without a transfer',
+    value: pct(share(transferOpenings, n)),
+    target: '0%',
+    met: n === 0 ? null : transferOpenings === 0,
+    callsOutside: share(transferOpenings, n),
+    basis,
+  });
+
+  // Outcome agreement of matched pairings.
+  const matched = calls.filter((c) => c.record.strategy === 'matched' && c.record.outcome !== null);
+  const agree = matched.filter((c) => c.record.expectedOutcome === c.record.outcome).length;
+  const agreement = share(agree, matched.length);
+  measures.push({
+    name: 'expected = actual outcome (matched calls)',
+    value: pct(agreement),
+    target: '≥ 90%',
+    met: agreement === null ? null : agreement >= 0.9,
+    callsOutside: share(matched.length - agree, matched.length),
+    basis: `${matched.length} ended matched calls of ${calls.filter((c) => c.record.strategy === 'matched').length}`,
+  });
+
+  // Labels exact: every PII span on the words of its turn as spoken.
+  let spans = 0;
+  let exact = 0;
+  const inexactCalls = withTurns.filter((c) => {
+    const said = new Map(turnsOf(c).map((t) => [t.turn, t.said]));
+    let bad = false;
+    for (const s of c.labels?.spokenPii ?? []) {
+      spans++;
+      if (said.get(s.turn)?.slice(s.start, s.end) === s.value) exact++;
+      else bad = true;
+    }
+    return bad;
+  }).length;
+  measures.push({
+    name: 'PII spans on the spoken words',
+    value: `${pct(share(exact, spans))} (${exact} of ${spans})`,
+    target: '100%',
+    met: spans === 0 ? null : exact === spans,
+    callsOutside: share(inexactCalls, n),
+    basis: `${spans} spans`,
+  });
+
+  return { calls: calls.length, measures };
+}
+
+const mark = (m: RealismMeasure) => (m.met === null ? ' ' : m.met ? '✓' : '✗');
+
+/** The realism measures as aligned text lines (what `synthcall report` prints). */
+export function realismLines(r: RealismReport): string[] {
+  const width = Math.max(...r.measures.map((m) => m.name.length));
+  return [
+    `realism (${r.calls} calls)`,
+    ...r.measures.map(
+      (m) =>
+        `  ${mark(m)} ${m.name.padEnd(width)}  ${m.value}  [target ${m.target}${m.callsOutside === null ? '' : `; ${pct(m.callsOutside)} of calls outside`}]`,
+    ),
+  ];
+}
+
+/** The realism measures as a Markdown table. */
+export function realismTable(r: RealismReport): string {
+  return [
+    '| measure | value | target | calls outside | over |',
+    '| --- | ---: | ---: | ---: | --- |',
+    ...r.measures.map(
+      (m) =>
+        `| ${m.name} | ${m.value} ${mark(m)} | ${m.target} | ${m.callsOutside === null ? '—' : pct(m.callsOutside)} | ${m.basis} |`,
+    ),
+  ].join('\n');
+}
