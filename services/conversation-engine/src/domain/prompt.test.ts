@@ -6,7 +6,7 @@ import {
 } from '@synthcall/personas';
 import { describe, expect, it } from 'vitest';
 import { callContext } from './context.js';
-import { systemPrompt } from './prompt.js';
+import { agentIntroduction, systemPrompt } from './prompt.js';
 
 /** Every leaf value of a persona, as text. */
 function leaves(value: unknown): string[] {
@@ -57,5 +57,24 @@ describe('system prompts', () => {
     expect(prompt).toContain(context.scenario.summary);
     expect(prompt).toContain('24 lines');
     expect(prompt).not.toContain('[END:');
+  });
+});
+
+describe('the opening line', () => {
+  it('opens a first-hand call as a first answer, even for an agent whose introduction assumes a transfer', () => {
+    const escalations = set.agents.find((a) => /^Thank you for holding/.test(a.scriptedIntroduction));
+    expect(escalations, 'a persona with a transfer introduction').toBeDefined();
+    const intro = agentIntroduction(
+      callContext({ callId: 'c2', seed: 's2', maxTurns: 24, customer, agent: escalations as AgentPersona }),
+    );
+    expect(intro).toMatch(/^Thank you for calling\b/);
+    expect(intro).not.toMatch(/holding|read your notes|take it from here/i);
+    expect(intro).toMatch(/\?$/);
+  });
+
+  it('leaves an introduction written for a first answer as it is', () => {
+    expect(agentIntroduction(context)).toBe(
+      fillPlaceholders(agent.scriptedIntroduction, { company: customer.company ?? '' }),
+    );
   });
 });

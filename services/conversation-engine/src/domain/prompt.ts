@@ -6,8 +6,22 @@ export function companyOf(context: CallContext): string {
   return fillPlaceholders('{company}', context.customer.company ? { company: context.customer.company } : {});
 }
 
+/** Sentences of an introduction that only fit a caller handed over by a colleague. */
+const AFTER_TRANSFER = /\b(?:read (?:your|the) notes|take it from here|been transferred|was transferred)\b/i;
+
+/**
+ * The agent's opening. Every call reaches its agent first hand (no call is a transfer), so an introduction written for
+ * a handed-over caller (an escalations desk's "Thank you for holding … I've read your notes") opens as a first answer.
+ */
 export function agentIntroduction(context: CallContext): string {
-  return fillPlaceholders(context.agent.scriptedIntroduction, { company: companyOf(context) });
+  const intro = fillPlaceholders(context.agent.scriptedIntroduction, { company: companyOf(context) });
+  if (!/^thank you for holding\b/i.test(intro) && !AFTER_TRANSFER.test(intro)) return intro;
+  const kept = intro
+    .replace(/^thank you for holding\b/i, 'Thank you for calling')
+    .split(/(?<=[.!?])\s+/)
+    .filter((sentence) => !AFTER_TRANSFER.test(sentence))
+    .join(' ');
+  return kept.endsWith('?') ? kept : `${kept} How can I help you today?`;
 }
 
 export function agentFarewell(context: CallContext): string {
