@@ -1,3 +1,4 @@
+import { words as popularWords } from 'popular-english-words/words.js';
 import { describe, expect, it } from 'vitest';
 import { applyAsrNoise } from './asr-noise.js';
 import { createRandom } from './random.js';
@@ -62,6 +63,34 @@ describe('applyAsrNoise', () => {
     const digits = applyAsrNoise('48213', { wordErrorRate: 1, random: () => 0.1 });
     expect(digits.heard).toMatch(/^\d{5}$/);
     expect(digits.heard).not.toBe('48213');
+  });
+
+  it('takes a word for another real word, never a made-up form', () => {
+    const vocabulary = new Set(popularWords.slice(0, 50_000));
+    for (const word of ['heater', 'winter', 'calling', 'please', 'month', 'you', 'with', 'have']) {
+      for (const r of [0.1, 0.3, 0.5]) {
+        const heard = applyAsrNoise(word, { wordErrorRate: 1, random: () => r }).heard;
+        expect(heard).not.toBe(word);
+        expect(vocabulary.has(heard), `${word} → ${heard}`).toBe(true);
+      }
+    }
+  });
+
+  it('mishears names and numbers more often than common words', () => {
+    const random = createRandom('where');
+    let rare = 0;
+    let common = 0;
+    for (let i = 0; i < 300; i += 1) {
+      const heard = applyAsrNoise('so my name is Jerome and it is 48213 thanks', {
+        wordErrorRate: 0.1,
+        random,
+      }).heard;
+      if (!heard.includes('Jerome')) rare += 1;
+      if (!heard.includes('48213')) rare += 1;
+      if (!/\bname is\b/.test(heard)) common += 1;
+    }
+    // Two rare tokens against two common ones: a uniform choice would make these about equal.
+    expect(rare).toBeGreaterThan(2 * common);
   });
 
   it('keeps punctuation and capitals around a substituted word', () => {

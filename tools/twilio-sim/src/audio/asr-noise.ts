@@ -1,3 +1,4 @@
+import { words as popularWords } from 'popular-english-words/words.js';
 import type { Random } from './random.js';
 
 /**
@@ -107,7 +108,7 @@ export function applyAsrNoise(text: string, options: AsrNoiseOptions): AsrResult
     words.length,
     Math.floor(exact) + (random() < exact - Math.floor(exact) ? 1 : 0),
   );
-  const positions = choosePositions(words.length, errorCount, random);
+  const positions = choosePositions(words.map(errorWeight), errorCount, random);
   const counts = { substitutions: 0, deletions: 0, insertions: 0 };
   const out: string[] = [];
   words.forEach((word, index) => {
@@ -126,8 +127,14 @@ export function applyAsrNoise(text: string, options: AsrNoiseOptions): AsrResult
       out.push(filler, word);
       return;
     }
+    const replaced = substitute(word, random);
+    // A word with no near-sounding word to be taken for is lost, as a recogniser drops what it cannot make out.
+    if (replaced === null && words.length > 1) {
+      counts.deletions += 1;
+      return;
+    }
     counts.substitutions += 1;
-    out.push(substitute(word, random));
+    out.push(replaced ?? word);
   });
 
   const realised = (counts.substitutions + counts.deletions + counts.insertions) / words.length;
@@ -144,20 +151,38 @@ function chooseEdit(random: Random): Edit {
   return 'insert';
 }
 
-function choosePositions(length: number, count: number, random: Random): Set<number> {
-  const indices = Array.from({ length }, (_, i) => i);
-  // Partial Fisher–Yates: the first `count` entries become a uniform sample without replacement.
-  for (let i = 0; i < count; i += 1) {
-    const j = i + Math.floor(random() * (length - i));
-    const a = indices[i] ?? i;
-    indices[i] = indices[j] ?? j;
-    indices[j] = a;
-  }
-  return new Set(indices.slice(0, count));
+/**
+ * Where errors fall: names, numbers and rare words are misheard more often than common words (a recogniser's language
+ * model backs the frequent ones up).
+ */
+function errorWeight(token: string, index: number): number {
+  const core = token.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+  if (/\d/.test(core)) return 3;
+  if (index > 0 && core.length > 1 && /^\p{Lu}/u.test(core)) return 3;
+  // A common word nothing sounds near is rarely misheard as something (it can only be lost).
+  if (!CONFUSION_INDEX.has(core.toLowerCase()) && nearWords(core.toLowerCase()).length === 0) return 0.25;
+  return commonRank(core.toLowerCase()) < COMMON_WORDS ? 1 : 2;
 }
 
-/** Replaces the word core, keeping its capitalisation and surrounding punctuation. */
-function substitute(token: string, random: Random): string {
+function choosePositions(weights: readonly number[], count: number, random: Random): Set<number> {
+  // Weighted sampling without replacement: each draw picks among the positions left in proportion to their weight.
+  const left = weights.map((w, i) => ({ w, i }));
+  const chosen = new Set<number>();
+  for (let k = 0; k < count && left.length > 0; k += 1) {
+    let r = random() * left.reduce((sum, x) => sum + x.w, 0);
+    let at = left.findIndex((x) => {
+      r -= x.w;
+      return r < 0;
+    });
+    if (at < 0) at = left.length - 1;
+    chosen.add((left[at] as { i: number }).i);
+    left.splice(at, 1);
+  }
+  return chosen;
+}
+
+/** Replaces the word core, keeping its capitalisation and surrounding punctuation; null when no word sounds near. */
+function substitute(token: string, random: Random): string | null {
   const match = /^([^\p{L}\p{N}]*)(.*?)([^\p{L}\p{N}]*)$/u.exec(token);
   const lead = match?.[1] ?? '';
   const core = match?.[2] ?? token;
@@ -175,21 +200,62 @@ function substitute(token: string, random: Random): string {
         ? core
         : core.slice(0, target.i) + (DIGIT_CONFUSIONS[target.c] ?? target.c) + core.slice(target.i + 1);
   } else {
-    replaced = nearWord(core, random);
+    const near = nearWords(core.toLowerCase());
+    if (near.length === 0) return null;
+    replaced = matchCase(core, near[Math.floor(random() * near.length)] ?? core);
   }
   return `${lead}${replaced}${trail}`;
 }
 
-/** A near-sounding word for words not in the confusion list: a dropped or added ending, as recognisers do. */
-function nearWord(core: string, random: Random): string {
-  const lower = core.toLowerCase();
-  const candidates: string[] = [];
-  if (lower.endsWith('ed')) candidates.push(core.slice(0, -2));
-  if (lower.endsWith('ing')) candidates.push(`${core.slice(0, -3)}in'`);
-  if (lower.endsWith('s') && lower.length > 3) candidates.push(core.slice(0, -1));
-  if (!lower.endsWith('s')) candidates.push(`${core}s`);
-  if (lower.length > 4) candidates.push(core.slice(0, -1));
-  return candidates[Math.floor(random() * candidates.length)] ?? `${core}s`;
+/** A recogniser outputs words of its vocabulary: the most frequent English words stand in for it. */
+const VOCABULARY_SIZE = 50_000;
+/** Words this frequent are backed by the language model and misheard less. */
+const COMMON_WORDS = 5_000;
+let ranks: ReadonlyMap<string, number> | undefined;
+function commonRank(word: string): number {
+  ranks ??= new Map(popularWords.slice(0, VOCABULARY_SIZE).map((w, i) => [w, i] as const));
+  return ranks.get(word) ?? Number.POSITIVE_INFINITY;
+}
+
+const LETTERS = 'abcdefghijklmnopqrstuvwxyz';
+const NEAR_CHOICES = 3;
+
+/**
+ * Vocabulary words one letter-edit away, those keeping the first letter first (a recogniser hears the onset best),
+ * else rhymes: "heater" → "heather", "winter" → "winner", "calling" → "falling"; none for a name such as "Jerome"
+ * (then the word is dropped). Sorted, so a seed picks the same one.
+ */
+const nearCache = new Map<string, string[]>();
+function nearWords(word: string): string[] {
+  const cached = nearCache.get(word);
+  if (cached) return cached;
+  // Bounded: a long-running sim hears an open vocabulary.
+  if (nearCache.size > 20_000) nearCache.clear();
+  const near = findNearWords(word);
+  nearCache.set(word, near);
+  return near;
+}
+
+function findNearWords(word: string): string[] {
+  if (word.length < 2 || !/^[a-z]+$/.test(word)) return [];
+  const sameOnset = new Set<string>();
+  const rhymes = new Set<string>();
+  const consider = (w: string) => {
+    if (w === word || commonRank(w) >= VOCABULARY_SIZE) return;
+    (w[0] === word[0] ? sameOnset : rhymes).add(w);
+  };
+  for (let i = 0; i < word.length; i += 1) {
+    consider(word.slice(0, i) + word.slice(i + 1));
+    for (const c of LETTERS) {
+      consider(word.slice(0, i) + c + word.slice(i));
+      consider(word.slice(0, i) + c + word.slice(i + 1));
+    }
+  }
+  for (const c of LETTERS) consider(word + c);
+  // The likeliest confusions are the frequent words: a recogniser's language model prefers them.
+  return [...(sameOnset.size > 0 ? sameOnset : rhymes)]
+    .sort((a, b) => commonRank(a) - commonRank(b))
+    .slice(0, NEAR_CHOICES);
 }
 
 function matchCase(model: string, word: string): string {
