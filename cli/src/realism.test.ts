@@ -78,7 +78,7 @@ describe('recogniser substitutions', () => {
 
   it('tells real words, numbers and contractions from forms no recogniser outputs', () => {
     const none = new Set<string>();
-    for (const w of ['cart', 'four', "you're", "didn't", '$12.50', '3rd', 'e-mail'])
+    for (const w of ['cart', 'four', "you're", "didn't", '$12.50', '3rd', 'e-mail', 'gmi-au-3091174'])
       expect(isWord(w, none)).toBe(true);
     for (const w of ['yous', "i'ms", 'withs', "you'v", 'befor']) expect(isWord(w, none)).toBe(false);
     expect(isWord('autopay', new Set(['autopay']))).toBe(true);

@@ -58,9 +58,10 @@ export function tokens(text: string): string[] {
     .filter((w) => /[\p{L}\p{N}]/u.test(w));
 }
 
-/** Whether a recognised token is a word: common English, a number or amount, a word said in the dataset, or their contraction. */
+/** Whether a recognised token is a word: common English, a figure or id, a word said in the dataset, or their contraction. */
 export function isWord(token: string, spoken: ReadonlySet<string>): boolean {
-  if (/^[$]?[\d.,:/-]+(?:st|nd|rd|th|am|pm|s)?$/.test(token)) return true;
+  // Figures and ids: a recogniser writes digits, and a confused digit in an id is a misheard figure, not a non-word.
+  if (/\d/.test(token)) return true;
   const dict = commonWords();
   const known = (w: string) => dict.has(w) || spoken.has(w);
   if (known(token)) return true;
