@@ -320,4 +320,39 @@ describe('DatasetBuilder with Voice Intelligence', () => {
     });
     expect(record?.operatorResults[0]).toMatchObject({ name: 'Sentiment Analysis', raw: {} });
   });
+
+  it("times each turn by its run of sentences in the recording's transcript, up to a turn the recording lacks", () => {
+    const ev = exampleEvents('call-7');
+    const d = new DatasetBuilder();
+    d.onPlanned(ev.CallPlanned);
+    d.onReply(reply(0, 'Hello. How can I help?'), true);
+    d.onReply(reply(1, 'I was billed twice.'), true);
+    d.onReply(reply(2, 'Let me look. One moment.'), true);
+    d.onReply(reply(3, 'Thanks.'), true);
+    const sentence = (index: number, role: 'agent' | 'customer', startSec: number, endSec: number) => ({
+      index,
+      channel: role === 'agent' ? 2 : 1,
+      role,
+      startSec,
+      endSec,
+      text: 'x',
+      confidence: 0.9,
+    });
+    d.onTranscript({
+      ...ev.TranscriptAnalyzed,
+      sentences: [
+        sentence(1, 'agent', 1.5, 3),
+        sentence(0, 'agent', 0, 1),
+        sentence(2, 'customer', 3.5, 5),
+        sentence(3, 'agent', 5.5, 6),
+        sentence(4, 'agent', 48, 50),
+      ],
+    });
+    expect(d.transcript('call-7').turns.map((t) => [t.turn, t.startSec, t.endSec])).toEqual([
+      [0, 0, 3],
+      [1, 3.5, 5],
+      [2, 5.5, 50],
+      [3, null, null],
+    ]);
+  });
 });

@@ -119,6 +119,29 @@ export interface IntelligenceRecord {
   operatorResults: Array<Omit<TranscriptAnalyzed['operatorResults'][number], 'rawJson'> & { raw: unknown }>;
 }
 
+/**
+ * When each spoken turn was said, from the recording's transcript: the sentences of one role in a row are one turn,
+ * so the k-th run of sentences is the k-th turn as long as the roles agree (a turn the recording lacks ends it).
+ */
+export function turnTimes(
+  turns: ReadonlyArray<{ role: Role }>,
+  sentences: TranscriptAnalyzed['sentences'],
+): Array<{ startSec: number; endSec: number } | undefined> {
+  const runs: Array<{ role: Role | null; startSec: number; endSec: number }> = [];
+  for (const s of [...sentences].sort((a, b) => a.startSec - b.startSec)) {
+    const last = runs.at(-1);
+    if (last && last.role === s.role) last.endSec = Math.max(last.endSec, s.endSec);
+    else runs.push({ role: s.role, startSec: s.startSec, endSec: s.endSec });
+  }
+  const times: Array<{ startSec: number; endSec: number } | undefined> = [];
+  for (const [i, turn] of turns.entries()) {
+    const run = runs[i];
+    if (!run || run.role !== turn.role) break;
+    times.push({ startSec: run.startSec, endSec: run.endSec });
+  }
+  return times;
+}
+
 /** The outcome a call reached, from why it ended. */
 export function outcomeOf(endReason: EndReason | null): Outcome | null {
   switch (endReason) {
@@ -433,26 +456,26 @@ export class DatasetBuilder {
   transcript(callId: string): Transcript {
     const c = this.mustGet(callId);
     const planned = new Map((c.truth?.turns ?? []).map((t) => [t.turn, t]));
-    const turns = [...c.said.values()]
-      .sort((a, b) => a.turn - b.turn)
-      .map((r): TranscriptTurn => {
-        const heard = c.heard.get(r.turn);
-        const timing = c.timing.get(r.turn);
-        const truth = planned.get(r.turn);
-        return {
-          turn: r.turn,
-          role: r.role,
-          said: r.text,
-          heard: heard ? heard.text : null,
-          startSec: timing?.startSec ?? null,
-          endSec: timing?.endSec ?? null,
-          confidence: heard?.confidence ?? null,
-          fallback: r.fallback,
-          // The reply that was spoken decides: a gateway fallback is one whatever the engine recorded for the turn.
-          realizedBy: r.fallback ? 'fallback' : truth?.text === r.text ? truth.realizedBy : null,
-          move: truth?.move ?? null,
-        };
-      });
+    const said = [...c.said.values()].sort((a, b) => a.turn - b.turn);
+    const recorded = turnTimes(said, c.intelligence?.sentences ?? []);
+    const turns = said.map((r, i): TranscriptTurn => {
+      const heard = c.heard.get(r.turn);
+      const timing = c.timing.get(r.turn) ?? recorded[i];
+      const truth = planned.get(r.turn);
+      return {
+        turn: r.turn,
+        role: r.role,
+        said: r.text,
+        heard: heard ? heard.text : null,
+        startSec: timing?.startSec ?? null,
+        endSec: timing?.endSec ?? null,
+        confidence: heard?.confidence ?? null,
+        fallback: r.fallback,
+        // The reply that was spoken decides: a gateway fallback is one whatever the engine recorded for the turn.
+        realizedBy: r.fallback ? 'fallback' : truth?.text === r.text ? truth.realizedBy : null,
+        move: truth?.move ?? null,
+      };
+    });
     return { callId, synthetic: true, turns };
   }
 
