@@ -122,4 +122,21 @@ describe('callLogger', () => {
     logger.info({ phone: '+15550000000' }, 'turn');
     expect(lines[0]).toMatchObject({ callId: 'call-42', service: 's', phone: REDACTED, msg: 'turn' });
   });
+
+  it('hands out one child per call of a logger, each still naming its own call', () => {
+    const { lines, destination } = capture();
+    const root = createLogger({ service: 's', version: 'v', destination });
+    const first = callLogger(root, 'call-1');
+    expect(callLogger(root, 'call-1')).toBe(first);
+    const other = callLogger(root, 'call-2');
+    expect(other).not.toBe(first);
+    // Another logger's child for the same call is its own (its own service, level and destination).
+    expect(callLogger(createLogger({ service: 't', version: 'v', destination }), 'call-1')).not.toBe(first);
+    first.info('a');
+    other.info('b');
+    expect(lines.map((l) => [l.callId, l.msg])).toEqual([
+      ['call-1', 'a'],
+      ['call-2', 'b'],
+    ]);
+  });
 });

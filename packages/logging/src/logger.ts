@@ -36,7 +36,27 @@ export function createLogger({
   return destination ? pino(options, destination) : pino(options);
 }
 
-/** A child logger for one call: every line carries `callId`, so a call's story can be filtered out of the stream. */
+/** How many calls' child loggers each logger keeps for reuse: far more than are in flight at once. */
+const CALL_LOGGERS_KEPT = 1_000;
+const callLoggers = new WeakMap<Logger, Map<string, Logger>>();
+
+/**
+ * A child logger for one call: every line carries `callId`, so a call's story can be filtered out of the stream.
+ * The same child is handed out again for the same call (the newest `CALL_LOGGERS_KEPT` calls of each logger): pino
+ * serialises and redacts a child's bindings when it is made, and a call asks for its logger at every webhook and
+ * event, most of which log nothing.
+ */
 export function callLogger(logger: Logger, callId: string): Logger {
-  return logger.child({ callId });
+  let children = callLoggers.get(logger);
+  if (!children) {
+    children = new Map();
+    callLoggers.set(logger, children);
+  }
+  let child = children.get(callId);
+  if (!child) {
+    child = logger.child({ callId });
+    children.set(callId, child);
+    if (children.size > CALL_LOGGERS_KEPT) children.delete(children.keys().next().value as string);
+  }
+  return child;
 }
