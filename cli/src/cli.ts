@@ -19,6 +19,11 @@ const version = (
 ).version;
 
 const STRATEGIES = ['matched', 'random', 'stress', 'coverage'] as const;
+/**
+ * The turn cap a call gets: the director has a long line said in parts with the listener's "mm-hm" between them
+ * (twice the turns of the 19-turn longest plan), and splits only while the plan still fits under the cap.
+ */
+const DEFAULT_MAX_TURNS = 60;
 
 function positiveInt(name: string, max: number) {
   return (raw: string): number => {
@@ -223,7 +228,12 @@ export function buildProgram(): Command {
       8,
     )
     .option('-o, --out <dir>', 'dataset folder (created if missing)', 'synthcall-dataset')
-    .option('--max-turns <n>', 'hard cap on turns per call', positiveInt('--max-turns', 200), 24)
+    .option(
+      '--max-turns <n>',
+      'hard cap on turns per call',
+      positiveInt('--max-turns', 200),
+      DEFAULT_MAX_TURNS,
+    )
     .option('--audio', 'render real speech (espeak-ng, one voice per role) and write recordings/<callId>.wav')
     .option('--asr-wer <rate>', 'word error rate of the simulated speech recogniser (0-1)', rate, 0.05)
     .option(
@@ -395,7 +405,12 @@ export function buildProgram(): Command {
     .option('-n, --calls <n>', 'calls in the request', positiveInt('--calls', 10_000), 1)
     .option('-s, --seed <seed>', 'seed of pairing and dialogue', 'synthcall')
     .addOption(new Option('--strategy <name>', 'pairing strategy').choices(STRATEGIES).default('matched'))
-    .option('--max-turns <n>', 'hard cap on turns per call', positiveInt('--max-turns', 200), 24)
+    .option(
+      '--max-turns <n>',
+      'hard cap on turns per call',
+      positiveInt('--max-turns', 200),
+      DEFAULT_MAX_TURNS,
+    )
     .addOption(
       new Option('--mode <mode>', 'simulated (twilio-sim) or live (real Twilio)')
         .choices(['simulated', 'live'])

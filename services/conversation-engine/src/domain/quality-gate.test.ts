@@ -48,6 +48,22 @@ describe('quality gate', () => {
     expect(assessCall(lines.slice(0, 5))).toEqual({ ok: true });
   });
 
+  it('lets a listener acknowledge again and again while the other side speaks in parts', () => {
+    const lines = call(
+      'Hello, how can I help you today?',
+      'My internet is down.',
+      'Okay, I see the outage on your street.',
+      'Mm-hm.',
+      'A crew is on the way.',
+      'Mm-hm.',
+      'It should be back by noon.',
+      'Okay.',
+      'Anything else I can do?',
+      'Mm-hm.',
+    );
+    for (let n = 1; n <= lines.length; n++) expect(assessCall(lines.slice(0, n))).toEqual({ ok: true });
+  });
+
   it('flags three apologies in a row from one role', () => {
     const lines = call(
       'Hello, how can I help you today?',

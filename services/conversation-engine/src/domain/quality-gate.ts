@@ -32,6 +32,7 @@ const ECHO_MIN_WORDS = 3;
 const LOOP_NGRAM = 4;
 const PARROT_MIN_WORDS = 6;
 const PARROT_SHARE = 0.7;
+const ACKNOWLEDGEMENT_WORDS = 3;
 
 function words(text: string): string[] {
   return text.toLowerCase().match(/[a-z0-9']+/g) ?? [];
@@ -195,7 +196,8 @@ export function assessCall(lines: readonly GateLine[]): GateVerdict {
       detail: `${empties} empty of the last ${window.length}`,
     };
 
-  const own = lines.filter((l) => l.role === last.role && !isEmpty(l.said));
+  // An acknowledgement ("mm-hm", "okay") said again and again is how people listen, not a loop.
+  const own = lines.filter((l) => l.role === last.role && words(l.said).length > ACKNOWLEDGEMENT_WORDS);
   let repeats = 0;
   for (let i = 1; i < own.length; i++) {
     const line = own[i] as GateLine;

@@ -1,4 +1,5 @@
-import type { JsonValue } from '../llm-provider.js';
+import type { JsonValue, NaturalEnd } from '../llm-provider.js';
+import { seededRandom } from '../random.js';
 import {
   findPii,
   type GroundTruth,
@@ -9,6 +10,7 @@ import {
 } from '../scripted/planner.js';
 import type { CallContext, ChatMessage, Role } from '../types.js';
 import type { Move, MoveKind } from './move.js';
+import { backchannel, plannerHistory, roomToSplit, splitLine, withFillers } from './turn-taking.js';
 
 /** Who put a move into words: a model (checked against the plan), the director's own line, or a canned fallback. */
 export type RealizedBy = 'model' | 'template' | 'fallback';
@@ -34,11 +36,78 @@ export interface DirectorState extends ScriptedState {
   turns: SpokenTurn[];
   /** The version of the last GroundTruthRecorded published for the call (absent before the first). */
   truthVersion?: number;
+  /** What is left of a line a role is saying in parts (turn-taking.ts): its next turn goes on with it. */
+  pending?: PendingLine;
+  /** Turns that were only an acknowledgement of the other side ("mm-hm"). */
+  backchannels?: number[];
+  /** Turns that went on with the same role's line before the other side's acknowledgement. */
+  continuations?: number[];
+}
+
+/** The rest of a line cut for the listener's acknowledgement, with what its move carries. */
+export interface PendingLine {
+  role: Role;
+  kind: MoveKind;
+  rest: string;
+  end?: NaturalEnd;
+  mood: string | null;
+  names: string[];
 }
 
 export function parseDirectorState(json: JsonValue | null, context: CallContext): DirectorState {
   const state = parseScriptedState(json, context) as ScriptedState & { turns?: SpokenTurn[] };
   return { ...state, turns: state.turns ?? [] };
+}
+
+function plannedPiiOf(text: string, context: CallContext, turn: number, names: readonly string[]) {
+  return findPii(text, context.customer, turn, names).map(({ type, value }) => ({ type, value }));
+}
+
+/**
+ * Says `text` now, or its first part when the line is long and the call has room: the rest waits in `pending` for
+ * the role's next turn, after the other side's acknowledgement. Fillers go into the words said now.
+ */
+function sayInParts(
+  context: CallContext,
+  state: DirectorState,
+  role: Role,
+  turn: number,
+  line: Omit<PendingLine, 'role' | 'rest'> & { text: string },
+): { move: Move; state: DirectorState } {
+  const random = seededRandom(`${context.seed}:turn-taking:${turn}`);
+  // Only a call with room under its cap is paced like this; one held to the old 24-turn cap is spoken as before.
+  const paced =
+    line.kind !== 'greet' &&
+    !line.end &&
+    roomToSplit(turn, state.backchannels?.length ?? 0, context.maxTurns);
+  const split = paced ? splitLine(line.text, random) : null;
+  const said = paced ? withFillers(split ? split[0] : line.text, role, random) : line.text;
+  const { pending: _done, ...rest } = state;
+  return {
+    move: {
+      role,
+      turn,
+      kind: line.kind,
+      line: said,
+      ...(line.end && !split ? { end: line.end } : {}),
+      mood: line.mood,
+      names: line.names,
+      plannedPii: plannedPiiOf(said, context, turn, line.names),
+    },
+    state: split
+      ? {
+          ...rest,
+          pending: {
+            role,
+            kind: line.kind,
+            rest: split[1],
+            ...(line.end ? { end: line.end } : {}),
+            mood: line.mood,
+            names: line.names,
+          },
+        }
+      : rest,
+  };
 }
 
 /**
@@ -54,24 +123,52 @@ export function nextMove(
   json: JsonValue | null,
 ): { move: Move; state: DirectorState } {
   const before = parseDirectorState(json, context);
-  const line = scriptedLine(context, role, turn, history, before as unknown as JsonValue);
-  const plannedPii = findPii(line.text, context.customer, turn, line.names).map(({ type, value }) => ({
-    type,
-    value,
-  }));
-  return {
-    move: {
-      role,
-      turn,
+  const pending = before.pending;
+  if (pending && pending.role === role) {
+    // Going on with a line cut for the listener's acknowledgement (which may be cut again).
+    const next = sayInParts(context, before, role, turn, { ...pending, text: pending.rest });
+    return {
+      move: next.move,
+      state: { ...next.state, continuations: [...(before.continuations ?? []), turn] },
+    };
+  }
+  if (pending) {
+    // The other side is mid-way through a line: this role acknowledges it and lets it go on.
+    const random = seededRandom(`${context.seed}:backchannel:${turn}`);
+    const mood = role === 'customer' ? (before.customer?.mood ?? context.scenario.demeanor) : null;
+    return {
+      move: {
+        role,
+        turn,
+        kind: 'backchannel',
+        line: backchannel(role, mood, random),
+        mood,
+        names: [],
+        plannedPii: [],
+      },
+      state: { ...before, backchannels: [...(before.backchannels ?? []), turn] },
+    };
+  }
+  const heard = plannerHistory(history, before.backchannels ?? [], before.continuations ?? []);
+  const line = scriptedLine(context, role, turn, heard, before as unknown as JsonValue);
+  return sayInParts(
+    context,
+    {
+      ...line.state,
+      turns: before.turns,
+      ...(before.backchannels ? { backchannels: before.backchannels } : {}),
+      ...(before.continuations ? { continuations: before.continuations } : {}),
+    },
+    role,
+    turn,
+    {
       kind: line.move,
-      line: line.text,
+      text: line.text,
       ...(line.end ? { end: line.end } : {}),
       mood: line.mood,
       names: line.names,
-      plannedPii,
     },
-    state: { ...line.state, turns: before.turns },
-  };
+  );
 }
 
 /** PII located in the words spoken, each span checked to cover exactly its value. */

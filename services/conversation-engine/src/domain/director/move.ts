@@ -33,7 +33,9 @@ export type MoveKind =
   | 'ask_supervisor'
   | 'abandon'
   | 'nothing_else'
-  | 'answer';
+  | 'answer'
+  // either role: an acknowledgement ("mm-hm") while the other side says its line in parts
+  | 'backchannel';
 
 export interface PlannedPii {
   type: string;
