@@ -1,3 +1,6 @@
+/// <reference path="../popular-english-words.d.ts" />
+// The declaration travels with the import: packages that compile this file from source (the orchestrator, the CLI)
+// do not include twilio-sim's own .d.ts files.
 import { words as popularWords } from 'popular-english-words/words.js';
 import type { Random } from './random.js';
 
