@@ -1,6 +1,6 @@
 import type { ItsFunction } from 'wink-nlp';
 import { CALL_REASON_CORPUS, CALL_REASONS, type CallReason } from './call-reason-corpus.js';
-import { nlp } from './nlp.js';
+import { nlp, readDoc } from './nlp.js';
 import { channelsWithRole } from './participants.js';
 import type { AnalysisSentence, ChannelParticipant } from './types.js';
 
@@ -42,7 +42,7 @@ let trained: NaiveBayesModel | undefined;
  * next punctuation, which would split one word into two unrelated features.
  */
 export function features(text: string): string[] {
-  const doc = nlp().readDoc(text);
+  const doc = readDoc(text);
   const its = nlp().its;
   const types = doc.tokens().out(its.type) as string[];
   const stopWords = doc.tokens().out(its.stopWordFlag) as unknown as boolean[];

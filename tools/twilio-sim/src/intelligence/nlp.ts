@@ -11,3 +11,24 @@ export function nlp(): WinkMethods {
   instance ??= winkNLP(model);
   return instance;
 }
+
+type Document = ReturnType<WinkMethods['readDoc']>;
+
+/** Documents kept for reuse: a transcript's sentences and the lines scripted calls share. */
+const DOCUMENTS_KEPT = 2_000;
+const documents = new Map<string, Document>();
+
+/**
+ * wink's document of `text`, shared by every analysis that reads the same text: PII, call reason and summary each
+ * read every sentence of a transcript, and scripted calls repeat many lines. The analyses only read a document
+ * (`out`, `filter`; nothing marks it up), so one reading serves them all with the same result.
+ */
+export function readDoc(text: string): Document {
+  let doc = documents.get(text);
+  if (doc === undefined) {
+    doc = nlp().readDoc(text);
+    documents.set(text, doc);
+    if (documents.size > DOCUMENTS_KEPT) documents.delete(documents.keys().next().value as string);
+  }
+  return doc;
+}

@@ -1,5 +1,5 @@
 import type { ItemEntity, ItemToken } from 'wink-nlp';
-import { nlp } from './nlp.js';
+import { nlp, readDoc } from './nlp.js';
 import type { AnalysisSentence } from './types.js';
 
 /**
@@ -148,7 +148,7 @@ function extractFromSentence(sentence: AnalysisSentence, previous: string): PiiE
     found.push({ ...entity, sentenceIndex: sentence.sentenceIndex, mediaChannel: sentence.mediaChannel });
   };
 
-  const doc = nlp().readDoc(text);
+  const doc = readDoc(text);
   const its = nlp().its;
   const entities = doc.entities().out(its.detail) as unknown as { value: string; type: string }[];
 

@@ -1,7 +1,7 @@
 import { type Random, randomHex } from '../audio/random.js';
 import { wordTimings } from '../audio/speech-timing.js';
 import { IntelligenceError } from './errors.js';
-import { nlp } from './nlp.js';
+import { readDoc } from './nlp.js';
 import { normaliseRole } from './participants.js';
 import type { AnalysisSentence, ChannelParticipant, ParticipantRole, TwilioSentence } from './types.js';
 
@@ -82,9 +82,7 @@ export function buildSentences(
 }
 
 function splitSentences(text: string): string[] {
-  const parts = (nlp().readDoc(text).sentences().out() as string[])
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
+  const parts = (readDoc(text).sentences().out() as string[]).map((s) => s.trim()).filter((s) => s !== '');
   return parts.length > 0 ? parts : [text.trim()];
 }
 

@@ -1,4 +1,4 @@
-import { nlp } from './nlp.js';
+import { nlp, readDoc } from './nlp.js';
 import { roleOfChannel } from './participants.js';
 import type { AnalysisSentence, ChannelParticipant, ParticipantRole } from './types.js';
 
@@ -59,8 +59,7 @@ export function summarize(
 
 function contentWords(text: string): number {
   const its = nlp().its;
-  return nlp()
-    .readDoc(text)
+  return readDoc(text)
     .tokens()
     .filter((t) => t.out(its.type) === 'word' && t.out(its.stopWordFlag) !== true)
     .length();
