@@ -10,6 +10,9 @@ const FILTERS = [
   { key: 'strategy', label: 'Strategy', of: (c: CallRecord) => c.strategy },
 ] as const;
 
+/** Rows rendered before the first paint; the rest follow in one render after it. */
+const FIRST_ROWS = 60;
+
 function setQuery(query: URLSearchParams, key: string, value: string) {
   const next = new URLSearchParams(query);
   if (value) next.set(key, value);
@@ -65,13 +68,59 @@ export function CallsView({ query }: { query: URLSearchParams }) {
     for (const h of hits?.hits ?? []) if (!m.has(h.callId)) m.set(h.callId, h);
     return m;
   }, [hits]);
-  const shown = calls.filter(
-    (c) =>
-      FILTERS.every((f) => !query.get(f.key) || f.of(c) === query.get(f.key)) &&
-      (!persona || c.customerId === persona || c.agentId === persona) &&
-      (!text || hitByCall.has(c.callId)),
+  const filterKey = query.toString();
+  const shown = useMemo(
+    () =>
+      calls.filter(
+        (c) =>
+          FILTERS.every((f) => !query.get(f.key) || f.of(c) === query.get(f.key)) &&
+          (!persona || c.customerId === persona || c.agentId === persona) &&
+          (!text || hitByCall.has(c.callId)),
+      ),
+    [calls, filterKey, hitByCall],
   );
   const name = (id: string) => data?.personas[id] ?? id;
+  // Built once per list: a row already on the page is the same vnode on the next slice, so Preact skips it.
+  const rows = useMemo(
+    () =>
+      shown.map((c) => {
+        const hit = hitByCall.get(c.callId);
+        return (
+          <tr key={c.callId}>
+            <td>
+              <a href={`#/calls/${encodeURIComponent(c.callId)}`}>{c.callId}</a>
+              {hit ? (
+                <div class="hit">
+                  turn {hit.turn}: {hit.text.split('\n')[0]}
+                </div>
+              ) : null}
+            </td>
+            <td>
+              {name(c.customerId)} → {name(c.agentId)}
+            </td>
+            <td>
+              {c.scenario.industry} · {words(c.scenario.issueCategory)}
+            </td>
+            <td>{c.scenario.demeanor}</td>
+            <td class={c.outcome === c.expectedOutcome ? 'ok' : 'off'}>
+              {c.outcome ?? 'not ended'} ({c.expectedOutcome})
+            </td>
+            <td>{words(c.endReason)}</td>
+            <td class="num">{c.turnCount}</td>
+            <td class="num">{clock(c.durationSec)}</td>
+          </tr>
+        );
+      }),
+    [shown, hitByCall, data],
+  );
+  // A thousand rows at once keep the first screen from showing for a while on a busy machine: the first rows are
+  // rendered at once, the rest right after the first paint (in one render: slices cost more than they hide).
+  const [rendered, setRendered] = useState(FIRST_ROWS);
+  useEffect(() => {
+    if (rendered >= shown.length) return;
+    const t = setTimeout(() => setRendered(Number.POSITIVE_INFINITY), 0);
+    return () => clearTimeout(t);
+  }, [rendered, shown.length]);
 
   if (error)
     return (
@@ -143,36 +192,7 @@ export function CallsView({ query }: { query: URLSearchParams }) {
               <th scope="col">Length</th>
             </tr>
           </thead>
-          <tbody>
-            {shown.map((c) => {
-              const hit = hitByCall.get(c.callId);
-              return (
-                <tr key={c.callId}>
-                  <td>
-                    <a href={`#/calls/${encodeURIComponent(c.callId)}`}>{c.callId}</a>
-                    {hit ? (
-                      <div class="hit">
-                        turn {hit.turn}: {hit.text.split('\n')[0]}
-                      </div>
-                    ) : null}
-                  </td>
-                  <td>
-                    {name(c.customerId)} → {name(c.agentId)}
-                  </td>
-                  <td>
-                    {c.scenario.industry} · {words(c.scenario.issueCategory)}
-                  </td>
-                  <td>{c.scenario.demeanor}</td>
-                  <td class={c.outcome === c.expectedOutcome ? 'ok' : 'off'}>
-                    {c.outcome ?? 'not ended'} ({c.expectedOutcome})
-                  </td>
-                  <td>{words(c.endReason)}</td>
-                  <td class="num">{c.turnCount}</td>
-                  <td class="num">{clock(c.durationSec)}</td>
-                </tr>
-              );
-            })}
-          </tbody>
+          <tbody>{rows.slice(0, rendered)}</tbody>
         </table>
       </div>
     </section>
