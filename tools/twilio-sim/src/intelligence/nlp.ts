@@ -14,8 +14,8 @@ export function nlp(): WinkMethods {
 
 type Document = ReturnType<WinkMethods['readDoc']>;
 
-/** Documents kept for reuse: a transcript's sentences and the lines scripted calls share. */
-const DOCUMENTS_KEPT = 2_000;
+/** Documents kept for reuse: about one transcript's sentences (a document costs ~50 KB; 2,000 of them added 110 MB of RSS). */
+const DOCUMENTS_KEPT = 100;
 const documents = new Map<string, Document>();
 
 /**
