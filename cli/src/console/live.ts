@@ -1,5 +1,5 @@
 import type { EventBus, Subscription } from '@synthcall/event-bus';
-import { SPOKEN_HEADER, type TOPICS } from '@synthcall/schemas';
+import { SPOKEN_HEADER, type TopicBinding } from '@synthcall/schemas';
 import { LiveBoard, type LiveSnapshot } from './live-board.js';
 
 /** What the server needs of a live source: a snapshot now, and word when it changed. */
@@ -9,7 +9,13 @@ export interface LiveFeed {
   subscribe(listener: () => void): () => void;
 }
 
-type LiveTopics = Pick<typeof TOPICS, 'calls' | 'replies' | 'callEvents' | 'deadLetters'>;
+/** The topics a run writes that the Live view reads (the manifest's, or a run's own `--isolated` ones). */
+interface LiveTopics {
+  calls: TopicBinding<'CallPlanned'>;
+  replies: TopicBinding<'ReplyReady'>;
+  callEvents: TopicBinding<'CallLifecycle'>;
+  deadLetters: TopicBinding<'DeadLetter'>;
+}
 
 export interface LiveWatch extends LiveFeed {
   close(): Promise<void>;
