@@ -72,7 +72,8 @@ async function sourceHash(): Promise<string> {
 }
 
 async function cachedBuild(): Promise<string> {
-  const dir = join(CACHE, await sourceHash());
+  const hash = await sourceHash();
+  const dir = join(CACHE, hash);
   if (existsSync(join(dir, 'app.js'))) return dir;
   // Built beside, then renamed: two consoles starting at once never read a half-written bundle.
   const temp = `${dir}.${process.pid}.tmp`;
@@ -81,6 +82,11 @@ async function cachedBuild(): Promise<string> {
     await rm(temp, { recursive: true, force: true });
     if (!existsSync(join(dir, 'app.js'))) throw err;
   });
+  // Bundles of older sources are never served again (the hash changed with the sources).
+  for (const name of await readdir(CACHE)) {
+    if (name !== hash && !name.endsWith('.tmp'))
+      await rm(join(CACHE, name), { recursive: true, force: true });
+  }
   return dir;
 }
 
