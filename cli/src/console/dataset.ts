@@ -87,6 +87,11 @@ export class ConsoleDataset {
     return (await this.load()).records;
   }
 
+  /** Changes whenever calls.jsonl does: what the report of the dataset is cached by. */
+  async version(): Promise<string> {
+    return (await this.load()).key;
+  }
+
   async manifest(): Promise<unknown> {
     return readJsonOrNull<unknown>(join(this.dir, 'manifest.json'));
   }

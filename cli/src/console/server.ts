@@ -135,7 +135,7 @@ export function createConsoleApp(deps: ConsoleDeps): ConsoleApp {
       /^\/report\.html$/,
       async (_req, res) => {
         const dataset = needDataset();
-        const key = JSON.stringify((await dataset.records()).length);
+        const key = await dataset.version();
         if (report?.key !== key) {
           const html = renderHtml(computeFidelity(await readDataset(dataset.dir)), { dir: dataset.dir });
           report = { key, html };
