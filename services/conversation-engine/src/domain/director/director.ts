@@ -1,5 +1,5 @@
 import type { JsonValue, NaturalEnd } from '../llm-provider.js';
-import { seededRandom } from '../random.js';
+import { chance, seededRandom } from '../random.js';
 import {
   findPii,
   type GroundTruth,
@@ -10,6 +10,7 @@ import {
 } from '../scripted/planner.js';
 import type { CallContext, ChatMessage, Role } from '../types.js';
 import type { Move, MoveKind } from './move.js';
+import { correction, misheardFigure, NOTICE_CHANCE, readBack } from './repair.js';
 import { backchannel, plannerHistory, roomToSplit, splitLine, withFillers } from './turn-taking.js';
 
 /** Who put a move into words: a model (checked against the plan), the director's own line, or a canned fallback. */
@@ -42,6 +43,8 @@ export interface DirectorState extends ScriptedState {
   backchannels?: number[];
   /** Turns that went on with the same role's line before the other side's acknowledgement. */
   continuations?: number[];
+  /** A figure or id misheard and read back by `by`: the other side's next turn corrects it (repair.ts). */
+  repair?: { by: Role; value: string };
 }
 
 /** The rest of a line cut for the listener's acknowledgement, with what its move carries. */
@@ -122,8 +125,54 @@ export function nextMove(
   history: readonly ChatMessage[],
   json: JsonValue | null,
 ): { move: Move; state: DirectorState } {
-  const before = parseDirectorState(json, context);
+  const parsed = parseDirectorState(json, context);
+  const { repair: open, ...closed } = parsed;
+  // A repair is over once the role that read back speaks again.
+  const before: DirectorState = open && open.by === role ? closed : parsed;
   const pending = before.pending;
+  const repair = before.repair;
+  if (repair && repair.by !== role) {
+    // The other side read back a figure it misheard: this role corrects it, going on with its own line.
+    const random = seededRandom(`${context.seed}:repair:${turn}`);
+    const line = correction(repair.value, random);
+    return {
+      move: {
+        role,
+        turn,
+        kind: 'correct',
+        line,
+        mood: role === 'customer' ? (before.customer?.mood ?? context.scenario.demeanor) : null,
+        names: [],
+        plannedPii: plannedPiiOf(line, context, turn, []),
+      },
+      state: { ...before, continuations: [...(before.continuations ?? []), turn] },
+    };
+  }
+  const misheard =
+    !pending && !repair && roomToSplit(turn, before.backchannels?.length ?? 0, context.maxTurns)
+      ? misheardFigure(history, before.turns, turn)
+      : null;
+  const noticed = misheard !== null && chance(seededRandom(`${context.seed}:notice:${turn}`), NOTICE_CHANCE);
+  if (misheard && noticed) {
+    // A figure came through wrong and this role noticed: it reads back what it heard (misunderstanding, then repair).
+    const line = readBack(misheard.heard, seededRandom(`${context.seed}:read-back:${turn}`));
+    return {
+      move: {
+        role,
+        turn,
+        kind: 'read_back',
+        line,
+        mood: role === 'customer' ? (before.customer?.mood ?? context.scenario.demeanor) : null,
+        names: [],
+        plannedPii: [],
+      },
+      state: {
+        ...before,
+        repair: { by: role, value: misheard.said },
+        backchannels: [...(before.backchannels ?? []), turn],
+      },
+    };
+  }
   if (pending && pending.role === role) {
     // Going on with a line cut for the listener's acknowledgement (which may be cut again).
     const next = sayInParts(context, before, role, turn, { ...pending, text: pending.rest });

@@ -35,7 +35,10 @@ export type MoveKind =
   | 'nothing_else'
   | 'answer'
   // either role: an acknowledgement ("mm-hm") while the other side says its line in parts
-  | 'backchannel';
+  | 'backchannel'
+  // either role: a misheard figure or id read back ("sorry, was that 4-8-2-1-3?"), and its correction
+  | 'read_back'
+  | 'correct';
 
 export interface PlannedPii {
   type: string;

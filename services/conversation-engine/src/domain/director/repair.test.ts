@@ -1,0 +1,64 @@
+import { defaultPersonas } from '@synthcall/personas';
+import { describe, expect, it } from 'vitest';
+import { ScriptedLlmProvider } from '../../adapters/scripted-llm-provider.js';
+import { callContext } from '../context.js';
+import { pick, seededRandom } from '../random.js';
+import { simulateCall } from '../simulate.js';
+import { parseDirectorState } from './director.js';
+import { misheardFigure } from './repair.js';
+
+describe('misunderstanding and repair', () => {
+  it('finds the figure the listener heard differently, and none when the figures agree or a repair is answered', () => {
+    const spoken = [{ turn: 3, move: 'give_identity', text: 'The account number is TC-61129930.' }];
+    const heard = (content: string) => [{ role: 'user' as const, content, turn: 3 }];
+    expect(misheardFigure(heard('The account number is TC-61729930.'), spoken, 4)).toEqual({
+      said: 'TC-61129930',
+      heard: 'TC-61729930',
+    });
+    expect(misheardFigure(heard('The account number is TC-61129930.'), spoken, 4)).toBeNull();
+    expect(misheardFigure(heard('The account number is'), spoken, 4)).toBeNull();
+    const corrected = [{ ...spoken[0], move: 'correct' } as (typeof spoken)[number]];
+    expect(misheardFigure(heard('The account number is TC-61729930.'), corrected, 4)).toBeNull();
+  });
+
+  it('reads a misheard id back and has it corrected, the call still ending as planned with exact labels', async () => {
+    const personas = defaultPersonas();
+    const random = seededRandom('repair');
+    const provider = new ScriptedLlmProvider();
+    // A recogniser that takes every 1 for a 7.
+    const hear = (text: string) => text.replace(/1/g, '7');
+    let repairs = 0;
+    for (let i = 0; i < 20; i++) {
+      const context = callContext({
+        callId: `call-${i}`,
+        seed: `repair-${i}`,
+        maxTurns: 60,
+        customer: pick(random, personas.customers),
+        agent: pick(random, personas.agents),
+      });
+      const { lines, state } = await simulateCall(
+        context,
+        { agent: provider, customer: provider },
+        {
+          voices: {
+            agent: { voice: 'man', language: 'en-US' },
+            customer: { voice: 'woman', language: 'en-US' },
+          },
+          hear,
+        },
+      );
+      const director = parseDirectorState(state.director, context);
+      expect(state.end?.reason, `call ${i}`).toBe(director.plan.intendedOutcome);
+      director.turns.forEach((t, k) => {
+        if (t.move !== 'read_back') return;
+        repairs++;
+        const next = director.turns[k + 1];
+        expect(next?.move).toBe('correct');
+        expect(next?.role).not.toBe(t.role);
+      });
+      for (const span of director.truth.pii)
+        expect(lines.find((l) => l.turn === span.turn)?.text.slice(span.start, span.end)).toBe(span.value);
+    }
+    expect(repairs).toBeGreaterThan(5);
+  });
+});
