@@ -88,7 +88,7 @@ export function CallView({ id }: { id: string }) {
           {record.strategy} (pairing {record.pairingScore.toFixed(2)})
         </Fact>
         <Fact k="Outcome">
-          {record.outcome ?? 'not ended'} (intended {record.expectedOutcome})
+          {record.outcome ?? 'not ended'} (planned {record.expectedOutcome})
         </Fact>
         <Fact k="Ended">
           {words(record.endReason)} by {record.endedBy ?? '–'} after {record.turnCount} turns,{' '}

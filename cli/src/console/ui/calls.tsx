@@ -186,7 +186,7 @@ export function CallsView({ query }: { query: URLSearchParams }) {
               <th scope="col">Customer → agent</th>
               <th scope="col">Industry · issue</th>
               <th scope="col">Demeanor</th>
-              <th scope="col">Outcome (intended)</th>
+              <th scope="col">Outcome (planned)</th>
               <th scope="col">End reason</th>
               <th scope="col">Turns</th>
               <th scope="col">Length</th>
