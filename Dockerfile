@@ -7,23 +7,26 @@
 #   docker build --build-arg SERVICE=twilio-sim --build-arg APP_DIR=tools/twilio-sim -t synthcall/twilio-sim .
 # The runtime file set (package.json + dist + assets of the service's workspace closure, production node_modules) is
 # assembled by tools/deploy-check/src/image/assemble.ts; the image smoke test runs the same code and starts the result.
+# NODE_IMAGE is any Node image with npm (Docker Hub's by default); tools/containers/containers.sh builds all six on
+# synthcall/node, made locally from debootstrap and the npm registry, where no image registry is reachable.
 ARG NODE_IMAGE=node:20.19-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /src
 COPY . .
 RUN npm ci --no-audit --no-fund
-ARG SERVICE
-RUN test -n "$SERVICE" || (echo "--build-arg SERVICE=<service> is required" >&2; exit 1)
-RUN npx tsx tools/deploy-check/src/cli.ts build "${SERVICE}"
-RUN npx tsx tools/deploy-check/src/cli.ts assemble "${SERVICE}" /out
+# The build stage does not depend on SERVICE: it builds and assembles every image's file set once (into
+# /out/<image>), so building the six images reuses this stage's layers and each build only copies its own set.
+RUN npx tsx --conditions=@synthcall/source tools/deploy-check/src/cli.ts build all
+RUN npx tsx --conditions=@synthcall/source tools/deploy-check/src/cli.ts assemble all /out
 
 FROM ${NODE_IMAGE} AS runtime
 ARG SERVICE
 ARG APP_DIR=services/${SERVICE}
+RUN test -n "$SERVICE" || (echo "--build-arg SERVICE=<service> is required" >&2; exit 1)
 ENV NODE_ENV=production
 # Files stay owned by root and read-only to the service: the pod runs with readOnlyRootFilesystem as the node user.
-COPY --from=build /out/ /app/
+COPY --from=build /out/${SERVICE}/ /app/
 WORKDIR /app/${APP_DIR}
 USER node
 # Node is PID 1 on purpose: the shared shutdown manager handles SIGTERM/SIGINT (drain, flush, close) and the service

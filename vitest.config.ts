@@ -36,7 +36,7 @@ export default defineConfig({
           globalSetup: ['./packages/testing/src/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
-          server: { deps: { external: ['testcontainers', '@testcontainers/kafka'] } },
+          server: { deps: { external: ['testcontainers'] } },
         },
       },
     ],

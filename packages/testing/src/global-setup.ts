@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
 // The ProvidedContext keys are declared next to integrationEnv(), which reads them.
 import type {} from './index.js';
@@ -9,7 +8,8 @@ const log = (line: string) => console.log(`[integration] ${line}`);
 /**
  * Provides a real Kafka broker and Confluent-compatible schema registry to the integration tests, in this order:
  * 1. KAFKA_BROKERS + SCHEMA_REGISTRY_URL from the environment (nothing started);
- * 2. testcontainers, when a container runtime answers (developer laptops with Docker);
+ * 2. testcontainers, when a container engine's socket is there (DOCKER_HOST, the engine of
+ *    `tools/containers/containers.sh up`, or Docker's default): Kafka and Apicurio from the images that script builds;
  * 3. the local stack (tools/stack: Kafka and Apicurio from Maven Central) in a temporary directory on free ports,
  *    stopped afterwards.
  * If none works the run fails with the reason: integration tests are never skipped silently.
@@ -28,10 +28,13 @@ export default async function setup(project: TestProject): Promise<Teardown | un
   }
 
   const failures: string[] = [];
-  if (containerRuntimeLikely(env)) {
+  const { containerSocket } = await import('@synthcall/containers');
+  if (containerSocket(env)) {
     try {
       return await startWithTestcontainers(project);
     } catch (err) {
+      // CI sets it: there the engine is part of the run, and a fallback would hide that its path broke.
+      if (env.SYNTHCALL_REQUIRE_CONTAINERS === '1') throw err;
       failures.push(`testcontainers: ${(err as Error).message}`);
       log(`testcontainers unavailable (${(err as Error).message}); falling back to the local stack`);
     }
@@ -59,7 +62,7 @@ export default async function setup(project: TestProject): Promise<Teardown | un
   }
   throw new Error(
     `integration tests need a Kafka broker and a schema registry, and none could be provided:\n- ${failures.join('\n- ')}\n` +
-      'Fix one of: set KAFKA_BROKERS and SCHEMA_REGISTRY_URL; start Docker; or install Java 17+ (Kafka), Java 21+ (Apicurio) and Maven for the local stack.',
+      'Fix one of: set KAFKA_BROKERS and SCHEMA_REGISTRY_URL; start an engine and build the images (tools/containers/containers.sh all); or install Java 17+ (Kafka), Java 21+ (Apicurio) and Maven for the local stack.',
   );
 }
 
@@ -69,31 +72,13 @@ function provide(project: TestProject, brokers: string, registryUrl: string, sou
   project.provide('kafkaSource', source);
 }
 
-function containerRuntimeLikely(env: NodeJS.ProcessEnv): boolean {
-  return (
-    Boolean(env.DOCKER_HOST) ||
-    existsSync('/var/run/docker.sock') ||
-    existsSync(`${env.HOME}/.docker/run/docker.sock`)
-  );
-}
-
 async function startWithTestcontainers(project: TestProject): Promise<Teardown> {
-  const { KafkaContainer } = await import('@testcontainers/kafka');
-  const { GenericContainer, Wait } = await import('testcontainers');
-  log('starting Kafka (cp-kafka 8.0.0, KRaft) and Apicurio Registry 3.3.3 containers…');
-  const kafka = await new KafkaContainer('confluentinc/cp-kafka:8.0.0').start();
-  const registry = await new GenericContainer('apicurio/apicurio-registry:3.3.3')
-    .withExposedPorts(8080)
-    .withWaitStrategy(Wait.forHttp('/apis/ccompat/v7/subjects', 8080))
-    .start()
-    .catch(async (err: unknown) => {
-      await kafka.stop();
-      throw err;
-    });
-  const brokers = `${kafka.getHost()}:${kafka.getMappedPort(9093)}`;
-  const registryUrl = `http://${registry.getHost()}:${registry.getMappedPort(8080)}/apis/ccompat/v7`;
-  provide(project, brokers, registryUrl, 'testcontainers');
-  return async () => {
-    await Promise.all([registry.stop(), kafka.stop()]);
-  };
+  const { startContainerStack } = await import('@synthcall/containers');
+  const started = Date.now();
+  const stack = await startContainerStack(log);
+  log(
+    `containers up in ${((Date.now() - started) / 1000).toFixed(1)} s: ${stack.brokers}, ${stack.registryUrl}`,
+  );
+  provide(project, stack.brokers, stack.registryUrl, 'testcontainers');
+  return () => stack.stop();
 }

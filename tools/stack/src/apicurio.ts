@@ -14,6 +14,17 @@ export interface ApicurioOptions {
 /** The Confluent-compatible API path of Apicurio Registry 3.x. */
 export const CCOMPAT_PATH = '/apis/ccompat/v7';
 
+/** The JVM flags of the registry, wherever it runs (here, and in the synthcall/apicurio-registry image). */
+export function apicurioJvmFlags(heap = '512m'): string[] {
+  return [
+    `-Xmx${heap}`,
+    '-XX:+UseSerialGC',
+    // Canonical comparison on lookups, so a schema that differs only in formatting is found (Apicurio#4831).
+    '-Dapicurio.ccompat.use-canonical-hash=true',
+    '-Dquarkus.log.console.json=false',
+  ];
+}
+
 /**
  * Apicurio Registry with its default in-memory H2 storage, bound to loopback. Schemas live as long as the process;
  * `stack:up` registers them again after a restart.
@@ -24,17 +35,13 @@ export async function startApicurio(o: ApicurioOptions): Promise<Started> {
   const started = startDetached(
     o.javaBin,
     [
-      `-Xmx${o.heap ?? '512m'}`,
-      '-XX:+UseSerialGC',
+      ...apicurioJvmFlags(o.heap),
       // Marks the process as this stack's, so stop/restart never touches a process that merely reused the pid.
       `-Dsynthcall.stack=${o.dir}`,
       '-Dquarkus.http.host=127.0.0.1',
       `-Dquarkus.http.port=${o.port}`,
       '-Dquarkus.management.host=127.0.0.1',
       `-Dquarkus.management.port=${o.managementPort}`,
-      // Canonical comparison on lookups, so a schema that differs only in formatting is found (Apicurio#4831).
-      '-Dapicurio.ccompat.use-canonical-hash=true',
-      '-Dquarkus.log.console.json=false',
       '-jar',
       join(o.distDir, 'quarkus-run.jar'),
     ],

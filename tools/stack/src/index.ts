@@ -1,8 +1,8 @@
-export { CCOMPAT_PATH } from './apicurio.js';
+export { apicurioJvmFlags, CCOMPAT_PATH, registryAnswers } from './apicurio.js';
 export { StackError, type StackErrorCode } from './errors.js';
 export { fetchArtifacts } from './fetch.js';
 export { findJava, parseJavaMajor } from './java.js';
-export { serverProperties } from './kafka.js';
+export { kafkaAnswers, serverProperties } from './kafka.js';
 export { freePort } from './processes.js';
 export { type ProvisionResult, provision } from './provision.js';
 export {

@@ -17,10 +17,13 @@ describe('the Dockerfile', () => {
     const stages = dockerfile.split(/^FROM /m).slice(1);
     const runtime = stages.find((stage) => /^\S+ AS runtime$/m.test(stage));
     const build = stages.find((stage) => /^\S+ AS build$/m.test(stage));
-    expect(build).toMatch(/tools\/deploy-check\/src\/cli\.ts build "\$\{SERVICE\}"/);
-    expect(build).toMatch(/tools\/deploy-check\/src\/cli\.ts assemble "\$\{SERVICE\}" \/out/);
+    // The build stage builds and assembles every image once (its layers are shared by the six builds)…
+    expect(build).toMatch(/tools\/deploy-check\/src\/cli\.ts build all$/m);
+    expect(build).toMatch(/tools\/deploy-check\/src\/cli\.ts assemble all \/out$/m);
+    expect(build).not.toMatch(/ARG SERVICE|\$\{SERVICE\}/);
+    // …and each runtime stage copies its own file set only.
     const copies = (runtime ?? '').split('\n').filter((line) => line.startsWith('COPY'));
-    expect(copies).toEqual(['COPY --from=build /out/ /app/']);
+    expect(copies).toEqual([`COPY --from=build /out/\${SERVICE}/ /app/`]);
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime).toMatch(/^CMD \["node", "dist\/main\.js"\]$/m);
     const instructions = dockerfile.split('\n').filter((line) => !line.startsWith('#'));
