@@ -289,6 +289,10 @@ export class OpenAiLlmProvider implements LlmProvider {
           maxLineChars: this.options.maxLineChars ?? 400,
           lastHeard,
           history: request.history,
+          speakerFirstName: (move.role === 'customer'
+            ? request.context.customer.name
+            : request.context.agent.name
+          ).split(' ')[0],
         });
         if (check.ok) return { text, realizedBy: 'model', usage, requests: attempt + 1 };
         problem = `${check.problem}: ${check.detail}`;

@@ -163,3 +163,28 @@ describe('the plan check and the quality gate', () => {
     expect(checkRealized(planned, plain, planned.line, { maxLineChars: 400, history })).toEqual({ ok: true });
   });
 });
+
+describe('a speaker addressing itself', () => {
+  const customerMove = move('I fell behind with payments and I need to work something out.', 'customer');
+  const verdict = (text: string) =>
+    checkRealized(customerMove, text, `${customerMove.line}\nJerome Washington`, {
+      maxLineChars: 400,
+      speakerFirstName: 'Jerome',
+    });
+
+  it.each([
+    "Hello, Jerome. I'm here for you. I fell behind with payments and need to work something out.",
+    'I fell behind with payments. Thanks, Jerome, I need to work something out with you.',
+    "Okay Jerome! I'm behind with my payments and need to sort something out.",
+  ])('is the other role speaking: %s', (text) => {
+    expect(verdict(text)).toMatchObject({ ok: false, problem: 'wrong_role' });
+  });
+
+  it.each([
+    'Hi, Jerome here. I fell behind with payments and I need to work out a plan.',
+    'Hello, Jerome Washington speaking; I am behind on payments and need a plan.',
+    "Jerome again. I've fallen behind with my payments and need to work something out.",
+  ])('is not, when the speaker introduces itself: %s', (text) => {
+    expect(verdict(text)).not.toMatchObject({ problem: 'wrong_role' });
+  });
+});

@@ -245,6 +245,18 @@ function overlap(of: readonly string[], inText: readonly string[]): number {
 }
 
 /**
+ * Whether a line greets or thanks the speaker's own first name ("Hello, Jerome. I'm here for you." said by Jerome):
+ * a model that lost track of who speaks. "Hi, Jerome here" and "Jerome Washington speaking" introduce the speaker.
+ */
+function addressesSelf(text: string, first: string): boolean {
+  const name = first.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(
+    `(?:^|[.!?]\\s+)(?:hi|hello|hey|thanks|thank you|okay|ok|right|alright|got it|great)[,!]?\\s+${name}\\s*[.!?,]`,
+    'i',
+  ).test(text);
+}
+
+/**
  * Whether a line a model wrote realizes its move without contradicting the plan: the right role, no figure, id,
  * contact or name the call does not know, no goodbye the director did not plan, not a copy of what was just heard
  * nor of the move's own line, and still about what the move says. Pure; a failed check is asked for once more, then the move's own line is used.
@@ -258,6 +270,8 @@ export function checkRealized(
     lastHeard?: string | undefined;
     /** The role's own history: the call so far as this role knows it, for the quality gate's verdict. */
     history?: readonly ChatMessage[] | undefined;
+    /** The speaker's own first name: a line that greets or thanks it speaks to the speaker, as the other side would. */
+    speakerFirstName?: string | undefined;
   },
 ): RealizationCheck {
   const fail = (problem: RealizationProblem, detail: string): RealizationCheck => ({
@@ -276,6 +290,8 @@ export function checkRealized(
   const meta = META.exec(text) ?? /[{}[\]<>*#]|\n/.exec(text);
   if (meta) return fail('meta_talk', `"${meta[0]}"`);
   if (breaksRole(move.role, text)) return fail('wrong_role', `the ${move.role} spoke as the other side`);
+  if (options.speakerFirstName && addressesSelf(text, options.speakerFirstName))
+    return fail('wrong_role', `the ${move.role} addressed itself as ${options.speakerFirstName}`);
 
   const knownFigures = new Set(figures(known, true));
   const figure = figures(text).find((f) => !knownFigures.has(f));
