@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../random.js';
 import { heardDetail, ownFigure } from './details.js';
 import { questionKind } from './planner.js';
+import { FIRST_NAMES } from './world.js';
 
 describe('ownFigure', () => {
   it('is the disputed amount itself for a billing dispute or refund', () => {
@@ -33,6 +34,16 @@ describe('heardDetail', () => {
     expect(kinds).toEqual(new Set(['place:Findlay', 'name:Kiara']));
   });
 
+  it('takes a first name after "with" for a person', () => {
+    const [person] = [...FIRST_NAMES];
+    const read = new Set<string>();
+    for (let i = 0; i < 40; i++) {
+      const d = heardDetail(`I came in with ${person} on Monday.`, seededRandom(`p-${i}`), 'Skylark Airways');
+      if (d) read.add(`${d.kind}:${d.text}`);
+    }
+    expect(read).toEqual(new Set([`name:${person}`]));
+  });
+
   it('does not take the company the caller is with for a person', () => {
     for (let i = 0; i < 40; i++) {
       expect(
@@ -47,6 +58,14 @@ describe('heardDetail', () => {
           'I have been with Lakeshore Mutual since May.',
           seededRandom(`m-${i}`),
           'Lakeshore Mutual',
+        ),
+      ).toBeUndefined();
+      // Another company: an airline is not a person either.
+      expect(
+        heardDetail(
+          'I was flying with Virgin Australia last week.',
+          seededRandom(`a-${i}`),
+          'Skylark Airways',
         ),
       ).toBeUndefined();
     }

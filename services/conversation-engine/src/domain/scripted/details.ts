@@ -1,6 +1,7 @@
 import { chance, pick, type Random } from '../random.js';
 import { MONTHS, variantEntry } from './library.js';
 import { realise, type Slots } from './template.js';
+import { FIRST_NAMES } from './world.js';
 
 // Concrete details a caller reads out while troubleshooting (amounts, dates, codes, readings, flight numbers).
 // Real calls are full of them, and each call's are its own, so two calls about the same issue still differ.
@@ -196,7 +197,8 @@ export function heardDetail(heard: string, random: Random, company = ''): HeardD
   ].map((m): HeardDetail => ({ text: m[0], kind: 'figure' }));
   // Names and places the caller mentioned ("my daughter Kiara", "from Eau Claire"): agents repeat them back. Not a
   // word that runs on into a hyphenated name, nor one of the company's: "I've been with Tri-County Power & Gas" named
-  // no one called "Tri", whom the agent then greeted and the labels called a person.
+  // no one called "Tri", whom the agent then greeted and the labels called a person. After "with" only a person's
+  // first name is a name: "flying with Virgin Australia" was read back and labelled a person_name.
   const companyWords = new Set(company.split(/[^A-Za-z]+/).filter((w) => w.length > 0));
   for (const m of heard.matchAll(
     /\b(in|from|named|daughter|son|wife|husband|friend|at|with) ([A-Z][a-z]+(?: [A-Z][a-z]+)?)\b(?!-)/g,
@@ -204,7 +206,8 @@ export function heardDetail(heard: string, random: Random, company = ''): HeardD
     if (
       m[2] &&
       !NOT_A_NAME.has(m[2].split(' ')[0] ?? '') &&
-      !m[2].split(' ').some((w) => companyWords.has(w))
+      !m[2].split(' ').some((w) => companyWords.has(w)) &&
+      (m[1] !== 'with' || FIRST_NAMES.has(m[2].split(' ')[0] ?? ''))
     )
       found.push({ text: m[2], kind: m[1] === 'in' || m[1] === 'from' || m[1] === 'at' ? 'place' : 'name' });
   if (found.length === 0 || !chance(random, 0.8)) return undefined;
