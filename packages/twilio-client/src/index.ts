@@ -49,6 +49,22 @@ type AxiosAdapter = Extract<
 >;
 
 /**
+ * The stand-in's answer, or axios's own timeout error (`ECONNABORTED`) after `timeoutMs`, as the HTTP adapter would
+ * give: a stand-in that never answers must not hang the client that asked it.
+ */
+function withinTimeout<T>(work: Promise<T>, timeoutMs: number | undefined): Promise<T> {
+  if (!timeoutMs) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(Object.assign(new Error(`timeout of ${timeoutMs}ms exceeded`), { code: 'ECONNABORTED' })),
+      timeoutMs,
+    );
+  });
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
+}
+
+/**
  * The SDK's own request client (auth header, form encoding, retries of 429s, status handling) with its transport
  * swapped: each request goes to a Twilio stand-in in the same process instead of over a socket.
  */
@@ -59,12 +75,15 @@ export class InProcessHttpClient extends BaseUrlHttpClient {
     const adapter: AxiosAdapter = async (config) => {
       const uri = new URL(this.axios.getUri(config));
       const authorization = config.headers.get('Authorization');
-      const res = await serve({
-        method: (config.method ?? 'get').toUpperCase(),
-        url: `${uri.pathname}${uri.search}`,
-        authorization: typeof authorization === 'string' ? authorization : undefined,
-        body: typeof config.data === 'string' ? config.data : undefined,
-      });
+      const res = await withinTimeout(
+        serve({
+          method: (config.method ?? 'get').toUpperCase(),
+          url: `${uri.pathname}${uri.search}`,
+          authorization: typeof authorization === 'string' ? authorization : undefined,
+          body: typeof config.data === 'string' ? config.data : undefined,
+        }),
+        config.timeout,
+      );
       return {
         data: res.body,
         status: res.status,

@@ -52,6 +52,22 @@ describe('in-process webhooks (handlerTransport)', () => {
     expect((await send(transport, 'https://gateway.example/other')).status).toBe(403);
   });
 
+  it("gives up with the signal's reason when the handler never answers, as fetch does", async () => {
+    const transport = handlerTransport(() => {
+      // Never answers.
+    });
+    const abort = new AbortController();
+    const pending = transport({
+      url: URL_SIGNED,
+      method: 'POST',
+      headers: {},
+      body: 'CallSid=CA1',
+      signal: abort.signal,
+    });
+    abort.abort(new DOMException('webhook timed out', 'TimeoutError'));
+    await expect(pending).rejects.toMatchObject({ name: 'TimeoutError' });
+  });
+
   it('still returns the answer when the handler swaps the response prototype, as express does', async () => {
     const transport = handlerTransport((req, res) => {
       Object.setPrototypeOf(res, ServerResponse.prototype);

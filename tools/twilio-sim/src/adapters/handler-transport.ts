@@ -18,13 +18,16 @@ export function handlerTransport(handler: RequestHandler): WebhookTransport {
   };
   return async (request) => {
     const url = new URL(request.url);
-    const res = await inject(dispatch, {
-      method: request.method,
-      url: `${url.pathname}${url.search}`,
-      headers: { ...request.headers, host: url.host },
-      ...(request.body !== undefined ? { payload: request.body } : {}),
-      signal: request.signal,
-    });
+    const res = await untilAborted(
+      inject(dispatch, {
+        method: request.method,
+        url: `${url.pathname}${url.search}`,
+        headers: { ...request.headers, host: url.host },
+        ...(request.body !== undefined ? { payload: request.body } : {}),
+        signal: request.signal,
+      }),
+      request.signal,
+    );
     const contentType = res.headers['content-type'];
     return {
       status: res.statusCode,
@@ -32,6 +35,29 @@ export function handlerTransport(handler: RequestHandler): WebhookTransport {
       body: res.payload,
     };
   };
+}
+
+/**
+ * The work's result, or the signal's reason once it aborts, as `fetch` does. light-my-request hands the signal to the
+ * request, but a handler that never answers still never settles the injection: the webhook's timeout would never
+ * fire, and the simulated clock, which waits for every pending webhook, would stop every call of the run.
+ */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
 }
 
 /**
