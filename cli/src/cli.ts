@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { databaseUrlProblem } from '@synthcall/analytics-sink';
 import { loadConversationEngineConfig } from '@synthcall/conversation-engine';
@@ -362,7 +363,13 @@ export function buildProgram(): Command {
           ? {
               // The console follows the run on its own bus group and serves the dataset folder as calls are written.
               watch: async (bus: EventBus, topics: typeof TOPICS) => {
-                const live = await watchBus({ bus, topics, group: 'console', source: opts.bus });
+                // Its own groups: two runs sharing a name would split the partitions and each miss calls.
+                const live = await watchBus({
+                  bus,
+                  topics,
+                  group: `synthcall-console-${randomUUID().slice(0, 8)}`,
+                  source: opts.bus,
+                });
                 consoleServer = await startConsole({
                   dataset: opts.out,
                   datasetMustExist: false,

@@ -294,6 +294,8 @@ describe('the console server', () => {
     expect(r.status).toBe(200);
     expect(r.headers['content-security-policy']).toContain("default-src 'none'");
     expect(r.body.toString('utf8')).toContain('Label fidelity report');
+    // The same sections as `synthcall report`, realism included.
+    expect(r.body.toString('utf8')).toContain('<h2>5. Realism</h2>');
   });
 
   it('says the live view has no run attached when none is', async () => {

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { computeFidelity } from '@synthcall/analytics-sink';
+import { computeRealism } from '../realism.js';
 import { readDataset, renderHtml } from '../report.js';
 import type { ConsoleAssets } from './assets.js';
 import type { ConsoleDataset } from './dataset.js';
@@ -137,7 +138,9 @@ export function createConsoleApp(deps: ConsoleDeps): ConsoleApp {
         const dataset = needDataset();
         const key = await dataset.version();
         if (report?.key !== key) {
-          const html = renderHtml(computeFidelity(await readDataset(dataset.dir)), { dir: dataset.dir });
+          // The same figures as `synthcall report`: fidelity and the realism section.
+          const calls = await readDataset(dataset.dir);
+          const html = renderHtml(computeFidelity(calls), { dir: dataset.dir }, computeRealism(calls));
           report = { key, html };
         }
         send(res, 200, 'text/html; charset=utf-8', report.html, { 'content-security-policy': REPORT_CSP });
