@@ -188,3 +188,22 @@ describe('a speaker addressing itself', () => {
     expect(verdict(text)).not.toMatchObject({ problem: 'wrong_role' });
   });
 });
+
+describe('a backchannel worded by a model', () => {
+  const listener: Move = { ...move('Mm-hm.', 'agent'), kind: 'backchannel' };
+  const verdict = (text: string) => checkRealized(listener, text, listener.line, { maxLineChars: 400 });
+
+  it.each(['Uh-huh.', 'Right, okay.', 'Yes, I see, go on.'])(
+    'may be any short acknowledgement: %s',
+    (text) => {
+      expect(verdict(text)).toEqual({ ok: true });
+    },
+  );
+
+  it.each([
+    'Yes, could you give me your account number?',
+    'Okay, I can see the charge of that amount on your account now.',
+  ])('is not a question or a new turn of its own: %s', (text) => {
+    expect(verdict(text)).toMatchObject({ ok: false, problem: 'off_move' });
+  });
+});

@@ -290,6 +290,13 @@ export function checkRealized(
   const meta = META.exec(text) ?? /[{}[\]<>*#]|\n/.exec(text);
   if (meta) return fail('meta_talk', `"${meta[0]}"`);
   if (breaksRole(move.role, text)) return fail('wrong_role', `the ${move.role} spoke as the other side`);
+  // A listener's "mm-hm" stays one: the director drops backchannels from what the other side plans from, so a
+  // question or a fact slipped into one would go unanswered.
+  if (move.kind === 'backchannel' && (words.length > 5 || text.includes('?')))
+    return fail(
+      'off_move',
+      `a backchannel of ${words.length} words${text.includes('?') ? ' with a question' : ''}`,
+    );
   if (options.speakerFirstName && addressesSelf(text, options.speakerFirstName))
     return fail('wrong_role', `the ${move.role} addressed itself as ${options.speakerFirstName}`);
 
