@@ -38,7 +38,10 @@ export interface RecordingRenderer {
 export interface TranscriptTurn {
   role: 'Customer' | 'Agent';
   startSec: number;
+  /** What the recogniser heard. */
   text: string;
+  /** What was said: the recording's time of the turn. */
+  spokenText?: string;
   voice: string;
   confidence: number;
 }

@@ -170,7 +170,14 @@ export class VoiceIntelligence {
           random: derivedRandom(this.t.options.seed, `${transcript.sid}:${i}`),
         });
         if (heard.trim() === '') continue;
-        turns.push({ role, startSec: segment.startSec, text: heard, voice: segment.voice, confidence });
+        turns.push({
+          role,
+          startSec: segment.startSec,
+          text: heard,
+          spokenText: segment.text,
+          voice: segment.voice,
+          confidence,
+        });
       }
       transcript.sentences = this.analyzer.sentences({
         turns,

@@ -23,6 +23,19 @@ const TURNS: SpokenTurn[] = [
 describe('buildSentences', () => {
   const sentences = buildSentences(TURNS, PARTICIPANTS, { random: createRandom('t') });
 
+  it('times a misheard turn by the words said, not by the words heard', () => {
+    const said = 'Oh, okay, that makes sense to me.';
+    const spoken: SpokenTurn = { role: 'Customer', startSec: 2, text: said, voice: 'Polly.Joanna-Neural' };
+    const asSaid = buildSentences([spoken], PARTICIPANTS, { random: createRandom('s') });
+    // The recogniser lost most of the words: the sentence still spans the stretch the caller spoke.
+    const heard = buildSentences([{ ...spoken, text: 'Oh, okay.', spokenText: said }], PARTICIPANTS, {
+      random: createRandom('s'),
+    });
+    expect(heard.map((s) => s.transcript)).toEqual(['Oh, okay.']);
+    expect(heard[0]?.start_time).toBe(asSaid[0]?.start_time);
+    expect(heard.at(-1)?.end_time).toBe(asSaid.at(-1)?.end_time);
+  });
+
   it('splits turns into sentences, orders them by time across channels and numbers them from 0', () => {
     expect(sentences.map((s) => [s.sentence_index, s.media_channel, s.transcript])).toEqual([
       [0, 2, 'Thanks for calling, how can I help?'],

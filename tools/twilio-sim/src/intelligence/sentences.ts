@@ -12,6 +12,11 @@ export interface SpokenTurn {
   startSec: number;
   /** What the transcript should say (apply ASR noise before, if wanted). */
   text: string;
+  /**
+   * What was actually said, when `text` is a recogniser's version of it: the sentences' times are the said words'
+   * stretch of the recording, with the heard words spread over it. A dropped or inserted word does not move the end.
+   */
+  spokenText?: string;
   /** The `<Say voice>`, for word timing; a default rate is used without it. */
   voice?: string;
   /** Recognition confidence 0–1; without it each sentence gets 0.90–0.98 from `random`. */
@@ -52,7 +57,7 @@ export function buildSentences(
   const out: TwilioSentence[] = [];
   for (const turn of ordered) {
     const channel = channelOf(turn.role);
-    const words = wordTimings(turn.text, turn.voice, turn.startSec);
+    const words = timedAsSpoken(turn);
     let next = 0;
     for (const sentenceText of splitSentences(turn.text)) {
       const count = wordTimings(sentenceText, turn.voice, 0).length;
@@ -79,6 +84,19 @@ export function buildSentences(
     }
   }
   return out;
+}
+
+/** The heard words' times within the stretch of the recording that the said words take. */
+function timedAsSpoken(turn: SpokenTurn): ReturnType<typeof wordTimings> {
+  const heard = wordTimings(turn.text, turn.voice, turn.startSec);
+  if (turn.spokenText === undefined || turn.spokenText === turn.text) return heard;
+  const said = wordTimings(turn.spokenText, turn.voice, turn.startSec);
+  const saidEnd = said.at(-1)?.endSec;
+  const heardEnd = heard.at(-1)?.endSec;
+  if (saidEnd === undefined || heardEnd === undefined || heardEnd <= turn.startSec) return heard;
+  const scale = (saidEnd - turn.startSec) / (heardEnd - turn.startSec);
+  const at = (sec: number) => turn.startSec + (sec - turn.startSec) * scale;
+  return heard.map((w) => ({ ...w, startSec: at(w.startSec), endSec: at(w.endSec) }));
 }
 
 function splitSentences(text: string): string[] {
