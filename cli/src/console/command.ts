@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { KafkaEventBus } from '@synthcall/event-bus';
-import { ConfluentSchemaRegistry, EventCodec, TOPICS } from '@synthcall/schemas';
+import { busFromConfig, type EventBus } from '@synthcall/event-bus';
+import { TOPICS } from '@synthcall/schemas';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { type LiveWatch, watchBus } from './live.js';
 import { type RunningConsole, startConsole } from './start.js';
@@ -82,16 +82,19 @@ export function addConsoleCommand(program: Command): void {
       }
       const signalled = untilSignalled();
       let live: LiveWatch | undefined;
-      let bus: KafkaEventBus | undefined;
+      let bus: EventBus | undefined;
       let running: RunningConsole | undefined;
       try {
         if (opts.bus === 'kafka') {
           const id = randomUUID().slice(0, 8);
-          bus = new KafkaEventBus({
-            brokers: String(opts.brokers).split(','),
-            clientId: `synthcall-console-${id}`,
-            codec: new EventCodec(new ConfluentSchemaRegistry({ url: opts.registry })),
-          });
+          bus = busFromConfig(
+            {
+              SYNTHCALL_BUS: 'kafka',
+              KAFKA_BROKERS: String(opts.brokers).split(','),
+              SCHEMA_REGISTRY_URL: opts.registry,
+            },
+            { clientId: `synthcall-console-${id}` },
+          );
           live = await watchBus({ bus, topics: TOPICS, group: `synthcall-console-${id}`, source: 'kafka' });
         }
         running = await startConsole({
