@@ -10,6 +10,7 @@ import { addConsoleCommand, consolePort, DEFAULT_CONSOLE_PORT, untilSignalled } 
 import { watchBus } from './console/live.js';
 import { type RunningConsole, startConsole } from './console/start.js';
 import { type GenerateSummary, generate } from './embedded.js';
+import { brokersOption, registryOption } from './kafka-options.js';
 import { realismLines } from './realism.js';
 import { summaryLines, writeReport } from './report.js';
 import { requestCalls, type SentRequest } from './request.js';
@@ -251,16 +252,8 @@ export function buildProgram(): Command {
         .choices(['memory', 'kafka'])
         .default('memory'),
     )
-    .addOption(
-      new Option('--brokers <list>', 'with --bus kafka: bootstrap servers')
-        .env('KAFKA_BROKERS')
-        .default('127.0.0.1:9092'),
-    )
-    .addOption(
-      new Option('--registry <url>', 'with --bus kafka: Confluent-compatible schema registry URL')
-        .env('SCHEMA_REGISTRY_URL')
-        .default('http://127.0.0.1:8080/apis/ccompat/v7'),
-    )
+    .addOption(brokersOption())
+    .addOption(registryOption())
     .option(
       '--isolated',
       'with --bus kafka: use topics and consumer groups of this run only (created and left behind)',

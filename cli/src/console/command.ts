@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { busFromConfig, type EventBus } from '@synthcall/event-bus';
 import { TOPICS } from '@synthcall/schemas';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { brokersOption, registryOption } from '../kafka-options.js';
 import { type LiveWatch, watchBus } from './live.js';
 import { type RunningConsole, startConsole } from './start.js';
 
@@ -42,16 +43,8 @@ export function addConsoleCommand(program: Command): void {
         'follow live calls: kafka (a `synthcall up` or a cluster); the in-process bus is `generate --console`',
       ).choices(['memory', 'kafka']),
     )
-    .addOption(
-      new Option('--brokers <list>', 'with --bus kafka: bootstrap servers')
-        .env('KAFKA_BROKERS')
-        .default('127.0.0.1:9092'),
-    )
-    .addOption(
-      new Option('--registry <url>', 'with --bus kafka: Confluent-compatible schema registry URL')
-        .env('SCHEMA_REGISTRY_URL')
-        .default('http://127.0.0.1:8080/apis/ccompat/v7'),
-    )
+    .addOption(brokersOption())
+    .addOption(registryOption())
     .option('-p, --port <port>', 'port to listen on (0 = any free port)', consolePort, DEFAULT_CONSOLE_PORT)
     .option(
       '--host <address>',
