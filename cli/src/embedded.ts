@@ -766,25 +766,36 @@ function summarize(
   };
 }
 
-/** Template lines by why the model's wording was not used, from the engine's own counter (what its metrics export). */
-async function templateReasons(registry: Registry): Promise<Record<string, number>> {
-  const metric = registry.getSingleMetric('synthcall_lines_realized_total');
-  const reasons: Record<string, number> = {};
-  for (const v of (await metric?.get())?.values ?? []) {
-    const reason = v.labels.reason;
-    if (v.labels.realized_by === 'template' && typeof reason === 'string' && reason !== 'none' && v.value > 0)
-      reasons[reason] = (reasons[reason] ?? 0) + v.value;
+/**
+ * One of the engine's counters (what its metrics export), summed by the value of one label over the series `keep`
+ * accepts; series at 0 are left out.
+ */
+async function counterSums(
+  registry: Registry,
+  name: string,
+  label: string,
+  keep: (labels: Record<string, string | number | undefined>) => boolean = () => true,
+): Promise<Record<string, number>> {
+  const sums: Record<string, number> = {};
+  for (const v of (await registry.getSingleMetric(name)?.get())?.values ?? []) {
+    const key = v.labels[label];
+    if (typeof key === 'string' && v.value > 0 && keep(v.labels)) sums[key] = (sums[key] ?? 0) + v.value;
   }
-  return reasons;
+  return sums;
 }
 
-/** The run's language-model tokens, from the engine's own counter (what its metrics export). */
+/** Template lines by why the model's wording was not used. */
+async function templateReasons(registry: Registry): Promise<Record<string, number>> {
+  return counterSums(
+    registry,
+    'synthcall_lines_realized_total',
+    'reason',
+    (l) => l.realized_by === 'template' && l.reason !== 'none',
+  );
+}
+
+/** The run's language-model tokens. */
 async function tokensUsed(registry: Registry): Promise<{ prompt: number; completion: number }> {
-  const metric = registry.getSingleMetric('synthcall_llm_tokens_total');
-  const tokens = { prompt: 0, completion: 0 };
-  for (const v of (await metric?.get())?.values ?? []) {
-    const kind = v.labels.kind;
-    if (kind === 'prompt' || kind === 'completion') tokens[kind] += v.value;
-  }
-  return tokens;
+  const tokens = await counterSums(registry, 'synthcall_llm_tokens_total', 'kind');
+  return { prompt: tokens.prompt ?? 0, completion: tokens.completion ?? 0 };
 }
