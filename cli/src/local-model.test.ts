@@ -76,7 +76,12 @@ async function run(args: string[], port: number, baseUrl?: string) {
     const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8')) as {
       config: { concurrency: number; provider: string; model: string };
     };
-    return { code, manifest, stderr: stderr.mock.calls.map((c) => String(c[0])).join('') };
+    return {
+      code,
+      manifest,
+      stderr: stderr.mock.calls.map((c) => String(c[0])).join(''),
+      stdout: stdout.mock.calls.map((c) => String(c[0])).join(''),
+    };
   } finally {
     stderr.mockRestore();
     stdout.mockRestore();
@@ -87,8 +92,12 @@ async function run(args: string[], port: number, baseUrl?: string) {
 describe('synthcall generate --provider openai on the local model server', () => {
   it('names the model the server says it serves and runs 2 calls at a time, its slots’ worth', async () => {
     const server = await localServer('some-local-model');
-    const { code, manifest, stderr } = await run([], server.port);
+    const { code, manifest, stderr, stdout } = await run([], server.port);
     expect(code).toBe(0);
+    // The summary says why each line was the director's: the two greetings, and the rest refused by the server.
+    const why = /template why (.*)/.exec(stdout)?.[1] ?? '';
+    expect(why).toContain('greeting 2');
+    expect(why).toMatch(/SYNTH_LLM_REQUEST_REJECTED \d+/);
     expect(stderr).toContain(`the local model server at http://127.0.0.1:${server.port}/v1`);
     expect(manifest.config).toMatchObject({ provider: 'openai', model: 'some-local-model', concurrency: 2 });
     expect(server.completions()).toBeGreaterThan(0);
