@@ -1,6 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import { loadAnalyticsSinkConfig } from '@synthcall/analytics-sink';
 import { loadOrchestratorConfig } from '@synthcall/orchestrator';
 import { loadTwimlGatewayConfig } from '@synthcall/twiml-gateway';
@@ -184,6 +187,50 @@ describe('children of up', () => {
     expect(reported).toEqual({ name: 'analytics-sink', code: 3, signal: null });
     await stopChild(survivor, 10_000);
   }, 30_000);
+});
+
+describe('a parent that dies without stopping its children', () => {
+  const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+  const tsNode = ['--conditions=@synthcall/source', '--import', 'tsx', '--input-type=module', '-e'];
+  /** Exited, or a zombie nobody has reaped yet: either way no longer running. */
+  const running = async (pid: number) => {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+    return stat !== undefined && stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  };
+
+  it('leaves no orphan: a child using the shutdown manager stops when up is SIGKILLed', async () => {
+    // The child is what every service's main does: a ShutdownManager with signal handlers, then it runs on.
+    const childCode = `import { ShutdownManager } from '@synthcall/shutdown';
+      const quiet = { info() {}, warn() {}, error() {} };
+      new ShutdownManager({ logger: quiet }).add('close', () => {}).installSignalHandlers();
+      console.log('child ready'); setInterval(() => {}, 1000);`;
+    const parentCode = `import { startChild } from './cli/src/up.ts';
+      const child = startChild('svc', ${JSON.stringify(tsNode)}.concat(${JSON.stringify(childCode)}), process.env,
+        (line) => console.log(line));
+      console.log('child pid ' + child.proc.pid);`;
+    const parent = spawn(process.execPath, [...tsNode, parentCode], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let childPid = 0;
+    await new Promise<void>((resolve, reject) => {
+      parent.once('exit', (code) => reject(new Error(`the parent exited early (${String(code)})`)));
+      createInterface({ input: parent.stdout }).on('line', (line) => {
+        const pid = /^child pid (\d+)$/.exec(line)?.[1];
+        if (pid) childPid = Number(pid);
+        if (line.endsWith('child ready')) resolve();
+      });
+    });
+    expect(await running(childPid)).toBe(true);
+
+    parent.kill('SIGKILL');
+    // Bounded: the child's shutdown is one empty step; 20 s covers a slow, busy machine.
+    const deadline = Date.now() + 20_000;
+    while ((await running(childPid)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    const orphaned = await running(childPid);
+    if (orphaned) process.kill(childPid, 'SIGKILL');
+    expect(orphaned).toBe(false);
+  }, 60_000);
 });
 
 describe('startUp', () => {

@@ -184,11 +184,13 @@ export function startChild(
   env: NodeJS.ProcessEnv,
   print: (line: string) => void,
 ): Child {
-  // Its own process group: a terminal's Ctrl-C reaches only `up`, which then stops the children in order.
+  // Its own process group: a terminal's Ctrl-C reaches only `up`, which then stops the children in order. The IPC
+  // channel is the child's lifeline: if `up` dies without stopping it (SIGKILL, its process group killed by a CI
+  // runner), the channel closes and the child shuts itself down instead of running on as an orphan.
   const proc = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     detached: true,
   });
   const tail: string[] = [];

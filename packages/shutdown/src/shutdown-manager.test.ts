@@ -194,6 +194,38 @@ describe('installSignalHandlers', () => {
     );
   });
 
+  it('shuts down when the parent that spawned it with an IPC channel goes away, and only then', async () => {
+    const parent = Object.assign(new EventEmitter(), { connected: true });
+    const exits: number[] = [];
+    const logger = recordingLogger();
+    const exited = new Promise<void>((resolve) => {
+      new ShutdownManager({ logger })
+        .add('close', () => {})
+        .installSignalHandlers({
+          source: signalSource(),
+          parent,
+          exit: (code) => {
+            exits.push(code);
+            resolve();
+          },
+        });
+    });
+    expect(parent.listenerCount('disconnect')).toBe(1);
+    parent.emit('disconnect');
+    await exited;
+    expect(exits).toEqual([0]);
+    expect(logger.lines[0]?.details).toMatchObject({ reason: 'parent gone' });
+
+    const orphanless = Object.assign(new EventEmitter(), { connected: false });
+    const uninstall = new ShutdownManager({ logger: recordingLogger() }).installSignalHandlers({
+      source: signalSource(),
+      parent: orphanless,
+      exit: () => {},
+    });
+    expect(orphanless.listenerCount('disconnect')).toBe(0);
+    uninstall();
+  });
+
   it('registers nothing until called, and the returned function removes the handlers', () => {
     const source = signalSource();
     const manager = new ShutdownManager({ logger: recordingLogger() });

@@ -32,9 +32,25 @@ export interface SignalSource {
   off(signal: NodeJS.Signals, listener: (signal: NodeJS.Signals) => void): unknown;
 }
 
+/**
+ * The IPC channel to the process that spawned this one, when there is one (`process` in production). A parent that
+ * dies without stopping its children (SIGKILL, a crash) closes the channel: `disconnect` fires and this process shuts
+ * down instead of running on as an orphan.
+ */
+export interface ParentChannel {
+  readonly connected: boolean;
+  once(event: 'disconnect', listener: () => void): unknown;
+  off(event: 'disconnect', listener: () => void): unknown;
+}
+
 export interface SignalHandlerOptions {
   signals?: readonly NodeJS.Signals[];
   source?: SignalSource;
+  /**
+   * Shut down when the parent's IPC channel closes; only watched when the process was spawned with one. Default:
+   * `process` when `source` is `process`, else none (a test's fake signals watch no real parent).
+   */
+  parent?: ParentChannel;
   /** Called once with the exit code after the last step. */
   exit?: (code: number) => void;
 }
@@ -100,23 +116,29 @@ export class ShutdownManager {
   /**
    * Turns the given signals into one shutdown followed by `exit(code)`. Call it from `main`; nothing is registered on
    * import. A repeated signal is logged and ignored: restarting would run the close steps twice. Returns a function
-   * that removes the handlers.
+   * that removes the handlers. A process spawned with an IPC channel (by `synthcall up`) also shuts down when that
+   * channel closes, so a parent killed outright leaves no orphans.
    */
   installSignalHandlers({
     signals = ['SIGTERM', 'SIGINT'],
     source = process,
+    parent = source === process ? process : undefined,
     exit = (code) => process.exit(code),
   }: SignalHandlerOptions = {}): () => void {
-    const onSignal = (signal: NodeJS.Signals) => {
+    const onSignal = (signal: NodeJS.Signals | 'parent gone') => {
       if (this.isShuttingDown) {
         this.#logger.warn({ signal }, 'shutdown already in progress; signal ignored');
         return;
       }
       void this.shutdown(signal).then(exit);
     };
+    const onParentGone = () => onSignal('parent gone');
+    const watched = parent?.connected ? parent : undefined;
+    watched?.once('disconnect', onParentGone);
     for (const signal of signals) source.on(signal, onSignal);
     return () => {
       for (const signal of signals) source.off(signal, onSignal);
+      watched?.off('disconnect', onParentGone);
     };
   }
 

@@ -102,5 +102,7 @@ export async function main(argv: string[]): Promise<void> {
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    // Spawned by `synthcall up` with an IPC channel: stop when that parent dies without stopping us.
+    if (process.connected) process.once('disconnect', stop);
   }).parseAsync(argv);
 }
