@@ -84,4 +84,38 @@ describe('retention: what the sim keeps of finished calls', () => {
       status: 404,
     });
   });
+
+  it('transcribes what a recording held even when the recording is forgotten while the transcript is queued', async () => {
+    const service = await h.client.intelligence.v2.services.create({ uniqueName: 'forgotten' });
+    const kept = await recordedCall('kept', service.sid);
+    const keptSentences = await h.client.intelligence.v2.transcripts(kept.transcriptSid).sentences.list();
+
+    const name = 'forgotten-mid-processing';
+    const common = { from: '+15550009999', conferenceRecord: 'record-from-start', endConferenceOnExit: true };
+    const customer = await h.client
+      .conferences(name)
+      .participants.create({ ...common, to: CUSTOMER_NUMBER, label: 'customer' });
+    await h.client.conferences(name).participants.create({ ...common, to: AGENT_NUMBER, label: 'agent' });
+    await h.sim.whenIdle();
+    const [recording] = await h.client.recordings.list({ conferenceSid: customer.conferenceSid });
+    if (!recording) throw new Error('no recording');
+    const transcript = await h.client.intelligence.v2.transcripts.create({
+      serviceSid: service.sid,
+      channel: {
+        media_properties: { source_sid: recording.sid },
+        participants: [
+          { channel_participant: 1, role: 'Customer' },
+          { channel_participant: 2, role: 'Agent' },
+        ],
+      },
+    });
+    // What retention does to the oldest recording, done while the transcript waits in its queue.
+    h.sim.telephony.recordings.delete(recording.sid);
+    await h.sim.whenIdle();
+
+    expect((await h.client.intelligence.v2.transcripts(transcript.sid).fetch()).status).toBe('completed');
+    const sentences = await h.client.intelligence.v2.transcripts(transcript.sid).sentences.list();
+    expect(keptSentences.length).toBeGreaterThan(0);
+    expect(sentences.map((s) => s.mediaChannel)).toEqual(keptSentences.map((s) => s.mediaChannel));
+  });
 });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { derivedRandom } from '../domain/random.js';
 import { twilioSignature } from '../domain/signature.js';
 import { badRequest, notFound } from '../errors.js';
+import type { RecordingRecord } from './model.js';
 import type { OperatorSpec, TranscriptAnalyzer, TranscriptTurn } from './ports.js';
 import type { Telephony } from './telephony.js';
 
@@ -129,7 +130,9 @@ export class VoiceIntelligence {
       operatorResults: [],
     };
     this.transcripts.set(transcript.sid, transcript);
-    this.t.track(this.process(transcript, service, sourceSid));
+    // The media is taken now, as Twilio fetches it when the transcript is created: a recording forgotten (retention)
+    // or deleted while the transcript is queued must not leave a completed transcript with no sentences.
+    this.t.track(this.process(transcript, service, recording));
     return transcript;
   }
 
@@ -142,7 +145,7 @@ export class VoiceIntelligence {
   private async process(
     transcript: TranscriptRecord,
     service: ServiceRecord,
-    recordingSid: string,
+    recording: RecordingRecord,
   ): Promise<void> {
     await this.t.clock.sleep(QUEUED_MS);
     if (transcript.status !== 'queued') return;
@@ -151,7 +154,6 @@ export class VoiceIntelligence {
     await this.t.clock.sleep(PROCESSING_MS);
     if (transcript.status !== 'in-progress') return;
     try {
-      const recording = this.t.recordings.get(recordingSid);
       const participants = (transcript.channel.participants ?? []).map((p) => ({
         channel: Number(p.channel_participant),
         role: typeof p.role === 'string' ? p.role : undefined,
@@ -161,7 +163,7 @@ export class VoiceIntelligence {
         return role === 'customer' ? 'Customer' : role === 'agent' ? 'Agent' : undefined;
       };
       const turns: TranscriptTurn[] = [];
-      for (const [i, segment] of (recording?.segments ?? []).entries()) {
+      for (const [i, segment] of recording.segments.entries()) {
         const role = roleOf(segment.channel);
         if (!role) continue;
         // The transcript is what a recogniser made of the recording: same noise model as live speech.
