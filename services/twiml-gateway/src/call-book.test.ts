@@ -78,7 +78,7 @@ describe('CallBook', () => {
     expect(b.call('live')?.ended).toBe(false);
     expect(b.reply('live', 'agent', 0)?.text).toBe('still talking');
     for (const id of ['c1', 'c2']) {
-      expect(b.call(id)).toBeUndefined();
+      expect(b.call(id)).toMatchObject({ ended: true, forgotten: true });
       expect(b.reply(id, 'agent', 0)).toBeUndefined();
     }
     expect(b.callIdOfConference('CF0')).toBeUndefined();
@@ -87,6 +87,23 @@ describe('CallBook', () => {
     expect(b.call('c4')?.ended).toBe(true);
     expect(b.reply('c3', 'customer', 1)?.text).toBe('bye');
     expect(b.callIdOfConference('CF3')).toBe('c4');
+  });
+
+  it('keeps a forgotten call ended: a late plan, reply, conference or end brings nothing back', () => {
+    const b = new CallBook({ ttlMs: 60_000, now: () => 0, retainEnded: 1 });
+    for (const id of ['c1', 'c2']) {
+      b.plan(exampleEvents(id).CallPlanned);
+      b.markEnded(id);
+    }
+    expect(b.size).toBe(1);
+    b.plan(exampleEvents('c1').CallPlanned);
+    expect(b.offerReply(replyEvent('c1', 'agent', 2, 'replayed')).accepted).toBe(false);
+    b.rememberConference('CF9', 'c1');
+    b.markEnded('c1');
+    expect(b.size).toBe(1);
+    expect(b.reply('c1', 'agent', 2)).toBeUndefined();
+    expect(b.callIdOfConference('CF9')).toBeUndefined();
+    expect(b.call('c1')).toMatchObject({ ended: true, endDecided: true, forgotten: true });
   });
 
   it('forgets calls after the TTL', () => {

@@ -12,7 +12,22 @@ export interface CallInfo {
   endDecided: boolean;
   /** Gateway fallback lines in a row, counted in `replies` order so every replica counts the same. */
   fallbackRun: number;
+  /**
+   * An ended call the book has forgotten (beyond `retainEnded`): only its id is kept, within the TTL, so a late or
+   * duplicate webhook or reply finds it ended instead of bringing it back as a new call.
+   */
+  forgotten: boolean;
 }
+
+/** What the book answers for a forgotten call: ended by a decision, nothing else known. */
+const FORGOTTEN: Readonly<CallInfo> = Object.freeze({
+  planned: true,
+  voices: Object.freeze({}),
+  ended: true,
+  endDecided: true,
+  fallbackRun: 0,
+  forgotten: true,
+});
 
 /** Who produced a reply: the engine, or a gateway replica that spoke a fallback because the engine was late. */
 export type ReplyOrigin = 'engine' | 'gateway';
@@ -51,6 +66,8 @@ export class CallBook {
   private readonly calls: TtlMap<CallInfo>;
   private readonly conferences: TtlMap<string>;
   private readonly conferencesOf: TtlMap<string[]>;
+  /** Ids of ended calls forgotten beyond `retainEnded`, kept for the TTL (an id, not the call). */
+  private readonly forgotten: TtlMap<true>;
   /** Ended calls in the order they ended; the oldest is forgotten beyond `retainEnded`. */
   private readonly ended = new Set<string>();
   private readonly retainEnded: number;
@@ -63,6 +80,7 @@ export class CallBook {
     this.calls = new TtlMap(options.ttlMs, options.now);
     this.conferences = new TtlMap(options.ttlMs, options.now);
     this.conferencesOf = new TtlMap(options.ttlMs, options.now);
+    this.forgotten = new TtlMap(options.ttlMs, options.now);
     this.retainEnded = options.retainEnded ?? Number.POSITIVE_INFINITY;
     this.onForget = options.onForget ?? (() => undefined);
   }
@@ -83,11 +101,13 @@ export class CallBook {
       this.replies.delete(oldest);
       for (const sid of this.conferencesOf.get(oldest) ?? []) this.conferences.delete(sid);
       this.conferencesOf.delete(oldest);
+      this.forgotten.set(oldest, true);
       this.onForget(oldest);
     }
   }
 
   plan(planned: CallPlanned): void {
+    if (this.forgotten.has(planned.callId)) return;
     const info = this.info(planned.callId);
     info.planned = true;
     info.voices.agent = { voice: planned.agent.voice, language: planned.agent.language };
@@ -101,6 +121,8 @@ export class CallBook {
    * call still ends it: the line already spoken for its turn stands, and the call's next webhook hangs up.
    */
   offerReply(reply: ReplyReady, origin: ReplyOrigin = 'engine'): { winner: ReplyReady; accepted: boolean } {
+    // A replayed or late reply of a call already ended and forgotten: the call stays over.
+    if (this.forgotten.has(reply.callId)) return { winner: reply, accepted: false };
     const key = turnKey(reply.callId, reply.role, reply.turn);
     const existing = this.replies.get(reply.callId)?.get(key);
     if (existing) {
@@ -144,11 +166,12 @@ export class CallBook {
     return this.replies.get(callId)?.get(turnKey(callId, role, turn));
   }
 
-  call(callId: string): CallInfo | undefined {
-    return this.calls.get(callId);
+  call(callId: string): Readonly<CallInfo> | undefined {
+    return this.calls.get(callId) ?? (this.forgotten.has(callId) ? FORGOTTEN : undefined);
   }
 
   markEnded(callId: string): void {
+    if (this.forgotten.has(callId)) return;
     const info = this.info(callId);
     info.ended = true;
     this.calls.set(callId, info);
@@ -168,6 +191,7 @@ export class CallBook {
   }
 
   rememberConference(conferenceSid: string, callId: string): void {
+    if (this.forgotten.has(callId)) return;
     this.conferences.set(conferenceSid, callId);
     const sids = this.conferencesOf.get(callId) ?? [];
     if (!sids.includes(conferenceSid)) sids.push(conferenceSid);
@@ -202,6 +226,7 @@ export class CallBook {
         ended: false,
         endDecided: false,
         fallbackRun: 0,
+        forgotten: false,
       }
     );
   }

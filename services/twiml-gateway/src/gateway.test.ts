@@ -753,6 +753,29 @@ describe('twiml-gateway: status callbacks', () => {
     ]);
   });
 
+  it('answers a late duplicate conference end of a forgotten call without ending it a second time', async () => {
+    const h = await harness({ env: { CALL_RETAIN_ENDED: '1' } });
+    await h.plan('call-1');
+    await conference(h, 'conference-start', 1);
+    const end = { ReasonConferenceEnded: 'conference-ended-via-api' };
+    await conference(h, 'conference-end', 2, end);
+    // A newer call ends: the book keeps one ended call, so call-1 is forgotten.
+    await h.plan('call-2');
+    await h.reply('call-2', 'agent', 4, 'Goodbye.', {
+      endCall: true,
+      endReason: 'resolved',
+      endedBy: 'agent',
+    });
+
+    expect((await conference(h, 'conference-end', 2, end)).status).toBe(204);
+    const ofCall1 = (await h.published(TOPICS.callEvents)).filter((e) => e.callId === 'call-1');
+    // One end of call: the redelivery neither re-creates the call nor reports a second unplanned end.
+    expect(ofCall1.filter((e) => e.type === 'call_ended')).toHaveLength(1);
+    // A late turn webhook of the forgotten call hangs up.
+    const verbs = await twiml(await h.post(gatherPath('call-1', 'agent', 3), { CallSid: AGENT_SID }));
+    expect(verbs.map((v) => v.name)).toEqual(['Hangup']);
+  });
+
   it('refuses a conference callback whose name does not make a valid callId', async () => {
     const h = await harness();
     const res = await h.post('/twilio/status/conference', {
