@@ -2,11 +2,10 @@
 // Uses KAFKA_BROKERS + SCHEMA_REGISTRY_URL when set, otherwise starts the local stack (tools/stack) on free ports
 // and stops it afterwards. Prints figures; asserts nothing (targets are tracked in docs/benchmarks.md).
 //   npm run bench -w @synthcall/event-bus        (ROUNDTRIPS=500 MESSAGES=5000 to change the sizes)
-import { bindTopic, ConfluentSchemaRegistry, EventCodec, exampleEvents } from '@synthcall/schemas';
+import { bindTopic, exampleEvents } from '@synthcall/schemas';
 import { benchmarkKafka } from '@synthcall/stack';
 import { Kafka, logLevel } from 'kafkajs';
-import { KafkaEventBus } from '../src/kafka-event-bus.js';
-import { MemoryEventBus } from '../src/memory-event-bus.js';
+import { busFromConfig } from '../src/from-config.js';
 import type { EventBus } from '../src/port.js';
 
 const env = process.env;
@@ -91,12 +90,10 @@ async function main(): Promise<void> {
   await admin.disconnect();
 
   const kafkaBus = () =>
-    new KafkaEventBus({
-      brokers: [brokers as string],
-      clientId: run,
-      codec: new EventCodec(new ConfluentSchemaRegistry({ url: registryUrl as string })),
-      deadLetterTopic: bindTopic('DeadLetter', `${run}-dl`),
-    });
+    busFromConfig(
+      { SYNTHCALL_BUS: 'kafka', KAFKA_BROKERS: brokers.split(','), SCHEMA_REGISTRY_URL: registryUrl },
+      { clientId: run, deadLetterTopic: bindTopic('DeadLetter', `${run}-dl`) },
+    );
   try {
     const results: string[] = [];
     {
@@ -116,7 +113,7 @@ async function main(): Promise<void> {
       await bus.close();
     }
     {
-      const bus = new MemoryEventBus();
+      const bus = busFromConfig({ SYNTHCALL_BUS: 'memory' }, { clientId: run });
       const lat = await roundTrips(bus, 'mem-rt', ROUNDTRIPS);
       const tp = await throughput(bus, 'mem-tp', MESSAGES);
       results.push(

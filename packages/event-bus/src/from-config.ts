@@ -19,8 +19,14 @@ export type BusOptions = { clientId: string } & Omit<KafkaEventBusOptions, 'brok
  * The one place a bus is built from config: Kafka with the schema registry's Avro codec when `SYNTHCALL_BUS=kafka`
  * (KAFKA_CLIENT_ID, when set, overrides `clientId`), else the in-process bus. Config validation
  * (`requireKafkaSettings`) guarantees the brokers and registry when Kafka is chosen; they are checked again here,
- * because callers outside a service (the CLI) build the config themselves.
+ * because callers outside a service (the CLI) build the config themselves. A config that says `kafka` in its type
+ * gets the `KafkaEventBus` type back (the tests and benches use its `sendRaw`).
  */
+export function busFromConfig(
+  config: BusConfig & { SYNTHCALL_BUS: 'kafka' },
+  options: BusOptions,
+): KafkaEventBus;
+export function busFromConfig(config: BusConfig, options: BusOptions): EventBus;
 export function busFromConfig(config: BusConfig, options: BusOptions): EventBus {
   const { clientId, dropConsumed, ...kafka } = options;
   if (config.SYNTHCALL_BUS === 'memory') {

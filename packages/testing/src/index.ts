@@ -1,12 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { KafkaEventBus, type KafkaEventBusOptions } from '@synthcall/event-bus';
-import {
-  bindTopic,
-  ConfluentSchemaRegistry,
-  EventCodec,
-  type EventSchemaName,
-  type TopicBinding,
-} from '@synthcall/schemas';
+import { type BusOptions, busFromConfig, type KafkaEventBus } from '@synthcall/event-bus';
+import { bindTopic, type EventSchemaName, type TopicBinding } from '@synthcall/schemas';
 import { Kafka, logLevel } from 'kafkajs';
 import { inject } from 'vitest';
 
@@ -94,8 +88,8 @@ export async function freshTopic<S extends EventSchemaName>(
   return topic;
 }
 
-/** A KafkaEventBus on the integration broker and registry, with its own dead-letter topic. */
-export async function kafkaBusForTest(overrides: Partial<KafkaEventBusOptions> = {}): Promise<{
+/** A Kafka bus (built by `busFromConfig`, as the services build theirs) on the integration broker and registry, with its own dead-letter topic. */
+export async function kafkaBusForTest(overrides: Partial<BusOptions> = {}): Promise<{
   bus: KafkaEventBus;
   deadLetters: TopicBinding<'DeadLetter'>;
   brokers: string;
@@ -103,13 +97,10 @@ export async function kafkaBusForTest(overrides: Partial<KafkaEventBusOptions> =
 }> {
   const { brokers, registryUrl } = integrationEnv();
   const deadLetters = await freshTopic(brokers, 'DeadLetter', 1);
-  const bus = new KafkaEventBus({
-    brokers: brokers.split(','),
-    clientId: uniqueName('it-client'),
-    codec: new EventCodec(new ConfluentSchemaRegistry({ url: registryUrl })),
-    deadLetterTopic: deadLetters,
-    ...overrides,
-  });
+  const bus = busFromConfig(
+    { SYNTHCALL_BUS: 'kafka', KAFKA_BROKERS: brokers.split(','), SCHEMA_REGISTRY_URL: registryUrl },
+    { clientId: uniqueName('it-client'), deadLetterTopic: deadLetters, ...overrides },
+  );
   return { bus, deadLetters, brokers, registryUrl };
 }
 
