@@ -476,6 +476,50 @@ describe('conversation engine', () => {
     expect(new Set(truths.map((t) => t.eventId)).size).toBe(2);
   });
 
+  it('ignores a replayed plan or utterance of an ended call it has dropped from memory: no second call, no dead letter', async () => {
+    const bus = new MemoryEventBus();
+    const replies: ReplyReady[] = [];
+    await bus.subscribe({
+      topic: TOPICS.replies,
+      group: 'test',
+      handler: async (e) => void replies.push(e.value),
+    });
+    const engine = await startEngine(
+      bus,
+      new BusChangelogStateStore({ bus, retainEnded: 1 }),
+      new ScriptedLlmProvider(),
+    );
+    const runToEnd = async (callId: string) => {
+      const mine = () => replies.filter((r) => r.callId === callId);
+      await bus.publish(TOPICS.calls, callId, plannedCall({ callId, eventId: `planned-${callId}` }));
+      await bus.idle();
+      for (let i = 0; i < 60 && !mine().at(-1)?.endCall; i++) {
+        const last = mine().at(-1) as ReplyReady;
+        const role = last.role === 'agent' ? 'customer' : 'agent';
+        const utterance = {
+          ...heard(role, last.turn, last.text),
+          callId,
+          eventId: `${callId}:${role}:${last.turn}`,
+        };
+        await bus.publish(TOPICS.utterances, callId, utterance);
+        await bus.idle();
+      }
+      expect(mine().at(-1)?.endCall).toBe(true);
+      return mine().length;
+    };
+    const linesOfCall1 = await runToEnd('call-1');
+    await runToEnd('call-2');
+    // One ended call is held: call-1 is dropped from memory.
+    expect(engine.state('call-1')).toBeUndefined();
+
+    await bus.publish(TOPICS.calls, 'call-1', plannedCall());
+    await bus.publish(TOPICS.utterances, 'call-1', heard('customer', 0, 'a replayed greeting'));
+    await bus.idle();
+    expect(replies.filter((r) => r.callId === 'call-1')).toHaveLength(linesOfCall1);
+    expect(engine.state('call-1')).toBeUndefined();
+    expect(bus.messages(TOPICS.deadLetters.name)).toEqual([]);
+  });
+
   it('publishes the ground truth of a call whose first attempt failed after the end was stored, when the utterance is redelivered', async () => {
     const bus = new MemoryEventBus();
     const truths: GroundTruthRecorded[] = [];

@@ -196,7 +196,8 @@ export class ConversationEngine {
 
   async onCallPlanned(planned: CallPlanned): Promise<void> {
     await this.exclusive(planned.callId, async () => {
-      if (this.deps.store.get(planned.callId)) return; // redelivered: the greeting was already produced
+      // Redelivered: the greeting was already produced, or the call is over and long since dropped from memory.
+      if (this.deps.store.get(planned.callId) || this.deps.store.forgotten(planned.callId)) return;
       const started = this.deps.now();
       const context = this.contextFor(planned.callId, planned.customer.id, planned.agent.id, {
         seed: planned.seed,
@@ -224,6 +225,13 @@ export class ConversationEngine {
     await this.exclusive(heard.callId, async () => {
       const log = callLogger(this.deps.logger, heard.callId);
       const state = this.deps.store.get(heard.callId);
+      if (!state && this.deps.store.forgotten(heard.callId)) {
+        log.info(
+          { role: heard.role, turn: heard.turn },
+          'utterance of a call that ended long ago: not answered',
+        );
+        return;
+      }
       if (!state)
         throw new EngineError(
           'SYNTH_CALL_UNKNOWN',

@@ -26,6 +26,8 @@ export interface BusChangelogStateStoreOptions {
 }
 
 export const DEFAULT_RETAIN_ENDED = 1_000;
+/** How many dropped calls' ids are remembered per call held: an id costs far less than a call's state. */
+const FORGOTTEN_PER_RETAINED = 20;
 
 /**
  * State on the compacted `conversation-state` topic, keyed by callId. `load` reads it from the beginning under an
@@ -36,6 +38,8 @@ export class BusChangelogStateStore implements StateStore {
   private readonly states = new Map<string, CallState>();
   /** Ended calls in the order they ended: the first is dropped when there are more than `retainEnded`. */
   private readonly ended = new Set<string>();
+  /** Ids of ended calls dropped from memory, the newest `FORGOTTEN_PER_RETAINED × retainEnded` (ids only). */
+  private readonly dropped = new Set<string>();
   private readonly topic: TopicBinding<'ConversationState'>;
   private readonly partitions: number;
   private readonly instanceId: string;
@@ -117,7 +121,16 @@ export class BusChangelogStateStore implements StateStore {
       if (this.ended.size <= limit) break;
       this.ended.delete(oldest);
       this.states.delete(oldest);
+      this.dropped.add(oldest);
     }
+    for (const oldest of this.dropped) {
+      if (this.dropped.size <= limit * FORGOTTEN_PER_RETAINED) break;
+      this.dropped.delete(oldest);
+    }
+  }
+
+  forgotten(callId: string): boolean {
+    return this.dropped.has(callId);
   }
 
   /** After the rebuild: `ended` put in the order of the calls' last update, then the oldest dropped. */

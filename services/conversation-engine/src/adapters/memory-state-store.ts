@@ -11,6 +11,11 @@ export class MemoryStateStore implements StateStore {
     return this.states.get(callId);
   }
 
+  /** Nothing is dropped here. */
+  forgotten(_callId: string): boolean {
+    return false;
+  }
+
   async put(state: CallState): Promise<void> {
     this.states.set(state.callId, state);
   }

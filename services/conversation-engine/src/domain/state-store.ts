@@ -8,6 +8,11 @@ export interface StateStore {
   load(): Promise<void>;
   get(callId: string): CallState | undefined;
   put(state: CallState): Promise<void>;
+  /**
+   * True for an ended call whose state the store no longer holds in memory (dropped beyond its retention): a late
+   * or replayed event of it must be ignored, never taken for a new call.
+   */
+  forgotten(callId: string): boolean;
   /** Calls not ended yet (for the active-calls gauge after a restart). */
   active(): CallState[];
   close(): Promise<void>;
