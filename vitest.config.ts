@@ -1,4 +1,8 @@
 import { defineConfig } from 'vitest/config';
+import { requireNode } from './cli/bin/require-node.js';
+
+// `npm test` on an older Node stops here with what to install, before a test fails inside a dependency.
+requireNode();
 
 // Two tiers (STYLE.md §5): `unit` runs co-located *.test.ts with fakes; `integration` runs *.int.test.ts against a
 // real Kafka broker and schema registry that the global setup provides (env, testcontainers, or the local stack).

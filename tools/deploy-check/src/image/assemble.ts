@@ -18,6 +18,8 @@ export type ImageName = ServiceName | (typeof TOOL_IMAGES)[number];
  */
 const RUNTIME_ASSETS: Readonly<Record<string, readonly string[]>> = {
   '@synthcall/schemas': ['avro'],
+  // bin/synthcall.js checks the Node version through it before loading the CLI.
+  '@synthcall/cli': ['bin/require-node.js'],
 };
 
 export class AssembleError extends Error {
