@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { StackError } from './errors.js';
+import { provision } from './provision.js';
 import { DEFAULT_PORTS, DEFAULT_STACK_DIR, readState, startLocalStack, stopLocalStack } from './stack.js';
 import { APICURIO_VERSION, KAFKA_VERSION } from './versions.js';
 
@@ -13,6 +14,8 @@ Commands:
   down     stop exactly the processes 'up' started (by pid) and remove their data (${DEFAULT_STACK_DIR})
   status   print whether the stack runs, and its addresses
   env      print export lines for KAFKA_BROKERS and SCHEMA_REGISTRY_URL
+  provision  create the topics (existing ones are left alone) and register the schemas on the Kafka of KAFKA_BROKERS
+           and the registry of SCHEMA_REGISTRY_URL (a running cluster: the provision-topics Job of deploy/k8s)
 
 Ports: Kafka ${DEFAULT_PORTS.kafka} (controller ${DEFAULT_PORTS.controller}), registry ${DEFAULT_PORTS.registry} (management ${DEFAULT_PORTS.registryManagement}).
 Needs: Java 17+ for Kafka, Java 21+ for Apicurio (set SYNTHCALL_REGISTRY_JAVA_HOME, or it is looked up under
@@ -62,6 +65,20 @@ async function main(argv: string[]): Promise<number> {
       console.log(`${prefix}SCHEMA_REGISTRY_URL=${state.registryUrl}`);
       if (command === 'status')
         console.log(`pids: kafka ${state.kafkaPid}, registry ${state.registryPid}; since ${state.startedAt}`);
+      return 0;
+    }
+    case 'provision': {
+      const brokers = env.KAFKA_BROKERS;
+      const registryUrl = env.SCHEMA_REGISTRY_URL;
+      if (!brokers || !registryUrl) {
+        console.error(
+          'provision needs KAFKA_BROKERS and SCHEMA_REGISTRY_URL (the Kafka and registry to provision)',
+        );
+        return 2;
+      }
+      const done = await provision({ brokers, registryUrl });
+      log(`topics created: ${done.created.join(', ') || 'none'}; existing: ${done.existing.length}`);
+      log(`schemas registered: ${done.subjects.length}`);
       return 0;
     }
     default:

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
+import { join, posix } from 'node:path';
 import { TOPICS, topicSpecs } from '@synthcall/schemas';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -13,6 +13,7 @@ import {
   type Overlay,
   parseManifests,
   REPO_ROOT,
+  STRIMZI_OVERLAYS,
   validateManifest,
   validateManifests,
 } from './manifests.js';
@@ -27,7 +28,11 @@ type Container = {
   resources?: { requests?: unknown; limits?: unknown };
   securityContext?: { readOnlyRootFilesystem?: boolean; allowPrivilegeEscalation?: boolean };
 };
-type PodSpec = { securityContext?: { runAsNonRoot?: boolean }; containers: Container[] };
+type PodSpec = {
+  securityContext?: { runAsNonRoot?: boolean };
+  hostNetwork?: boolean;
+  containers: (Container & { imagePullPolicy?: string; ports?: { name: string; containerPort: number }[] })[];
+};
 const podSpec = (m: Manifest) => (m.spec as { template: { spec: PodSpec } }).template.spec;
 const find = (ms: Manifest[], kind: string, name?: string) =>
   ms.filter((m) => m.kind === kind && (name === undefined || m.metadata.name === name));
@@ -51,7 +56,7 @@ const overlay = (name: Overlay) => built.get(name)?.manifests ?? [];
 describe.each(OVERLAYS)('overlay %s', (name) => {
   it('builds with kustomize and every manifest passes its schema (core kinds and CRDs)', async () => {
     const manifests = overlay(name);
-    expect(manifests.length).toBeGreaterThan(20);
+    expect(manifests.length).toBeGreaterThan(15);
     const yaml = built.get(name)?.yaml ?? '';
     expect(await validateManifests(yaml, crds)).toEqual([]);
     // Every object the strict check skipped has a CRD schema; every other one was decoded strictly.
@@ -84,14 +89,6 @@ describe.each(OVERLAYS)('overlay %s', (name) => {
     expect(configValue(overlay(name), 'synthcall-common', 'SYNTHCALL_BUS')).toBe('kafka');
   });
 
-  it('serves the gateway through an Ingress whose host and scheme are those of GATEWAY_PUBLIC_URL', () => {
-    const url = new URL(configValue(overlay(name), 'synthcall-gateway-url', 'GATEWAY_PUBLIC_URL') ?? 'x:');
-    const [ingress] = find(overlay(name), 'Ingress', 'twiml-gateway');
-    const spec = ingress?.spec as { rules: { host: string }[]; tls?: { hosts: string[] }[] };
-    expect(spec.rules.map((r) => r.host)).toEqual([url.hostname]);
-    expect(url.protocol === 'https:').toBe((spec.tls ?? []).some((t) => t.hosts.includes(url.hostname)));
-  });
-
   it('runs only images the Dockerfile builds, each command a file of that image', async () => {
     const packages = await workspacePackages(REPO_ROOT);
     const buildable: readonly string[] = [...SERVICES, ...TOOL_IMAGES];
@@ -101,20 +98,41 @@ describe.each(OVERLAYS)('overlay %s', (name) => {
         : [],
     );
     expect(ours.length).toBeGreaterThanOrEqual(SERVICES.length + 1);
+    // The local overlay also runs images made without the Dockerfile: Kafka and Apicurio by tools/containers, the
+    // others from tools/cluster/images/<image>.Dockerfile.
+    const containersScript = await readFile(join(REPO_ROOT, 'tools/containers/containers.sh'), 'utf8');
+    const clusterImages = await readdir(join(REPO_ROOT, 'tools/cluster/images'));
     for (const container of ours) {
       const image = /^synthcall\/([^:]+):/.exec(container.image)?.[1] ?? '';
-      expect(buildable, container.image).toContain(image);
+      if (!buildable.includes(image)) {
+        expect(name, container.image).toBe('local');
+        const made =
+          containersScript.includes(`synthcall/${image}:`) || clusterImages.includes(`${image}.Dockerfile`);
+        expect(made, container.image).toBe(true);
+        continue;
+      }
       const closure = runtimeClosure(packages, image as Parameters<typeof runtimeClosure>[1]);
       const files = runtimeFiles(closure);
       const [node, script] = (container as { command?: string[] }).command ?? ['node', 'dist/main.js'];
       expect(node).toBe('node');
-      const appDir = closure[0]?.dir ?? '';
+      // The script is relative to the image's working directory (the app's folder); it may name another package's.
+      const path = posix.join(closure[0]?.dir ?? '', script ?? '');
       // dist/ is copied whole; any other script must be one of the copied paths itself.
       expect(
-        files.some((f) => f === `${appDir}/${script}` || `${appDir}/${script}`.startsWith(`${f}/`)),
+        files.some((f) => f === path || path.startsWith(`${f}/`)),
         `${container.image} ${script}`,
       ).toBe(true);
     }
+  });
+});
+
+describe.each(STRIMZI_OVERLAYS)('overlay %s (Strimzi)', (name) => {
+  it('serves the gateway through an Ingress whose host and scheme are those of GATEWAY_PUBLIC_URL', () => {
+    const url = new URL(configValue(overlay(name), 'synthcall-gateway-url', 'GATEWAY_PUBLIC_URL') ?? 'x:');
+    const [ingress] = find(overlay(name), 'Ingress', 'twiml-gateway');
+    const spec = ingress?.spec as { rules: { host: string }[]; tls?: { hosts: string[] }[] };
+    expect(spec.rules.map((r) => r.host)).toEqual([url.hostname]);
+    expect(url.protocol === 'https:').toBe((spec.tls ?? []).some((t) => t.hosts.includes(url.hostname)));
   });
 
   it('declares one KafkaTopic per topic of the manifest, with its partitions and configs, on the cluster it runs', () => {
@@ -153,6 +171,75 @@ describe('the dev overlay', () => {
     expect(configValue(dev, 'synthcall-llm', 'LLM_PROVIDER')).toBe('scripted');
     const pools = find(dev, 'KafkaNodePool');
     expect(pools.map((p) => p.spec)).toMatchObject([{ replicas: 1, roles: ['controller', 'broker'] }]);
+  });
+});
+
+describe('the local overlay (npm run cluster:up)', () => {
+  const local = () => overlay('local');
+  const workloads = () => local().filter((m) => ['Deployment', 'StatefulSet', 'Job'].includes(m.kind));
+
+  it('holds only built-in kinds, every one decoded strictly (the bare cluster runs no operator)', async () => {
+    const strict = await checkStrictFields(built.get('local')?.yaml ?? '');
+    expect(strict.skippedKinds).toEqual([]);
+    expect(strict.checked).toBe(local().length);
+    expect(find(local(), 'Ingress')).toEqual([]);
+  });
+
+  it('runs every pod on the node network from a local image, each port its own, all on 127.0.0.1', () => {
+    const ports: number[] = [];
+    for (const m of workloads()) {
+      const spec = podSpec(m);
+      expect(spec.hostNetwork, m.metadata.name).toBe(true);
+      for (const c of spec.containers) {
+        expect(c.imagePullPolicy, c.name).toBe('Never');
+        // The pod's IP is the node's address, where nothing listens: each probe must name the loopback host.
+        for (const probe of [c.readinessProbe, c.livenessProbe].filter(Boolean) as Record<
+          string,
+          { host?: string }
+        >[])
+          expect(Object.values(probe).find((v) => typeof v === 'object')?.host, c.name).toBe('127.0.0.1');
+        ports.push(...(c.ports ?? []).map((p) => p.containerPort));
+      }
+    }
+    expect(ports.length).toBeGreaterThanOrEqual(10);
+    expect(new Set(ports).size).toBe(ports.length);
+    expect(configValue(local(), 'synthcall-common', 'OPS_HOST')).toBe('127.0.0.1');
+    const brokers = configValue(local(), 'synthcall-common', 'KAFKA_BROKERS') ?? '';
+    const registry = new URL(configValue(local(), 'synthcall-common', 'SCHEMA_REGISTRY_URL') ?? 'x:');
+    const gateway = new URL(configValue(local(), 'synthcall-gateway-url', 'GATEWAY_PUBLIC_URL') ?? 'x:');
+    for (const [host, port] of [
+      brokers.split(':'),
+      [registry.hostname, registry.port],
+      [gateway.hostname, gateway.port],
+    ])
+      expect(ports, `${host}:${port}`).toContain(Number(port));
+    expect([brokers.split(':')[0], registry.hostname, gateway.hostname]).toEqual([
+      '127.0.0.1',
+      '127.0.0.1',
+      '127.0.0.1',
+    ]);
+  });
+
+  it('runs Kafka as a KRaft StatefulSet of the local image and provisions the topics with tools/stack', () => {
+    const [kafka] = find(local(), 'StatefulSet', 'kafka');
+    expect(podSpec(kafka as Manifest).containers[0]?.image).toMatch(/^synthcall\/kafka:/);
+    expect(find(local(), 'KafkaTopic')).toEqual([]);
+    const [job] = find(local(), 'Job', 'provision-topics');
+    const container = podSpec(job as Manifest).containers[0] as unknown as { command: string[] };
+    expect(container.command.slice(-2)).toEqual(['../tools/stack/dist/cli.js', 'provision']);
+  });
+
+  it("scrapes every service's ops port with Prometheus", () => {
+    const config = configValue(local(), 'prometheus-config', 'prometheus.yml') ?? '';
+    for (const service of SERVICES) {
+      const [deployment] = find(local(), 'Deployment', service);
+      const ops = podSpec(deployment as Manifest).containers[0]?.ports?.find((p) => p.name === 'ops');
+      expect(config, service).toMatch(
+        new RegExp(
+          `job_name: ${service}\\n\\s+static_configs: \\[\\{ targets: \\["127\\.0\\.0\\.1:${ops?.containerPort}"\\] \\}\\]`,
+        ),
+      );
+    }
   });
 });
 

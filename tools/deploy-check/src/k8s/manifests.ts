@@ -11,8 +11,10 @@ import { checkStrictFields } from './strict-fields.js';
 const run = promisify(execFile);
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
-export const OVERLAYS = ['dev', 'prod'] as const;
+export const OVERLAYS = ['dev', 'prod', 'local'] as const;
 export type Overlay = (typeof OVERLAYS)[number];
+/** The overlays that run Kafka through Strimzi (KafkaTopics) and serve the gateway through an Ingress. */
+export const STRIMZI_OVERLAYS = ['dev', 'prod'] as const satisfies readonly Overlay[];
 
 /** Installed by `tools/deploy-check/install-tools.sh` (called from .ci/run); pinned there. */
 export const KUSTOMIZE_BIN = join(REPO_ROOT, 'tools/deploy-check/.bin/kustomize');
