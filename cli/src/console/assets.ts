@@ -30,8 +30,11 @@ const INDEX_HTML = `<!doctype html>
 `;
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-/** The browser app's sources: present in a source checkout, absent from a built install. */
-const UI_SOURCE = join(here, 'ui');
+/**
+ * The browser app's sources: present in a source checkout, absent from a built install. Found the same way from
+ * src/console/ and from dist/console/ (the synthcall bin runs the compiled CLI in a checkout too).
+ */
+const UI_SOURCE = fileURLToPath(new URL('../../src/console/ui', import.meta.url));
 /** Where `npm run build` puts the prebuilt bundle beside the compiled server. */
 const UI_BUILT = join(here, 'ui-build');
 /** Bundles built from the sources, one folder per content hash (cli/node_modules/.cache). */
