@@ -283,6 +283,8 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       // Ended calls, conferences, recordings and transcripts the gateway may still look up are the last few dozen;
       // older ones are forgotten so memory does not grow with the run. --audio downloads every recording at the end.
       retainFinished: o.audio ? Number.POSITIVE_INFINITY : retainFinished,
+      // Voice Intelligence on the second core: the main thread runs every call in flight.
+      transcriptionThreads: 1,
       onError: (err: unknown) => logger.error({ err }, 'twilio-sim background error'),
     });
     cleanups.push(() => sim.close());

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { audioRecognizer, audioRecordingRenderer, audioSpeechTiming } from './adapters/audio-module.js';
 import { moduleTranscriptAnalyzer } from './adapters/intelligence-module.js';
+import { workerTranscriber } from './adapters/transcription-workers.js';
 import { seededRandom } from './domain/random.js';
 import { isSid } from './domain/sid.js';
 import { type Clock, RealtimeClock, VirtualClock } from './engine/clock.js';
@@ -11,6 +12,7 @@ import type {
   TranscriptAnalyzer,
 } from './engine/ports.js';
 import { Telephony } from './engine/telephony.js';
+import { inThreadTranscriber } from './engine/transcription.js';
 import { VoiceIntelligence } from './engine/voice-intelligence.js';
 import { fetchTransport, type WebhookTransport } from './engine/webhooks.js';
 import { SimError } from './errors.js';
@@ -73,6 +75,12 @@ export interface TwilioSimOptions {
   recognizer?: SpeechRecognizer;
   renderer?: RecordingRenderer;
   analyzer?: TranscriptAnalyzer;
+  /**
+   * Voice Intelligence (recognition, sentences, operator results) on this many worker threads instead of the main
+   * thread, with the default recogniser and analysis (not with a custom `recognizer` or `analyzer`). Same results;
+   * default 0 (the main thread).
+   */
+  transcriptionThreads?: number;
   onError?: (error: unknown) => void;
 }
 
@@ -119,6 +127,20 @@ export function validateOptions(options: TwilioSimOptions): void {
       status: 0,
     });
   }
+  const threads = options.transcriptionThreads ?? 0;
+  if (!(Number.isInteger(threads) && threads >= 0)) {
+    throw new SimError('SYNTH_SIM_CONFIG_INVALID', 'transcriptionThreads must be a whole number ≥ 0', {
+      twilioCode: 0,
+      status: 0,
+    });
+  }
+  if (threads > 0 && (options.recognizer || options.analyzer)) {
+    throw new SimError(
+      'SYNTH_SIM_CONFIG_INVALID',
+      'transcriptionThreads runs the default recogniser and analysis; drop it to use a custom recognizer or analyzer',
+      { twilioCode: 0, status: 0 },
+    );
+  }
   const wer = options.asrWer ?? 0.05;
   if (!(wer >= 0 && wer <= 1)) {
     throw new SimError('SYNTH_SIM_CONFIG_INVALID', 'asrWer must be between 0 and 1', {
@@ -161,11 +183,11 @@ export async function startTwilioSim(options: TwilioSimOptions): Promise<TwilioS
     onError: options.onError,
     retainFinished: options.retainFinished ?? DEFAULT_RETAIN_FINISHED,
   });
-  const intelligence = new VoiceIntelligence(
-    telephony,
-    options.analyzer ?? moduleTranscriptAnalyzer,
-    () => baseUrl,
-  );
+  const analyzer = options.analyzer ?? moduleTranscriptAnalyzer;
+  const transcriber = options.transcriptionThreads
+    ? workerTranscriber(options.transcriptionThreads)
+    : inThreadTranscriber({ recognizer: telephony.options.recognizer, analyzer });
+  const intelligence = new VoiceIntelligence(telephony, analyzer, () => baseUrl, transcriber);
   const router = new Router([
     ...v2010Routes(telephony),
     ...intelligenceRoutes(intelligence),
@@ -199,6 +221,7 @@ export async function startTwilioSim(options: TwilioSimOptions): Promise<TwilioS
     async close() {
       for (const leg of telephony.calls.values()) telephony.endLeg(leg, 'conference_ended_via_api');
       clock.close();
+      await transcriber.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

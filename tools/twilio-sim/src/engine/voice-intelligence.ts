@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { derivedRandom } from '../domain/random.js';
 import { twilioSignature } from '../domain/signature.js';
 import { badRequest, notFound } from '../errors.js';
 import type { RecordingRecord } from './model.js';
-import type { OperatorSpec, TranscriptAnalyzer, TranscriptTurn } from './ports.js';
+import type { OperatorSpec, TranscriptAnalyzer } from './ports.js';
 import type { Telephony } from './telephony.js';
+import { inThreadTranscriber, type Transcriber } from './transcription.js';
 
 export interface ServiceRecord {
   sid: string;
@@ -60,6 +60,8 @@ export class VoiceIntelligence {
     readonly t: Telephony,
     readonly analyzer: TranscriptAnalyzer,
     readonly baseUrl: () => string,
+    /** Where transcripts are made and analysed; the calling thread with the sim's own ports by default. */
+    readonly transcriber: Transcriber = inThreadTranscriber({ recognizer: t.options.recognizer, analyzer }),
   ) {
     this.startedAt = t.now();
   }
@@ -158,41 +160,21 @@ export class VoiceIntelligence {
         channel: Number(p.channel_participant),
         role: typeof p.role === 'string' ? p.role : undefined,
       }));
-      const roleOf = (channel: number): TranscriptTurn['role'] | undefined => {
-        const role = participants.find((p) => p.channel === channel)?.role?.toLowerCase();
-        return role === 'customer' ? 'Customer' : role === 'agent' ? 'Agent' : undefined;
-      };
-      const turns: TranscriptTurn[] = [];
-      for (const [i, segment] of recording.segments.entries()) {
-        const role = roleOf(segment.channel);
-        if (!role) continue;
-        // The transcript is what a recogniser made of the recording: same noise model as live speech.
-        const { heard, confidence } = this.t.options.recognizer.recognize(segment.text, {
-          wordErrorRate: this.t.options.asrWer,
-          random: derivedRandom(this.t.options.seed, `${transcript.sid}:${i}`),
-        });
-        if (heard.trim() === '') continue;
-        turns.push({
-          role,
-          startSec: segment.startSec,
-          text: heard,
-          spokenText: segment.text,
-          voice: segment.voice,
-          confidence,
-        });
-      }
-      transcript.sentences = this.analyzer.sentences({
-        turns,
-        participants,
-        random: derivedRandom(this.t.options.seed, `${transcript.sid}:sentences`),
-      });
-      transcript.operatorResults = this.analyzer.operatorResults({
-        transcriptSid: transcript.sid,
-        sentences: transcript.sentences,
-        participants,
-        operators: service.operators,
-        baseUrl: this.baseUrl(),
-      });
+      // The clock stays still while the analysis runs (on a worker thread it takes real time, not call time).
+      const result = await this.t.clock.track(
+        this.transcriber.transcribe({
+          transcriptSid: transcript.sid,
+          seed: this.t.options.seed,
+          asrWer: this.t.options.asrWer,
+          segments: recording.segments,
+          participants,
+          operators: service.operators,
+          baseUrl: this.baseUrl(),
+        }),
+      );
+      if (transcript.status !== 'in-progress') return;
+      transcript.sentences = result.sentences;
+      transcript.operatorResults = result.operatorResults;
       transcript.status = 'completed';
     } catch (error) {
       transcript.status = 'failed';
