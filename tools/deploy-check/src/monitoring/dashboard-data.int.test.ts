@@ -18,6 +18,7 @@ import {
   alertQueries,
   checkPanels,
   type Evaluate,
+  EXPECTED_EMPTY_PANELS,
   metricsWithoutSeries,
   type Panel,
   type PanelQuery,
@@ -36,13 +37,6 @@ import { KAFKA_EXPORTER_METRICS } from './promql.js';
 const CALLS = 5;
 const RULES_FILE = 'deploy/k8s/base/monitoring/prometheusrule.yaml';
 
-/** Panels that cannot have series in an offline run, and why. The check fails if one of them does have series. */
-const EXPECTED_EMPTY_PANELS: Record<string, string> = {
-  'LLM request latency p95':
-    'observed per OpenAI request (provider × outcome); offline the engine runs the scripted provider, which makes no model requests',
-  'LLM circuit breaker state':
-    'set by the OpenAI provider when it starts; the scripted provider has no breaker, and a 0 ("closed") for a provider that is not running would be false',
-};
 /** Metrics an alert watches that have no series in an offline run (the same reasons). */
 const EXPECTED_MISSING_METRICS: Record<string, string> = {
   synthcall_circuit_breaker_state: EXPECTED_EMPTY_PANELS['LLM circuit breaker state'] ?? '',

@@ -19,6 +19,13 @@ export interface RuleGroup {
   rules: { alert?: string; record?: string; expr: string }[];
 }
 
+/** Panels that cannot have series in an offline run, and why. The check fails if one of them does have series. */
+export const EXPECTED_EMPTY_PANELS: Record<string, string> = {
+  'LLM request latency p95':
+    'observed per OpenAI request (provider × outcome); offline the engine runs the scripted provider, which makes no model requests',
+  'LLM circuit breaker state':
+    'set by the OpenAI provider when it starts; the scripted provider has no breaker, and a 0 ("closed") for a provider that is not running would be false',
+};
 /** Every query of every panel, named by the panel's title. */
 export const panelQueries = (panels: Panel[]): PanelQuery[] =>
   panels.flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title, expr: t.expr })));

@@ -15,6 +15,8 @@ export interface KafkaExporterOptions {
   topicFilter: RegExp;
   /** Like kafka_exporter's `--group.filter` (Strimzi's `groupRegex`). */
   groupFilter: RegExp;
+  /** The loopback port to listen on; 0 (the default) takes a free one. */
+  port?: number;
 }
 
 export interface RunningKafkaExporter {
@@ -187,7 +189,7 @@ export async function collect(
   return families;
 }
 
-/** Starts the stand-in on a free loopback port; each scrape reads the cluster afresh, as kafka_exporter does. */
+/** Starts the stand-in on a loopback port (a free one unless `o.port`); each scrape reads the cluster afresh, as kafka_exporter does. */
 export async function startKafkaExporter(o: KafkaExporterOptions): Promise<RunningKafkaExporter> {
   const admin = new Kafka({
     brokers: o.brokers,
@@ -209,7 +211,7 @@ export async function startKafkaExporter(o: KafkaExporterOptions): Promise<Runni
       },
     );
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(o.port ?? 0, '127.0.0.1', resolve));
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('kafka-exporter stand-in: no port');
   return {
