@@ -1,3 +1,5 @@
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from './test-support/harness.js';
 
@@ -71,5 +73,39 @@ describe('twiml-gateway createApp', () => {
     for (const step of h.app.shutdownSteps.slice(0, 1)) await step.run();
     const res = await pending;
     expect(await res.text()).toMatch(/<Pause length="1"\/><Redirect method="POST">/);
+  });
+
+  it('lets replicas share one webhook port (HTTP_REUSE_PORT): connections are spread over them and each answers', async () => {
+    const first = await startHarness({ instanceId: 'replica-1', reusePort: true });
+    harnesses.push(first);
+    const { port } = first.app.server.address() as AddressInfo;
+    const second = await startHarness({ instanceId: 'replica-2', port, reusePort: true });
+    harnesses.push(second);
+    // Each request on a connection of its own: the kernel picks a replica per connection.
+    const CONNECTIONS = 32;
+    const statuses = await Promise.all(
+      Array.from(
+        { length: CONNECTIONS },
+        () =>
+          new Promise<number>((resolve, reject) => {
+            const req = request(
+              { port, host: '127.0.0.1', path: '/nowhere', method: 'POST', agent: false },
+              (res) => {
+                res.resume();
+                res.on('end', () => resolve(res.statusCode ?? 0));
+              },
+            );
+            req.on('error', reject);
+            req.end();
+          }),
+      ),
+    );
+    expect(statuses.every((s) => s === 404)).toBe(true);
+    const onFirst = await first.metric('synthcall_webhooks_total', { route: 'unmatched' });
+    const onSecond = await second.metric('synthcall_webhooks_total', { route: 'unmatched' });
+    expect(onFirst + onSecond).toBe(CONNECTIONS);
+    // 32 connections all hashed to one socket would be a 1-in-2^31 event: both replicas served some.
+    expect(onFirst).toBeGreaterThan(0);
+    expect(onSecond).toBeGreaterThan(0);
   });
 });

@@ -52,8 +52,11 @@ export interface TwimlGatewayApp extends ServiceApp {
   gateway: Gateway;
   /** The webhook server, built but not listening. */
   server: Server;
-  /** Listens for webhooks (port 0 picks a free one). */
-  listen(port: number, host?: string): Promise<AddressInfo>;
+  /**
+   * Listens for webhooks (port 0 picks a free one). `reusePort` lets other replicas on this machine listen on the
+   * same port (SO_REUSEPORT, Linux): the kernel spreads new connections over them.
+   */
+  listen(port: number, host?: string, options?: { reusePort?: boolean }): Promise<AddressInfo>;
 }
 
 /** Builds the twiml-gateway and subscribes it to the bus; listens on nothing (`main.ts` does that). */
@@ -84,10 +87,10 @@ export async function createApp(deps: AppDeps): Promise<TwimlGatewayApp> {
     shutdownSteps,
     gateway,
     server,
-    listen: (port, host = '127.0.0.1') =>
+    listen: (port, host = '127.0.0.1', options = {}) =>
       new Promise<AddressInfo>((resolve, reject) => {
         server.once('error', reject);
-        server.listen(port, host, () => {
+        server.listen({ port, host, reusePort: options.reusePort ?? false }, () => {
           server.off('error', reject);
           resolve(server.address() as AddressInfo);
         });

@@ -2,6 +2,7 @@ import {
   busEnv,
   ConfigError,
   type Env,
+  envBoolean,
   envDurationMs,
   envInt,
   envPort,
@@ -27,6 +28,9 @@ export const configSchema = z
     PORT: envPort().default(DEFAULT_WEBHOOK_PORT),
     // Loopback by default: the webhook server is reached through a tunnel or ingress, never bound wide by accident.
     HTTP_HOST: z.string().trim().min(1).default('127.0.0.1'),
+    // Several replicas on one machine share PORT (SO_REUSEPORT: the kernel spreads connections over them), as
+    // `synthcall up --replicas N` runs them; any replica answers any webhook (the replies reach every replica).
+    HTTP_REUSE_PORT: envBoolean().default(false),
     // The origin (plus any path prefix the proxy strips) Twilio is configured with: signatures are computed over it.
     GATEWAY_PUBLIC_URL: envUrl().transform((url) => url.replace(/\/+$/, '')),
     TWILIO_AUTH_TOKEN: z.string().trim().min(1, 'must not be empty'),

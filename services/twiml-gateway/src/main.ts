@@ -34,7 +34,9 @@ await runService({
       ...(intelligence ? { intelligence } : {}),
       ...(client ? { callRecords: new TwilioCallRecords(client) } : {}),
     });
-    const { address, port } = await app.listen(config.PORT, config.HTTP_HOST);
+    const { address, port } = await app.listen(config.PORT, config.HTTP_HOST, {
+      reusePort: config.HTTP_REUSE_PORT,
+    });
     logger.info({ host: address, port, publicUrl: config.GATEWAY_PUBLIC_URL }, 'webhook server listening');
     return app;
   },

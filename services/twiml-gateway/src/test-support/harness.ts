@@ -34,6 +34,9 @@ export interface HarnessOptions {
   intelligence?: VoiceIntelligence;
   /** Twilio's REST API as the reconciler and the known-call check see it. */
   callRecords?: CallRecords;
+  /** The webhook port (0, a free one, by default) and whether other replicas may share it (HTTP_REUSE_PORT). */
+  port?: number;
+  reusePort?: boolean;
 }
 
 export interface Harness {
@@ -121,7 +124,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.intelligence ? { intelligence: options.intelligence } : {}),
     ...(options.callRecords ? { callRecords: options.callRecords } : {}),
   });
-  const { port } = await app.listen(0);
+  const { port } = await app.listen(options.port ?? 0, '127.0.0.1', {
+    reusePort: options.reusePort ?? false,
+  });
 
   return {
     app,
