@@ -346,6 +346,25 @@ describe('DatasetSink', () => {
     expect((await readdir(join(dir, 'transcripts'))).sort()).toEqual(['call-e.json']);
   });
 
+  it('shares its folder with another replica: the manifest counts both replicas’ calls, and a call the other wrote is not written again', async () => {
+    const dir = await tempDir();
+    const here = await startSink(dir);
+    const there = await startSink(dir);
+    await playCall(here.bus, 'call-here', 2);
+    await playCall(there.bus, 'call-there', 4);
+    there.schedule.elapse();
+    await there.sink.flush();
+    here.schedule.elapse();
+    await here.sink.flush();
+    // The other replica's call delivered here too (a rebalance): already in calls.jsonl, so not written twice.
+    await playCall(here.bus, 'call-there', 4);
+    here.schedule.elapse();
+    await here.sink.flush();
+    expect((await lines(dir)).map((r) => r.callId)).toEqual(['call-there', 'call-here']);
+    expect((await readJson(join(dir, 'manifest.json'))).counts).toMatchObject({ calls: 2, turns: 6 });
+    expect((await readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
   it('cuts off a torn last line left by a crash, so the next line starts cleanly', async () => {
     const dir = await tempDir();
     const kept = JSON.stringify({ callId: 'call-old', requestId: 'r', turnCount: 2, fallbackTurns: 0 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { appendFile, readFile, rename, writeFile } from 'node:fs/promises';
+import { appendFile, open, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EventBus } from '@synthcall/event-bus';
 import { type GroundTruthRecorded, unseenCallEnd } from '@synthcall/schemas';
@@ -164,6 +164,8 @@ export class DatasetSink {
   private collector: DatasetCollector | undefined;
   private chain: Promise<void> = Promise.resolve();
   private out = '';
+  /** Bytes of calls.jsonl already counted: lines after it are calls written since (here or by another replica). */
+  private countedBytes = 0;
   private startedAt = '';
   private closed = false;
   private lastSweep = 0;
@@ -481,6 +483,8 @@ export class DatasetSink {
       // The calls.jsonl line goes last: it is what marks the call as written across a restart.
       await appendFile(join(this.out, 'calls.jsonl'), `${JSON.stringify(record)}\n`);
       this.remember(record);
+      // Replicas may share the folder: the manifest counts every line, including those other sinks appended.
+      await this.countNewLines();
       await this.writeManifest();
     } catch (cause) {
       throw new DatasetWriteError(
@@ -553,8 +557,9 @@ export class DatasetSink {
   }
 
   private async writeManifest(): Promise<void> {
-    // Renamed into place, so a reader never sees half a manifest.
-    const tmp = join(this.out, 'manifest.json.tmp');
+    // Renamed into place, so a reader never sees half a manifest; a temporary name of its own, so replicas sharing
+    // the folder never rename each other's.
+    const tmp = join(this.out, `manifest.json.${this.runId}.tmp`);
     await writeFile(tmp, json(this.manifest()));
     await rename(tmp, join(this.out, 'manifest.json'));
   }
@@ -599,6 +604,32 @@ export class DatasetSink {
       await writeFile(file, text);
       this.o.logger.warn({ file }, 'dropped an incomplete last line of calls.jsonl');
     }
+    this.countedBytes = Buffer.byteLength(text);
+    return this.parseLines(text, file);
+  }
+
+  /**
+   * Counts the calls appended to calls.jsonl since the last look, by this sink or by another replica writing the same
+   * folder (each line is one append, so a line is whole once it ends in a newline; a line still being written is
+   * counted next time). Reads only the new bytes, so a long run stays linear.
+   */
+  private async countNewLines(): Promise<void> {
+    const file = join(this.out, 'calls.jsonl');
+    const handle = await open(file, 'r');
+    try {
+      const { size } = await handle.stat();
+      if (size <= this.countedBytes) return;
+      const fresh = Buffer.alloc(size - this.countedBytes);
+      const { bytesRead } = await handle.read(fresh, 0, fresh.length, this.countedBytes);
+      const whole = fresh.subarray(0, fresh.subarray(0, bytesRead).lastIndexOf(0x0a) + 1);
+      this.countedBytes += whole.length;
+      for (const record of this.parseLines(whole.toString('utf8'), file)) this.remember(record);
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private parseLines(text: string, file: string): Summary[] {
     const records: Summary[] = [];
     for (const line of text.split('\n')) {
       if (!line.trim()) continue;
