@@ -10,9 +10,10 @@ import {
   OPERATOR_NAMES,
   operatorTypeOfSpoken,
   type Transcript,
+  type TurnTiming,
+  turnTimes,
 } from '@synthcall/analytics-sink';
 import { readCallRecords, readJsonOrNull } from '../report.js';
-import { type TurnTiming, turnTimings } from './turn-timing.js';
 
 /**
  * A call id as the dataset writes it into file names. Checked before any path is built from it, so a request can
@@ -108,7 +109,7 @@ export class ConsoleDataset {
     ]);
     const turns = transcript?.turns ?? [];
     const own = turns.some((t) => t.startSec !== null && t.endSec !== null);
-    const derived = !own && intelligence ? turnTimings(turns, intelligence.sentences) : [];
+    const derived = !own && intelligence ? turnTimes(turns, intelligence.sentences) : [];
     const timing = (t: Transcript['turns'][number], i: number): TurnTiming | null =>
       own
         ? t.startSec !== null && t.endSec !== null

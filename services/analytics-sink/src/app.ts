@@ -195,6 +195,8 @@ export {
   type SpokenPii,
   type Transcript,
   type TranscriptTurn,
+  type TurnTiming,
+  turnTimes,
 } from './domain/dataset.js';
 export {
   type CallData,

@@ -119,21 +119,32 @@ export interface IntelligenceRecord {
   operatorResults: Array<Omit<TranscriptAnalyzed['operatorResults'][number], 'rawJson'> & { raw: unknown }>;
 }
 
+/** Where a turn sits in the recording, seconds from its start. */
+export interface TurnTiming {
+  startSec: number;
+  endSec: number;
+}
+
 /**
- * When each spoken turn was said, from the recording's transcript: the sentences of one role in a row are one turn,
- * so the k-th run of sentences is the k-th turn as long as the roles agree (a turn the recording lacks ends it).
+ * When each spoken turn was said, from the recording's Voice Intelligence sentences, for a transcript without timings
+ * of its own: the sentences of one role in a row are one turn, so the k-th run of sentences is the k-th turn as long
+ * as the roles agree. Sentences of no known role are left out; the matching stops at the first run whose role is not
+ * its turn's, and turns beyond the last run (a farewell cut off by the hangup) get none. Positional, so a turn the
+ * recogniser emptied whole merges its neighbours' runs and shifts every later turn: only a transcript with no timings
+ * of its own (the sink's own come from the turns' timing events) falls back to this.
  */
 export function turnTimes(
-  turns: ReadonlyArray<{ role: Role }>,
-  sentences: TranscriptAnalyzed['sentences'],
-): Array<{ startSec: number; endSec: number } | undefined> {
-  const runs: Array<{ role: Role | null; startSec: number; endSec: number }> = [];
+  turns: ReadonlyArray<{ role: string }>,
+  sentences: ReadonlyArray<{ role: string | null; startSec: number; endSec: number }>,
+): TurnTiming[] {
+  const runs: Array<{ role: string } & TurnTiming> = [];
   for (const s of [...sentences].sort((a, b) => a.startSec - b.startSec)) {
+    if (s.role === null) continue;
     const last = runs.at(-1);
     if (last && last.role === s.role) last.endSec = Math.max(last.endSec, s.endSec);
     else runs.push({ role: s.role, startSec: s.startSec, endSec: s.endSec });
   }
-  const times: Array<{ startSec: number; endSec: number } | undefined> = [];
+  const times: TurnTiming[] = [];
   for (const [i, turn] of turns.entries()) {
     const run = runs[i];
     if (!run || run.role !== turn.role) break;
