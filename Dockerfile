@@ -7,9 +7,10 @@
 #   docker build --build-arg SERVICE=twilio-sim --build-arg APP_DIR=tools/twilio-sim -t synthcall/twilio-sim .
 # The runtime file set (package.json + dist + assets of the service's workspace closure, production node_modules) is
 # assembled by tools/deploy-check/src/image/assemble.ts; the image smoke test runs the same code and starts the result.
-# NODE_IMAGE is any Node image with npm (Docker Hub's by default); tools/containers/containers.sh builds all six on
-# synthcall/node, made locally from debootstrap and the npm registry, where no image registry is reachable.
-ARG NODE_IMAGE=node:20.19-bookworm-slim
+# NODE_IMAGE is any Node 24 image with npm (Docker Hub's by default, at the version tools/node.sh pins);
+# tools/containers/containers.sh builds all six on synthcall/node, made locally from debootstrap and the npm
+# registry, where no image registry is reachable.
+ARG NODE_IMAGE=node:24.22.3-bookworm-slim
 
 FROM ${NODE_IMAGE} AS build
 WORKDIR /src

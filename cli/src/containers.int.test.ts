@@ -9,6 +9,7 @@ import { freePort } from '@synthcall/stack';
 import { integrationEnv, uniqueName } from '@synthcall/testing';
 import type { StartedTestContainer } from 'testcontainers';
 import { afterAll, describe, expect, it } from 'vitest';
+import { nodeProblem } from '../bin/require-node.js';
 import { requestCalls } from './request.js';
 import { connectSimToGateway } from './sim-gateway.js';
 import {
@@ -22,8 +23,8 @@ import {
 
 // The four services and twilio-sim as containers of the images tools/containers/containers.sh builds, wired as
 // `synthcall up` wires its processes (serviceEnvs): the images are what deploy/k8s runs, so this is their start-up,
-// configuration and shutdown for real. The containers share the host's network and listen on 127.0.0.1 only.
-// Without an engine and the images it fails with the command that provides them; it never skips.
+// configuration and shutdown for real, on the project's Node. The containers share the host's network and listen
+// on 127.0.0.1 only. Without an engine and the images it fails with the command that provides them; it never skips.
 
 const CALLS = 5;
 const DATASET_IN_CONTAINER = '/data';
@@ -137,6 +138,13 @@ describe('the service images', () => {
         ready(`http://127.0.0.1:${opsPorts[name]}/readyz`, until, services[i] as StartedTestContainer),
       ),
     );
+
+    // The images run the project's Node (24 LTS), the one the CLI and the tests require.
+    for (const c of started) {
+      const { exitCode, stdout } = await c.exec(['node', '-p', 'process.versions.node']);
+      expect(exitCode, c.getName()).toBe(0);
+      expect(nodeProblem(stdout.trim()), `${c.getName()} runs Node ${stdout.trim()}`).toBeUndefined();
+    }
 
     const requestId = uniqueName('containers-it');
     const sent = await requestCalls({

