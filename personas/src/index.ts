@@ -12,5 +12,12 @@ export {
   type PersonaFileFormat,
   parsePersonas,
 } from './load.js';
+export {
+  expectedOutcome,
+  hasTolerantTrigger,
+  isSkilledFor,
+  type Outcome,
+  PROVOKING_ATTITUDES,
+} from './outcome.js';
 export { FALLBACK_COMPANY, fillPlaceholders, type PlaceholderValues } from './placeholders.js';
 export * from './schema.js';

@@ -142,8 +142,8 @@ export interface UtteranceHeard {
   heardAt: Date;
 }
 
-/** Why a call ended. */
-export const EndReasonValues = ['resolved', 'escalated', 'customer_abandoned', 'max_turns', 'loop_detected', 'time_limit', 'error'] as const;
+/** Why a call ended (unresolved: the agent could not fix it and the caller accepted a follow-up). */
+export const EndReasonValues = ['resolved', 'escalated', 'customer_abandoned', 'max_turns', 'loop_detected', 'time_limit', 'error', 'unresolved'] as const;
 export type EndReason = (typeof EndReasonValues)[number];
 
 /** The engine's next line for a role. Topic replies, key = callId. */
@@ -395,7 +395,7 @@ export interface CallBudgetClaim {
 }
 
 /** How the director planned the call to end. */
-export const IntendedOutcomeValues = ['resolved', 'escalated', 'customer_abandoned'] as const;
+export const IntendedOutcomeValues = ['resolved', 'escalated', 'customer_abandoned', 'unresolved'] as const;
 export type IntendedOutcome = (typeof IntendedOutcomeValues)[number];
 
 /** The customer's demeanor from a turn on. */

@@ -23,7 +23,6 @@ export {
   conferenceNameFor,
   planConference,
 } from './domain/conference-plan.js';
-export { expectedOutcome } from './domain/outcome.js';
 export { fitScore, type Pairing, planPairings } from './domain/pairing.js';
 export type {
   BudgetDecision,

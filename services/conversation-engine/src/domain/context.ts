@@ -1,4 +1,4 @@
-import type { AgentPersona, CustomerPersona } from '@synthcall/personas';
+import { type AgentPersona, type CustomerPersona, expectedOutcome } from '@synthcall/personas';
 import type { CallContext, Scenario } from './types.js';
 
 /** A scenario straight from the customer persona, for calls planned without an orchestrator (scripts, tests). */
@@ -28,6 +28,7 @@ export function callContext(input: {
     customer: input.customer,
     agent: input.agent,
     scenario: input.scenario ?? scenarioOf(input.customer),
-    expectedOutcome: input.expectedOutcome ?? 'resolved',
+    // Without an orchestrator's plan, the same rule the orchestrator applies.
+    expectedOutcome: input.expectedOutcome ?? expectedOutcome(input.customer, input.agent),
   };
 }

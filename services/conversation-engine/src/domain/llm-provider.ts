@@ -12,7 +12,7 @@ export interface TokenUsage {
 export const NO_TOKENS: TokenUsage = { prompt: 0, completion: 0 };
 
 /** Ends the director may plan; the engine adds `max_turns`, `loop_detected` and `error` itself. */
-export type NaturalEnd = 'resolved' | 'escalated' | 'customer_abandoned';
+export type NaturalEnd = 'resolved' | 'escalated' | 'customer_abandoned' | 'unresolved';
 
 export interface LineRequest {
   context: CallContext;

@@ -8,6 +8,7 @@ export type EndReason =
   | 'resolved'
   | 'escalated'
   | 'customer_abandoned'
+  | 'unresolved'
   | 'max_turns'
   | 'loop_detected'
   | 'error';

@@ -1,6 +1,5 @@
-import type { AgentPersona, CustomerPersona } from '@synthcall/personas';
+import { type AgentPersona, type CustomerPersona, expectedOutcome } from '@synthcall/personas';
 import type { Outcome, PairingStrategy } from '@synthcall/schemas';
-import { expectedOutcome } from './outcome.js';
 import { pickOne, type Random, shuffled } from './random.js';
 
 export interface Pairing {

@@ -31,6 +31,7 @@ export type MoveKind =
   | 'accept_hold'
   | 'accept_fix'
   | 'ask_supervisor'
+  | 'accept_limit'
   | 'abandon'
   | 'nothing_else'
   | 'answer'

@@ -641,6 +641,19 @@ export const CUSTOMER_BEATS = {
       "{I'm done|Enough} {going in circles|with this}. {I want|I need} to {speak|talk} {to|with} {a supervisor|your manager} {right now|immediately}.",
     ],
   },
+  acceptLimit: {
+    calm: [
+      "{Okay|Alright|I see}, {I understand|that's a shame}. {So what can you do|What are my options}{ then|}?",
+      '{Hmm|Right}, {I was afraid of that|I thought so}. {Is there anything else|What else} {you can do|we can try}?',
+    ],
+    warm: [
+      "{Oh|Oh dear}, {that's a pity|I was hoping for more}. {Is there anything|What else} you can do{, then|}?",
+    ],
+    tense: [
+      '{Seriously|Really}? {So what now|Then what can you actually do}?',
+      "{That's not what I wanted to hear|Not what I wanted}. {What are you going to do about it|So what happens now}?",
+    ],
+  },
   abandon: {
     calm: [
       "{Okay|Alright}, {this isn't going anywhere|I don't think this will work}. {I'll try|I'll call} {another time|later}. {Goodbye|Bye}.",

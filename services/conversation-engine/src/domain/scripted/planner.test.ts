@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { ScriptedLlmProvider } from '../../adapters/scripted-llm-provider.js';
 import { callContext } from '../context.js';
 import { agentIntroduction } from '../prompt.js';
-import { seededRandom } from '../random.js';
 import { simulateCall } from '../simulate.js';
 import { intendedOutcome, questionKind, type ScriptedState, scriptedGroundTruth } from './planner.js';
 
@@ -54,7 +53,7 @@ describe('scripted dialogue planner', () => {
     for (let i = 0; i < 60; i++) {
       const customer: CustomerPersona = { ...customerAt(i), issueComplexity: 5 };
       const ctx = context(`hard-${i}`, customer, novice);
-      expect(intendedOutcome(ctx, seededRandom(`x-${i}`))).not.toBe('resolved');
+      expect(intendedOutcome(ctx)).not.toBe('resolved');
       const { state } = await simulateCall(ctx, providers, { voices });
       outcomes.add(state.end?.reason ?? 'none');
     }
@@ -67,7 +66,15 @@ describe('scripted dialogue planner', () => {
     let resolved = 0;
     for (let i = 0; i < 40; i++) {
       const customer: CustomerPersona = { ...customerAt(i), issueComplexity: 1, demeanor: 'calm' };
-      const { state } = await simulateCall(context(`easy-${i}`, customer, expert), providers, { voices });
+      const skilled: AgentPersona = {
+        ...expert,
+        skills: {
+          ...expert.skills,
+          industries: [customer.industry],
+          issueCategories: [customer.issueCategory],
+        },
+      };
+      const { state } = await simulateCall(context(`easy-${i}`, customer, skilled), providers, { voices });
       if (state.end?.reason === 'resolved') {
         resolved++;
         expect(state.end.endedBy).toBe('agent');
@@ -76,19 +83,19 @@ describe('scripted dialogue planner', () => {
     expect(resolved).toBeGreaterThanOrEqual(32);
   });
 
-  it('lets angry callers facing a weak agent hang up sometimes', async () => {
+  it('lets impatient callers facing an agent who cannot help hang up', async () => {
     const weak: AgentPersona = { ...agentAt(1), competence: 1, attitude: 'bored' };
     const reasons: string[] = [];
     for (let i = 0; i < 60; i++) {
-      const customer: CustomerPersona = { ...customerAt(i), issueComplexity: 4, demeanor: 'angry' };
+      const customer: CustomerPersona = { ...customerAt(i), issueComplexity: 4, demeanor: 'impatient' };
       const { state } = await simulateCall(
         callContext({
           callId: `a${i}`,
-          seed: `angry-${i}`,
+          seed: `impatient-${i}`,
           maxTurns: 24,
           customer,
           agent: weak,
-          scenario: { ...context('x', customer).scenario, demeanor: 'angry' },
+          scenario: { ...context('x', customer).scenario, demeanor: 'impatient' },
         }),
         providers,
         { voices },
@@ -98,6 +105,38 @@ describe('scripted dialogue planner', () => {
     expect(reasons).toContain('customer_abandoned');
     expect(reasons).not.toContain('resolved');
   });
+
+  it("ends a call the way the orchestrator's plan expects, unresolved included (the caller takes a case)", async () => {
+    const endOf: Record<string, string> = {
+      resolved: 'resolved',
+      escalated: 'escalated',
+      unresolved: 'unresolved',
+      abandoned: 'customer_abandoned',
+    };
+    const seen = new Set<string>();
+    let agreed = 0;
+    let calls = 0;
+    for (let i = 0; i < 24; i++)
+      for (const expected of Object.keys(endOf)) {
+        const ctx = callContext({
+          callId: `plan-${i}-${expected}`,
+          seed: `plan-${i}-${expected}`,
+          maxTurns: 60,
+          customer: customerAt(i),
+          agent: agentAt(i),
+          expectedOutcome: expected,
+        });
+        const { state, lines } = await simulateCall(ctx, providers, { voices });
+        calls++;
+        if (state.end?.reason === endOf[expected]) agreed++;
+        seen.add(state.end?.reason ?? 'none');
+        if (expected === 'unresolved' && state.end?.reason === 'unresolved')
+          expect(lines.at(-1)?.role, ctx.callId).toBe('agent');
+      }
+    // A caller's words misheard or reworded can still pull a trigger; the plan is carried out in nearly every call.
+    expect(agreed / calls).toBeGreaterThanOrEqual(0.95);
+    expect([...seen]).toEqual(expect.arrayContaining(Object.values(endOf)));
+  }, 120_000);
 
   it('makes longer calls for callers who prefer long conversations', async () => {
     const turns = async (length: 'short' | 'long') => {

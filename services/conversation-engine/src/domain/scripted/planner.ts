@@ -131,26 +131,23 @@ export interface ScriptedLine {
 
 const TENSE = new Set(['skeptical', 'impatient', 'frustrated', 'angry']);
 const WARM = new Set(['friendly', 'polite', 'curious']);
-const WEAK_ATTITUDES = new Set(['indifferent', 'bored', 'curt', 'rushed', 'nervous']);
-const QUICK_TO_LEAVE = new Set(['angry', 'impatient']);
 
 /**
- * The intended outcome: issue complexity against agent competence, then the customer's escalation trigger. A gap
- * of two or more is beyond the agent (escalated, or abandoned by an angry/impatient caller facing a weak agent);
- * otherwise the trigger fires with a probability that grows with the gap, a tense caller and a careless attitude.
+ * How the call is to end: the orchestrator's expectation for the pairing (CallPlanned.expectedOutcome, decided by the
+ * personas' `expectedOutcome` rule). The director carries it out; it does not draw an ending of its own, so the plan in
+ * calls.jsonl and the ending in the transcript are one decision.
  */
-export function intendedOutcome(context: CallContext, random: Random): IntendedOutcome {
-  const complexity = context.scenario.issueComplexity;
-  const competence = context.agent.competence;
-  const demeanor = context.scenario.demeanor;
-  const gap = complexity - competence;
-  const mayAbandon = QUICK_TO_LEAVE.has(demeanor) && competence <= 2;
-  if (gap >= 2) return mayAbandon && chance(random, 0.4) ? 'customer_abandoned' : 'escalated';
-  let trigger = gap === 1 ? 0.5 : gap === 0 ? 0.15 : 0.05;
-  if (TENSE.has(demeanor)) trigger += 0.15;
-  if (WEAK_ATTITUDES.has(context.agent.attitude)) trigger += 0.1;
-  if (!chance(random, trigger)) return 'resolved';
-  return mayAbandon && chance(random, 0.35) ? 'customer_abandoned' : 'escalated';
+export function intendedOutcome(context: CallContext): IntendedOutcome {
+  switch (context.expectedOutcome) {
+    case 'escalated':
+      return 'escalated';
+    case 'abandoned':
+      return 'customer_abandoned';
+    case 'unresolved':
+      return 'unresolved';
+    default:
+      return 'resolved';
+  }
 }
 
 /**
@@ -258,7 +255,7 @@ export function figuresOf(context: CallContext, plan: CallPlan): CallFigures {
 
 export function planCall(context: CallContext): CallPlan {
   const random = seededRandom(`${context.seed}:plan`);
-  const outcome = intendedOutcome(context, random);
+  const outcome = intendedOutcome(context);
   const length = context.customer.conversationLengthPreference;
   const base = length === 'short' ? 1 : length === 'medium' ? 2 : 3;
   const extra = context.scenario.issueComplexity >= 4 && length !== 'short' ? 1 : 0;
@@ -602,12 +599,15 @@ function agentLine(
       return {
         move: 'offer_case',
         text: say([
-          "{What I can do|The best I can do} is {open|log} a {case|ticket} {for review|with the back office}; {it's|the reference is} [ref]{, and someone calls you within [days] days|}.",
+          '{What I can do|The best I can do} is {open|log} a {case|ticket} {for review|with the back office}; {the reference is|your reference number is} [ref]{, and someone calls you within [days] days|}.',
         ]),
         memory,
       };
     }
     case 'offered_case':
+      // The caller took the case instead of a fix: the call ends unresolved, with the reference to follow it up.
+      if (plan.intendedOutcome === 'unresolved')
+        return { move: 'farewell', text: farewell(referenceAgain(slots, random)), end: 'unresolved', memory };
       return { move: 'transfer', text: say(AGENT_BEATS.transfer), end: 'escalated', memory };
     case 'wrapup': {
       const answer = intent === 'question' ? say(AGENT_BEATS.answerExtra) : '';
@@ -1082,6 +1082,11 @@ function customerLine(
           end: 'customer_abandoned',
           memory,
         };
+      if (plan.intendedOutcome === 'unresolved') {
+        // A caller whose trigger does not fire on "I can't" asks what can be done instead of for a supervisor.
+        memory.lastBeat = 'accept_limit';
+        return { move: 'accept_limit', text: say(CUSTOMER_BEATS.acceptLimit[tone(memory.mood)]), memory };
+      }
       memory.lastBeat = 'supervisor';
       return { move: 'ask_supervisor', text: say(CUSTOMER_BEATS.supervisor[tone(memory.mood)]), memory };
     }

@@ -1,6 +1,7 @@
-import { type AgentPersona, type CustomerPersona, defaultPersonas } from '@synthcall/personas';
 import { describe, expect, it } from 'vitest';
+import { defaultPersonas } from './load.js';
 import { expectedOutcome, hasTolerantTrigger } from './outcome.js';
+import type { AgentPersona, CustomerPersona } from './schema.js';
 
 const set = defaultPersonas();
 const baseCustomer = set.customers[0] as CustomerPersona;

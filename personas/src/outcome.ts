@@ -1,5 +1,10 @@
-import type { AgentPersona, CustomerPersona } from '@synthcall/personas';
-import type { Outcome } from '@synthcall/schemas';
+import type { AgentPersona, CustomerPersona } from './schema.js';
+
+/**
+ * How a call ends for the customer (the `Outcome` enum of CallPlanned.avsc). One rule, here, decides it for a pairing:
+ * the orchestrator writes it into the plan and the conversation engine's director ends the call that way.
+ */
+export type Outcome = 'resolved' | 'escalated' | 'unresolved' | 'abandoned';
 
 /** Attitudes that tend to set off a caller's escalation trigger (they dismiss, hurry or talk down). */
 export const PROVOKING_ATTITUDES: ReadonlySet<string> = new Set(['curt', 'rushed', 'indifferent', 'bored']);
