@@ -68,6 +68,16 @@ describe('twilio-sim CLI', () => {
     await expect(parse([...base, '--clock', 'slow'])).rejects.toThrow(/Allowed choices/);
   });
 
+  it('takes applications the sim owns from the start, and rejects a malformed one', async () => {
+    const base = ['--account-sid', `AC${'a'.repeat(32)}`, '--auth-token', 'tok'];
+    const sid = `AP${'1'.repeat(32)}`;
+    expect((await parse(base)).applications).toEqual([]);
+    expect(
+      (await parse([...base, '--application', `${sid}=http://127.0.0.1:3000/twilio/voice`])).applications,
+    ).toEqual([{ sid, voiceUrl: 'http://127.0.0.1:3000/twilio/voice' }]);
+    await expect(parse([...base, '--application', 'AP12=http://x'])).rejects.toThrow(/AP<32 hex>/);
+  });
+
   it('requires the credentials', async () => {
     await expect(parse(['--auth-token', 'tok'])).rejects.toThrow(/--account-sid/);
   });

@@ -27,6 +27,16 @@ function count(value: string): number {
   return n;
 }
 
+/** `AP…=<voice URL>`: an application the sim owns from the start (repeatable). */
+function application(
+  value: string,
+  previous: NonNullable<TwilioSimOptions['applications']>,
+): NonNullable<TwilioSimOptions['applications']> {
+  const match = /^(AP[0-9a-fA-F]{32})=(https?:\/\/\S+)$/.exec(value);
+  if (!match) throw new InvalidArgumentError('expected AP<32 hex>=<http(s) voice URL>');
+  return [...previous, { sid: match[1] as string, voiceUrl: match[2] as string }];
+}
+
 export function buildCommand(run: (options: TwilioSimOptions) => Promise<void>): Command {
   return new Command('twilio-sim')
     .description(
@@ -68,6 +78,13 @@ export function buildCommand(run: (options: TwilioSimOptions) => Promise<void>):
       'TwiML that answers calls to numbers the sim does not own',
       '<Response><Pause length="3600"/></Response>',
     )
+    .option(
+      '--application <sid=url>',
+      'an application the sim owns from the start, so a deployment can dial app:<sid> without creating it ' +
+        '(repeatable; its voice webhook is POSTed)',
+      application,
+      [],
+    )
     .showHelpAfterError()
     .action(async (opts: Record<string, unknown>) => {
       await run({
@@ -85,6 +102,7 @@ export function buildCommand(run: (options: TwilioSimOptions) => Promise<void>):
         ringMs: opts.ring as number,
         conferenceHoldMs: opts.conferenceHold as number,
         retainFinished: opts.retainFinished as number,
+        applications: opts.application as NonNullable<TwilioSimOptions['applications']>,
       });
     });
 }

@@ -33,6 +33,25 @@ describe('numbers, applications and <Dial><Conference>', () => {
     expect(validSignature(hook)).toBe(true);
   });
 
+  it('owns the applications it was started with: app:<sid> reaches their voice URL without creating them', async () => {
+    h.app.on('/preloaded', '<Response><Say>Hello from a preloaded app</Say></Response>');
+    const sid = `AP${'0'.repeat(31)}1`;
+    const preloaded = await startHarness({ applications: [{ sid, voiceUrl: h.app.url('/preloaded') }] });
+    try {
+      expect((await preloaded.client.applications(sid).fetch()).voiceUrl).toBe(h.app.url('/preloaded'));
+      await preloaded.client.conferences('preloaded-room').participants.create({
+        from: '+15550009999',
+        to: `app:${sid}?role=customer&callId=call-9`,
+        label: 'customer',
+      });
+      const hook = await h.app.waitFor((w) => w.path === '/preloaded');
+      expect(hook.params).toMatchObject({ role: 'customer', callId: 'call-9', To: `app:${sid}` });
+      expect(validSignature(hook)).toBe(true);
+    } finally {
+      await preloaded.close();
+    }
+  });
+
   it('creates, lists, fetches and updates incoming phone numbers', async () => {
     const number = await h.client.incomingPhoneNumbers.create({
       phoneNumber: '+15550001234',

@@ -59,6 +59,11 @@ export interface TwilioSimOptions {
   /** TwiML run by the far end of a call to a number the sim does not own (default: silence for an hour). */
   defaultAnswerTwiml?: string;
   /**
+   * Applications that exist from the start, with the SIDs given (AP + 32 hex) and a POSTed voice URL: a deployment
+   * names them in its own config (`app:AP…` dial targets) instead of creating them over REST after the sim starts.
+   */
+  applications?: readonly { sid: string; voiceUrl: string }[];
+  /**
    * Fast clock only: real ms the clock stays still after serving a REST request, so a client's next request lands
    * at the same simulated instant (default 20). A guess about how fast the client is: a client in the same process
    * sets 0 and holds the clock itself (`holdClock`) while it works, so no real time decides when simulated time moves.
@@ -183,6 +188,23 @@ export async function startTwilioSim(options: TwilioSimOptions): Promise<TwilioS
     onError: options.onError,
     retainFinished: options.retainFinished ?? DEFAULT_RETAIN_FINISHED,
   });
+  for (const app of options.applications ?? []) {
+    if (!/^AP[0-9a-fA-F]{32}$/.test(app.sid))
+      throw new Error(`application SID ${app.sid}: expected AP + 32 hex digits`);
+    const now = clock.now();
+    telephony.applications.set(app.sid, {
+      sid: app.sid,
+      friendlyName: app.sid,
+      voiceUrl: new URL(app.voiceUrl).href,
+      voiceMethod: 'POST',
+      voiceFallbackUrl: null,
+      voiceFallbackMethod: 'POST',
+      statusCallback: null,
+      statusCallbackMethod: 'POST',
+      dateCreated: now,
+      dateUpdated: now,
+    });
+  }
   const analyzer = options.analyzer ?? moduleTranscriptAnalyzer;
   const transcriber = options.transcriptionThreads
     ? workerTranscriber(options.transcriptionThreads)

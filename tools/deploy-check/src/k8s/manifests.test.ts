@@ -163,6 +163,27 @@ describe('the generated KafkaTopics', () => {
   });
 });
 
+describe.each(['dev', 'local'] as const)('overlay %s (twilio-sim)', (name) => {
+  it("dials, for both legs, an application twilio-sim owns from the start whose voice URL is the gateway's", () => {
+    const [sim] = find(overlay(name), 'Deployment', 'twilio-sim');
+    const args = (podSpec(sim as Manifest).containers[0] as unknown as { args: string[] }).args;
+    const apps = new Map(
+      args.flatMap((a) => {
+        const m = /^--application=(AP[0-9a-f]{32})=(\S+)$/.exec(a);
+        return m ? [[m[1] as string, m[2] as string]] : [];
+      }),
+    );
+    const [secret] = find(overlay(name), 'Secret', 'synthcall-twilio');
+    const data = secret?.data as Record<string, string>;
+    const decoded = (key: string) => Buffer.from(data[key] ?? '', 'base64').toString();
+    const gateway = configValue(overlay(name), 'synthcall-gateway-url', 'GATEWAY_PUBLIC_URL') ?? '';
+    for (const key of ['TWILIO_CUSTOMER_TO', 'TWILIO_AGENT_TO']) {
+      const sid = /^app:(AP[0-9a-f]{32})$/.exec(decoded(key))?.[1] ?? '';
+      expect(apps.get(sid), key).toBe(`${gateway}/twilio/voice`);
+    }
+  });
+});
+
 describe('the dev overlay', () => {
   it('is offline: twilio-sim answers the REST API and the engine uses the scripted provider', () => {
     const dev = overlay('dev');
