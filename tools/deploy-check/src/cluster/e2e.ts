@@ -24,6 +24,7 @@ import {
   panelQueries,
   prometheusEvaluator,
 } from '../monitoring/panel-data.js';
+import { withFixedRanges } from '../monitoring/promql.js';
 import { type RunningKafkaExporter, startKafkaExporter } from '../testing/kafka-exporter.js';
 
 const run = promisify(execFile);
@@ -194,9 +195,11 @@ async function main(): Promise<void> {
     // Each service restarted while the calls run: none of them may be lost.
     step = 'rollout restart';
     await until('the first ended call', async () => (await endedCalls(requestId)).size > 0, 3000);
+    let endedBeforeLast = 0;
     for (const service of SERVICES) {
       const t = Date.now();
       const before = (await endedCalls(requestId)).size;
+      endedBeforeLast = before;
       await kubectl(['rollout', 'restart', `deployment/${service}`]);
       await kubectl(['rollout', 'status', `deployment/${service}`, `--timeout=${remaining()}s`]);
       log(
@@ -204,6 +207,11 @@ async function main(): Promise<void> {
       );
     }
 
+    // A restart after every call has ended proves nothing about losing calls: say so instead of passing.
+    if (endedBeforeLast >= CALLS)
+      throw new E2eError(
+        `all ${CALLS} calls ended before the last restart began: raise SYNTHCALL_E2E_CALLS so the restarts fall mid-run`,
+      );
     step = 'calls';
     let ended = new Set<string>();
     await until(`${CALLS} ended calls of ${requestId} in the dataset`, async () => {
@@ -227,7 +235,9 @@ async function main(): Promise<void> {
     });
     const panels = [...new Set(queries.map((q) => q.panel))];
     for (const panel of panels) {
-      const series = await Promise.all(queries.filter((q) => q.panel === panel).map((q) => evaluate(q.expr)));
+      const series = await Promise.all(
+        queries.filter((q) => q.panel === panel).map((q) => evaluate(withFixedRanges(q.expr))),
+      );
       const count = series.reduce((n, s) => n + (s.ok ? s.series : 0), 0);
       log(
         `panel ${JSON.stringify(panel)}: ${count} series${panel in EXPECTED_EMPTY_PANELS ? ' (expected empty offline)' : ''}`,
