@@ -72,6 +72,7 @@ export function exampleEvents(callId = 'call-0001'): EventTypes {
       endedBy: null,
       fallback: false,
       producedAt: at,
+      pauseSec: null,
     },
     CallLifecycle: {
       eventId: `${callId}:conference-start`,
@@ -192,6 +193,7 @@ export function exampleEvents(callId = 'call-0001'): EventTypes {
       ],
       endReason: 'resolved',
       endedBy: 'agent',
+      holds: [],
       tokensUsed: 42,
     },
     DeadLetter: {

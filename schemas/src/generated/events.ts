@@ -172,6 +172,8 @@ export interface ReplyReady {
   fallback: boolean;
   /** When the line was produced (UTC). */
   producedAt: Date;
+  /** Seconds of silence on the line before this line is said: a hold the speaker kept the other side on, or a wait for the other side (the gateway answers <Pause> first, so it takes call time); null when the line follows at once. */
+  pauseSec: null | number;
 }
 
 /** What happened. */
@@ -440,6 +442,14 @@ export interface GroundTruthTurn {
   plannedPii: Array<string>;
 }
 
+/** A hold the director put the caller on. */
+export interface PlannedHold {
+  /** Turn of the agent's line said when the hold ends; the hold starts when the line before it ends. */
+  turn: number;
+  /** Length of the hold in seconds of call time. */
+  seconds: number;
+}
+
 /** The ground truth of one call, for every dialogue provider: what the director planned and what was actually spoken. Topic ground-truth, key = callId. The engine publishes it when the call ends and again (version + 1) if a later event changes what was spoken; a consumer keeps the highest version. All data is synthetic. */
 export interface GroundTruthRecorded {
   /** callId:ground_truth:version. */
@@ -466,6 +476,8 @@ export interface GroundTruthRecorded {
   pii: Array<SpokenPii>;
   /** Every line of the call in turn order. */
   turns: Array<GroundTruthTurn>;
+  /** Every hold of the call, in turn order (the dataset's labels add its start and end in call time). */
+  holds: Array<PlannedHold>;
   /** Why the call ended. */
   endReason: null | EndReason;
   /** Who ended the call. */

@@ -389,6 +389,7 @@ describe('conversation engine', () => {
       endedBy: null,
       fallback: true,
       producedAt: new Date(0),
+      pauseSec: null,
     };
     await h.bus.publish(TOPICS.replies, 'call-1', fallback);
     await h.bus.idle();

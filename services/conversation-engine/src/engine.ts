@@ -345,6 +345,7 @@ export class ConversationEngine {
       endedBy: applied.end?.endedBy ?? null,
       fallback: applied.fallback,
       producedAt: new Date(now),
+      pauseSec: applied.move?.pauseSec ?? null,
     };
     await this.deps.bus.publish(this.topics.replies, state.callId, reply);
     await this.deps.store.put(applied.state);

@@ -512,6 +512,34 @@ describe('twiml-gateway: a slow or silent engine', () => {
     expect(await h.published(TOPICS.replies)).toEqual([]);
   });
 
+  it('says a line that follows a hold after a Pause as long as the hold', async () => {
+    const h = await harness();
+    await h.plan('call-1');
+    await h.reply('call-1', 'agent', 4, 'Thanks for holding. The charge was a duplicate.', { pauseSec: 95 });
+    const verbs = await twiml(
+      await h.post(gatherPath('call-1', 'agent', 3), {
+        CallSid: AGENT_SID,
+        SpeechResult: "Sure, I'll hold.",
+      }),
+    );
+    expect(verbs.map((v) => v.name)).toEqual(['Pause', 'Say', 'Gather']);
+    expect(verbs[0]?.attributes.length).toBe('95');
+  });
+
+  it("keeps the caller listening through the other leg's hold, publishing nothing for the silence", async () => {
+    const h = await harness({ env: { REPLY_TIMEOUT_MS: '8s' } });
+    await h.plan('call-1');
+    await h.reply('call-1', 'agent', 4, 'Thanks for holding.', { pauseSec: 95 });
+    // The customer's Gather for turn 4 timed out inside the hold.
+    const verbs = await twiml(await h.post(gatherPath('call-1', 'customer', 4), { CallSid: CUSTOMER_SID }));
+    expect(verbs.map((v) => v.name)).toEqual(['Gather']);
+    expect(verbs[0]?.attributes.action).toBe(
+      `${PUBLIC_URL}/twilio/gather?callId=call-1&role=customer&heard=4`,
+    );
+    expect(verbs[0]?.attributes.timeout).toBe(String(13 + 95));
+    expect(await h.published(TOPICS.utterances)).toEqual([]);
+  });
+
   it('honours a late end of call: the fallback already spoken stands and the next webhook hangs up', async () => {
     const h = await harness({ env: { REPLY_HOLD_MS: '100', REPLY_TIMEOUT_MS: '300' } });
     await h.plan('call-1');

@@ -345,9 +345,11 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     // After the end the other leg may still hear the farewell: nothing to publish, nothing to say.
     if (book.call(p.callId)?.ended) return sendTwiml(res, hangupTwiml());
     // Silence while the line this leg waits for is not produced yet: the other leg is still waiting for it, so this
-    // one listens again. Reported, the empty turn would answer a line the engine has not made (a deadlock).
-    if (!p.SpeechResult && book.call(p.callId) && !book.reply(p.callId, speakerOf(p.heard), p.heard))
-      return sendTwiml(res, turns.listen(p.callId, p.role, p.heard));
+    // one listens again. Reported, the empty turn would answer a line the engine has not made (a deadlock). Silence
+    // while the other leg pauses before its line (a hold) is that pause: this leg listens on for as long as it lasts.
+    const awaited = book.reply(p.callId, speakerOf(p.heard), p.heard);
+    if (!p.SpeechResult && book.call(p.callId) && (!awaited || awaited.pauseSec))
+      return sendTwiml(res, turns.listen(p.callId, p.role, p.heard, awaited?.pauseSec ?? 0));
 
     const key = turnKey(p.callId, p.role, p.heard);
     let published = utterances.get(p.callId)?.get(key);
@@ -618,16 +620,19 @@ class TurnResponder {
     return replyTwiml(reply, this.listening(reply.callId, reply.role, heardAfterSpeaking(reply.turn)));
   }
 
-  /** A leg that only listens (the customer before the greeting, or a leg whose line is still being made). */
-  listen(callId: string, role: Role, heard: number): string {
-    return listenTwiml(this.listening(callId, role, heard));
+  /**
+   * A leg that only listens (the customer before the greeting, or a leg whose line is still being made); `pauseSec`
+   * is the other leg's silence before its line (a hold), added to the wait for speech.
+   */
+  listen(callId: string, role: Role, heard: number, pauseSec = 0): string {
+    return listenTwiml(this.listening(callId, role, heard, pauseSec));
   }
 
-  private listening(callId: string, role: Role, heard: number) {
+  private listening(callId: string, role: Role, heard: number, pauseSec = 0) {
     return {
       action: this.d.urls.gather(callId, role, heard),
       language: this.d.book.listeningLanguage(callId, role),
-      timeoutSec: gatherTimeoutSec(this.d.config),
+      timeoutSec: gatherTimeoutSec(this.d.config) + pauseSec,
     };
   }
 

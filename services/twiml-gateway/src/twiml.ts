@@ -37,6 +37,8 @@ function gatherAttributes({ action, language, timeoutSec }: Listen): GatherAttri
 /** A reply: its line, then either the next Gather (one webhook per turn) or the hang-up that ends the call. */
 export function replyTwiml(reply: ReplyReady, next: Listen): string {
   const response = new VoiceResponse();
+  // A line said after a silence (a hold): the leg is silent on the line first, so the silence takes call time.
+  if (reply.pauseSec) response.pause({ length: reply.pauseSec });
   response.say(sayAttributes(reply.voice, reply.language), reply.text);
   if (reply.endCall) response.hangup();
   else response.gather(gatherAttributes(next));

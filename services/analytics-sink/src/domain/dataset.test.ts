@@ -355,4 +355,36 @@ describe('DatasetBuilder with Voice Intelligence', () => {
       [3, null, null],
     ]);
   });
+
+  it('labels a hold with its place in call time, ending as the line after it starts, unless that line was a fallback', () => {
+    const ev = exampleEvents('call-7');
+    const sentence = (index: number, role: 'agent' | 'customer', startSec: number, endSec: number) => ({
+      index,
+      channel: role === 'agent' ? 2 : 1,
+      role,
+      startSec,
+      endSec,
+      text: 'x',
+      confidence: 0.9,
+    });
+    const build = (afterHold: Partial<typeof ev.ReplyReady>) => {
+      const d = new DatasetBuilder();
+      d.onPlanned(ev.CallPlanned);
+      d.onReply(reply(0, 'Bear with me, one moment.'), true);
+      d.onReply(reply(1, "Sure, I'll hold."), true);
+      d.onReply(reply(2, 'Thanks for holding.', afterHold), true);
+      d.onGroundTruth({ ...truth, holds: [{ turn: 2, seconds: 95 }] });
+      d.onTranscript({
+        ...ev.TranscriptAnalyzed,
+        sentences: [
+          sentence(0, 'agent', 0, 2),
+          sentence(1, 'customer', 3, 4),
+          sentence(2, 'agent', 100, 101.5),
+        ],
+      });
+      return d.labels('call-7').holds;
+    };
+    expect(build({ pauseSec: 95 })).toEqual([{ turn: 2, seconds: 95, startSec: 5, endSec: 100 }]);
+    expect(build({ fallback: true })).toEqual([]);
+  });
 });

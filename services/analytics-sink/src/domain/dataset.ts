@@ -68,6 +68,15 @@ export interface SpokenPii {
   end: number;
 }
 
+/** A hold the caller was put on, in call time: it ends when the agent's line at `turn` starts. */
+export interface HoldLabel {
+  turn: number;
+  seconds: number;
+  /** Seconds from the start of the call; null when the turn's timing is unknown. */
+  startSec: number | null;
+  endSec: number | null;
+}
+
 export interface DemeanorPoint {
   turn: number;
   demeanor: string;
@@ -88,6 +97,8 @@ export interface Labels {
   demeanor: string;
   demeanorTrajectory: DemeanorPoint[];
   spokenPii: SpokenPii[];
+  /** Every hold of the call (the ground truth's, kept where the line after it was said after the hold). */
+  holds: HoldLabel[];
   endReason: EndReason | null;
   endedBy: Role | null;
   /**
@@ -506,7 +517,16 @@ export class DatasetBuilder {
       (spokenAt(c.said.get(s.turn)?.text, span) ? spokenPii : droppedPii).push(span);
     }
     const turnsRealizedBy: RealizedByCounts = { model: 0, template: 0, fallback: 0 };
-    for (const t of this.transcript(callId).turns) if (t.realizedBy) turnsRealizedBy[t.realizedBy] += 1;
+    const transcript = this.transcript(callId).turns;
+    for (const t of transcript) if (t.realizedBy) turnsRealizedBy[t.realizedBy] += 1;
+    // A hold took call time only if the line said at its turn was the one that came after it (not a fallback).
+    const holds = (truth?.holds ?? [])
+      .filter((h) => c.said.get(h.turn)?.pauseSec === h.seconds)
+      .map((h): HoldLabel => {
+        const endSec = transcript.find((t) => t.turn === h.turn)?.startSec ?? null;
+        const startSec = endSec === null ? null : Math.max(0, Math.round((endSec - h.seconds) * 1000) / 1000);
+        return { turn: h.turn, seconds: h.seconds, startSec, endSec };
+      });
     return {
       callId,
       synthetic: true,
@@ -517,6 +537,7 @@ export class DatasetBuilder {
         ? truth.demeanorTrajectory.map((d) => ({ turn: d.turn, demeanor: d.demeanor }))
         : [{ turn: 0, demeanor: p.scenario.demeanor }],
       spokenPii,
+      holds,
       endReason: c.endReason,
       endedBy: c.endedBy,
       source: truth ? 'provider' : 'plan',

@@ -434,4 +434,61 @@ describe('labels for every provider', () => {
         }
     }
   });
+
+  it("keeps the director's holds, repairs and acknowledgements in a model-worded call: the provider decides none of them", async () => {
+    const server = await fakeModelServer();
+    server.respond((_req, res) => {
+      const ask = server.requests.at(-1)?.body.messages.at(-1)?.content ?? '';
+      const planned = /Say this in your own words: "([\s\S]*)"/.exec(ask)?.[1] ?? '';
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          choices: [
+            {
+              index: 0,
+              message: { role: 'assistant', content: JSON.stringify({ line: reworded(planned) }) },
+            },
+          ],
+          usage: { prompt_tokens: 50, completion_tokens: 10 },
+        }),
+      );
+    });
+    const { llm } = provider(server);
+    const voices = {
+      agent: { voice: 'man', language: 'en-US' },
+      customer: { voice: 'woman', language: 'en-US' },
+    };
+    // A recogniser that takes every 1 for a 7, so figures are misheard and repaired.
+    const hear = (text: string) => text.replace(/1/g, '7');
+    const seen = { holds: 0, repairs: 0, backchannels: 0 };
+    for (let i = 0; i < 12; i++) {
+      const plan = callContext({
+        callId: `call-${i}`,
+        seed: `shape-${i}`,
+        maxTurns: 60,
+        customer: set.customers[(i * 7) % set.customers.length] as CustomerPersona,
+        agent: set.agents[i % set.agents.length] as AgentPersona,
+      });
+      const scripted = await simulateCall(
+        plan,
+        { agent: new ScriptedLlmProvider(), customer: new ScriptedLlmProvider() },
+        { voices, hear },
+      );
+      const model = await simulateCall(plan, { agent: llm, customer: llm }, { voices, hear });
+      const a = groundTruthRecord(scripted.state, plan, { name: 'scripted', model: null }, 1, 0);
+      const b = groundTruthRecord(model.state, plan, { name: 'openai', model: 'gpt-4o-mini' }, 1, 0);
+      expect(
+        b.turns.map((t) => [t.turn, t.role, t.move]),
+        `call ${i}`,
+      ).toEqual(a.turns.map((t) => [t.turn, t.role, t.move]));
+      expect(b.holds, `call ${i}`).toEqual(a.holds);
+      expect(b.turns.some((t) => t.realizedBy === 'model')).toBe(true);
+      seen.holds += b.holds.filter((h) => h.seconds >= 30).length;
+      seen.repairs += b.turns.filter((t) => t.move === 'read_back').length;
+      seen.backchannels += b.turns.filter((t) => t.move === 'backchannel').length;
+    }
+    expect(seen.holds).toBeGreaterThan(0);
+    expect(seen.repairs).toBeGreaterThan(0);
+    expect(seen.backchannels).toBeGreaterThan(0);
+  }, 120_000);
 });

@@ -123,10 +123,15 @@ export async function produceTurn(input: {
     : applied.text === result.text
       ? result.realizedBy
       : 'template';
-  const spokenMove: Move =
-    applied.text === result.text || applied.fallback
-      ? move
-      : { ...move, kind: role === 'agent' ? 'farewell' : 'abandon', plannedPii: [] };
+  let spokenMove: Move = move;
+  if (applied.fallback || applied.text !== result.text) {
+    // Other words were said, and at once (no hold before them): a gateway fallback, or the engine's closing line,
+    // which discloses nothing the move planned.
+    const { pauseSec: _saidAtOnce, ...atOnce } = move;
+    spokenMove = applied.fallback
+      ? atOnce
+      : { ...atOnce, kind: role === 'agent' ? 'farewell' : 'abandon', plannedPii: [] };
+  }
   const director = recordSpoken(directed.state, context, spokenMove, applied.text, realizedBy);
   return {
     ...applied,

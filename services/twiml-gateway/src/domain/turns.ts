@@ -122,5 +122,6 @@ export function fallbackReply(args: {
     endedBy: args.closing ? args.role : null,
     fallback: true,
     producedAt: args.producedAt,
+    pauseSec: null,
   };
 }

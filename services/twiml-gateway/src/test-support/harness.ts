@@ -219,6 +219,7 @@ export function replyEvent(
     endedBy: null,
     fallback: false,
     producedAt: new Date('2026-01-15T10:00:01.000Z'),
+    pauseSec: null,
     ...extra,
   };
 }

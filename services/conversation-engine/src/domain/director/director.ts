@@ -9,6 +9,7 @@ import {
   scriptedLine,
 } from '../scripted/planner.js';
 import type { CallContext, ChatMessage, Role } from '../types.js';
+import { backFromHold, holdSeconds, returnsFromHold } from './hold.js';
 import type { Move, MoveKind } from './move.js';
 import { correction, misheardFigure, NOTICE_CHANCE, readBack } from './repair.js';
 import { backchannel, plannerHistory, roomToSplit, splitLine, withFillers } from './turn-taking.js';
@@ -45,6 +46,8 @@ export interface DirectorState extends ScriptedState {
   continuations?: number[];
   /** A figure or id misheard and read back by `by`: the other side's next turn corrects it (repair.ts). */
   repair?: { by: Role; value: string };
+  /** Holds the caller was put on: the agent's line at `turn` was said after `seconds` of hold (hold.ts). */
+  holds?: Array<{ turn: number; seconds: number }>;
 }
 
 /** The rest of a line cut for the listener's acknowledgement, with what its move carries. */
@@ -200,24 +203,34 @@ export function nextMove(
   }
   const heard = plannerHistory(history, before.backchannels ?? [], before.continuations ?? []);
   const line = scriptedLine(context, role, turn, heard, before as unknown as JsonValue);
-  return sayInParts(
-    context,
-    {
-      ...line.state,
-      turns: before.turns,
-      ...(before.backchannels ? { backchannels: before.backchannels } : {}),
-      ...(before.continuations ? { continuations: before.continuations } : {}),
-    },
-    role,
-    turn,
-    {
+  if (returnsFromHold(role, turn, before.turns) && !line.end) {
+    // The caller agreed to hold: the agent's next line comes after the hold, and thanks the caller for waiting.
+    const random = seededRandom(`${context.seed}:hold:${turn}`);
+    const pauseSec = holdSeconds(random);
+    const said = sayInParts(context, { ...line.state, turns: before.turns, ...carried(before) }, role, turn, {
       kind: line.move,
-      text: line.text,
-      ...(line.end ? { end: line.end } : {}),
+      text: `${backFromHold(pauseSec, random)} ${line.text}`,
       mood: line.mood,
       names: line.names,
-    },
-  );
+    });
+    return { move: { ...said.move, pauseSec }, state: said.state };
+  }
+  return sayInParts(context, { ...line.state, turns: before.turns, ...carried(before) }, role, turn, {
+    kind: line.move,
+    text: line.text,
+    ...(line.end ? { end: line.end } : {}),
+    mood: line.mood,
+    names: line.names,
+  });
+}
+
+/** What the director keeps of its own across the planner's turn (the planner's state knows nothing of it). */
+function carried(state: DirectorState): Partial<DirectorState> {
+  return {
+    ...(state.backchannels ? { backchannels: state.backchannels } : {}),
+    ...(state.continuations ? { continuations: state.continuations } : {}),
+    ...(state.holds ? { holds: state.holds } : {}),
+  };
 }
 
 /** PII located in the words spoken, each span checked to cover exactly its value. */
@@ -265,8 +278,10 @@ export function recordSpoken(
   text: string,
   realizedBy: RealizedBy,
 ): DirectorState {
+  const holds = (state.holds ?? []).filter((h) => h.turn !== move.turn);
+  if (move.pauseSec) holds.push({ turn: move.turn, seconds: move.pauseSec });
   return withTurn(
-    state,
+    { ...state, ...(holds.length > 0 || state.holds ? { holds } : {}) },
     context,
     {
       turn: move.turn,
@@ -294,8 +309,10 @@ export function recordRespoken(
 ): DirectorState {
   const previous = state.turns.find((t) => t.turn === turn);
   const mood = state.truth.demeanorTrajectory.find((p) => p.turn === turn)?.demeanor ?? null;
+  // The gateway's fallback line was said at once: no hold came before it.
+  const holds = state.holds?.filter((h) => h.turn !== turn);
   return withTurn(
-    state,
+    { ...state, ...(holds ? { holds } : {}) },
     context,
     {
       turn,

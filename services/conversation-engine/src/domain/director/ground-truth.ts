@@ -35,6 +35,7 @@ export function groundTruthRecord(
       text: t.text,
       plannedPii: t.plannedPii,
     })),
+    holds: (director.holds ?? []).map(({ turn, seconds }) => ({ turn, seconds })),
     endReason: state.end?.reason ?? null,
     endedBy: state.end?.endedBy ?? null,
     tokensUsed: state.tokensUsed,

@@ -56,6 +56,8 @@ export interface Move {
    * realizer speaks it as it is, a model rewords it.
    */
   line: string;
+  /** Seconds of silence before this line (a hold, hold.ts): the line is said when it ends. */
+  pauseSec?: number;
   /** Set when this line ends the call: the director alone decides ends. */
   end?: NaturalEnd;
   /** The customer's demeanor for this line; null for the agent. */

@@ -80,5 +80,5 @@ describe('turn-taking', () => {
     words.sort((a, b) => a - b);
     expect(backchannels).toBeGreaterThan(40);
     expect(words[Math.floor(words.length / 2)]).toBeLessThanOrEqual(10);
-  });
+  }, 120_000);
 });

@@ -140,7 +140,18 @@ const IDENTITY = [
   'read it',
   'repeat',
 ];
-const HOLD = ['bear with me', 'one moment', 'a moment', 'hold'];
+// With the wordings the speech style swaps in ("one second", "hang on").
+const HOLD = [
+  'bear with me',
+  'one moment',
+  'a moment',
+  'one second',
+  'a second',
+  'a sec',
+  'a minute',
+  'hang on',
+  'hold',
+];
 
 export function classifyForCustomer(heard: string): CustomerHeard {
   const t = normal(heard);

@@ -505,7 +505,7 @@ export const AGENT_BEATS = {
     '{Bear with me|One moment}{, [first]|}, {the system is|my screen is} {slow|loading} {today|right now}.',
     '{Give me|Allow me} {a moment|one moment} to {check|read} {the notes|what [staff] wrote}{, [first]|}.',
     '{Bear with me|Give me} {one moment|a moment} {while I check|while I look at} {that|the notes}{, [first]|}.',
-    "{Let me|I'll} {check|look} {one thing|something} {with [staff]|in the system}{, it takes a few seconds|, one moment|}.",
+    "{Let me|I'll} {check|look} {one thing|something} {with [staff]|in the system}{, one moment|, bear with me}.",
   ],
   rejected: [
     "{I hear you|I understand}{, [first]|}. {Let me|I'll} {see|check} {what else|if there's another way} I can {do|offer}.",

@@ -281,7 +281,11 @@ export function planCall(context: CallContext): CallPlan {
       outcome === 'customer_abandoned' && chance(random, 0.5)
         ? intBetween(random, 1, Math.max(1, steps))
         : null,
-    holdAtStep: length === 'long' && chance(random, 0.6) ? intBetween(random, 1, steps) : null,
+    // A look-up that needs a hold (director/hold.ts): most long calls, and some of the medium ones.
+    holdAtStep:
+      length !== 'short' && chance(random, length === 'long' ? 0.7 : 0.5)
+        ? intBetween(random, 1, steps)
+        : null,
     world: callWorld(context.seed, context.scenario.industry, MONTHS),
     facts: {
       ref,
