@@ -26,6 +26,9 @@ export default defineConfig({
           include: ['**/src/**/*.test.ts', '**/test/**/*.test.ts'],
           exclude: [...exclude, '**/*.int.test.ts'],
           environment: 'node',
+          // A guard against a hang, not a speed check (benchmarks measure speed): tests that run calls through the
+          // sim take seconds on a quiet machine and several times that beside other work, past vitest's 5 s.
+          testTimeout: 30_000,
         },
       },
       {

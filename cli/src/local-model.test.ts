@@ -89,7 +89,8 @@ async function run(args: string[], port: number, baseUrl?: string) {
   }
 }
 
-describe('synthcall generate --provider openai on the local model server', () => {
+// Each test runs a 2-call generate in-process: about a second on a quiet machine, over 5 s on a busy one.
+describe('synthcall generate --provider openai on the local model server', { timeout: 60_000 }, () => {
   it('names the model the server says it serves and runs 2 calls at a time, its slots’ worth', async () => {
     const server = await localServer('some-local-model');
     const { code, manifest, stderr, stdout } = await run([], server.port);

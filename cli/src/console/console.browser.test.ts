@@ -15,7 +15,8 @@ import { type RunningConsole, startConsole } from './start.js';
 import { launchChromium } from './testing/browser.js';
 
 /** Headless Chromium (Debian's) against a dataset `generate --audio` wrote, then against a run in progress. */
-describe('the console in a browser', () => {
+// Each test drives a real Chromium: seconds on a quiet machine, far more beside other work, so not vitest's 5 s.
+describe('the console in a browser', { timeout: 60_000 }, () => {
   let browser: Browser;
   let dir: string;
   let console_: RunningConsole;

@@ -175,7 +175,8 @@ describe('twiml-gateway: answering legs', () => {
   });
 
   it('publishes what a leg heard and answers the same webhook with the reply and the next Gather', async () => {
-    const h = await harness();
+    // A hold long enough for the fake engine's reply on a busy machine: the webhook answers as soon as it arrives.
+    const h = await harness({ env: { REPLY_HOLD_MS: '10000', REPLY_TIMEOUT_MS: '20000' } });
     const planned = await h.plan('call-1');
     await fakeEngine(h, (turn) => `customer line ${turn}`);
 

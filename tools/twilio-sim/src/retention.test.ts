@@ -7,7 +7,8 @@ import {
   startHarness,
 } from './test-support/setup.js';
 
-describe('retention: what the sim keeps of finished calls', () => {
+// Five recorded calls run through the SDK: about 5 s on a quiet machine, so not vitest's 5 s default.
+describe('retention: what the sim keeps of finished calls', { timeout: 60_000 }, () => {
   let h: Harness;
   beforeEach(async () => {
     h = await startHarness({ retainFinished: 2 });
