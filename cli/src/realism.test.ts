@@ -154,6 +154,48 @@ describe('computeRealism', () => {
     expect(measure([held], 'turns with startSec').value).toBe('0.0%');
   });
 
+  it('measures labelled holds against the recording, silences, interruptions and the spread of confidence', () => {
+    const sentence = (
+      index: number,
+      role: 'agent' | 'customer',
+      startSec: number,
+      endSec: number,
+      confidence = 0.9,
+    ) => ({
+      index,
+      channel: role === 'agent' ? 2 : 1,
+      role,
+      startSec,
+      endSec,
+      text: 'x',
+      confidence,
+    });
+    const held = call('a', [...turns, turn(4, 'Are you still there?')]);
+    held.labels = { spokenPii: [], holds: [{ turn: 4, seconds: 40, startSec: 10, endSec: 50 }] };
+    held.intelligence = {
+      sentences: [
+        sentence(0, 'agent', 0, 2, 0.95),
+        sentence(1, 'customer', 6, 8, 0.6),
+        sentence(2, 'agent', 9, 10),
+        sentence(3, 'agent', 50, 52),
+      ],
+    };
+    // A hold the recording does not show, and a customer who talks over the agent.
+    const wrong = call('b', turns);
+    wrong.labels = { spokenPii: [], holds: [{ turn: 2, seconds: 35, startSec: 0, endSec: 35 }] };
+    wrong.intelligence = { sentences: [sentence(0, 'agent', 0, 4), sentence(1, 'customer', 3, 5)] };
+    expect(measure([held, wrong], 'hold length').value).toBe(
+      'median 37.5 s, p90 35 s, 100.0% ≥ 30 s; 50.0% silent in the recording',
+    );
+    expect(measure([held, wrong], 'hold length').met).toBe(false);
+    expect(measure([held], 'hold length').met).toBe(true);
+    expect(measure([held, wrong], 'calls with a silence').value).toBe(
+      '50.0% ("are you still there?" in 50.0%)',
+    );
+    expect(measure([held, wrong], 'calls with an interruption').value).toBe('50.0%');
+    expect(measure([held], 'sentence confidence').value).toBe('sd 0.139, 0.60–0.95');
+  });
+
   it('scores outcome agreement on matched calls only, and checks every PII span against the spoken words', () => {
     const good = call('a', turns);
     good.labels = { spokenPii: [{ type: 'card_last4', value: 'debit', turn: 1, start: 53, end: 58 }] };

@@ -15,7 +15,7 @@ import { words as popularWords } from 'popular-english-words/words.js';
 
 export interface RealismCall {
   record: CallRecord;
-  labels: Pick<Labels, 'spokenPii'> | null;
+  labels: (Pick<Labels, 'spokenPii'> & Partial<Pick<Labels, 'holds'>>) | null;
   intelligence: Pick<IntelligenceRecord, 'sentences'> | null;
   transcript: Transcript | null;
 }
@@ -206,6 +206,8 @@ const REPEATED_MIN_WORDS = 6;
 const REPEATED_MIN_CALLS = 10;
 const VERBATIM_WORDS = 8;
 const HOLD_SEC = 30;
+const SILENCE_SEC = 3;
+const STILL_THERE = /\b(?:are you still there|still with me)\b/i;
 
 export function computeRealism(calls: readonly RealismCall[]): RealismReport {
   const withTurns = calls.filter(
@@ -298,6 +300,86 @@ export function computeRealism(calls: readonly RealismCall[]): RealismReport {
     met: holdShare === null ? null : holdShare >= 0.2,
     callsOutside: null,
     basis: `${timed.length} calls with Voice Intelligence sentences`,
+  });
+
+  // Hold lengths, from the labels, each checked against the recording: silence from its start to its end, where the
+  // line after it starts.
+  const labelledHolds = calls.flatMap((c) =>
+    (c.labels?.holds ?? []).map((h) => ({ hold: h, sentences: c.intelligence?.sentences ?? [] })),
+  );
+  const lengths = labelledHolds.map(({ hold }) => hold.seconds).sort((a, b) => a - b);
+  const silentInRecording = labelledHolds.filter(({ hold: { startSec, endSec }, sentences }) => {
+    if (startSec === null || endSec === null) return false;
+    const inside = (t: number) => t > startSec + 0.01 && t < endSec - 0.01;
+    return (
+      sentences.some((x) => Math.abs(x.startSec - endSec) < 0.01) &&
+      !sentences.some((x) => inside(x.startSec) || inside(x.endSec))
+    );
+  }).length;
+  const longHolds = lengths.filter((x) => x >= HOLD_SEC).length;
+  measures.push({
+    name: 'hold length (labelled holds)',
+    value:
+      lengths.length === 0
+        ? 'n/a'
+        : `median ${median(lengths)} s, p90 ${lengths[Math.floor(0.9 * (lengths.length - 1))]} s, ${pct(share(longHolds, lengths.length))} ≥ ${HOLD_SEC} s; ${pct(share(silentInRecording, lengths.length))} silent in the recording`,
+    target: `most ≥ ${HOLD_SEC} s; 100% silent in the recording`,
+    met: lengths.length === 0 ? null : longHolds * 2 > lengths.length && silentInRecording === lengths.length,
+    callsOutside: null,
+    basis: `${lengths.length} holds`,
+  });
+
+  // Silences and interruptions, from the recording's sentences: a change of speaker after 3-30 s of nothing (a
+  // hold is longer), and a sentence that starts while the other role's is still going.
+  const turnChanges = (c: RealismCall) => {
+    const s = [...(c.intelligence?.sentences ?? [])].sort((a, b) => a.startSec - b.startSec);
+    return s.slice(1).flatMap((x, i) => {
+      const before = s[i];
+      return before && before.role !== x.role ? [{ gap: x.startSec - before.endSec }] : [];
+    });
+  };
+  const changes = timed.map(turnChanges);
+  const silenceShare = share(
+    changes.filter((g) => g.some(({ gap }) => gap >= SILENCE_SEC && gap < HOLD_SEC)).length,
+    timed.length,
+  );
+  const stillThere = withTurns.filter((c) => turnsOf(c).some((t) => STILL_THERE.test(t.said))).length;
+  measures.push({
+    name: `calls with a silence of ${SILENCE_SEC}–${HOLD_SEC} s between turns`,
+    value: `${pct(silenceShare)} ("are you still there?" in ${pct(share(stillThere, n))})`,
+    target: '—',
+    met: null,
+    callsOutside: null,
+    basis: `${timed.length} calls with Voice Intelligence sentences`,
+  });
+  const interruptedShare = share(changes.filter((g) => g.some(({ gap }) => gap < 0)).length, timed.length);
+  measures.push({
+    name: 'calls with an interruption (speech overlapping)',
+    value: pct(interruptedShare),
+    target: '—',
+    met: null,
+    callsOutside: null,
+    basis: `${timed.length} calls with Voice Intelligence sentences`,
+  });
+
+  // Recogniser confidence: a recogniser is surer of some sentences than of others.
+  const confidences = timed.flatMap((c) =>
+    (c.intelligence?.sentences ?? []).flatMap((x) => (x.confidence === null ? [] : [x.confidence])),
+  );
+  const mean = confidences.reduce((a, b) => a + b, 0) / Math.max(1, confidences.length);
+  const sd = Math.sqrt(
+    confidences.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, confidences.length),
+  );
+  measures.push({
+    name: 'sentence confidence (spread)',
+    value:
+      confidences.length === 0
+        ? 'n/a'
+        : `sd ${sd.toFixed(3)}, ${Math.min(...confidences).toFixed(2)}–${Math.max(...confidences).toFixed(2)}`,
+    target: 'varies (sd > 0.02)',
+    met: confidences.length === 0 ? null : sd > 0.02,
+    callsOutside: null,
+    basis: `${confidences.length} sentences`,
   });
 
   // Turn timing.
