@@ -52,6 +52,7 @@ import {
 } from '@synthcall/twiml-gateway';
 import { holdClockWhileHandling } from './engine-clock.js';
 import { connectSimToGateway } from './sim-gateway.js';
+import { observeTurnLatency } from './turn-latency.js';
 
 export interface GenerateOptions {
   calls: number;
@@ -685,42 +686,6 @@ function suffixed(suffix: string): Topics {
 }
 
 /** Measures heard → reply: the gateway's UtteranceHeard.heardAt to the moment the reply reaches this consumer. */
-async function observeTurnLatency(bus: EventBus, topics: Topics, groupName: string) {
-  const heardAt = new Map<string, number>();
-  const samples: number[] = [];
-  const subs = [
-    await bus.subscribe({
-      topic: topics.utterances,
-      group: `${groupName}-heard`,
-      handler: async ({ value }) => {
-        heardAt.set(`${value.callId}:${value.role}:${value.turn + 1}`, value.heardAt.getTime());
-      },
-    }),
-    await bus.subscribe({
-      topic: topics.replies,
-      group: `${groupName}-replies`,
-      handler: async ({ value }) => {
-        const key = `${value.callId}:${value.role}:${value.turn}`;
-        const at = heardAt.get(key);
-        if (at !== undefined && !value.fallback) {
-          samples.push(Date.now() - at);
-          heardAt.delete(key);
-        }
-      },
-    }),
-  ];
-  return {
-    percentiles: () => {
-      const sorted = [...samples].sort((a, b) => a - b);
-      const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
-      return { p50: at(0.5), p99: at(0.99), samples: sorted.length };
-    },
-    close: async () => {
-      await Promise.all(subs.map((s) => s.close()));
-    },
-  };
-}
-
 function summarize(
   dataset: DatasetBuilder,
   written: ReadonlyMap<string, WrittenCall>,

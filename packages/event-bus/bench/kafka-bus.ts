@@ -7,36 +7,12 @@ import { benchmarkKafka } from '@synthcall/stack';
 import { Kafka, logLevel } from 'kafkajs';
 import { busFromConfig } from '../src/from-config.js';
 import type { EventBus } from '../src/port.js';
+import { percentile, roundTrips } from '../src/round-trips.js';
 
 const env = process.env;
 const ROUNDTRIPS = Number(env.ROUNDTRIPS ?? 500);
 const MESSAGES = Number(env.MESSAGES ?? 5000);
 const CONCURRENCY = Number(env.CONCURRENCY ?? 32);
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
-}
-
-async function roundTrips(bus: EventBus, topicName: string, n: number): Promise<number[]> {
-  const topic = bindTopic('UtteranceHeard', topicName);
-  const waiters = new Map<number, () => void>();
-  await bus.subscribe({
-    topic,
-    group: `${topicName}-g`,
-    handler: async (e) => waiters.get(e.value.turn)?.(),
-  });
-  const base = exampleEvents().UtteranceHeard;
-  const latencies: number[] = [];
-  for (let i = 0; i < n + 20; i++) {
-    const received = new Promise<void>((resolve) => waiters.set(i, resolve));
-    const t0 = performance.now();
-    await bus.publish(topic, `call-${i % 16}`, { ...base, turn: i });
-    await received;
-    if (i >= 20) latencies.push(performance.now() - t0); // the first 20 warm up connections and the JIT
-    waiters.delete(i);
-  }
-  return latencies.sort((a, b) => a - b);
-}
 
 async function throughput(
   bus: EventBus,

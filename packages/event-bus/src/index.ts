@@ -22,3 +22,4 @@ export {
   type Subscription,
   silentLogger,
 } from './port.js';
+export { percentile, roundTrips } from './round-trips.js';
