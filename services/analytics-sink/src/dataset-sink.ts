@@ -475,6 +475,8 @@ export class DatasetSink {
   }
 
   private async writeCall(callId: string): Promise<void> {
+    // Another replica sharing the folder may have written it (the call's partition moved in a rebalance).
+    await this.countNewLines();
     if (this.written.has(callId)) return;
     const record = this.dataset.record(callId);
     const labels = this.dataset.labels(callId);
@@ -615,7 +617,11 @@ export class DatasetSink {
    */
   private async countNewLines(): Promise<void> {
     const file = join(this.out, 'calls.jsonl');
-    const handle = await open(file, 'r');
+    const handle = await open(file, 'r').catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return undefined; // nothing written yet, here or by another replica
+      throw err;
+    });
+    if (!handle) return;
     try {
       const { size } = await handle.stat();
       if (size <= this.countedBytes) return;
