@@ -484,9 +484,15 @@ export function buildProgram(): Command {
     )
     .option(
       '--max-concurrent-calls <n>',
-      'calls in flight at once',
+      'calls in flight at once (per orchestrator replica)',
       positiveInt('--max-concurrent-calls', 500),
       10,
+    )
+    .option(
+      '--replicas <n>',
+      'processes of each service on the same topics (at most the partitions of the topics they read: 3 on the local stack)',
+      positiveInt('--replicas', 64),
+      1,
     )
     .addOption(
       new Option('--log-level <level>', "the services' log level (their lines are prefixed with their name)")
@@ -509,6 +515,7 @@ export function buildProgram(): Command {
         '  npx synthcall request --calls 5          # in another terminal: place 5 simulated calls',
         '  npx synthcall up --clock realtime --out ./data --log-level info',
         '  npx synthcall up --brokers 127.0.0.1:9092 --registry http://127.0.0.1:8080/apis/ccompat/v7',
+        '  npx synthcall up --replicas 2            # two processes of each service, one topic set',
         '',
         UP_STACK_NOTE,
         'The dataset folder gets calls.jsonl (one line per finished call), transcripts/, labels/ and manifest.json.',
@@ -536,6 +543,7 @@ export function buildProgram(): Command {
         logLevel: opts.logLevel,
         stopStack: opts.stopStack,
         maxConcurrentCalls: opts.maxConcurrentCalls,
+        replicas: opts.replicas,
         readyTimeoutMs: opts.readyTimeout * 1000,
         stopGraceMs: 15_000,
         baseEnv: process.env,

@@ -201,4 +201,124 @@ describe('synthcall up', () => {
     up = undefined;
     expect(pids.filter(isAlive)).toEqual([]);
   }, 420_000);
+
+  it('runs requested calls through 2 replicas of each service: every call written once, whole, and every engine and sink replica handled calls', async () => {
+    const env = integrationEnv();
+    const runDir = await mkdtemp(join(tmpdir(), 'synthcall-up-replicas-it-'));
+    closers.push(() => rm(runDir, { recursive: true, force: true }));
+    up = await startUp({
+      brokers: env.brokers.split(','),
+      registryUrl: env.registryUrl,
+      datasetDir: runDir,
+      clock: 'fast',
+      logLevel: 'warn',
+      stopStack: false,
+      maxConcurrentCalls: CALLS,
+      replicas: 2,
+      readyTimeoutMs: 180_000,
+      stopGraceMs: 15_000,
+      baseEnv: { PATH: process.env.PATH ?? '' },
+      print: (line) => lines.push(line),
+    });
+    // The sim and two of each of the four services.
+    expect(up.pids).toHaveLength(9);
+    expect(Object.values(up.addresses.ops).map((replicas) => replicas.length)).toEqual([2, 2, 2, 2]);
+
+    const requestId = uniqueName('up-replicas-it');
+    // Four requests of 5 calls, so both orchestrators may get some (a request is placed by one).
+    const sent = await requestCalls({
+      calls: CALLS / 4,
+      seed: requestId,
+      strategy: 'matched',
+      maxTurns: 24,
+      mode: 'simulated',
+      industries: [],
+      requests: 4,
+      requestId,
+      brokers: env.brokers.split(','),
+      registryUrl: env.registryUrl,
+      // On a loaded machine the first plans wait for the replicas' consumer groups to settle.
+      waitMs: 180_000,
+    });
+    expect(sent.map((r) => r.verdict.outcome)).toEqual(['accepted', 'accepted', 'accepted', 'accepted']);
+    const mine = async () => {
+      const file = join(runDir, 'calls.jsonl');
+      if (!existsSync(file)) return [];
+      return (await readFile(file, 'utf8'))
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as CallRecord)
+        .filter((r) => r.requestId?.startsWith(requestId));
+    };
+    const deadline = Date.now() + 300_000;
+    let calls = await mine();
+    while (calls.length < CALLS && Date.now() < deadline) {
+      await sleep(1_000);
+      calls = await mine();
+    }
+    // Written once each, though two sinks share the folder; no turn lost or doubled across the replicas.
+    const twice = calls.map((c) => c.callId).filter((id, i, all) => all.indexOf(id) !== i);
+    expect(twice, 'calls written twice').toEqual([]);
+    expect(calls, `dataset lines after 300 s; up printed:\n${lines.slice(-30).join('\n')}`).toHaveLength(
+      CALLS,
+    );
+    for (const call of calls) {
+      expect(call.endReason).not.toBeNull();
+      const { turns } = JSON.parse(
+        await readFile(join(runDir, 'transcripts', `${call.callId}.json`), 'utf8'),
+      ) as Transcript;
+      expect(turns.map((t) => t.turn)).toEqual(turns.map((_, i) => i));
+      expect(turns.map((t) => t.role)).toEqual(turns.map((_, i) => (i % 2 === 0 ? 'agent' : 'customer')));
+    }
+    // The manifest counts both sinks' lines (calls of other runs' requests on this broker may be in it too).
+    const manifest = JSON.parse(await readFile(join(runDir, 'manifest.json'), 'utf8'));
+    const perRequest = Object.entries(manifest.counts.requests as Record<string, number>);
+    expect(perRequest.filter(([id]) => id.startsWith(requestId)).reduce((n, [, c]) => n + c, 0)).toBe(CALLS);
+    expect(manifest.counts.calls).toBe(perRequest.reduce((n, [, c]) => n + c, 0));
+
+    // The calls were split: each engine and each sink replica read plans from the calls topic (20 call ids over
+    // 6 partitions, 3 a replica: all on one replica's partitions would be a 1-in-2^19 event).
+    const plansRead = async (ops: string) => {
+      const text = await (await fetch(`${ops}/metrics`)).text();
+      return [...text.matchAll(/^synthcall_messages_consumed_total\{([^}]*)\} (\d+)/gm)]
+        .filter(([, labels]) => labels?.includes('topic="calls"'))
+        .reduce((sum, [, , n]) => sum + Number(n), 0);
+    };
+    for (const name of ['conversation-engine', 'analytics-sink'] as const) {
+      const read = await Promise.all(up.addresses.ops[name].map(plansRead));
+      expect(
+        read.every((n) => n > 0),
+        `${name} replicas read ${read.join(' and ')} plans`,
+      ).toBe(true);
+    }
+
+    const pids = up.pids;
+    await up.stop();
+    up = undefined;
+    expect(pids.filter(isAlive)).toEqual([]);
+  }, 600_000);
+
+  it('refuses more replicas than the partitions of a topic the services read, naming the topic', async () => {
+    const env = integrationEnv();
+    const refusedDir = await mkdtemp(join(tmpdir(), 'synthcall-up-replicas-refused-'));
+    closers.push(() => rm(refusedDir, { recursive: true, force: true }));
+    const refused = await startUp({
+      brokers: env.brokers.split(','),
+      registryUrl: env.registryUrl,
+      datasetDir: refusedDir,
+      clock: 'fast',
+      logLevel: 'warn',
+      stopStack: false,
+      maxConcurrentCalls: 1,
+      replicas: 4,
+      readyTimeoutMs: 60_000,
+      stopGraceMs: 5_000,
+      baseEnv: { PATH: process.env.PATH ?? '' },
+      print: (line) => lines.push(line),
+    }).catch((err: unknown) => err);
+    expect(refused).toMatchObject({
+      code: 'SYNTH_UP_OPTIONS',
+      message: expect.stringMatching(/call-requests has 3 partitions.*--replicas 3 or fewer/),
+    });
+  });
 });

@@ -14,6 +14,8 @@ import {
   gatewayReplyTimeout,
   prefixLine,
   readyLines,
+  replicaEnvs,
+  replicaName,
   SERVICES,
   type ServiceName,
   serviceEnvs,
@@ -39,6 +41,43 @@ const envs = serviceEnvs({
   opsPorts,
   logLevel: 'warn',
   maxConcurrentCalls: 4,
+});
+
+describe('replicaEnvs', () => {
+  const ports: Record<ServiceName, number[]> = {
+    orchestrator: [41001, 41011],
+    'twiml-gateway': [41002, 41012],
+    'conversation-engine': [41003, 41013],
+    'analytics-sink': [41004, 41014],
+  };
+
+  it("gives each replica the service's environment with an ops port of its own", () => {
+    const replicas = replicaEnvs(envs, ports);
+    for (const name of SERVICES) {
+      expect(replicas[name]).toHaveLength(2);
+      expect(replicas[name].map((env) => env.OPS_PORT)).toEqual(ports[name].map(String));
+      for (const env of replicas[name]) expect(env).toMatchObject({ ...envs[name], OPS_PORT: env.OPS_PORT });
+    }
+  });
+
+  it('lets gateway replicas share the webhook port, and only when there are several', () => {
+    const two = replicaEnvs(envs, ports)['twiml-gateway'];
+    expect(two.map((env) => [env.PORT, env.HTTP_REUSE_PORT])).toEqual([
+      ['40001', 'true'],
+      ['40001', 'true'],
+    ]);
+    expect(loadTwimlGatewayConfig(two[0] as Record<string, string>).HTTP_REUSE_PORT).toBe(true);
+    const one = replicaEnvs(envs, { ...ports, 'twiml-gateway': [41002] })['twiml-gateway'];
+    expect(one[0]?.HTTP_REUSE_PORT).toBeUndefined();
+  });
+
+  it('names replicas after their service, with a number only when there are several', () => {
+    expect(replicaName('conversation-engine', 1, 1)).toBe('conversation-engine');
+    expect([1, 2].map((i) => replicaName('conversation-engine', i, 2))).toEqual([
+      'conversation-engine-1',
+      'conversation-engine-2',
+    ]);
+  });
 });
 
 describe('serviceEnvs', () => {
@@ -113,10 +152,10 @@ describe('output of up', () => {
     appSid: 'AP1',
     datasetDir: '/data',
     ops: {
-      orchestrator: 'http://127.0.0.1:1',
-      'twiml-gateway': 'http://127.0.0.1:2',
-      'conversation-engine': 'http://127.0.0.1:3',
-      'analytics-sink': 'http://127.0.0.1:4',
+      orchestrator: ['http://127.0.0.1:1'],
+      'twiml-gateway': ['http://127.0.0.1:2'],
+      'conversation-engine': ['http://127.0.0.1:3'],
+      'analytics-sink': ['http://127.0.0.1:4', 'http://127.0.0.1:5'],
     },
   });
 
@@ -126,7 +165,7 @@ describe('output of up', () => {
       'ready: in another terminal run  npx synthcall request --calls 5',
     );
     expect(lines.join('\n')).toContain('/data');
-    for (const port of ['40000', '40001', ':1 ', ':2 ', ':3 ', ':4 '])
+    for (const port of ['40000', '40001', ':1 ', ':2 ', ':3 ', ':4 ', ':5 '])
       expect(lines.join('\n')).toContain(port);
   });
 

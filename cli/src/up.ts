@@ -9,7 +9,15 @@ import {
   loadConversationEngineConfig,
   worstCaseLineMs,
 } from '@synthcall/conversation-engine';
-import { freePort, StackError, type StackUp, startLocalStack, stopLocalStack } from '@synthcall/stack';
+import { TOPICS } from '@synthcall/schemas';
+import {
+  freePort,
+  StackError,
+  type StackUp,
+  startLocalStack,
+  stopLocalStack,
+  topicPartitions,
+} from '@synthcall/stack';
 import { checkReplyWait, loadTwimlGatewayConfig, replyTimeoutFor } from '@synthcall/twiml-gateway';
 import { connectSimToGateway } from './sim-gateway.js';
 
@@ -37,6 +45,13 @@ export interface UpOptions {
   /** Also stop the local stack on stop(), when this run started it. */
   stopStack: boolean;
   maxConcurrentCalls: number;
+  /**
+   * Processes of each service (default 1), all on the same topics: shared consumer groups split the partitions
+   * between them (a call's topics go to one replica: the co-partition assigner), every gateway replica reads every
+   * reply and they share the webhook port (HTTP_REUSE_PORT), the sinks share the dataset folder. At most the
+   * partitions of the topics they read; `maxConcurrentCalls` is per orchestrator replica.
+   */
+  replicas?: number;
   /** Longest wait for every service's /readyz. */
   readyTimeoutMs: number;
   /** Longest wait for a child to exit after SIGTERM before SIGKILL. */
@@ -60,7 +75,8 @@ export interface UpAddresses {
   /** Voice Intelligence service in the sim whose webhook is the gateway; its results land in the dataset. */
   intelligenceServiceSid?: string;
   datasetDir: string;
-  ops: Record<ServiceName, string>;
+  /** Each service's ops addresses, one per replica. */
+  ops: Record<ServiceName, string[]>;
 }
 
 export interface Up {
@@ -72,10 +88,11 @@ export interface Up {
   /**
    * Crashes one service on purpose: SIGKILL (no shutdown step runs), then, after `downMs` (0 by default), starts it
    * again with the same arguments, environment and ports; resolves once its /readyz answers, with both pids.
+   * `replica` (1-based, default 1) picks one of several.
    */
   crashAndRestart(
     name: ServiceName,
-    options?: { downMs?: number },
+    options?: { downMs?: number; replica?: number },
   ): Promise<{ killed: number; started: number }>;
   /** Stops the children (services first, the sim last), and the stack when asked and started here. */
   stop(): Promise<void>;
@@ -176,6 +193,63 @@ export function serviceEnvs(a: {
     'conversation-engine': { ...common('conversation-engine') },
     'analytics-sink': { ...common('analytics-sink'), DATASET_DIR: a.datasetDir },
   };
+}
+
+/** A replica's name in `up`'s output and for crashAndRestart: the service's own when it runs alone. */
+export function replicaName(name: ServiceName, replica: number, replicas: number): string {
+  return replicas === 1 ? name : `${name}-${replica}`;
+}
+
+/**
+ * The environment of each replica of each service: the service's, with the replica's own ops port; gateway replicas
+ * share the webhook port (HTTP_REUSE_PORT), so the sim's one webhook URL reaches all of them.
+ */
+export function replicaEnvs(
+  envs: Record<ServiceName, Record<string, string>>,
+  opsPorts: Record<ServiceName, number[]>,
+): Record<ServiceName, Array<Record<string, string>>> {
+  const out = {} as Record<ServiceName, Array<Record<string, string>>>;
+  for (const name of SERVICES) {
+    const ports = opsPorts[name];
+    out[name] = ports.map((port) => ({
+      ...envs[name],
+      OPS_PORT: String(port),
+      ...(name === 'twiml-gateway' && ports.length > 1 ? { HTTP_REUSE_PORT: 'true' } : {}),
+    }));
+  }
+  return out;
+}
+
+/** The topics the services read in groups shared by their replicas: each needs a partition per replica. */
+const SHARED_GROUP_TOPICS = [
+  TOPICS.callRequests,
+  TOPICS.calls,
+  TOPICS.utterances,
+  TOPICS.callEvents,
+  TOPICS.recordings,
+  TOPICS.transcripts,
+  TOPICS.groundTruth,
+];
+
+/**
+ * Refuses more replicas than partitions: a replica without a partition of a topic it reads gets none of that work
+ * (and a service reading several topics would get a call's events split unevenly). Asks the broker, so topics made
+ * elsewhere with other partition counts are checked too; a missing topic is the services' own start-up error.
+ */
+export async function checkReplicaPartitions(brokers: string, replicas: number): Promise<void> {
+  if (replicas === 1) return;
+  const partitions = await topicPartitions(
+    brokers,
+    SHARED_GROUP_TOPICS.map((t) => t.name),
+  );
+  const short = [...partitions].filter(([, count]) => count < replicas);
+  if (short.length === 0) return;
+  const fewest = Math.min(...short.map(([, count]) => count));
+  throw new UpError(
+    'SYNTH_UP_OPTIONS',
+    `--replicas ${replicas}: ${short.map(([name, count]) => `${name} has ${count} partitions`).join(', ')}; ` +
+      `a replica without a partition gets no work. Give --replicas ${fewest} or fewer, or add partitions.`,
+  );
 }
 
 export function startChild(
@@ -312,6 +386,13 @@ export async function startUp(o: UpOptions): Promise<Up> {
       'give both --brokers and --registry (or neither, to use the local stack)',
     );
   }
+  const replicas = o.replicas ?? 1;
+  if (!Number.isInteger(replicas) || replicas < 1) {
+    throw new UpError(
+      'SYNTH_UP_OPTIONS',
+      `--replicas must be a whole number of at least 1 (got ${replicas})`,
+    );
+  }
   const datasetDir = await ensureWritable(o.datasetDir);
   let stack: StackUp | undefined;
   let brokers: string;
@@ -341,6 +422,7 @@ export async function startUp(o: UpOptions): Promise<Up> {
     registryUrl = stack.registryUrl;
   }
 
+  await checkReplicaPartitions(brokers, replicas);
   throwIfAborted(o.signal);
   const children = new Children();
   const track = (child: Child) => children.add(child);
@@ -409,8 +491,11 @@ export async function startUp(o: UpOptions): Promise<Up> {
       name: 'synthcall-up',
     });
 
-    const opsPorts = {} as Record<ServiceName, number>;
-    for (const name of SERVICES) opsPorts[name] = await freePort();
+    const opsPorts = {} as Record<ServiceName, number[]>;
+    for (const name of SERVICES) {
+      opsPorts[name] = [];
+      for (let i = 0; i < replicas; i++) opsPorts[name].push(await freePort());
+    }
     const envs = serviceEnvs({
       brokers,
       registryUrl,
@@ -419,36 +504,45 @@ export async function startUp(o: UpOptions): Promise<Up> {
       appSid: wiring.appSid,
       intelligenceServiceSid: wiring.intelligenceServiceSid,
       datasetDir,
-      opsPorts,
+      opsPorts: Object.fromEntries(SERVICES.map((n) => [n, opsPorts[n][0] as number])) as Record<
+        ServiceName,
+        number
+      >,
       logLevel: o.logLevel,
       maxConcurrentCalls: o.maxConcurrentCalls,
     });
     envs['twiml-gateway'].REPLY_TIMEOUT_MS = String(gatewayReplyTimeout(o.baseEnv, envs));
-    const launch = (name: ServiceName) => {
+    const perReplica = replicaEnvs(envs, opsPorts);
+    const launch = (name: ServiceName, replica: number) => {
       const child = startChild(
-        name,
+        replicaName(name, replica, replicas),
         ['--conditions=@synthcall/source', '--import', 'tsx', `services/${name}/src/main.ts`],
-        { ...o.baseEnv, ...envs[name] },
+        { ...o.baseEnv, ...perReplica[name][replica - 1] },
         o.print,
       );
       track(child);
-      return child;
+      return { child, opsPort: opsPorts[name][replica - 1] as number };
     };
-    const ready = (child: Child, until: number, signal: AbortSignal | undefined) =>
+    const ready = (
+      { child, opsPort }: { child: Child; opsPort: number },
+      until: number,
+      signal: AbortSignal | undefined,
+    ) =>
       waitFor(
         child,
-        answers(`http://127.0.0.1:${opsPorts[child.name as ServiceName]}/readyz`),
+        answers(`http://127.0.0.1:${opsPort}/readyz`),
         until,
         `Check that Kafka at ${brokers} and the schema registry at ${registryUrl} answer (npm run stack:up starts both).`,
         signal,
       );
-    const services = SERVICES.map(launch);
-    await Promise.all(services.map((child) => ready(child, deadline, o.signal)));
+    const services = SERVICES.flatMap((name) =>
+      Array.from({ length: replicas }, (_, i) => launch(name, i + 1)),
+    );
+    await Promise.all(services.map((started) => ready(started, deadline, o.signal)));
 
-    const ops = Object.fromEntries(SERVICES.map((n) => [n, `http://127.0.0.1:${opsPorts[n]}`])) as Record<
-      ServiceName,
-      string
-    >;
+    const ops = Object.fromEntries(
+      SERVICES.map((n) => [n, opsPorts[n].map((port) => `http://127.0.0.1:${port}`)]),
+    ) as Record<ServiceName, string[]>;
     return {
       addresses: {
         kafka: brokers,
@@ -465,11 +559,12 @@ export async function startUp(o: UpOptions): Promise<Up> {
       },
       childExited: children.exited,
       async crashAndRestart(name, options = {}) {
-        const killed = await children.crash(name);
+        const replica = options.replica ?? 1;
+        const killed = await children.crash(replicaName(name, replica, replicas));
         if (options.downMs) await sleep(options.downMs);
-        const child = launch(name);
-        await ready(child, Date.now() + o.readyTimeoutMs, undefined);
-        return { killed, started: child.proc.pid ?? 0 };
+        const started = launch(name, replica);
+        await ready(started, Date.now() + o.readyTimeoutMs, undefined);
+        return { killed, started: started.child.proc.pid ?? 0 };
       },
       stop,
     };
@@ -492,7 +587,7 @@ export function readyLines(a: UpAddresses): string[] {
     `schema registry         ${a.registry}`,
     `twilio-sim              ${a.simUrl} (TwiML app ${a.appSid})`,
     `gateway                 ${a.gatewayUrl} (Twilio webhooks: ${a.gatewayUrl}/twilio/voice)`,
-    ...SERVICES.map((n) => `${`${n} ops`.padEnd(23)} ${a.ops[n]} (/healthz /readyz /metrics)`),
+    ...SERVICES.map((n) => `${`${n} ops`.padEnd(23)} ${a.ops[n].join(' ')} (/healthz /readyz /metrics)`),
     `dataset                 ${a.datasetDir}`,
     '',
     `ready: in another terminal run  npx synthcall request --calls 5${registryArg}`,

@@ -4,7 +4,7 @@ export { fetchArtifacts } from './fetch.js';
 export { findJava, parseJavaMajor } from './java.js';
 export { kafkaAnswers, serverProperties } from './kafka.js';
 export { freePort } from './processes.js';
-export { type ProvisionResult, provision } from './provision.js';
+export { type ProvisionResult, provision, topicPartitions } from './provision.js';
 export {
   benchmarkKafka,
   DEFAULT_PORTS,

@@ -52,3 +52,22 @@ export async function provision(o: {
     await admin.disconnect();
   }
 }
+
+/** The partition count of each of `names` that exists on the broker (a missing topic is left out). */
+export async function topicPartitions(brokers: string, names: string[]): Promise<Map<string, number>> {
+  const admin = new Kafka({
+    clientId: 'synthcall-stack',
+    brokers: brokers.split(','),
+    logLevel: logLevel.WARN,
+  }).admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const wanted = names.filter((n) => existing.has(n));
+    if (wanted.length === 0) return new Map();
+    const { topics } = await admin.fetchTopicMetadata({ topics: wanted });
+    return new Map(topics.map((t) => [t.name, t.partitions.length]));
+  } finally {
+    await admin.disconnect();
+  }
+}
