@@ -64,6 +64,12 @@ describe('writeDataset', () => {
 });
 
 describe('ensureWritable', () => {
+  it('checks a folder other replicas check at the same moment, and leaves no check file behind', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'writer-shared-'));
+    await Promise.all(Array.from({ length: 16 }, () => ensureWritable(dir)));
+    expect((await readdir(dir)).filter((name) => name.startsWith('.write-check'))).toEqual([]);
+  });
+
   it('creates missing parents and fails at once, with the reason, where a folder cannot exist (/proc)', async () => {
     const parent = await mkdtemp(join(tmpdir(), 'synthcall-writable-'));
     expect(await ensureWritable(join(parent, 'a', 'b'))).toBe(join(parent, 'a', 'b'));

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { CallRecord, DatasetBuilder } from '../domain/dataset.js';
@@ -75,8 +76,10 @@ export async function ensureWritable(dir: string): Promise<string> {
     await mkdir(join(out, 'transcripts'), { recursive: true });
     await mkdir(join(out, 'labels'), { recursive: true });
     await mkdir(join(out, 'intelligence'), { recursive: true });
-    await writeFile(join(out, '.write-check'), '');
-    await rm(join(out, '.write-check'));
+    // A name of its own: replicas sharing the folder check it at the same time (one removed the other's file).
+    const check = join(out, `.write-check-${process.pid}-${randomUUID().slice(0, 8)}`);
+    await writeFile(check, '');
+    await rm(check);
   } catch (cause) {
     throw new DatasetWriteError(
       `cannot write the dataset to ${out}: ${(cause as Error).message}. Choose another --out folder or fix its permissions.`,
