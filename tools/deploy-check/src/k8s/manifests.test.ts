@@ -89,6 +89,14 @@ describe.each(OVERLAYS)('overlay %s', (name) => {
     expect(configValue(overlay(name), 'synthcall-common', 'SYNTHCALL_BUS')).toBe('kafka');
   });
 
+  it('gives the gateway the account SID: a restarted gateway must still know the calls in flight', () => {
+    const [gateway] = find(overlay(name), 'Deployment', 'twiml-gateway');
+    const env = podSpec(gateway as Manifest).containers[0]?.env ?? [];
+    expect(env.find((e) => e.name === 'TWILIO_ACCOUNT_SID')?.valueFrom).toMatchObject({
+      secretKeyRef: { name: 'synthcall-twilio', key: 'TWILIO_ACCOUNT_SID' },
+    });
+  });
+
   it('runs only images the Dockerfile builds, each command a file of that image', async () => {
     const packages = await workspacePackages(REPO_ROOT);
     const buildable: readonly string[] = [...SERVICES, ...TOOL_IMAGES];
