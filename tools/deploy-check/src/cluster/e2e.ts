@@ -102,8 +102,8 @@ async function cluster(): Promise<{ started: boolean }> {
   return { started: true };
 }
 
-/** The ended calls of `requestId` in the analytics-sink's dataset (calls.jsonl, read in its pod). */
-async function endedCalls(requestId: string): Promise<Set<string>> {
+/** The ended calls of `requestId` in the analytics-sink's dataset (calls.jsonl, read in its pod), with their end reason. */
+async function endedCalls(requestId: string): Promise<Map<string, string>> {
   const out = await kubectl(
     [
       'exec',
@@ -115,13 +115,13 @@ async function endedCalls(requestId: string): Promise<Set<string>> {
     ],
     60,
   );
-  const ids = new Set<string>();
+  const ended = new Map<string, string>();
   for (const line of out.split('\n')) {
     if (!line.includes(`"requestId":"${requestId}"`)) continue;
     const id = /"callId":"([^"]+)"/.exec(line)?.[1];
-    if (id) ids.add(id);
+    if (id) ended.set(id, /"endReason":"([^"]+)"/.exec(line)?.[1] ?? '?');
   }
-  return ids;
+  return ended;
 }
 
 async function main(): Promise<void> {
@@ -213,7 +213,7 @@ async function main(): Promise<void> {
         `all ${CALLS} calls ended before the last restart began: raise SYNTHCALL_E2E_CALLS so the restarts fall mid-run`,
       );
     step = 'calls';
-    let ended = new Set<string>();
+    let ended = new Map<string, string>();
     await until(`${CALLS} ended calls of ${requestId} in the dataset`, async () => {
       ended = await endedCalls(requestId);
       return ended.size >= CALLS;
@@ -222,6 +222,12 @@ async function main(): Promise<void> {
       `${ended.size}/${CALLS} calls ended and written to the dataset in ${((Date.now() - t1) / 1000).toFixed(0)} s`,
     );
     if (ended.size !== CALLS) throw new E2eError(`expected ${CALLS} calls, the dataset has ${ended.size}`);
+    // A call the restarts broke is in the dataset too, ended with an error: that is a lost call.
+    const reasons = new Map<string, number>();
+    for (const reason of ended.values()) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+    log(`end reasons: ${[...reasons].map(([r, n]) => `${r} ${n}`).join(', ')}`);
+    if (reasons.has('error'))
+      throw new E2eError(`${reasons.get('error')} of ${CALLS} calls ended with an error`);
 
     step = 'panels';
     const board = JSON.parse(await readFile(join(REPO_ROOT, DASHBOARD_FILE), 'utf8')) as { panels: Panel[] };
