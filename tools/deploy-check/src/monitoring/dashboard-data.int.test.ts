@@ -93,7 +93,9 @@ beforeAll(async () => {
     groupFilter: new RegExp(`^(${SERVICES.join('|')})(-|$)`),
   });
   const targets: Record<string, string> = { 'kafka-exporter': exporter.target };
-  for (const service of SERVICES) targets[service] = up.addresses.ops[service].replace('http://', '');
+  // One replica of each service (startUp's default): its one ops address.
+  for (const service of SERVICES)
+    targets[service] = (up.addresses.ops[service][0] ?? '').replace('http://', '');
   prometheus = await startPrometheus(tmp, targets, ruleGroups);
   evaluate = prometheusEvaluator(prometheus.url);
 }, 180_000);
