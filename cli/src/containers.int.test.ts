@@ -186,5 +186,7 @@ describe('the service images', () => {
       expect(info.State.ExitCode, c.getName()).toBe(0);
       await client.container.remove(client.container.getById(stopped.getId()));
     }
-  });
+    // Longer than the test's own deadlines added up (sim start 60 s, readiness 120 s, request 60 s, calls 240 s, five
+    // stops of 15 s), so on a busy machine the step that is late fails with its own message, not the 60 s default.
+  }, 600_000);
 });
