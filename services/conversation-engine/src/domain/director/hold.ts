@@ -9,7 +9,7 @@ import type { Role } from '../types.js';
  */
 
 /** Share of holds that are a quick look (under 30 s); the rest last 30 s to a few minutes. */
-const SHORT_HOLD_CHANCE = 0.15;
+const SHORT_HOLD_CHANCE = 0.1;
 const SHORT_HOLD_SEC: [number, number] = [10, 29];
 const LONG_HOLD_SEC: [number, number] = [30, 240];
 

@@ -283,7 +283,7 @@ export function planCall(context: CallContext): CallPlan {
         : null,
     // A look-up that needs a hold (director/hold.ts): most long calls, and some of the medium ones.
     holdAtStep:
-      length !== 'short' && chance(random, length === 'long' ? 0.7 : 0.5)
+      length !== 'short' && chance(random, length === 'long' ? 0.8 : 0.6)
         ? intBetween(random, 1, steps)
         : null,
     world: callWorld(context.seed, context.scenario.industry, MONTHS),
