@@ -34,6 +34,7 @@ import {
   variantEntry,
   WEEKDAYS,
 } from './library.js';
+import { paraphrase } from './paraphrase.js';
 import { firstPerson, personaSex, wishOf } from './persona-text.js';
 import { ATTITUDE_FILLERS, DEMEANOR_FILLERS, styleLine } from './speech-style.js';
 import { lowerStart, realise, type Slots, tidy, withSlotsUsed } from './template.js';
@@ -646,8 +647,22 @@ function identifierFor(
 }
 
 /** The persona's issue in the first person, cut into the clauses a caller might say one at a time. */
-export function issueClauses(issue: string): string[] {
-  return firstPerson(issue)
+/**
+ * The persona's issue as this call's caller puts it: in the first person and in words of the call's own (paraphrase.ts),
+ * so the persona's sentence seeds the call instead of being read out in every call of that persona.
+ */
+export function issueAsSaid(context: CallContext): string {
+  const issue = context.customer.issue;
+  return paraphrase(
+    firstPerson(issue),
+    `${issue} ${firstPerson(issue)}`,
+    seededRandom(`${context.seed}:issue-words`),
+  );
+}
+
+/** The clauses of the issue as said (`issueAsSaid`): the main one first. */
+export function issueClauses(said: string): string[] {
+  return said
     .split(/;\s+|,\s+(?=(?:but|and|so|although|since|because|then) )|\s+(?=even though )|\.\s+/)
     .map((clause) => clause.replace(/[.!]+$/, '').trim())
     .filter((clause) => clause.length > 0);
@@ -771,13 +786,15 @@ function answerTo(
   slots: Slots,
   /** The call's script: what a technical caller reports after trying a step depends on the problem. */
   script: CategoryScript,
+  /** The issue in this call's words (`issueAsSaid`). */
+  issueSaid: string,
 ): { text: string; detailed: boolean } {
   const say = (templates: readonly string[]) => realise(pick(random, templates), slots, random);
   const proficiency = customer.technicalProficiency;
   switch (questionKind(heard)) {
     case 'why': {
-      const clauses = issueClauses(customer.issue);
-      const reason = clauses.length > 1 ? pick(random, clauses.slice(1)) : (clauses[0] ?? customer.issue);
+      const clauses = issueClauses(issueSaid);
+      const reason = clauses.length > 1 ? pick(random, clauses.slice(1)) : (clauses[0] ?? issueSaid);
       // A one-clause issue has been said already: the caller says so.
       const lead = clauses.length > 1 ? say(['{Well, |Honestly, |}']) : say(['{Like I said|As I said}, ']);
       return { text: tidy(`${lead} ${lowerStart(reason)}.`), detailed: true };
@@ -969,10 +986,11 @@ function customerLine(
     const opener =
       DEMEANOR_OPENERS[context.scenario.demeanor] ?? (DEMEANOR_OPENERS.calm as readonly string[]);
     // The persona's issue verbatim some of the time; otherwise its main clause, the rest told when asked why.
-    const clauses = issueClauses(c.issue);
+    const issueSaid = issueAsSaid(context);
+    const clauses = issueClauses(issueSaid);
     const way = random.next();
     const own = way >= 0.6 ? issueInOwnWords(context.scenario.issueCategory, slots, random) : '';
-    const said = way < 0.3 ? firstPerson(c.issue) : own || `${clauses[0]}.`;
+    const said = way < 0.3 ? issueSaid : own || `${clauses[0]}.`;
     memory.toldIssue = own === '';
     const first = chance(random, 0.85) ? backstory(context.scenario.industry, slots, random) : '';
     const second = first && chance(random, 0.45) ? backstory(context.scenario.industry, slots, random) : '';
@@ -1010,7 +1028,15 @@ function customerLine(
       variantOf(context),
     );
     const detail = found?.text ?? '';
-    const core = answerTo(heard, context.scenario.issueCategory, c, random, slots, scriptFor(context));
+    const core = answerTo(
+      heard,
+      context.scenario.issueCategory,
+      c,
+      random,
+      slots,
+      scriptFor(context),
+      issueAsSaid(context),
+    );
     const chatty =
       c.conversationLengthPreference === 'long'
         ? 0.45
@@ -1022,7 +1048,7 @@ function customerLine(
       : '';
     const t = tone(memory.mood);
     // A caller who opened in their own words gets to the persona's actual problem in the first answer.
-    const clause = issueClauses(c.issue)[0];
+    const clause = issueClauses(issueAsSaid(context))[0];
     const untold =
       memory.toldIssue === false && clause
         ? `${say(['{The thing is|What happened is|Basically|To explain}, [clause].', '[clause-cap], {that is the problem|that is what happened}.'], { clause: lowerStart(clause), 'clause-cap': clause })} `
