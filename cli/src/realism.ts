@@ -171,7 +171,8 @@ export const INDUSTRY_MARKERS: Readonly<Record<string, readonly string[]>> = {
   insurance: ['declarations page', 'policyholder', 'policy number', 'claim number'],
 };
 
-function foreignMarker(text: string, industry: string): string | null {
+/** The first marker of another industry a line names, or null: a line that came from the wrong script. */
+export function foreignMarker(text: string, industry: string): string | null {
   const t = text.toLowerCase();
   const own = new Set(INDUSTRY_MARKERS[industry] ?? []);
   for (const [other, markers] of Object.entries(INDUSTRY_MARKERS)) {
