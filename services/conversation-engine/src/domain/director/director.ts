@@ -9,7 +9,16 @@ import {
   scriptedLine,
 } from '../scripted/planner.js';
 import type { CallContext, ChatMessage, Role } from '../types.js';
-import { backFromHold, holdSeconds, returnsFromHold } from './hold.js';
+import {
+  askedForId,
+  backFromHold,
+  holdSeconds,
+  returnsFromHold,
+  STALL_CHANCE,
+  stall,
+  stillHere,
+  stillThere,
+} from './hold.js';
 import type { Move, MoveKind } from './move.js';
 import { correction, misheardFigure, NOTICE_CHANCE, readBack } from './repair.js';
 import { backchannel, plannerHistory, roomToSplit, splitLine, withFillers } from './turn-taking.js';
@@ -176,6 +185,37 @@ export function nextMove(
       },
     };
   }
+  const lastMove = before.turns.find((t) => t.turn === turn - 1)?.move;
+  const room = roomToSplit(turn, before.backchannels?.length ?? 0, context.maxTurns);
+  if (!pending && !repair && room && lastMove === 'stall') {
+    // The caller went to find what was asked and the line went quiet: the agent waits, then asks.
+    const { pauseSec, line } = stillThere(seededRandom(`${context.seed}:still-there:${turn}`));
+    return {
+      move: { role, turn, kind: 'still_there', line, pauseSec, mood: null, names: [], plannedPii: [] },
+      state: { ...before, backchannels: [...(before.backchannels ?? []), turn] },
+    };
+  }
+  if (
+    !pending &&
+    !repair &&
+    room &&
+    askedForId(role, turn, before.turns) &&
+    chance(seededRandom(`${context.seed}:stall:${turn}`), STALL_CHANCE)
+  ) {
+    const line = stall(seededRandom(`${context.seed}:stall-line:${turn}`));
+    return {
+      move: {
+        role,
+        turn,
+        kind: 'stall',
+        line,
+        mood: before.customer?.mood ?? context.scenario.demeanor,
+        names: [],
+        plannedPii: [],
+      },
+      state: { ...before, backchannels: [...(before.backchannels ?? []), turn] },
+    };
+  }
   if (pending && pending.role === role) {
     // Going on with a line cut for the listener's acknowledgement (which may be cut again).
     const next = sayInParts(context, before, role, turn, { ...pending, text: pending.rest });
@@ -203,6 +243,15 @@ export function nextMove(
   }
   const heard = plannerHistory(history, before.backchannels ?? [], before.continuations ?? []);
   const line = scriptedLine(context, role, turn, heard, before as unknown as JsonValue);
+  if (lastMove === 'still_there' && !line.end) {
+    // Back on the line: the caller says so, then answers what was asked before the silence.
+    return sayInParts(context, { ...line.state, turns: before.turns, ...carried(before) }, role, turn, {
+      kind: line.move,
+      text: `${stillHere(seededRandom(`${context.seed}:still-here:${turn}`))} ${line.text}`,
+      mood: line.mood,
+      names: line.names,
+    });
+  }
   if (returnsFromHold(role, turn, before.turns) && !line.end) {
     // The caller agreed to hold: the agent's next line comes after the hold, and thanks the caller for waiting.
     const random = seededRandom(`${context.seed}:hold:${turn}`);
@@ -279,7 +328,8 @@ export function recordSpoken(
   realizedBy: RealizedBy,
 ): DirectorState {
   const holds = (state.holds ?? []).filter((h) => h.turn !== move.turn);
-  if (move.pauseSec) holds.push({ turn: move.turn, seconds: move.pauseSec });
+  // The agent's wait for a caller who went quiet is a silence, not a hold.
+  if (move.pauseSec && move.kind !== 'still_there') holds.push({ turn: move.turn, seconds: move.pauseSec });
   return withTurn(
     { ...state, ...(holds.length > 0 || state.holds ? { holds } : {}) },
     context,

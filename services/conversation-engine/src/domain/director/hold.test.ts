@@ -18,11 +18,12 @@ describe('holds that take call time', () => {
     expect(long).toBeLessThan(0.95);
   });
 
-  it("puts the agent's next line after a hold once the caller agrees to hold, and records the hold", async () => {
+  it("puts the agent's next line after a hold once the caller agrees to hold, and records the hold; a caller's silence is no hold", async () => {
     const personas = defaultPersonas();
     const random = seededRandom('holds');
     const provider = new ScriptedLlmProvider();
     let holds = 0;
+    let silences = 0;
     for (let i = 0; i < 30; i++) {
       const context = callContext({
         callId: `call-${i}`,
@@ -42,9 +43,17 @@ describe('holds that take call time', () => {
         expect(line?.role).toBe('agent');
         expect(line?.text).toMatch(/^(Thank you|Thanks|Sorry for the wait)/);
       }
+      // A caller who went to find an id: the agent asks after the silence, the caller answers; not a hold.
+      for (const t of director.turns.filter((x) => x.move === 'still_there')) {
+        silences++;
+        expect(director.turns.find((x) => x.turn === t.turn - 1)?.move).toBe('stall');
+        expect(director.turns.find((x) => x.turn === t.turn + 1)?.text).toMatch(/^(Yes|Yeah|Sorry)/);
+        expect((director.holds ?? []).some((h) => h.turn === t.turn)).toBe(false);
+      }
       for (const span of director.truth.pii)
         expect(lines.find((l) => l.turn === span.turn)?.text.slice(span.start, span.end)).toBe(span.value);
     }
     expect(holds).toBeGreaterThan(3);
+    expect(silences).toBeGreaterThan(3);
   }, 120_000);
 });

@@ -30,6 +30,53 @@ export function returnsFromHold(
   return role === 'agent' && spoken.find((t) => t.turn === turn - 1)?.move === 'accept_hold';
 }
 
+/** How often a caller asked for an id goes to find it and leaves the line silent. */
+export const STALL_CHANCE = 0.25;
+const SILENCE_SEC: [number, number] = [8, 20];
+
+/** Whether `role` at `turn` was just asked for an identifier by the other side (the moment to go and find it). */
+export function askedForId(
+  role: Role,
+  turn: number,
+  spoken: ReadonlyArray<{ turn: number; move: string }>,
+): boolean {
+  const asked = spoken.find((t) => t.turn === turn - 1)?.move;
+  return role === 'customer' && (asked === 'verify' || asked === 'reverify');
+}
+
+/** What a caller says before going quiet to look for what was asked. */
+export function stall(random: Random): string {
+  return pick(random, [
+    'Hold on, let me find it.',
+    'Oh, one second, I need to find it.',
+    'Hold on, it is in my other bag.',
+    'Um, one moment, let me look.',
+    'One second, let me grab the letter.',
+  ]);
+}
+
+/** The agent, after waiting in silence for the caller: how long it waited, and what it asks. */
+export function stillThere(random: Random): { pauseSec: number; line: string } {
+  return {
+    pauseSec: intBetween(random, ...SILENCE_SEC),
+    line: pick(random, [
+      'Hello? Are you still there?',
+      'Are you still there?',
+      'Hello, are you still with me?',
+    ]),
+  };
+}
+
+/** The caller, back on the line after the agent asked. */
+export function stillHere(random: Random): string {
+  return pick(random, [
+    "Yes, sorry, I'm here.",
+    'Yes, sorry about that.',
+    'Yeah, still here, sorry.',
+    'Sorry, yes.',
+  ]);
+}
+
 /** What the agent says first when the caller is back: thanks for waiting, and whether the caller is still there. */
 export function backFromHold(seconds: number, random: Random): string {
   const thanks = pick(random, [

@@ -37,6 +37,10 @@ export type MoveKind =
   | 'answer'
   // either role: an acknowledgement ("mm-hm") while the other side says its line in parts
   | 'backchannel'
+  // a silence: the caller goes to find what was asked ('stall'), the agent waits and asks whether the caller is still
+  // there ('still_there'; hold.ts)
+  | 'stall'
+  | 'still_there'
   // either role: a misheard figure or id read back ("sorry, was that 4-8-2-1-3?"), and its correction
   | 'read_back'
   | 'correct';
@@ -56,7 +60,7 @@ export interface Move {
    * realizer speaks it as it is, a model rewords it.
    */
   line: string;
-  /** Seconds of silence before this line (a hold, hold.ts): the line is said when it ends. */
+  /** Seconds of silence before this line (a hold, or a wait for a quiet caller; hold.ts): said when it ends. */
   pauseSec?: number;
   /** Set when this line ends the call: the director alone decides ends. */
   end?: NaturalEnd;
