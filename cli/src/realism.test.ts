@@ -215,4 +215,27 @@ describe('computeRealism', () => {
       /7 {2}\[target ≤ 8; 0\.0% of calls outside\]/,
     );
   });
+
+  it("measures the recogniser's word error rate per role, where its errors fall, and figures heard as digits", () => {
+    const calls = [
+      call('w', [
+        turn(0, 'Could I have your account number please', {
+          heard: 'Could I have your account number please',
+        }),
+        turn(1, 'It is 558213 and my name is Okonkwo', {
+          heard: 'It is five five eight two one three and my name is okay',
+        }),
+        turn(2, 'Thank you I see the charge of 35 dollars', {
+          heard: 'Thank you I see the charge of 35 dollars',
+        }),
+      ]),
+    ];
+    // Customer: 8 words said; "558213" → six words (1 substitution + 5 insertions) and "Okonkwo" → "okay": 7 errors.
+    expect(measure(calls, 'recogniser WER').value).toBe('0.0% / 87.5%');
+    // Hard words said: 558213, okonkwo, 35 (3), both misheard; common words: 20, none misheard.
+    expect(measure(calls, 'substitution rate on figures').value).toBe('n/a');
+    // Two figures said (558213, 35); the agent's 35 is still digits in the recogniser's text.
+    expect(measure(calls, 'figures and ids in spoken form').value).toBe('50.0%');
+    expect(measure(calls, 'figures and ids in spoken form').met).toBe(false);
+  });
 });

@@ -80,8 +80,11 @@ export function isWord(token: string, spoken: ReadonlySet<string>): boolean {
   return false;
 }
 
-/** The substitutions of a word-level alignment of what was said with what was heard (minimum edit distance). */
-export function substitutions(said: string[], heard: string[]): Array<[string, string]> {
+/** A word-level alignment of what was said with what was heard (minimum edit distance): its errors and substitutions. */
+export function align(
+  said: string[],
+  heard: string[],
+): { errors: number; substitutions: Array<[string, string]> } {
   const n = said.length;
   const m = heard.length;
   const d: number[][] = Array.from({ length: n + 1 }, (_, i) =>
@@ -109,7 +112,12 @@ export function substitutions(said: string[], heard: string[]): Array<[string, s
     } else if (at(i, j) === at(i - 1, j) + 1) i--;
     else j--;
   }
-  return out.reverse();
+  return { errors: at(n, m), substitutions: out.reverse() };
+}
+
+/** The substitutions of a word-level alignment of what was said with what was heard (minimum edit distance). */
+export function substitutions(said: string[], heard: string[]): Array<[string, string]> {
+  return align(said, heard).substitutions;
 }
 
 const FILLERS = new Set(['um', 'uh', 'uhm', 'umm', 'er', 'erm', 'hmm', 'mm']);
@@ -415,6 +423,70 @@ export function computeRealism(calls: readonly RealismCall[]): RealismReport {
       n,
     ),
     basis: `${subs.length} substitutions`,
+  });
+
+  // Recogniser word error rate, per role, and where its errors fall.
+  const heardTurns = allTurns.filter((t) => t.heard !== null);
+  const werOf = (ts: readonly TranscriptTurn[]) => {
+    let errors = 0;
+    let said = 0;
+    for (const t of ts) {
+      const w = tokens(t.said);
+      errors += align(w, tokens(t.heard ?? '')).errors;
+      said += w.length;
+    }
+    return share(errors, said);
+  };
+  const werAgent = werOf(heardTurns.filter((t) => t.role === 'agent'));
+  const werCustomer = werOf(heardTurns.filter((t) => t.role === 'customer'));
+  measures.push({
+    name: 'recogniser WER (agent / customer)',
+    value: `${pct(werAgent)} / ${pct(werCustomer)}`,
+    target: '—',
+    met: null,
+    callsOutside: null,
+    basis: `${heardTurns.length} recognised turns`,
+  });
+  // Figures, names and rare words (outside the 50,000 common words) against the rest: how often each is misheard.
+  const dict = commonWords();
+  const hard = (w: string) => /\d/.test(w) || !dict.has(w);
+  let hardSaid = 0;
+  let easySaid = 0;
+  let hardWrong = 0;
+  let easyWrong = 0;
+  for (const t of heardTurns) {
+    const w = tokens(t.said);
+    for (const x of w) hard(x) ? hardSaid++ : easySaid++;
+    for (const [x] of align(w, tokens(t.heard ?? '')).substitutions) hard(x) ? hardWrong++ : easyWrong++;
+  }
+  const hardRate = share(hardWrong, hardSaid);
+  const easyRate = share(easyWrong, easySaid);
+  const ratio = hardRate === null || easyRate === null || easyRate === 0 ? null : hardRate / easyRate;
+  measures.push({
+    name: 'substitution rate on figures, names, rare words ÷ common words',
+    value: ratio === null ? 'n/a' : `${ratio.toFixed(1)}× (${pct(hardRate)} vs ${pct(easyRate)})`,
+    target: '> 1×',
+    met: ratio === null ? null : ratio > 1,
+    callsOutside: null,
+    basis: `${hardSaid + easySaid} words said`,
+  });
+  // Figures in the recogniser's text: a recogniser writes what it hears in spoken form ("five five eight"), not digits.
+  const saidFigures = heardTurns.reduce((k, t) => k + tokens(t.said).filter((w) => /\d/.test(w)).length, 0);
+  const heardDigits = heardTurns.reduce(
+    (k, t) => k + tokens(t.heard ?? '').filter((w) => /\d/.test(w)).length,
+    0,
+  );
+  const spokenShare = saidFigures === 0 ? null : Math.max(0, 1 - heardDigits / saidFigures);
+  measures.push({
+    name: "figures and ids in spoken form in the recogniser's text",
+    value: pct(spokenShare),
+    target: '100%',
+    met: spokenShare === null ? null : spokenShare >= 1,
+    callsOutside: share(
+      withTurns.filter((c) => turnsOf(c).some((t) => t.heard !== null && /\d/.test(t.heard))).length,
+      n,
+    ),
+    basis: `${saidFigures} figures said`,
   });
 
   // Question–answer fit.
