@@ -470,7 +470,6 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
         TWILIO_CUSTOMER_TO: `app:${wiring.appSid}`,
         TWILIO_AGENT_TO: `app:${wiring.appSid}`,
         GATEWAY_PUBLIC_URL: gatewayUrl,
-        CONFERENCE_TIME_LIMIT_SEC: '300',
         MAX_CONCURRENT_CALLS: String(o.concurrency),
       }),
       logger,

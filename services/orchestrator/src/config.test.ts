@@ -11,7 +11,7 @@ describe('orchestrator config', () => {
       SYNTHCALL_BUS: 'memory',
       MAX_DAILY_CALLS: 1000,
       MAX_CONCURRENT_CALLS: 10,
-      CONFERENCE_TIME_LIMIT_SEC: 300,
+      CONFERENCE_TIME_LIMIT_SEC: 900,
       TWILIO_TIMEOUT: 10_000,
     });
   });

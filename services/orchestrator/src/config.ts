@@ -50,8 +50,12 @@ export const configSchema = z
     MAX_DAILY_CALLS: envInt({ min: 0 }).default(1000),
     /** Calls in flight per orchestrator replica; 0 = no limit. */
     MAX_CONCURRENT_CALLS: envInt({ min: 0 }).default(10),
-    /** Twilio's time limit per leg, a backstop when nobody ends the call. */
-    CONFERENCE_TIME_LIMIT_SEC: envInt({ min: 30, max: 14_400 }).default(300),
+    /**
+     * Twilio's time limit per leg, a backstop when nobody ends the call. Above the longest call the director plans:
+     * up to 60 turns plus a hold of up to 240 s and a caller's silence (calls of up to 463 s were measured), so a
+     * planned hold never gets a call cut off and labelled an error.
+     */
+    CONFERENCE_TIME_LIMIT_SEC: envInt({ min: 30, max: 14_400 }).default(900),
     /** Names this replica (its call-events consumer group, the budget claims). Default: host name + pid. */
     ORCHESTRATOR_INSTANCE_ID: z
       .string()
