@@ -684,7 +684,7 @@ function suffixed(suffix: string): Topics {
   ) as unknown as Topics;
 }
 
-/** Measures heard → reply: the gateway's UtteranceHeard.heardAt to the moment the reply reaches this consumer. */
+/** The run's summary from the dataset and what was written: counts, end reasons, outcomes, wall time. */
 function summarize(
   dataset: DatasetBuilder,
   written: ReadonlyMap<string, WrittenCall>,

@@ -5,6 +5,7 @@ import type {
   Transcript,
   TranscriptTurn,
 } from '@synthcall/analytics-sink';
+import { percentile } from '@synthcall/event-bus';
 import { words as popularWords } from 'popular-english-words/words.js';
 
 /**
@@ -331,7 +332,7 @@ export function computeRealism(calls: readonly RealismCall[]): RealismReport {
     value:
       lengths.length === 0
         ? 'n/a'
-        : `median ${median(lengths)} s, p90 ${lengths[Math.floor(0.9 * (lengths.length - 1))]} s, ${pct(share(longHolds, lengths.length))} ≥ ${HOLD_SEC} s; ${pct(share(silentInRecording, lengths.length))} silent in the recording`,
+        : `median ${median(lengths)} s, p90 ${percentile(lengths, 90)} s, ${pct(share(longHolds, lengths.length))} ≥ ${HOLD_SEC} s; ${pct(share(silentInRecording, lengths.length))} silent in the recording`,
     target: `most ≥ ${HOLD_SEC} s; 100% silent in the recording`,
     met: lengths.length === 0 ? null : longHolds * 2 > lengths.length && silentInRecording === lengths.length,
     callsOutside: null,

@@ -1,4 +1,4 @@
-import type { EventBus } from '@synthcall/event-bus';
+import { type EventBus, percentile } from '@synthcall/event-bus';
 import type { TOPICS } from '@synthcall/schemas';
 
 /**
@@ -40,8 +40,7 @@ export async function observeTurnLatency(
   return {
     percentiles: () => {
       const sorted = [...samples].sort((a, b) => a - b);
-      const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
-      return { p50: at(0.5), p99: at(0.99), samples: sorted.length };
+      return { p50: percentile(sorted, 50), p99: percentile(sorted, 99), samples: sorted.length };
     },
     close: async () => {
       await Promise.all(subs.map((s) => s.close()));
