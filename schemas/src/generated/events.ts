@@ -444,7 +444,7 @@ export interface GroundTruthTurn {
 
 /** A hold the director put the caller on. */
 export interface PlannedHold {
-  /** Turn of the agent's line said when the hold ends; the hold starts when the line before it ends. */
+  /** Turn of the agent's line said when the hold ends: the hold is the silence of `seconds` played just before that line. */
   turn: number;
   /** Length of the hold in seconds of call time. */
   seconds: number;

@@ -141,8 +141,8 @@ export interface TurnTiming {
  * of its own: the sentences of one role in a row are one turn, so the k-th run of sentences is the k-th turn as long
  * as the roles agree. Sentences of no known role are left out; the matching stops at the first run whose role is not
  * its turn's, and turns beyond the last run (a farewell cut off by the hangup) get none. Positional, so a turn the
- * recogniser emptied whole merges its neighbours' runs and shifts every later turn: only a transcript with no timings
- * of its own (the sink's own come from the turns' timing events) falls back to this.
+ * recogniser emptied whole merges its neighbours' runs and shifts every later turn. Every transcript's times (and so
+ * the hold labels) come from here unless `setTiming` gave a turn its own, which only tests do today.
  */
 export function turnTimes(
   turns: ReadonlyArray<{ role: string }>,
