@@ -535,10 +535,21 @@ describe('twiml-gateway: a slow or silent engine', () => {
     const verbs = await twiml(await h.post(gatherPath('call-1', 'customer', 4), { CallSid: CUSTOMER_SID }));
     expect(verbs.map((v) => v.name)).toEqual(['Gather']);
     expect(verbs[0]?.attributes.action).toBe(
-      `${PUBLIC_URL}/twilio/gather?callId=call-1&role=customer&heard=4`,
+      `${PUBLIC_URL}/twilio/gather?callId=call-1&role=customer&heard=4&held=1`,
     );
     expect(verbs[0]?.attributes.timeout).toBe(String(13 + 95));
     expect(await h.published(TOPICS.utterances)).toEqual([]);
+  });
+
+  it('reports the silence when the line after the hold goes unheard too, instead of listening forever', async () => {
+    const h = await harness({ env: { REPLY_TIMEOUT_MS: '8s' } });
+    await h.plan('call-1');
+    await h.reply('call-1', 'agent', 4, 'Thanks for holding.', { pauseSec: 95 });
+    // The lengthened Gather also ended without speech: the recogniser missed the line said after the hold.
+    await h.post(`${gatherPath('call-1', 'customer', 4)}&held=1`, { CallSid: CUSTOMER_SID });
+    expect(await h.published(TOPICS.utterances)).toEqual([
+      expect.objectContaining({ role: 'customer', turn: 4, text: '', confidence: null }),
+    ]);
   });
 
   it('honours a late end of call: the fallback already spoken stands and the next webhook hangs up', async () => {

@@ -346,9 +346,10 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     if (book.call(p.callId)?.ended) return sendTwiml(res, hangupTwiml());
     // Silence while the line this leg waits for is not produced yet: the other leg is still waiting for it, so this
     // one listens again. Reported, the empty turn would answer a line the engine has not made (a deadlock). Silence
-    // while the other leg pauses before its line (a hold) is that pause: this leg listens on for as long as it lasts.
+    // while the other leg pauses before its line (a hold) is that pause: this leg listens on for as long as it lasts,
+    // once. Silence after that (the line after the hold went unheard) is reported, or both legs would listen forever.
     const awaited = book.reply(p.callId, speakerOf(p.heard), p.heard);
-    if (!p.SpeechResult && book.call(p.callId) && (!awaited || awaited.pauseSec))
+    if (!p.SpeechResult && book.call(p.callId) && (!awaited || (awaited.pauseSec && !p.held)))
       return sendTwiml(res, turns.listen(p.callId, p.role, p.heard, awaited?.pauseSec ?? 0));
 
     const key = turnKey(p.callId, p.role, p.heard);
@@ -559,7 +560,8 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
 }
 
 interface WebhookUrls {
-  gather(callId: string, role: Role, heard: number): string;
+  /** `held`: the Gather that listens through the other leg's hold, whose silence is awaited once, not again. */
+  gather(callId: string, role: Role, heard: number, held?: boolean): string;
   wait(callId: string, role: Role, turn: number, waited: number): string;
 }
 
@@ -568,7 +570,8 @@ function webhookUrls(publicUrl: string): WebhookUrls {
   const at = (path: string, query: Record<string, string>) =>
     `${publicUrl}${path}?${new URLSearchParams(query).toString()}`;
   return {
-    gather: (callId, role, heard) => at(WEBHOOK_PATHS.gather, { callId, role, heard: String(heard) }),
+    gather: (callId, role, heard, held = false) =>
+      at(WEBHOOK_PATHS.gather, { callId, role, heard: String(heard), ...(held ? { held: '1' } : {}) }),
     wait: (callId, role, turn, waited) =>
       at(WEBHOOK_PATHS.wait, { callId, role, turn: String(turn), waited: String(waited) }),
   };
@@ -630,7 +633,7 @@ class TurnResponder {
 
   private listening(callId: string, role: Role, heard: number, pauseSec = 0) {
     return {
-      action: this.d.urls.gather(callId, role, heard),
+      action: this.d.urls.gather(callId, role, heard, pauseSec > 0),
       language: this.d.book.listeningLanguage(callId, role),
       timeoutSec: gatherTimeoutSec(this.d.config) + pauseSec,
     };

@@ -65,6 +65,8 @@ export const gatherParams = z.object({
   // Absent when the Gather ended without speech (actionOnEmptyResult=true).
   SpeechResult: z.string().max(10_000, 'SpeechResult is too long').optional(),
   Confidence: confidence,
+  /** Set on the Gather that listened through the other leg's hold (see `urls.gather`). */
+  held: z.literal('1').optional(),
 });
 
 export const waitParams = z.object({
