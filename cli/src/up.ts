@@ -422,8 +422,22 @@ export async function startUp(o: UpOptions): Promise<Up> {
     registryUrl = stack.registryUrl;
   }
 
-  await checkReplicaPartitions(brokers, replicas);
-  throwIfAborted(o.signal);
+  // The stack this `up` started goes with it when asked (--stop-stack), also when `up` gives up before any child.
+  const stopStackIfAsked = async () => {
+    if (!stack || stack.alreadyRunning || !o.stopStack) return;
+    o.print('stopping the local stack (--stop-stack)…');
+    await stopLocalStack({
+      ...(o.stackDir ? { dir: o.stackDir } : {}),
+      log: (line) => o.print(prefixLine('stack', line)),
+    });
+  };
+  try {
+    await checkReplicaPartitions(brokers, replicas);
+    throwIfAborted(o.signal);
+  } catch (err) {
+    await stopStackIfAsked();
+    throw err;
+  }
   const children = new Children();
   const track = (child: Child) => children.add(child);
   // The children run in their own process groups, so they would outlive an `up` that dies without stop().
@@ -438,13 +452,7 @@ export async function startUp(o: UpOptions): Promise<Up> {
     const services = running.filter((c) => c.name !== 'twilio-sim');
     await Promise.all(services.map((c) => stopChild(c, o.stopGraceMs)));
     await Promise.all(running.filter((c) => c.name === 'twilio-sim').map((c) => stopChild(c, o.stopGraceMs)));
-    if (stack && !stack.alreadyRunning && o.stopStack) {
-      o.print('stopping the local stack (--stop-stack)…');
-      await stopLocalStack({
-        ...(o.stackDir ? { dir: o.stackDir } : {}),
-        log: (line) => o.print(prefixLine('stack', line)),
-      });
-    }
+    await stopStackIfAsked();
   };
 
   try {
