@@ -41,6 +41,8 @@ function sourcesOf(root, dir) {
 
 function digestOf(root, dirs, files, esbuildVersion) {
   const hash = createHash('sha256').update(`format ${BUILD_FORMAT}\nesbuild ${esbuildVersion}\n`);
+  // Its compilerOptions are handed to esbuild: a change there changes the output too.
+  hash.update('tsconfig.base.json\0').update(readFileSync(join(root, 'tsconfig.base.json')));
   for (const dir of dirs) {
     hash.update(`${dir}/package.json\0`).update(readFileSync(join(root, dir, 'package.json')));
   }

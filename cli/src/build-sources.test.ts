@@ -60,4 +60,14 @@ describe('the synthcall bin: sources compiled once per change', () => {
     await writeFile(join(root, 'packages/lib/package.json'), '{"exports":{".":"./dist/index.js"}}');
     expect(await ensureBuilt(root)).toBe(true);
   });
+
+  it('builds again when tsconfig.base.json changes (its compilerOptions shape the output)', async () => {
+    const root = await workspace();
+    await ensureBuilt(root);
+    await writeFile(
+      join(root, 'tsconfig.base.json'),
+      JSON.stringify({ compilerOptions: { target: 'ES2022', useDefineForClassFields: false } }),
+    );
+    expect(await ensureBuilt(root)).toBe(true);
+  });
 });
