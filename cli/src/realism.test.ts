@@ -193,6 +193,11 @@ describe('computeRealism', () => {
       '50.0% ("are you still there?" in 50.0%)',
     );
     expect(measure([held, wrong], 'calls with an interruption').value).toBe('50.0%');
+    // A short hold (12 s) is a hold, not a caller's silence.
+    const shortHold = call('c', turns);
+    shortHold.labels = { spokenPii: [], holds: [{ turn: 2, seconds: 12, startSec: 2, endSec: 14 }] };
+    shortHold.intelligence = { sentences: [sentence(0, 'customer', 0, 2), sentence(1, 'agent', 14, 16)] };
+    expect(measure([shortHold], 'calls with a silence').value).toBe('0.0% ("are you still there?" in 0.0%)');
     expect(measure([held], 'sentence confidence').value).toBe('sd 0.139, 0.60–0.95');
   });
 

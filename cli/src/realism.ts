@@ -339,18 +339,23 @@ export function computeRealism(calls: readonly RealismCall[]): RealismReport {
     basis: `${lengths.length} holds`,
   });
 
-  // Silences and interruptions, from the recording's sentences: a change of speaker after 3-30 s of nothing (a
-  // hold is longer), and a sentence that starts while the other role's is still going.
+  // Silences and interruptions, from the recording's sentences: a change of speaker after 3-30 s of nothing that no
+  // labelled hold explains (a short hold is a hold, not a silence), and a sentence that starts while the other
+  // role's is still going.
   const turnChanges = (c: RealismCall) => {
+    const holdEnds = (c.labels?.holds ?? []).flatMap((h) => (h.endSec === null ? [] : [h.endSec]));
     const s = [...(c.intelligence?.sentences ?? [])].sort((a, b) => a.startSec - b.startSec);
     return s.slice(1).flatMap((x, i) => {
       const before = s[i];
-      return before && before.role !== x.role ? [{ gap: x.startSec - before.endSec }] : [];
+      if (!before || before.role === x.role) return [];
+      return [
+        { gap: x.startSec - before.endSec, hold: holdEnds.some((end) => Math.abs(end - x.startSec) < 0.01) },
+      ];
     });
   };
   const changes = timed.map(turnChanges);
   const silenceShare = share(
-    changes.filter((g) => g.some(({ gap }) => gap >= SILENCE_SEC && gap < HOLD_SEC)).length,
+    changes.filter((g) => g.some(({ gap, hold }) => !hold && gap >= SILENCE_SEC && gap < HOLD_SEC)).length,
     timed.length,
   );
   const stillThere = withTurns.filter((c) => turnsOf(c).some((t) => STILL_THERE.test(t.said))).length;
