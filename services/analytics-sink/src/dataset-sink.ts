@@ -562,8 +562,16 @@ export class DatasetSink {
     // Renamed into place, so a reader never sees half a manifest; a temporary name of its own, so replicas sharing
     // the folder never rename each other's.
     const tmp = join(this.out, `manifest.json.${this.runId}.tmp`);
-    await writeFile(tmp, json(this.manifest()));
-    await rename(tmp, join(this.out, 'manifest.json'));
+    // The last rename wins, not the highest count: another replica that counted fewer lines may rename after this
+    // one. So after each rename, lines appended meanwhile are counted and the manifest written again, until none
+    // came in between; whoever appends later writes a manifest of its own after that.
+    for (;;) {
+      const counted = this.countedBytes;
+      await writeFile(tmp, json(this.manifest()));
+      await rename(tmp, join(this.out, 'manifest.json'));
+      await this.countNewLines();
+      if (this.countedBytes === counted) return;
+    }
   }
 
   /** Counted once per call: summing every written call again for each manifest made a long run quadratic. */
