@@ -105,8 +105,8 @@ describe('synthcall generate --provider openai against a real local model', () =
     // 8 greetings are always the persona's own), a line handed back nearly word for word counting as the director's
     // (check.ts `wordsChanged`). Over 5 short calls the share varies, so this floor sits below the target; it catches
     // a realizer that stopped reaching or trusting the model (that would leave it near 0). No timeout is in play
-    // (above), so load does not move it, but the server's batching of 2 slots does: this run measured 26, 28 and 24 of
-    // 59 lines (44%, 47%, 41%) on 2026-12-07, so the floor is 35%, not the 40% that the last of them nearly missed.
+    // (above), so load does not move it; the plan does: at three commits of 2026-12-07 this run measured 26, 28 and 24
+    // of 59 lines (44%, 47%, 41%), so the floor is 35%, not the 40% that the last of them nearly missed.
     expect(byModel / lines).toBeGreaterThanOrEqual(0.35);
     expect(fallback / lines).toBeLessThanOrEqual(0.2);
     // The issue's bound is 10% of 20 calls. Over 5 calls that is none; a wording the quality gate would end the call
