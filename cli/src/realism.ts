@@ -6,6 +6,7 @@ import type {
   TranscriptTurn,
 } from '@synthcall/analytics-sink';
 import { percentile } from '@synthcall/event-bus';
+import { wordTokens } from '@synthcall/personas';
 import { words as popularWords } from 'popular-english-words/words.js';
 
 /**
@@ -49,15 +50,8 @@ function commonWords(): ReadonlySet<string> {
 }
 const CONTRACTION_ENDINGS = new Set(['s', 't', 're', 've', 'll', 'd', 'm']);
 
-/** Word tokens of a line, lower case, punctuation around them dropped (inner apostrophes and hyphens kept). */
-export function tokens(text: string): string[] {
-  return text
-    .toLowerCase()
-    .replace(/[‘’]/g, "'")
-    .split(/\s+/)
-    .map((w) => w.replace(/^[^\p{L}\p{N}$]+|[^\p{L}\p{N}]+$/gu, ''))
-    .filter((w) => /[\p{L}\p{N}]/u.test(w));
-}
+/** Word tokens of a line: the one definition the scripted caller's paraphrase counts by too. */
+export const tokens = wordTokens;
 
 /** Whether a recognised token is a word: common English, a figure or id, a word said in the dataset, or their contraction. */
 export function isWord(token: string, spoken: ReadonlySet<string>): boolean {

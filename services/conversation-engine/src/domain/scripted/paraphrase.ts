@@ -1,3 +1,4 @@
+import { wordTokens } from '@synthcall/personas';
 import { chance, pick, type Random } from '../random.js';
 
 // A persona's issue is the seed of what the caller says, not a script: a caller who read it out word for word in
@@ -46,15 +47,8 @@ const SWAPS: ReadonlyArray<readonly [RegExp, readonly string[]]> = [
 /** Hesitations that break a run of the persona's words between two ordinary words. */
 const HEDGES = ['you know', 'I think', 'like', 'basically', 'I mean', 'um', 'honestly'];
 
-/** Word tokens as the realism measure counts them: lower case, punctuation around a word dropped. */
-function words(text: string): string[] {
-  return text
-    .toLowerCase()
-    .replace(/[‘’]/g, "'")
-    .split(/\s+/)
-    .map((w) => w.replace(/^[^\p{L}\p{N}$]+|[^\p{L}\p{N}]+$/gu, ''))
-    .filter((w) => /[\p{L}\p{N}]/u.test(w));
-}
+/** Word tokens as the realism measure counts them. */
+const words = wordTokens;
 
 function grams(text: string): Set<string> {
   const t = words(text);
