@@ -6,7 +6,7 @@ import type {
   TranscriptTurn,
 } from '@synthcall/analytics-sink';
 import { percentile } from '@synthcall/event-bus';
-import { wordTokens } from '@synthcall/personas';
+import { alignWords, wordErrorRate, wordErrors, wordTokens } from '@synthcall/personas';
 import { words as popularWords } from 'popular-english-words/words.js';
 
 /**
@@ -75,44 +75,9 @@ export function isWord(token: string, spoken: ReadonlySet<string>): boolean {
   return false;
 }
 
-/** A word-level alignment of what was said with what was heard (minimum edit distance): its errors and substitutions. */
-export function align(
-  said: string[],
-  heard: string[],
-): { errors: number; substitutions: Array<[string, string]> } {
-  const n = said.length;
-  const m = heard.length;
-  const d: number[][] = Array.from({ length: n + 1 }, (_, i) =>
-    Array.from({ length: m + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  const at = (i: number, j: number) => d[i]?.[j] ?? Number.POSITIVE_INFINITY;
-  for (let i = 1; i <= n; i++)
-    for (let j = 1; j <= m; j++) {
-      const row = d[i] as number[];
-      row[j] = Math.min(
-        at(i - 1, j) + 1,
-        at(i, j - 1) + 1,
-        at(i - 1, j - 1) + (said[i - 1] === heard[j - 1] ? 0 : 1),
-      );
-    }
-  const out: Array<[string, string]> = [];
-  let i = n;
-  let j = m;
-  while (i > 0 && j > 0) {
-    const same = said[i - 1] === heard[j - 1];
-    if (at(i, j) === at(i - 1, j - 1) + (same ? 0 : 1)) {
-      if (!same) out.push([said[i - 1] as string, heard[j - 1] as string]);
-      i--;
-      j--;
-    } else if (at(i, j) === at(i - 1, j) + 1) i--;
-    else j--;
-  }
-  return { errors: at(n, m), substitutions: out.reverse() };
-}
-
 /** The substitutions of a word-level alignment of what was said with what was heard (minimum edit distance). */
 export function substitutions(said: string[], heard: string[]): Array<[string, string]> {
-  return align(said, heard).substitutions;
+  return alignWords(said, heard).substitutions;
 }
 
 const FILLERS = new Set(['um', 'uh', 'uhm', 'umm', 'er', 'erm', 'hmm', 'mm']);
@@ -427,16 +392,8 @@ export function computeRealism(calls: readonly RealismCall[]): RealismReport {
 
   // Recogniser word error rate, per role, and where its errors fall.
   const heardTurns = allTurns.filter((t) => t.heard !== null);
-  const werOf = (ts: readonly TranscriptTurn[]) => {
-    let errors = 0;
-    let said = 0;
-    for (const t of ts) {
-      const w = tokens(t.said);
-      errors += align(w, tokens(t.heard ?? '')).errors;
-      said += w.length;
-    }
-    return share(errors, said);
-  };
+  const werOf = (ts: readonly TranscriptTurn[]) =>
+    wordErrorRate(ts.map((t) => wordErrors(t.said, t.heard ?? '')));
   const werAgent = werOf(heardTurns.filter((t) => t.role === 'agent'));
   const werCustomer = werOf(heardTurns.filter((t) => t.role === 'customer'));
   measures.push({
@@ -457,7 +414,7 @@ export function computeRealism(calls: readonly RealismCall[]): RealismReport {
   for (const t of heardTurns) {
     const w = tokens(t.said);
     for (const x of w) hard(x) ? hardSaid++ : easySaid++;
-    for (const [x] of align(w, tokens(t.heard ?? '')).substitutions) hard(x) ? hardWrong++ : easyWrong++;
+    for (const [x] of alignWords(w, tokens(t.heard ?? '')).substitutions) hard(x) ? hardWrong++ : easyWrong++;
   }
   const hardRate = share(hardWrong, hardSaid);
   const easyRate = share(easyWrong, easySaid);

@@ -21,4 +21,4 @@ export {
 } from './outcome.js';
 export { FALLBACK_COMPANY, fillPlaceholders, type PlaceholderValues } from './placeholders.js';
 export * from './schema.js';
-export { wordTokens } from './words.js';
+export { alignWords, type WordErrors, wordErrorRate, wordErrors, wordTokens } from './words.js';

@@ -208,6 +208,28 @@ describe('DatasetBuilder', () => {
     expect(d.labels('call-7').turnsRealizedBy).toEqual({ model: 0, template: 0, fallback: 0 });
   });
 
+  it("labels the recogniser's word error rate per turn and per role, from the words said and the words heard", () => {
+    const d = new DatasetBuilder();
+    d.onPlanned(ev.CallPlanned);
+    d.onReply(reply(0, 'Hello, Marcus speaking.'), true);
+    d.onHeard(heard(0, 'hello marcus speaking'));
+    d.onReply(reply(1, 'I was billed twice this month.'), true);
+    d.onHeard(heard(1, 'i was build twice month'));
+    d.onReply(reply(2, 'Let me look.'), true);
+    d.onHeard(heard(2, 'let me look at'));
+    d.onReply(reply(3, 'Goodbye.'), true);
+    expect(d.labels('call-7').recogniserWer).toEqual({
+      // Agent: 0 of 3 words, then 1 insertion over 3 words; customer: a substitution and a deletion over 6 words.
+      agent: 1 / 6,
+      customer: 2 / 6,
+      turns: [
+        { turn: 0, role: 'agent', words: 3, errors: 0, wer: 0 },
+        { turn: 1, role: 'customer', words: 6, errors: 2, wer: 2 / 6 },
+        { turn: 2, role: 'agent', words: 3, errors: 1, wer: 1 / 3 },
+      ],
+    });
+  });
+
   it('lists the calls that ended without a ground truth yet, not those still talking or that failed to start', () => {
     const d = new DatasetBuilder();
     for (const callId of ['talking', 'ended', 'labelled', 'failed'])

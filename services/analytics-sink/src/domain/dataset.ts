@@ -1,3 +1,4 @@
+import { wordErrorRate, wordErrors } from '@synthcall/personas';
 import type {
   CallLifecycle,
   CallPlanned,
@@ -89,6 +90,26 @@ export interface RealizedByCounts {
   fallback: number;
 }
 
+/** The recogniser's word error rate on one turn: what the role said against what the other leg's recogniser wrote. */
+export interface TurnWer {
+  turn: number;
+  role: Role;
+  /** Words said (personas' `wordTokens`). */
+  words: number;
+  /** Substitutions, deletions and insertions of the word alignment (personas' `wordErrors`). */
+  errors: number;
+  /** errors / words; null for a turn of no words. */
+  wer: number | null;
+}
+
+/** The recogniser's word error rate per role (errors over words of all the role's recognised turns) and per turn. */
+export interface RecogniserWer {
+  agent: number | null;
+  customer: number | null;
+  /** Every turn the other leg's recogniser heard (a turn nobody listened to, such as the farewell, is not in it). */
+  turns: TurnWer[];
+}
+
 export interface Labels {
   callId: string;
   synthetic: true;
@@ -117,6 +138,8 @@ export interface Labels {
    * turn differs from value, or the turn was not spoken): left out of spokenPii.
    */
   droppedPii: SpokenPii[];
+  /** The recogniser's word error rate, computed from the transcript's said and heard by the report's definition. */
+  recogniserWer: RecogniserWer;
 }
 
 export interface IntelligenceRecord {
@@ -546,6 +569,7 @@ export class DatasetBuilder {
       groundTruthVersion: truth?.version ?? null,
       turnsRealizedBy,
       droppedPii,
+      recogniserWer: recogniserWer(transcript),
     };
   }
 
@@ -554,6 +578,23 @@ export class DatasetBuilder {
     if (!c) throw new Error(`no CallPlanned seen for call ${callId}`);
     return c;
   }
+}
+
+/** The recogniser's word error rate of a transcript's recognised turns, per role and per turn. */
+export function recogniserWer(turns: readonly TranscriptTurn[]): RecogniserWer {
+  const heard = turns.flatMap((t) => (t.heard === null ? [] : [{ t, e: wordErrors(t.said, t.heard) }]));
+  const ofRole = (role: Role) => wordErrorRate(heard.filter(({ t }) => t.role === role).map(({ e }) => e));
+  return {
+    agent: ofRole('agent'),
+    customer: ofRole('customer'),
+    turns: heard.map(({ t, e }) => ({
+      turn: t.turn,
+      role: t.role,
+      words: e.words,
+      errors: e.errors,
+      wer: wordErrorRate([e]),
+    })),
+  };
 }
 
 /** Whether `text` holds exactly the span's value at [start, end). */
