@@ -109,7 +109,13 @@ export class ConsoleDataset {
     ]);
     const turns = transcript?.turns ?? [];
     const own = turns.some((t) => t.startSec !== null && t.endSec !== null);
-    const derived = !own && intelligence ? turnTimes(turns, intelligence.sentences) : [];
+    const derived =
+      !own && intelligence
+        ? turnTimes(
+            turns.map((t) => ({ role: t.role, text: t.said })),
+            intelligence.sentences,
+          )
+        : [];
     const timing = (t: Transcript['turns'][number], i: number): TurnTiming | null =>
       own
         ? t.startSec !== null && t.endSec !== null

@@ -1,4 +1,4 @@
-import { wordErrorRate, wordErrors } from '@synthcall/personas';
+import { wordErrorRate, wordErrors, wordTokens } from '@synthcall/personas';
 import type {
   CallLifecycle,
   CallPlanned,
@@ -161,30 +161,79 @@ export interface TurnTiming {
 
 /**
  * When each spoken turn was said, from the recording's Voice Intelligence sentences, for a transcript without timings
- * of its own: the sentences of one role in a row are one turn, so the k-th run of sentences is the k-th turn as long
- * as the roles agree. Sentences of no known role are left out; the matching stops at the first run whose role is not
- * its turn's, and turns beyond the last run (a farewell cut off by the hangup) get none. Positional, so a turn the
- * recogniser emptied whole merges its neighbours' runs and shifts every later turn. Every transcript's times (and so
- * the hold labels) come from here unless `setTiming` gave a turn its own, which only tests do today.
+ * of its own. The recogniser hears the recording on its own (in twilio-sim with its own noise, on Twilio with its own
+ * model), so a turn can have several sentences, one (a short turn run together) or none (a turn it heard as nothing),
+ * and neighbouring turns of one role can look like one run. So the sentences are aligned, in order, to the turns:
+ * each sentence goes to a turn of its role, never to one before the previous sentence's, choosing the alignment whose
+ * sentences share the most words with their turns' lines (`alignSentences`). A turn's time spans its sentences; a
+ * turn with none gets none (`undefined` at its index) rather than a neighbour's. Sentences of no known role are left
+ * out. Every transcript's times (and so the hold labels) come from here unless `setTiming` gave a turn its own.
  */
 export function turnTimes(
-  turns: ReadonlyArray<{ role: string }>,
-  sentences: ReadonlyArray<{ role: string | null; startSec: number; endSec: number }>,
-): TurnTiming[] {
-  const runs: Array<{ role: string } & TurnTiming> = [];
-  for (const s of [...sentences].sort((a, b) => a.startSec - b.startSec)) {
-    if (s.role === null) continue;
-    const last = runs.at(-1);
-    if (last && last.role === s.role) last.endSec = Math.max(last.endSec, s.endSec);
-    else runs.push({ role: s.role, startSec: s.startSec, endSec: s.endSec });
-  }
-  const times: TurnTiming[] = [];
-  for (const [i, turn] of turns.entries()) {
-    const run = runs[i];
-    if (!run || run.role !== turn.role) break;
-    times.push({ startSec: run.startSec, endSec: run.endSec });
+  turns: ReadonlyArray<{ role: string; text: string }>,
+  sentences: ReadonlyArray<{ role: string | null; startSec: number; endSec: number; text: string }>,
+): Array<TurnTiming | undefined> {
+  const known = sentences.filter((s) => s.role !== null).sort((a, b) => a.startSec - b.startSec);
+  const times: Array<TurnTiming | undefined> = turns.map(() => undefined);
+  for (const [i, turn] of alignSentences(turns, known).entries()) {
+    if (turn === undefined) continue;
+    const s = known[i] as (typeof known)[number];
+    const t = times[turn];
+    times[turn] = t
+      ? { startSec: Math.min(t.startSec, s.startSec), endSec: Math.max(t.endSec, s.endSec) }
+      : { startSec: s.startSec, endSec: s.endSec };
   }
   return times;
+}
+
+/** What aligning a sentence to a turn of its role is worth beyond the words they share: it breaks no tie on words. */
+const ROLE_MATCH = 0.01;
+
+/**
+ * The turn index of each sentence (or `undefined`: left out), in a monotone alignment that maximises the words each
+ * sentence shares with its turn's line, plus a little for every sentence placed (so a sentence the recogniser garbled
+ * still joins a turn of its role between its neighbours). Dynamic programming over (sentence, turn), O(n·m).
+ */
+function alignSentences(
+  turns: ReadonlyArray<{ role: string; text: string }>,
+  sentences: ReadonlyArray<{ role: string | null; text: string }>,
+): Array<number | undefined> {
+  const n = sentences.length;
+  const m = turns.length;
+  const turnWords = turns.map((t) => new Set(wordTokens(t.text)));
+  const gain = (i: number, j: number): number => {
+    const s = sentences[i] as (typeof sentences)[number];
+    const t = turns[j] as (typeof turns)[number];
+    if (s.role !== t.role) return Number.NEGATIVE_INFINITY;
+    const words = turnWords[j] as Set<string>;
+    return wordTokens(s.text).filter((w) => words.has(w)).length + ROLE_MATCH;
+  };
+  // best[i][j]: the best score of the first i sentences aligned to turns below j.
+  const best = Array.from({ length: n + 1 }, () => new Float64Array(m + 1));
+  const gains = Array.from({ length: n }, (_, i) => Array.from({ length: m }, (_, j) => gain(i, j)));
+  for (let i = 1; i <= n; i++) {
+    const row = best[i] as Float64Array;
+    const above = best[i - 1] as Float64Array;
+    for (let j = 1; j <= m; j++) {
+      const placed = (above[j] as number) + Math.max(0, (gains[i - 1] as number[])[j - 1] as number);
+      row[j] = Math.max(row[j - 1] as number, placed);
+    }
+  }
+  const aligned: Array<number | undefined> = new Array(n).fill(undefined);
+  let j = m;
+  for (let i = n; i > 0; ) {
+    const g = (gains[i - 1] as number[])[j - 1];
+    const here = (best[i] as Float64Array)[j] as number;
+    if (j > 0 && g !== undefined && g > 0 && here === ((best[i - 1] as Float64Array)[j] as number) + g) {
+      aligned[i - 1] = j - 1;
+      i--;
+    } else if (j > 0 && here === (best[i] as Float64Array)[j - 1]) {
+      j--;
+    } else {
+      i--;
+    }
+  }
+  return aligned;
 }
 
 /** The outcome a call reached, from why it ended. */
