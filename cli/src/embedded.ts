@@ -26,6 +26,7 @@ import {
   type LineTimingConfig,
   type LlmProvider,
   loadConversationEngineConfig,
+  MemoryStateStore,
   seededRandom,
   worstCaseLineMs,
 } from '@synthcall/conversation-engine';
@@ -357,14 +358,18 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       logger,
       registry,
       bus: engineBus,
-      store: new BusChangelogStateStore({
-        bus: engineBus,
-        topic: topics.conversationState,
-        instanceId: group('embedded'),
-        groupPrefix: group('conversation-engine-state'),
-        // Late events of an ended call come within a few calls; the window matches the sim's.
-        retainEnded: retainFinished,
-      }),
+      // Late events of an ended call come within a few calls; the window matches the sim's. On the memory bus the
+      // engine cannot outlive the process, so a changelog would only be written and read back (Avro and JSON of the
+      // whole call at every turn, ~10% of a run's CPU) for no reader: the state stays in memory.
+      store: memoryBus
+        ? new MemoryStateStore({ retainEnded: retainFinished })
+        : new BusChangelogStateStore({
+            bus: engineBus,
+            topic: topics.conversationState,
+            instanceId: group('embedded'),
+            groupPrefix: group('conversation-engine-state'),
+            retainEnded: retainFinished,
+          }),
       ...(o.testProvider ? { provider: o.testProvider } : {}),
       personas,
       now: Date.now,

@@ -4,6 +4,7 @@ import { type ConversationState, TOPICS, type TopicBinding } from '@synthcall/sc
 import type { CallState } from '../domain/conversation.js';
 import type { StateStore } from '../domain/state-store.js';
 import { fromRecord, toRecord } from '../state-codec.js';
+import { MemoryStateStore } from './memory-state-store.js';
 
 const SYNC_PREFIX = '__engine-sync__';
 
@@ -18,16 +19,11 @@ export interface BusChangelogStateStoreOptions {
   now?: () => number;
   onInvalid?: (callId: string, error: unknown) => void;
   /**
-   * Ended calls held in memory, newest first (default 1,000): a late or redelivered event of a recently ended call
-   * still finds its state (no second greeting, a late fallback still relabels the call); older ones are dropped, so
-   * memory does not grow with the calls handled. The changelog topic keeps every call either way.
+   * Ended calls held in memory (MemoryStateStore's `retainEnded`, default 1,000). The changelog topic keeps every
+   * call either way.
    */
   retainEnded?: number;
 }
-
-export const DEFAULT_RETAIN_ENDED = 1_000;
-/** How many dropped calls' ids are remembered per call held: an id costs far less than a call's state. */
-const FORGOTTEN_PER_RETAINED = 20;
 
 /**
  * State on the compacted `conversation-state` topic, keyed by callId. `load` reads it from the beginning under an
@@ -35,21 +31,19 @@ const FORGOTTEN_PER_RETAINED = 20;
  * every partition and waiting until it has read all of them back (each marker lands after everything before it).
  */
 export class BusChangelogStateStore implements StateStore {
-  private readonly states = new Map<string, CallState>();
-  /** Ended calls in the order they ended: the first is dropped when there are more than `retainEnded`. */
-  private readonly ended = new Set<string>();
-  /** Ids of ended calls dropped from memory, the newest `FORGOTTEN_PER_RETAINED × retainEnded` (ids only). */
-  private readonly dropped = new Set<string>();
+  /** What is held in memory: every active call and the newest ended ones. */
+  private readonly held: MemoryStateStore;
   private readonly topic: TopicBinding<'ConversationState'>;
   private readonly partitions: number;
   private readonly instanceId: string;
   private subscription: Subscription | undefined;
   private pendingMarkers = new Set<string>();
   private caughtUp: (() => void) | undefined;
-  /** True while `load` reads the changelog back. */
-  private loading = false;
 
   constructor(private readonly options: BusChangelogStateStoreOptions) {
+    this.held = new MemoryStateStore(
+      options.retainEnded !== undefined ? { retainEnded: options.retainEnded } : {},
+    );
     this.topic = options.topic ?? TOPICS.conversationState;
     this.partitions = options.partitions ?? TOPICS.conversationState.partitions;
     this.instanceId = options.instanceId ?? randomUUID();
@@ -68,7 +62,7 @@ export class BusChangelogStateStore implements StateStore {
   async load(): Promise<void> {
     const keys = this.markerKeys();
     this.pendingMarkers = new Set(keys);
-    this.loading = true;
+    this.held.deferDrops();
     const done = new Promise<void>((resolve) => {
       this.caughtUp = resolve;
     });
@@ -87,8 +81,7 @@ export class BusChangelogStateStore implements StateStore {
   private apply(key: string, value: ConversationState): void {
     if (key.startsWith(SYNC_PREFIX)) {
       if (this.pendingMarkers.delete(key) && this.pendingMarkers.size === 0) {
-        this.loading = false;
-        this.trimToNewestEnded();
+        this.held.trimToNewestEnded();
         this.caughtUp?.();
       }
       return;
@@ -101,64 +94,30 @@ export class BusChangelogStateStore implements StateStore {
       this.options.onInvalid?.(key, error);
       return;
     }
-    const held = this.states.get(state.callId);
-    if (!held || held.version < state.version) this.hold(state);
-  }
-
-  private hold(state: CallState): void {
-    this.states.set(state.callId, state);
-    if (state.status !== 'ended' || this.ended.has(state.callId)) return;
-    this.ended.add(state.callId);
-    // While the changelog is read back, records arrive in partition order, not in the order calls ended: nothing is
-    // dropped until the store has caught up, and then the calls that ended last are the ones kept.
-    if (!this.loading) this.dropOldestEnded();
-  }
-
-  /** Drops the first-ended calls beyond `retainEnded` (`ended` is in the order calls ended). */
-  private dropOldestEnded(): void {
-    const limit = this.options.retainEnded ?? DEFAULT_RETAIN_ENDED;
-    for (const oldest of this.ended) {
-      if (this.ended.size <= limit) break;
-      this.ended.delete(oldest);
-      this.states.delete(oldest);
-      this.dropped.add(oldest);
-    }
-    for (const oldest of this.dropped) {
-      if (this.dropped.size <= limit * FORGOTTEN_PER_RETAINED) break;
-      this.dropped.delete(oldest);
-    }
+    const held = this.held.get(state.callId);
+    if (!held || held.version < state.version) this.held.hold(state);
   }
 
   forgotten(callId: string): boolean {
-    return this.dropped.has(callId);
-  }
-
-  /** After the rebuild: `ended` put in the order of the calls' last update, then the oldest dropped. */
-  private trimToNewestEnded(): void {
-    const byAge = [...this.ended].sort(
-      (a, b) => (this.states.get(a)?.updatedAt ?? 0) - (this.states.get(b)?.updatedAt ?? 0),
-    );
-    this.ended.clear();
-    for (const id of byAge) this.ended.add(id);
-    this.dropOldestEnded();
+    return this.held.forgotten(callId);
   }
 
   get(callId: string): CallState | undefined {
-    return this.states.get(callId);
+    return this.held.get(callId);
   }
 
   async put(state: CallState): Promise<void> {
-    this.hold(state);
+    this.held.hold(state);
     await this.options.bus.publish(this.topic, state.callId, toRecord(state));
   }
 
   /** Calls held in memory: every active one and the newest `retainEnded` ended ones. */
   get size(): number {
-    return this.states.size;
+    return this.held.size;
   }
 
   active(): CallState[] {
-    return [...this.states.values()].filter((s) => s.status === 'active');
+    return this.held.active();
   }
 
   async close(): Promise<void> {
