@@ -34,15 +34,43 @@ const PARROT_MIN_WORDS = 6;
 const PARROT_SHARE = 0.7;
 const ACKNOWLEDGEMENT_WORDS = 3;
 
-function words(text: string): string[] {
-  return text.toLowerCase().match(/[a-z0-9']+/g) ?? [];
+interface Tokens {
+  words: readonly string[];
+  bigrams?: ReadonlySet<string>;
 }
 
-function bigrams(text: string): Set<string> {
-  const w = words(text);
-  if (w.length < 2) return new Set(w);
-  const out = new Set<string>();
-  for (let i = 0; i + 1 < w.length; i++) out.add(`${w[i]} ${w[i + 1]}`);
+/**
+ * The words (and bigrams) of recent lines: the gate reads a call's whole transcript again at every turn, so without
+ * this a call tokenizes its own lines O(turns²) times (~3% of a generate run's CPU). Bounded; the oldest go first.
+ */
+const tokenCache = new Map<string, Tokens>();
+const TOKEN_CACHE_LINES = 4_096;
+
+function tokens(text: string): Tokens {
+  let t = tokenCache.get(text);
+  if (!t) {
+    t = { words: text.toLowerCase().match(/[a-z0-9']+/g) ?? [] };
+    if (tokenCache.size >= TOKEN_CACHE_LINES) tokenCache.delete(tokenCache.keys().next().value as string);
+    tokenCache.set(text, t);
+  }
+  return t;
+}
+
+function words(text: string): readonly string[] {
+  return tokens(text).words;
+}
+
+function bigrams(text: string): ReadonlySet<string> {
+  const t = tokens(text);
+  if (t.bigrams) return t.bigrams;
+  const w = t.words;
+  let out: Set<string>;
+  if (w.length < 2) out = new Set(w);
+  else {
+    out = new Set<string>();
+    for (let i = 0; i + 1 < w.length; i++) out.add(`${w[i]} ${w[i + 1]}`);
+  }
+  t.bigrams = out;
   return out;
 }
 
@@ -57,7 +85,7 @@ export function similarity(a: string, b: string): number {
 }
 
 interface Clause {
-  words: string[];
+  words: readonly string[];
   /** The clause ends its sentence: nothing follows it before a full stop, question or exclamation mark. */
   endsSentence: boolean;
 }
