@@ -282,6 +282,9 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       // Simulated time moves only when every part of the run is waiting on it: the engine and the orchestrator hold
       // the clock while they work, so no real-time window decides when a call starts (same seed, same dataset).
       clockQuietMs: 0,
+      // One simulated time for the run: calls start when the orchestrator's slots free up in that timeline, so the
+      // same seed gives the same call times (per-call clocks would start each call at whatever instant was latest).
+      clockScope: 'run',
       // Ended calls, conferences, recordings and transcripts the gateway may still look up are the last few dozen;
       // older ones are forgotten so memory does not grow with the run. --audio downloads every recording at the end.
       retainFinished: o.audio ? Number.POSITIVE_INFINITY : retainFinished,

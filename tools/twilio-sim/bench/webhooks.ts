@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     const seconds = (performance.now() - started) / 1000;
     const webhooks = app.received.length;
     const virtualSeconds = [...sim.telephony.calls.values()].reduce(
-      (max, leg) => Math.max(max, sim.telephony.callDurationSec(leg.call)),
+      (max, leg) => Math.max(max, sim.telephony.callDurationSec(leg)),
       0,
     );
     process.stdout.write(

@@ -310,6 +310,41 @@ describe('a two-leg conference placed through the official SDK', () => {
     expect(heard.sort()).toEqual(rooms.map((n) => [n, `This is agent number ${n}`]));
   });
 
+  it("plays one conference on while another conference's webhook is unanswered (a clock per call)", async () => {
+    let answerSlow!: (twiml: string) => void;
+    const slowAnswer = new Promise<string>((resolve) => (answerSlow = resolve));
+    const gather = '<Response><Gather input="speech" action="/customer-heard" speechTimeout="1"/></Response>';
+    h.app
+      .on(
+        '/agent-app',
+        (w) => `<Response><Say>This is agent number ${w.params.n}</Say><Pause length="20"/></Response>`,
+      )
+      .on('/customer-app', (w) => (w.params.n === 'slow' ? slowAnswer : gather))
+      .on('/customer-heard', '<Response><Hangup/></Response>');
+    const agentApp = await h.client.applications.create({ voiceUrl: h.app.url('/agent-app') });
+    const customerApp = await h.client.applications.create({ voiceUrl: h.app.url('/customer-app') });
+    for (const n of ['slow', 'fast']) {
+      const common = { from: CALLER_ID, endConferenceOnExit: true };
+      await h.client
+        .conferences(`clock-${n}`)
+        .participants.create({ ...common, to: `app:${customerApp.sid}?n=${n}`, label: 'customer' });
+      await h.client
+        .conferences(`clock-${n}`)
+        .participants.create({ ...common, to: `app:${agentApp.sid}?n=${n}`, label: 'agent' });
+    }
+    // The fast call needs simulated time (a ring, the agent's line, the customer's speech timeout) while the slow
+    // call's first webhook is still unanswered: on one clock for all calls it would wait for that answer (or for the
+    // webhook to time out: a notification).
+    const heard = await h.app.waitFor((w) => w.path === '/customer-heard' && w.params.n === 'fast');
+    expect(heard.params.SpeechResult).toBe('This is agent number fast');
+    expect(h.app.at('/customer-heard').filter((w) => w.params.n === 'slow')).toEqual([]);
+    expect(h.sim.telephony.notifications).toEqual([]);
+    answerSlow(gather);
+    await h.sim.whenIdle();
+    const slow = h.app.at('/customer-heard').find((w) => w.params.n === 'slow');
+    expect(slow?.params.SpeechResult).toBe('This is agent number slow');
+  });
+
   it('takes a participant out of the conference on a Url/Twiml update and lets it talk to its far end directly', async () => {
     h.app
       .on(

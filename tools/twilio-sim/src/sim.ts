@@ -40,6 +40,12 @@ export interface TwilioSimOptions {
   publicUrl?: string;
   /** `fast` (default): a virtual clock that jumps to the next event as soon as no webhook is in flight. */
   clock?: 'realtime' | 'fast' | Clock;
+  /**
+   * Fast clock only. `call` (default): every call (a call pair, a conference) has its own simulated time, so one
+   * call's webhook in flight holds only that call. `run`: one simulated time for all calls, so calls placed by a
+   * client that holds the clock while it works (`holdClock`) start at the same instants on every run of a seed.
+   */
+  clockScope?: 'call' | 'run';
   seed?: string | number;
   /** Word error rate of the simulated speech recogniser, 0–1 (default 0.05). */
   asrWer?: number;
@@ -166,6 +172,7 @@ export async function startTwilioSim(options: TwilioSimOptions): Promise<TwilioS
         ? new RealtimeClock()
         : new VirtualClock({
             startMs: options.startTimeMs ?? Date.now(),
+            scope: options.clockScope ?? 'call',
             ...(options.clockQuietMs !== undefined ? { quietMs: options.clockQuietMs } : {}),
           });
   let baseUrl = '';

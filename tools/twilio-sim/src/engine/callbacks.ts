@@ -1,4 +1,5 @@
 import type { HttpMethod } from '../domain/twiml.js';
+import type { Clock } from './clock.js';
 import type { WebhookClient, WebhookOutcome } from './webhooks.js';
 
 /**
@@ -18,10 +19,17 @@ export class CallbackSender {
     ) => void,
   ) {}
 
-  send(stream: string, url: string, method: HttpMethod, params: Record<string, string>): Promise<void> {
+  /** `clock`: the clock of the call the callback is about (its time stands still while the callback is in flight). */
+  send(
+    stream: string,
+    clock: Clock,
+    url: string,
+    method: HttpMethod,
+    params: Record<string, string>,
+  ): Promise<void> {
     const previous = this.streams.get(stream) ?? Promise.resolve();
     const next = previous.then(async () => {
-      const outcome = await this.webhooks.send({ url, method, params });
+      const outcome = await this.webhooks.send({ url, method, params }, clock);
       this.onSent(stream, url, params, outcome);
     });
     this.streams.set(stream, next);

@@ -56,4 +56,56 @@ describe('VirtualClock', () => {
     hold();
     clock.close();
   });
+
+  it("moves a call's clock on while another call's work is in flight", async () => {
+    const sim = new VirtualClock({ startMs: 0, quietMs: 0 });
+    const busyCall = sim.forCall();
+    const freeCall = sim.forCall();
+    let finish!: () => void;
+    const work = busyCall.track(new Promise<void>((resolve) => (finish = resolve)));
+    let busyFired = false;
+    busyCall.at(100, () => {
+      busyFired = true;
+    });
+    await freeCall.sleep(5_000);
+    expect(freeCall.now()).toBe(5_000);
+    expect(busyFired).toBe(false);
+    expect(busyCall.now()).toBe(0);
+    finish();
+    await work;
+    await busyCall.sleep(200);
+    expect(busyFired).toBe(true);
+    sim.close();
+  });
+
+  it("starts a new call's clock at the latest instant any call reached", async () => {
+    const sim = new VirtualClock({ startMs: 1_000, quietMs: 0 });
+    const first = sim.forCall();
+    await first.sleep(4_000);
+    expect(sim.now()).toBe(5_000);
+    expect(sim.forCall().now()).toBe(5_000);
+    sim.close();
+  });
+
+  it("stops every call's clock while the sim's clock is held", async () => {
+    const sim = new VirtualClock({ startMs: 0, quietMs: 0 });
+    const call = sim.forCall();
+    const release = sim.hold(10_000);
+    let fired = false;
+    call.at(50, () => {
+      fired = true;
+    });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(fired).toBe(false);
+    release();
+    await call.sleep(100);
+    expect(fired).toBe(true);
+    sim.close();
+  });
+
+  it('gives every call the one clock with scope "run"', () => {
+    const sim = new VirtualClock({ startMs: 0, quietMs: 0, scope: 'run' });
+    expect(sim.forCall()).toBe(sim);
+    sim.close();
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * The sim's time source. `realtime` follows the wall clock; `fast` is a virtual clock that jumps to the next
  * scheduled event as soon as nothing is in flight (no webhook awaiting its answer, no REST request being served),
- * so a call runs as fast as its webhooks answer.
+ * so a call runs as fast as its webhooks answer. A per-call fast clock gives every call (a call pair, a conference,
+ * a transcript's processing) a clock of its own (`forCall`), so one call's webhook in flight stops only its time.
  */
 export interface Clock {
   readonly mode: 'realtime' | 'fast';
@@ -20,6 +21,12 @@ export interface Clock {
    * participant), for at most `maxRealMs` of real time. Returns the release function.
    */
   hold(maxRealMs: number): () => void;
+  /**
+   * The clock one call's events run on. On the per-call fast clock: its own time (starting at the latest instant any
+   * call has reached), timers, in-flight work and holds; a hold on the clock it came from still stops it. Every other
+   * clock returns itself.
+   */
+  forCall(): Clock;
   close(): void;
 }
 
@@ -71,6 +78,9 @@ export class RealtimeClock implements Clock {
   hold(_maxRealMs: number): () => void {
     return () => {};
   }
+  forCall(): Clock {
+    return this;
+  }
   close(): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
@@ -90,6 +100,12 @@ export interface VirtualClockOptions {
    * to back then sees both join at the same virtual instant instead of one leg's call finishing in between.
    */
   quietMs?: number;
+  /**
+   * `call` (default): each call gets a clock of its own (`forCall`), so calls do not wait on each other's webhooks.
+   * `run`: one clock for everything, so one run's calls share a single timeline (the same seed gives the same call
+   * start times whatever the machine's speed, when the client holds the clock while it works).
+   */
+  scope?: 'call' | 'run';
 }
 
 export class VirtualClock implements Clock {
@@ -104,10 +120,18 @@ export class VirtualClock implements Clock {
   private quietTimer: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly quietMs: number;
+  private readonly scope: 'call' | 'run';
+  /** Per-call clocks with timers pending: rescheduled when a hold on this clock ends, cleared on close. */
+  private readonly waiting = new Set<VirtualClock>();
 
-  constructor(options: VirtualClockOptions) {
+  constructor(
+    options: VirtualClockOptions,
+    /** The clock a per-call clock came from: its holds stop this one too, and it keeps the latest instant reached. */
+    private readonly parent?: VirtualClock,
+  ) {
     this.current = options.startMs;
     this.quietMs = options.quietMs ?? 20;
+    this.scope = options.scope ?? 'call';
   }
 
   now(): number {
@@ -147,16 +171,25 @@ export class VirtualClock implements Clock {
       clearTimeout(timer);
       this.holds--;
       this.schedule();
+      if (this.holds === 0) for (const child of this.waiting) child.schedule();
     };
     const timer = setTimeout(release, maxRealMs);
     timer.unref();
     return release;
   }
 
+  forCall(): Clock {
+    if (this.scope === 'run' || this.parent) return this;
+    return new VirtualClock({ startMs: this.current, quietMs: this.quietMs }, this);
+  }
+
   close(): void {
     this.closed = true;
     this.timers = [];
     if (this.quietTimer) clearTimeout(this.quietTimer);
+    for (const child of this.waiting) child.close();
+    this.waiting.clear();
+    this.parent?.waiting.delete(this);
   }
 
   private schedule(): void {
@@ -170,6 +203,11 @@ export class VirtualClock implements Clock {
   }
 
   private step(): void {
+    if (this.parent) {
+      if (this.parent.closed) this.closed = true;
+      if (this.timers.length === 0 || this.closed) this.parent.waiting.delete(this);
+      else this.parent.waiting.add(this);
+    }
     if (this.closed || this.busy > 0 || this.timers.length === 0) return;
     let next = this.timers[0] as Timer;
     for (const t of this.timers) {
@@ -177,7 +215,7 @@ export class VirtualClock implements Clock {
     }
     // Holds and the quiet window stop time from moving on; what is due now still runs.
     if (next.atMs > this.current) {
-      if (this.holds > 0) return;
+      if (this.holds > 0 || (this.parent?.holds ?? 0) > 0) return;
       const wait = this.quietUntil - Date.now();
       if (wait > 0) {
         if (!this.quietTimer) {
@@ -190,7 +228,10 @@ export class VirtualClock implements Clock {
       }
     }
     this.timers = this.timers.filter((t) => t !== next);
-    this.current = next.atMs;
+    // Never back: the calls' clocks may have moved this one past a timer of its own.
+    this.current = Math.max(this.current, next.atMs);
+    // A call's clock moves its parent's on to the latest instant reached: the next call starts there.
+    if (this.parent && this.current > this.parent.current) this.parent.current = this.current;
     next.fn();
     this.schedule();
   }

@@ -1,6 +1,7 @@
 import { rfc2822 } from '../domain/dates.js';
 import type { ConferenceNoun } from '../domain/twiml.js';
 import { SimError } from '../errors.js';
+import type { Clock } from './clock.js';
 import type { Leg } from './leg.js';
 import type {
   Callback,
@@ -18,6 +19,8 @@ const FIRST_RING_HOLD_MS = 500;
 
 export interface ConferenceState {
   record: ConferenceRecord;
+  /** The conference's clock: its participants' legs run on it. */
+  clock: Clock;
   room: Room;
   participants: Map<string, { record: ParticipantRecord; leg: Leg }>;
   /** Call SIDs in join order: channel 1 of the recording is the first. */
@@ -83,7 +86,11 @@ export class Conferences {
     }
   }
 
-  conferenceFor(key: string, create: boolean): ConferenceState | undefined {
+  /**
+   * The conference named (or SID'd) `key`; with `create`, a new one if none is live. A new conference gets a clock of
+   * its own, or `clock` (a `<Dial>`ing leg's: the call and its conference share one timeline).
+   */
+  conferenceFor(key: string, create: boolean, clock?: Clock): ConferenceState | undefined {
     const bySid = this.map.get(key);
     if (bySid) return bySid;
     if (/^CF[0-9a-fA-F]{32}$/.test(key)) return undefined;
@@ -91,7 +98,8 @@ export class Conferences {
       if (c.record.friendlyName === key && c.record.status !== 'completed') return c;
     }
     if (!create) return undefined;
-    const now = this.t.now();
+    const conferenceClock = clock ?? this.t.clock.forCall();
+    const now = conferenceClock.now();
     const record: ConferenceRecord = {
       sid: this.t.sid('CF'),
       friendlyName: key,
@@ -101,9 +109,10 @@ export class Conferences {
       reasonEnded: null,
       callSidEnding: null,
     };
-    const room = new Room(record.sid, this.t.clock);
+    const room = new Room(record.sid, conferenceClock);
     const state: ConferenceState = {
       record,
+      clock: conferenceClock,
       room,
       participants: new Map(),
       joinOrder: [],
@@ -126,7 +135,7 @@ export class Conferences {
   }
 
   newParticipant(conference: ConferenceState, leg: Leg, join: ConferenceJoinOptions): ParticipantRecord {
-    const now = this.t.now();
+    const now = conference.clock.now();
     const record: ParticipantRecord = {
       callSid: leg.call.sid,
       conferenceSid: conference.record.sid,
@@ -151,7 +160,7 @@ export class Conferences {
 
   /** `<Dial><Conference>`: joins the leg running the TwiML; resolves when it leaves the conference. */
   async dialConference(leg: Leg, noun: ConferenceNoun, signal: AbortSignal): Promise<'completed' | 'failed'> {
-    const conference = this.conferenceFor(noun.name, true) as ConferenceState;
+    const conference = this.conferenceFor(noun.name, true, leg.clock) as ConferenceState;
     const join: ConferenceJoinOptions = {
       label: noun.participantLabel ?? null,
       muted: noun.muted,
@@ -204,7 +213,7 @@ export class Conferences {
   joinConference(conference: ConferenceState, leg: Leg, participant: ParticipantRecord): void {
     leg.pendingParticipant = undefined;
     participant.status = 'connected';
-    participant.dateUpdated = this.t.now();
+    participant.dateUpdated = conference.clock.now();
     leg.participant = { conferenceSid: conference.record.sid, record: participant };
     conference.joinOrder.push(leg.call.sid);
     const speaker = leg.peer;
@@ -262,16 +271,16 @@ export class Conferences {
       want === 'ringing'
         ? Math.min(this.t.options.conferenceHoldMs, FIRST_RING_HOLD_MS)
         : this.t.options.conferenceHoldMs;
-    c.releaseHold = this.t.clock.hold(cap);
+    c.releaseHold = c.clock.hold(cap);
   }
 
   private startConference(conference: ConferenceState): void {
     conference.record.status = 'in-progress';
-    conference.record.dateUpdated = this.t.now();
+    conference.record.dateUpdated = conference.clock.now();
     conference.room.activate();
     this.conferenceEvent(conference, 'start', {});
     if (conference.recordFromStart) {
-      const now = this.t.now();
+      const now = conference.clock.now();
       const record: RecordingRecord = {
         sid: this.t.sid('RE'),
         callSid: null,
@@ -314,7 +323,7 @@ export class Conferences {
     if (!conference) return;
     const wasListed = conference.participants.has(leg.call.sid);
     p.record.status = 'complete';
-    p.record.dateUpdated = this.t.now();
+    p.record.dateUpdated = conference.clock.now();
     const speaker = leg.peer;
     if (speaker && speaker.room === conference.room) {
       if (speaker.homeRoom && !speaker.ended) {
@@ -359,7 +368,7 @@ export class Conferences {
     if (conference.record.status === 'completed') return;
     const started = conference.record.status === 'in-progress';
     conference.record.status = 'completed';
-    conference.record.dateUpdated = this.t.now();
+    conference.record.dateUpdated = conference.clock.now();
     conference.record.reasonEnded = reason;
     conference.record.callSidEnding = by?.callSid ?? null;
     const leaveReason =
@@ -392,12 +401,13 @@ export class Conferences {
     rec: { record: RecordingRecord; segments: RecordedSegment[] },
   ): Promise<void> {
     const r = rec.record;
-    const seconds = Math.max(0, Math.round((this.t.now() - r.startTime) / 1000));
+    const clock = conference.clock;
+    const seconds = Math.max(0, Math.round((clock.now() - r.startTime) / 1000));
     r.durationSec = seconds;
     r.status = 'processing';
-    r.dateUpdated = this.t.now();
+    r.dateUpdated = clock.now();
     try {
-      r.media = await this.t.clock.track(this.t.options.renderer.render(rec.segments, seconds));
+      r.media = await clock.track(this.t.options.renderer.render(rec.segments, seconds));
       r.status = 'completed';
     } catch (error) {
       r.status = 'failed';
@@ -411,7 +421,7 @@ export class Conferences {
         },
       );
     }
-    r.dateUpdated = this.t.now();
+    r.dateUpdated = clock.now();
     this.t.retention.recordings.finish(r.sid, () => {
       if (this.t.recordings.get(r.sid) === r) this.t.recordings.delete(r.sid);
     });
@@ -435,7 +445,13 @@ export class Conferences {
       RecordingSource: 'Conference',
     };
     if (status === 'failed') params.ErrorCode = '11200';
-    void this.t.callbacks.send(`conference:${conference.record.sid}`, cb.url, cb.method, params);
+    void this.t.callbacks.send(
+      `conference:${conference.record.sid}`,
+      conference.clock,
+      cb.url,
+      cb.method,
+      params,
+    );
   }
 
   private participantParams(leg: Leg, p: ParticipantRecord): Record<string, string> {
@@ -465,10 +481,16 @@ export class Conferences {
       FriendlyName: conference.record.friendlyName,
       SequenceNumber: String(conference.sequence++),
       StatusCallbackEvent: event,
-      Timestamp: rfc2822(this.t.now()),
+      Timestamp: rfc2822(conference.clock.now()),
       ...extra,
     };
-    void this.t.callbacks.send(`conference:${conference.record.sid}`, cb.url, cb.method, params);
+    void this.t.callbacks.send(
+      `conference:${conference.record.sid}`,
+      conference.clock,
+      cb.url,
+      cb.method,
+      params,
+    );
   }
 
   updateParticipant(
@@ -493,7 +515,7 @@ export class Conferences {
       });
     }
     if (update.endConferenceOnExit !== undefined) p.endConferenceOnExit = update.endConferenceOnExit;
-    p.dateUpdated = this.t.now();
+    p.dateUpdated = conference.clock.now();
   }
 
   participantEntry(

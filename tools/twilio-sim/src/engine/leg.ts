@@ -1,3 +1,4 @@
+import type { Clock } from './clock.js';
 import type { CallEvent, CallRecord, ParticipantRecord } from './model.js';
 import type { Room, RoomMember } from './room.js';
 
@@ -39,7 +40,11 @@ export class Leg implements RoomMember {
   /** Run once when the call ends. */
   readonly onEnd: Array<() => void> = [];
 
-  constructor(readonly call: CallRecord) {}
+  constructor(
+    readonly call: CallRecord,
+    /** The clock of the call this leg belongs to (shared with its far end, or its conference's for a participant). */
+    readonly clock: Clock,
+  ) {}
 
   get id(): string {
     return this.call.sid;

@@ -66,7 +66,7 @@ export class TwimlRunner {
           await this.say(leg, verb, signal);
           break;
         case 'Pause':
-          await this.t.clock.sleep(verb.lengthSec * 1000, signal);
+          await leg.clock.sleep(verb.lengthSec * 1000, signal);
           break;
         case 'Hangup':
           this.t.endLeg(leg);
@@ -144,12 +144,12 @@ export class TwimlRunner {
     const text = Array.from({ length: loops }, () => verb.text).join(' ');
     const voice = verb.voice ?? 'man';
     const seconds = this.t.options.timing.speakingSeconds(verb.text, verb.voice) * loops;
-    const start = this.t.now();
+    const start = leg.clock.now();
     const utterance: Utterance = { speaker: leg, text, voice, startMs: start, endMs: start + seconds * 1000 };
     this.t.log(leg, { type: 'said', text, voice, language: verb.language ?? 'en-US', seconds });
     leg.room?.startUtterance(utterance);
     try {
-      await this.t.clock.sleep(seconds * 1000, signal);
+      await leg.clock.sleep(seconds * 1000, signal);
     } catch (error) {
       leg.room?.cancelUtterance(utterance);
       throw error;
@@ -165,7 +165,7 @@ export class TwimlRunner {
   ): Promise<{ text: string; confidence: number } | undefined> {
     for (const nested of verb.nested) {
       if (nested.kind === 'Say') await this.say(leg, nested, signal);
-      else await this.t.clock.sleep(nested.lengthSec * 1000, signal);
+      else await leg.clock.sleep(nested.lengthSec * 1000, signal);
     }
     const index = leg.gathers++;
     const timeoutMs = verb.timeoutSec * 1000;
@@ -182,7 +182,7 @@ export class TwimlRunner {
     const room = leg.room;
     if (!verb.input.includes('speech') || !room) {
       // Nobody can press keys in the sim, and a leg outside any room hears nothing: wait out the timeout.
-      await this.t.clock.sleep(timeoutMs, signal);
+      await leg.clock.sleep(timeoutMs, signal);
       return undefined;
     }
     const listener = room.listen(leg, timeoutMs, speechTimeoutMs);
@@ -245,7 +245,7 @@ export class TwimlRunner {
   ): Promise<Fetched | { ok: false; code: number }> {
     const params = { ...this.t.baseParams(leg), ...extra };
     this.t.log(leg, { type: 'webhook', url, method, params });
-    const outcome = await this.t.webhooks.send({ url, method, params });
+    const outcome = await this.t.webhooks.send({ url, method, params }, leg.clock);
     const request = { url, method };
     if (!outcome.ok) {
       this.t.notify(leg, outcome.code, outcome.message, request);

@@ -123,7 +123,7 @@ export class Telephony {
   // ---- inspection -------------------------------------------------------------------------------------------
 
   log(leg: Leg, event: Omit<CallEvent, 'at'>): void {
-    leg.events.push({ at: new Date(this.now()).toISOString(), ...event } as CallEvent);
+    leg.events.push({ at: new Date(leg.clock.now()).toISOString(), ...event } as CallEvent);
   }
 
   notify(
@@ -141,7 +141,7 @@ export class Telephony {
       messageText: message,
       requestUrl: request.url,
       requestMethod: request.method,
-      dateCreated: this.now(),
+      dateCreated: leg?.clock.now() ?? this.now(),
     };
     this.notifications.push(record);
     const over = this.notifications.length - this.options.retainFinished;
@@ -237,6 +237,7 @@ export class Telephony {
   }
 
   private newLeg(input: {
+    clock: Clock;
     to: string;
     from: string;
     direction: Direction;
@@ -246,7 +247,7 @@ export class Telephony {
     statusCallback: Callback | undefined;
     extraParams?: Record<string, string>;
   }): Leg {
-    const now = this.now();
+    const now = input.clock.now();
     const call: CallRecord = {
       sid: this.sid('CA'),
       parentCallSid: input.parentCallSid ?? null,
@@ -264,7 +265,7 @@ export class Telephony {
       statusSequence: 0,
       extraParams: input.extraParams ?? {},
     };
-    const leg = new Leg(call);
+    const leg = new Leg(call, input.clock);
     this.calls.set(call.sid, leg);
     this.log(leg, {
       type: 'status',
@@ -298,6 +299,9 @@ export class Telephony {
 
   createCall(input: CreateCallInput): Leg {
     const leg = this.newLeg({
+      // Calls placed with POST Calls.json share the sim's clock: they may meet later in a <Dial><Conference>, and
+      // legs that meet must have one timeline. A conference made by the Participants API has a clock of its own.
+      clock: this.clock,
       to: input.to,
       from: input.from,
       direction: 'outbound-api',
@@ -320,7 +324,7 @@ export class Telephony {
 
   /** A leg and its far end in a room of their own: they hear each other directly. */
   private bridgePair(leg: Leg): void {
-    const room = new Room(leg.call.sid, this.clock);
+    const room = new Room(leg.call.sid, leg.clock);
     for (const l of [leg, leg.peer]) {
       if (!l || l.ended) continue;
       if (l.room) l.room.moveTo(l, room);
@@ -349,6 +353,7 @@ export class Telephony {
     }
     this.conferences.assertLabelFree(conference, input.join.label);
     const leg = this.newLeg({
+      clock: conference.clock,
       to: input.to,
       from: input.from,
       direction: 'outbound-api',
@@ -360,7 +365,7 @@ export class Telephony {
       // Never reached the conference (no answer, far end failed, hung up while ringing).
       if (participant.status === 'connected' || participant.status === 'complete') return;
       participant.status = 'failed';
-      participant.dateUpdated = this.now();
+      participant.dateUpdated = leg.clock.now();
       conference.participants.delete(leg.call.sid);
       this.conferences.refreshHold(conference);
     });
@@ -381,12 +386,13 @@ export class Telephony {
   private async dialOut(leg: Leg, onAnswered: () => void): Promise<void> {
     try {
       // The REST response goes out with the call still queued, as Twilio's does.
-      await this.clock.sleep(0, leg.lifecycle.signal);
+      await leg.clock.sleep(0, leg.lifecycle.signal);
       this.setStatus(leg, 'initiated');
-      await this.clock.sleep(this.options.ringMs, leg.lifecycle.signal);
+      await leg.clock.sleep(this.options.ringMs, leg.lifecycle.signal);
       this.setStatus(leg, 'ringing');
       const target = this.resolveTarget(leg.call.to);
       const far = this.newLeg({
+        clock: leg.clock,
         to: target.to,
         from: leg.call.from,
         direction: 'inbound',
@@ -432,14 +438,15 @@ export class Telephony {
   setStatus(leg: Leg, status: CallStatus): void {
     const call = leg.call;
     if (call.status === status || TERMINAL.has(call.status)) return;
+    const now = leg.clock.now();
     call.status = status;
-    call.dateUpdated = this.now();
-    if (status === 'in-progress') call.startTime = this.now();
+    call.dateUpdated = now;
+    if (status === 'in-progress') call.startTime = now;
     this.log(leg, { type: 'status', status });
     const pending = leg.pendingParticipant;
     if (pending && (status === 'initiated' || status === 'ringing')) {
       pending.status = status === 'initiated' ? 'connecting' : 'ringing';
-      pending.dateUpdated = this.now();
+      pending.dateUpdated = now;
     }
     const cb = call.statusCallback;
     if (!cb) return;
@@ -458,27 +465,28 @@ export class Telephony {
       ...this.baseParams(leg),
       CallbackSource: 'call-progress-events',
       SequenceNumber: String(call.statusSequence++),
-      Timestamp: rfc2822(this.now()),
+      Timestamp: rfc2822(now),
     };
     if (TERMINAL.has(status)) {
-      const seconds = this.callDurationSec(call);
+      const seconds = this.callDurationSec(leg);
       params.CallDuration = String(seconds);
       params.Duration = String(Math.ceil(seconds / 60));
       params.SipResponseCode = status === 'completed' ? '200' : '487';
     }
-    void this.callbacks.send(`call:${call.sid}`, cb.url, cb.method, params);
+    void this.callbacks.send(`call:${call.sid}`, leg.clock, cb.url, cb.method, params);
   }
 
-  callDurationSec(call: CallRecord): number {
+  callDurationSec(leg: Leg): number {
+    const call = leg.call;
     if (call.startTime === null) return 0;
-    return Math.round(((call.endTime ?? this.now()) - call.startTime) / 1000);
+    return Math.round(((call.endTime ?? leg.clock.now()) - call.startTime) / 1000);
   }
 
   /** Ends a leg and, through the pair, its far end; a leg in a conference leaves it. */
   endLeg(leg: Leg, reason = 'participant_hung_up', status?: CallStatus): void {
     if (leg.ended) return;
     leg.leaveReason ??= reason;
-    leg.call.endTime = this.now();
+    leg.call.endTime = leg.clock.now();
     this.setStatus(leg, status ?? (leg.call.status === 'in-progress' ? 'completed' : 'canceled'));
     leg.lifecycle.abort('ended');
     leg.run?.abort('ended');

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { twilioSignature } from '../domain/signature.js';
 import { badRequest, notFound } from '../errors.js';
+import type { Clock } from './clock.js';
 import type { RecordingRecord } from './model.js';
 import type { OperatorSpec, TranscriptAnalyzer } from './ports.js';
 import type { Telephony } from './telephony.js';
@@ -149,11 +150,13 @@ export class VoiceIntelligence {
     service: ServiceRecord,
     recording: RecordingRecord,
   ): Promise<void> {
-    await this.t.clock.sleep(QUEUED_MS);
+    // A transcript's processing is a job of its own: on the per-call clock no call's webhook delays it.
+    const clock = this.t.clock.forCall();
+    await clock.sleep(QUEUED_MS);
     if (transcript.status !== 'queued') return;
     transcript.status = 'in-progress';
-    transcript.dateUpdated = this.t.now();
-    await this.t.clock.sleep(PROCESSING_MS);
+    transcript.dateUpdated = clock.now();
+    await clock.sleep(PROCESSING_MS);
     if (transcript.status !== 'in-progress') return;
     try {
       const participants = (transcript.channel.participants ?? []).map((p) => ({
@@ -161,7 +164,7 @@ export class VoiceIntelligence {
         role: typeof p.role === 'string' ? p.role : undefined,
       }));
       // The clock stays still while the analysis runs (on a worker thread it takes real time, not call time).
-      const result = await this.t.clock.track(
+      const result = await clock.track(
         this.transcriber.transcribe({
           transcriptSid: transcript.sid,
           seed: this.t.options.seed,
@@ -188,18 +191,22 @@ export class VoiceIntelligence {
         },
       );
     }
-    transcript.dateUpdated = this.t.now();
+    transcript.dateUpdated = clock.now();
     this.t.retention.transcripts.finish(transcript.sid, () => {
       if (this.transcripts.get(transcript.sid) === transcript) this.transcripts.delete(transcript.sid);
     });
-    if (transcript.status === 'completed') await this.sendWebhook(service, transcript);
+    if (transcript.status === 'completed') await this.sendWebhook(service, transcript, clock);
   }
 
   /**
    * The transcript-available webhook. JSON, signed the way Twilio signs JSON bodies: `bodySHA256` (hex SHA-256
    * of the body) is added to the URL and the signature covers the URL alone.
    */
-  private async sendWebhook(service: ServiceRecord, transcript: TranscriptRecord): Promise<void> {
+  private async sendWebhook(
+    service: ServiceRecord,
+    transcript: TranscriptRecord,
+    clock: Clock,
+  ): Promise<void> {
     if (!service.webhookUrl || service.webhookHttpMethod === 'NULL') return;
     const payload = {
       account_sid: this.t.options.accountSid,
@@ -251,6 +258,6 @@ export class VoiceIntelligence {
         );
       })
       .finally(() => clearTimeout(timer));
-    await this.t.clock.track(send);
+    await clock.track(send);
   }
 }

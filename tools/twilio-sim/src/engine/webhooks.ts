@@ -63,8 +63,9 @@ export interface WebhookClientOptions {
 export class WebhookClient {
   constructor(private readonly options: WebhookClientOptions) {}
 
-  async send(request: WebhookRequest): Promise<WebhookOutcome> {
-    const { authToken, clock, timeoutMs } = this.options;
+  /** `clock`: the clock of the call the webhook belongs to (the sim's own by default); it stands still meanwhile. */
+  async send(request: WebhookRequest, clock: Clock = this.options.clock): Promise<WebhookOutcome> {
+    const { authToken, timeoutMs } = this.options;
     let url = request.url;
     let body: string | undefined;
     let signedParams: FormParams = request.params;

@@ -90,7 +90,7 @@ export function v2010Routes(t: Telephony): Route[] {
     if (!c) throw notFound(`/Conferences/${sid}.json`);
     return c;
   };
-  const callOut = (l: Leg) => callJson(ac, l, t.callDurationSec(l.call));
+  const callOut = (l: Leg) => callJson(ac, l, t.callDurationSec(l));
   const mediaUrl = (sid: string) => `${t.recordingUrl(sid)}.wav`;
 
   const listRecordings = (

@@ -22,7 +22,10 @@ export interface AppReply {
   delayMs?: number;
 }
 
-export type AppHandler = (hook: ReceivedWebhook) => AppReply | string | undefined;
+/** A promise holds the answer until the test settles it (a webhook in flight for as long as the test wants). */
+export type AppHandler = (
+  hook: ReceivedWebhook,
+) => AppReply | string | undefined | Promise<AppReply | string | undefined>;
 
 /**
  * A tiny TwiML app on 127.0.0.1 for tests: answers each path with a handler, records every request in order.
@@ -109,7 +112,7 @@ export class TwimlApp {
       }
     }
     const handler = this.handlers.get(url.pathname);
-    const reply = handler ? handler(hook) : '<Response/>';
+    const reply = handler ? await handler(hook) : '<Response/>';
     if (reply === undefined) return { body: '<Response/>' };
     return typeof reply === 'string' ? { body: reply } : reply;
   }
