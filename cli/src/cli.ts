@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { databaseUrlProblem } from '@synthcall/analytics-sink';
 import { loadConversationEngineConfig } from '@synthcall/conversation-engine';
 import type { EventBus } from '@synthcall/event-bus';
-import type { TOPICS } from '@synthcall/schemas';
+import { MIN_MAX_TURNS, type TOPICS } from '@synthcall/schemas';
 import cliProgress from 'cli-progress';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { addConsoleCommand, consolePort, DEFAULT_CONSOLE_PORT, untilSignalled } from './console/command.js';
@@ -27,15 +27,25 @@ const STRATEGIES = ['matched', 'random', 'stress', 'coverage'] as const;
  */
 const DEFAULT_MAX_TURNS = 60;
 
-function positiveInt(name: string, max: number) {
+function positiveInt(name: string, max: number, min = 1, why = '') {
   return (raw: string): number => {
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < 1 || n > max) {
-      throw new InvalidArgumentError(`${name} must be a whole number from 1 to ${max}, got "${raw}".`);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(
+        `${name} must be a whole number from ${min} to ${max}${why}, got "${raw}".`,
+      );
     }
     return n;
   };
 }
+
+/** A call is at least the agent's greeting and the customer's reply (`MIN_MAX_TURNS`, @synthcall/schemas). */
+const maxTurnsArg = positiveInt(
+  '--max-turns',
+  200,
+  MIN_MAX_TURNS,
+  " (a call is at least the agent's greeting and a reply)",
+);
 
 function wholeSeconds(name: string, max: number) {
   return (raw: string): number => {
@@ -230,12 +240,7 @@ export function buildProgram(): Command {
       8,
     )
     .option('-o, --out <dir>', 'dataset folder (created if missing)', 'synthcall-dataset')
-    .option(
-      '--max-turns <n>',
-      'hard cap on turns per call',
-      positiveInt('--max-turns', 200),
-      DEFAULT_MAX_TURNS,
-    )
+    .option('--max-turns <n>', 'hard cap on turns per call', maxTurnsArg, DEFAULT_MAX_TURNS)
     .option('--audio', 'render real speech (espeak-ng, one voice per role) and write recordings/<callId>.wav')
     .option('--asr-wer <rate>', 'word error rate of the simulated speech recogniser (0-1)', rate, 0.05)
     .option(
@@ -405,12 +410,7 @@ export function buildProgram(): Command {
     .option('-n, --calls <n>', 'calls in the request', positiveInt('--calls', 10_000), 1)
     .option('-s, --seed <seed>', 'seed of pairing and dialogue', 'synthcall')
     .addOption(new Option('--strategy <name>', 'pairing strategy').choices(STRATEGIES).default('matched'))
-    .option(
-      '--max-turns <n>',
-      'hard cap on turns per call',
-      positiveInt('--max-turns', 200),
-      DEFAULT_MAX_TURNS,
-    )
+    .option('--max-turns <n>', 'hard cap on turns per call', maxTurnsArg, DEFAULT_MAX_TURNS)
     .addOption(
       new Option('--mode <mode>', 'simulated (twilio-sim) or live (real Twilio)')
         .choices(['simulated', 'live'])

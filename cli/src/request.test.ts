@@ -208,4 +208,25 @@ describe('synthcall request: the verdict of the orchestrator', () => {
     }
     expect(written.join('')).toMatch(/--wait must be a whole number of seconds from 0 to 3600, got "1.5"/);
   });
+
+  it('refuses --max-turns below a greeting and a reply before sending anything', async () => {
+    const written: string[] = [];
+    const write = process.stderr.write;
+    process.stderr.write = ((chunk: string) => {
+      written.push(String(chunk));
+      return true;
+    }) as typeof process.stderr.write;
+    try {
+      expect(await main(['node', 'synthcall', 'request', '--max-turns', '1'])).not.toBe(0);
+      expect(await main(['node', 'synthcall', 'generate', '--max-turns', '1'])).not.toBe(0);
+    } finally {
+      process.stderr.write = write;
+    }
+    const said = written.join('');
+    expect(
+      said.match(
+        /--max-turns must be a whole number from 2 to 200 \(a call is at least the agent's greeting and a reply\), got "1"/g,
+      ),
+    ).toHaveLength(2);
+  });
 });

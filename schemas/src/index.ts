@@ -19,7 +19,7 @@ export {
   REQUEST_ID_MAX_LENGTH,
   requestIdProblem,
 } from './ids.js';
-export { unseenCallEnd } from './lifecycle.js';
+export { MIN_MAX_TURNS, unseenCallEnd } from './lifecycle.js';
 export {
   type Compatibility,
   type ConfluentRegistryOptions,

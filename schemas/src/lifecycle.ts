@@ -27,3 +27,9 @@ export function unseenCallEnd(
     detail,
   };
 }
+
+/**
+ * The smallest `CallRequested.maxTurns`: a call is at least the agent's greeting and one reply. With one turn the
+ * greeting itself would be the closing line, decided before anyone answered, and the call would end unspoken.
+ */
+export const MIN_MAX_TURNS = 2;

@@ -345,6 +345,18 @@ describe('orchestrator on CallRequested', () => {
     expect(await planned(h)).toHaveLength(0);
   });
 
+  it('dead-letters a request whose calls could not speak a line (maxTurns below a greeting and a reply)', async () => {
+    // With one turn the greeting would be the closing line, decided before anyone answered: the call would end unspoken.
+    const h = await harness();
+    await send(h, callRequest({ requestId: 'req-one-turn', maxTurns: 1 }));
+    await h.bus.idle();
+    const letters = await h.read(TOPICS.deadLetters.name, 'DeadLetter');
+    expect(letters.map((l) => [l.errorCode, l.errorMessage])).toEqual([
+      ['SYNTH_REQUEST_INVALID', expect.stringMatching(/maxTurns must be 2 or more .*got 1/)],
+    ]);
+    expect(await planned(h)).toHaveLength(0);
+  });
+
   it('dead-letters a live request sent to an orchestrator that places simulated calls, and a request for no calls', async () => {
     const h = await harness();
     await send(h, callRequest({ mode: 'live' }));

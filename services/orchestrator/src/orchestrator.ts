@@ -6,6 +6,7 @@ import {
   type CallMode,
   type CallPlanned,
   type CallRequested,
+  MIN_MAX_TURNS,
   type PersonaRef,
   requestIdProblem,
   TOPICS,
@@ -270,10 +271,10 @@ export class Orchestrator {
         `request asks for ${request.mode} calls but this orchestrator places ${this.deps.callMode} calls`,
       );
     }
-    if (request.maxTurns < 1) {
+    if (request.maxTurns < MIN_MAX_TURNS) {
       throw new PermanentError(
         'SYNTH_REQUEST_INVALID',
-        `maxTurns must be 1 or more, got ${request.maxTurns}`,
+        `maxTurns must be ${MIN_MAX_TURNS} or more (a call is at least the agent's greeting and a reply), got ${request.maxTurns}`,
       );
     }
     const customers = filterCustomers(this.deps.personas.customers, request.customerFilter);
