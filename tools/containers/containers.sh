@@ -184,11 +184,22 @@ cmd_base() {
 }
 
 cmd_images() {
+  # Checkouts of this machine share the engine, the image names and the cache: one build of the images at a time
+  # (another checkout's build, CI's in a fresh clone for one, waits here instead of deleting this one's context or
+  # retagging its images half-way).
+  mkdir -p "$CACHE"
+  exec {lock}>"$CACHE/images.lock"
+  if ! flock -n "$lock"; then
+    log "another checkout is building the images; waiting for it…"
+    flock "$lock"
+  fi
   cmd_base
   # One snapshot of the checkout (tracked and new files, as git sees them) for all six builds: an edit made while they
-  # run neither mixes two versions into one set of images nor invalidates the shared build stage half-way.
-  local repo="$CACHE/context/repo"
-  rm -rf "$repo" && mkdir -p "$repo"
+  # run neither mixes two versions into one set of images nor invalidates the shared build stage half-way. Its own
+  # folder per run, removed at exit.
+  mkdir -p "$CACHE/context"
+  repo=$(mktemp -d "$CACHE/context/repo.XXXXXX")
+  trap 'rm -rf "$repo"' EXIT
   # (a tracked file deleted in the checkout is listed but missing: --ignore-failed-read leaves it out)
   git ls-files -z --cached --others --exclude-standard |
     tar --null -T - -c --ignore-failed-read 2>/dev/null | tar -x -C "$repo"
