@@ -402,8 +402,8 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       writing = writing.then(async () => {
         for (const id of dataset.callIds()) {
           if (!isComplete(dataset, id)) continue;
-          await writeCallFiles(out, dataset, id);
-          written.set(id, { record: dataset.record(id), realizedBy: dataset.labels(id).turnsRealizedBy });
+          const labels = await writeCallFiles(out, dataset, id);
+          written.set(id, { record: dataset.record(id), realizedBy: labels.turnsRealizedBy });
           dataset.forget(id);
         }
       });

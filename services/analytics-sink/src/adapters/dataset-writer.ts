@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import type { CallRecord, DatasetBuilder } from '../domain/dataset.js';
+import type { CallRecord, DatasetBuilder, Labels } from '../domain/dataset.js';
 import { callFilePath } from './dataset-paths.js';
 
 export interface RunManifest {
@@ -31,12 +31,15 @@ export const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
  * One call's transcript, labels and (once Voice Intelligence ran) intelligence files. The callId comes from a topic:
  * a DatasetPathError (SYNTH_DATASET_PATH_INVALID) refuses one that is no valid id, before any file is written.
  */
-export async function writeCallFiles(out: string, dataset: DatasetBuilder, callId: string): Promise<void> {
-  const transcript = callFilePath(out, 'transcripts', callId, 'json');
-  const labels = callFilePath(out, 'labels', callId, 'json');
-  await writeFile(transcript, json(dataset.transcript(callId)));
-  await writeFile(labels, json(dataset.labels(callId)));
+export async function writeCallFiles(out: string, dataset: DatasetBuilder, callId: string): Promise<Labels> {
+  const transcriptFile = callFilePath(out, 'transcripts', callId, 'json');
+  const labelsFile = callFilePath(out, 'labels', callId, 'json');
+  const labels = dataset.labels(callId);
+  await writeFile(transcriptFile, json(dataset.transcript(callId)));
+  await writeFile(labelsFile, json(labels));
   await writeIntelligenceFile(out, dataset, callId);
+  // What was written, so a caller need not build the labels (and the transcript under them) again.
+  return labels;
 }
 
 /** intelligence/<callId>.json, when the call's Voice Intelligence results are there. */

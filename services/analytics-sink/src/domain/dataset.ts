@@ -201,12 +201,14 @@ function alignSentences(
   const n = sentences.length;
   const m = turns.length;
   const turnWords = turns.map((t) => new Set(wordTokens(t.text)));
+  // Each sentence tokenized once, not once per turn it is weighed against.
+  const sentenceWords = sentences.map((s) => wordTokens(s.text));
   const gain = (i: number, j: number): number => {
     const s = sentences[i] as (typeof sentences)[number];
     const t = turns[j] as (typeof turns)[number];
     if (s.role !== t.role) return Number.NEGATIVE_INFINITY;
     const words = turnWords[j] as Set<string>;
-    return wordTokens(s.text).filter((w) => words.has(w)).length + ROLE_MATCH;
+    return (sentenceWords[i] as string[]).filter((w) => words.has(w)).length + ROLE_MATCH;
   };
   // best[i][j]: the best score of the first i sentences aligned to turns below j.
   const best = Array.from({ length: n + 1 }, () => new Float64Array(m + 1));
