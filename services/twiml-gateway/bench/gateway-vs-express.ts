@@ -6,6 +6,7 @@
 // The bus is the in-process one with the Avro codecs: the figure is the gateway's own cost per webhook, not the
 // broker's (the 2-replica call-loop bench in cli/bench measures the gateway over Kafka).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
@@ -94,6 +95,7 @@ const started: ChildProcess[] = [];
 /** Starts one server (this file, server side) pinned to `core`; resolves with its URL once it serves. */
 function startServer(kind: ServerKind, core: number): Promise<{ url: string; proc: ChildProcess }> {
   const script = fileURLToPath(import.meta.url);
+  // taskset execs node in place, so the pid is the server's own (its CPU time is read from /proc).
   const proc = spawn(
     'taskset',
     ['-c', String(core), process.execPath, '--conditions=@synthcall/source', '--import', 'tsx', script, kind],
@@ -108,7 +110,19 @@ function startServer(kind: ServerKind, core: number): Promise<{ url: string; pro
   });
 }
 
-async function load(url: string, seconds: number): Promise<{ rps: number; non2xx: number; p99: number }> {
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux, as taskset). */
+function cpuSeconds(pid: number): number {
+  // Fields after the command's closing parenthesis: state is the 1st, utime the 12th, stime the 13th (clock ticks).
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  const hz = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
+  return ticks / hz;
+}
+
+async function load(
+  url: string,
+  seconds: number,
+): Promise<{ rps: number; requests: number; non2xx: number; p99: number }> {
   const body = new URLSearchParams(BENCH.params).toString();
   const signature = twilio.getExpectedTwilioSignature(TOKEN, url + BENCH.path, BENCH.params);
   const result = await autocannon({
@@ -119,7 +133,12 @@ async function load(url: string, seconds: number): Promise<{ rps: number; non2xx
     connections: CONNECTIONS,
     duration: seconds,
   });
-  return { rps: result.requests.average, non2xx: result.non2xx + result.errors, p99: result.latency.p99 };
+  return {
+    rps: result.requests.average,
+    requests: result.requests.total,
+    non2xx: result.non2xx + result.errors,
+    p99: result.latency.p99,
+  };
 }
 
 async function main(): Promise<void> {
@@ -142,19 +161,31 @@ async function main(): Promise<void> {
       `gateway vs bare express, ${CONNECTIONS} connections, ${ROUND_SECONDS} s a round, each server pinned to core 0, autocannon to core 1`,
     );
     const totals = { express: 0, gateway: 0 };
+    const cpu = { express: { seconds: 0, requests: 0 }, gateway: { seconds: 0, requests: 0 } };
     for (let round = 1; round <= ROUNDS; round++) {
       for (const kind of ['express', 'gateway'] as const) {
         await load(servers[kind].url, 1); // warm-up: JIT and keep-alive connections
+        const pid = servers[kind].proc.pid as number;
+        const before = cpuSeconds(pid);
         const r = await load(servers[kind].url, ROUND_SECONDS);
+        const used = cpuSeconds(pid) - before;
         totals[kind] += r.rps;
+        cpu[kind].seconds += used;
+        cpu[kind].requests += r.requests;
         console.log(
-          `round ${round}  ${kind.padEnd(7)}: ${r.rps.toFixed(0)} requests/s, p99 ${r.p99} ms, non-2xx or errors ${r.non2xx}`,
+          `round ${round}  ${kind.padEnd(7)}: ${r.rps.toFixed(0)} requests/s, p99 ${r.p99} ms, non-2xx or errors ${r.non2xx}, ${((used / r.requests) * 1e6).toFixed(0)} µs CPU a request`,
         );
       }
     }
     const ratio = totals.gateway / totals.express;
     console.log(
       `gateway / bare express: ${(totals.gateway / ROUNDS).toFixed(0)} / ${(totals.express / ROUNDS).toFixed(0)} requests/s = ${ratio.toFixed(2)} (target ≥ 0.60)`,
+    );
+    // On a shared machine the servers get what the neighbours leave of core 0; CPU per request does not depend on
+    // that, so its ratio is the requests/s ratio the two would reach with a core each to themselves.
+    const perRequest = (k: 'express' | 'gateway') => cpu[k].seconds / cpu[k].requests;
+    console.log(
+      `CPU a request: gateway ${(perRequest('gateway') * 1e6).toFixed(0)} µs, bare express ${(perRequest('express') * 1e6).toFixed(0)} µs = ${(perRequest('express') / perRequest('gateway')).toFixed(2)} × the requests/s per CPU-second (target ≥ 0.60)`,
     );
   } finally {
     for (const { proc } of Object.values(servers)) proc.kill('SIGTERM');

@@ -20,6 +20,14 @@ export const DEFAULT_REPLY_TIMEOUT_MS = 8_000;
 /** A size as express/body-parser reads it: `65536`, `64kb`, `1mb`. */
 const BODY_SIZE = /^\d+\s*(b|kb|mb)?$/i;
 
+/** BODY_LIMIT in bytes: `65536`, `64kb` (× 1,024) or `1mb` (× 1,024²), as body-parser read it. */
+export function bodyLimitBytes(limit: string): number {
+  const match = /^(\d+)\s*(b|kb|mb)?$/i.exec(limit.trim());
+  if (!match) throw new Error(`BODY_LIMIT: must be a size such as 65536, 64kb or 1mb`);
+  const unit = (match[2] ?? 'b').toLowerCase();
+  return Number(match[1]) * (unit === 'mb' ? 1024 * 1024 : unit === 'kb' ? 1024 : 1);
+}
+
 /** Every variable the twiml-gateway reads. */
 export const configSchema = z
   .object({

@@ -15,7 +15,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import twilio from 'twilio';
 import type { z } from 'zod';
 import { CallBook } from './call-book.js';
-import { type Config, gatherTimeoutSec } from './config.js';
+import { bodyLimitBytes, type Config, gatherTimeoutSec } from './config.js';
 import {
   callLifecycle,
   conferenceLifecycle,
@@ -34,6 +34,7 @@ import {
   utteranceEventId,
   waitedAfterRedirect,
 } from './domain/turns.js';
+import { formBody } from './http/form-body.js';
 import {
   callIdSchema,
   callStatusParams,
@@ -308,7 +309,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
   app.disable('x-powered-by');
   app.disable('etag');
   app.use(timing(metrics, now));
-  const parseForm = express.urlencoded({ extended: false, limit: config.BODY_LIMIT });
+  const parseForm = formBody(bodyLimitBytes(config.BODY_LIMIT));
   const guard = [
     requireSignatureHeader(metrics, logger),
     parseForm,
