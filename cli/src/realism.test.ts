@@ -235,9 +235,11 @@ describe('computeRealism', () => {
         }),
       ]),
     ];
-    // Customer: 8 words said; "558213" → six words (1 substitution + 5 insertions) and "Okonkwo" → "okay": 7 errors.
-    expect(measure(calls, 'recogniser WER').value).toBe('0.0% / 87.5%');
-    // Hard words said: 558213, okonkwo, 35 (3), both misheard; common words: 20, none misheard.
+    // What was said is compared in the words a recogniser writes: the customer's "558213" is the six words heard, so
+    // only "Okonkwo" → "okay" is an error (1 of 13); the agent's "35" is said "thirty five" and heard as one token
+    // "35" (a substitution and a deletion: 2 of 17).
+    expect(measure(calls, 'recogniser WER').value).toBe('11.8% / 7.7%');
+    // Hard words said: the figures' words and okonkwo, three of them misheard; common words: none misheard.
     expect(measure(calls, 'substitution rate on figures').value).toBe('n/a');
     // Two figures said (558213, 35); the agent's 35 is still digits in the recogniser's text.
     expect(measure(calls, 'figures and ids in spoken form').value).toBe('50.0%');

@@ -6,7 +6,7 @@ import type {
   TranscriptTurn,
 } from '@synthcall/analytics-sink';
 import { percentile } from '@synthcall/event-bus';
-import { alignWords, wordErrorRate, wordErrors, wordTokens } from '@synthcall/personas';
+import { alignWords, spokenWords, wordErrorRate, wordErrors, wordTokens } from '@synthcall/personas';
 import { words as popularWords } from 'popular-english-words/words.js';
 
 /**
@@ -185,7 +185,9 @@ export function computeRealism(calls: readonly RealismCall[]): RealismReport {
   );
   const turnsOf = (c: { transcript: Transcript }) => c.transcript.turns;
   const wordCount = (t: TranscriptTurn) => tokens(t.said).length;
-  const spokenVocabulary = new Set(withTurns.flatMap((c) => turnsOf(c).flatMap((t) => tokens(t.said))));
+  const spokenVocabulary = new Set(
+    withTurns.flatMap((c) => turnsOf(c).flatMap((t) => [...tokens(t.said), ...spokenWords(t.said)])),
+  );
   const measures: RealismMeasure[] = [];
   const n = withTurns.length;
   const basis = `${n} calls with a transcript`;
@@ -373,7 +375,7 @@ export function computeRealism(calls: readonly RealismCall[]): RealismReport {
 
   // Recogniser substitutions that are not words.
   const callSubs = withTurns.map((c) =>
-    turnsOf(c).flatMap((t) => (t.heard === null ? [] : substitutions(tokens(t.said), tokens(t.heard)))),
+    turnsOf(c).flatMap((t) => (t.heard === null ? [] : substitutions(spokenWords(t.said), tokens(t.heard)))),
   );
   const subs = callSubs.flat();
   const nonWord = (s: [string, string]) => !isWord(s[1], spokenVocabulary);
@@ -406,13 +408,15 @@ export function computeRealism(calls: readonly RealismCall[]): RealismReport {
   });
   // Figures, names and rare words (outside the 50,000 common words) against the rest: how often each is misheard.
   const dict = commonWords();
-  const hard = (w: string) => /\d/.test(w) || !dict.has(w);
   let hardSaid = 0;
   let easySaid = 0;
   let hardWrong = 0;
   let easyWrong = 0;
   for (const t of heardTurns) {
-    const w = tokens(t.said);
+    const own = new Set(tokens(t.said));
+    // A word a figure of the line became ("eight" of "TC-88213007") is a figure's word.
+    const hard = (x: string) => !own.has(x) || !dict.has(x);
+    const w = spokenWords(t.said);
     for (const x of w) hard(x) ? hardSaid++ : easySaid++;
     for (const [x] of alignWords(w, tokens(t.heard ?? '')).substitutions) hard(x) ? hardWrong++ : easyWrong++;
   }

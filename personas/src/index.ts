@@ -21,4 +21,11 @@ export {
 } from './outcome.js';
 export { FALLBACK_COMPANY, fillPlaceholders, type PlaceholderValues } from './placeholders.js';
 export * from './schema.js';
-export { alignWords, type WordErrors, wordErrorRate, wordErrors, wordTokens } from './words.js';
+export {
+  alignWords,
+  spokenWords,
+  type WordErrors,
+  wordErrorRate,
+  wordErrors,
+  wordTokens,
+} from './words.js';

@@ -1,3 +1,5 @@
+import { spokenForm } from '@synthcall/spoken-form';
+
 /**
  * Word tokens of a line, lower case, punctuation around them dropped (inner apostrophes and hyphens kept). One
  * definition for the report's realism measures and the scripted caller's paraphrase, which must count a persona's
@@ -56,9 +58,17 @@ export interface WordErrors {
   errors: number;
 }
 
-/** The recogniser's word errors on one line, counted over `wordTokens` of what was said and what it wrote. */
+/**
+ * The words of a line as a recogniser writes them when it hears them right: its figures in words ("TC-88213007" →
+ * "t c dash eight eight…", `@synthcall/spoken-form`). What was said is compared with what was heard in these.
+ */
+export function spokenWords(said: string): string[] {
+  return wordTokens(spokenForm(said));
+}
+
+/** The recogniser's word errors on one line, counted over the `spokenWords` of what was said and what it wrote. */
 export function wordErrors(said: string, heard: string): WordErrors {
-  const words = wordTokens(said);
+  const words = spokenWords(said);
   return { words: words.length, errors: alignWords(words, wordTokens(heard)).errors };
 }
 

@@ -1,4 +1,4 @@
-import { wordErrorRate, wordErrors, wordTokens } from '@synthcall/personas';
+import { spokenWords, wordErrorRate, wordErrors, wordTokens } from '@synthcall/personas';
 import type {
   CallLifecycle,
   CallPlanned,
@@ -94,7 +94,7 @@ export interface RealizedByCounts {
 export interface TurnWer {
   turn: number;
   role: Role;
-  /** Words said (personas' `wordTokens`). */
+  /** Words said, figures in words (personas' `spokenWords`). */
   words: number;
   /** Substitutions, deletions and insertions of the word alignment (personas' `wordErrors`). */
   errors: number;
@@ -200,7 +200,8 @@ function alignSentences(
 ): Array<number | undefined> {
   const n = sentences.length;
   const m = turns.length;
-  const turnWords = turns.map((t) => new Set(wordTokens(t.text)));
+  // A recogniser writes figures in words: a turn's figures are weighed in the words its sentences hold.
+  const turnWords = turns.map((t) => new Set(spokenWords(t.text)));
   // Each sentence tokenized once, not once per turn it is weighed against.
   const sentenceWords = sentences.map((s) => wordTokens(s.text));
   const gain = (i: number, j: number): number => {

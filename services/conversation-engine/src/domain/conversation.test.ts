@@ -116,3 +116,22 @@ describe('a run of fallback lines', () => {
     expect(ended.state.histories.customer.find((m) => m.turn === 3)?.content).toBe('sorry 3');
   });
 });
+
+describe('what a role hears', () => {
+  it('joins its history with the figures a recogniser wrote in words written back', () => {
+    const context = contextWith(personas.agents[0] as AgentPersona);
+    const voices = {
+      agent: { voice: 'man', language: 'en-US' },
+      customer: { voice: 'woman', language: 'en-US' },
+    };
+    const state = newCall(context, { scenario: context.scenario, expectedOutcome: 'resolved', voices }, 0);
+    const heard = withHeard(
+      state,
+      'agent',
+      1,
+      'It is B W dash four zero seven one eight eight two three, and I paid thirty five dollars.',
+      0,
+    );
+    expect(heard.histories.agent.at(-1)?.content).toBe('It is BW-40718823, and I paid $35.');
+  });
+});

@@ -1,3 +1,4 @@
+import { writtenForm } from '@synthcall/spoken-form';
 import type { JsonValue, NaturalEnd, TokenUsage } from './llm-provider.js';
 
 /** A line on its way into the call: its words, the end the director planned, and the director's state after it. */
@@ -122,11 +123,17 @@ export function classifyHeard(state: CallState, role: Role, turn: number): Heard
   return 'reply';
 }
 
+/**
+ * What a role heard joins its history with the figures written back: a recogniser writes "T C dash eight eight…" and
+ * "ninety one dollars", and the role reads ids, amounts and times as a voice bot does after inverse text
+ * normalisation ("TC-88…", "$91"). One place, so every reader of the history (the planner's id check, the read-back
+ * repair, a model's prompt) sees the same words.
+ */
 export function withHeard(state: CallState, role: Role, turn: number, text: string, now: number): CallState {
   return bump(state, now, {
     histories: {
       ...state.histories,
-      [role]: [...state.histories[role], { role: 'user', content: text, turn }],
+      [role]: [...state.histories[role], { role: 'user', content: writtenForm(text).text, turn }],
     },
   });
 }

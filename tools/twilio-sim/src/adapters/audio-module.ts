@@ -1,3 +1,4 @@
+import { spokenForm } from '@synthcall/spoken-form';
 import { applyAsrNoise } from '../audio/asr-noise.js';
 import { speakingSeconds } from '../audio/speech-timing.js';
 import { renderConferenceRecording, type Synthesizer, silentWav } from '../audio/wav.js';
@@ -8,11 +9,15 @@ export const audioSpeechTiming: SpeechTiming = {
   speakingSeconds: (text, voice) => speakingSeconds(text, voice),
 };
 
-/** Seeded ASR noise at a target word error rate, from the audio module. */
+/**
+ * Seeded ASR noise at a target word error rate, from the audio module, written as a recogniser writes what it hears:
+ * figures in words ("T C dash eight eight…", "ninety one dollars and seventeen cents"). The errors are drawn on the
+ * line as written, so a misheard id or amount is one wrong digit in it, as a caller's misheard digit is.
+ */
 export const audioRecognizer: SpeechRecognizer = {
   recognize(text, { wordErrorRate, random }) {
     const result = applyAsrNoise(text, { wordErrorRate, random: () => random.next() });
-    return { heard: result.heard, confidence: result.confidence };
+    return { heard: spokenForm(result.heard), confidence: result.confidence };
   },
 };
 

@@ -1,6 +1,8 @@
 /// <reference path="../popular-english-words.d.ts" />
 // The declaration travels with the import: packages that compile this file from source (the orchestrator, the CLI)
 // do not include twilio-sim's own .d.ts files.
+
+import { spokenForm } from '@synthcall/spoken-form';
 import { words as popularWords } from 'popular-english-words/words.js';
 import type { Random } from './random.js';
 
@@ -119,7 +121,20 @@ export function applyAsrNoise(text: string, options: AsrNoiseOptions): AsrResult
       out.push(word);
       return;
     }
-    const edit = chooseEdit(random);
+    let edit = chooseEdit(random);
+    if (edit !== 'substitute' && /\d/.test(word)) {
+      // A figure is said in several words: a recogniser loses a digit of an id, not the whole id, and mishears an
+      // amount or a time rather than losing it or hearing a word inside it.
+      if (
+        edit === 'delete' &&
+        /^[^\p{L}\p{N}]*[A-Z0-9-]*\d[A-Z0-9-]*\d[A-Z0-9-]*\d[A-Z0-9-]*\d[A-Z0-9-]*[^\p{L}\p{N}]*$/u.test(word)
+      ) {
+        counts.deletions += 1;
+        out.push(word.replace(/\d(?!.*\d)/, ''));
+        return;
+      }
+      edit = 'substitute';
+    }
     if (edit === 'delete' && words.length > 1) {
       counts.deletions += 1;
       return;
@@ -160,7 +175,8 @@ function chooseEdit(random: Random): Edit {
  */
 function errorWeight(token: string, index: number): number {
   const core = token.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
-  if (/\d/.test(core)) return 3;
+  // A figure is said in several words ("TC-88213007" in ten), each of them misheard more often than a common word.
+  if (/\d/.test(core)) return 1.5 * spokenForm(core).split(' ').length;
   if (index > 0 && core.length > 1 && /^\p{Lu}/u.test(core)) return 3;
   // A common word nothing sounds near is rarely misheard as something (it can only be lost).
   if (!CONFUSION_INDEX.has(core.toLowerCase()) && nearWords(core.toLowerCase()).length === 0) return 0.25;

@@ -34,6 +34,23 @@ describe('extractPii', () => {
     });
   });
 
+  it('reads an id and a date of birth a recogniser wrote in words, giving the words and their offsets', () => {
+    const said = 'Sure, it is T C dash eight eight two one three zero zero seven.';
+    const entities = extractPii(
+      conversation([
+        [2, 'Could I have your account number?'],
+        [1, said],
+        [2, 'And your date of birth?'],
+        [1, 'It is March fourteenth, nineteen eighty six.'],
+      ]),
+    );
+    const id = entities.find((e) => e.type === 'account_number');
+    expect(id?.value).toBe('TC-88213007');
+    expect(id?.text).toBe('T C dash eight eight two one three zero zero seven');
+    expect(said.slice(id?.start, id?.end)).toBe(id?.text);
+    expect(entities).toContainEqual(expect.objectContaining({ type: 'date_of_birth', value: '1986-03-14' }));
+  });
+
   it('types an account number from the question the agent asked just before', () => {
     expect(
       found([

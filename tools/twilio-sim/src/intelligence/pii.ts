@@ -1,3 +1,4 @@
+import { writtenForm } from '@synthcall/spoken-form';
 import type { ItemEntity, ItemToken } from 'wink-nlp';
 import { nlp, readDoc } from './nlp.js';
 import type { AnalysisSentence } from './types.js';
@@ -132,14 +133,19 @@ const NAME_CUE =
 export function extractPii(sentences: readonly AnalysisSentence[]): PiiEntity[] {
   const out: PiiEntity[] = [];
   sentences.forEach((sentence, i) => {
-    const previous = sentences[i - 1]?.transcript ?? '';
-    out.push(...extractFromSentence(sentence, previous));
+    const previous = writtenForm(sentences[i - 1]?.transcript ?? '').text;
+    // A recogniser writes figures in words ("T C dash eight eight…"): they are read in written form, as a PII model
+    // normalises what it reads, and each entity is given its words and offsets in the sentence as transcribed.
+    const written = writtenForm(sentence.transcript);
+    for (const entity of extractFromSentence(sentence, written.text, previous)) {
+      const { start, end } = written.toSpoken(entity.start, entity.end);
+      out.push({ ...entity, text: sentence.transcript.slice(start, end), start, end });
+    }
   });
   return out;
 }
 
-function extractFromSentence(sentence: AnalysisSentence, previous: string): PiiEntity[] {
-  const text = sentence.transcript;
+function extractFromSentence(sentence: AnalysisSentence, text: string, previous: string): PiiEntity[] {
   const found: PiiEntity[] = [];
   const taken: Span[] = [];
   const add = (entity: Omit<PiiEntity, 'sentenceIndex' | 'mediaChannel'>) => {
@@ -199,7 +205,7 @@ function extractFromSentence(sentence: AnalysisSentence, previous: string): PiiE
     const start = text.indexOf(dateOfBirth.value);
     add({
       type: 'date_of_birth',
-      value: dateOfBirth.value,
+      value: isoDate(dateOfBirth.value),
       text: dateOfBirth.value,
       start,
       end: start + dateOfBirth.value.length,
@@ -224,6 +230,31 @@ function extractFromSentence(sentence: AnalysisSentence, previous: string): PiiE
 
   for (const name of personNames(doc, text)) add({ type: 'person_name', ...name });
   return found.sort((a, b) => a.start - b.start);
+}
+
+const MONTH_NUMBER: Readonly<Record<string, number>> = Object.fromEntries(
+  [
+    'january',
+    'february',
+    'march',
+    'april',
+    'may',
+    'june',
+    'july',
+    'august',
+    'september',
+    'october',
+    'november',
+    'december',
+  ].map((m, i) => [m, i + 1]),
+);
+
+/** A date of birth as personas hold it (1986-03-14) when it reads as one ("March 14th, 1986"); else as found. */
+function isoDate(value: string): string {
+  const m = /^([A-Za-z]+) (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})$/.exec(value.trim());
+  const month = m ? MONTH_NUMBER[(m[1] ?? '').toLowerCase()] : undefined;
+  if (!m || month === undefined) return value;
+  return `${m[3]}-${String(month).padStart(2, '0')}-${(m[2] ?? '').padStart(2, '0')}`;
 }
 
 function spokenToEmailPart(spoken: string): string {

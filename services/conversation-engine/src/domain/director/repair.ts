@@ -1,8 +1,9 @@
+import { figureKey } from '@synthcall/spoken-form';
 import { pick, type Random } from '../random.js';
 import type { ChatMessage } from '../types.js';
 
 /**
- * Misunderstanding and repair: the recogniser got a figure or an id wrong (twilio-sim confuses digits), the listener
+ * Misunderstanding and repair: the recogniser got a figure or an id wrong (twilio-sim confuses digits, and writes them in words), the listener
  * notices most of the time and reads back what it heard, and the speaker corrects it. The director sees both sides:
  * what the listener heard (its history) and what was said (the ground truth's turns).
  */
@@ -12,11 +13,16 @@ export const NOTICE_CHANCE = 0.8;
 /** Moves that are themselves part of a repair or an acknowledgement: no repair of a repair. */
 const NOT_REPAIRED = new Set(['read_back', 'correct', 'backchannel']);
 
+/**
+ * The figures of a line of three digits or more. What was heard came through a recogniser, which writes figures in
+ * words, and back into written form (`withHeard`): so figures are compared by `figureKey`, which ignores what words
+ * cannot carry ("TC-88213007" and "TC88213007", "$80.00" and "$80").
+ */
 function figures(text: string): string[] {
   return text
     .split(/\s+/)
     .map((w) => w.replace(/^[^\p{L}\p{N}$]+|[^\p{L}\p{N}]+$/gu, ''))
-    .filter((w) => /\d/.test(w) && w.replace(/\D/g, '').length >= 3);
+    .filter((w) => /\d/.test(w) && figureKey(w).replace(/\D/g, '').length >= 3);
 }
 
 /**
@@ -35,7 +41,7 @@ export function misheardFigure(
   const a = figures(said.text);
   const b = figures(last.content);
   if (a.length === 0 || a.length !== b.length) return null;
-  const i = a.findIndex((x, k) => x !== b[k]);
+  const i = a.findIndex((x, k) => figureKey(x) !== figureKey(b[k] ?? ''));
   if (i < 0) return null;
   return { said: a[i] as string, heard: b[i] as string };
 }

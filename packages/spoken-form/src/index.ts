@@ -1,0 +1,2 @@
+export { spokenForm } from './spoken.js';
+export { figureKey, type WrittenText, writtenForm } from './written.js';
