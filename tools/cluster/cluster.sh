@@ -15,7 +15,8 @@
 #   build   build the programs (cached; rebuilt when tools/cluster's go.mod, go.sum or cmd/ change)
 #   up      build, start dockerd and build the images (tools/containers), start the cluster, load the images, wait for
 #           the node to be Ready; prints the export KUBECONFIG line
-#   down    stop exactly the processes `up` started (by their pid files) and the pods' containers; keeps the caches
+#   down    stop exactly the processes `up` started (by their pid files), the pods' containers, and dockerd when `up`
+#           started it; keeps the caches
 #   status  print what runs
 #   env     print the export KUBECONFIG line
 # env: SYNTHCALL_CLUSTER_CACHE (default ~/.cache/synthcall/cluster), SYNTHCALL_CLUSTER_SKIP_IMAGES=1 (use the images
@@ -115,9 +116,8 @@ cmd_build() {
 
 # A CA, the API server's serving certificate for 127.0.0.1, the service-account signing key and one token per client.
 make_pki() {
-  [ -f "$PKI/tokens.csv" ] && return
   mkdir -p "$PKI"
-  (
+  if [ ! -f "$PKI/sa.pub" ]; then (
     cd "$PKI"
     openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 3650 -subj /CN=synthcall-cluster-ca 2>/dev/null
     openssl req -newkey rsa:2048 -nodes -keyout apiserver.key -out apiserver.csr -subj /CN=kube-apiserver 2>/dev/null
@@ -125,17 +125,21 @@ make_pki() {
     openssl x509 -req -in apiserver.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out apiserver.crt -days 3650 -extfile san.ext 2>/dev/null
     openssl genrsa -out sa.key 2048 2>/dev/null
     openssl rsa -in sa.key -pubout -out sa.pub 2>/dev/null
-    # token,user,uid,"groups": every client of this local cluster is an administrator.
-    local name
-    for name in admin kube-controller-manager kube-scheduler "system:node:$NODE_NAME"; do
-      printf '%s,%s,%s,"system:masters"\n' "$(openssl rand -hex 24)" "$name" "$name"
-    done >tokens.csv
-    chmod 600 ./*.key tokens.csv
-  )
+    chmod 600 ./*.key
+  ) fi
+  # token,user,uid,"groups": every client of this local cluster is an administrator. A client missing from an older
+  # file (the node was renamed) gets its token added; without one it would reach the API server as anonymous.
+  local name
+  touch "$PKI/tokens.csv" && chmod 600 "$PKI/tokens.csv"
+  for name in admin kube-controller-manager kube-scheduler "system:node:$NODE_NAME"; do
+    awk -F, -v u="$name" '$2 == u { found = 1 } END { exit !found }' "$PKI/tokens.csv" ||
+      printf '%s,%s,%s,"system:masters"\n' "$(openssl rand -hex 24)" "$name" "$name" >>"$PKI/tokens.csv"
+  done
 }
 
 write_kubeconfig() { # file user
   local token; token=$(awk -F, -v u="$2" '$2 == u { print $1 }' "$PKI/tokens.csv")
+  [ -n "$token" ] || die "no token for $2 in $PKI/tokens.csv"
   cat >"$1" <<EOF
 apiVersion: v1
 kind: Config
@@ -283,12 +287,16 @@ cmd_up() {
   install_packages
   local t0; t0=$(date +%s)
   cmd_build
-  containers up
+  mkdir -p "$PIDS" "$LOGS"
+  # dockerd is stopped by `down` only when this `up` started it (CI, or another checkout, may run it already).
+  if ! containers status 2>&1 | grep -q 'dockerd running'; then
+    containers up
+    touch "$PIDS/dockerd.started"
+  fi
   eval "$(containers env)"
   if [ "${SYNTHCALL_CLUSTER_SKIP_IMAGES:-}" = 1 ]; then log "SYNTHCALL_CLUSTER_SKIP_IMAGES=1: using the images dockerd holds"
   else containers images; fi
   build_cluster_images
-  mkdir -p "$PIDS" "$LOGS"
   make_pki
   write_configs
   install -d -o 1000 -g 1000 "$DATASET_DIR"
@@ -362,6 +370,10 @@ cmd_down() {
   ip link show synthcall0 >/dev/null 2>&1 && ip link delete synthcall0 || true
   # The next up starts an empty cluster (the images stay in containerd's root, the programs in $BIN).
   rm -rf "$RUN/etcd" "$RUN/kubelet"
+  if [ -f "$PIDS/dockerd.started" ]; then
+    containers down
+    rm -f "$PIDS/dockerd.started"
+  fi
   log "down"
 }
 
