@@ -224,6 +224,9 @@ export class ConversationEngine {
   async onUtteranceHeard(heard: UtteranceHeard): Promise<void> {
     await this.exclusive(heard.callId, async () => {
       const log = callLogger(this.deps.logger, heard.callId);
+      // Another replica (the one a rolling restart is stopping) may have moved the call on before a rebalance handed
+      // it here: the store reads the changelog up to now unless this instance wrote the call's last state itself.
+      await this.deps.store.catchUp(heard.callId);
       const state = this.deps.store.get(heard.callId);
       if (!state && this.deps.store.forgotten(heard.callId)) {
         log.info(
@@ -261,6 +264,7 @@ export class ConversationEngine {
   async onReplyReady(reply: ReplyReady): Promise<void> {
     if (!reply.fallback) return; // our own replies come back here too; only the gateway's fallbacks matter
     await this.exclusive(reply.callId, async () => {
+      await this.deps.store.catchUp(reply.callId);
       const state = this.deps.store.get(reply.callId);
       if (!state) return;
       const changed = withGatewayFallback(state, reply.role, reply.turn, reply.text, this.deps.now());

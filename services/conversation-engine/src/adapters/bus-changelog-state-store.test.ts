@@ -1,4 +1,4 @@
-import { MemoryEventBus } from '@synthcall/event-bus';
+import { type EventBus, MemoryEventBus } from '@synthcall/event-bus';
 import { type AgentPersona, type CustomerPersona, defaultPersonas } from '@synthcall/personas';
 import { TOPICS } from '@synthcall/schemas';
 import { describe, expect, it } from 'vitest';
@@ -49,6 +49,60 @@ describe('bus changelog state store', () => {
         .sort(),
     ).toEqual(['call-1', 'call-2']);
     await store.close();
+  });
+
+  it('catches up on what another instance wrote before catchUp was called, and does not sync a call it wrote last', async () => {
+    const bus = new MemoryEventBus();
+    // The second instance reads the changelog late: its deliveries wait while `held` is pending.
+    let release = () => {};
+    let held: Promise<void> = Promise.resolve();
+    const lagging: EventBus = {
+      publish: (topic, key, value, headers) => bus.publish(topic, key, value, headers),
+      subscribe: (options) =>
+        bus.subscribe({
+          ...options,
+          handler: async (message) => {
+            await held;
+            await options.handler(message);
+          },
+        }),
+      close: () => bus.close(),
+    };
+    const stopping = new BusChangelogStateStore({ bus, instanceId: 'stopping' });
+    const successor = new BusChangelogStateStore({ bus: lagging, instanceId: 'successor' });
+    await stopping.load();
+    await successor.load();
+
+    held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const v1 = newCall(context, { scenario: context.scenario, expectedOutcome: 'resolved', voices }, 1);
+    const v2 = withHeard(v1, 'customer', 0, 'hello', 2);
+    await stopping.put(v1);
+    await stopping.put(v2);
+    expect(successor.get('call-1')).toBeUndefined();
+    let caughtUp = false;
+    const catchingUp = successor.catchUp('call-1').then(() => {
+      caughtUp = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(caughtUp).toBe(false);
+    release();
+    await catchingUp;
+    expect(successor.get('call-1')).toEqual(v2);
+
+    // A call whose last state this instance wrote: no markers, nothing to wait for.
+    const mine = { ...v1, callId: 'call-2' };
+    await successor.put(mine);
+    const markers = () =>
+      bus
+        .messages(TOPICS.conversationState.name)
+        .filter((m) => m.key?.toString().startsWith('__engine-sync__')).length;
+    const before = markers();
+    await successor.catchUp('call-2');
+    expect(markers()).toBe(before);
+    await stopping.close();
+    await successor.close();
   });
 
   it('writes every change to the changelog keyed by callId', async () => {

@@ -37,8 +37,11 @@ export class BusChangelogStateStore implements StateStore {
   private readonly partitions: number;
   private readonly instanceId: string;
   private subscription: Subscription | undefined;
-  private pendingMarkers = new Set<string>();
-  private caughtUp: (() => void) | undefined;
+  /** Sync rounds in progress (`load`, `catchUp`), by round number: the markers not read back yet, and the waiter. */
+  private readonly rounds = new Map<number, { pending: Set<string>; done: () => void }>();
+  private nextRound = 0;
+  /** The states this instance wrote (`put`): a call whose held state is one of them needs no catching up. */
+  private readonly written = new WeakSet<CallState>();
 
   constructor(private readonly options: BusChangelogStateStoreOptions) {
     this.held = new MemoryStateStore(
@@ -60,12 +63,7 @@ export class BusChangelogStateStore implements StateStore {
   }
 
   async load(): Promise<void> {
-    const keys = this.markerKeys();
-    this.pendingMarkers = new Set(keys);
     this.held.deferDrops();
-    const done = new Promise<void>((resolve) => {
-      this.caughtUp = resolve;
-    });
     this.subscription = await this.options.bus.subscribe({
       topic: this.topic,
       group: `${this.options.groupPrefix ?? 'conversation-engine-state'}-${this.instanceId}`,
@@ -73,16 +71,42 @@ export class BusChangelogStateStore implements StateStore {
       fromBeginning: true,
       handler: async ({ key, value }) => this.apply(key, value),
     });
+    await this.sync();
+    this.held.trimToNewestEnded();
+  }
+
+  /**
+   * Resolves once what was written to the changelog about `callId` before the call has been read: another instance
+   * may have moved on a call that a rebalance just handed to this one. At once when the state held is the one this
+   * instance wrote last (the usual case: one instance per call); otherwise every partition is synced.
+   */
+  async catchUp(callId: string): Promise<void> {
+    const state = this.held.get(callId);
+    if ((state && this.written.has(state)) || !this.subscription) return;
+    await this.sync();
+  }
+
+  /** Writes a marker to every partition and waits until all are read back (each lands after what came before). */
+  private async sync(): Promise<void> {
+    const keys = this.markerKeys();
+    const round = this.nextRound++;
+    const done = new Promise<void>((resolve) => {
+      this.rounds.set(round, { pending: new Set(keys), done: resolve });
+    });
     const now = new Date(this.options.now?.() ?? Date.now());
-    for (const key of keys) await this.options.bus.publish(this.topic, key, markerRecord(key, now));
+    await Promise.all(
+      keys.map((key) => this.options.bus.publish(this.topic, key, markerRecord(key, round, now))),
+    );
     await done;
   }
 
   private apply(key: string, value: ConversationState): void {
     if (key.startsWith(SYNC_PREFIX)) {
-      if (this.pendingMarkers.delete(key) && this.pendingMarkers.size === 0) {
-        this.held.trimToNewestEnded();
-        this.caughtUp?.();
+      // A marker carries its round in `version`; another instance's markers match no round of this one.
+      const round = this.rounds.get(value.version);
+      if (round?.pending.delete(key) && round.pending.size === 0) {
+        this.rounds.delete(value.version);
+        round.done();
       }
       return;
     }
@@ -108,6 +132,7 @@ export class BusChangelogStateStore implements StateStore {
 
   async put(state: CallState): Promise<void> {
     this.held.hold(state);
+    this.written.add(state);
     await this.options.bus.publish(this.topic, state.callId, toRecord(state));
   }
 
@@ -125,10 +150,10 @@ export class BusChangelogStateStore implements StateStore {
   }
 }
 
-function markerRecord(key: string, now: Date): ConversationState {
+function markerRecord(key: string, round: number, now: Date): ConversationState {
   return {
     callId: key,
-    version: 0,
+    version: round,
     updatedAt: now,
     status: 'ended',
     turn: 0,

@@ -35,6 +35,9 @@ export class MemoryStateStore implements StateStore {
 
   async load(): Promise<void> {}
 
+  /** One process holds every call: nothing to catch up on. */
+  async catchUp(_callId: string): Promise<void> {}
+
   get(callId: string): CallState | undefined {
     return this.states.get(callId);
   }

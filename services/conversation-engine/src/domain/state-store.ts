@@ -9,6 +9,11 @@ export interface StateStore {
   get(callId: string): CallState | undefined;
   put(state: CallState): Promise<void>;
   /**
+   * Resolves once the store holds what other instances wrote about the call before now (a call a rebalance handed
+   * over from a replica that is stopping may be ahead of what this one holds).
+   */
+  catchUp(callId: string): Promise<void>;
+  /**
    * True for an ended call whose state the store no longer holds in memory (dropped beyond its retention): a late
    * or replayed event of it must be ignored, never taken for a new call.
    */
