@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envEnum, envList, envPort, envUrl } from './fields.js';
+import { envBoolean, envDurationMs, envEnum, envList, envPort, envUrl } from './fields.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
@@ -10,6 +10,12 @@ export function serviceEnv({ opsPort }: { opsPort: number }) {
     OPS_PORT: envPort().default(opsPort),
     // Loopback by default: the ops endpoints are unauthenticated, so exposing them is an explicit choice (k8s: 0.0.0.0).
     OPS_HOST: z.string().trim().min(1).default('127.0.0.1'),
+    // Pods on the node's network (deploy/k8s/overlays/local) share the ops port with their successor during a rolling
+    // restart (SO_REUSEPORT, Linux): the new pod listens while the old one still drains.
+    OPS_REUSE_PORT: envBoolean().default(false),
+    // On SIGTERM, how long to wait for a successor on the shared ops port (OPS_REUSE_PORT) to answer /readyz before
+    // stopping intake, so a rolling restart hands the work over instead of leaving a gap; 0 = do not wait.
+    HANDOVER_WAIT_MS: envDurationMs().default(0),
     LOG_LEVEL: envEnum(LOG_LEVELS).default('info'),
     NODE_ENV: envEnum(NODE_ENVS).default('production'),
   };

@@ -24,6 +24,8 @@ describe('loadConfig', () => {
     expect(loadConfig(serviceSchema, {})).toEqual({
       OPS_PORT: 9461,
       OPS_HOST: '127.0.0.1',
+      OPS_REUSE_PORT: false,
+      HANDOVER_WAIT_MS: 0,
       LOG_LEVEL: 'info',
       NODE_ENV: 'production',
       SYNTHCALL_BUS: 'memory',

@@ -6,6 +6,7 @@ export {
   type OpsServerOptions,
   type ReadinessCheck,
   SHUTDOWN_CHECK,
+  waitForSuccessor,
 } from './ops-server.js';
 export {
   type BaseServiceConfig,

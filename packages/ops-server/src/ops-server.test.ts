@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { createMetricsRegistry } from '@synthcall/metrics';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OpsServerError } from './errors.js';
-import { createOpsServer, type OpsServer, type ReadinessCheck } from './ops-server.js';
+import { createOpsServer, type OpsServer, type ReadinessCheck, waitForSuccessor } from './ops-server.js';
 
 const opened: OpsServer[] = [];
 
@@ -127,5 +127,24 @@ describe('createOpsServer', () => {
     });
     await ops.close();
     expect(ops.server.listening).toBe(false);
+  });
+
+  it('shares its port with a successor (reusePort); waitForSuccessor sees the successor only once it is ready', async () => {
+    const registry = () => createMetricsRegistry({ service: 's', version: 'v', defaultMetrics: false });
+    const old = createOpsServer({ registry: registry() });
+    opened.push(old);
+    const { port } = await old.listen(0, '127.0.0.1', { reusePort: true });
+    old.markShuttingDown();
+    // Only the stopping one listens, and it answers 503: no successor.
+    expect(await waitForSuccessor({ host: '127.0.0.1', port, timeoutMs: 300, intervalMs: 50 })).toBe(false);
+
+    let ready = false;
+    const successor = createOpsServer({ registry: registry(), checks: { started: () => ready } });
+    opened.push(successor);
+    expect((await successor.listen(port, '127.0.0.1', { reusePort: true })).port).toBe(port);
+    // Listening but not ready yet: still none.
+    expect(await waitForSuccessor({ host: '127.0.0.1', port, timeoutMs: 300, intervalMs: 50 })).toBe(false);
+    ready = true;
+    expect(await waitForSuccessor({ host: '127.0.0.1', port, timeoutMs: 60_000, intervalMs: 50 })).toBe(true);
   });
 });

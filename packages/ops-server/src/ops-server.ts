@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from '@synthcall/metrics';
 import { OpsServerError } from './errors.js';
@@ -23,8 +23,11 @@ export interface OpsServerOptions {
 export interface OpsServer {
   /** Not listening yet. */
   readonly server: Server;
-  /** Binds (port 0 picks a free port) and resolves with the bound address. */
-  listen(port: number, host?: string): Promise<AddressInfo>;
+  /**
+   * Binds (port 0 picks a free port) and resolves with the bound address. `reusePort` lets a successor on this
+   * machine bind the same port while this one drains (SO_REUSEPORT, Linux).
+   */
+  listen(port: number, host?: string, options?: { reusePort?: boolean }): Promise<AddressInfo>;
   /** From now on `/readyz` answers 503 naming `shutdown`, so the load balancer stops sending work. */
   markShuttingDown(): void;
   /** Stops listening and drops idle keep-alive connections. */
@@ -116,7 +119,7 @@ export function createOpsServer({
 
   return {
     server,
-    listen(port, host = '127.0.0.1') {
+    listen(port, host = '127.0.0.1', options = {}) {
       return new Promise<AddressInfo>((resolve, reject) => {
         const onError = (cause: Error) => {
           reject(
@@ -126,7 +129,7 @@ export function createOpsServer({
           );
         };
         server.once('error', onError);
-        server.listen({ port, host }, () => {
+        server.listen({ port, host, reusePort: options.reusePort ?? false }, () => {
           server.off('error', onError);
           resolve(server.address() as AddressInfo);
         });
@@ -143,4 +146,43 @@ export function createOpsServer({
       });
     },
   };
+}
+
+/**
+ * Waits until another process on this machine answers `/readyz` with 200 on the ops port this one shares with it
+ * (`reusePort`): the successor of a rolling restart on the node's network. Call it after `markShuttingDown()`, so
+ * this process answers 503 and any 200 is the successor's. Each probe opens its own connection, which the kernel
+ * may hand to either process. Resolves true once one answered ready, false when `timeoutMs` passed first.
+ */
+export async function waitForSuccessor({
+  host,
+  port,
+  timeoutMs,
+  intervalMs = 500,
+  now = Date.now,
+}: {
+  host: string;
+  port: number;
+  timeoutMs: number;
+  intervalMs?: number;
+  now?: () => number;
+}): Promise<boolean> {
+  const deadline = now() + timeoutMs;
+  while (now() < deadline) {
+    if (await answersReady(host, port, Math.min(2_000, Math.max(1, deadline - now())))) return true;
+    await new Promise((resolve) => setTimeout(resolve, Math.min(intervalMs, Math.max(0, deadline - now()))));
+  }
+  return false;
+}
+
+function answersReady(host: string, port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = request({ host, port, path: '/readyz', agent: false, timeout: timeoutMs }, (res) => {
+      res.resume();
+      resolve(res.statusCode === 200);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+    req.end();
+  });
 }

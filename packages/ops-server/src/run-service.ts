@@ -3,7 +3,7 @@ import { ConfigError } from '@synthcall/config';
 import { createLogger, type Logger, type LogLevel } from '@synthcall/logging';
 import { createMetricsRegistry, type Registry } from '@synthcall/metrics';
 import { ShutdownManager, type SignalSource, type StepOptions } from '@synthcall/shutdown';
-import type { OpsServer } from './ops-server.js';
+import { type OpsServer, waitForSuccessor } from './ops-server.js';
 import { type StartFailureContext, startFailureLine } from './start-failure.js';
 
 /** The config every service has (from `serviceEnv`). */
@@ -11,6 +11,10 @@ export interface BaseServiceConfig {
   OPS_PORT: number;
   OPS_HOST: string;
   LOG_LEVEL: LogLevel;
+  /** Share the ops port with a successor on this machine (SO_REUSEPORT); default false. */
+  OPS_REUSE_PORT?: boolean;
+  /** With OPS_REUSE_PORT: on SIGTERM, wait up to this long for the successor to be ready; 0 or unset = no wait. */
+  HANDOVER_WAIT_MS?: number;
 }
 
 /** What `runService` hands to a service's `createApp`. */
@@ -98,12 +102,36 @@ export async function runService<C extends BaseServiceConfig>({
 
   const shutdown = new ShutdownManager({ logger });
   shutdown.add('mark not ready', () => app.ops.markShuttingDown(), { timeoutMs: 1_000 });
+  // A rolling restart on the node's network: the successor shares this process's ports (OPS_REUSE_PORT), so work
+  // is handed over, not dropped, when this one keeps serving until the successor is ready.
+  const handoverMs = config.OPS_REUSE_PORT ? (config.HANDOVER_WAIT_MS ?? 0) : 0;
+  if (handoverMs > 0)
+    shutdown.add(
+      'wait for a successor',
+      async () => {
+        const t0 = Date.now();
+        const ready = await waitForSuccessor({
+          host: config.OPS_HOST,
+          port: config.OPS_PORT,
+          timeoutMs: handoverMs,
+        });
+        if (ready)
+          logger.info(
+            { waitedMs: Date.now() - t0 },
+            'a successor is ready on the shared ports: handing over',
+          );
+        else logger.warn({ waitedMs: Date.now() - t0 }, 'no successor answered ready: stopping without one');
+      },
+      { timeoutMs: handoverMs + 3_000 },
+    );
   for (const { name, run, ...options } of app.shutdownSteps) shutdown.add(name, run, options);
   shutdown.add('close ops server', () => app.ops.close(), { timeoutMs: 5_000 });
   shutdown.installSignalHandlers({ exit, source: signalSource });
 
   try {
-    const { address, port } = await app.ops.listen(config.OPS_PORT, config.OPS_HOST);
+    const { address, port } = await app.ops.listen(config.OPS_PORT, config.OPS_HOST, {
+      reusePort: config.OPS_REUSE_PORT ?? false,
+    });
     logger.info({ host: address, port }, 'ops server listening');
   } catch (err) {
     failStart(err, 'ops server could not start');

@@ -1,4 +1,4 @@
-import { request } from 'node:http';
+import { Agent, type IncomingHttpHeaders, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from './test-support/harness.js';
@@ -70,7 +70,7 @@ describe('twiml-gateway createApp', () => {
       CallSid: 'CA0000000000000000000000000000a001',
     });
     await new Promise((resolve) => setTimeout(resolve, 50));
-    for (const step of h.app.shutdownSteps.slice(0, 1)) await step.run();
+    await h.app.shutdownSteps.find((step) => step.name === 'release held webhooks')?.run();
     const res = await pending;
     expect(await res.text()).toMatch(/<Pause length="1"\/><Redirect method="POST">/);
   });
@@ -107,5 +107,39 @@ describe('twiml-gateway createApp', () => {
     // 32 connections all hashed to one socket would be a 1-in-2^31 event: both replicas served some.
     expect(onFirst).toBeGreaterThan(0);
     expect(onSecond).toBeGreaterThan(0);
+  });
+
+  it('hands its shared port over on shutdown: a request on a connection it holds is answered with Connection: close, new connections reach the successor', async () => {
+    const first = await startHarness({ instanceId: 'replica-1', reusePort: true });
+    harnesses.push(first);
+    const { port } = first.app.server.address() as AddressInfo;
+    // Twilio keeps its connection alive between webhooks.
+    const twilio = new Agent({ keepAlive: true, maxSockets: 1 });
+    const post = (agent: Agent | false) =>
+      new Promise<{ status: number; headers: IncomingHttpHeaders }>((resolve, reject) => {
+        const req = request({ port, host: '127.0.0.1', path: '/nowhere', method: 'POST', agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    expect((await post(twilio)).headers.connection).toBe('keep-alive');
+    const successor = await startHarness({ instanceId: 'replica-2', port, reusePort: true });
+    harnesses.push(successor);
+    const step = (name: string) => first.app.shutdownSteps.find((s) => s.name === name)?.run();
+
+    await step('stop accepting webhooks');
+    // The connection Twilio holds still reaches the first replica, which answers and ends it.
+    const held = await post(twilio);
+    expect(held.status).toBe(404);
+    expect(held.headers.connection).toBe('close');
+    for (let i = 0; i < 8; i++) expect((await post(false)).status).toBe(404);
+    expect(await first.metric('synthcall_webhooks_total', { route: 'unmatched' })).toBe(2);
+    expect(await successor.metric('synthcall_webhooks_total', { route: 'unmatched' })).toBe(8);
+    await step('release held webhooks');
+    await step('close webhook server');
+    expect(first.app.server.listening).toBe(false);
+    twilio.destroy();
   });
 });

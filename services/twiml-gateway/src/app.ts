@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import Net, { type AddressInfo } from 'node:net';
 import type { EventBus } from '@synthcall/event-bus';
 import type { Logger } from '@synthcall/logging';
 import type { Registry } from '@synthcall/metrics';
@@ -62,7 +62,14 @@ export interface TwimlGatewayApp extends ServiceApp {
 /** Builds the twiml-gateway and subscribes it to the bus; listens on nothing (`main.ts` does that). */
 export async function createApp(deps: AppDeps): Promise<TwimlGatewayApp> {
   const gateway = await createGateway(deps);
-  const server = createServer(gateway.handler);
+  // Set once a replica that shares its port with a successor stops accepting: each answer then ends its connection,
+  // so Twilio's next request opens a new one, which only the successor accepts.
+  let handingOver = false;
+  let sharedPort = false;
+  const server = createServer((req, res) => {
+    if (handingOver) res.setHeader('connection', 'close');
+    gateway.handler(req, res);
+  });
   // A held webhook lasts up to REPLY_HOLD_MS; Twilio keeps connections alive between turns.
   server.keepAliveTimeout = 30_000;
   const ops = createOpsServer({
@@ -75,9 +82,22 @@ export async function createApp(deps: AppDeps): Promise<TwimlGatewayApp> {
   });
 
   const shutdownSteps: ShutdownStep[] = [
+    {
+      name: 'stop accepting webhooks',
+      run: () => {
+        if (!sharedPort) return;
+        handingOver = true;
+        stopAccepting(server);
+      },
+      timeoutMs: 1_000,
+    },
     // Parked webhooks answer now (a redirect to the wait route, which another replica will serve).
     { name: 'release held webhooks', run: () => gateway.releaseHeldWebhooks(), timeoutMs: 1_000 },
-    { name: 'close webhook server', run: () => closeServer(server), timeoutMs: 5_000 },
+    {
+      name: 'close webhook server',
+      run: () => (sharedPort ? drainConnections(server) : closeServer(server)),
+      timeoutMs: sharedPort ? server.keepAliveTimeout + 5_000 : 5_000,
+    },
     { name: 'close consumers', run: () => gateway.close(), timeoutMs: 10_000 },
   ];
   if (deps.ownsBus) shutdownSteps.push({ name: 'close event bus', run: () => deps.bus.close() });
@@ -90,7 +110,8 @@ export async function createApp(deps: AppDeps): Promise<TwimlGatewayApp> {
     listen: (port, host = '127.0.0.1', options = {}) =>
       new Promise<AddressInfo>((resolve, reject) => {
         server.once('error', reject);
-        server.listen({ port, host, reusePort: options.reusePort ?? false }, () => {
+        sharedPort = options.reusePort ?? false;
+        server.listen({ port, host, reusePort: sharedPort }, () => {
           server.off('error', reject);
           resolve(server.address() as AddressInfo);
         });
@@ -103,5 +124,38 @@ function closeServer(server: Server): Promise<void> {
   return new Promise((resolve, reject) => {
     server.close((err) => (err ? reject(err) : resolve()));
     server.closeIdleConnections();
+  });
+}
+
+/**
+ * Stops accepting connections but, unlike `http.Server.close` (which also closes idle keep-alive connections since
+ * Node 19), leaves open the ones Twilio holds: closing an idle connection races with a request Twilio is sending on
+ * it, which then fails and ends the call with Twilio's application error.
+ */
+function stopAccepting(server: Server): void {
+  if (server.listening) Net.Server.prototype.close.call(server);
+}
+
+/**
+ * Resolves once every webhook connection has ended: each answer closes its connection (`handingOver`), and an idle
+ * one ends when the client drops it, which it does before the server's keep-alive timeout it was told of; the server
+ * closes what is left at that timeout.
+ */
+function drainConnections(server: Server): Promise<void> {
+  const deadline = Date.now() + server.keepAliveTimeout + 1_000;
+  return new Promise((resolve) => {
+    const done = () => {
+      // http.Server's own close also stops its request-timeout timer; the listener is already closed.
+      server.close(() => resolve());
+    };
+    const check = () => {
+      server.getConnections((err, count) => {
+        if (err || count === 0) return done();
+        if (Date.now() < deadline) return void setTimeout(check, 250);
+        server.closeAllConnections();
+        done();
+      });
+    };
+    check();
   });
 }
