@@ -34,6 +34,14 @@ type PodSpec = {
   containers: (Container & { imagePullPolicy?: string; ports?: { name: string; containerPort: number }[] })[];
 };
 const podSpec = (m: Manifest) => (m.spec as { template: { spec: PodSpec } }).template.spec;
+/**
+ * The ports a container listens on: the declared ones, or, where none are declared (a local-overlay service that
+ * shares its ports with its successor), its OPS_PORT and PORT.
+ */
+const listenPorts = (c: PodSpec['containers'][number]): number[] =>
+  c.ports?.length
+    ? c.ports.map((p) => p.containerPort)
+    : (c.env ?? []).filter((e) => e.name === 'OPS_PORT' || e.name === 'PORT').map((e) => Number(e.value));
 const find = (ms: Manifest[], kind: string, name?: string) =>
   ms.filter((m) => m.kind === kind && (name === undefined || m.metadata.name === name));
 const configValue = (ms: Manifest[], configMap: string, key: string) => {
@@ -82,8 +90,12 @@ describe.each(OVERLAYS)('overlay %s', (name) => {
       expect(container?.image, service).toMatch(new RegExp(`^synthcall/${service}:`));
       expect(container?.securityContext?.readOnlyRootFilesystem, service).toBe(true);
       expect(container?.securityContext?.allowPrivilegeEscalation, service).toBe(false);
-      expect(container?.readinessProbe, service).toMatchObject({ httpGet: { path: '/readyz', port: 'ops' } });
-      expect(container?.livenessProbe, service).toMatchObject({ httpGet: { path: '/healthz', port: 'ops' } });
+      // The named port, or, where no port is declared (local overlay), the port OPS_PORT binds.
+      const ops = container?.ports?.length
+        ? 'ops'
+        : Number(container?.env?.find((e) => e.name === 'OPS_PORT')?.value);
+      expect(container?.readinessProbe, service).toMatchObject({ httpGet: { path: '/readyz', port: ops } });
+      expect(container?.livenessProbe, service).toMatchObject({ httpGet: { path: '/healthz', port: ops } });
       expect(container?.resources?.requests, service).toBeDefined();
     }
     expect(configValue(overlay(name), 'synthcall-common', 'SYNTHCALL_BUS')).toBe('kafka');
@@ -227,7 +239,7 @@ describe('the local overlay (npm run cluster:up)', () => {
           { host?: string }
         >[])
           expect(Object.values(probe).find((v) => typeof v === 'object')?.host, c.name).toBe('127.0.0.1');
-        ports.push(...(c.ports ?? []).map((p) => p.containerPort));
+        ports.push(...listenPorts(c));
       }
     }
     expect(ports.length).toBeGreaterThanOrEqual(10);
@@ -262,10 +274,13 @@ describe('the local overlay (npm run cluster:up)', () => {
     const config = configValue(local(), 'prometheus-config', 'prometheus.yml') ?? '';
     for (const service of SERVICES) {
       const [deployment] = find(local(), 'Deployment', service);
-      const ops = podSpec(deployment as Manifest).containers[0]?.ports?.find((p) => p.name === 'ops');
+      const ops = podSpec(deployment as Manifest).containers[0]?.env?.find(
+        (e) => e.name === 'OPS_PORT',
+      )?.value;
+      expect(ops, service).toMatch(/^31\d{3}$/);
       expect(config, service).toMatch(
         new RegExp(
-          `job_name: ${service}\\n\\s+static_configs: \\[\\{ targets: \\["127\\.0\\.0\\.1:${ops?.containerPort}"\\] \\}\\]`,
+          `job_name: ${service}\\n\\s+static_configs: \\[\\{ targets: \\["127\\.0\\.0\\.1:${ops}"\\] \\}\\]`,
         ),
       );
     }
