@@ -1,5 +1,6 @@
 export { agentsFor, uncoveredCustomers } from './coverage.js';
 export { formatIssue, PersonaError, type PersonaErrorReason, type PersonaIssue } from './errors.js';
+export { drawIssue, firstSentence, issueChoices, OWN_ISSUE_SHARE, withPlannedIssue } from './issues.js';
 export {
   defaultPersonas,
   EMBEDDED_AGENTS_FILE,

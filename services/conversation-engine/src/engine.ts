@@ -1,6 +1,6 @@
 import { type EventBus, PermanentError, type Subscription } from '@synthcall/event-bus';
 import { callLogger, type Logger } from '@synthcall/logging';
-import type { PersonaSet } from '@synthcall/personas';
+import { type PersonaSet, withPlannedIssue } from '@synthcall/personas';
 import {
   type CallLifecycle,
   type CallPlanned,
@@ -182,7 +182,13 @@ export class ConversationEngine {
         'SYNTH_PERSONA_UNKNOWN',
         `call ${callId} names persona ${customer ? agentId : customerId}, which the loaded persona set does not have`,
       );
-    return { callId, customer, agent, ...rest };
+    // The persona calls about the issue the plan names, which may be another of its industry's (personas' drawIssue).
+    return {
+      callId,
+      customer: withPlannedIssue(customer, this.deps.personas.customers, rest.scenario),
+      agent,
+      ...rest,
+    };
   }
 
   private context(state: CallState): CallContext {

@@ -1,6 +1,12 @@
 import { type EventBus, PermanentError, type Subscription } from '@synthcall/event-bus';
 import { callLogger, type Logger } from '@synthcall/logging';
-import type { AgentPersona, CustomerPersona, PersonaSet } from '@synthcall/personas';
+import {
+  type AgentPersona,
+  type CustomerPersona,
+  drawIssue,
+  firstSentence,
+  type PersonaSet,
+} from '@synthcall/personas';
 import {
   type CallLifecycle,
   type CallMode,
@@ -291,12 +297,23 @@ export class Orchestrator {
         `agentFilter matches no agent persona: ${JSON.stringify(request.agentFilter)}`,
       );
     }
+    const { minComplexity = null, maxComplexity = null } = request.customerFilter ?? {};
     return planPairings({
       strategy: request.strategy,
       customers,
       agents,
       count: request.count,
       random: this.randomFor(request.seed),
+      // A persona calls about any issue of its company's customers that the request's complexity bounds allow.
+      issueOf: (customer, random) =>
+        drawIssue(
+          customer,
+          this.deps.personas.customers,
+          random,
+          (c) =>
+            (minComplexity === null || c.issueComplexity >= minComplexity) &&
+            (maxComplexity === null || c.issueComplexity <= maxComplexity),
+        ),
     });
   }
 
@@ -408,6 +425,7 @@ export class Orchestrator {
         issueCategory: customer.issueCategory,
         issueComplexity: customer.issueComplexity,
         demeanor: customer.demeanor,
+        // The issue drawn for this call: the engine finds it again from this sentence (personas' withPlannedIssue).
         summary: firstSentence(customer.issue),
       },
       strategy: request.strategy,
@@ -423,9 +441,4 @@ export class Orchestrator {
 
 function personaRef(persona: CustomerPersona | AgentPersona): PersonaRef {
   return { id: persona.id, name: persona.name, voice: persona.voice, language: persona.language };
-}
-
-function firstSentence(text: string): string {
-  const match = /^.*?[.!?](?=\s|$)/s.exec(text.trim());
-  return (match?.[0] ?? text).trim();
 }

@@ -18,6 +18,11 @@ export interface PairingInput {
   agents: readonly AgentPersona[];
   count: number;
   random: Random;
+  /**
+   * What the customer calls about this time (personas' `drawIssue`), drawn before the agent is chosen so the fit,
+   * the expected outcome and the plan follow the call's issue; the persona's own issue without it.
+   */
+  issueOf?: (customer: CustomerPersona, random: Random) => CustomerPersona;
 }
 
 /** Weights of the fit score; they add up to 1. */
@@ -74,6 +79,7 @@ export function planPairings(input: PairingInput): Pairing[] {
   if (customers.length === 0 || agents.length === 0) {
     throw new RangeError('pairing needs at least one customer and one agent');
   }
+  const issueOf = input.issueOf ?? ((customer: CustomerPersona) => customer);
   const pair = (index: number, customer: CustomerPersona, agent: AgentPersona): Pairing => ({
     index,
     customer,
@@ -85,19 +91,20 @@ export function planPairings(input: PairingInput): Pairing[] {
   switch (input.strategy) {
     case 'random':
       return Array.from({ length: count }, (_, i) =>
-        pair(i, pickOne(random, customers), pickOne(random, agents)),
+        pair(i, issueOf(pickOne(random, customers), random), pickOne(random, agents)),
       );
     case 'coverage':
-      return planCoverage(input, pair);
+      return planCoverage(input, (index, customer, agent) => pair(index, issueOf(customer, random), agent));
     case 'matched':
     case 'stress':
-      return planByScore(input, pair);
+      return planByScore(input, pair, issueOf);
   }
 }
 
 function planByScore(
   { strategy, customers, agents, count, random }: PairingInput,
   pair: (index: number, customer: CustomerPersona, agent: AgentPersona) => Pairing,
+  issueOf: (customer: CustomerPersona, random: Random) => CustomerPersona,
 ): Pairing[] {
   const used = new Set<string>();
   const order = (): CustomerPersona[] => {
@@ -109,7 +116,7 @@ function planByScore(
   const out: Pairing[] = [];
   for (let index = 0; index < count; index++) {
     if (queue.length === 0) queue = order();
-    const customer = queue.shift() as CustomerPersona;
+    const customer = issueOf(queue.shift() as CustomerPersona, random);
     const scored = agents.map((agent) => ({ agent, score: fitScore(customer, agent) }));
     const scores = scored.map((s) => s.score);
     const near =

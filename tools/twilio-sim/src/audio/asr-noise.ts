@@ -176,7 +176,7 @@ function chooseEdit(random: Random): Edit {
 function errorWeight(token: string, index: number): number {
   const core = token.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
   // A figure is said in several words ("TC-88213007" in ten), each of them misheard more often than a common word.
-  if (/\d/.test(core)) return 1.5 * spokenForm(core).split(' ').length;
+  if (/\d/.test(core)) return 2 * spokenForm(core).split(' ').length;
   if (index > 0 && core.length > 1 && /^\p{Lu}/u.test(core)) return 3;
   // A common word nothing sounds near is rarely misheard as something (it can only be lost).
   if (!CONFUSION_INDEX.has(core.toLowerCase()) && nearWords(core.toLowerCase()).length === 0) return 0.25;
