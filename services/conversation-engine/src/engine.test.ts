@@ -575,6 +575,17 @@ describe('conversation engine', () => {
     expect(truths.map((t) => t.version)).toEqual([1]);
   });
 
+  it('refuses a CallPlanned whose maxTurns leaves no room for a greeting and a reply by dead-lettering it', async () => {
+    // The orchestrator refuses such requests; a plan from elsewhere would end the call on its greeting, unspoken.
+    const h = await harness();
+    await h.plan({ maxTurns: 1 });
+    expect(h.replies).toHaveLength(0);
+    const letters = h.bus.messages(TOPICS.deadLetters.name);
+    expect(letters).toHaveLength(1);
+    // The dead letter carries the code and the reason (its Avro value holds them as plain UTF-8).
+    expect(String(letters[0]?.value)).toMatch(/SYNTH_PLAN_INVALID[\s\S]*maxTurns 1; a call needs at least 2/);
+  });
+
   it('refuses a CallPlanned naming a persona it does not have by dead-lettering it', async () => {
     const h = await harness();
     await h.plan({ customer: { id: 'cust-nobody', name: 'Nobody', voice: 'woman', language: 'en-US' } });

@@ -5,6 +5,7 @@ import {
   type CallLifecycle,
   type CallPlanned,
   type ConversationState,
+  MIN_MAX_TURNS,
   type ReplyReady,
   TOPICS,
   type TopicBinding,
@@ -204,6 +205,11 @@ export class ConversationEngine {
     await this.exclusive(planned.callId, async () => {
       // Redelivered: the greeting was already produced, or the call is over and long since dropped from memory.
       if (this.deps.store.get(planned.callId) || this.deps.store.forgotten(planned.callId)) return;
+      if (planned.maxTurns < MIN_MAX_TURNS)
+        throw new PermanentError(
+          'SYNTH_PLAN_INVALID',
+          `call ${planned.callId} is planned with maxTurns ${planned.maxTurns}; a call needs at least ${MIN_MAX_TURNS} (a greeting and a reply)`,
+        );
       const started = this.deps.now();
       const context = this.contextFor(planned.callId, planned.customer.id, planned.agent.id, {
         seed: planned.seed,
