@@ -6,17 +6,18 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { generate } from './embedded.js';
 import { testGenerateOptions } from './testing/generate-options.js';
 
-// A run that returns must leave nothing behind: no timer waiting to fire, no socket or server open. Each one is a
+// A run that returns must leave nothing behind: no timer waiting to fire, no socket, server or thread open. Each one is a
 // leak in a long-lived process (the console, a test runner) and, at thousands of calls a minute, memory.
 
-const WATCHED = new Set(['Timeout', 'Immediate', 'TCPWRAP', 'TCPSERVERWRAP', 'PIPEWRAP']);
+// WORKER: the Voice Intelligence thread (transcriptionThreads) must be terminated too, or the process cannot exit.
+const WATCHED = new Set(['Timeout', 'Immediate', 'TCPWRAP', 'TCPSERVERWRAP', 'PIPEWRAP', 'WORKER']);
 const dirs: string[] = [];
 afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
 describe('synthcall generate: nothing left open', () => {
-  it('leaves no timer, socket or server of its own once it has returned', async () => {
+  it('leaves no timer, socket, server or worker thread of its own once it has returned', async () => {
     const open = new Map<number, string>();
     const hook = createHook({
       init(id, type) {
