@@ -6,7 +6,6 @@
 // The bus is the in-process one with the Avro codecs: the figure is the gateway's own cost per webhook, not the
 // broker's (the 2-replica call-loop bench in cli/bench measures the gateway over Kafka).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
@@ -15,6 +14,7 @@ import { busFromConfig } from '@synthcall/event-bus';
 import { createLogger } from '@synthcall/logging';
 import { createMetricsRegistry } from '@synthcall/metrics';
 import { exampleEvents, TOPICS } from '@synthcall/schemas';
+import { cpuSeconds } from '@synthcall/stack';
 import autocannon from 'autocannon';
 import express from 'express';
 import twilio from 'twilio';
@@ -108,15 +108,6 @@ function startServer(kind: ServerKind, core: number): Promise<{ url: string; pro
       resolve({ url: line.trim(), proc });
     });
   });
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux, as taskset). */
-function cpuSeconds(pid: number): number {
-  // Fields after the command's closing parenthesis: state is the 1st, utime the 12th, stime the 13th (clock ticks).
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  const hz = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim());
-  return ticks / hz;
 }
 
 async function load(

@@ -3,7 +3,7 @@ export { StackError, type StackErrorCode } from './errors.js';
 export { fetchArtifacts } from './fetch.js';
 export { findJava, parseJavaMajor } from './java.js';
 export { kafkaAnswers, serverProperties } from './kafka.js';
-export { freePort } from './processes.js';
+export { cpuSeconds, freePort } from './processes.js';
 export { type ProvisionResult, provision, topicPartitions } from './provision.js';
 export {
   benchmarkKafka,
