@@ -3,13 +3,13 @@
 // calls, on the idle broker, and during them), which issue 13 compares the turn with (p99 ≤ 3 × the raw p99).
 // Kafka comes from KAFKA_BROKERS + SCHEMA_REGISTRY_URL, else a throwaway local stack. Prints figures; asserts nothing.
 //   npm run bench -w @synthcall/cli      (CALLS=300 CONCURRENCY=40 REPLICAS=2 ROUNDTRIPS=300 to change the sizes)
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { busFromConfig, percentile, roundTrips } from '@synthcall/event-bus';
 import { TOPICS, topicSpecs } from '@synthcall/schemas';
-import { benchmarkKafka, provision } from '@synthcall/stack';
+import { benchmarkKafka, cpuSeconds, provision } from '@synthcall/stack';
 import { requestCalls } from '../src/request.js';
 import { observeTurnLatency } from '../src/turn-latency.js';
 import { startUp } from '../src/up.js';
@@ -65,6 +65,28 @@ async function main(): Promise<void> {
     });
     const turns = await observeTurnLatency(bus, TOPICS, `${run}-turns`, { ephemeral: true });
 
+    // CPU of the services and the sim (not the broker): the run's cost whatever the neighbours leave of the cores.
+    const pids = [...up.pids];
+    // Each process by what it runs (services/<name>/… or twilio-sim), so the figures say which part costs most.
+    const nameOf = (pid: number) =>
+      /services\/([a-z-]+)\/|twilio-sim/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))?.[1] ??
+      'twilio-sim';
+    const cpuByName = () => {
+      const by = new Map<string, number>();
+      for (const pid of pids) by.set(nameOf(pid), (by.get(nameOf(pid)) ?? 0) + cpuSeconds(pid));
+      return by;
+    };
+    // What the processes burn while no call runs (fetch polling, timers): a cost of wall time, not of calls.
+    const idleSeconds = 10;
+    const idleBefore = cpuByName();
+    await new Promise((r) => setTimeout(r, idleSeconds * 1000));
+    const idleAfter = cpuByName();
+    const idleCpu = [...idleAfter]
+      .map(
+        ([name, s]) => `${name} ${(((s - (idleBefore.get(name) ?? 0)) / idleSeconds) * 1000).toFixed(0)} ms`,
+      )
+      .join(', ');
+    const cpuBefore = cpuByName();
     const started = Date.now();
     // Not waited for: a request is placed by one orchestrator at a time per partition, so later requests are
     // answered only as slots free up; the dataset says when every call is done.
@@ -99,6 +121,9 @@ async function main(): Promise<void> {
       calls = await written();
     }
     const wallSec = (Date.now() - started) / 1000;
+    const cpuAfter = cpuByName();
+    const used = [...cpuAfter].map(([name, s]) => [name, s - (cpuBefore.get(name) ?? 0)] as const);
+    const cpuUsed = used.reduce((sum, [, s]) => sum + s, 0);
     const loaded = await underLoad;
     const turn = turns.percentiles();
     await turns.close();
@@ -114,6 +139,17 @@ async function main(): Promise<void> {
     console.log(
       `calls: ${calls.length} written, ${calls.reduce((n, c) => n + c.turnCount, 0)} turns in ${wallSec.toFixed(1)} s = ${((calls.length / wallSec) * 60).toFixed(1)} calls/min (target ≥ 1,000)`,
     );
+    const perCall = cpuUsed / Math.max(1, calls.length);
+    console.log(
+      `CPU of the ${pids.length} service and sim processes: ${cpuUsed.toFixed(1)} s = ${(perCall * 1000).toFixed(0)} ms a call (broker not counted); at that cost 2 cores give at most ${((120 / perCall) | 0).toLocaleString('en-US')} calls/min`,
+    );
+    console.log(
+      `  of which: ${used
+        .sort((a, b) => b[1] - a[1])
+        .map(([name, s]) => `${name} ${((s / Math.max(1, calls.length)) * 1000).toFixed(0)} ms`)
+        .join(', ')} a call`,
+    );
+    console.log(`  idle, before the calls (CPU a second of wall time): ${idleCpu}`);
     console.log(`turn heard → reply: p50 ${turn.p50} ms, p99 ${turn.p99} ms (${turn.samples} turns)`);
     console.log(
       `kafka round trip (publish → handler, ${ROUNDTRIPS} sequential): idle p50 ${ms(idle, 50)} ms, p99 ${ms(idle, 99)} ms; during the calls p50 ${ms(loaded, 50)} ms, p99 ${ms(loaded, 99)} ms`,
