@@ -767,7 +767,7 @@ function whichAnswer(heard: string, cardDigits: boolean): readonly string[] {
           '{The|My} {usual|regular} card{, the one ending [card4]|}.',
           '{The|My} card ending in [card4]{, I think|}.',
         ]
-      : ['{The|My} {usual|regular} {debit card|card}{, the one I always use|}.'];
+      : ['{The|My} {usual|regular} card{, the one I always use|}.'];
   if (/\b(model|product|option|item)\b/.test(t))
     return [
       "{The|It's the} [code]{ model|}{, the one listed at [money]|}.",
