@@ -1,7 +1,7 @@
 import { exampleEvents } from '@synthcall/schemas';
 import { freshTopic, integrationEnv, kafkaBusForTest, uniqueName } from '@synthcall/testing';
 import { Kafka, logLevel } from 'kafkajs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { describeEventBusContract, eventually } from '../test/contract.js';
 import type { KafkaEventBus } from './kafka-event-bus.js';
 
@@ -17,6 +17,33 @@ describeEventBusContract('Kafka (kafkajs) on a real broker and registry', async 
 });
 
 describe('KafkaEventBus on a real broker', () => {
+  it('leaves an idle producer asleep: no 1 ms polling of its request queue after a burst of sends', async () => {
+    // kafkajs 2.2.4 re-arms a 1 ms timer forever once a send had to queue behind the one in flight (the producer
+    // allows one, for idempotence); src/kafkajs-request-queue.ts stops it. Counted: timers armed while idle.
+    const { brokers } = integrationEnv();
+    const topic = await freshTopic(brokers, 'UtteranceHeard', 1);
+    const { bus } = await kafkaBusForTest();
+    const base = exampleEvents().UtteranceHeard;
+    try {
+      // Concurrent sends on one connection: all but the first wait in the request queue.
+      await Promise.all(
+        Array.from({ length: 20 }, (_, turn) =>
+          bus.publish(topic, 'call-idle', { ...base, callId: 'call-idle', turn }),
+        ),
+      );
+      await new Promise((r) => setTimeout(r, 500));
+      const armed: number[] = [];
+      const spy = vi.spyOn(globalThis, 'setTimeout');
+      await new Promise((r) => setTimeout(r, 2_000));
+      for (const call of spy.mock.calls) armed.push(Number(call[1] ?? 0));
+      spy.mockRestore();
+      // Unpatched this is hundreds to thousands of 1 ms timers (fewer on a busy machine, never a handful).
+      expect(armed.filter((ms) => ms <= 1).length).toBeLessThan(20);
+    } finally {
+      await bus.close();
+    }
+  });
+
   it('keeps each key in order across a consumer-group rebalance (a second member joins mid-stream)', async () => {
     const { brokers } = integrationEnv();
     const topic = await freshTopic(brokers, 'UtteranceHeard', 4);

@@ -12,6 +12,8 @@ import {
   type Producer,
 } from 'kafkajs';
 import { coPartitionAssigner } from './co-partition-assigner.js';
+// Side effect: stops kafkajs's 1 ms polling of idle request queues (see the module).
+import './kafkajs-request-queue.js';
 import {
   type AdapterContext,
   deadLetterTopic,
