@@ -5,6 +5,8 @@ import { loadConversationEngineConfig } from '@synthcall/conversation-engine';
 import { startTestModel, type TestModel } from '@synthcall/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GenerateSummary, generate } from './embedded.js';
+import { computeRealism, realismLines } from './realism.js';
+import { readDataset } from './report.js';
 import { testGenerateOptions } from './testing/generate-options.js';
 
 // `synthcall generate --provider openai` against a real model: llama.cpp's llama-server with Qwen2.5-Coder-1.5B-Instruct
@@ -18,7 +20,10 @@ interface Turn {
   turn: number;
   role: string;
   said: string;
+  heard: string | null;
   realizedBy: string | null;
+  startSec: number | null;
+  endSec: number | null;
 }
 interface Labels {
   callId: string;
@@ -29,6 +34,12 @@ interface Labels {
   spokenPii: Array<{ type: string; value: string; turn: number; start: number; end: number }>;
   droppedPii: unknown[];
   turnsRealizedBy: { model: number; template: number; fallback: number };
+  holds: Array<{ turn: number; seconds: number; startSec: number | null; endSec: number | null }>;
+  recogniserWer: {
+    agent: number | null;
+    customer: number | null;
+    turns: Array<{ turn: number; wer: number }>;
+  };
 }
 
 const CALLS = 5;
@@ -118,5 +129,40 @@ describe('synthcall generate --provider openai against a real local model', () =
     // Why lines were the director's: bounded codes (they are metric labels), never a line's own words.
     for (const reason of Object.keys(summary.templateReasons))
       expect(reason).toMatch(/^(greeting|provider_failed|SYNTH_LLM_[A-Z_]+(:[a-z_]+)?)$/);
+  });
+
+  it("keeps the director's call shape with the model's words: timed turns, holds heard as gaps, a recogniser that errs", async () => {
+    // What the director decides does not depend on who words the lines (issue 14: "these hold for the openai
+    // provider's calls too"): every turn has its time in the recording, every hold is a gap of its length in the
+    // recording between the line that asked for it and the next, and the recogniser's errors are measured per role.
+    const realism = computeRealism(await readDataset(out));
+    console.log(`[model] realism of the ${CALLS} openai calls:\n${realismLines(realism).join('\n')}`);
+    let holds = 0;
+    for (const file of await readdir(join(out, 'labels'))) {
+      const labels = await readJson<Labels>(join(out, 'labels', file));
+      const transcript = await readJson<{ turns: Turn[] }>(join(out, 'transcripts', file));
+      let lastStart = 0;
+      for (const t of transcript.turns) {
+        expect(t.startSec, `${file} turn ${t.turn} has a start`).not.toBeNull();
+        expect(t.endSec, `${file} turn ${t.turn} has an end`).not.toBeNull();
+        expect(t.endSec as number).toBeGreaterThanOrEqual(t.startSec as number);
+        expect(t.startSec as number).toBeGreaterThanOrEqual(lastStart);
+        lastStart = t.startSec as number;
+      }
+      for (const hold of labels.holds) {
+        holds++;
+        const before = transcript.turns.find((t) => t.turn === hold.turn - 1);
+        const after = transcript.turns.find((t) => t.turn === hold.turn);
+        expect(hold.endSec).toBe(after?.startSec);
+        expect((hold.endSec as number) - (hold.startSec as number)).toBeCloseTo(hold.seconds, 2);
+        // Nobody speaks during the hold: the line before it ended before the hold began.
+        expect(before?.endSec as number).toBeLessThanOrEqual(hold.startSec as number);
+      }
+      expect(labels.recogniserWer.agent).toEqual(expect.any(Number));
+      expect(labels.recogniserWer.customer).toEqual(expect.any(Number));
+      expect(labels.recogniserWer.turns.length).toBe(transcript.turns.filter((t) => t.heard !== null).length);
+    }
+    expect(realism.calls).toBe(CALLS);
+    console.log(`[model] holds in the ${CALLS} openai calls: ${holds}`);
   });
 });
