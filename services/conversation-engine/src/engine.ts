@@ -237,8 +237,12 @@ export class ConversationEngine {
     await this.exclusive(heard.callId, async () => {
       const log = callLogger(this.deps.logger, heard.callId);
       // Another replica (the one a rolling restart is stopping) may have moved the call on before a rebalance handed
-      // it here: the store reads the changelog up to now unless this instance wrote the call's last state itself.
-      await this.deps.store.catchUp(heard.callId);
+      // it here: the store reads the changelog up to now unless this instance wrote the call's last state itself and
+      // the utterance is the one that state waits for.
+      await this.deps.store.catchUp(
+        heard.callId,
+        (s) => classifyHeard(s, heard.role, heard.turn) !== 'not_next',
+      );
       const state = this.deps.store.get(heard.callId);
       if (!state && this.deps.store.forgotten(heard.callId)) {
         log.info(

@@ -101,6 +101,22 @@ describe('bus changelog state store', () => {
     const before = markers();
     await successor.catchUp('call-2');
     expect(markers()).toBe(before);
+
+    // Handed away and back while this instance lagged: the other one moved call-2 on. An event that does not fit
+    // the own state (an utterance of a later turn) makes it read the changelog after all.
+    held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const movedOn = withHeard(mine, 'customer', 0, 'hello', 3);
+    await stopping.put(movedOn);
+    await successor.catchUp('call-2', (s) => s.version === mine.version);
+    expect(markers()).toBe(before);
+    expect(successor.get('call-2')).toEqual(mine);
+    const reading = successor.catchUp('call-2', () => false);
+    release();
+    await reading;
+    expect(markers()).toBeGreaterThan(before);
+    expect(successor.get('call-2')).toEqual(movedOn);
     await stopping.close();
     await successor.close();
   });

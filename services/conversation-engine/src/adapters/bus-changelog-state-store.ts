@@ -78,11 +78,13 @@ export class BusChangelogStateStore implements StateStore {
   /**
    * Resolves once what was written to the changelog about `callId` before the call has been read: another instance
    * may have moved on a call that a rebalance just handed to this one. At once when the state held is the one this
-   * instance wrote last (the usual case: one instance per call); otherwise every partition is synced.
+   * instance wrote last and the event fits it (the usual case: one instance per call); otherwise every partition is
+   * synced. Without `fits` the own state is trusted: a call handed away and back again while this instance lagged
+   * shows as an event that does not fit (see StateStore).
    */
-  async catchUp(callId: string): Promise<void> {
+  async catchUp(callId: string, fits: (state: CallState) => boolean = () => true): Promise<void> {
     const state = this.held.get(callId);
-    if ((state && this.written.has(state)) || !this.subscription) return;
+    if ((state && this.written.has(state) && fits(state)) || !this.subscription) return;
     await this.sync();
   }
 

@@ -36,7 +36,7 @@ export class MemoryStateStore implements StateStore {
   async load(): Promise<void> {}
 
   /** One process holds every call: nothing to catch up on. */
-  async catchUp(_callId: string): Promise<void> {}
+  async catchUp(_callId: string, _fits?: (state: CallState) => boolean): Promise<void> {}
 
   get(callId: string): CallState | undefined {
     return this.states.get(callId);

@@ -10,9 +10,11 @@ export interface StateStore {
   put(state: CallState): Promise<void>;
   /**
    * Resolves once the store holds what other instances wrote about the call before now (a call a rebalance handed
-   * over from a replica that is stopping may be ahead of what this one holds).
+   * over from a replica that is stopping may be ahead of what this one holds). A store may skip the reading when the
+   * state it holds is the one it wrote itself and `fits` says the event at hand fits that state; an event that does
+   * not fit (an utterance of a later turn: another replica moved the call on while it had the call) always reads.
    */
-  catchUp(callId: string): Promise<void>;
+  catchUp(callId: string, fits?: (state: CallState) => boolean): Promise<void>;
   /**
    * True for an ended call whose state the store no longer holds in memory (dropped beyond its retention): a late
    * or replayed event of it must be ignored, never taken for a new call.
