@@ -182,7 +182,22 @@ describe('computeRealism', () => {
     };
     // A hold the recording does not show, and a customer who talks over the agent.
     const wrong = call('b', turns);
-    wrong.labels = { spokenPii: [], holds: [{ turn: 2, seconds: 35, startSec: 0, endSec: 35 }] };
+    wrong.labels = {
+      spokenPii: [],
+      holds: [{ turn: 2, seconds: 35, startSec: 0, endSec: 35 }],
+      interruptions: [
+        {
+          turn: 0,
+          role: 'agent',
+          by: 'customer',
+          afterSec: 3,
+          said: 'Thank you for calling,',
+          cut: 'how can I help?',
+          overlapStartSec: 3,
+          cutAtSec: 4,
+        },
+      ],
+    };
     wrong.intelligence = { sentences: [sentence(0, 'agent', 0, 4), sentence(1, 'customer', 3, 5)] };
     expect(measure([held, wrong], 'hold length').value).toBe(
       'median 37.5 s, p90 40 s, 100.0% ≥ 30 s; 50.0% silent in the recording',
@@ -192,7 +207,11 @@ describe('computeRealism', () => {
     expect(measure([held, wrong], 'calls with a silence').value).toBe(
       '50.0% ("are you still there?" in 50.0%)',
     );
-    expect(measure([held, wrong], 'calls with an interruption').value).toBe('50.0%');
+    // One of the two calls had a line cut off, which the recording shows overlapping.
+    expect(measure([held, wrong], 'calls with an interruption').value).toBe(
+      '50.0% (1 lines cut, 100.0% overlapping in the recording; speech overlaps in 50.0% of calls)',
+    );
+    expect(measure([held], 'calls with an interruption').met).toBe(false);
     // A short hold (12 s) is a hold, not a caller's silence.
     const shortHold = call('c', turns);
     shortHold.labels = { spokenPii: [], holds: [{ turn: 2, seconds: 12, startSec: 2, endSec: 14 }] };

@@ -17,7 +17,7 @@ import { words as popularWords } from 'popular-english-words/words.js';
 
 export interface RealismCall {
   record: CallRecord;
-  labels: (Pick<Labels, 'spokenPii'> & Partial<Pick<Labels, 'holds'>>) | null;
+  labels: (Pick<Labels, 'spokenPii'> & Partial<Pick<Labels, 'holds' | 'interruptions'>>) | null;
   intelligence: Pick<IntelligenceRecord, 'sentences'> | null;
   transcript: Transcript | null;
 }
@@ -328,14 +328,24 @@ export function computeRealism(calls: readonly RealismCall[]): RealismReport {
     callsOutside: null,
     basis: `${timed.length} calls with Voice Intelligence sentences`,
   });
-  const interruptedShare = share(changes.filter((g) => g.some(({ gap }) => gap < 0)).length, timed.length);
+  // Interruptions: lines the labels say were cut off by the other side talking over them, and whether the recording
+  // shows the overlap (the other side's line starts before the cut line stops); beside them, every overlap of speech.
+  const overlapShare = share(changes.filter((g) => g.some(({ gap }) => gap < 0)).length, timed.length);
+  const labelled = calls.filter((c) => c.labels !== null);
+  const cuts = labelled.flatMap((c) => c.labels?.interruptions ?? []);
+  const cutShare = share(
+    labelled.filter((c) => (c.labels?.interruptions ?? []).length > 0).length,
+    labelled.length,
+  );
+  const timedCuts = cuts.filter((x) => x.overlapStartSec !== null && x.cutAtSec !== null);
+  const overlapping = timedCuts.filter((x) => (x.overlapStartSec ?? 0) < (x.cutAtSec ?? 0)).length;
   measures.push({
-    name: 'calls with an interruption (speech overlapping)',
-    value: pct(interruptedShare),
-    target: '—',
-    met: null,
+    name: 'calls with an interruption (a line cut off)',
+    value: `${pct(cutShare)} (${cuts.length} lines cut, ${pct(share(overlapping, timedCuts.length))} overlapping in the recording; speech overlaps in ${pct(overlapShare)} of calls)`,
+    target: '10–30%',
+    met: cutShare === null ? null : cutShare >= 0.1 && cutShare <= 0.3,
     callsOutside: null,
-    basis: `${timed.length} calls with Voice Intelligence sentences`,
+    basis: `${labelled.length} calls with labels, ${timed.length} with Voice Intelligence sentences`,
   });
 
   // Recogniser confidence: a recogniser is surer of some sentences than of others.

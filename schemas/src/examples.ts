@@ -73,6 +73,7 @@ export function exampleEvents(callId = 'call-0001'): EventTypes {
       fallback: false,
       producedAt: at,
       pauseSec: null,
+      cutInAfterSec: null,
     },
     CallLifecycle: {
       eventId: `${callId}:conference-start`,
@@ -194,6 +195,7 @@ export function exampleEvents(callId = 'call-0001'): EventTypes {
       endReason: 'resolved',
       endedBy: 'agent',
       holds: [],
+      interruptions: [],
       tokensUsed: 42,
     },
     DeadLetter: {

@@ -174,6 +174,8 @@ export interface ReplyReady {
   producedAt: Date;
   /** Seconds of silence on the line before this line is said: a hold the speaker kept the other side on, or a wait for the other side (the gateway answers <Pause> first, so it takes call time); null when the line follows at once. */
   pauseSec: null | number;
+  /** The speaker of this line cuts into the other side's next line after this many seconds of it: the Gather after this line carries maxSpeechTime, and the other side's line is said in a Gather with bargeIn, so the reply to what was heard so far stops it. null: the speaker lets the other side finish. */
+  cutInAfterSec: null | number;
 }
 
 /** What happened. */
@@ -450,6 +452,22 @@ export interface PlannedHold {
   seconds: number;
 }
 
+/** A line cut off by the other side talking over it. */
+export interface Interruption {
+  /** Turn of the line that was cut. */
+  turn: number;
+  /** Who was cut off (the speaker of the turn). */
+  role: Role;
+  /** Who cut in: its next turn started while the line was still being said. */
+  by: Role;
+  /** Seconds into the line at which the other side started talking. */
+  afterSec: number;
+  /** The words said before the line stopped (a prefix of the line; the turn's text in turns). */
+  said: string;
+  /** The words of the line that were not said. */
+  cut: string;
+}
+
 /** The ground truth of one call, for every dialogue provider: what the director planned and what was actually spoken. Topic ground-truth, key = callId. The engine publishes it when the call ends and again (version + 1) if a later event changes what was spoken; a consumer keeps the highest version. All data is synthetic. */
 export interface GroundTruthRecorded {
   /** callId:ground_truth:version. */
@@ -478,6 +496,8 @@ export interface GroundTruthRecorded {
   turns: Array<GroundTruthTurn>;
   /** Every hold of the call, in turn order (the dataset's labels add its start and end in call time). */
   holds: Array<PlannedHold>;
+  /** Every line of the call cut off by the other side, in turn order. */
+  interruptions: Array<Interruption>;
   /** Why the call ended. */
   endReason: null | EndReason;
   /** Who ended the call. */

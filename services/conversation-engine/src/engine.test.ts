@@ -390,6 +390,7 @@ describe('conversation engine', () => {
       fallback: true,
       producedAt: new Date(0),
       pauseSec: null,
+      cutInAfterSec: null,
     };
     await h.bus.publish(TOPICS.replies, 'call-1', fallback);
     await h.bus.idle();

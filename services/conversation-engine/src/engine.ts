@@ -366,6 +366,7 @@ export class ConversationEngine {
       fallback: applied.fallback,
       producedAt: new Date(now),
       pauseSec: applied.move?.pauseSec ?? null,
+      cutInAfterSec: applied.move?.cutInAfterSec ?? null,
     };
     await this.deps.bus.publish(this.topics.replies, state.callId, reply);
     await this.deps.store.put(applied.state);

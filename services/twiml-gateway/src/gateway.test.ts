@@ -420,6 +420,53 @@ describe('twiml-gateway: answering legs', () => {
     expect((await h.published(TOPICS.utterances)).map((u) => u.turn)).toEqual([]);
   });
 
+  it('lets a leg cut into the other leg’s line: maxSpeechTime on its Gather, bargeIn around the other’s line; a cut into the farewell listens on', async () => {
+    const h = await harness();
+    await h.plan('call-1');
+    await h.reply('call-1', 'customer', 5, 'I see, go on.', { cutInAfterSec: 3 });
+    const mine = await twiml(
+      await h.post(gatherPath('call-1', 'customer', 4), {
+        CallSid: CUSTOMER_SID,
+        SpeechResult: 'Let me check.',
+      }),
+    );
+    expect(mine.map((v) => v.name)).toEqual(['Say', 'Gather']);
+    expect(mine[1]?.attributes.maxSpeechTime).toBe('3');
+
+    // The agent's next line is said inside its Gather, which stops it when the customer talks over it.
+    await h.reply(
+      'call-1',
+      'agent',
+      6,
+      'Your refund of forty dollars goes out today, and you will get an email.',
+    );
+    const theirs = await twiml(
+      await h.post(gatherPath('call-1', 'agent', 5), { CallSid: AGENT_SID, SpeechResult: 'I see, go on.' }),
+    );
+    expect(theirs.map((v) => v.name)).toEqual(['Gather']);
+    expect(theirs[0]?.attributes.bargeIn).toBe('true');
+    expect(theirs[0]?.attributes.maxSpeechTime).toBeUndefined();
+    expect(theirs[0]?.children?.map((v) => [v.name, v.text])).toEqual([
+      ['Say', 'Your refund of forty dollars goes out today, and you will get an email.'],
+    ]);
+
+    // Had the agent's line been the farewell, the customer's early result is not answered, and the leg stays on.
+    await h.reply('call-1', 'customer', 7, 'Thanks.', { cutInAfterSec: 2 });
+    await twiml(
+      await h.post(gatherPath('call-1', 'customer', 6), { CallSid: CUSTOMER_SID, SpeechResult: 'Your' }),
+    );
+    await h.reply('call-1', 'agent', 8, 'Goodbye!', {
+      endCall: true,
+      endReason: 'resolved',
+      endedBy: 'agent',
+    });
+    const early = await twiml(
+      await h.post(gatherPath('call-1', 'customer', 8), { CallSid: CUSTOMER_SID, SpeechResult: 'Good' }),
+    );
+    expect(early.map((v) => v.name)).toEqual(['Gather']);
+    expect((await h.published(TOPICS.utterances)).map((u) => u.turn)).not.toContain(8);
+  });
+
   it('does not count another replica’s record of an engine line it spoke as a fallback of the run', async () => {
     const h = await harness();
     await h.plan('call-1');

@@ -343,15 +343,25 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     // A duplicate of a webhook already answered: the same line again, nothing published.
     const decided = book.reply(p.callId, p.role, replyTurn);
     if (decided) return sendTwiml(res, await turns.speak(decided, 0));
+    const awaited = book.reply(p.callId, speakerOf(p.heard), p.heard);
+    // This leg cut into the other leg's last line (its farewell, said to the end before the hang-up; the Gather ended
+    // at maxSpeechTime): nothing to answer, and hanging up would cut the farewell. It listens on until the call ends.
+    if (p.SpeechResult && awaited?.endCall && book.reply(p.callId, p.role, p.heard - 1)?.cutInAfterSec)
+      return sendTwiml(res, turns.listen(p.callId, p.role, p.heard, 0, false));
     // After the end the other leg may still hear the farewell: nothing to publish, nothing to say.
     if (book.call(p.callId)?.ended) return sendTwiml(res, hangupTwiml());
     // Silence while the line this leg waits for is not produced yet: the other leg is still waiting for it, so this
     // one listens again. Reported, the empty turn would answer a line the engine has not made (a deadlock). Silence
     // while the other leg pauses before its line (a hold) is that pause: this leg listens on for as long as it lasts,
     // once. Silence after that (the line after the hold went unheard) is reported, or both legs would listen forever.
-    const awaited = book.reply(p.callId, speakerOf(p.heard), p.heard);
     if (!p.SpeechResult && book.call(p.callId) && (!awaited || (awaited.pauseSec && !p.held)))
       return sendTwiml(res, turns.listen(p.callId, p.role, p.heard, awaited?.pauseSec ?? 0));
+    // After cutting into the other leg's line (planned with this leg's line three turns back), speech before the line
+    // this leg waits for was even made is not that line: it is the end of the cut line, still going when this leg's
+    // interjection ended. The leg listens again, publishing nothing.
+    const cutInto = book.reply(p.callId, p.role, p.heard - 3)?.cutInAfterSec;
+    if (p.SpeechResult && book.call(p.callId) && !awaited && cutInto)
+      return sendTwiml(res, turns.listen(p.callId, p.role, p.heard));
 
     const key = turnKey(p.callId, p.role, p.heard);
     let published = utterances.get(p.callId)?.get(key);
@@ -621,22 +631,31 @@ class TurnResponder {
     this.d.metrics.observeReplyWait(Math.max(0, waitedMs) / 1000);
     // The dataset records what the leg heard from these records alone (see SpokenLines), written before the answer.
     await this.d.spoken.record(reply, SPOKEN_WAIT_MS);
-    return replyTwiml(reply, this.listening(reply.callId, reply.role, heardAfterSpeaking(reply.turn)));
+    // The other leg said, with the line before this one, that it would cut into this one.
+    const cutIn = this.d.book.reply(reply.callId, speakerOf(reply.turn - 1), reply.turn - 1)?.cutInAfterSec;
+    return replyTwiml(
+      reply,
+      this.listening(reply.callId, reply.role, heardAfterSpeaking(reply.turn)),
+      Boolean(cutIn),
+    );
   }
 
   /**
    * A leg that only listens (the customer before the greeting, or a leg whose line is still being made); `pauseSec`
    * is the other leg's silence before its line (a hold), added to the wait for speech.
    */
-  listen(callId: string, role: Role, heard: number, pauseSec = 0): string {
-    return listenTwiml(this.listening(callId, role, heard, pauseSec));
+  listen(callId: string, role: Role, heard: number, pauseSec = 0, cutIn = true): string {
+    return listenTwiml(this.listening(callId, role, heard, pauseSec, cutIn));
   }
 
-  private listening(callId: string, role: Role, heard: number, pauseSec = 0) {
+  private listening(callId: string, role: Role, heard: number, pauseSec = 0, cutIn = true) {
+    // This leg's own line before `heard` may have said it cuts into the line it now listens to.
+    const maxSpeechTimeSec = cutIn ? this.d.book.reply(callId, role, heard - 1)?.cutInAfterSec : null;
     return {
       action: this.d.urls.gather(callId, role, heard, pauseSec > 0),
       language: this.d.book.listeningLanguage(callId, role),
       timeoutSec: gatherTimeoutSec(this.d.config) + pauseSec,
+      ...(maxSpeechTimeSec ? { maxSpeechTimeSec } : {}),
     };
   }
 

@@ -20,12 +20,18 @@ export interface Listen {
   language: string;
   /** `<Gather timeout>`: seconds until speech must start (`gatherTimeoutSec`), else an empty result is posted. */
   timeoutSec: number;
+  /**
+   * `<Gather maxSpeechTime>`: this leg cuts into the other leg's line after this many seconds of it, answering what
+   * it heard so far (ReplyReady.cutInAfterSec of the line before); absent when it lets the other leg finish.
+   */
+  maxSpeechTimeSec?: number;
 }
 
-function gatherAttributes({ action, language, timeoutSec }: Listen): GatherAttributes {
+function gatherAttributes({ action, language, timeoutSec, maxSpeechTimeSec }: Listen): GatherAttributes {
   return {
     input: ['speech'],
     timeout: timeoutSec,
+    ...(maxSpeechTimeSec ? { maxSpeechTime: maxSpeechTimeSec } : {}),
     speechTimeout: 'auto',
     actionOnEmptyResult: true,
     action,
@@ -34,11 +40,21 @@ function gatherAttributes({ action, language, timeoutSec }: Listen): GatherAttri
   };
 }
 
-/** A reply: its line, then either the next Gather (one webhook per turn) or the hang-up that ends the call. */
-export function replyTwiml(reply: ReplyReady, next: Listen): string {
+/**
+ * A reply: its line, then either the next Gather (one webhook per turn) or the hang-up that ends the call. A line the
+ * other leg is set to cut into (`interruptible`) is said inside the Gather with bargeIn, so the other leg's speech
+ * stops it and the Gather hears what cut in.
+ */
+export function replyTwiml(reply: ReplyReady, next: Listen, interruptible = false): string {
   const response = new VoiceResponse();
   // A line said after a silence (a hold): the leg is silent on the line first, so the silence takes call time.
   if (reply.pauseSec) response.pause({ length: reply.pauseSec });
+  if (interruptible && !reply.endCall) {
+    response
+      .gather({ ...gatherAttributes(next), bargeIn: true })
+      .say(sayAttributes(reply.voice, reply.language), reply.text);
+    return response.toString();
+  }
   response.say(sayAttributes(reply.voice, reply.language), reply.text);
   if (reply.endCall) response.hangup();
   else response.gather(gatherAttributes(next));

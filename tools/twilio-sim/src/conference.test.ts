@@ -1,3 +1,4 @@
+import { BARGE_IN_STOP_SEC, spokenBefore } from '@synthcall/speech-timing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeWav } from './audio/wav.js';
 import {
@@ -278,6 +279,51 @@ describe('a two-leg conference placed through the official SDK', () => {
     release();
     await h.sim.whenIdle();
     expect(h.app.at('/customer-turn')[0]?.params.SpeechResult).toBe(FAREWELL);
+  });
+
+  it('stops a line said in a barge-in Gather when the other leg, whose Gather ends at maxSpeechTime, talks over it', async () => {
+    const LONG =
+      'Let me read you the whole policy, section by section, so that nothing in it comes as a surprise to you later on.';
+    const CUT_IN = 'Sorry, sorry, go on.';
+    h.app
+      .on(
+        '/agent-app',
+        `<Response><Gather input="speech" bargeIn="true" action="/agent-heard" speechTimeout="1"><Say voice="Polly.Matthew-Neural">${LONG}</Say></Gather></Response>`,
+      )
+      .on(
+        '/customer-app',
+        '<Response><Gather input="speech" action="/customer-cut" speechTimeout="1" maxSpeechTime="2"/></Response>',
+      )
+      .on(
+        '/customer-cut',
+        `<Response><Say voice="Polly.Joanna-Neural">${CUT_IN}</Say><Pause length="5"/></Response>`,
+      )
+      .on('/agent-heard', '<Response><Hangup/></Response>');
+    const agentApp = await h.client.applications.create({ voiceUrl: h.app.url('/agent-app') });
+    const customerApp = await h.client.applications.create({ voiceUrl: h.app.url('/customer-app') });
+    const common = { from: CALLER_ID, endConferenceOnExit: true };
+    await h.client
+      .conferences('barge-in')
+      .participants.create({ ...common, to: `app:${customerApp.sid}`, label: 'customer' });
+    await h.client
+      .conferences('barge-in')
+      .participants.create({ ...common, to: `app:${agentApp.sid}`, label: 'agent' });
+    await h.sim.whenIdle();
+
+    // The customer's recogniser stopped after 2 s of the agent's line, with the words begun by then.
+    const partial = spokenBefore(LONG, 'Polly.Matthew-Neural', 2).said;
+    expect(h.app.at('/customer-cut')[0]?.params.SpeechResult).toBe(partial);
+    // The agent's voice stopped BARGE_IN_STOP_SEC after the customer started, at the end of a word; its Gather heard
+    // the customer's interjection.
+    const said = spokenBefore(LONG, 'Polly.Matthew-Neural', 2 + BARGE_IN_STOP_SEC).said;
+    expect(said.length).toBeLessThan(LONG.length);
+    expect(h.app.at('/agent-heard')[0]?.params.SpeechResult).toBe(CUT_IN);
+    const agentSid = h.app.at('/agent-app')[0]?.params.CallSid;
+    const res = await fetch(`${h.sim.baseUrl}/_sim/calls/${agentSid}/events`);
+    const log = (await res.json()) as { events: Array<{ type: string; [k: string]: unknown }> };
+    const line = log.events.find((e) => e.type === 'said');
+    expect(line?.text).toBe(said);
+    expect(line?.bargedInAtSec).toBeGreaterThan(2 + BARGE_IN_STOP_SEC - 0.001);
   });
 
   it('keeps concurrent conferences apart: each leg hears only its own partner', async () => {

@@ -230,6 +230,62 @@ describe('DatasetBuilder', () => {
     });
   });
 
+  it('records a line cut off by the other side as the words said before the cut, and labels the interruption', () => {
+    const d = new DatasetBuilder();
+    d.onPlanned(ev.CallPlanned);
+    d.onReply(reply(0, 'Hello, Marcus speaking.'), true);
+    d.onReply(reply(1, 'I am Dana, and my card number is 4111.'), true);
+    d.onReply(reply(2, 'Okay, sorry.'), true);
+    d.onGroundTruth({
+      ...truth,
+      pii: [
+        { type: 'person_name', value: 'Dana', turn: 1, start: 5, end: 9 },
+        { type: 'credit_card', value: '4111', turn: 1, start: 33, end: 37 },
+      ],
+      turns: [
+        {
+          turn: 1,
+          role: 'customer',
+          move: 'state_issue',
+          realizedBy: 'template',
+          text: 'I am Dana, and my',
+          plannedPii: [],
+        },
+      ],
+      interruptions: [
+        {
+          turn: 1,
+          role: 'customer',
+          by: 'agent',
+          afterSec: 2,
+          said: 'I am Dana, and my',
+          cut: 'card number is 4111.',
+        },
+      ],
+    });
+    const t = d.transcript('call-7');
+    expect(t.turns.find((x) => x.turn === 1)).toMatchObject({
+      said: 'I am Dana, and my',
+      realizedBy: 'template',
+    });
+    const labels = d.labels('call-7');
+    // The card number was never said: its span is not a label of what was spoken.
+    expect(labels.spokenPii.map((p) => p.value)).toEqual(['Dana']);
+    expect(labels.droppedPii.map((p) => p.value)).toEqual(['4111']);
+    expect(labels.interruptions).toEqual([
+      {
+        turn: 1,
+        role: 'customer',
+        by: 'agent',
+        afterSec: 2,
+        said: 'I am Dana, and my',
+        cut: 'card number is 4111.',
+        overlapStartSec: null,
+        cutAtSec: null,
+      },
+    ]);
+  });
+
   it('lists the calls that ended without a ground truth yet, not those still talking or that failed to start', () => {
     const d = new DatasetBuilder();
     for (const callId of ['talking', 'ended', 'labelled', 'failed'])

@@ -139,7 +139,24 @@ export interface Labels {
    */
   droppedPii: SpokenPii[];
   /** The recogniser's word error rate, computed from the transcript's said and heard by the report's definition. */
-  recogniserWer: RecogniserWer;
+  recogniserWer: RecogniserWer /** Lines cut off by the other side talking over them (the transcript's `said` of the turn is what was said). */;
+  interruptions: InterruptionLabel[];
+}
+
+/** A line cut off: the other side started talking `afterSec` into it, and it stopped at the end of a word. */
+export interface InterruptionLabel {
+  turn: number;
+  /** Who was cut off. */
+  role: Role;
+  /** Who cut in (its next turn is the one said over the line). */
+  by: Role;
+  afterSec: number;
+  /** What was said of the line (the transcript's `said`), and the words of it that were not said. */
+  said: string;
+  cut: string;
+  /** When the other side started talking over the line, and when the line stopped (call time; null if unknown). */
+  overlapStartSec: number | null;
+  cutAtSec: number | null;
 }
 
 export interface IntelligenceRecord {
@@ -559,17 +576,18 @@ export class DatasetBuilder {
       const heard = c.heard.get(r.turn);
       const timing = c.timing.get(r.turn) ?? recorded[i];
       const truth = planned.get(r.turn);
+      const text = spokenText(c, r);
       return {
         turn: r.turn,
         role: r.role,
-        said: r.text,
+        said: text,
         heard: heard ? heard.text : null,
         startSec: timing?.startSec ?? null,
         endSec: timing?.endSec ?? null,
         confidence: heard?.confidence ?? null,
         fallback: r.fallback,
         // The reply that was spoken decides: a gateway fallback is one whatever the engine recorded for the turn.
-        realizedBy: r.fallback ? 'fallback' : truth?.text === r.text ? truth.realizedBy : null,
+        realizedBy: r.fallback ? 'fallback' : truth?.text === text ? truth.realizedBy : null,
         move: truth?.move ?? null,
       };
     });
@@ -589,7 +607,8 @@ export class DatasetBuilder {
     const droppedPii: SpokenPii[] = [];
     for (const s of truth?.pii ?? []) {
       const span = { type: s.type, value: s.value, turn: s.turn, start: s.start, end: s.end };
-      (spokenAt(c.said.get(s.turn)?.text, span) ? spokenPii : droppedPii).push(span);
+      const r = c.said.get(s.turn);
+      (spokenAt(r && spokenText(c, r), span) ? spokenPii : droppedPii).push(span);
     }
     const turnsRealizedBy: RealizedByCounts = { model: 0, template: 0, fallback: 0 };
     const transcript = this.transcript(callId).turns;
@@ -622,6 +641,24 @@ export class DatasetBuilder {
       turnsRealizedBy,
       droppedPii,
       recogniserWer: recogniserWer(transcript),
+      // A cut the ground truth records happened only if the line said at its turn was the one cut (not a fallback).
+      interruptions: (truth?.interruptions ?? [])
+        .filter((x) => {
+          const r = c.said.get(x.turn);
+          return r !== undefined && spokenText(c, r) === x.said && r.text !== x.said;
+        })
+        .map(
+          (x): InterruptionLabel => ({
+            turn: x.turn,
+            role: x.role,
+            by: x.by,
+            afterSec: x.afterSec,
+            said: x.said,
+            cut: x.cut,
+            overlapStartSec: transcript.find((t) => t.turn === x.turn + 1)?.startSec ?? null,
+            cutAtSec: transcript.find((t) => t.turn === x.turn)?.endSec ?? null,
+          }),
+        ),
     };
   }
 
@@ -647,6 +684,15 @@ export function recogniserWer(turns: readonly TranscriptTurn[]): RecogniserWer {
       wer: wordErrorRate([e]),
     })),
   };
+}
+
+/**
+ * The words of a turn as they were said: the line the gateway gave the leg, or, when the other side cut into it
+ * (the ground truth's interruption for the turn), the part of it said before the cut.
+ */
+function spokenText(c: CallData, r: ReplyReady): string {
+  const cut = r.fallback ? undefined : c.truth?.interruptions.find((x) => x.turn === r.turn);
+  return cut && r.text.startsWith(cut.said) ? cut.said : r.text;
 }
 
 /** Whether `text` holds exactly the span's value at [start, end). */

@@ -203,6 +203,23 @@ export function withGatewayFallback(
   });
 }
 
+/**
+ * A role's own line at `turn` as it was said: cut off by the other side, it said only `text` (the director's
+ * interruption). Its history, and the quality gate that reads it, hold those words, so the line that resumes it is no
+ * repetition of words never said.
+ */
+export function withOwnLineSaid(state: CallState, role: Role, turn: number, text: string): CallState {
+  return {
+    ...state,
+    histories: {
+      ...state.histories,
+      [role]: state.histories[role].map((m) =>
+        m.role === 'assistant' && m.turn === turn ? { ...m, content: text } : m,
+      ),
+    },
+  };
+}
+
 /** The call as the quality gate reads it: one entry per line, with what the listener heard when known. */
 export function transcript(state: CallState): GateLine[] {
   const lines: GateLine[] = [];

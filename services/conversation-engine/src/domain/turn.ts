@@ -5,6 +5,7 @@ import {
   closingLine,
   DEFAULT_END_LIMITS,
   type EndLimits,
+  withOwnLineSaid,
 } from './conversation.js';
 import { nextMove, parseDirectorState, type RealizedBy, recordSpoken } from './director/director.js';
 import type { Move } from './director/move.js';
@@ -35,14 +36,14 @@ export async function produceTurn(input: {
   now: () => number;
   limits?: EndLimits;
 }): Promise<ProducedTurn> {
-  const { state, context, role, turn, provider, now } = input;
+  const { context, role, turn, provider, now } = input;
   const limits = input.limits ?? DEFAULT_END_LIMITS;
   let directed: ReturnType<typeof nextMove>;
   try {
-    directed = nextMove(context, role, turn, state.histories[role], state.director);
+    directed = nextMove(context, role, turn, input.state.histories[role], input.state.director);
   } catch (error) {
     const applied = applyLine(
-      state,
+      input.state,
       context,
       role,
       turn,
@@ -50,7 +51,7 @@ export async function produceTurn(input: {
         text: closingLine(context, role, 'error'),
         usage: NO_TOKENS,
         fallback: true,
-        director: state.director,
+        director: input.state.director,
       },
       now(),
       { reason: 'error', endedBy: role },
@@ -70,7 +71,7 @@ export async function produceTurn(input: {
         plannedPii: [],
       };
       recorded = recordSpoken(
-        parseDirectorState(state.director, context),
+        parseDirectorState(input.state.director, context),
         context,
         closing,
         applied.text,
@@ -87,6 +88,9 @@ export async function produceTurn(input: {
     };
   }
   const { move } = directed;
+  // The other side's line was cut off by this role's interjection: its history keeps the words said.
+  const cut = directed.state.interruptions?.find((x) => x.turn === turn - 1 && x.by === role);
+  const state = cut ? withOwnLineSaid(input.state, cut.role, cut.turn, cut.said) : input.state;
   let result: LineResult;
   let failure: ProducedTurn['failure'];
   try {
@@ -127,7 +131,7 @@ export async function produceTurn(input: {
   if (applied.fallback || applied.text !== result.text) {
     // Other words were said, and at once (no hold before them): a gateway fallback, or the engine's closing line,
     // which discloses nothing the move planned.
-    const { pauseSec: _saidAtOnce, ...atOnce } = move;
+    const { pauseSec: _saidAtOnce, cutInAfterSec: _noCutIn, ...atOnce } = move;
     spokenMove = applied.fallback
       ? atOnce
       : { ...atOnce, kind: role === 'agent' ? 'farewell' : 'abandon', plannedPii: [] };

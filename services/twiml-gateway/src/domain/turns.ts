@@ -123,5 +123,6 @@ export function fallbackReply(args: {
     fallback: true,
     producedAt: args.producedAt,
     pauseSec: null,
+    cutInAfterSec: null,
   };
 }

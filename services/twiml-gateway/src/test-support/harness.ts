@@ -220,6 +220,7 @@ export function replyEvent(
     fallback: false,
     producedAt: new Date('2026-01-15T10:00:01.000Z'),
     pauseSec: null,
+    cutInAfterSec: null,
     ...extra,
   };
 }
@@ -228,17 +229,23 @@ export interface Verb {
   name: string;
   attributes: Record<string, string>;
   text: string;
+  children?: Verb[];
 }
 
-/** The verbs of a flat TwiML document, in order (enough for what the gateway answers; no nesting). */
+/** The verbs of a TwiML document, in order, with the verbs nested in one (a <Say> in a <Gather>) as its children. */
 export function verbsOf(twiml: string): Verb[] {
   const body = twiml.replace(/^<\?xml[^>]*\?>/, '').replace(/^<Response>|<\/Response>$/g, '');
   const verbs: Verb[] = [];
-  for (const match of body.matchAll(/<(\w+)((?:\s+\w+="[^"]*")*)\s*(?:\/>|>([^<]*)<\/\1>)/g)) {
+  for (const match of body.matchAll(/<(\w+)((?:\s+\w+="[^"]*")*)\s*(?:\/>|>([\s\S]*?)<\/\1>)/g)) {
     const attributes: Record<string, string> = {};
     for (const [, name, value] of (match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g))
       attributes[name as string] = unescapeXml(value as string);
-    verbs.push({ name: match[1] as string, attributes, text: unescapeXml(match[3] ?? '') });
+    const inner = match[3] ?? '';
+    verbs.push(
+      inner.includes('<')
+        ? { name: match[1] as string, attributes, text: '', children: verbsOf(inner) }
+        : { name: match[1] as string, attributes, text: unescapeXml(inner) },
+    );
   }
   return verbs;
 }

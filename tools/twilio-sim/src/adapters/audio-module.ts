@@ -1,6 +1,6 @@
+import { speakingSeconds } from '@synthcall/speech-timing';
 import { spokenForm } from '@synthcall/spoken-form';
 import { applyAsrNoise } from '../audio/asr-noise.js';
-import { speakingSeconds } from '../audio/speech-timing.js';
 import { renderConferenceRecording, type Synthesizer, silentWav } from '../audio/wav.js';
 import type { RecordingMedia, RecordingRenderer, SpeechRecognizer, SpeechTiming } from '../engine/ports.js';
 

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
+import { wordsPerMinute } from '@synthcall/speech-timing';
 import wavefile from 'wavefile';
 import { AudioError } from './errors.js';
-import { wordsPerMinute } from './speech-timing.js';
 
 const { WaveFile } = wavefile;
 

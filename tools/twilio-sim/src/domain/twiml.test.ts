@@ -57,4 +57,18 @@ describe('parseTwiml', () => {
     expect(parsed.warnings.map((w) => w.code)).toEqual([13335, 13338, 13327]);
     expect(parsed.verbs[2]).toEqual({ kind: 'Unknown', name: 'Moonwalk' });
   });
+
+  it('reads bargeIn (true unless said otherwise) and maxSpeechTime (60 s unless set), and warns on values Twilio rejects', () => {
+    const parsed = parseTwiml(
+      '<Response><Gather input="speech" bargeIn="false" maxSpeechTime="3"/><Gather input="speech"/><Gather bargeIn="yes" maxSpeechTime="0"/></Response>',
+    );
+    if (!parsed.ok) throw new Error(parsed.message);
+    const gathers = parsed.verbs.map((v) => (v.kind === 'Gather' ? [v.bargeIn, v.maxSpeechTimeSec] : null));
+    expect(gathers).toEqual([
+      [false, 3],
+      [true, 60],
+      [true, 60],
+    ]);
+    expect(parsed.warnings.map((w) => w.code)).toEqual([13332, 13328]);
+  });
 });

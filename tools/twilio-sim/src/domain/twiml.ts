@@ -33,8 +33,15 @@ export interface GatherVerb {
   speechModel: string;
   language: string;
   actionOnEmptyResult: boolean;
+  /** Speech from the other side stops the nested <Say>/<Pause> (Twilio's default: true). */
+  bargeIn: boolean;
+  /** Seconds of speech after which recognition stops and the action is posted with what was heard so far. */
+  maxSpeechTimeSec: number;
   nested: Array<SayVerb | PauseVerb>;
 }
+
+/** Twilio's limit on one Gather's speech capture, and `maxSpeechTime`'s default. */
+export const MAX_SPEECH_TIME_SEC = 60;
 export interface ConferenceNoun {
   name: string;
   muted: boolean;
@@ -154,6 +161,15 @@ function gather(node: Node, warnings: TwimlWarning[]): GatherVerb {
   if (a.actionOnEmptyResult !== undefined && !['true', 'false'].includes(a.actionOnEmptyResult)) {
     warnings.push({ code: 13338, message: `Invalid actionOnEmptyResult "${a.actionOnEmptyResult}"` });
   }
+  if (a.bargeIn !== undefined && !['true', 'false'].includes(a.bargeIn)) {
+    warnings.push({ code: 13332, message: `Invalid bargeIn "${a.bargeIn}"` });
+  }
+  let maxSpeechTimeSec = MAX_SPEECH_TIME_SEC;
+  if (a.maxSpeechTime !== undefined) {
+    const n = Number(a.maxSpeechTime);
+    if (Number.isInteger(n) && n > 0 && n <= MAX_SPEECH_TIME_SEC) maxSpeechTimeSec = n;
+    else warnings.push({ code: 13328, message: `Invalid maxSpeechTime "${a.maxSpeechTime}"` });
+  }
   const nested: Array<SayVerb | PauseVerb> = [];
   for (const child of childrenOf(node, 'Gather')) {
     const tag = tagOf(child);
@@ -172,6 +188,9 @@ function gather(node: Node, warnings: TwimlWarning[]): GatherVerb {
     speechModel: a.speechModel ?? 'default',
     language: a.language ?? 'en-US',
     actionOnEmptyResult: bool(a.actionOnEmptyResult, false),
+    // An invalid value is warned about (13332) and the default kept.
+    bargeIn: a.bargeIn?.toLowerCase() !== 'false',
+    maxSpeechTimeSec,
     nested,
   };
 }

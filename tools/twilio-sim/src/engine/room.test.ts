@@ -1,3 +1,4 @@
+import { spokenBefore } from '@synthcall/speech-timing';
 import { describe, expect, it } from 'vitest';
 import { VirtualClock } from './clock.js';
 import { heardWords, Room, type RoomMember } from './room.js';
@@ -38,6 +39,44 @@ describe('Room', () => {
     await say(clock, room, a, 'hello there', 2_000);
     expect(await listener.done).toBe('hello there');
     expect(clock.now()).toBe(3_000);
+    clock.close();
+  });
+
+  it('ends a capture at maxSpeechTime with the words said so far, while the speaker still talks', async () => {
+    const clock = new VirtualClock({ startMs: 0, quietMs: 0 });
+    const room = new Room('r', clock);
+    const [a, b] = [member('a'), member('b')];
+    room.join(a);
+    room.join(b);
+    room.activate();
+    const listener = room.listen(b, 5_000, 1_000, 2_000);
+    const line = 'one two three four five six seven eight nine ten eleven twelve';
+    const saying = say(clock, room, a, line, 6_000);
+    const heard = await listener.done;
+    expect(clock.now()).toBe(2_000);
+    // The words the voice had begun in the first two seconds, each finished.
+    const said = spokenBefore(line, 'man', 2).said;
+    expect(said.split(' ').length).toBeGreaterThan(3);
+    expect(said.length).toBeLessThan(line.length);
+    expect(heard).toBe(said);
+    await saying;
+    clock.close();
+  });
+
+  it('keeps capturing when the speaker starts again within the speech timeout, after listening began mid-line', async () => {
+    const clock = new VirtualClock({ startMs: 0, quietMs: 0 });
+    const room = new Room('r', clock);
+    const [a, b] = [member('a'), member('b')];
+    room.join(a);
+    room.join(b);
+    room.activate();
+    const first = say(clock, room, a, 'the end of a line', 1_000);
+    await clock.sleep(900);
+    const listener = room.listen(b, 5_000, 1_000);
+    await first;
+    await clock.sleep(500);
+    await say(clock, room, a, 'the next line said in full', 3_000);
+    expect(await listener.done).toBe('the next line said in full');
     clock.close();
   });
 

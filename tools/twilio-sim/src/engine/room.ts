@@ -1,3 +1,4 @@
+import { spokenBefore } from '@synthcall/speech-timing';
 import type { Clock } from './clock.js';
 
 /** A party that can speak into a room and listen to it: a TwiML-running leg, or the silent far end of a call. */
@@ -25,12 +26,18 @@ export interface HeardSpeech {
 
 /**
  * Speech capture of one `<Gather input="speech">`. It waits `timeout` for speech to start; once speech was heard
- * it ends `speechTimeout` after the last utterance stopped (if no new one started), or at 60 s of capture.
+ * it ends `speechTimeout` after the last utterance stopped (if no new one started), or at 60 s of capture. With a
+ * `maxSpeechMs` it ends that long after speech started, with the words heard so far (the speaker may still be talking).
  */
 export class SpeechListener {
   private words: string[] = [];
   private capturing = false;
   private timer: (() => void) | undefined;
+  private limit: (() => void) | undefined;
+  /** The words others are saying right now, up to now (set by the room that holds the listener). */
+  partial: () => string[] = () => [];
+  /** Called when speech starts (a nested <Say> of a barge-in Gather stops on it). */
+  onCapture: (() => void) | undefined;
   private finished = false;
   private resolveDone!: (result: string | undefined) => void;
   readonly done: Promise<string | undefined>;
@@ -44,6 +51,7 @@ export class SpeechListener {
     readonly sinceMs: number,
     readonly timeoutMs: number,
     private readonly speechTimeoutMs: number,
+    private readonly maxSpeechMs?: number,
   ) {
     this.done = new Promise((resolve) => {
       this.resolveDone = resolve;
@@ -55,8 +63,17 @@ export class SpeechListener {
   /** Someone else started talking while this listener could hear. */
   speechStarted(): void {
     if (this.finished) return;
+    const first = !this.capturing;
     this.capturing = true;
     this.disarm();
+    if (first && this.maxSpeechMs !== undefined) {
+      this.limit = this.clock.at(this.clock.now() + this.maxSpeechMs, () => {
+        this.limit = undefined;
+        const words = [...this.words, ...this.partial()];
+        this.finish(words.length > 0 ? words.join(' ') : undefined);
+      });
+    }
+    if (first) this.onCapture?.();
   }
 
   /** An utterance this listener heard (a part of) ended. `othersStillTalking` keeps capture open. */
@@ -91,6 +108,8 @@ export class SpeechListener {
     if (this.finished) return;
     this.finished = true;
     this.disarm();
+    this.limit?.();
+    this.limit = undefined;
     this.onFinish(this);
     this.resolveDone(result);
   }
@@ -145,7 +164,21 @@ export class Room {
 
   private adopt(listener: SpeechListener): void {
     listener.onFinish = (l) => this.listeners.delete(l);
+    listener.partial = () => this.saidSoFar(listener);
     this.listeners.add(listener);
+  }
+
+  /** What the others are saying now, up to now: the words each has begun (a voice finishes the word it is in). */
+  private saidSoFar(listener: SpeechListener): string[] {
+    if (this.activeSince === undefined || listener.member.deafened()) return [];
+    const now = this.clock.now();
+    const out: string[] = [];
+    for (const [speaker, u] of this.talking) {
+      if (speaker === listener.member || speaker.silenced()) continue;
+      const { said } = spokenBefore(u.text, u.voice, (now - u.startMs) / 1000);
+      out.push(...heardWords({ ...u, text: said }, Math.max(this.activeSince, listener.sinceMs)));
+    }
+    return out;
   }
 
   /**
@@ -175,8 +208,20 @@ export class Room {
     this.activeSince = undefined;
   }
 
-  listen(member: RoomMember, timeoutMs: number, speechTimeoutMs: number): SpeechListener {
-    const listener = new SpeechListener(member, this.clock, this.clock.now(), timeoutMs, speechTimeoutMs);
+  listen(
+    member: RoomMember,
+    timeoutMs: number,
+    speechTimeoutMs: number,
+    maxSpeechMs?: number,
+  ): SpeechListener {
+    const listener = new SpeechListener(
+      member,
+      this.clock,
+      this.clock.now(),
+      timeoutMs,
+      speechTimeoutMs,
+      maxSpeechMs,
+    );
     this.adopt(listener);
     this.wakeListeners();
     return listener;
@@ -196,6 +241,7 @@ export class Room {
   endUtterance(utterance: Utterance): void {
     if (this.talking.get(utterance.speaker) !== utterance) return;
     this.talking.delete(utterance.speaker);
+    if (utterance.text.trim() === '') return;
     if (this.activeSince === undefined || utterance.speaker.silenced()) return;
     this.observer.onUtterance?.(utterance, Math.max(utterance.startMs, this.activeSince));
     for (const listener of [...this.listeners]) {
@@ -214,10 +260,10 @@ export class Room {
 
   private wakeListeners(): void {
     if (this.activeSince === undefined) return;
+    // A listener already capturing hears speech start again too: its speech timeout, running since the last words
+    // stopped, must not end the capture while someone talks.
     for (const listener of this.listeners) {
-      if (!listener.isCapturing && !listener.member.deafened() && this.othersTalking(listener.member)) {
-        listener.speechStarted();
-      }
+      if (!listener.member.deafened() && this.othersTalking(listener.member)) listener.speechStarted();
     }
   }
 }

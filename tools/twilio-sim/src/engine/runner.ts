@@ -1,7 +1,14 @@
+import { BARGE_IN_STOP_SEC, speakingSeconds, spokenBefore } from '@synthcall/speech-timing';
 import { derivedRandom } from '../domain/random.js';
-import { type GatherVerb, parseTwiml, type SayVerb, type Verb } from '../domain/twiml.js';
+import {
+  type GatherVerb,
+  MAX_SPEECH_TIME_SEC,
+  parseTwiml,
+  type SayVerb,
+  type Verb,
+} from '../domain/twiml.js';
 import type { Leg, TwimlSource } from './leg.js';
-import type { Utterance } from './room.js';
+import type { SpeechListener, Utterance } from './room.js';
 import type { Telephony } from './telephony.js';
 
 /** What Twilio says on a call whose TwiML could not be fetched or read, before hanging up. */
@@ -139,23 +146,87 @@ export class TwimlRunner {
     }
   }
 
-  private async say(leg: Leg, verb: SayVerb, signal: AbortSignal): Promise<void> {
+  /**
+   * Says a verb's text. With `bargeIn` (the listener of the <Gather> it is nested in), speech from the other side
+   * stops it: the voice goes on for BARGE_IN_STOP_SEC, finishes the word it is in, and the rest is not said (the
+   * recording, and whoever hears it, get the words said). Returns whether it was cut.
+   */
+  private async say(
+    leg: Leg,
+    verb: SayVerb,
+    signal: AbortSignal,
+    bargeIn?: SpeechListener,
+  ): Promise<boolean> {
     const loops = verb.loop === 0 ? MAX_SAY_LOOPS : verb.loop;
     const text = Array.from({ length: loops }, () => verb.text).join(' ');
     const voice = verb.voice ?? 'man';
     const seconds = this.t.options.timing.speakingSeconds(verb.text, verb.voice) * loops;
     const start = leg.clock.now();
     const utterance: Utterance = { speaker: leg, text, voice, startMs: start, endMs: start + seconds * 1000 };
-    this.t.log(leg, { type: 'said', text, voice, language: verb.language ?? 'en-US', seconds });
+    if (!bargeIn) this.t.log(leg, { type: 'said', text, voice, language: verb.language ?? 'en-US', seconds });
     leg.room?.startUtterance(utterance);
+    let cut = false;
     try {
-      await leg.clock.sleep(seconds * 1000, signal);
+      if (bargeIn) cut = await this.sayUntilBargeIn(leg, utterance, verb, signal, bargeIn);
+      else await leg.clock.sleep(seconds * 1000, signal);
     } catch (error) {
       leg.room?.cancelUtterance(utterance);
       throw error;
     }
     // The leg may have moved rooms meanwhile (its pair joined a conference): end it where it is now.
     leg.room?.endUtterance(utterance);
+    return cut;
+  }
+
+  private sayUntilBargeIn(
+    leg: Leg,
+    utterance: Utterance,
+    verb: SayVerb,
+    signal: AbortSignal,
+    listener: SpeechListener,
+  ): Promise<boolean> {
+    const clock = leg.clock;
+    const log = (cutAtSec: number | null) =>
+      this.t.log(leg, {
+        type: 'said',
+        text: utterance.text,
+        voice: utterance.voice,
+        language: verb.language ?? 'en-US',
+        seconds: (utterance.endMs - utterance.startMs) / 1000,
+        ...(cutAtSec === null ? {} : { bargedInAtSec: cutAtSec }),
+      });
+    return new Promise<boolean>((resolve, reject) => {
+      let cut = false;
+      const done = () => {
+        signal.removeEventListener('abort', onAbort);
+        listener.onCapture = undefined;
+        log(cut ? (utterance.endMs - utterance.startMs) / 1000 : null);
+        resolve(cut);
+      };
+      let cancel = clock.at(utterance.endMs, done);
+      const onAbort = () => {
+        cancel();
+        listener.onCapture = undefined;
+        reject(signal.reason);
+      };
+      const bargedIn = () => {
+        if (cut) return;
+        cut = true;
+        cancel();
+        const stopSec = (clock.now() - utterance.startMs) / 1000 + BARGE_IN_STOP_SEC;
+        const { said } = spokenBefore(utterance.text, verb.voice, stopSec);
+        utterance.text = said;
+        utterance.endMs = Math.min(
+          utterance.endMs,
+          utterance.startMs + speakingSeconds(said, verb.voice) * 1000,
+        );
+        cancel = clock.at(Math.max(clock.now(), utterance.endMs), done);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      listener.onCapture = bargedIn;
+      // Speech already going on when the line starts stops it at once.
+      if (listener.isCapturing) bargedIn();
+    });
   }
 
   private async gather(
@@ -163,14 +234,26 @@ export class TwimlRunner {
     verb: GatherVerb,
     signal: AbortSignal,
   ): Promise<{ text: string; confidence: number } | undefined> {
-    for (const nested of verb.nested) {
-      if (nested.kind === 'Say') await this.say(leg, nested, signal);
-      else await leg.clock.sleep(nested.lengthSec * 1000, signal);
-    }
-    const index = leg.gathers++;
+    const room = leg.room;
     const timeoutMs = verb.timeoutSec * 1000;
     const speechTimeoutMs =
       verb.speechTimeout === 'auto' ? AUTO_SPEECH_TIMEOUT_MS : verb.speechTimeout * 1000;
+    const maxSpeechMs =
+      verb.maxSpeechTimeSec < MAX_SPEECH_TIME_SEC ? verb.maxSpeechTimeSec * 1000 : undefined;
+    const listens = verb.input.includes('speech') && room !== undefined;
+    // With bargeIn the Gather listens while its nested verbs play, so the other side's speech can stop them; its
+    // timeout still starts when they are done.
+    const bargeIn =
+      listens && verb.bargeIn && verb.nested.some((n) => n.kind === 'Say')
+        ? room.listen(leg, timeoutMs + this.nestedMs(verb), speechTimeoutMs, maxSpeechMs)
+        : undefined;
+    for (const nested of verb.nested) {
+      if (nested.kind === 'Say') {
+        if (await this.say(leg, nested, signal, bargeIn)) break;
+      } else if (bargeIn?.isCapturing) break;
+      else await leg.clock.sleep(nested.lengthSec * 1000, signal);
+    }
+    const index = leg.gathers++;
     this.t.log(leg, {
       type: 'gather',
       index,
@@ -179,13 +262,12 @@ export class TwimlRunner {
       speechTimeout: verb.speechTimeout,
       speechModel: verb.speechModel,
     });
-    const room = leg.room;
-    if (!verb.input.includes('speech') || !room) {
+    if (!listens) {
       // Nobody can press keys in the sim, and a leg outside any room hears nothing: wait out the timeout.
       await leg.clock.sleep(timeoutMs, signal);
       return undefined;
     }
-    const listener = room.listen(leg, timeoutMs, speechTimeoutMs);
+    const listener = bargeIn ?? room.listen(leg, timeoutMs, speechTimeoutMs, maxSpeechMs);
     const onAbort = () => listener.cancel();
     signal.addEventListener('abort', onAbort, { once: true });
     const raw = await listener.done;
@@ -203,6 +285,20 @@ export class TwimlRunner {
     this.t.log(leg, { type: 'heard', index, raw, result: heard, confidence });
     if (heard.trim() === '') return undefined;
     return { text: heard, confidence };
+  }
+
+  /** How long a Gather's nested <Say>s and <Pause>s play when nothing stops them. */
+  private nestedMs(verb: GatherVerb): number {
+    let ms = 0;
+    for (const n of verb.nested) {
+      if (n.kind === 'Pause') ms += n.lengthSec * 1000;
+      else
+        ms +=
+          this.t.options.timing.speakingSeconds(n.text, n.voice) *
+          (n.loop === 0 ? MAX_SAY_LOOPS : n.loop) *
+          1000;
+    }
+    return ms;
   }
 
   /**

@@ -1,6 +1,6 @@
+import { speakingSeconds } from '@synthcall/speech-timing';
 import { describe, expect, it } from 'vitest';
 import { createRandom } from '../audio/random.js';
-import { speakingSeconds } from '../audio/speech-timing.js';
 import { PARTICIPANTS } from './fixtures.test-support.js';
 import { buildSentences, type SpokenTurn, toAnalysisSentences } from './sentences.js';
 

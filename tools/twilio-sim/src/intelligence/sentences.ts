@@ -1,5 +1,5 @@
+import { wordTimings } from '@synthcall/speech-timing';
 import { type Random, randomHex } from '../audio/random.js';
-import { wordTimings } from '../audio/speech-timing.js';
 import { IntelligenceError } from './errors.js';
 import { readDoc } from './nlp.js';
 import { normaliseRole } from './participants.js';

@@ -292,7 +292,7 @@ export function checkRealized(
   if (breaksRole(move.role, text)) return fail('wrong_role', `the ${move.role} spoke as the other side`);
   // A listener's "mm-hm" stays one: the director drops backchannels from what the other side plans from, so a
   // question or a fact slipped into one would go unanswered.
-  if (move.kind === 'backchannel' && (words.length > 5 || text.includes('?')))
+  if ((move.kind === 'backchannel' || move.kind === 'interject') && (words.length > 5 || text.includes('?')))
     return fail(
       'off_move',
       `a backchannel of ${words.length} words${text.includes('?') ? ' with a question' : ''}`,

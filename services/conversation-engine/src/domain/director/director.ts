@@ -1,3 +1,4 @@
+import { BARGE_IN_STOP_SEC, spokenBefore } from '@synthcall/speech-timing';
 import type { JsonValue, NaturalEnd } from '../llm-provider.js';
 import { chance, seededRandom } from '../random.js';
 import {
@@ -21,7 +22,16 @@ import {
 } from './hold.js';
 import type { Move, MoveKind } from './move.js';
 import { correction, misheardFigure, NOTICE_CHANCE, readBack } from './repair.js';
-import { backchannel, plannerHistory, roomToSplit, splitLine, withFillers } from './turn-taking.js';
+import {
+  backchannel,
+  cutInAfter,
+  interjection,
+  plannerHistory,
+  resumption,
+  roomToSplit,
+  splitLine,
+  withFillers,
+} from './turn-taking.js';
 
 /** Who put a move into words: a model (checked against the plan), the director's own line, or a canned fallback. */
 export type RealizedBy = 'model' | 'template' | 'fallback';
@@ -57,7 +67,30 @@ export interface DirectorState extends ScriptedState {
   repair?: { by: Role; value: string };
   /** Holds the caller was put on: the agent's line at `turn` was said after `seconds` of hold (hold.ts). */
   holds?: Array<{ turn: number; seconds: number }>;
+  /** `by` said (Move.cutInAfterSec) it cuts into the line at `turn` after `afterSec` seconds of it. */
+  cutIn?: { turn: number; by: Role; afterSec: number };
+  /** Lines cut off by the other side: `said` is what was said of the line at `turn` (its text in `turns`). */
+  interruptions?: Interruption[];
 }
+
+export interface Interruption {
+  turn: number;
+  role: Role;
+  by: Role;
+  afterSec: number;
+  said: string;
+  cut: string;
+}
+
+/** Moves whose line goes on into the other side's next line, so a cut into that line is not planned after them. */
+const NO_CUT_AFTER = new Set<MoveKind>([
+  'greet',
+  'stall',
+  'still_there',
+  'read_back',
+  'correct',
+  'interject',
+]);
 
 /** The rest of a line cut for the listener's acknowledgement, with what its move carries. */
 export interface PendingLine {
@@ -138,6 +171,103 @@ export function nextMove(
   json: JsonValue | null,
 ): { move: Move; state: DirectorState } {
   const parsed = parseDirectorState(json, context);
+  const { cutIn, ...rest } = parsed;
+  if (cutIn && cutIn.turn === turn - 1 && cutIn.by === role) {
+    const cut = cutInto(context, rest, cutIn, turn);
+    if (cut) return cut;
+  }
+  const decided = decideMove(context, role, turn, history, cutIn && cutIn.turn >= turn ? parsed : rest);
+  return planCutIn(context, decided, turn);
+}
+
+/**
+ * The other side's line at `turn - 1` was said until this role cut in (`cutIn.afterSec` seconds into it, the voice
+ * stopping BARGE_IN_STOP_SEC later at the end of a word, as the telephony does): its turn keeps only the words said,
+ * with their PII; this role's move is the interjection, and the other side's next line restarts the sentence it was
+ * cut in. Null when the line was over before the cut (then nothing was cut, and the call goes on as usual).
+ */
+function cutInto(
+  context: CallContext,
+  state: DirectorState,
+  cutIn: NonNullable<DirectorState['cutIn']>,
+  turn: number,
+): { move: Move; state: DirectorState } | null {
+  const line = state.turns.find((t) => t.turn === cutIn.turn);
+  if (!line || line.role === cutIn.by || line.realizedBy === 'fallback') return null;
+  const voice = context[line.role].voice;
+  const { said, rest } = spokenBefore(line.text, voice, cutIn.afterSec + BARGE_IN_STOP_SEC);
+  if (rest === '' || said === '') return null;
+  const mood = state.truth.demeanorTrajectory.find((p) => p.turn === line.turn)?.demeanor ?? null;
+  const cutState = withTurn(state, context, { ...line, text: said }, mood);
+  const random = seededRandom(`${context.seed}:cut-in:${turn}`);
+  const pending = state.pending?.role === line.role ? state.pending : undefined;
+  const resumed = resumption(said, rest, random);
+  const role = cutIn.by;
+  const speakerMood = role === 'customer' ? (state.customer?.mood ?? context.scenario.demeanor) : null;
+  return {
+    move: {
+      role,
+      turn,
+      kind: 'interject',
+      line: interjection(role, speakerMood, random),
+      mood: speakerMood,
+      names: [],
+      plannedPii: [],
+    },
+    state: {
+      ...cutState,
+      pending: {
+        role: line.role,
+        kind: pending?.kind ?? line.move,
+        rest: pending ? `${resumed} ${pending.rest}` : resumed,
+        ...(pending?.end ? { end: pending.end } : {}),
+        mood: pending?.mood ?? mood,
+        names: pending?.names ?? line.names,
+      },
+      backchannels: [...(state.backchannels ?? []), turn],
+      interruptions: [
+        ...(state.interruptions ?? []),
+        { turn: line.turn, role: line.role, by: role, afterSec: cutIn.afterSec, said, cut: rest },
+      ],
+    },
+  };
+}
+
+/**
+ * Whether this role cuts into the other side's next line, decided with the line before it. Not after a move the next
+ * line answers in a fixed way (a read-back, a silence), not while this role's own line goes on, not at the end.
+ */
+function planCutIn(
+  context: CallContext,
+  decided: { move: Move; state: DirectorState },
+  turn: number,
+): { move: Move; state: DirectorState } {
+  const { move, state } = decided;
+  if (
+    move.end ||
+    move.pauseSec ||
+    NO_CUT_AFTER.has(move.kind) ||
+    state.repair ||
+    state.cutIn?.turn === turn ||
+    state.pending?.role === move.role ||
+    !roomToSplit(turn + 1, state.backchannels?.length ?? 0, context.maxTurns)
+  )
+    return decided;
+  const afterSec = cutInAfter(seededRandom(`${context.seed}:plan-cut-in:${turn}`));
+  if (afterSec === null) return decided;
+  return {
+    move: { ...move, cutInAfterSec: afterSec },
+    state: { ...state, cutIn: { turn: turn + 1, by: move.role, afterSec } },
+  };
+}
+
+function decideMove(
+  context: CallContext,
+  role: Role,
+  turn: number,
+  history: readonly ChatMessage[],
+  parsed: DirectorState,
+): { move: Move; state: DirectorState } {
   const { repair: open, ...closed } = parsed;
   // A repair is over once the role that read back speaks again.
   const before: DirectorState = open && open.by === role ? closed : parsed;
@@ -279,6 +409,7 @@ function carried(state: DirectorState): Partial<DirectorState> {
     ...(state.backchannels ? { backchannels: state.backchannels } : {}),
     ...(state.continuations ? { continuations: state.continuations } : {}),
     ...(state.holds ? { holds: state.holds } : {}),
+    ...(state.interruptions ? { interruptions: state.interruptions } : {}),
   };
 }
 
@@ -328,10 +459,13 @@ export function recordSpoken(
   realizedBy: RealizedBy,
 ): DirectorState {
   const holds = (state.holds ?? []).filter((h) => h.turn !== move.turn);
+  // A cut-in planned with a line that was not said (the engine's closing line replaced it) is no plan any more.
+  const { cutIn, ...uncut } = state;
+  const planned = cutIn?.turn === move.turn + 1 && !move.cutInAfterSec ? uncut : state;
   // The agent's wait for a caller who went quiet is a silence, not a hold.
   if (move.pauseSec && move.kind !== 'still_there') holds.push({ turn: move.turn, seconds: move.pauseSec });
   return withTurn(
-    { ...state, ...(holds.length > 0 || state.holds ? { holds } : {}) },
+    { ...planned, ...(holds.length > 0 || state.holds ? { holds } : {}) },
     context,
     {
       turn: move.turn,
@@ -359,10 +493,12 @@ export function recordRespoken(
 ): DirectorState {
   const previous = state.turns.find((t) => t.turn === turn);
   const mood = state.truth.demeanorTrajectory.find((p) => p.turn === turn)?.demeanor ?? null;
-  // The gateway's fallback line was said at once: no hold came before it.
+  // The gateway's fallback line was said at once: no hold came before it, and it carries no cut-in.
   const holds = state.holds?.filter((h) => h.turn !== turn);
+  const { cutIn, ...rest } = state;
+  const kept = cutIn && cutIn.turn === turn + 1 ? rest : state;
   return withTurn(
-    { ...state, ...(holds ? { holds } : {}) },
+    { ...kept, ...(holds ? { holds } : {}) },
     context,
     {
       turn,

@@ -36,6 +36,7 @@ export function groundTruthRecord(
       plannedPii: t.plannedPii,
     })),
     holds: (director.holds ?? []).map(({ turn, seconds }) => ({ turn, seconds })),
+    interruptions: (director.interruptions ?? []).map((i) => ({ ...i })),
     endReason: state.end?.reason ?? null,
     endedBy: state.end?.endedBy ?? null,
     tokensUsed: state.tokensUsed,

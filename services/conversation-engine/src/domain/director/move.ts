@@ -37,6 +37,8 @@ export type MoveKind =
   | 'answer'
   // either role: an acknowledgement ("mm-hm") while the other side says its line in parts
   | 'backchannel'
+  // either role: said over the other side's line, which stops it (turn-taking.ts); the other side then resumes
+  | 'interject'
   // a silence: the caller goes to find what was asked ('stall'), the agent waits and asks whether the caller is still
   // there ('still_there'; hold.ts)
   | 'stall'
@@ -62,6 +64,11 @@ export interface Move {
   line: string;
   /** Seconds of silence before this line (a hold, or a wait for a quiet caller; hold.ts): said when it ends. */
   pauseSec?: number;
+  /**
+   * Seconds into the other side's next line at which this role cuts in (ReplyReady.cutInAfterSec); absent when it
+   * lets the other side finish.
+   */
+  cutInAfterSec?: number;
   /** Set when this line ends the call: the director alone decides ends. */
   end?: NaturalEnd;
   /** The customer's demeanor for this line; null for the agent. */

@@ -137,3 +137,57 @@ export function plannerHistory(
   }
   return out;
 }
+
+/**
+ * Cutting in: on some lines the listener does not wait for the end. It says, with the line before, that it will cut
+ * into the other side's next line after `afterSec` seconds of it (the gateway's Gather stops listening then and the
+ * other side's line is said in a barge-in Gather, so the interjection stops it). Real calls have overlapping talk in a
+ * good share of calls; the chance per line is set so that 10–30% of calls have a line actually cut (a line shorter
+ * than `afterSec` is heard out, and then nothing is cut).
+ */
+const CUT_IN_CHANCE = 0.025;
+const CUT_IN_AFTER_SEC = [2, 3, 3, 4] as const;
+
+export function cutInAfter(random: Random): number | null {
+  return chance(random, CUT_IN_CHANCE) ? pick(random, CUT_IN_AFTER_SEC) : null;
+}
+
+const INTERJECTIONS: Record<Role | 'tense', readonly string[]> = {
+  customer: [
+    'Yes, yes.',
+    'Sorry, sorry.',
+    'Right, right.',
+    'Oh, okay.',
+    'Yeah, yeah.',
+    'Okay, sure.',
+    'Sorry, go on.',
+  ],
+  tense: ['Yes, I know.', 'Okay, okay.', 'Right, I get it.', 'Yeah, yeah.', 'Hang on.', 'Wait.'],
+  agent: ['Okay.', 'Sorry, go ahead.', 'Right, right.', 'Mm-hm, yes.', 'Oh, I see.', 'Sorry.'],
+};
+
+/** What a listener says over the other side's line when it cuts in (it does not take the floor: the line goes on). */
+export function interjection(role: Role, mood: string | null, random: Random): string {
+  const key = role === 'customer' && mood !== null && TENSE.has(mood) ? 'tense' : role;
+  return pick(random, INTERJECTIONS[key]);
+}
+
+const RESUMPTIONS = ['Sorry', 'Yes, sorry', 'Right, so', 'As I was saying', 'Okay, so'];
+
+/**
+ * What a speaker cut off says next: a word of resumption, then the clause it was cut in, from its start (a name or a
+ * figure cut in two is said whole), and the rest of the line. `said` is what it got out before the cut, `rest` the
+ * words it did not say.
+ */
+export function resumption(said: string, rest: string, random: Random): string {
+  const boundary = Math.max(
+    ...[...said.matchAll(/[,;:.!?]["')\]]*\s/g)].map((m) => m.index + m[0].length),
+    0,
+  );
+  const restart = `${said.slice(boundary)} ${rest}`.trim();
+  const lead = pick(random, RESUMPTIONS);
+  // A restart that begins a sentence keeps its capital; one inside a sentence goes on after a comma.
+  return /^["'(]?[A-Z0-9$]/.test(restart) && !/^I\b/.test(restart)
+    ? `${lead}. ${restart}`
+    : `${lead}, ${restart}`;
+}

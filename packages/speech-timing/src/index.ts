@@ -131,3 +131,36 @@ export function speakingSeconds(text: string, voice: string | undefined): number
 function round3(value: number): number {
   return Math.round(value * 1000) / 1000;
 }
+
+/**
+ * How long after the other side starts talking a `<Say>` nested in `<Gather bargeIn="true">` stops: the speech
+ * detector needs some speech before it fires, so the two voices overlap this long. Twilio documents no figure; a
+ * quarter to a half second is what telephone voice-activity detectors take. twilio-sim stops a barged-in line after
+ * this, and the conversation engine labels what was said before the cut by the same figure.
+ */
+export const BARGE_IN_STOP_SEC = 0.3;
+
+/**
+ * What of `text` a voice said when it was stopped `seconds` after it started: every word begun by then is finished
+ * (the cut falls between words), the rest is not said. `said` is a prefix of `text` (character offsets in it hold),
+ * `rest` the words after it; `said` is the whole line when the voice was done by then.
+ */
+export function spokenBefore(
+  text: string,
+  voice: string | undefined,
+  seconds: number,
+): { said: string; rest: string } {
+  const timings = wordTimings(text, voice, 0);
+  const spoken = timings.filter((t) => t.startSec < seconds).length;
+  if (spoken >= timings.length) return { said: text, rest: '' };
+  // The spoken words are the first `spoken` of the tokens wordTimings times, in the order they stand in the text.
+  let counted = 0;
+  let end = 0;
+  for (const m of text.matchAll(/\S+/g)) {
+    if (!/[\p{L}\p{N}@]/u.test(m[0])) continue;
+    if (counted === spoken) break;
+    counted++;
+    end = m.index + m[0].length;
+  }
+  return { said: text.slice(0, end), rest: text.slice(end).trim() };
+}

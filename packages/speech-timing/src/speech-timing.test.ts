@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_WPM,
   speakingSeconds,
+  spokenBefore,
   spokenSyllables,
   wordsPerMinute,
   wordTimings,
-} from './speech-timing.js';
+} from './index.js';
 
 describe('wordsPerMinute', () => {
   it('gives known Polly voices a rate between 150 and 175 words per minute', () => {
@@ -89,5 +90,34 @@ describe('wordTimings', () => {
       3 + speakingSeconds(text, 'Polly.Amy'),
       2,
     );
+  });
+});
+
+describe('spokenBefore', () => {
+  const line = 'Could I get the booking reference, the six characters on your confirmation?';
+  it('finishes every word begun before the stop and leaves the rest unsaid, at word boundaries of the text', () => {
+    const timings = wordTimings(line, 'Polly.Joanna');
+    const third = timings[2];
+    if (!third) throw new Error('no third word');
+    const { said, rest } = spokenBefore(line, 'Polly.Joanna', third.startSec + 0.01);
+    expect(said).toBe('Could I get');
+    expect(rest).toBe('the booking reference, the six characters on your confirmation?');
+    expect(line.startsWith(said)).toBe(true);
+  });
+
+  it('keeps the punctuation of the last word said, so offsets into the line hold in what was said', () => {
+    const timings = wordTimings(line, 'Polly.Joanna');
+    const sixth = timings[5];
+    if (!sixth) throw new Error('no sixth word');
+    expect(spokenBefore(line, 'Polly.Joanna', sixth.startSec + 0.01).said).toBe(
+      'Could I get the booking reference,',
+    );
+  });
+
+  it('says the whole line when the voice was done before the stop', () => {
+    expect(spokenBefore(line, 'Polly.Joanna', speakingSeconds(line, 'Polly.Joanna') + 1)).toEqual({
+      said: line,
+      rest: '',
+    });
   });
 });
