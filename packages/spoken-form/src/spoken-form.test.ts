@@ -21,6 +21,14 @@ describe('spokenForm', () => {
     expect(spokenForm('+13125550101')).toBe('plus one three one two five five five zero one zero one');
   });
 
+  it("keeps the full stop that ends a sentence after a time, and drops only the abbreviation's dot", () => {
+    expect(spokenForm('Call me back by 3 pm. I have a meeting.')).toBe(
+      'Call me back by three p m. I have a meeting.',
+    );
+    expect(spokenForm('Open at 8:30 a.m. on Monday.')).toBe('Open at eight thirty a m on Monday.');
+    expect(spokenForm('It closes at 6 P.M.')).toBe('It closes at six p m.');
+  });
+
   it('leaves no digit in a line and words as they were', () => {
     const line = 'My 16-year-old daughter, 9 houses, card 0394, zip 43209, flat 25B, 2,800 miles, the 3rd.';
     expect(spokenForm(line)).not.toMatch(/\d/);

@@ -67,9 +67,10 @@ const RULES: ReadonlyArray<readonly [RegExp, (...groups: string[]) => string]> =
   [/\+(\d{7,15})\b/g, (_, digits = '') => `plus ${digitByDigit(digits)}`],
   // Amounts: "two hundred two dollars and fourteen cents".
   [/\$(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d{2}))?(?!\d)/g, (_, whole = '', cents) => money(whole, cents)],
-  // Times: "eight oh four a m", "six p m", "five o'clock".
+  // Times: "eight oh four a m", "six p m", "five o'clock". A dot after the m is the abbreviation's ("a.m. on") only
+  // where the sentence goes on in lower case; otherwise it ends the sentence and stays ("by 3 pm. I have…").
   [
-    /\b(\d{1,2}):(\d{2})(?:\s?([ap])\.?m\b\.?)?/gi,
+    /\b(\d{1,2}):(\d{2})(?:\s?([apAP])\.?[mM]\b(?:\.(?=\s+[a-z0-9]))?)?/g,
     (_, h = '', m = '', ap) =>
       ap
         ? `${hourMinutes(h, m)} ${ap.toLowerCase()} m`
@@ -77,7 +78,10 @@ const RULES: ReadonlyArray<readonly [RegExp, (...groups: string[]) => string]> =
           ? `${cardinal(Number(h))} o'clock`
           : hourMinutes(h, m),
   ],
-  [/\b(\d{1,2})\s?([ap])\.?m\b\.?/gi, (_, h = '', ap = '') => `${cardinal(Number(h))} ${ap.toLowerCase()} m`],
+  [
+    /\b(\d{1,2})\s?([apAP])\.?[mM]\b(?:\.(?=\s+[a-z0-9]))?/g,
+    (_, h = '', ap = '') => `${cardinal(Number(h))} ${ap.toLowerCase()} m`,
+  ],
   // Percentages and decimals: "four point two one percent".
   [
     /\b(\d+)(?:\.(\d+))?%/g,

@@ -1,5 +1,5 @@
 import { defaultPersonas } from '@synthcall/personas';
-import { spokenForm } from '@synthcall/spoken-form';
+import { spokenForm, writtenForm } from '@synthcall/spoken-form';
 import { describe, expect, it } from 'vitest';
 import { ScriptedLlmProvider } from '../../adapters/scripted-llm-provider.js';
 import { callContext } from '../context.js';
@@ -22,6 +22,25 @@ describe('misunderstanding and repair', () => {
     expect(misheardFigure(heard('The account number is'), spoken, 4)).toBeNull();
     const corrected = [{ ...spoken[0], move: 'correct' } as (typeof spoken)[number]];
     expect(misheardFigure(heard('The account number is TC-61729930.'), corrected, 4)).toBeNull();
+  });
+
+  it('reads nothing back when the recogniser heard every word right, whatever shape the figures have', () => {
+    // Said → the recogniser's words → written back (`withHeard`): the round trip may change a figure's look (a
+    // leading "A" or "I" read as a word, an ISO date as a spoken date); nobody misheard anything, so no repair.
+    const lines = [
+      'Your reference is AM-350454.',
+      'The invoice is INV-55031, from last month.',
+      'My date of birth is 1986-03-14.',
+      'It is BW-40718823 I think.',
+      'KC-1048823 one more thing.',
+      'I paid $91.17 on 2026-11-03 at 8:04 am.',
+      'Call me back by 3 pm. I have a meeting.',
+    ];
+    for (const text of lines) {
+      const spoken = [{ turn: 3, move: 'give_identity', text }];
+      const heard = [{ role: 'user' as const, content: writtenForm(spokenForm(text)).text, turn: 3 }];
+      expect(misheardFigure(heard, spoken, 4), text).toBeNull();
+    }
   });
 
   it('reads a misheard id back and has it corrected, the call still ending as planned with exact labels', async () => {

@@ -1,4 +1,4 @@
-import { figureKey } from '@synthcall/spoken-form';
+import { figureKey, spokenForm, writtenForm } from '@synthcall/spoken-form';
 import { pick, type Random } from '../random.js';
 import type { ChatMessage } from '../types.js';
 
@@ -38,12 +38,17 @@ export function misheardFigure(
   if (last?.role !== 'user' || last.turn !== turn - 1) return null;
   const said = spoken.find((t) => t.turn === last.turn);
   if (!said || NOT_REPAIRED.has(said.move)) return null;
-  const a = figures(said.text);
+  // Compared with what the listener would hold had every word come through: the said line through the recogniser's
+  // words and back, so what that round trip alone changes ("AM-350454" → "A M-350454", an ISO date → "March 14th,
+  // 1986") is on both sides and is no mishearing.
+  const expected = figures(writtenForm(spokenForm(said.text)).text);
   const b = figures(last.content);
-  if (a.length === 0 || a.length !== b.length) return null;
-  const i = a.findIndex((x, k) => figureKey(x) !== figureKey(b[k] ?? ''));
+  if (expected.length === 0 || expected.length !== b.length) return null;
+  const i = expected.findIndex((x, k) => figureKey(x) !== figureKey(b[k] ?? ''));
   if (i < 0) return null;
-  return { said: a[i] as string, heard: b[i] as string };
+  // The correction says the figure as it was said, where the round trip kept the figures in step.
+  const a = figures(said.text);
+  return { said: (a.length === expected.length ? a[i] : expected[i]) as string, heard: b[i] as string };
 }
 
 export function readBack(heard: string, random: Random): string {
