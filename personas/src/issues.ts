@@ -55,7 +55,20 @@ function withPronouns(text: string, to: Pronouns): string {
 export function issueChoices(
   customer: CustomerPersona,
   customers: readonly CustomerPersona[],
-): CustomerPersona[] {
+): readonly CustomerPersona[] {
+  // The engine asks at every turn (a call's context names its issue): the answer for one persona set is kept.
+  let known = CHOICES.get(customers);
+  if (!known) CHOICES.set(customers, (known = new Map()));
+  const hit = known.get(customer);
+  if (hit) return hit;
+  const out = choicesOf(customer, customers);
+  known.set(customer, out);
+  return out;
+}
+
+const CHOICES = new WeakMap<readonly CustomerPersona[], Map<CustomerPersona, readonly CustomerPersona[]>>();
+
+function choicesOf(customer: CustomerPersona, customers: readonly CustomerPersona[]): CustomerPersona[] {
   const pronouns = pronounsOf(
     `${customer.issue} ${customer.desiredResolution} ${customer.escalationTrigger}`,
   );
