@@ -58,7 +58,10 @@ export function issueChoices(
 ): readonly CustomerPersona[] {
   // The engine asks at every turn (a call's context names its issue): the answer for one persona set is kept.
   let known = CHOICES.get(customers);
-  if (!known) CHOICES.set(customers, (known = new Map()));
+  if (!known) {
+    known = new Map();
+    CHOICES.set(customers, known);
+  }
   const hit = known.get(customer);
   if (hit) return hit;
   const out = choicesOf(customer, customers);
