@@ -196,6 +196,17 @@ export function exampleEvents(callId = 'call-0001'): EventTypes {
       endedBy: 'agent',
       holds: [],
       interruptions: [],
+      misunderstandings: [
+        {
+          turn: 1,
+          role: 'customer',
+          said: 'TC-88213007',
+          heard: 'TC-88213001',
+          noticed: true,
+          readBackTurn: 2,
+          correctionTurn: 3,
+        },
+      ],
       tokensUsed: 42,
     },
     DeadLetter: {

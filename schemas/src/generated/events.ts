@@ -468,6 +468,24 @@ export interface Interruption {
   cut: string;
 }
 
+/** A figure or id of a line that the listener's recogniser got wrong. */
+export interface Misunderstanding {
+  /** Turn of the line whose figure was misheard. */
+  turn: number;
+  /** Who said it (the speaker of the turn); the other side misheard it. */
+  role: Role;
+  /** The figure as it was said. */
+  said: string;
+  /** The figure as the listener heard it (its recogniser's words, in written form). */
+  heard: string;
+  /** Whether the listener noticed and read back what it heard (false: it went by unnoticed, and was not repaired). */
+  noticed: boolean;
+  /** Turn of the listener's read-back of what it heard; null when not noticed. */
+  readBackTurn: null | number;
+  /** Turn of the speaker's correction after the read-back; null when not noticed or the call ended before it. */
+  correctionTurn: null | number;
+}
+
 /** The ground truth of one call, for every dialogue provider: what the director planned and what was actually spoken. Topic ground-truth, key = callId. The engine publishes it when the call ends and again (version + 1) if a later event changes what was spoken; a consumer keeps the highest version. All data is synthetic. */
 export interface GroundTruthRecorded {
   /** callId:ground_truth:version. */
@@ -498,6 +516,8 @@ export interface GroundTruthRecorded {
   holds: Array<PlannedHold>;
   /** Every line of the call cut off by the other side, in turn order. */
   interruptions: Array<Interruption>;
+  /** Every figure of the call that the listener heard differently from what was said, noticed or not, in turn order. */
+  misunderstandings: Array<Misunderstanding>;
   /** Why the call ended. */
   endReason: null | EndReason;
   /** Who ended the call. */

@@ -286,6 +286,34 @@ describe('DatasetBuilder', () => {
     ]);
   });
 
+  it('labels every misheard figure of the ground truth, noticed or not, and none for a call labelled from its plan', () => {
+    const d = new DatasetBuilder();
+    d.onPlanned(ev.CallPlanned);
+    d.onReply(reply(0, 'How can I help?'), true);
+    d.onReply(reply(1, 'Hi, I am Dana and I was charged twice.'), true);
+    expect(d.labels('call-7').misunderstandings).toEqual([]);
+    const noticed = {
+      turn: 3,
+      role: 'customer' as const,
+      said: 'TC-61129930',
+      heard: 'TC-61729930',
+      noticed: true,
+      readBackTurn: 4,
+      correctionTurn: 5,
+    };
+    const unnoticed = {
+      turn: 8,
+      role: 'agent' as const,
+      said: '$91.17',
+      heard: '$97.77',
+      noticed: false,
+      readBackTurn: null,
+      correctionTurn: null,
+    };
+    d.onGroundTruth({ ...truth, misunderstandings: [noticed, unnoticed] });
+    expect(d.labels('call-7').misunderstandings).toEqual([noticed, unnoticed]);
+  });
+
   it('lists the calls that ended without a ground truth yet, not those still talking or that failed to start', () => {
     const d = new DatasetBuilder();
     for (const callId of ['talking', 'ended', 'labelled', 'failed'])

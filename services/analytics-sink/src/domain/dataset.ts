@@ -141,6 +141,22 @@ export interface Labels {
   /** The recogniser's word error rate, computed from the transcript's said and heard by the report's definition. */
   recogniserWer: RecogniserWer /** Lines cut off by the other side talking over them (the transcript's `said` of the turn is what was said). */;
   interruptions: InterruptionLabel[];
+  /**
+   * Figures the listener heard differently from what was said (the ground truth's): noticed ones with the turns of the
+   * read-back and of the correction, unnoticed ones with null there.
+   */
+  misunderstandings: MisunderstandingLabel[];
+}
+
+/** A figure of the line at `turn`, said by `role`, that the other side heard as `heard`. */
+export interface MisunderstandingLabel {
+  turn: number;
+  role: Role;
+  said: string;
+  heard: string;
+  noticed: boolean;
+  readBackTurn: number | null;
+  correctionTurn: number | null;
 }
 
 /** A line cut off: the other side started talking `afterSec` into it, and it stopped at the end of a word. */
@@ -659,6 +675,17 @@ export class DatasetBuilder {
             cutAtSec: transcript.find((t) => t.turn === x.turn)?.endSec ?? null,
           }),
         ),
+      misunderstandings: (truth?.misunderstandings ?? []).map(
+        (m): MisunderstandingLabel => ({
+          turn: m.turn,
+          role: m.role,
+          said: m.said,
+          heard: m.heard,
+          noticed: m.noticed,
+          readBackTurn: m.readBackTurn,
+          correctionTurn: m.correctionTurn,
+        }),
+      ),
     };
   }
 

@@ -71,6 +71,19 @@ export interface DirectorState extends ScriptedState {
   cutIn?: { turn: number; by: Role; afterSec: number };
   /** Lines cut off by the other side: `said` is what was said of the line at `turn` (its text in `turns`). */
   interruptions?: Interruption[];
+  /** Figures the listener heard differently from what was said, noticed (read back, then corrected) or not. */
+  misunderstandings?: Misunderstanding[];
+}
+
+/** A figure of the line at `turn` (said by `role`) that the other side heard as `heard` (repair.ts). */
+export interface Misunderstanding {
+  turn: number;
+  role: Role;
+  said: string;
+  heard: string;
+  noticed: boolean;
+  readBackTurn: number | null;
+  correctionTurn: number | null;
 }
 
 export interface Interruption {
@@ -270,9 +283,33 @@ function decideMove(
 ): { move: Move; state: DirectorState } {
   const { repair: open, ...closed } = parsed;
   // A repair is over once the role that read back speaks again.
-  const before: DirectorState = open && open.by === role ? closed : parsed;
-  const pending = before.pending;
-  const repair = before.repair;
+  const current: DirectorState = open && open.by === role ? closed : parsed;
+  const pending = current.pending;
+  const repair = current.repair;
+  const misheard =
+    !pending && !repair && roomToSplit(turn, current.backchannels?.length ?? 0, context.maxTurns)
+      ? misheardFigure(history, current.turns, turn)
+      : null;
+  const noticed = misheard !== null && chance(seededRandom(`${context.seed}:notice:${turn}`), NOTICE_CHANCE);
+  // Every misheard figure goes into the ground truth, noticed or not (one per misheard line: a re-decided turn
+  // replaces its own).
+  const before: DirectorState = misheard
+    ? {
+        ...current,
+        misunderstandings: [
+          ...(current.misunderstandings ?? []).filter((m) => m.turn !== turn - 1),
+          {
+            turn: turn - 1,
+            role: role === 'agent' ? 'customer' : 'agent',
+            said: misheard.said,
+            heard: misheard.heard,
+            noticed,
+            readBackTurn: noticed ? turn : null,
+            correctionTurn: null,
+          },
+        ],
+      }
+    : current;
   if (repair && repair.by !== role) {
     // The other side read back a figure it misheard: this role corrects it, going on with its own line.
     const random = seededRandom(`${context.seed}:repair:${turn}`);
@@ -287,14 +324,15 @@ function decideMove(
         names: [],
         plannedPii: plannedPiiOf(line, context, turn, []),
       },
-      state: { ...before, continuations: [...(before.continuations ?? []), turn] },
+      state: {
+        ...before,
+        continuations: [...(before.continuations ?? []), turn],
+        ...(before.misunderstandings
+          ? { misunderstandings: corrected(before.misunderstandings, role, turn) }
+          : {}),
+      },
     };
   }
-  const misheard =
-    !pending && !repair && roomToSplit(turn, before.backchannels?.length ?? 0, context.maxTurns)
-      ? misheardFigure(history, before.turns, turn)
-      : null;
-  const noticed = misheard !== null && chance(seededRandom(`${context.seed}:notice:${turn}`), NOTICE_CHANCE);
   if (misheard && noticed) {
     // A figure came through wrong and this role noticed: it reads back what it heard (misunderstanding, then repair).
     const line = readBack(misheard.heard, seededRandom(`${context.seed}:read-back:${turn}`));
@@ -410,7 +448,17 @@ function carried(state: DirectorState): Partial<DirectorState> {
     ...(state.continuations ? { continuations: state.continuations } : {}),
     ...(state.holds ? { holds: state.holds } : {}),
     ...(state.interruptions ? { interruptions: state.interruptions } : {}),
+    ...(state.misunderstandings ? { misunderstandings: state.misunderstandings } : {}),
   };
+}
+
+/** The misunderstandings with the read-back this role (who said the figure) is correcting at `turn` marked so. */
+function corrected(misunderstandings: Misunderstanding[], role: Role, turn: number): Misunderstanding[] {
+  return misunderstandings.map((m) =>
+    m.role === role && m.readBackTurn !== null && m.readBackTurn < turn && m.correctionTurn === null
+      ? { ...m, correctionTurn: turn }
+      : m,
+  );
 }
 
 /** PII located in the words spoken, each span checked to cover exactly its value. */

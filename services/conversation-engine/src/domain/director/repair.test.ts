@@ -6,6 +6,7 @@ import { callContext } from '../context.js';
 import { pick, seededRandom } from '../random.js';
 import { simulateCall } from '../simulate.js';
 import { parseDirectorState } from './director.js';
+import { groundTruthRecord } from './ground-truth.js';
 import { misheardFigure } from './repair.js';
 
 describe('misunderstanding and repair', () => {
@@ -82,5 +83,64 @@ describe('misunderstanding and repair', () => {
         expect(lines.find((l) => l.turn === span.turn)?.text.slice(span.start, span.end)).toBe(span.value);
     }
     expect(repairs).toBeGreaterThan(5);
+  });
+
+  it('records every misheard figure in the ground truth: a noticed one with its read-back and correction, an unnoticed one without', async () => {
+    const personas = defaultPersonas();
+    const random = seededRandom('repair-truth');
+    const provider = new ScriptedLlmProvider();
+    const hear = (text: string) => spokenForm(text.replace(/1/g, '7'));
+    const seen = { noticed: 0, unnoticed: 0 };
+    for (let i = 0; i < 30; i++) {
+      const context = callContext({
+        callId: `call-${i}`,
+        seed: `repair-truth-${i}`,
+        maxTurns: 60,
+        customer: pick(random, personas.customers),
+        agent: pick(random, personas.agents),
+      });
+      const { state } = await simulateCall(
+        context,
+        { agent: provider, customer: provider },
+        {
+          voices: {
+            agent: { voice: 'man', language: 'en-US' },
+            customer: { voice: 'woman', language: 'en-US' },
+          },
+          hear,
+        },
+      );
+      const director = parseDirectorState(state.director, context);
+      const truth = groundTruthRecord(state, context, { name: 'scripted', model: null }, 1, 0);
+      const turn = (n: number | null) => director.turns.find((t) => t.turn === n);
+      // Every read-back is one recorded misunderstanding, and so is every one that went by.
+      const readBacks = director.turns.filter((t) => t.move === 'read_back').map((t) => t.turn);
+      expect(
+        truth.misunderstandings.filter((m) => m.noticed).map((m) => m.readBackTurn),
+        `call ${i}`,
+      ).toEqual(readBacks);
+      for (const m of truth.misunderstandings) {
+        const line = turn(m.turn);
+        expect(line?.role, `call ${i} turn ${m.turn}`).toBe(m.role);
+        expect(line?.text).toContain(m.said);
+        expect(m.said).toMatch(/1/);
+        expect(m.heard).not.toBe(m.said);
+        if (m.noticed) {
+          seen.noticed++;
+          expect(m.readBackTurn).toBe(m.turn + 1);
+          expect(turn(m.readBackTurn)?.text).toContain(m.heard);
+          expect(m.correctionTurn).toBe(m.turn + 2);
+          expect(turn(m.correctionTurn)).toMatchObject({ move: 'correct', role: m.role });
+          expect(turn(m.correctionTurn)?.text).toContain(m.said);
+        } else {
+          seen.unnoticed++;
+          expect(m.readBackTurn).toBeNull();
+          expect(m.correctionTurn).toBeNull();
+          expect(turn(m.turn + 1)?.move).not.toBe('read_back');
+        }
+      }
+    }
+    expect(seen.noticed).toBeGreaterThan(5);
+    expect(seen.unnoticed).toBeGreaterThan(0);
   });
 });
