@@ -130,18 +130,9 @@ describe('DatasetSink', () => {
       synthetic: true,
       endReason: 'resolved',
       source: 'provider',
-      // The ground truth's misheard id (the schema's example), read back at turn 2 and corrected at turn 3.
-      misunderstandings: [
-        {
-          turn: 1,
-          role: 'customer',
-          said: 'TC-88213007',
-          heard: 'TC-88213001',
-          noticed: true,
-          readBackTurn: 2,
-          correctionTurn: 3,
-        },
-      ],
+      // The ground truth's misheard id (the schema's example, at turn 1) was never said: these lines are "line N".
+      // A label points only at words spoken (dataset.test.ts has the figure said, read back and corrected).
+      misunderstandings: [],
     });
     expect(await readJson(join(dir, 'manifest.json'))).toMatchObject({
       synthetic: true,

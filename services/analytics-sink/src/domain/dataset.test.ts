@@ -310,8 +310,45 @@ describe('DatasetBuilder', () => {
       readBackTurn: null,
       correctionTurn: null,
     };
+    d.onReply(reply(2, 'Can I have your account number?'), true);
+    d.onReply(reply(3, 'It is TC-61129930.'), true);
+    d.onReply(reply(4, 'Sorry, was that TC-61729930?'), true);
+    d.onReply(reply(5, 'No, it is TC-61129930.'), true);
+    d.onReply(reply(6, 'Thanks. What was the charge?'), true);
+    d.onReply(reply(7, 'The charge was $91.17.'), true);
+    d.onReply(reply(8, 'I see $91.17 twice.'), true);
     d.onGroundTruth({ ...truth, misunderstandings: [noticed, unnoticed] });
     expect(d.labels('call-7').misunderstandings).toEqual([noticed, unnoticed]);
+  });
+
+  it('labels no misheard figure on a line nobody said, and no read-back the gateway replaced with a fallback', () => {
+    const d = new DatasetBuilder();
+    d.onPlanned(ev.CallPlanned);
+    d.onReply(reply(0, 'How can I help?'), true);
+    d.onReply(reply(1, 'It is TC-61129930.'), true);
+    d.onReply(reply(2, 'Sorry, could you say that again?', { fallback: true }), true);
+    d.onReply(reply(3, 'No, it is TC-61129930.'), true);
+    d.onReply(reply(4, 'Sorry, could you say that again?', { fallback: true }), true);
+    const readBackLost = {
+      turn: 1,
+      role: 'customer' as const,
+      said: 'TC-61129930',
+      heard: 'TC-61729930',
+      noticed: true,
+      readBackTurn: 2,
+      correctionTurn: 3,
+    };
+    // The director's line at turn 4 held a figure, but the gateway spoke a fallback: nothing was misheard there.
+    const neverSaid = {
+      ...readBackLost,
+      turn: 4,
+      role: 'agent' as const,
+      noticed: false,
+      readBackTurn: null,
+      correctionTurn: null,
+    };
+    d.onGroundTruth({ ...truth, misunderstandings: [readBackLost, neverSaid] });
+    expect(d.labels('call-7').misunderstandings).toEqual([{ ...readBackLost, readBackTurn: null }]);
   });
 
   it('lists the calls that ended without a ground truth yet, not those still talking or that failed to start', () => {

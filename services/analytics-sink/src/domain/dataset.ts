@@ -675,17 +675,27 @@ export class DatasetBuilder {
             cutAtSec: transcript.find((t) => t.turn === x.turn)?.endSec ?? null,
           }),
         ),
-      misunderstandings: (truth?.misunderstandings ?? []).map(
-        (m): MisunderstandingLabel => ({
-          turn: m.turn,
-          role: m.role,
-          said: m.said,
-          heard: m.heard,
-          noticed: m.noticed,
-          readBackTurn: m.readBackTurn,
-          correctionTurn: m.correctionTurn,
-        }),
-      ),
+      // A misheard figure was said only if the line spoken at its turn is the director's and holds it; a read-back
+      // or correction the gateway replaced with a fallback was not said (its turn is then null).
+      misunderstandings: (truth?.misunderstandings ?? []).flatMap((m): MisunderstandingLabel[] => {
+        const line = c.said.get(m.turn);
+        if (!line || line.fallback || !spokenText(c, line).includes(m.said)) return [];
+        const spokenTurn = (turn: number | null): number | null => {
+          const r = turn === null ? undefined : c.said.get(turn);
+          return r && !r.fallback ? turn : null;
+        };
+        return [
+          {
+            turn: m.turn,
+            role: m.role,
+            said: m.said,
+            heard: m.heard,
+            noticed: m.noticed,
+            readBackTurn: spokenTurn(m.readBackTurn),
+            correctionTurn: spokenTurn(m.correctionTurn),
+          },
+        ];
+      }),
     };
   }
 
