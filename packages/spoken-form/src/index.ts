@@ -1,2 +1,3 @@
+export { MONTHS } from './numbers.js';
 export { spokenForm } from './spoken.js';
 export { figureKey, type WrittenText, writtenForm } from './written.js';

@@ -753,20 +753,8 @@ export const STAFF_LAST = [
   'Zhou',
 ];
 export const WEEKDAYS = ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-export const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
+/** The month names, one list with the recogniser's spoken form (dates said and written back). */
+export { MONTHS } from '@synthcall/spoken-form';
 
 /**
  * A table's entry for a call: the one for its variant of the category ("cancellation:travel", "technical_support:
