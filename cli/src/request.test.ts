@@ -47,13 +47,7 @@ describe('synthcall request', () => {
   });
 
   it('prints one line naming the code and the grammar and exits 1 for --request-id ../x', async () => {
-    const written: string[] = [];
-    const write = process.stderr.write;
-    process.stderr.write = ((chunk: string) => {
-      written.push(String(chunk));
-      return true;
-    }) as typeof process.stderr.write;
-    try {
+    const said = await stderrOf(async () => {
       expect(
         await main([
           'node',
@@ -67,10 +61,8 @@ describe('synthcall request', () => {
           'http://127.0.0.1:1',
         ]),
       ).toBe(1);
-    } finally {
-      process.stderr.write = write;
-    }
-    expect(written.join('')).toMatch(
+    });
+    expect(said).toMatch(
       /^synthcall: SYNTH_REQUEST_ID_INVALID: requestId "\.\.\/x" must consist of ASCII letters, digits/,
     );
   });
@@ -195,34 +187,17 @@ describe('synthcall request: the verdict of the orchestrator', () => {
   });
 
   it('refuses --wait that is not a whole number of seconds before sending anything', async () => {
-    const written: string[] = [];
-    const write = process.stderr.write;
-    process.stderr.write = ((chunk: string) => {
-      written.push(String(chunk));
-      return true;
-    }) as typeof process.stderr.write;
-    try {
+    const said = await stderrOf(async () => {
       expect(await main(['node', 'synthcall', 'request', '--wait', '1.5'])).not.toBe(0);
-    } finally {
-      process.stderr.write = write;
-    }
-    expect(written.join('')).toMatch(/--wait must be a whole number of seconds from 0 to 3600, got "1.5"/);
+    });
+    expect(said).toMatch(/--wait must be a whole number of seconds from 0 to 3600, got "1.5"/);
   });
 
   it('refuses --max-turns below a greeting and a reply before sending anything', async () => {
-    const written: string[] = [];
-    const write = process.stderr.write;
-    process.stderr.write = ((chunk: string) => {
-      written.push(String(chunk));
-      return true;
-    }) as typeof process.stderr.write;
-    try {
+    const said = await stderrOf(async () => {
       expect(await main(['node', 'synthcall', 'request', '--max-turns', '1'])).not.toBe(0);
       expect(await main(['node', 'synthcall', 'generate', '--max-turns', '1'])).not.toBe(0);
-    } finally {
-      process.stderr.write = write;
-    }
-    const said = written.join('');
+    });
     expect(
       said.match(
         /--max-turns must be a whole number from 2 to 200 \(a call is at least the agent's greeting and a reply\), got "1"/g,
@@ -230,3 +205,19 @@ describe('synthcall request: the verdict of the orchestrator', () => {
     ).toHaveLength(2);
   });
 });
+
+/** What `run` writes on stderr (the CLI's refusals), with stderr restored after. */
+async function stderrOf(run: () => Promise<void>): Promise<string> {
+  const written: string[] = [];
+  const write = process.stderr.write;
+  process.stderr.write = ((chunk: string) => {
+    written.push(String(chunk));
+    return true;
+  }) as typeof process.stderr.write;
+  try {
+    await run();
+  } finally {
+    process.stderr.write = write;
+  }
+  return written.join('');
+}
