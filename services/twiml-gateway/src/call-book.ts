@@ -10,6 +10,8 @@ export interface CallInfo {
   ended: boolean;
   /** The end was decided by an endCall reply (the engine's, or the gateway's after a run of fallbacks). */
   endDecided: boolean;
+  /** Twilio said the conference ended: no leg of the call hears anything any more. */
+  hungUp: boolean;
   /** Gateway fallback lines in a row, counted in `replies` order so every replica counts the same. */
   fallbackRun: number;
   /**
@@ -25,6 +27,7 @@ const FORGOTTEN: Readonly<CallInfo> = Object.freeze({
   voices: Object.freeze({}),
   ended: true,
   endDecided: true,
+  hungUp: false,
   fallbackRun: 0,
   forgotten: true,
 });
@@ -174,6 +177,7 @@ export class CallBook {
     if (this.forgotten.has(callId)) return;
     const info = this.info(callId);
     info.ended = true;
+    info.hungUp = true;
     this.calls.set(callId, info);
     this.finished(callId);
   }
@@ -225,6 +229,7 @@ export class CallBook {
         voices: {},
         ended: false,
         endDecided: false,
+        hungUp: false,
         fallbackRun: 0,
         forgotten: false,
       }

@@ -599,6 +599,84 @@ describe('twiml-gateway: a slow or silent engine', () => {
     ]);
   });
 
+  /**
+   * A gateway whose clock jumps 13 s while it publishes on `topic` (the bus stands for a broker away): past the 12 s
+   * a webhook has before Twilio gives up on it, says its application error and drops the answer.
+   */
+  async function slowBusHarness(slowTopic: string, env: Record<string, string> = {}) {
+    let offset = 0;
+    const h = await harness({
+      env,
+      now: () => Date.now() + offset,
+      gatewayBus: (bus) =>
+        Object.assign(Object.create(bus) as MemoryEventBus, {
+          publish: async (...args: Parameters<MemoryEventBus['publish']>) => {
+            const [topic, , , headers] = args;
+            if (topic.name === slowTopic && headers?.[SPOKEN_HEADER] === undefined) offset += 13_000;
+            return bus.publish(...args);
+          },
+        }),
+    });
+    return h;
+  }
+  const spokenRecords = (h: Harness) =>
+    h.bus.messages(TOPICS.replies.name).filter((m) => m.headers[SPOKEN_HEADER]?.toString() === 'true');
+
+  it('does not hand over (or record as spoken) a line ready after Twilio gave up on the webhook: it holds the leg, and the line is said and recorded on the wait route', async () => {
+    const h = await slowBusHarness(TOPICS.utterances.name);
+    await h.plan('call-1');
+    await fakeEngine(h, () => 'The code is K4 7.');
+    // Publishing what the customer heard took 13 s: an answer now would reach Twilio after its 15 s were up.
+    const late = await twiml(
+      await h.post(gatherPath('call-1', 'customer', 2), {
+        CallSid: CUSTOMER_SID,
+        SpeechResult: 'Could I have your booking code?',
+      }),
+    );
+    expect(late.map((v) => v.name)).toEqual(['Pause', 'Redirect']);
+    expect(spokenRecords(h)).toEqual([]);
+    expect(await h.metric('synthcall_late_answers_total')).toBe(1);
+    // The leg was still there (the answer reached it after all): it hears the line, recorded as spoken now.
+    const wait = new URL(late[1]?.text ?? '');
+    expect(wait.searchParams.get('turn')).toBe('3');
+    const verbs = await twiml(await h.post(wait.pathname + wait.search, { CallSid: CUSTOMER_SID }));
+    expect(verbs.map((v) => v.name)).toEqual(['Say', 'Gather']);
+    expect(verbs[0]?.text).toBe('The code is K4 7.');
+    expect(spokenRecords(h).map((m) => m.key?.toString())).toEqual(['call-1']);
+  });
+
+  it('does not record a fallback as spoken when publishing it outlasted the webhook: the leg is held, then hears it', async () => {
+    const h = await slowBusHarness(TOPICS.replies.name, { REPLY_HOLD_MS: '100', REPLY_TIMEOUT_MS: '300' });
+    await h.plan('call-1');
+    let verbs = await twiml(
+      await h.post(gatherPath('call-1', 'agent', 1), { CallSid: AGENT_SID, SpeechResult: 'Hello?' }),
+    );
+    // Holds until the reply wait is over; the webhook that speaks the fallback publishes it (13 s) and is held.
+    let holds = 0;
+    while (verbs[0]?.name === 'Pause' && spokenRecords(h).length === 0) {
+      expect(++holds).toBeLessThan(20);
+      const url = new URL(verbs.find((v) => v.name === 'Redirect')?.text ?? '');
+      verbs = await twiml(await h.post(url.pathname + url.search, { CallSid: AGENT_SID }));
+    }
+    expect(await h.metric('synthcall_late_answers_total')).toBe(1);
+    expect(verbs.map((v) => v.name)).toEqual(['Say', 'Gather']);
+    expect(verbs[0]?.text).toMatch(/system is a little slow/);
+    // Recorded once, when it was handed over.
+    expect(spokenRecords(h)).toHaveLength(1);
+    expect(await h.metric('synthcall_fallback_turns_total', { role: 'agent' })).toBe(1);
+  });
+
+  it('hangs up, recording nothing, when the conference ended while the webhook waited for its line', async () => {
+    const h = await harness();
+    await h.plan('call-1');
+    const answer = h.post(gatherPath('call-1', 'agent', 1), { CallSid: AGENT_SID, SpeechResult: 'Hi.' });
+    await vi.waitFor(async () => expect(await h.published(TOPICS.utterances)).toHaveLength(1));
+    expect((await conferenceEnd(h)).status).toBe(204);
+    await h.reply('call-1', 'agent', 2, 'How can I help?');
+    expect((await twiml(await answer)).map((v) => v.name)).toEqual(['Hangup']);
+    expect(spokenRecords(h)).toEqual([]);
+  });
+
   it('honours a late end of call: the fallback already spoken stands and the next webhook hangs up', async () => {
     const h = await harness({ env: { REPLY_HOLD_MS: '100', REPLY_TIMEOUT_MS: '300' } });
     await h.plan('call-1');

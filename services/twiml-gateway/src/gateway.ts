@@ -149,6 +149,14 @@ const ROUTES: Readonly<Record<string, RouteLabel>> = {
 
 /** Longest a line waits for its spoken record to be written before the leg hears it anyway (a broker away). */
 const SPOKEN_WAIT_MS = 1_000;
+/**
+ * Twilio waits 15 s for a webhook's answer, then says its application error and hangs up, discarding a late answer.
+ * A line is handed to a leg (and recorded as spoken) only if the answer leaves within this much of the webhook's
+ * arrival, the spoken record's wait included: the rest is room for the network and a busy event loop. A webhook that
+ * took longer (a slow publish while the broker was away) answers with a silent hold instead; if the leg still
+ * listens, it comes back on the wait route and hears the line then.
+ */
+export const ANSWER_DEADLINE_MS = 12_000;
 /** Longest a fallback waits to come back through `replies` before it is spoken anyway. */
 const ECHO_WAIT_MS = 1_000;
 const UNKNOWN_CALL_LINE = 'Sorry, this call is not recognised. Goodbye.';
@@ -342,7 +350,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     }
     // A duplicate of a webhook already answered: the same line again, nothing published.
     const decided = book.reply(p.callId, p.role, replyTurn);
-    if (decided) return sendTwiml(res, await turns.speak(decided, 0));
+    if (decided) return sendTwiml(res, await turns.speak(decided, 0, started));
     const awaited = book.reply(p.callId, speakerOf(p.heard), p.heard);
     // This leg cut into the other leg's last line (its farewell, said to the end before the hang-up; the Gather ended
     // at maxSpeechTime): nothing to answer, and hanging up would cut the farewell. It listens on until the call ends.
@@ -611,24 +619,43 @@ class TurnResponder {
   async answer(callId: string, role: Role, turn: number, waitedMs: number, started: number): Promise<string> {
     const { book, config, now } = this.d;
     const ready = book.reply(callId, role, turn);
-    if (ready) return this.speak(ready, waitedMs + (now() - started));
+    if (ready) return this.speak(ready, waitedMs, started);
     if (book.call(callId)?.ended) return hangupTwiml();
 
     const plan = planWait(waitedMs, config.REPLY_HOLD_MS - (now() - started), config.REPLY_TIMEOUT_MS);
     if (!plan.exhausted) {
       const reply = await book.waitForReply(callId, role, turn, plan.holdMs);
       const held = now() - started;
-      if (reply) return this.speak(reply, waitedMs + held);
+      if (reply) return this.speak(reply, waitedMs, started);
       if (book.call(callId)?.ended) return hangupTwiml();
       // The last hold used up the budget: decide now rather than bounce the leg through one more redirect.
       if (waitedMs + held < config.REPLY_TIMEOUT_MS)
         return holdTwiml(this.d.urls.wait(callId, role, turn, waitedAfterRedirect(waitedMs, held)));
     }
-    return this.fallback(callId, role, turn, waitedMs + (now() - started));
+    return this.fallback(callId, role, turn, waitedMs, started);
   }
 
-  async speak(reply: ReplyReady, waitedMs: number): Promise<string> {
-    this.d.metrics.observeReplyWait(Math.max(0, waitedMs) / 1000);
+  /**
+   * Hands `reply` to the leg whose webhook arrived at `started` (after `waitedMs` on earlier webhooks of this turn),
+   * recording it as spoken first — unless the leg can no longer hear it: the conference ended (a hang-up, nothing
+   * recorded), or the answer would reach Twilio after it gave up on the webhook (a silent hold back to the wait route,
+   * nothing recorded: the line is recorded when it is handed over).
+   */
+  async speak(reply: ReplyReady, waitedMs: number, started: number): Promise<string> {
+    const { book, now } = this.d;
+    if (book.call(reply.callId)?.hungUp) return hangupTwiml();
+    const spent = now() - started;
+    if (spent + SPOKEN_WAIT_MS > ANSWER_DEADLINE_MS) {
+      callLogger(this.d.logger, reply.callId).warn(
+        { role: reply.role, turn: reply.turn, spentMs: spent },
+        'the line is ready too late for this webhook: holding the leg, the line follows on the wait route',
+      );
+      this.d.metrics.lateAnswer();
+      return holdTwiml(
+        this.d.urls.wait(reply.callId, reply.role, reply.turn, waitedAfterRedirect(waitedMs, spent)),
+      );
+    }
+    this.d.metrics.observeReplyWait(Math.max(0, waitedMs + spent) / 1000);
     // The dataset records what the leg heard from these records alone (see SpokenLines), written before the answer.
     await this.d.spoken.record(reply, SPOKEN_WAIT_MS);
     // The other leg said, with the line before this one, that it would cut into this one.
@@ -659,7 +686,13 @@ class TurnResponder {
     };
   }
 
-  private async fallback(callId: string, role: Role, turn: number, waitedMs: number): Promise<string> {
+  private async fallback(
+    callId: string,
+    role: Role,
+    turn: number,
+    waitedMs: number,
+    started: number,
+  ): Promise<string> {
     const { book, logger, now } = this.d;
     const log = callLogger(logger, callId);
     if (!book.call(callId)) {
@@ -681,9 +714,15 @@ class TurnResponder {
     // speak whatever comes back first for this key (an engine reply already on its way wins over our fallback).
     let winner: ReplyReady | undefined;
     try {
-      await this.d.bus.publish(this.d.topics.replies, callId, candidate, {
+      // With the broker away the publish may take longer than Twilio waits: past the webhook's deadline the fallback
+      // is decided here (the publish goes on) and `speak` holds the leg.
+      const published = this.d.bus.publish(this.d.topics.replies, callId, candidate, {
         [ORIGIN_HEADER]: GATEWAY_ORIGIN,
       });
+      if (!(await settledWithin(published, ANSWER_DEADLINE_MS - (now() - started))))
+        throw new Error(
+          `publishing the fallback took over ${ANSWER_DEADLINE_MS} ms since the webhook arrived`,
+        );
       winner = await book.waitForReply(
         callId,
         role,
@@ -698,7 +737,10 @@ class TurnResponder {
     winner ??= book.offerReply(candidate, 'gateway').winner;
     if (winner.fallback) {
       this.d.metrics.fallbackTurn(role);
-      log.warn({ role, turn, waitedMs }, 'no reply in time: speaking the fallback line');
+      log.warn(
+        { role, turn, waitedMs: waitedMs + (now() - started) },
+        'no reply in time: speaking the fallback line',
+      );
     }
     // Our closing line won (it came back through `replies`, or was decided here): the gateway ended the call.
     if (closing && winner.fallback && winner.endCall && winner.text === candidate.text) {
@@ -708,7 +750,24 @@ class TurnResponder {
         .publish(this.d.topics.callEvents, callId, gatewayEnd(candidate, detail))
         .catch((err: unknown) => log.error({ err }, 'could not publish the end of the call'));
     }
-    return this.speak(winner, waitedMs);
+    return this.speak(winner, waitedMs, started);
+  }
+}
+
+/**
+ * Whether `work` settled (either way) within `ms`; it goes on either way, its rejection observed. A rejection within
+ * `ms` is thrown.
+ */
+async function settledWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  work.catch(() => undefined);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(0, ms));
+  });
+  try {
+    return await Promise.race([work.then(() => true as const), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -22,6 +22,8 @@ export interface GatewayMetrics {
   /** Total wait of one turn, from the first webhook that waited to the reply (or fallback) being spoken. */
   observeReplyWait(seconds: number): void;
   fallbackTurn(role: string): void;
+  /** A line was ready too late for the webhook that waited for it (Twilio gives up at 15 s): the leg was held. */
+  lateAnswer(): void;
   conferenceStarted(): void;
   conferenceEnded(): void;
 }
@@ -77,6 +79,13 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
       labelNames: ['role'],
       registers: [registry],
     });
+  const late =
+    existing<Counter>(registry, 'synthcall_late_answers_total') ??
+    new Counter({
+      name: 'synthcall_late_answers_total',
+      help: "Webhooks whose line was ready too late to hand over within Twilio's 15 s (a slow bus): the leg was held and the line followed on the wait route.",
+      registers: [registry],
+    });
   const active =
     existing<Gauge>(registry, 'synthcall_active_calls') ??
     new Gauge({
@@ -93,6 +102,7 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
     signatureFailure: (reason) => signatures.inc({ reason }),
     observeReplyWait: (seconds) => replyWait.observe(seconds),
     fallbackTurn: (role) => fallbacks.inc({ role }),
+    lateAnswer: () => late.inc(),
     conferenceStarted: () => active.inc(),
     conferenceEnded: () => active.dec(),
   };

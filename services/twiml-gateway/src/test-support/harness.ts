@@ -37,6 +37,8 @@ export interface HarnessOptions {
   /** The webhook port (0, a free one, by default) and whether other replicas may share it (HTTP_REUSE_PORT). */
   port?: number;
   reusePort?: boolean;
+  /** The gateway's clock (Date.now by default): tests move it to stand for time a slow call took. */
+  now?: () => number;
 }
 
 export interface Harness {
@@ -121,6 +123,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     registry,
     bus: options.gatewayBus ? options.gatewayBus(bus) : bus,
     instanceId,
+    ...(options.now ? { now: options.now } : {}),
     ...(options.intelligence ? { intelligence: options.intelligence } : {}),
     ...(options.callRecords ? { callRecords: options.callRecords } : {}),
   });
