@@ -82,7 +82,10 @@ describe('the call loop over a real Kafka broker and registry', () => {
           checks.push(() => {
             // Every call ends with a reason, after at least 6 turns.
             expect(record.endReason, callId).not.toBeNull();
-            expect(turns.length, callId).toBeGreaterThanOrEqual(6);
+            expect(
+              turns.length,
+              `${callId}: end ${record.endReason}, fallback turns ${record.fallbackTurns}: ${JSON.stringify(turns.map((t) => [t.role, t.fallback, t.said]))}`,
+            ).toBeGreaterThanOrEqual(6);
             // One dual-channel recording mapped to roles, transcribed by Voice Intelligence on the right channels.
             expect(recording?.channels).toBe(2);
             expect(recording?.channelRoles).toEqual([
