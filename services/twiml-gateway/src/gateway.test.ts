@@ -666,6 +666,63 @@ describe('twiml-gateway: a slow or silent engine', () => {
     expect(await h.metric('synthcall_fallback_turns_total', { role: 'agent' })).toBe(1);
   });
 
+  it('holds the leg while publishing what it heard outlasts the webhook (a broker away), and answers when the publish is through', async () => {
+    let offset = 0;
+    let release: () => void = () => undefined;
+    const through = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const h = await harness({
+      now: () => Date.now() + offset,
+      gatewayBus: (bus) =>
+        Object.assign(Object.create(bus) as MemoryEventBus, {
+          publish: async (...args: Parameters<MemoryEventBus['publish']>) => {
+            if (args[0].name === TOPICS.utterances.name) {
+              // The broker is away: 9 s pass, and the record goes out only when the test lets it.
+              offset += 9_000;
+              await through;
+            }
+            return bus.publish(...args);
+          },
+        }),
+    });
+    await fakeEngine(h, () => 'It is K4 7.');
+    await h.plan('call-1');
+    const held = await twiml(
+      await h.post(gatherPath('call-1', 'customer', 2), {
+        CallSid: CUSTOMER_SID,
+        SpeechResult: 'What is the booking code?',
+        Confidence: '0.91',
+      }),
+    );
+    expect(held.map((v) => v.name)).toEqual(['Pause', 'Redirect']);
+    const again = new URL(held[1]?.text ?? '');
+    expect(again.pathname).toBe('/twilio/gather');
+    expect(Object.fromEntries(again.searchParams)).toMatchObject({
+      callId: 'call-1',
+      role: 'customer',
+      heard: '2',
+      SpeechResult: 'What is the booking code?',
+      Confidence: '0.91',
+    });
+    expect(Number(again.searchParams.get('waited'))).toBeGreaterThanOrEqual(9_000);
+    expect(await h.published(TOPICS.utterances)).toEqual([]);
+
+    release();
+    // Twilio follows the redirect with the call's parameters only: what was heard comes from the URL.
+    const verbs = await twiml(await h.post(again.pathname + again.search, { CallSid: CUSTOMER_SID }));
+    expect(verbs.map((v) => v.name)).toEqual(['Say', 'Gather']);
+    expect(verbs[0]?.text).toBe('It is K4 7.');
+    expect(await h.published(TOPICS.utterances)).toEqual([
+      expect.objectContaining({
+        role: 'customer',
+        turn: 2,
+        text: 'What is the booking code?',
+        confidence: 0.91,
+      }),
+    ]);
+  });
+
   it('hangs up, recording nothing, when the conference ended while the webhook waited for its line', async () => {
     const h = await harness();
     await h.plan('call-1');

@@ -157,6 +157,13 @@ const SPOKEN_WAIT_MS = 1_000;
  * listens, it comes back on the wait route and hears the line then.
  */
 export const ANSWER_DEADLINE_MS = 12_000;
+/**
+ * How long a Gather webhook waits for what the leg heard to be published (from its arrival) before it holds the leg
+ * and comes back (a broker away): room is left for the reply hold and the answer within ANSWER_DEADLINE_MS.
+ */
+const PUBLISH_WAIT_MS = 8_000;
+/** Holds for a slow publish stop after this long in all: the webhook then waits for the publish, or fails with it. */
+const PUBLISH_HOLD_LIMIT_MS = 60_000;
 /** Longest a fallback waits to come back through `replies` before it is spoken anyway. */
 const ECHO_WAIT_MS = 1_000;
 const UNKNOWN_CALL_LINE = 'Sorry, this call is not recognised. Goodbye.';
@@ -391,6 +398,20 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
       // A failed publish must not stick: Twilio's retry of this webhook gets to try again.
       published.catch(() => utterances.get(p.callId)?.delete(key));
     }
+    // A publish slower than Twilio waits (the broker away) would cost the call an application error and a hang-up:
+    // the leg is held and comes back here, with what it heard in the URL, while the publish goes on.
+    const holding = p.waited ?? 0;
+    if (
+      holding < PUBLISH_HOLD_LIMIT_MS &&
+      !(await settledWithin(published, PUBLISH_WAIT_MS - (now() - started)))
+    ) {
+      const waited = waitedAfterRedirect(holding, now() - started);
+      callLogger(logger, p.callId).warn(
+        { role: p.role, heard: p.heard, waitedMs: waited },
+        'publishing what the leg heard is slow (the broker away?): holding the leg',
+      );
+      return sendTwiml(res, holdTwiml(urls.gatherAgain(p, waited)));
+    }
     await published;
     return sendTwiml(res, await turns.answer(p.callId, p.role, replyTurn, 0, started));
   });
@@ -581,6 +602,8 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
 interface WebhookUrls {
   /** `held`: the Gather that listens through the other leg's hold, whose silence is awaited once, not again. */
   gather(callId: string, role: Role, heard: number, held?: boolean): string;
+  /** The Gather webhook `p` once more (a redirect while its publish is slow), with what the leg heard. */
+  gatherAgain(p: z.output<typeof gatherParams>, waited: number): string;
   wait(callId: string, role: Role, turn: number, waited: number): string;
 }
 
@@ -591,6 +614,16 @@ function webhookUrls(publicUrl: string): WebhookUrls {
   return {
     gather: (callId, role, heard, held = false) =>
       at(WEBHOOK_PATHS.gather, { callId, role, heard: String(heard), ...(held ? { held: '1' } : {}) }),
+    gatherAgain: (p, waited) =>
+      at(WEBHOOK_PATHS.gather, {
+        callId: p.callId,
+        role: p.role,
+        heard: String(p.heard),
+        ...(p.held ? { held: p.held } : {}),
+        ...(p.SpeechResult !== undefined ? { SpeechResult: p.SpeechResult } : {}),
+        ...(p.Confidence !== undefined && p.Confidence !== null ? { Confidence: String(p.Confidence) } : {}),
+        waited: String(waited),
+      }),
     wait: (callId, role, turn, waited) =>
       at(WEBHOOK_PATHS.wait, { callId, role, turn: String(turn), waited: String(waited) }),
   };

@@ -67,6 +67,11 @@ export const gatherParams = z.object({
   Confidence: confidence,
   /** Set on the Gather that listened through the other leg's hold (see `urls.gather`). */
   held: z.literal('1').optional(),
+  /**
+   * Set when this is the gateway's own redirect back to this route (publishing what the leg heard was slow): the time
+   * the leg was held so far. SpeechResult and Confidence then come in the URL, as the first webhook carried them.
+   */
+  waited: optionalCount('waited'),
 });
 
 export const waitParams = z.object({
