@@ -165,11 +165,20 @@ export class KafkaEventBus implements EventBus {
         const byTopic = new Map<string, Message[]>();
         for (const item of batch) byTopic.set(item.topic, [...(byTopic.get(item.topic) ?? []), item.message]);
         try {
-          const producer = await this.getProducer();
-          await producer.sendBatch({
-            acks: -1,
-            topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-          });
+          const send = async () =>
+            (await this.getProducer()).sendBatch({
+              acks: -1,
+              topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+            });
+          try {
+            await send();
+          } catch (cause) {
+            // A broker restart can leave the idempotent producer's sequence numbers out of step with the broker's; a
+            // producer in that state fails every later send. A new producer (a new producer id) starts afresh, once.
+            if (!producerStateLost(cause)) throw cause;
+            await this.resetProducer(cause);
+            await send();
+          }
         } catch (cause) {
           for (const item of batch) {
             item.reject(
@@ -190,6 +199,18 @@ export class KafkaEventBus implements EventBus {
     } finally {
       this.flushing = false;
     }
+  }
+
+  /** Drops the producer whose state the broker no longer accepts; the next send connects a new one. */
+  private async resetProducer(cause: unknown): Promise<void> {
+    const old = this.producer;
+    this.producer = undefined;
+    this.logger.warn(
+      { err: cause },
+      'the broker refused the producer state (after a broker restart?): sending again with a new producer',
+    );
+    const producer = await old?.catch(() => undefined);
+    await producer?.disconnect().catch(() => undefined);
   }
 
   private adapterContext(): AdapterContext {
@@ -372,4 +393,21 @@ export class KafkaEventBus implements EventBus {
     const producer = await this.producer?.catch(() => undefined);
     await producer?.disconnect();
   }
+}
+
+/** The broker's answers that mean this producer's idempotence state is gone or out of step: only a new one helps. */
+const PRODUCER_STATE_ERRORS = new Set([
+  'OUT_OF_ORDER_SEQUENCE_NUMBER',
+  'UNKNOWN_PRODUCER_ID',
+  'INVALID_PRODUCER_EPOCH',
+  'INVALID_PRODUCER_ID_MAPPING',
+]);
+
+/** Whether a send failed on one of PRODUCER_STATE_ERRORS, however kafkajs wrapped it (retries, causes). */
+export function producerStateLost(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 5) return false;
+  const e = error as { type?: unknown; cause?: unknown; originalError?: unknown; errors?: unknown };
+  if (typeof e.type === 'string' && PRODUCER_STATE_ERRORS.has(e.type)) return true;
+  const inner = [e.cause, e.originalError, ...(Array.isArray(e.errors) ? e.errors : [])];
+  return inner.some((x) => x !== error && producerStateLost(x, depth + 1));
 }
