@@ -23,7 +23,6 @@ import {
   type LlmProvider,
   loadConversationEngineConfig,
   MemoryStateStore,
-  seededRandom,
   worstCaseLineMs,
 } from '@synthcall/conversation-engine';
 import { busFromConfig, type EventBus, MemoryEventBus } from '@synthcall/event-bus';
@@ -37,6 +36,7 @@ import {
   TwilioTelephony,
 } from '@synthcall/orchestrator';
 import { defaultPersonas } from '@synthcall/personas';
+import { seededRandom } from '@synthcall/random';
 import { type EndReason, type Outcome, type PairingStrategy, TOPICS } from '@synthcall/schemas';
 import { provision } from '@synthcall/stack';
 import { createTwilioClient } from '@synthcall/twilio-client';
