@@ -7,12 +7,12 @@ import { Writable } from 'node:stream';
 import {
   createApp as createSinkApp,
   type DatasetBuilder,
-  ensureWritable,
   loadAnalyticsSinkConfig,
   PostgresDatasetStore,
   type RunCall,
   type RunManifest,
 } from '@synthcall/analytics-sink';
+import { ensureWritable } from '@synthcall/analytics-sink/dataset';
 import {
   BusChangelogStateStore,
   type ConversationEngineApp,

@@ -221,7 +221,7 @@ function createRunApp(deps: RunDeps): RunSinkApp {
 }
 
 /** analytics-node when a write key is set, else `<DATASET_DIR>/segment.jsonl` (ARCHITECTURE.md, dataset layout). */
-export function segmentPortFromConfig(config: Config, logger: SinkLogger): SegmentPort {
+function segmentPortFromConfig(config: Config, logger: SinkLogger): SegmentPort {
   if (config.SEGMENT_WRITE_KEY === undefined) {
     return new JsonlSegmentFile(join(resolve(config.DATASET_DIR), 'segment.jsonl'));
   }
@@ -237,114 +237,15 @@ export function segmentPortFromConfig(config: Config, logger: SinkLogger): Segme
   });
 }
 
-export {
-  DatasetWriteError,
-  ensureWritable,
-  type RunManifest,
-  writeCallFiles,
-  writeDataset,
-} from './adapters/dataset-writer.js';
-export {
-  type DatabaseErrorCode,
-  DatasetDatabaseError,
-  MIGRATIONS_DIR,
-  MIGRATIONS_TABLE,
-  migrate,
-  PostgresDatasetStore,
-  type PostgresDatasetStoreOptions,
-  redactDatabaseUrl,
-} from './adapters/postgres-dataset-store.js';
-export {
-  AnalyticsNodeSegment,
-  type AnalyticsNodeSegmentOptions,
-  SegmentClosedError,
-} from './adapters/segment-analytics-node.js';
-export { JsonlSegmentFile } from './adapters/segment-jsonl.js';
-export {
-  type Config,
-  configSchema,
-  DEFAULT_DATASET_DIR,
-  databaseUrlProblem,
-  loadAnalyticsSinkConfig,
-} from './config.js';
-export {
-  createDatabaseWriteMetrics,
-  type DatabaseDropReason,
-  type DatabaseWriteMetrics,
-  noopDatabaseWriteMetrics,
-} from './database-metrics.js';
-export {
-  type DatabaseRetryOptions,
-  DatabaseRetryQueue,
-  isRetryable,
-} from './database-retry-queue.js';
-export { type CollectorOptions, collectDataset } from './dataset-collector.js';
-export {
-  type DatasetDatabase,
-  DatasetSink,
-  type DatasetSinkOptions,
-  type Schedule,
-  type SinkLogger,
-  type SinkManifest,
-} from './dataset-sink.js';
-export {
-  type CallRecord,
-  DatasetBuilder,
-  type DemeanorPoint,
-  type IntelligenceRecord,
-  type Labels,
-  outcomeOf,
-  type RealizedByCounts,
-  type SpokenPii,
-  type Transcript,
-  type TranscriptTurn,
-  type TurnTiming,
-  turnTimes,
-} from './domain/dataset.js';
-export {
-  type CallData,
-  type CallRows,
-  callRowsOf,
-  endedAtOf,
-  type Row,
-  type RunInfo,
-  runRowOf,
-} from './domain/dataset-rows.js';
-export {
-  type Confusion,
-  computeFidelity,
-  DEMEANOR_TO_SENTIMENT,
-  type FidelityCall,
-  type FidelityReport,
-  ISSUE_CATEGORY_TO_CALL_REASON,
-  NOT_ENDED,
-  normalisePii,
-  OPERATOR_NAMES,
-  operatorTypeOfSpoken,
-  type PiiTypeScore,
-  SPOKEN_PII_TO_OPERATOR_TYPE,
-  UNSCORED_OPERATOR_PII_TYPES,
-} from './domain/fidelity.js';
-export {
-  analysisOf,
-  type CallAnalysis,
-  callAnalyzedOf,
-  callCompletedOf,
-  callStartedOf,
-  identifyOf,
-  operatorKindOf,
-  SEGMENT_EVENTS,
-  SegmentCallTracker,
-  type SegmentIdentify,
-  type SegmentMessage,
-  type SegmentTrack,
-  segmentMessageId,
-} from './domain/segment-events.js';
-export {
-  createLabelMetrics,
-  type LabelMetrics,
-  noopLabelMetrics,
-  type PlanLabelsReason,
-} from './label-metrics.js';
-export { type RunCall, type RunDatabase, RunDataset, type RunDatasetOptions } from './run-dataset.js';
-export { type SegmentPort, SegmentPublisher, type SegmentPublisherOptions } from './segment-publisher.js';
+// The package's face (issue 13): createApp (the service, or the sink of one generate run), its config, its ports, and
+// the PostgreSQL adapter a composer opens for it. The dataset's format (its files' types and what readers compute
+// from them) is `./dataset`; what tests of other packages need is `./testing`.
+export type { RunManifest } from './adapters/dataset-writer.js';
+export { PostgresDatasetStore } from './adapters/postgres-dataset-store.js';
+export { type Config, databaseUrlProblem, loadAnalyticsSinkConfig } from './config.js';
+export type { DatasetDatabase, Schedule, SinkLogger } from './dataset-sink.js';
+/** The type of `RunDataset.dataset`, what a run's hooks may inspect. */
+export type { DatasetBuilder } from './domain/dataset.js';
+export type { SegmentMessage } from './domain/segment-events.js';
+export type { RunCall, RunDatabase, RunDataset } from './run-dataset.js';
+export type { SegmentPort } from './segment-publisher.js';
