@@ -5,7 +5,7 @@
 import { mkdir, mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Labels } from '@synthcall/analytics-sink';
+import type { Labels } from '@synthcall/analytics-sink/dataset';
 import type { Page } from 'playwright-core';
 import { watchBus } from '../src/console/live.js';
 import { type RunningConsole, startConsole } from '../src/console/start.js';

@@ -3,7 +3,7 @@ import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CallRecord } from '@synthcall/analytics-sink';
+import type { CallRecord } from '@synthcall/analytics-sink/dataset';
 import { IMAGES, requireImages, useContainerEngine } from '@synthcall/containers';
 import { freePort } from '@synthcall/stack';
 import { integrationEnv, uniqueName } from '@synthcall/testing';

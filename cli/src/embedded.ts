@@ -5,18 +5,14 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import {
-  AnalyticsNodeSegment,
-  type CallRecord,
-  collectDataset,
-  DatasetBuilder,
-  ensureWritable,
-  JsonlSegmentFile,
+  createApp as createSinkApp,
+  type DatasetBuilder,
+  loadAnalyticsSinkConfig,
   PostgresDatasetStore,
+  type RunCall,
   type RunManifest,
-  SegmentPublisher,
-  writeCallFiles,
-  writeDataset,
 } from '@synthcall/analytics-sink';
+import { ensureWritable } from '@synthcall/analytics-sink/dataset';
 import {
   BusChangelogStateStore,
   type ConversationEngineApp,
@@ -27,7 +23,6 @@ import {
   type LlmProvider,
   loadConversationEngineConfig,
   MemoryStateStore,
-  seededRandom,
   worstCaseLineMs,
 } from '@synthcall/conversation-engine';
 import { busFromConfig, type EventBus, MemoryEventBus } from '@synthcall/event-bus';
@@ -41,6 +36,7 @@ import {
   TwilioTelephony,
 } from '@synthcall/orchestrator';
 import { defaultPersonas } from '@synthcall/personas';
+import { seededRandom } from '@synthcall/random';
 import { type EndReason, type Outcome, type PairingStrategy, TOPICS } from '@synthcall/schemas';
 import { provision } from '@synthcall/stack';
 import { createTwilioClient } from '@synthcall/twilio-client';
@@ -169,8 +165,8 @@ const increment = <K extends string>(counts: Partial<Record<K, number>>, key: K)
 
 /**
  * Runs the whole call loop in one process on the offline defaults: twilio-sim for telephony, the scripted dialogue
- * provider, the in-memory bus with the same Avro codecs as Kafka, and the services' own code (orchestrator, gateway,
- * engine, dataset collector) wired exactly as over Kafka. Writes the dataset and returns a summary.
+ * provider, the in-memory bus with the same Avro codecs as Kafka, and the services built by their own `createApp`s
+ * (orchestrator, gateway, engine, analytics-sink), as over Kafka. Writes the dataset and returns a summary.
  */
 export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
   const started = Date.now();
@@ -259,7 +255,52 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
           source: '--database-url / DATABASE_URL',
         })
       : undefined;
-    if (database) cleanups.push(() => database.close());
+    let finished = 0;
+    let allDone: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => {
+      allDone = resolve;
+    });
+    const observerBus = busFor('analytics-sink');
+    // Built before anything else can fail, so its last shutdown step closes the database; it subscribes later.
+    const sinkApp = createSinkApp({
+      config: loadAnalyticsSinkConfig({
+        DATASET_DIR: out,
+        // Every event of a call has been delivered by the time its end is: nothing to wait for.
+        DATASET_SETTLE_MS: '0',
+        // Offline, the Segment calls a live run would make go to <out>/segment.jsonl (ARCHITECTURE.md, dataset
+        // layout); with `segment` they go to that Segment-compatible API, in small batches sent often: a run's events
+        // should reach Segment while it watches the progress bar.
+        ...(o.segment
+          ? {
+              SEGMENT_WRITE_KEY: o.segment.writeKey,
+              SEGMENT_HOST: o.segment.host,
+              SEGMENT_FLUSH_AT: '15',
+              SEGMENT_FLUSH_INTERVAL_MS: '500',
+              SEGMENT_MAX_RETRIES: '5',
+            }
+          : {}),
+      }),
+      logger,
+      registry,
+      bus: observerBus,
+      topics,
+      ...(database ? { database } : {}),
+      run: {
+        groups: { dataset: group('dataset'), segment: group('segment') },
+        // On the memory bus a call's files are written once it is complete and the call is dropped from memory, so
+        // a run does not hold its whole dataset; with --audio or a database the dataset is written at the end.
+        writeEarly: memoryBus !== undefined && !o.audio && !o.databaseUrl,
+        onCallFinished: (count) => {
+          finished = count;
+          o.onProgress?.(finished, o.calls);
+          if (finished >= o.calls) allDone();
+        },
+        // --audio downloads each call's recording into recordings/<callId>.wav; the database points at it.
+        recordingFiles: o.audio ?? false,
+      },
+    });
+    cleanups.push(() => runSteps(sinkApp.shutdownSteps));
+    const dataset = sinkApp.run.dataset;
 
     // How many finished calls the sim and the engine keep for late lookups and events: far more than are in flight.
     const retainFinished = Math.max(200, 8 * o.concurrency);
@@ -389,84 +430,13 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
     const { engine, provider } = engineApp;
     cleanups.push(() => runSteps(engineApp.shutdownSteps));
 
-    const dataset = new DatasetBuilder();
-    // On the memory bus a call's files are written once it is complete and the call is dropped from memory, so a run
-    // does not hold its whole dataset; with --audio or a database the dataset is written from memory at the end.
-    const written = new Map<string, WrittenCall>();
-    // Cleared before the final write: a call ending after that (a run past its --timeout) must not be written and
-    // forgotten while writeDataset reads the dataset.
-    let writingEarly = memoryBus !== undefined && !o.audio && !o.databaseUrl;
-    let writing = Promise.resolve();
-    const writeCompleteCalls = () => {
-      if (!writingEarly) return;
-      writing = writing.then(async () => {
-        for (const id of dataset.callIds()) {
-          if (!isComplete(dataset, id)) continue;
-          const labels = await writeCallFiles(out, dataset, id);
-          written.set(id, { record: dataset.record(id), realizedBy: labels.turnsRealizedBy });
-          dataset.forget(id);
-        }
-      });
-      // A failed write fails the run where it is awaited (before the summary), not the bus handler that started it.
-      writing.catch(() => undefined);
-    };
-    let finished = 0;
-    let allDone: () => void = () => undefined;
-    const done = new Promise<void>((resolve) => {
-      allDone = resolve;
-    });
-    const observerBus = busFor('analytics-sink');
     if (o.watch) {
       const watching = await o.watch(busFor('console'), topics);
       cleanups.push(() => watching.close());
     }
     const latency = await observeTurnLatency(observerBus, topics, group('turn-latency'));
     cleanups.push(() => latency.close());
-    const collector = await collectDataset({
-      bus: observerBus,
-      dataset,
-      group: group('dataset'),
-      topics,
-      onCallFinished: () => {
-        finished += 1;
-        o.onProgress?.(finished, o.calls);
-        if (finished >= o.calls) allDone();
-        // Calls that ended before this one have had time to complete (intelligence, ground truth) by now.
-        writeCompleteCalls();
-      },
-    });
-    cleanups.push(() => collector.close());
-    // Offline, the Segment calls a live run would make go to <out>/segment.jsonl (ARCHITECTURE.md, dataset layout);
-    // with `segment` they go to that Segment-compatible API.
-    const segment = new SegmentPublisher({
-      bus: observerBus,
-      segment: o.segment
-        ? new AnalyticsNodeSegment({
-            writeKey: o.segment.writeKey,
-            host: o.segment.host,
-            // Small batches, sent often: a run's events should reach Segment while it watches the progress bar.
-            flushAt: 15,
-            flushIntervalMs: 500,
-            maxRetries: 5,
-            closeTimeoutMs: 25_000,
-            logger,
-          })
-        : new JsonlSegmentFile(join(out, 'segment.jsonl')),
-      logger,
-      group: group('segment'),
-      settleMs: 0,
-      topics: {
-        calls: topics.calls,
-        replies: topics.replies,
-        callEvents: topics.callEvents,
-        transcripts: topics.transcripts,
-      },
-    });
-    await segment.start();
-    let segmentClosed = false;
-    cleanups.push(async () => {
-      if (!segmentClosed) await segment.close();
-    });
+    await sinkApp.start();
 
     const orchestratorBus = busFor('orchestrator');
     const orchestratorApp = createOrchestratorApp({
@@ -543,18 +513,14 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
     if (!timedOut) timedOut = !(await beforeDeadline(settle(), deadline));
     // Voice Intelligence results come after the call (the recording is transcribed once it is complete).
     const intelligenceDeadline = Math.min(Date.now() + 60_000, deadline);
-    while (
-      !timedOut &&
-      !dataset.callIds().every((id) => dataset.hasIntelligenceOrNone(id)) &&
-      Date.now() < intelligenceDeadline
-    ) {
+    while (!timedOut && sinkApp.run.awaitingIntelligence() > 0 && Date.now() < intelligenceDeadline) {
       await new Promise((r) => setTimeout(r, 100));
       timedOut = !(await beforeDeadline(settle(), deadline));
     }
     // The engine publishes a call's ground truth when it ends; over Kafka it may still be on its way (labels from the
     // plan otherwise). On the memory bus it has been delivered by now if it was published.
     const groundTruthDeadline = Math.min(Date.now() + (memoryBus ? 0 : 10_000), deadline);
-    while (dataset.withoutGroundTruth().length > 0 && Date.now() < groundTruthDeadline)
+    while (sinkApp.run.awaitingGroundTruth() > 0 && Date.now() < groundTruthDeadline)
       await new Promise((r) => setTimeout(r, 100));
     if (timedOut) shutdownBy = Date.now() + replyTimeoutMs;
 
@@ -566,12 +532,9 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       topics,
     });
     if (o.audio) await downloadRecordings(out, dataset, sim.baseUrl);
-    segmentClosed = true;
-    await segment.close();
-    writingEarly = false;
-    await writing;
+    await sinkApp.drain();
     const summary = {
-      ...summarize(dataset, written, o, out, started, timedOut),
+      ...summarize(sinkApp.run.calls(), o, out, started, timedOut),
       turnLatencyMs: latency.percentiles(),
       provider: { name: provider.name, model: provider.model },
       llmTokens: await tokensUsed(registry),
@@ -606,15 +569,7 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
       startedAt,
       finishedAt: new Date().toISOString(),
     };
-    await writeDataset(out, dataset, manifest, new Map([...written].map(([id, call]) => [id, call.record])));
-    if (database) {
-      const writeStarted = Date.now();
-      const calls = await database.writeDataset(dataset, manifest, (callId) =>
-        o.audio && dataset.recordingOf(callId) ? `recordings/${callId}.wav` : null,
-      );
-      return { ...summary, database: { calls, sec: (Date.now() - writeStarted) / 1000 } };
-    }
-    return summary;
+    return { ...summary, ...(await sinkApp.run.write(manifest)) };
   } finally {
     await cleanup();
     // A request still waiting for a call slot is parked for good by the orchestrator's stop (it would be redelivered
@@ -625,27 +580,6 @@ export async function generate(o: GenerateOptions): Promise<GenerateSummary> {
 }
 
 type Topics = typeof TOPICS;
-
-/** A call whose files were written during the run: what calls.jsonl and the summary still need of it. */
-interface WrittenCall {
-  record: CallRecord;
-  realizedBy: { model: number; template: number; fallback: number };
-}
-
-/**
- * Whether nothing more can change what a call's files say: it ended, its ground truth and its recording's Voice
- * Intelligence results are in, and no gateway fallback was spoken (a late fallback re-records the ground truth).
- */
-function isComplete(dataset: DatasetBuilder, callId: string): boolean {
-  return (
-    dataset.isFinished(callId) &&
-    !dataset.hasFailed(callId) &&
-    dataset.groundTruthVersion(callId) !== null &&
-    dataset.recordingOf(callId) !== null &&
-    dataset.hasIntelligenceOrNone(callId) &&
-    dataset.record(callId).fallbackTurns === 0
-  );
-}
 
 /** A service's own ordered shutdown steps (its `createApp`'s), one after the other. */
 async function runSteps(steps: readonly { run: () => Promise<void> | void }[]): Promise<void> {
@@ -692,10 +626,9 @@ function suffixed(suffix: string): Topics {
   ) as unknown as Topics;
 }
 
-/** The run's summary from the dataset and what was written: counts, end reasons, outcomes, wall time. */
+/** The run's summary from its calls (written during the run or held): counts, end reasons, outcomes, wall time. */
 function summarize(
-  dataset: DatasetBuilder,
-  written: ReadonlyMap<string, WrittenCall>,
+  calls: readonly RunCall[],
   o: GenerateOptions,
   out: string,
   started: number,
@@ -707,14 +640,6 @@ function summarize(
   let fallbackTurns = 0;
   let finished = 0;
   const realizedBy = { model: 0, template: 0, fallback: 0 };
-  const calls = [
-    ...[...written.values()].map((c) => ({ ...c, ended: true })),
-    ...dataset.callIds().map((id) => ({
-      record: dataset.record(id),
-      realizedBy: dataset.labels(id).turnsRealizedBy,
-      ended: dataset.isFinished(id),
-    })),
-  ];
   for (const { record: r, realizedBy: counts, ended } of calls) {
     for (const key of ['model', 'template', 'fallback'] as const) realizedBy[key] += counts[key];
     if (ended) finished += 1;

@@ -1,8 +1,12 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AnalyticsNodeSegment, SegmentPublisher } from '@synthcall/analytics-sink';
-import { type ReceivedMessage, startSegmentReceiver } from '@synthcall/analytics-sink/testing';
+import {
+  AnalyticsNodeSegment,
+  type ReceivedMessage,
+  SegmentPublisher,
+  startSegmentReceiver,
+} from '@synthcall/analytics-sink/testing';
 import { integrationEnv, uniqueName } from '@synthcall/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type GenerateSummary, generate } from './embedded.js';

@@ -1,4 +1,4 @@
-import type { CallRecord, Transcript, TranscriptTurn } from '@synthcall/analytics-sink';
+import type { CallRecord, Transcript, TranscriptTurn } from '@synthcall/analytics-sink/dataset';
 import { describe, expect, it } from 'vitest';
 import {
   answers,

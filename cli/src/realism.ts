@@ -4,7 +4,7 @@ import type {
   Labels,
   Transcript,
   TranscriptTurn,
-} from '@synthcall/analytics-sink';
+} from '@synthcall/analytics-sink/dataset';
 import { percentile } from '@synthcall/event-bus';
 import { alignWords, spokenWords, wordErrorRate, wordErrors, wordTokens } from '@synthcall/personas';
 import { words as popularWords } from 'popular-english-words/words.js';

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMEANOR_TO_SENTIMENT, ISSUE_CATEGORY_TO_CALL_REASON } from '@synthcall/analytics-sink';
+import { DEMEANOR_TO_SENTIMENT, ISSUE_CATEGORY_TO_CALL_REASON } from '@synthcall/analytics-sink/dataset';
 import { DEMEANORS, ISSUE_CATEGORIES } from '@synthcall/personas';
 import { describe, expect, it } from 'vitest';
 // The simulator's own table: the report keeps a copy so production code does not import tools/.

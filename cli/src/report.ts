@@ -14,7 +14,7 @@ import {
   SPOKEN_PII_TO_OPERATOR_TYPE,
   type Transcript,
   UNSCORED_OPERATOR_PII_TYPES,
-} from '@synthcall/analytics-sink';
+} from '@synthcall/analytics-sink/dataset';
 import { computeRealism, type RealismReport, realismTable } from './realism.js';
 
 export class ReportError extends Error {

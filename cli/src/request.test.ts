@@ -5,9 +5,9 @@ import { createMetricsRegistry } from '@synthcall/metrics';
 import {
   type ConferenceCreated,
   type ConferenceRequest,
+  createApp as createOrchestratorApp,
+  loadOrchestratorConfig,
   MemoryCallBudget,
-  Orchestrator,
-  orchestratorMetrics,
   type Telephony,
 } from '@synthcall/orchestrator';
 import { defaultPersonas } from '@synthcall/personas';
@@ -104,27 +104,25 @@ describe('synthcall request: the verdict of the orchestrator', () => {
       version: 'test',
       destination: new Writable({ write: (_c, _e, done) => done() }),
     });
-    const orchestrator = new Orchestrator({
+    // Its own createApp, as `synthcall up` runs it: a sim base URL makes it place simulated calls, with no CPS wait.
+    const { orchestrator } = createOrchestratorApp({
+      config: loadOrchestratorConfig({
+        TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000000',
+        TWILIO_AUTH_TOKEN: 'request-test-token',
+        TWILIO_API_BASE_URL: 'http://127.0.0.1:1',
+        TWILIO_FROM: '+15005550006',
+        TWILIO_CUSTOMER_TO: 'app:AP0000000000000000000000000000c001',
+        TWILIO_AGENT_TO: 'app:AP0000000000000000000000000000a001',
+        GATEWAY_PUBLIC_URL: 'https://gateway.example.test',
+        CONFERENCE_TIME_LIMIT_SEC: '300',
+        MAX_CONCURRENT_CALLS: '0',
+      }),
+      logger,
+      registry: createMetricsRegistry({ service: 'orchestrator', version: 'test', defaultMetrics: false }),
       bus,
       personas: defaultPersonas(),
       telephony: new AcceptingTelephony(),
       budget: new MemoryCallBudget(1_000),
-      clock: { now: () => new Date() },
-      sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-      logger,
-      metrics: orchestratorMetrics(
-        createMetricsRegistry({ service: 'orchestrator', version: 'test', defaultMetrics: false }),
-      ),
-      conference: {
-        from: '+15005550006',
-        customerTo: 'app:AP0000000000000000000000000000c001',
-        agentTo: 'app:AP0000000000000000000000000000a001',
-        gatewayPublicUrl: 'https://gateway.example.test',
-        timeLimitSec: 300,
-      },
-      callMode: 'simulated',
-      twilioCps: 0,
-      maxConcurrentCalls: 0,
       instanceId: 'request-test',
     });
     await orchestrator.start();

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { CallRecord, Transcript } from '@synthcall/analytics-sink';
+import type { CallRecord, Transcript } from '@synthcall/analytics-sink/dataset';
 import { type ReceivedMessage, startSegmentReceiver } from '@synthcall/analytics-sink/testing';
 import { type ConversationState, TOPICS } from '@synthcall/schemas';
 import { integrationEnv, kafkaBusForTest, uniqueName } from '@synthcall/testing';

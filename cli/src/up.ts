@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { ensureWritable } from '@synthcall/analytics-sink';
+import { ensureWritable } from '@synthcall/analytics-sink/dataset';
 import {
   LINE_TIMING_VARIABLES,
   loadConversationEngineConfig,

@@ -4,7 +4,7 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CallRecord, Labels, Transcript } from '@synthcall/analytics-sink';
+import type { CallRecord, Labels, Transcript } from '@synthcall/analytics-sink/dataset';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generate } from '../embedded.js';

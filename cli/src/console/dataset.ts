@@ -12,7 +12,7 @@ import {
   type Transcript,
   type TurnTiming,
   turnTimes,
-} from '@synthcall/analytics-sink';
+} from '@synthcall/analytics-sink/dataset';
 import { readCallRecords, readJsonOrNull } from '../report.js';
 
 /**

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { computeFidelity } from '@synthcall/analytics-sink';
+import { computeFidelity } from '@synthcall/analytics-sink/dataset';
 import { computeRealism } from '../realism.js';
 import { readDataset, renderHtml } from '../report.js';
 import type { ConsoleAssets } from './assets.js';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { type LlmProvider, ScriptedLlmProvider } from '@synthcall/conversation-engine';
+import type { LlmProvider } from '@synthcall/conversation-engine';
+import { ScriptedLlmProvider } from '@synthcall/conversation-engine/testing';
 
 /**
  * The scripted provider behind a delay of `minMs`–`maxMs` per line (the same delay for the same call and turn): a

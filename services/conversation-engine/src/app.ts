@@ -15,31 +15,15 @@ import type { StateStore } from './domain/state-store.js';
 import { ConversationEngine, type EngineTopics } from './engine.js';
 import { createEngineMetrics, type EngineMetrics } from './engine-metrics.js';
 
+// The package's face (issue 13): createApp, its config (with the line timing that bounds one line, which the
+// gateway's reply wait derives from), its ports, and the state stores a composer picks (in memory for a one-process
+// run, the changelog topic over Kafka). Tests' needs are in `./testing`.
 export { BusChangelogStateStore } from './adapters/bus-changelog-state-store.js';
 export { MemoryStateStore } from './adapters/memory-state-store.js';
-export { OpenAiLlmProvider } from './adapters/openai-llm-provider.js';
-export { ScriptedLlmProvider } from './adapters/scripted-llm-provider.js';
 export { type Config as ConversationEngineConfig, loadConversationEngineConfig } from './config.js';
-export type { CallState } from './domain/conversation.js';
 export type { LlmProvider } from './domain/llm-provider.js';
-export { seededRandom } from './domain/random.js';
-export type { GroundTruth, PiiSpan } from './domain/scripted/planner.js';
-export { simulateCall } from './domain/simulate.js';
 export type { StateStore } from './domain/state-store.js';
-export {
-  type CallLabels,
-  ConversationEngine,
-  type EngineDeps,
-  labelsFromRecord,
-  labelsOf,
-} from './engine.js';
-export { createEngineMetrics, type EngineMetrics, noopEngineMetrics } from './engine-metrics.js';
-export { fromRecord, toRecord } from './state-codec.js';
-export {
-  LINE_TIMING_VARIABLES,
-  type LineTimingConfig,
-  worstCaseLineMs,
-} from './timing.js';
+export { LINE_TIMING_VARIABLES, type LineTimingConfig, worstCaseLineMs } from './timing.js';
 
 /**
  * Everything the conversation-engine gets from outside. Each port is optional: missing ones are built from config
@@ -71,9 +55,9 @@ export interface ConversationEngineApp extends ServiceApp {
  * What the SDK is given when OPENAI_API_KEY is unset, which config allows only with OPENAI_BASE_URL: a keyless local
  * server ignores the Authorization header, and the SDK would otherwise read process.env itself or throw.
  */
-export const KEYLESS_API_KEY = 'sk-no-key-required';
+const KEYLESS_API_KEY = 'sk-no-key-required';
 
-export function providerFromConfig(
+function providerFromConfig(
   config: Config,
   deps: { now: () => number; random: Random; metrics: EngineMetrics },
 ): LlmProvider {

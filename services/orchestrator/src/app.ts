@@ -8,22 +8,11 @@ import type { Sleep } from './limits.js';
 import { orchestratorMetrics } from './metrics.js';
 import { Orchestrator, type OrchestratorTopics } from './orchestrator.js';
 
-export { KafkaCallBudget, type KafkaCallBudgetOptions } from './adapters/kafka-call-budget.js';
+// The package's face (issue 13): createApp, its config, its ports, and the adapters a composer picks for them
+// (cli/src/embedded.ts: the SDK telephony pointed at the sim, a budget without a cap). The rest is the service's own.
 export { MemoryCallBudget } from './adapters/memory-call-budget.js';
-export {
-  BaseUrlHttpClient,
-  TwilioTelephony,
-  type TwilioTelephonyOptions,
-} from './adapters/twilio-telephony.js';
-export { type Config, configSchema, effectiveCps, loadOrchestratorConfig } from './config.js';
-export {
-  CALLBACK_PATHS,
-  type ConferenceSettings,
-  callIdFor,
-  conferenceNameFor,
-  planConference,
-} from './domain/conference-plan.js';
-export { fitScore, type Pairing, planPairings } from './domain/pairing.js';
+export { TwilioTelephony, type TwilioTelephonyOptions } from './adapters/twilio-telephony.js';
+export { type Config, loadOrchestratorConfig } from './config.js';
 export type {
   BudgetDecision,
   CallBudget,
@@ -33,10 +22,8 @@ export type {
   ParticipantRequest,
   Telephony,
 } from './domain/ports.js';
-export { type Random, seededRandom } from './domain/random.js';
-export { OrchestratorError, type OrchestratorErrorCode } from './errors.js';
+/** The metrics `TwilioTelephony` counts its requests in (on the composer's registry). */
 export { orchestratorMetrics } from './metrics.js';
-export { Orchestrator, type OrchestratorDeps, type RequestSummary } from './orchestrator.js';
 
 /** Everything the orchestrator gets from outside; `main.ts` picks the adapters, tests pass fakes. */
 export interface AppDeps extends ServiceContext<Config> {

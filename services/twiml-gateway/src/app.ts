@@ -9,27 +9,12 @@ import { createGateway, type Gateway, type GatewayTopics } from './gateway.js';
 import type { CallRecords } from './reconciler.js';
 import type { VoiceIntelligence } from './voice-intelligence.js';
 
-export { TwilioCallRecords } from './adapters/twilio-call-records.js';
-export { CallBook } from './call-book.js';
-export {
-  type Config,
-  checkReplyWait,
-  configSchema,
-  gatherTimeoutSec,
-  loadTwimlGatewayConfig,
-  replyTimeoutFor,
-} from './config.js';
-export { FALLBACK_WORDINGS } from './domain/turns.js';
-export {
-  createGateway,
-  DEFAULT_TOPICS,
-  type Gateway,
-  type GatewayConfig,
-  type GatewayDeps,
-  type GatewayTopics,
-  WEBHOOK_PATHS,
-} from './gateway.js';
-export { type CallRecords, Reconciler } from './reconciler.js';
+// The package's face (issue 13): createApp, its config (with the reply wait derived from the engine's line timing),
+// its ports, the Voice Intelligence adapter a composer points at the sim, and the webhook paths a Twilio application
+// must name (its HTTP interface). Tests' needs are in `./testing`.
+export { type Config, checkReplyWait, loadTwimlGatewayConfig, replyTimeoutFor } from './config.js';
+export { WEBHOOK_PATHS } from './gateway.js';
+export type { CallRecords } from './reconciler.js';
 export { TwilioVoiceIntelligence, type VoiceIntelligence } from './voice-intelligence.js';
 
 /** Everything the twiml-gateway gets from outside. */

@@ -1,4 +1,4 @@
-import type { CallRecord } from '@synthcall/analytics-sink';
+import type { CallRecord } from '@synthcall/analytics-sink/dataset';
 import type { CallDetail, SearchHit } from '../dataset.js';
 import type { LiveSnapshot } from '../live-board.js';
 

@@ -1,4 +1,6 @@
-import { Analytics } from '@segment/analytics-node';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { Analytics, type HTTPFetchFn } from '@segment/analytics-node';
 import type { SinkLogger } from '../dataset-sink.js';
 import type { SegmentMessage } from '../domain/segment-events.js';
 import type { SegmentPort } from '../segment-publisher.js';
@@ -30,6 +32,7 @@ export class SegmentClosedError extends Error {
  */
 export class AnalyticsNodeSegment implements SegmentPort {
   readonly client: Analytics;
+  private readonly http = new KeepAliveHttp();
   private closed = false;
   private delivered = 0;
   private failed = 0;
@@ -42,6 +45,7 @@ export class AnalyticsNodeSegment implements SegmentPort {
       ...(o.flushIntervalMs !== undefined ? { flushInterval: o.flushIntervalMs } : {}),
       ...(o.maxRetries !== undefined ? { maxRetries: o.maxRetries } : {}),
       ...(o.httpRequestTimeoutMs !== undefined ? { httpRequestTimeout: o.httpRequestTimeoutMs } : {}),
+      httpClient: this.http.fetch,
     });
   }
 
@@ -81,6 +85,61 @@ export class AnalyticsNodeSegment implements SegmentPort {
     await this.client.closeAndFlush(
       this.o.closeTimeoutMs !== undefined ? { timeout: this.o.closeTimeoutMs } : undefined,
     );
+    this.http.close();
     this.o.logger.info({ ...this.counts }, 'Segment client flushed and closed');
+  }
+}
+
+/**
+ * The client's requests over connections of its own: with the global fetch, the connections to Segment stayed open
+ * for their keep-alive time after close (seconds of open sockets in a process that had returned, issue 13); these
+ * are closed with the client.
+ */
+class KeepAliveHttp {
+  private readonly agents = {
+    http: new HttpAgent({ keepAlive: true }),
+    https: new HttpsAgent({ keepAlive: true }),
+  };
+
+  readonly fetch: HTTPFetchFn = (url, init) =>
+    new Promise((resolve, reject) => {
+      const secure = url.startsWith('https:');
+      const send = secure ? httpsRequest : httpRequest;
+      const req = send(
+        url,
+        {
+          method: init.method,
+          headers: init.headers,
+          agent: secure ? this.agents.https : this.agents.http,
+          ...(init.signal ? { signal: init.signal as AbortSignal } : {}),
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('error', reject);
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            resolve({
+              status: res.statusCode ?? 0,
+              statusText: res.statusMessage ?? '',
+              // Retry-After among them: the client honours it.
+              headers: Object.fromEntries(
+                Object.entries(res.headers).map(([key, value]) => [
+                  key,
+                  Array.isArray(value) ? value.join(', ') : value,
+                ]),
+              ),
+              text: async () => text,
+            });
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(init.body);
+    });
+
+  close(): void {
+    this.agents.http.destroy();
+    this.agents.https.destroy();
   }
 }

@@ -21,6 +21,8 @@ export interface SegmentReceiver {
   readonly violations: string[];
   /** The next `count` well-formed batches are answered with `status` (and not recorded as received). */
   failNext(count: number, status: number): void;
+  /** Connections from clients open now (a client that keeps one alive after it closed leaks a socket). */
+  connections(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -112,6 +114,10 @@ export async function startSegmentReceiver(writeKey: string): Promise<SegmentRec
     failNext(count, status) {
       for (let i = 0; i < count; i += 1) failures.push(status);
     },
+    connections: () =>
+      new Promise<number>((resolve, reject) =>
+        server.getConnections((err, count) => (err ? reject(err) : resolve(count))),
+      ),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
