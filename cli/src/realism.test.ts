@@ -220,6 +220,68 @@ describe('computeRealism', () => {
     expect(measure([held], 'sentence confidence').value).toBe('sd 0.139, 0.60–0.95');
   });
 
+  it('counts a refusal as a deflection and a labelled off-question answer as no fit, and the calls with each deviation', () => {
+    const deviation = {
+      role: 'customer' as const,
+      wrong: null,
+      right: null,
+      repaired: true,
+      start: 0,
+      end: 10,
+    };
+    const asked = [
+      turn(0, 'Could I have your account number?', { move: 'verify' }),
+      turn(1, "I'd rather not give that over the phone.", { move: 'refusal' }),
+      turn(2, 'What are the last four digits of the phone number on the account?', { move: 'other_route' }),
+      turn(3, 'Sure, that is 4821.'),
+    ];
+    const refused = call('r', asked);
+    refused.labels = {
+      spokenPii: [],
+      deviations: [{ ...deviation, turn: 1, kind: 'refusal', words: asked[1]?.said ?? '', repairTurn: 3 }],
+    };
+    const offTurns = [
+      turn(0, 'Could I have your account number?', { move: 'verify' }),
+      // Its words would pass for an answer to a yes/no question; the labels say it answered another one.
+      turn(1, "Well, it's about the charge on my card.", { move: 'off_question' }),
+      turn(2, 'I will get to that. First, could I have your account number?', { move: 'ask_again' }),
+      turn(3, "Oh, right. It's TC-61129930."),
+    ];
+    const off = call('o', offTurns);
+    expect(measure([off], 'question–answer fit').value).toBe('100.0%');
+    off.labels = {
+      spokenPii: [],
+      deviations: [
+        { ...deviation, turn: 1, kind: 'off_question', words: offTurns[1]?.said ?? '', repairTurn: 3 },
+      ],
+    };
+    const slipped = call('s', turns);
+    slipped.labels = {
+      spokenPii: [],
+      deviations: [
+        {
+          ...deviation,
+          turn: 2,
+          role: 'agent',
+          kind: 'self_correction',
+          words: '$40, sorry, $45',
+          wrong: '$40',
+          right: '$45',
+          repairTurn: 2,
+        },
+      ],
+    };
+    const calls = [refused, off, slipped];
+    expect(measure([refused], 'question–answer fit').value).toBe('100.0%');
+    expect(measure([off], 'question–answer fit').value).toBe('50.0%');
+    expect(measure(calls, 'calls with an agent self-correction').value).toBe(
+      '33.3% (1 figures misstated: 1 corrected in the same turn, 0 after the caller queried, 0 not corrected)',
+    );
+    expect(measure(calls, 'calls where the caller answers another question').value).toBe(
+      '66.7% (1 off-question answers, 1 refusals; 100.0% answered after the agent asked again or offered another way)',
+    );
+  });
+
   it('scores outcome agreement on matched calls only, and checks every PII span against the spoken words', () => {
     const good = call('a', turns);
     good.labels = { spokenPii: [{ type: 'card_last4', value: 'debit', turn: 1, start: 53, end: 58 }] };

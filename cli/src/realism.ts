@@ -17,7 +17,9 @@ import { words as popularWords } from 'popular-english-words/words.js';
 
 export interface RealismCall {
   record: CallRecord;
-  labels: (Pick<Labels, 'spokenPii'> & Partial<Pick<Labels, 'holds' | 'interruptions'>>) | null;
+  labels:
+    | (Pick<Labels, 'spokenPii'> & Partial<Pick<Labels, 'holds' | 'interruptions' | 'deviations'>>)
+    | null;
   intelligence: Pick<IntelligenceRecord, 'sentences'> | null;
   transcript: Transcript | null;
 }
@@ -348,6 +350,38 @@ export function computeRealism(calls: readonly RealismCall[]): RealismReport {
     basis: `${labelled.length} calls with labels, ${timed.length} with Voice Intelligence sentences`,
   });
 
+  // Deviations the labels record: the agent misstating a figure and correcting itself, the caller answering another
+  // question or declining, and whether each was put right.
+  const deviations = labelled.flatMap((c) => c.labels?.deviations ?? []);
+  const slips = deviations.filter((d) => d.kind === 'self_correction');
+  const deflections = deviations.filter((d) => d.kind !== 'self_correction');
+  const withKind = (agent: boolean) =>
+    share(
+      labelled.filter((c) =>
+        (c.labels?.deviations ?? []).some((d) => (d.kind === 'self_correction') === agent),
+      ).length,
+      labelled.length,
+    );
+  const sameTurn = slips.filter((d) => d.repairTurn === d.turn).length;
+  const afterQuery = slips.filter((d) => d.repairTurn !== null && d.repairTurn !== d.turn).length;
+  measures.push({
+    name: 'calls with an agent self-correction',
+    value: `${pct(withKind(true))} (${slips.length} figures misstated: ${sameTurn} corrected in the same turn, ${afterQuery} after the caller queried, ${slips.length - sameTurn - afterQuery} not corrected)`,
+    target: '—',
+    met: null,
+    callsOutside: null,
+    basis: `${labelled.length} calls with labels`,
+  });
+  const offQuestions = deflections.filter((d) => d.kind === 'off_question').length;
+  measures.push({
+    name: 'calls where the caller answers another question or declines',
+    value: `${pct(withKind(false))} (${offQuestions} off-question answers, ${deflections.length - offQuestions} refusals; ${pct(share(deflections.filter((d) => d.repaired).length, deflections.length))} answered after the agent asked again or offered another way)`,
+    target: '—',
+    met: null,
+    callsOutside: null,
+    basis: `${labelled.length} calls with labels`,
+  });
+
   // Recogniser confidence: a recogniser is surer of some sentences than of others.
   const confidences = timed.flatMap((c) =>
     (c.intelligence?.sentences ?? []).flatMap((x) => (x.confidence === null ? [] : [x.confidence])),
@@ -467,12 +501,16 @@ export function computeRealism(calls: readonly RealismCall[]): RealismReport {
     let q = 0;
     let a = 0;
     const turns = turnsOf(c);
+    // A reply the labels say answered another question than the one asked fits it in no way, whatever its words.
+    const offQuestion = new Set(
+      (c.labels?.deviations ?? []).filter((d) => d.kind === 'off_question').map((d) => d.turn),
+    );
     turns.forEach((t, i) => {
       const question = finalQuestion(t.said);
       const reply = turns.slice(i + 1).find((u) => u.role !== t.role);
       if (question === null || reply === undefined) return;
       q++;
-      if (answers(question, reply.said)) a++;
+      if (!offQuestion.has(reply.turn) && answers(question, reply.said)) a++;
     });
     questions += q;
     fitted += a;

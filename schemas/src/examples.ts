@@ -207,6 +207,18 @@ export function exampleEvents(callId = 'call-0001'): EventTypes {
           correctionTurn: 3,
         },
       ],
+      deviations: [
+        {
+          turn: 2,
+          role: 'agent',
+          kind: 'self_correction',
+          words: 'March 14th, sorry, March 16th',
+          wrong: 'March 14th',
+          right: 'March 16th',
+          repaired: true,
+          repairTurn: 2,
+        },
+      ],
       tokensUsed: 42,
     },
     DeadLetter: {

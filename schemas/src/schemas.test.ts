@@ -200,6 +200,18 @@ describe('LocalSchemaRegistry compatibility', () => {
     expect(await registry.decode(bytes, parseSchema(now))).toMatchObject({ misunderstandings: [] });
   });
 
+  it('takes GroundTruthRecorded with deviations over the one before it, reading an old record as none', async () => {
+    const registry = new LocalSchemaRegistry();
+    const now = rawSchema('GroundTruthRecorded');
+    const before = { ...now, fields: now.fields.filter((f) => f.name !== 'deviations') };
+    expect(before.fields.length).toBe(now.fields.length - 1);
+    const id1 = await registry.register('gt-value', before);
+    await registry.register('gt-value', now);
+    const { deviations: _new, ...old } = exampleEvents().GroundTruthRecorded;
+    const bytes = await registry.encode(id1, old);
+    expect(await registry.decode(bytes, parseSchema(now))).toMatchObject({ deviations: [] });
+  });
+
   it('returns the same id when the same schema is registered again', async () => {
     const registry = new LocalSchemaRegistry();
     expect(await registry.register('s', v1)).toBe(await registry.register('s', v1));

@@ -486,6 +486,30 @@ export interface Misunderstanding {
   correctionTurn: null | number;
 }
 
+/** self_correction: the agent said a figure wrong and put it right; off_question: the caller answered something other than what was asked; refusal: the caller declined to give what was asked. */
+export const DeviationKindValues = ['self_correction', 'off_question', 'refusal'] as const;
+export type DeviationKind = (typeof DeviationKindValues)[number];
+
+/** A departure from the plan that people make on calls: the agent misstating a figure of the call, the caller answering another question than the one asked, or declining to answer. */
+export interface Deviation {
+  /** Turn of the line that departs (the misstated figure, the off-question answer, the refusal). */
+  turn: number;
+  /** Who said it. */
+  role: Role;
+  /** What kind of departure it was. */
+  kind: DeviationKind;
+  /** The words of the turn that make it: the wrong figure (and, corrected in the same breath, the words correcting it), the off-question answer, the refusal. */
+  words: string;
+  /** The figure as misstated; null for a caller's deviation. */
+  wrong: null | string;
+  /** The figure from the call's data that was meant; null for a caller's deviation. */
+  right: null | string;
+  /** Whether it was put right: the figure corrected, the question answered after the agent asked again or offered another way. */
+  repaired: boolean;
+  /** Turn that put it right (the same turn for a correction in one breath); null when not repaired. */
+  repairTurn: null | number;
+}
+
 /** The ground truth of one call, for every dialogue provider: what the director planned and what was actually spoken. Topic ground-truth, key = callId. The engine publishes it when the call ends and again (version + 1) if a later event changes what was spoken; a consumer keeps the highest version. All data is synthetic. */
 export interface GroundTruthRecorded {
   /** callId:ground_truth:version. */
@@ -518,6 +542,8 @@ export interface GroundTruthRecorded {
   interruptions: Array<Interruption>;
   /** Every figure of the call that the listener heard differently from what was said, noticed or not, in turn order. */
   misunderstandings: Array<Misunderstanding>;
+  /** The agent's misstated figures and the caller's off-question answers and refusals, in turn order. */
+  deviations: Array<Deviation>;
   /** Why the call ended. */
   endReason: null | EndReason;
   /** Who ended the call. */

@@ -351,6 +351,56 @@ describe('DatasetBuilder', () => {
     expect(d.labels('call-7').misunderstandings).toEqual([{ ...readBackLost, readBackTurn: null }]);
   });
 
+  it('labels each deviation at the words spoken in its turn, and its repair only where the repairing line was spoken', () => {
+    const d = new DatasetBuilder();
+    d.onPlanned(ev.CallPlanned);
+    d.onReply(reply(0, 'How can I help?'), true);
+    d.onReply(reply(1, 'Hi, I am Dana and I was charged twice.'), true);
+    d.onReply(
+      reply(2, 'I see June 6th, sorry, June 5th on the account. Could I have your account number?'),
+      true,
+    );
+    d.onReply(reply(3, "I'd rather not give that over the phone."), true);
+    d.onReply(reply(4, 'Sorry, could you say that again?', { fallback: true }), true);
+    d.onReply(reply(5, 'Sure, that is 4821.'), true);
+    d.onReply(reply(6, 'Thanks. The refund is $40.00.'), true);
+    d.onReply(reply(7, 'Sorry, $40.00?'), true);
+    d.onReply(reply(8, 'Sorry, my mistake: $45.00.'), true);
+    const inTurn = {
+      turn: 2,
+      role: 'agent' as const,
+      kind: 'self_correction' as const,
+      words: 'June 6th, sorry, June 5th',
+      wrong: 'June 6th',
+      right: 'June 5th',
+      repaired: true,
+      repairTurn: 2,
+    };
+    const queried = { ...inTurn, turn: 6, words: '$40.00', wrong: '$40.00', right: '$45.00', repairTurn: 8 };
+    // The agent's other route at turn 4 was replaced by a fallback: the refusal happened, its repair was not said.
+    const refused = {
+      turn: 3,
+      role: 'customer' as const,
+      kind: 'refusal' as const,
+      words: "I'd rather not give that over the phone.",
+      wrong: null,
+      right: null,
+      repaired: true,
+      repairTurn: 4,
+    };
+    // A deviation the director planned into a line whose words are not those spoken is no label.
+    const neverSaid = { ...refused, turn: 5, kind: 'off_question' as const, words: 'It is about my bill.' };
+    d.onGroundTruth({ ...truth, deviations: [inTurn, refused, neverSaid, queried] });
+    const labels = d.labels('call-7').deviations;
+    expect(labels).toEqual([
+      { ...inTurn, start: 6, end: 31 },
+      { ...refused, start: 0, end: refused.words.length, repaired: false, repairTurn: null },
+      { ...queried, start: 22, end: 28 },
+    ]);
+    const said = (turn: number) => d.transcript('call-7').turns.find((t) => t.turn === turn)?.said ?? '';
+    for (const l of labels) expect(said(l.turn).slice(l.start, l.end)).toBe(l.words);
+  });
+
   it('lists the calls that ended without a ground truth yet, not those still talking or that failed to start', () => {
     const d = new DatasetBuilder();
     for (const callId of ['talking', 'ended', 'labelled', 'failed'])

@@ -146,6 +146,28 @@ export interface Labels {
    * read-back and of the correction, unnoticed ones with null there.
    */
   misunderstandings: MisunderstandingLabel[];
+  /**
+   * The agent's misstated figures and the caller's off-question answers and refusals (the ground truth's), each where
+   * its words were said in its turn, with their offsets in the transcript's `said`.
+   */
+  deviations: DeviationLabel[];
+}
+
+/**
+ * A departure at `turn`, said by `role`: `words` are said at [start, end) of the turn's `said`. `repairTurn` is the
+ * turn that put it right (a spoken line, not a fallback), null when none did.
+ */
+export interface DeviationLabel {
+  turn: number;
+  role: Role;
+  kind: 'self_correction' | 'off_question' | 'refusal';
+  words: string;
+  start: number;
+  end: number;
+  wrong: string | null;
+  right: string | null;
+  repaired: boolean;
+  repairTurn: number | null;
 }
 
 /** A figure of the line at `turn`, said by `role`, that the other side heard as `heard`. */
@@ -693,6 +715,33 @@ export class DatasetBuilder {
             noticed: m.noticed,
             readBackTurn: spokenTurn(m.readBackTurn),
             correctionTurn: spokenTurn(m.correctionTurn),
+          },
+        ];
+      }),
+      // A deviation happened only if its words are in the line spoken at its turn (the director's, not a fallback),
+      // and was put right only if the line that did so was spoken too.
+      deviations: (truth?.deviations ?? []).flatMap((d): DeviationLabel[] => {
+        const line = c.said.get(d.turn);
+        const start = line && !line.fallback ? spokenText(c, line).indexOf(d.words) : -1;
+        if (start < 0) return [];
+        const repair = d.repairTurn === null ? undefined : c.said.get(d.repairTurn);
+        const repaired =
+          d.repaired &&
+          repair !== undefined &&
+          !repair.fallback &&
+          (d.right === null || spokenText(c, repair).includes(d.right));
+        return [
+          {
+            turn: d.turn,
+            role: d.role,
+            kind: d.kind,
+            words: d.words,
+            start,
+            end: start + d.words.length,
+            wrong: d.wrong,
+            right: d.right,
+            repaired,
+            repairTurn: repaired ? d.repairTurn : null,
           },
         ];
       }),

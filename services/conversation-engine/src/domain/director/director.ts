@@ -1,15 +1,38 @@
 import { BARGE_IN_STOP_SEC, spokenBefore } from '@synthcall/speech-timing';
 import type { JsonValue, NaturalEnd } from '../llm-provider.js';
+import { repeatsWithinLine } from '../quality-gate.js';
 import { chance, seededRandom } from '../random.js';
 import {
   findPii,
   type GroundTruth,
+  identifierFor,
+  issueAsSaid,
+  issueClauses,
   type PiiSpan,
   parseScriptedState,
   type ScriptedState,
   scriptedLine,
 } from '../scripted/planner.js';
+import { lowerStart } from '../scripted/template.js';
 import type { CallContext, ChatMessage, Role } from '../types.js';
+import {
+  askAgain,
+  backToQuestion,
+  DEFLECT_CALL_CHANCE,
+  type DeviationKind,
+  giveOtherRoute,
+  offQuestion,
+  otherRoute,
+  ownCorrection,
+  queryFigure,
+  REFUSE_CHANCE,
+  refusal,
+  SLIP_CALL_CHANCE,
+  SLIP_IN_TURN_CHANCE,
+  SLIP_LINE_CHANCE,
+  selfCorrection,
+  slipIn,
+} from './deviation.js';
 import {
   askedForId,
   backFromHold,
@@ -63,8 +86,11 @@ export interface DirectorState extends ScriptedState {
   backchannels?: number[];
   /** Turns that went on with the same role's line before the other side's acknowledgement. */
   continuations?: number[];
-  /** A figure or id misheard and read back by `by`: the other side's next turn corrects it (repair.ts). */
-  repair?: { by: Role; value: string };
+  /**
+   * A figure or id misheard and read back by `by`: the other side's next turn corrects it (repair.ts). `own`: the
+   * figure was the speaker's own slip (deviation.ts), which it owns up to.
+   */
+  repair?: { by: Role; value: string; own?: boolean };
   /** Holds the caller was put on: the agent's line at `turn` was said after `seconds` of hold (hold.ts). */
   holds?: Array<{ turn: number; seconds: number }>;
   /** `by` said (Move.cutInAfterSec) it cuts into the line at `turn` after `afterSec` seconds of it. */
@@ -73,6 +99,33 @@ export interface DirectorState extends ScriptedState {
   interruptions?: Interruption[];
   /** Figures the listener heard differently from what was said, noticed (read back, then corrected) or not. */
   misunderstandings?: Misunderstanding[];
+  /** The agent's misstated figures and the caller's off-question answers and refusals (deviation.ts). */
+  deviations?: Deviation[];
+  /** The agent said `wrong` for `right` at `turn`, uncorrected: the caller queries it in the next turn. */
+  slip?: { turn: number; wrong: string; right: string };
+  /**
+   * The caller answered something else or declined at `turn`, when asked for `what`: the agent asks again or offers
+   * another way at `turn + 1`, and the caller answers at `turn + 2`.
+   */
+  deflect?: { turn: number; kind: 'off_question' | 'refusal'; what: string };
+}
+
+/**
+ * A departure from the plan at `turn` (said by `role`): `words` are the words of that turn that make it (the wrong
+ * figure and its correction, the off-question answer, the refusal); `wrong`/`right` the figures of a self-correction
+ * (null otherwise); `repairTurn` the turn that put it right (the same turn for a correction in one breath; the agent's
+ * correction after the caller queried the figure; the caller's answer after the agent asked again or offered another
+ * way), null when nothing did.
+ */
+export interface Deviation {
+  turn: number;
+  role: Role;
+  kind: DeviationKind;
+  words: string;
+  wrong: string | null;
+  right: string | null;
+  repaired: boolean;
+  repairTurn: number | null;
 }
 
 /** A figure of the line at `turn` (said by `role`) that the other side heard as `heard` (repair.ts). */
@@ -261,6 +314,8 @@ function planCutIn(
     move.pauseSec ||
     NO_CUT_AFTER.has(move.kind) ||
     state.repair ||
+    state.slip ||
+    state.deflect ||
     state.cutIn?.turn === turn ||
     state.pending?.role === move.role ||
     !roomToSplit(turn + 1, state.backchannels?.length ?? 0, context.maxTurns)
@@ -282,15 +337,29 @@ function decideMove(
   parsed: DirectorState,
 ): { move: Move; state: DirectorState } {
   const { repair: open, ...closed } = parsed;
-  // A repair is over once the role that read back speaks again.
-  const current: DirectorState = open && open.by === role ? closed : parsed;
+  // A repair is over once the role that read back speaks again; a slip not queried in the turn after it, or a
+  // deflection past its answer, is over too.
+  const current: DirectorState = withoutStale(open && open.by === role ? closed : parsed, turn);
   const pending = current.pending;
   const repair = current.repair;
+  // The caller queries the agent's misstated figure in the turn after it (deviation.ts).
+  const slip = current.slip?.turn === turn - 1 && role === 'customer' && !repair ? current.slip : undefined;
+  // The director's own line answers a caller's off-question answer or refusal, and the caller's answer to it.
+  const deflect = current.deflect && turn - current.deflect.turn <= 2 ? current.deflect : undefined;
   const misheard =
     !pending && !repair && roomToSplit(turn, current.backchannels?.length ?? 0, context.maxTurns)
       ? misheardFigure(history, current.turns, turn)
       : null;
-  const noticed = misheard !== null && chance(seededRandom(`${context.seed}:notice:${turn}`), NOTICE_CHANCE);
+  // A caller querying a slip reads back the figure as heard (then the misheard figure is the slip's, and noticed);
+  // while a deflection is being answered, the director's own lines come first and a misheard figure goes by.
+  const slipHeard = slip && misheard && slip.wrong.includes(misheard.said) ? misheard : null;
+  const noticed =
+    misheard !== null &&
+    (slip
+      ? slipHeard !== null
+      : deflect
+        ? false
+        : chance(seededRandom(`${context.seed}:notice:${turn}`), NOTICE_CHANCE));
   // Every misheard figure goes into the ground truth, noticed or not (one per misheard line: a re-decided turn
   // replaces its own).
   const before: DirectorState = misheard
@@ -311,9 +380,10 @@ function decideMove(
       }
     : current;
   if (repair && repair.by !== role) {
-    // The other side read back a figure it misheard: this role corrects it, going on with its own line.
+    // The other side read back a figure it misheard: this role corrects it, going on with its own line. A figure
+    // that was its own slip it owns up to.
     const random = seededRandom(`${context.seed}:repair:${turn}`);
-    const line = correction(repair.value, random);
+    const line = repair.own ? ownCorrection(repair.value, random) : correction(repair.value, random);
     return {
       move: {
         role,
@@ -330,8 +400,37 @@ function decideMove(
         ...(before.misunderstandings
           ? { misunderstandings: corrected(before.misunderstandings, role, turn) }
           : {}),
+        ...(repair.own && before.deviations
+          ? { deviations: repairedAt(before.deviations, turn - 2, turn) }
+          : {}),
       },
     };
+  }
+  if (slip) {
+    // The agent said a figure wrong and the caller queries it (as heard): the agent's next turn owns up to it.
+    const heardWrong = slipHeard ? slip.wrong.replace(slipHeard.said, slipHeard.heard) : slip.wrong;
+    const line = queryFigure(heardWrong, seededRandom(`${context.seed}:slip-query:${turn}`));
+    const { slip: _queried, ...rest } = before;
+    return {
+      move: {
+        role,
+        turn,
+        kind: 'read_back',
+        line,
+        mood: before.customer?.mood ?? context.scenario.demeanor,
+        names: [],
+        plannedPii: [],
+      },
+      state: {
+        ...rest,
+        repair: { by: role, value: slip.right, own: true },
+        backchannels: [...(before.backchannels ?? []), turn],
+      },
+    };
+  }
+  if (deflect) {
+    const answered = answerDeflection(context, before, deflect, role, turn, history);
+    if (answered) return answered;
   }
   if (misheard && noticed) {
     // A figure came through wrong and this role noticed: it reads back what it heard (misunderstanding, then repair).
@@ -363,13 +462,25 @@ function decideMove(
       state: { ...before, backchannels: [...(before.backchannels ?? []), turn] },
     };
   }
-  if (
+  const stalls =
     !pending &&
     !repair &&
     room &&
     askedForId(role, turn, before.turns) &&
-    chance(seededRandom(`${context.seed}:stall:${turn}`), STALL_CHANCE)
-  ) {
+    chance(seededRandom(`${context.seed}:stall:${turn}`), STALL_CHANCE);
+  if (
+    !stalls &&
+    !pending &&
+    !repair &&
+    room &&
+    before.cutIn?.turn !== turn &&
+    before.turns.find((t) => t.turn === turn - 1)?.move === 'verify' &&
+    role === 'customer' &&
+    !(before.deviations ?? []).some((d) => d.kind !== 'self_correction') &&
+    chance(seededRandom(`${context.seed}:deflect-call`), DEFLECT_CALL_CHANCE)
+  )
+    return deflectQuestion(context, before, turn);
+  if (stalls) {
     const line = stall(seededRandom(`${context.seed}:stall-line:${turn}`));
     return {
       move: {
@@ -409,7 +520,11 @@ function decideMove(
       state: { ...before, backchannels: [...(before.backchannels ?? []), turn] },
     };
   }
-  const heard = plannerHistory(history, before.backchannels ?? [], before.continuations ?? []);
+  const heard = plannerHistory(
+    understood(history, before.deviations ?? []),
+    before.backchannels ?? [],
+    before.continuations ?? [],
+  );
   const line = scriptedLine(context, role, turn, heard, before as unknown as JsonValue);
   if (lastMove === 'still_there' && !line.end) {
     // Back on the line: the caller says so, then answers what was asked before the silence.
@@ -430,14 +545,228 @@ function decideMove(
       mood: line.mood,
       names: line.names,
     });
-    return { move: { ...said.move, pauseSec }, state: said.state };
+    return maybeSlip(context, { move: { ...said.move, pauseSec }, state: said.state }, turn);
   }
-  return sayInParts(context, { ...line.state, turns: before.turns, ...carried(before) }, role, turn, {
+  return maybeSlip(
+    context,
+    sayInParts(context, { ...line.state, turns: before.turns, ...carried(before) }, role, turn, {
+      kind: line.move,
+      text: line.text,
+      ...(line.end ? { end: line.end } : {}),
+      mood: line.mood,
+      names: line.names,
+    }),
+    turn,
+  );
+}
+
+/**
+ * The agent misstates a figure of the line it is about to say (in some calls, once): it corrects itself in the same
+ * breath, or says it wrong and the caller queries it next turn (in place of an acknowledgement when the line is
+ * said in parts; never on a line cut into or ending the call).
+ */
+function maybeSlip(
+  context: CallContext,
+  decided: { move: Move; state: DirectorState },
+  turn: number,
+): { move: Move; state: DirectorState } {
+  const { move, state } = decided;
+  if (
+    move.role !== 'agent' ||
+    move.kind === 'greet' ||
+    state.cutIn?.turn === turn ||
+    (state.deviations ?? []).some((d) => d.kind === 'self_correction') ||
+    !chance(seededRandom(`${context.seed}:slip-call`), SLIP_CALL_CHANCE) ||
+    !chance(seededRandom(`${context.seed}:slip-line:${turn}`), SLIP_LINE_CHANCE)
+  )
+    return decided;
+  const random = seededRandom(`${context.seed}:slip:${turn}`);
+  const slip = slipIn(move.line, findPii(move.line, context.customer, turn, move.names), random);
+  if (!slip) return decided;
+  const queried =
+    !move.end &&
+    roomToSplit(turn, state.backchannels?.length ?? 0, context.maxTurns) &&
+    !chance(random, SLIP_IN_TURN_CHANCE);
+  const words = queried ? slip.wrong : selfCorrection(slip, random);
+  const line = `${move.line.slice(0, slip.start)}${words}${move.line.slice(slip.end)}`;
+  // A figure said a third time in one line ("8:42 am, sorry, 7:42 am ... since 8:42 am") reads to the quality gate as
+  // a model looping, and the call would end on it: no slip on such a line.
+  if (repeatsWithinLine(line) !== null) return decided;
+  const deviation: Deviation = {
+    turn,
+    role: 'agent',
+    kind: 'self_correction',
+    words,
+    wrong: slip.wrong,
+    right: slip.right,
+    repaired: !queried,
+    repairTurn: queried ? null : turn,
+  };
+  return {
+    move: { ...move, line, plannedPii: plannedPiiOf(line, context, turn, move.names) },
+    state: {
+      ...state,
+      deviations: [...(state.deviations ?? []), deviation],
+      ...(queried ? { slip: { turn, wrong: slip.wrong, right: slip.right } } : {}),
+    },
+  };
+}
+
+/** What the agent asked for in its verification line (`identifierFor`'s choice, as the agent would name it). */
+function askedFor(context: CallContext, asked: string): string {
+  const id = identifierFor(asked, context.customer);
+  if (!id) return 'the phone number on the account';
+  if (id.kind === 'card_last4') return 'the last four digits of your card';
+  return `your ${id.kind.replaceAll('_', ' ')}`;
+}
+
+/** The caller, asked to verify, answers something else (a clause of the issue) or declines. */
+function deflectQuestion(
+  context: CallContext,
+  state: DirectorState,
+  turn: number,
+): { move: Move; state: DirectorState } {
+  const random = seededRandom(`${context.seed}:deflect:${turn}`);
+  const refuses = chance(random, REFUSE_CHANCE);
+  const clause = issueClauses(issueAsSaid(context))[0];
+  const kind = refuses || !clause ? 'refusal' : 'off_question';
+  const line = kind === 'refusal' ? refusal(random) : offQuestion(lowerStart(clause as string), random);
+  const asked = state.turns.find((t) => t.turn === turn - 1)?.text ?? '';
+  const mood = state.customer?.mood ?? context.scenario.demeanor;
+  return {
+    move: {
+      role: 'customer',
+      turn,
+      kind,
+      line,
+      mood,
+      names: [],
+      plannedPii: plannedPiiOf(line, context, turn, []),
+    },
+    state: {
+      ...state,
+      deflect: { turn, kind, what: askedFor(context, asked) },
+      backchannels: [...(state.backchannels ?? []), turn],
+      deviations: [
+        ...(state.deviations ?? []),
+        {
+          turn,
+          role: 'customer',
+          kind,
+          words: line,
+          wrong: null,
+          right: null,
+          repaired: false,
+          repairTurn: null,
+        },
+      ],
+    },
+  };
+}
+
+/**
+ * The turns after a caller's off-question answer or refusal: the agent asks again or offers another way, then the
+ * caller answers: after a refusal with what the other way asks for, after an off-question answer with the planner's
+ * answer to the question asked again. Null when this turn is neither.
+ */
+function answerDeflection(
+  context: CallContext,
+  state: DirectorState,
+  deflect: NonNullable<DirectorState['deflect']>,
+  role: Role,
+  turn: number,
+  history: readonly ChatMessage[],
+): { move: Move; state: DirectorState } | null {
+  const step = turn - deflect.turn;
+  const random = seededRandom(`${context.seed}:deflect-answer:${turn}`);
+  if (step === 1 && role === 'agent') {
+    const line = deflect.kind === 'refusal' ? otherRoute(random) : askAgain(deflect.what, random);
+    return {
+      move: {
+        role,
+        turn,
+        kind: deflect.kind === 'refusal' ? 'other_route' : 'ask_again',
+        line,
+        mood: null,
+        names: [],
+        plannedPii: [],
+      },
+      // The other route is the director's alone (the caller's answer to it too); a question asked again goes on with
+      // the verification line it repeats, so the caller's planner answers the question as last heard, which a
+      // recogniser may have garbled the first time.
+      state:
+        deflect.kind === 'refusal'
+          ? { ...state, backchannels: [...(state.backchannels ?? []), turn] }
+          : { ...state, continuations: [...(state.continuations ?? []), turn] },
+    };
+  }
+  if (step !== 2 || role !== 'customer') return null;
+  const { deflect: _answered, ...rest } = state;
+  const mood = state.customer?.mood ?? context.scenario.demeanor;
+  if (deflect.kind === 'refusal') {
+    const line = giveOtherRoute(context.customer.phone.slice(-4), random);
+    return {
+      move: {
+        role,
+        turn,
+        kind: 'give_identity',
+        line,
+        mood,
+        names: [],
+        plannedPii: plannedPiiOf(line, context, turn, []),
+      },
+      state: { ...rest, deviations: repairedAt(rest.deviations ?? [], deflect.turn, turn) },
+    };
+  }
+  // Brought back to the question: the caller answers it (the planner's line; its own off-question answer left out of
+  // what it heard, the question asked again joined to the first asking).
+  const heard = plannerHistory(
+    understood(history, rest.deviations ?? []),
+    rest.backchannels ?? [],
+    rest.continuations ?? [],
+  );
+  const line = scriptedLine(context, role, turn, heard, rest as unknown as JsonValue);
+  const said = sayInParts(context, { ...line.state, turns: rest.turns, ...carried(rest) }, role, turn, {
     kind: line.move,
-    text: line.text,
+    text: `${backToQuestion(random)} ${line.text}`,
     ...(line.end ? { end: line.end } : {}),
     mood: line.mood,
     names: line.names,
+  });
+  return line.move === 'give_identity'
+    ? {
+        move: said.move,
+        state: { ...said.state, deviations: repairedAt(said.state.deviations ?? [], deflect.turn, turn) },
+      }
+    : said;
+}
+
+function withoutStale(state: DirectorState, turn: number): DirectorState {
+  const { slip, deflect, ...rest } = state;
+  return {
+    ...rest,
+    ...(slip && slip.turn >= turn - 1 ? { slip } : {}),
+    ...(deflect && turn - deflect.turn <= 2 ? { deflect } : {}),
+  };
+}
+
+/** The deviations with the one at `turn` marked put right at `repairTurn`. */
+function repairedAt(deviations: Deviation[], turn: number, repairTurn: number): Deviation[] {
+  return deviations.map((d) => (d.turn === turn && !d.repaired ? { ...d, repaired: true, repairTurn } : d));
+}
+
+/**
+ * The history as the listener took it in once a slip was put right: the misstated figure (and the words correcting
+ * it in the same breath) give way to the right one, so a caller reading a figure back says the right one. Only where
+ * the recogniser's text holds the words as said; otherwise the heard line is left as it was.
+ */
+function understood(history: readonly ChatMessage[], deviations: readonly Deviation[]): ChatMessage[] {
+  const slips = deviations.filter((d) => d.kind === 'self_correction' && d.repaired && d.wrong && d.right);
+  if (slips.length === 0) return [...history];
+  return history.map((m) => {
+    const d = slips.find((x) => x.turn === m.turn);
+    if (!d) return m;
+    return { ...m, content: m.content.replace(d.words, d.right as string) };
   });
 }
 
@@ -449,6 +778,7 @@ function carried(state: DirectorState): Partial<DirectorState> {
     ...(state.holds ? { holds: state.holds } : {}),
     ...(state.interruptions ? { interruptions: state.interruptions } : {}),
     ...(state.misunderstandings ? { misunderstandings: state.misunderstandings } : {}),
+    ...(state.deviations ? { deviations: state.deviations } : {}),
   };
 }
 

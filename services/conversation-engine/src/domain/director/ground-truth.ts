@@ -38,6 +38,7 @@ export function groundTruthRecord(
     holds: (director.holds ?? []).map(({ turn, seconds }) => ({ turn, seconds })),
     interruptions: (director.interruptions ?? []).map((i) => ({ ...i })),
     misunderstandings: (director.misunderstandings ?? []).map((m) => ({ ...m })),
+    deviations: (director.deviations ?? []).map((d) => ({ ...d })),
     endReason: state.end?.reason ?? null,
     endedBy: state.end?.endedBy ?? null,
     tokensUsed: state.tokensUsed,

@@ -43,9 +43,16 @@ export type MoveKind =
   // there ('still_there'; hold.ts)
   | 'stall'
   | 'still_there'
-  // either role: a misheard figure or id read back ("sorry, was that 4-8-2-1-3?"), and its correction
+  // either role: a misheard figure or id read back ("sorry, was that 4-8-2-1-3?"), and its correction (also the
+  // caller querying a figure the agent misstated, and the agent owning up to it; deviation.ts)
   | 'read_back'
-  | 'correct';
+  | 'correct'
+  // the caller, asked to verify, answers something else ('off_question') or declines ('refusal'); the agent asks
+  // again ('ask_again') or offers another way ('other_route'; deviation.ts)
+  | 'off_question'
+  | 'refusal'
+  | 'ask_again'
+  | 'other_route';
 
 export interface PlannedPii {
   type: string;

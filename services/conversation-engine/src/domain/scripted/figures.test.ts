@@ -2,6 +2,7 @@ import { type AgentPersona, type CustomerPersona, defaultPersonas } from '@synth
 import { describe, expect, it } from 'vitest';
 import { ScriptedLlmProvider } from '../../adapters/scripted-llm-provider.js';
 import { callContext } from '../context.js';
+import { parseDirectorState } from '../director/director.js';
 import { simulateCall } from '../simulate.js';
 import { callFigures } from './figures.js';
 import { figuresOf, type ScriptedState } from './planner.js';
@@ -73,14 +74,22 @@ describe('a scripted call reads one set of figures', () => {
           .concat([...persona.matchAll(DATE)].map((m) => m[0]))
           .map(plainDate),
       );
-      for (const { text } of lines) {
+      // A figure the agent misstated (and the caller's query of it, the turn after) is the ground truth's, not a stray.
+      const misstated = new Set(
+        (parseDirectorState(state.director, context).deviations ?? [])
+          .filter((d) => d.kind === 'self_correction')
+          .flatMap((d) => [`${d.turn} ${d.wrong}`, `${d.turn + 1} ${d.wrong}`]),
+      );
+      for (const { turn, text } of lines) {
         for (const m of text.match(MONEY) ?? []) {
           amounts++;
-          if (!ownMoney.has(plainMoney(m))) strays.push(`${i} ${m}: ${text}`);
+          if (!ownMoney.has(plainMoney(m)) && !misstated.has(`${turn} ${m}`))
+            strays.push(`${i} ${m}: ${text}`);
         }
         for (const m of text.matchAll(DATE)) {
           dates++;
-          if (!ownDates.has(plainDate(m[0]))) strays.push(`${i} ${m[0]}: ${text}`);
+          if (!ownDates.has(plainDate(m[0])) && !misstated.has(`${turn} ${m[0]}`))
+            strays.push(`${i} ${m[0]}: ${text}`);
         }
       }
     }

@@ -624,7 +624,8 @@ function agentLine(
 
 // ------------------------------------------------------------------------------------------------------- customer
 
-function identifierFor(
+/** The identifier of the caller's that a verification question asks for (the first one when it names none). */
+export function identifierFor(
   heard: string,
   customer: CustomerPersona,
 ): { kind: string; value: string } | undefined {
