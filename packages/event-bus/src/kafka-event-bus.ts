@@ -111,6 +111,9 @@ export class KafkaEventBus implements EventBus {
   }
 
   private getProducer(): Promise<Producer> {
+    // A producer made after close (a reset racing it) would never be disconnected.
+    if (this.closed)
+      return Promise.reject(new BusError('SYNTH_BUS_CLOSED', 'publish after the bus was closed'));
     if (!this.producer) {
       const producer = this.kafka.producer({
         // Idempotence stops broker-side duplicates on retried sends; kafkajs requires one request in flight for it.

@@ -14,7 +14,7 @@ import type {
   ReplyReady,
   UtteranceHeard,
 } from '@synthcall/schemas';
-import { TOPICS } from '@synthcall/schemas';
+import { SPOKEN_HEADER, TOPICS } from '@synthcall/schemas';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BusChangelogStateStore } from './adapters/bus-changelog-state-store.js';
 import { MemoryStateStore } from './adapters/memory-state-store.js';
@@ -24,6 +24,9 @@ import type { StateStore } from './domain/state-store.js';
 import type { Role } from './domain/types.js';
 import { ConversationEngine, labelsFromRecord } from './engine.js';
 import { toRecord } from './state-codec.js';
+
+/** The header a gateway puts on the record of a line it handed to a leg. */
+const SPOKEN = { [SPOKEN_HEADER]: 'true' };
 
 const personas = defaultPersonas();
 const customer = personas.customers[0] as CustomerPersona;
@@ -335,11 +338,16 @@ describe('conversation engine', () => {
     // The gateway spoke its own line for the customer's first turn (which named the caller): the labels follow it.
     const named = first.pii.find((p) => p.turn === 1);
     expect(named).toBeDefined();
-    await h.bus.publish(TOPICS.replies, 'call-1', {
-      ...(h.reply('customer', 1) as ReplyReady),
-      text: 'Sorry, you broke up there. Could you say that again?',
-      fallback: true,
-    });
+    await h.bus.publish(
+      TOPICS.replies,
+      'call-1',
+      {
+        ...(h.reply('customer', 1) as ReplyReady),
+        text: 'Sorry, you broke up there. Could you say that again?',
+        fallback: true,
+      },
+      SPOKEN,
+    );
     await h.bus.idle();
     expect(truths).toHaveLength(2);
     const second = truths[1] as GroundTruthRecorded;
@@ -361,7 +369,11 @@ describe('conversation engine', () => {
       text: 'Sorry, the line is bad. Could you repeat that?',
       fallback: true,
     };
+    // Published first as a candidate (not spoken yet): nothing changes until the gateway records it as spoken.
     await h.bus.publish(TOPICS.replies, 'call-1', fallback);
+    await h.bus.idle();
+    expect(h.engine.state('call-1')?.fallbackTurns).toBe(0);
+    await h.bus.publish(TOPICS.replies, 'call-1', fallback, SPOKEN);
     await h.bus.idle();
     const state = h.engine.state('call-1');
     expect(state?.histories.customer.find((m) => m.role === 'assistant' && m.turn === 1)?.content).toBe(
@@ -392,7 +404,7 @@ describe('conversation engine', () => {
       pauseSec: null,
       cutInAfterSec: null,
     };
-    await h.bus.publish(TOPICS.replies, 'call-1', fallback);
+    await h.bus.publish(TOPICS.replies, 'call-1', fallback, SPOKEN);
     await h.bus.idle();
     await h.hear('customer', 0, 'hello');
     const state = h.engine.state('call-1');
@@ -467,11 +479,16 @@ describe('conversation engine', () => {
 
     const second = await startEngine(bus, new BusChangelogStateStore({ bus }), new ScriptedLlmProvider());
     const customerLine = replies.find((r) => r.role === 'customer' && r.turn === 1) as ReplyReady;
-    await bus.publish(TOPICS.replies, 'call-1', {
-      ...customerLine,
-      text: 'Sorry, you broke up there. Could you say that again?',
-      fallback: true,
-    });
+    await bus.publish(
+      TOPICS.replies,
+      'call-1',
+      {
+        ...customerLine,
+        text: 'Sorry, you broke up there. Could you say that again?',
+        fallback: true,
+      },
+      SPOKEN,
+    );
     await bus.idle();
     expect(second.state('call-1')?.status).toBe('ended');
     expect(truths.map((t) => t.version)).toEqual([1, 2]);

@@ -7,6 +7,7 @@ import {
   type ConversationState,
   MIN_MAX_TURNS,
   type ReplyReady,
+  SPOKEN_HEADER,
   TOPICS,
   type TopicBinding,
   type UtteranceHeard,
@@ -136,7 +137,11 @@ export class ConversationEngine {
       await this.deps.bus.subscribe({
         topic: this.topics.replies,
         group: `${group}-replies`,
-        handler: async ({ value }) => this.onReplyReady(value),
+        // Only a fallback a gateway handed to a leg (its spoken record) replaces the engine's line: a candidate it
+        // published and then did not speak (the engine's line came first, the leg hung up) was never heard.
+        handler: async ({ value, headers }) => {
+          if (headers[SPOKEN_HEADER] === 'true') await this.onReplyReady(value);
+        },
         retry,
       }),
     );

@@ -706,6 +706,10 @@ describe('twiml-gateway: a slow or silent engine', () => {
       Confidence: '0.91',
     });
     expect(Number(again.searchParams.get('waited'))).toBeGreaterThanOrEqual(9_000);
+    // When the Gather ended: the first visit's arrival, kept for the event whichever replica publishes it.
+    const at = Number(again.searchParams.get('at'));
+    expect(at).toBeLessThanOrEqual(Date.now());
+    expect(at).toBeGreaterThan(Date.now() - 60_000);
     expect(await h.published(TOPICS.utterances)).toEqual([]);
 
     release();
@@ -721,6 +725,62 @@ describe('twiml-gateway: a slow or silent engine', () => {
         confidence: 0.91,
       }),
     ]);
+  });
+
+  it('holds the leg when publishing what it heard fails, and publishes it again on the next visit', async () => {
+    let failures = 1;
+    const h = await harness({
+      gatewayBus: (bus) =>
+        Object.assign(Object.create(bus) as MemoryEventBus, {
+          publish: async (...args: Parameters<MemoryEventBus['publish']>) => {
+            if (args[0].name === TOPICS.utterances.name && failures-- > 0)
+              throw new Error('publishing to utterances failed: broker away');
+            return bus.publish(...args);
+          },
+        }),
+    });
+    await fakeEngine(h, () => 'It is K4 7.');
+    await h.plan('call-1');
+    const held = await twiml(
+      await h.post(gatherPath('call-1', 'customer', 2), {
+        CallSid: CUSTOMER_SID,
+        SpeechResult: 'What is the booking code?',
+      }),
+    );
+    expect(held.map((v) => v.name)).toEqual(['Pause', 'Redirect']);
+    const again = new URL(held[1]?.text ?? '');
+    const verbs = await twiml(await h.post(again.pathname + again.search, { CallSid: CUSTOMER_SID }));
+    expect(verbs.map((v) => v.name)).toEqual(['Say', 'Gather']);
+    expect(await h.published(TOPICS.utterances)).toEqual([
+      expect.objectContaining({ turn: 2, text: 'What is the booking code?' }),
+    ]);
+  });
+
+  it('stops handing lines to a call as soon as Twilio says its conference ended, even while that news waits for the broker', async () => {
+    let release: () => void = () => undefined;
+    const through = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const h = await harness({
+      gatewayBus: (bus) =>
+        Object.assign(Object.create(bus) as MemoryEventBus, {
+          publish: async (...args: Parameters<MemoryEventBus['publish']>) => {
+            if (args[0].name === TOPICS.callEvents.name) await through;
+            return bus.publish(...args);
+          },
+        }),
+    });
+    await h.plan('call-1');
+    const answer = h.post(gatherPath('call-1', 'agent', 1), { CallSid: AGENT_SID, SpeechResult: 'Hi.' });
+    await vi.waitFor(async () => expect(await h.published(TOPICS.utterances)).toHaveLength(1));
+    // The conference-end callback is stuck publishing its lifecycle event (the broker away).
+    const ended = conferenceEnd(h);
+    await vi.waitFor(() => expect(h.app.gateway.book.call('call-1')?.hungUp).toBe(true));
+    await h.reply('call-1', 'agent', 2, 'How can I help?');
+    expect((await twiml(await answer)).map((v) => v.name)).toEqual(['Hangup']);
+    expect(spokenRecords(h)).toEqual([]);
+    release();
+    expect((await ended).status).toBe(204);
   });
 
   it('hangs up, recording nothing, when the conference ended while the webhook waited for its line', async () => {

@@ -378,6 +378,8 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     if (p.SpeechResult && book.call(p.callId) && !awaited && cutInto)
       return sendTwiml(res, turns.listen(p.callId, p.role, p.heard));
 
+    // When the leg's Gather ended: this webhook's arrival, or the first visit's when the gateway held the leg.
+    const heardAt = p.at ?? started;
     const key = turnKey(p.callId, p.role, p.heard);
     let published = utterances.get(p.callId)?.get(key);
     if (!published) {
@@ -389,7 +391,7 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
         text: p.SpeechResult ?? '',
         confidence: p.SpeechResult ? p.Confidence : null,
         callSid: p.CallSid,
-        heardAt: new Date(started),
+        heardAt: new Date(heardAt),
       };
       published = bus.publish(topics.utterances, p.callId, event).then(() => event);
       const ofCall = utterances.get(p.callId) ?? new Map<string, Promise<UtteranceHeard>>();
@@ -400,17 +402,26 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     }
     // A publish slower than Twilio waits (the broker away) would cost the call an application error and a hang-up:
     // the leg is held and comes back here, with what it heard in the URL, while the publish goes on.
+    // A failed publish within that time holds the leg too: the next visit publishes again.
     const holding = p.waited ?? 0;
-    if (
-      holding < PUBLISH_HOLD_LIMIT_MS &&
-      !(await settledWithin(published, PUBLISH_WAIT_MS - (now() - started)))
-    ) {
-      const waited = waitedAfterRedirect(holding, now() - started);
-      callLogger(logger, p.callId).warn(
-        { role: p.role, heard: p.heard, waitedMs: waited },
-        'publishing what the leg heard is slow (the broker away?): holding the leg',
+    if (holding < PUBLISH_HOLD_LIMIT_MS) {
+      let failure: unknown;
+      const through = await settledWithin(published, PUBLISH_WAIT_MS - (now() - started)).catch(
+        (err: unknown) => {
+          failure = err;
+          return false;
+        },
       );
-      return sendTwiml(res, holdTwiml(urls.gatherAgain(p, waited)));
+      if (!through) {
+        const waited = waitedAfterRedirect(holding, now() - started);
+        callLogger(logger, p.callId).warn(
+          { role: p.role, heard: p.heard, waitedMs: waited, ...(failure ? { err: failure } : {}) },
+          failure
+            ? 'publishing what the leg heard failed (the broker away?): holding the leg, trying again'
+            : 'publishing what the leg heard is slow (the broker away?): holding the leg',
+        );
+        return sendTwiml(res, holdTwiml(urls.gatherAgain(p, waited, heardAt)));
+      }
     }
     await published;
     return sendTwiml(res, await turns.answer(p.callId, p.role, replyTurn, 0, started));
@@ -441,6 +452,9 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
     book.rememberConference(p.ConferenceSid, callId);
     const callback = { ...p, callId, occurredAt: p.Timestamp ?? new Date(now()) };
     const event = conferenceLifecycle(callback);
+    // Before anything is published (a publish may wait out a broker restart): from now on no leg of this call hears a
+    // line, so none is handed over or recorded as spoken.
+    if (event?.type === 'conference_ended') book.markEnded(callId);
     if (event && !lifecycleSeen.get(callId)?.has(event.eventId)) {
       // Claimed before publishing so a concurrent duplicate cannot count the conference twice; released on failure.
       const seen = lifecycleSeen.get(callId) ?? new Set<string>();
@@ -461,7 +475,6 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
           );
           await publishLifecycle(unplannedEnd(callback));
         }
-        book.markEnded(callId);
       }
     }
     res.status(204).end();
@@ -602,8 +615,8 @@ export async function createGateway(deps: GatewayDeps): Promise<Gateway> {
 interface WebhookUrls {
   /** `held`: the Gather that listens through the other leg's hold, whose silence is awaited once, not again. */
   gather(callId: string, role: Role, heard: number, held?: boolean): string;
-  /** The Gather webhook `p` once more (a redirect while its publish is slow), with what the leg heard. */
-  gatherAgain(p: z.output<typeof gatherParams>, waited: number): string;
+  /** The Gather webhook `p` once more (a redirect while its publish is slow), with what the leg heard and when. */
+  gatherAgain(p: z.output<typeof gatherParams>, waited: number, heardAt: number): string;
   wait(callId: string, role: Role, turn: number, waited: number): string;
 }
 
@@ -614,7 +627,7 @@ function webhookUrls(publicUrl: string): WebhookUrls {
   return {
     gather: (callId, role, heard, held = false) =>
       at(WEBHOOK_PATHS.gather, { callId, role, heard: String(heard), ...(held ? { held: '1' } : {}) }),
-    gatherAgain: (p, waited) =>
+    gatherAgain: (p, waited, heardAt) =>
       at(WEBHOOK_PATHS.gather, {
         callId: p.callId,
         role: p.role,
@@ -623,6 +636,7 @@ function webhookUrls(publicUrl: string): WebhookUrls {
         ...(p.SpeechResult !== undefined ? { SpeechResult: p.SpeechResult } : {}),
         ...(p.Confidence !== undefined && p.Confidence !== null ? { Confidence: String(p.Confidence) } : {}),
         waited: String(waited),
+        at: String(heardAt),
       }),
     wait: (callId, role, turn, waited) =>
       at(WEBHOOK_PATHS.wait, { callId, role, turn: String(turn), waited: String(waited) }),
@@ -779,7 +793,8 @@ class TurnResponder {
     if (closing && winner.fallback && winner.endCall && winner.text === candidate.text) {
       const detail = `${this.d.config.FALLBACK_RUN_LIMIT} fallback lines in a row: the conversation engine stopped answering`;
       log.error({ role, turn, endReason: candidate.endReason }, `ending the call: ${detail}`);
-      await this.d.bus
+      // Not awaited: with the broker away it could hold the goodbye past Twilio's 15 s.
+      void this.d.bus
         .publish(this.d.topics.callEvents, callId, gatewayEnd(candidate, detail))
         .catch((err: unknown) => log.error({ err }, 'could not publish the end of the call'));
     }

@@ -72,6 +72,12 @@ export const gatherParams = z.object({
    * the leg was held so far. SpeechResult and Confidence then come in the URL, as the first webhook carried them.
    */
   waited: optionalCount('waited'),
+  /** With `waited`: when the first visit arrived (ms since the epoch), the moment the leg's Gather ended. */
+  at: z
+    .string()
+    .regex(/^\d{1,15}$/, 'at must be a time in ms since the epoch')
+    .transform(Number)
+    .optional(),
 });
 
 export const waitParams = z.object({
