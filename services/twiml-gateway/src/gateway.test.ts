@@ -599,6 +599,18 @@ describe('twiml-gateway: a slow or silent engine', () => {
     ]);
   });
 
+  type PublishArgs = Parameters<MemoryEventBus['publish']>;
+  /** The gateway's view of the bus: `hook` runs before each publish (it may wait, throw or move a test clock). */
+  const beforePublish =
+    (hook: (...args: PublishArgs) => void | Promise<void>) =>
+    (bus: MemoryEventBus): MemoryEventBus =>
+      Object.assign(Object.create(bus) as MemoryEventBus, {
+        publish: async (...args: PublishArgs) => {
+          await hook(...args);
+          return bus.publish(...args);
+        },
+      });
+
   /**
    * A gateway whose clock jumps 13 s while it publishes on `topic` (the bus stands for a broker away): past the 12 s
    * a webhook has before Twilio gives up on it, says its application error and drops the answer.
@@ -608,14 +620,9 @@ describe('twiml-gateway: a slow or silent engine', () => {
     const h = await harness({
       env,
       now: () => Date.now() + offset,
-      gatewayBus: (bus) =>
-        Object.assign(Object.create(bus) as MemoryEventBus, {
-          publish: async (...args: Parameters<MemoryEventBus['publish']>) => {
-            const [topic, , , headers] = args;
-            if (topic.name === slowTopic && headers?.[SPOKEN_HEADER] === undefined) offset += 13_000;
-            return bus.publish(...args);
-          },
-        }),
+      gatewayBus: beforePublish((topic, _key, _value, headers) => {
+        if (topic.name === slowTopic && headers?.[SPOKEN_HEADER] === undefined) offset += 13_000;
+      }),
     });
     return h;
   }
@@ -674,17 +681,13 @@ describe('twiml-gateway: a slow or silent engine', () => {
     });
     const h = await harness({
       now: () => Date.now() + offset,
-      gatewayBus: (bus) =>
-        Object.assign(Object.create(bus) as MemoryEventBus, {
-          publish: async (...args: Parameters<MemoryEventBus['publish']>) => {
-            if (args[0].name === TOPICS.utterances.name) {
-              // The broker is away: 9 s pass, and the record goes out only when the test lets it.
-              offset += 9_000;
-              await through;
-            }
-            return bus.publish(...args);
-          },
-        }),
+      gatewayBus: beforePublish(async (topic) => {
+        if (topic.name === TOPICS.utterances.name) {
+          // The broker is away: 9 s pass, and the record goes out only when the test lets it.
+          offset += 9_000;
+          await through;
+        }
+      }),
     });
     await fakeEngine(h, () => 'It is K4 7.');
     await h.plan('call-1');
@@ -730,14 +733,10 @@ describe('twiml-gateway: a slow or silent engine', () => {
   it('holds the leg when publishing what it heard fails, and publishes it again on the next visit', async () => {
     let failures = 1;
     const h = await harness({
-      gatewayBus: (bus) =>
-        Object.assign(Object.create(bus) as MemoryEventBus, {
-          publish: async (...args: Parameters<MemoryEventBus['publish']>) => {
-            if (args[0].name === TOPICS.utterances.name && failures-- > 0)
-              throw new Error('publishing to utterances failed: broker away');
-            return bus.publish(...args);
-          },
-        }),
+      gatewayBus: beforePublish((topic) => {
+        if (topic.name === TOPICS.utterances.name && failures-- > 0)
+          throw new Error('publishing to utterances failed: broker away');
+      }),
     });
     await fakeEngine(h, () => 'It is K4 7.');
     await h.plan('call-1');
@@ -762,13 +761,9 @@ describe('twiml-gateway: a slow or silent engine', () => {
       release = resolve;
     });
     const h = await harness({
-      gatewayBus: (bus) =>
-        Object.assign(Object.create(bus) as MemoryEventBus, {
-          publish: async (...args: Parameters<MemoryEventBus['publish']>) => {
-            if (args[0].name === TOPICS.callEvents.name) await through;
-            return bus.publish(...args);
-          },
-        }),
+      gatewayBus: beforePublish(async (topic) => {
+        if (topic.name === TOPICS.callEvents.name) await through;
+      }),
     });
     await h.plan('call-1');
     const answer = h.post(gatherPath('call-1', 'agent', 1), { CallSid: AGENT_SID, SpeechResult: 'Hi.' });
